@@ -1,0 +1,3 @@
+from socialseed.cli.main import run
+
+run()

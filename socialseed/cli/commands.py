@@ -1,0 +1,30 @@
+"""The list of command modules. Each module has ``register(app)``; add new nouns here."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+MODULES = [
+    "socialseed.cli.config_cmd",  # init, validate, schema
+    "socialseed.cli.platforms_cmd",  # platforms
+    "socialseed.cli.sandbox_cmd",  # sandbox reset|info
+    "socialseed.cli.plan_cmd",  # plan, show
+    "socialseed.cli.review_cmd",  # review
+    "socialseed.cli.apply_cmd",  # apply, force-unlock
+    "socialseed.cli.auth_cmd",  # auth login|status|logout
+    "socialseed.cli.usage_cmd",  # usage
+    "socialseed.cli.ops_cmd",  # status, sync, report, log, pause, resume, prune
+]
+
+
+def register(app: typer.Typer) -> None:
+    for name in MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # not built yet
+            raise
+        module.register(app)

@@ -1,0 +1,147 @@
+"""The only place that reads the environment and builds clocks, stores and consoles.
+
+Commands get an ``AppContext`` from ``get(ctx)``; everything it builds is lazy, so that
+``socialseed --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from socialseed.clock import Clock, FakeClock, SystemClock, parse_instant
+from socialseed.errors import ConfigError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlite_utils import Database
+
+    from socialseed.config.schema import Config
+
+
+def default_state_path(env: Mapping[str, str]) -> Path:
+    if env.get("SOCIALSEED_STATE"):
+        return Path(env["SOCIALSEED_STATE"]).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("socialseed", appauthor=False)) / "state.sqlite"
+
+
+def default_config_path(env: Mapping[str, str]) -> Path:
+    if env.get("SOCIALSEED_CONFIG"):
+        return Path(env["SOCIALSEED_CONFIG"]).expanduser()
+    for candidate in (Path("socialseed"), Path("socialseed.yaml")):
+        if candidate.exists():
+            return candidate
+    return Path("socialseed")
+
+
+@dataclass
+class AppContext:
+    """What every command needs, built from flags and the environment."""
+
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    state_path: Path | None = None
+    debug: bool = False
+    no_input: bool = False
+    _config_cache: dict[Path, Config] = field(default_factory=dict)
+
+    @cached_property
+    def clock(self) -> Clock:
+        fixed = self.env.get("SOCIALSEED_NOW")
+        if fixed:
+            try:
+                return FakeClock(parse_instant(fixed))
+            except ValueError as exc:
+                raise ConfigError(
+                    [f"SOCIALSEED_NOW={fixed!r} is not an ISO 8601 instant"],
+                    hint="use a form like 2026-01-31T09:00:00Z",
+                ) from exc
+        return SystemClock()
+
+    @property
+    def resolved_state_path(self) -> Path:
+        return self.state_path or default_state_path(self.env)
+
+    @cached_property
+    def db(self) -> Database:
+        from socialseed.state.db import open_state
+
+        return open_state(self.resolved_state_path, now=self.clock.now())
+
+    @property
+    def sandbox_path(self) -> Path:
+        if self.env.get("SOCIALSEED_SANDBOX"):
+            return Path(self.env["SOCIALSEED_SANDBOX"]).expanduser()
+        return self.resolved_state_path.parent / "sandbox.sqlite"
+
+    @cached_property
+    def out(self) -> Console:
+        from rich.console import Console
+
+        return Console(no_color=self.no_color, highlight=False, soft_wrap=True)
+
+    @cached_property
+    def err(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, no_color=self.no_color, highlight=False, soft_wrap=True)
+
+    @property
+    def no_color(self) -> bool:
+        return bool(self.env.get("NO_COLOR"))
+
+    @property
+    def interactive(self) -> bool:
+        """May we prompt? Never without a TTY, never with --no-input."""
+        if self.no_input or self.env.get("SOCIALSEED_NO_INPUT") in {"1", "true", "yes"}:
+            return False
+        return sys.stdin.isatty() and sys.stdout.isatty()
+
+    def config_path(self, given: Path | None) -> Path:
+        return given if given is not None else default_config_path(self.env)
+
+    def load_config(self, given: Path | None) -> Config:
+        from socialseed.config.load import load_config
+
+        path = self.config_path(given)
+        if path not in self._config_cache:
+            self._config_cache[path] = load_config(path)
+        return self._config_cache[path]
+
+    def reviewer(self, given: str | None) -> str:
+        """Who decides: --reviewer, SOCIALSEED_REVIEWER, git's user.email, else the login."""
+        if given:
+            return given
+        if self.env.get("SOCIALSEED_REVIEWER"):
+            return self.env["SOCIALSEED_REVIEWER"]
+        try:
+            email = subprocess.run(
+                ["git", "config", "user.email"], capture_output=True, text=True, timeout=5
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            email = ""
+        return email or self.env.get("USER") or "unknown"
+
+    def secret_env(self, name: str) -> str | None:
+        """The value behind an ``env/NAME`` reference."""
+        return self.env.get(name)
+
+    def extra(self) -> dict[str, Any]:
+        return {}
+
+
+def get(ctx: typer.Context) -> AppContext:
+    """The AppContext of this invocation (built by the root callback)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppContext):
+        root.obj = AppContext()
+    return root.obj

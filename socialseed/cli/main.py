@@ -1,0 +1,112 @@
+"""Compose the sub-apps into ``socialseed`` and map every error to an exit code.
+
+No command shows a Python traceback unless ``SOCIALSEED_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from socialseed import __version__
+from socialseed.cli import context
+from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
+
+
+def print_error(exc: BaseException, *, debug: bool = False) -> None:
+    from socialseed.redact import scrub
+
+    if isinstance(exc, SocialSeedError):
+        text = f"Error: {exc}"
+    else:
+        text = (
+            f"Error: internal error ({type(exc).__name__}: {exc}).\n"
+            "  hint: rerun with SOCIALSEED_DEBUG=1 for details and report it; "
+            "nothing already recorded was lost"
+        )
+    click.echo(scrub(text), err=True)
+
+
+class SafeGroup(TyperGroup):
+    """Runs a command and turns any error into a message and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = os.environ.get("SOCIALSEED_DEBUG") == "1"
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, typer.Exit):
+            raise
+        except SocialSeedError as exc:
+            if debug:
+                raise
+            print_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted; what was recorded is kept.", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:
+            if debug:
+                raise
+            print_error(exc)
+            raise typer.Exit(EXIT_ERROR) from None
+
+
+app = typer.Typer(
+    cls=SafeGroup,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Plan, review and apply engagement for social accounts, through official APIs only.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"socialseed {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    state: Annotated[
+        Path | None,
+        typer.Option("--state", help="State database file (env SOCIALSEED_STATE)."),
+    ] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt (env SOCIALSEED_NO_INPUT=1).")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """SocialSeed: config-as-code engagement planning. Dry run is the default."""
+    app_ctx = context.get(ctx)
+    app_ctx.state_path = state
+    app_ctx.no_input = no_input
+    app_ctx.debug = app_ctx.env.get("SOCIALSEED_DEBUG") == "1"
+
+
+def _register() -> None:
+    from socialseed.cli import commands
+
+    commands.register(app)
+
+
+_register()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - outside a command
+        sys.exit(EXIT_INTERRUPTED)

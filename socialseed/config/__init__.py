@@ -1,0 +1,1 @@
+"""Config-as-code: pydantic models (``schema``) and the YAML loader (``load``)."""

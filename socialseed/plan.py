@@ -1,0 +1,210 @@
+"""The Plan: a value. Sorted in its constructor, counted, one ``.data`` form that is rendered,
+saved and checksummed; refuses to load when tampered with or of an unknown major format.
+
+The same inputs give byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from socialseed.clock import iso, parse_instant
+from socialseed.errors import PlanFileError
+from socialseed.model import Action, Risk, Verb
+
+FORMAT_VERSION = "1.0"
+VERB_ORDER = {verb: i for i, verb in enumerate(Verb)}
+
+
+@dataclass(frozen=True)
+class AccountPlan:
+    """What one account's part of a plan was computed against, and what remains."""
+
+    account: str
+    platform: str
+    phase: str
+    phase_day: int
+    phase_days: int | None
+    state_serial: int
+    remaining: dict[str, int] = field(default_factory=dict)  # per verb, after this plan
+    used_today: dict[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    cost_usd: float = 0.0
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "platform": self.platform,
+            "phase": self.phase,
+            "phase_day": self.phase_day,
+            "phase_days": self.phase_days,
+            "state_serial": self.state_serial,
+            "remaining": dict(sorted(self.remaining.items())),
+            "used_today": dict(sorted(self.used_today.items())),
+            "notes": list(self.notes),
+            "cost_usd": round(self.cost_usd, 4),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> AccountPlan:
+        return cls(
+            account=data["account"],
+            platform=data["platform"],
+            phase=data.get("phase", ""),
+            phase_day=int(data.get("phase_day", 0)),
+            phase_days=data.get("phase_days"),
+            state_serial=int(data.get("state_serial", 0)),
+            remaining=dict(data.get("remaining") or {}),
+            used_today=dict(data.get("used_today") or {}),
+            notes=tuple(data.get("notes") or ()),
+            cost_usd=float(data.get("cost_usd") or 0.0),
+        )
+
+
+def _sort_key(action: Action) -> tuple[str, int, str]:
+    return (action.account, action.seq, action.id)
+
+
+class Plan:
+    """The ordered proposed actions plus what they were computed against."""
+
+    def __init__(
+        self,
+        actions: list[Action],
+        *,
+        created_at: datetime,
+        expires_at: datetime,
+        config_sha256: str,
+        accounts: list[AccountPlan],
+        scorers: dict[str, int] | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
+        self.actions = sorted(actions, key=_sort_key)
+        self.created_at = created_at
+        self.expires_at = expires_at
+        self.config_sha256 = config_sha256
+        self.accounts = sorted(accounts, key=lambda a: a.account)
+        self.scorers = dict(sorted((scorers or {}).items()))
+        self.notes = list(notes or [])
+        self._by_id = {a.id: a for a in self.actions}
+
+    # -- queries ---------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.actions)
+
+    def action(self, action_id: str) -> Action:
+        if action_id not in self._by_id:
+            raise KeyError(action_id)
+        return self._by_id[action_id]
+
+    def has(self, action_id: str) -> bool:
+        return action_id in self._by_id
+
+    def account_plan(self, account: str) -> AccountPlan | None:
+        return next((a for a in self.accounts if a.account == account), None)
+
+    def is_expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        by_verb = Counter(a.verb.value for a in self.actions)
+        by_risk = Counter(a.risk.value for a in self.actions)
+        by_account = Counter(a.account for a in self.actions)
+        return {
+            "total": len(self.actions),
+            "by_verb": {v.value: by_verb[v.value] for v in Verb if by_verb[v.value]},
+            "by_risk": {r.value: by_risk[r.value] for r in Risk},
+            "by_account": dict(sorted(by_account.items())),
+            "requires_human": sum(1 for a in self.actions if a.requires_human),
+            "auto_approved": sum(1 for a in self.actions if a.auto_approved),
+            "cost_usd": round(sum(a.cost_usd or 0.0 for a in self.actions), 4),
+        }
+
+    # -- serialisation ---------------------------------------------------------------------
+    def data(self, *, include_profiles: bool = False) -> dict[str, Any]:
+        """The one data form: rendered, saved and checksummed (profiles excluded)."""
+        return {
+            "format_version": FORMAT_VERSION,
+            "created_at": iso(self.created_at),
+            "expires_at": iso(self.expires_at),
+            "config_sha256": self.config_sha256,
+            "scorers": self.scorers,
+            "accounts": [a.to_data() for a in self.accounts],
+            "notes": self.notes,
+            "summary": self.summary,
+            "actions": [a.to_data(include_profile=include_profiles) for a in self.actions],
+        }
+
+    @property
+    def checksum(self) -> str:
+        return _checksum(self.data())
+
+    @property
+    def id(self) -> str:
+        return "p_" + self.checksum[:12]
+
+    def to_json(self, *, include_profiles: bool = False) -> str:
+        data = self.data(include_profiles=include_profiles)
+        data["checksum"] = _checksum(self.data())
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, *, source: str = "plan") -> Plan:
+        """Load a saved plan; refuses unknown majors and a checksum that does not match."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise PlanFileError(
+                f"{source}: not a plan file (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+                hint="create one with 'socialseed plan -o plan.json'",
+            ) from exc
+        if not isinstance(data, dict) or "format_version" not in data:
+            raise PlanFileError(
+                f"{source}: not a plan file (no format_version)",
+                hint="create one with 'socialseed plan -o plan.json'",
+            )
+        return cls.from_data(data, source=source)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], *, source: str = "plan") -> Plan:
+        major = str(data["format_version"]).split(".")[0]
+        if major != FORMAT_VERSION.split(".")[0]:
+            raise PlanFileError(
+                f"{source}: plan format {data['format_version']} is not supported "
+                f"(this SocialSeed reads {FORMAT_VERSION.split('.')[0]}.x)",
+                hint="re-create the plan with this version: socialseed plan -o FILE",
+            )
+        try:
+            plan = cls(
+                [Action.from_data(a) for a in data["actions"]],
+                created_at=parse_instant(data["created_at"]),
+                expires_at=parse_instant(data["expires_at"]),
+                config_sha256=data["config_sha256"],
+                accounts=[AccountPlan.from_data(a) for a in data.get("accounts") or []],
+                scorers=data.get("scorers") or {},
+                notes=data.get("notes") or [],
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise PlanFileError(
+                f"{source}: plan file is damaged ({type(exc).__name__}: {exc})",
+                hint="re-create it with 'socialseed plan -o FILE'",
+            ) from exc
+        expected = data.get("checksum")
+        if expected is not None and expected != plan.checksum:
+            raise PlanFileError(
+                f"{source}: checksum mismatch: the plan was edited after it was made "
+                f"(recorded {str(expected)[:12]}, computed {plan.checksum[:12]})",
+                hint="plans cannot be edited; make a new one with 'socialseed plan -o FILE'",
+            )
+        return plan
+
+
+def _checksum(data: dict[str, Any]) -> str:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()

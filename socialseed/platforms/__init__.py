@@ -1,0 +1,1 @@
+"""Platforms: one module per platform behind one interface (``base.Platform``)."""

@@ -1,0 +1,1 @@
+"""Scoring: the heuristic default and language-model providers behind one interface."""

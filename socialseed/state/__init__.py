@@ -1,0 +1,1 @@
+"""State: the user's memory, in one SQLite file (sqlite-utils)."""

@@ -1,0 +1,175 @@
+"""Append-only migrations. Never edit one that has shipped; add ``mNNN_...`` after the last.
+
+Each runs once, in its own transaction, when the database is opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+Migration = Callable[[Database], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+@migration
+def m001_initial(db: Database) -> None:
+    db["accounts"].create(
+        {
+            "id": str,
+            "platform": str,
+            "remote_id": str,
+            "handle": str,
+            "phase_override": str,
+            "phase_override_at": str,
+            "paused_until": str,
+            "pause_reason": str,
+            "health": str,
+            "health_reasons": str,
+            "health_at": str,
+            "state_serial": int,
+            "last_apply_at": str,
+        },
+        pk="id",
+        defaults={"state_serial": 0},
+    )
+    db["serial_log"].create(
+        {"id": int, "account": str, "serial": int, "plan_id": str, "reason": str, "at": str},
+        pk="id",
+    )
+    db["tokens"].create(
+        {
+            "account": str,
+            "ciphertext": bytes,
+            "scheme": str,
+            "backend": str,
+            "meta": str,
+            "updated_at": str,
+        },
+        pk="account",
+    )
+    db["candidates"].create(
+        {
+            "account": str,
+            "source": str,
+            "profile_id": str,
+            "targeting": str,
+            "digest": str,
+            "data": str,
+            "fetched_at": str,
+        },
+        pk=("account", "source", "profile_id"),
+    )
+    db["source_fetches"].create(
+        {"account": str, "source": str, "fetched_at": str, "count": int},
+        pk=("account", "source"),
+    )
+    db["scores"].create(
+        {"key": str, "scorer": str, "version": str, "digest": str, "data": str, "created_at": str},
+        pk="key",
+    )
+    db["plans"].create(
+        {
+            "id": str,
+            "checksum": str,
+            "created_at": str,
+            "expires_at": str,
+            "config_sha256": str,
+            "path": str,
+            "body": str,
+        },
+        pk="id",
+    )
+    db["actions"].create(
+        {
+            "plan_id": str,
+            "action_id": str,
+            "seq": int,
+            "account": str,
+            "verb": str,
+            "risk": str,
+            "data": str,
+        },
+        pk=("plan_id", "action_id"),
+    )
+    db["decisions"].create(
+        {
+            "id": int,
+            "plan_id": str,
+            "action_id": str,
+            "verdict": str,
+            "reviewer": str,
+            "decided_at": str,
+            "reason": str,
+            "override": int,
+            "expires_at": str,
+        },
+        pk="id",
+    )
+    db["journal"].create(
+        {
+            "id": int,
+            "plan_id": str,
+            "action_id": str,
+            "account": str,
+            "verb": str,
+            "target": str,
+            "kind": str,  # intent | outcome
+            "attempt": int,
+            "at": str,
+            "status": str,  # started | done | already | failed | skipped
+            "http_status": int,
+            "request_id": str,
+            "error": str,
+            "remote_ref": str,
+        },
+        pk="id",
+    )
+    db["relationships"].create(
+        {
+            "account": str,
+            "target_id": str,
+            "target_handle": str,
+            "origin": str,  # socialseed | manual
+            "since": str,
+            "unfollowed_at": str,
+            "followed_back_at": str,
+            "remote_ref": str,
+        },
+        pk=("account", "target_id"),
+    )
+    db["snapshots"].create(
+        {"account": str, "taken_at": str, "followers": int, "following": int},
+        pk=("account", "taken_at"),
+    )
+    db["ai_usage"].create(
+        {
+            "id": int,
+            "at": str,
+            "provider": str,
+            "model": str,
+            "tokens_in": int,
+            "tokens_out": int,
+            "cost_usd": float,
+            "plan_id": str,
+            "profiles": int,
+        },
+        pk="id",
+    )
+    db["locks"].create(
+        {"account": str, "owner": str, "host": str, "pid": int, "started_at": str, "expires_at": str},
+        pk="account",
+    )
+    db["audit"].create(
+        {"id": int, "at": str, "account": str, "kind": str, "actor": str, "detail": str},
+        pk="id",
+    )
+    db["journal"].create_index(["action_id", "kind"])
+    db["journal"].create_index(["account", "at"])
+    db["decisions"].create_index(["plan_id", "action_id"])

@@ -1,0 +1,65 @@
+"""Saved plans: every plan made is recorded, so review and apply can find it by id."""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from socialseed.clock import iso
+from socialseed.errors import PlanFileError
+from socialseed.plan import Plan
+
+
+def record_plan(db: Database, plan: Plan, *, path: str | None = None) -> str:
+    """Store a plan (idempotent: the same plan is stored once) and return its id."""
+    with db.conn:
+        db["plans"].upsert(
+            {
+                "id": plan.id,
+                "checksum": plan.checksum,
+                "created_at": iso(plan.created_at),
+                "expires_at": iso(plan.expires_at),
+                "config_sha256": plan.config_sha256,
+                "path": path or "",
+                "body": plan.to_json(include_profiles=True),
+            },
+            pk="id",
+        )
+        db["actions"].upsert_all(
+            (
+                {
+                    "plan_id": plan.id,
+                    "action_id": a.id,
+                    "seq": a.seq,
+                    "account": a.account,
+                    "verb": a.verb.value,
+                    "risk": a.risk.value,
+                    "data": json.dumps(a.to_data(), sort_keys=True),
+                }
+                for a in plan.actions
+            ),
+            pk=("plan_id", "action_id"),
+        )
+    return plan.id
+
+
+def load_plan(db: Database, plan_id: str) -> Plan:
+    rows = list(db["plans"].rows_where("id = ? or id like ?", [plan_id, f"{plan_id}%"], limit=2))
+    if not rows:
+        raise PlanFileError(
+            f"no saved plan {plan_id!r} in the state file",
+            hint="list plans with 'socialseed show --list' or make one with 'socialseed plan'",
+        )
+    if len(rows) > 1:
+        raise PlanFileError(f"plan id {plan_id!r} is ambiguous; give more characters")
+    return Plan.from_json(rows[0]["body"], source=f"saved plan {rows[0]['id']}")
+
+
+def latest_plan(db: Database) -> Plan:
+    rows = list(db["plans"].rows_where(order_by="created_at desc, rowid desc", limit=1))
+    if not rows:
+        raise PlanFileError(
+            "no plan has been made yet", hint="make one with 'socialseed plan -o plan.json'"
+        )
+    return Plan.from_json(rows[0]["body"], source=f"saved plan {rows[0]['id']}")

@@ -1,0 +1,24 @@
+"""Shared fixtures. Unit tests never touch the network or the user's real state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_CONFIG = ROOT / "configs" / "demo"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test gets its own state file and no ambient secrets or settings."""
+    for name in list(__import__("os").environ):
+        if name.startswith("SOCIALSEED_"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SOCIALSEED_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.setenv("SOCIALSEED_NO_INPUT", "1")
+    monkeypatch.setenv("SOCIALSEED_REVIEWER", "tester@example.com")
+    monkeypatch.setenv("NO_COLOR", "1")
+    yield
