@@ -1,0 +1,1 @@
+"""Speed and memory targets, run by `make bench`. Each bench_*.py module has main()."""

@@ -1,0 +1,108 @@
+"""Per-account state: the row, the state serial, pauses (the kill switch) and the audit log."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from socialseed.clock import iso, parse_instant
+
+
+@dataclass(frozen=True)
+class Pause:
+    account: str
+    until: datetime | None  # None: until resumed
+    reason: str
+
+
+ALL = "*"  # the account id that pauses every account
+
+
+def ensure_account(db: Database, account: str, platform: str = "", handle: str = "") -> None:
+    if db["accounts"].count_where("id = ?", [account]) == 0:
+        db["accounts"].insert(
+            {"id": account, "platform": platform, "handle": handle, "state_serial": 0},
+            pk="id",
+        )
+
+
+def state_serial(db: Database, account: str) -> int:
+    rows = list(db["accounts"].rows_where("id = ?", [account], select="state_serial"))
+    return int(rows[0]["state_serial"] or 0) if rows else 0
+
+
+def bump_serial(db: Database, account: str, *, plan_id: str, reason: str, now: datetime) -> int:
+    """Record that the account's world moved (an apply ran, a sync found drift)."""
+    ensure_account(db, account)
+    serial = state_serial(db, account) + 1
+    with db.conn:
+        db["accounts"].update(account, {"state_serial": serial})
+        db["serial_log"].insert(
+            {"account": account, "serial": serial, "plan_id": plan_id, "reason": reason, "at": iso(now)}
+        )
+    return serial
+
+
+def serial_moves_since(db: Database, account: str, serial: int) -> list[dict[str, object]]:
+    """The serial bumps after ``serial``, oldest first (plan id and reason of each)."""
+    return list(
+        db["serial_log"].rows_where(
+            "account = ? and serial > ?", [account, serial], order_by="serial"
+        )
+    )
+
+
+def pause(
+    db: Database,
+    account: str,
+    *,
+    reason: str,
+    now: datetime,
+    until: datetime | None = None,
+    actor: str = "",
+) -> None:
+    ensure_account(db, account)
+    with db.conn:
+        db["accounts"].update(
+            account, {"paused_until": iso(until) if until else "forever", "pause_reason": reason}
+        )
+    audit(db, account=account, kind="pause", actor=actor, now=now, detail={"reason": reason,
+          "until": iso(until) if until else None})
+
+
+def resume(db: Database, account: str, *, now: datetime, actor: str = "") -> None:
+    ensure_account(db, account)
+    with db.conn:
+        db["accounts"].update(account, {"paused_until": None, "pause_reason": None})
+    audit(db, account=account, kind="resume", actor=actor, now=now, detail={})
+
+
+def active_pause(db: Database, account: str, now: datetime) -> Pause | None:
+    """The pause in force for ``account`` (its own, or the global one), if any."""
+    for key in (ALL, account):
+        rows = list(db["accounts"].rows_where("id = ?", [key]))
+        if not rows or not rows[0].get("paused_until"):
+            continue
+        until_text = rows[0]["paused_until"]
+        until = None if until_text == "forever" else parse_instant(until_text)
+        if until is None or now < until:
+            return Pause(account=key, until=until, reason=rows[0].get("pause_reason") or "")
+    return None
+
+
+def audit(
+    db: Database, *, account: str, kind: str, actor: str, now: datetime, detail: dict[str, object]
+) -> None:
+    """Append one line to the audit log."""
+    db["audit"].insert(
+        {
+            "at": iso(now),
+            "account": account,
+            "kind": kind,
+            "actor": actor,
+            "detail": json.dumps(detail, sort_keys=True),
+        }
+    )

@@ -1,0 +1,62 @@
+"""Decisions: who approved or rejected which action of which plan, when, why, until when.
+
+Append-only: a later decision on the same action supersedes an earlier one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from socialseed.clock import iso, parse_instant
+from socialseed.model import Decision
+
+POLICY_REVIEWER = "policy:auto_approve"
+
+
+def record_decision(db: Database, decision: Decision) -> None:
+    with db.conn:
+        db["decisions"].insert(
+            {
+                "plan_id": decision.plan_id,
+                "action_id": decision.action_id,
+                "verdict": decision.verdict,
+                "reviewer": decision.reviewer,
+                "decided_at": iso(decision.decided_at),
+                "reason": decision.reason,
+                "override": int(decision.override),
+                "expires_at": iso(decision.expires_at) if decision.expires_at else None,
+            }
+        )
+
+
+def _from_row(row: dict[str, object]) -> Decision:
+    expires = row.get("expires_at")
+    return Decision(
+        plan_id=str(row["plan_id"]),
+        action_id=str(row["action_id"]),
+        verdict=str(row["verdict"]),
+        reviewer=str(row["reviewer"]),
+        decided_at=parse_instant(str(row["decided_at"])),
+        reason=str(row.get("reason") or ""),
+        override=bool(row.get("override")),
+        expires_at=parse_instant(str(expires)) if expires else None,
+    )
+
+
+def latest_decisions(db: Database, plan_id: str) -> dict[str, Decision]:
+    """The newest decision per action of a plan (expired ones included)."""
+    out: dict[str, Decision] = {}
+    for row in db["decisions"].rows_where("plan_id = ?", [plan_id], order_by="id"):
+        out[str(row["action_id"])] = _from_row(row)
+    return out
+
+
+def live_approvals(db: Database, plan_id: str, now: datetime) -> dict[str, Decision]:
+    """Actions of a plan whose newest decision is an unexpired approval."""
+    return {
+        action_id: d
+        for action_id, d in latest_decisions(db, plan_id).items()
+        if d.verdict == "approve" and d.is_live(now)
+    }
