@@ -6,8 +6,6 @@ fast-forwarding, so simulations and tests run days in seconds.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -25,11 +23,10 @@ class SystemClock:
         return datetime.now(UTC)
 
     async def sleep(self, seconds: float) -> None:
+        import asyncio
+
         if seconds > 0:
             await asyncio.sleep(seconds)
-
-    def monotonic(self) -> float:
-        return time.monotonic()
 
 
 class FakeClock:
@@ -48,6 +45,8 @@ class FakeClock:
         if seconds > 0:
             self.slept.append(seconds)
             self._now += timedelta(seconds=seconds)
+        import asyncio
+
         await asyncio.sleep(0)
 
     def advance(self, seconds: float) -> None:

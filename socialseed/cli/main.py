@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -30,17 +29,27 @@ def print_error(exc: BaseException, *, debug: bool = False) -> None:
             "  hint: rerun with SOCIALSEED_DEBUG=1 for details and report it; "
             "nothing already recorded was lost"
         )
-    click.echo(scrub(text), err=True)
+    typer.echo(scrub(text), err=True)
+
+
+# typer vendors its own click: find its exception bases through the public names
+_CLICK_CONTROL = (
+    *(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"),
+    typer.Exit,
+    typer.Abort,
+)
 
 
 class SafeGroup(TyperGroup):
     """Runs a command and turns any error into a message and an exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         debug = os.environ.get("SOCIALSEED_DEBUG") == "1"
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, typer.Exit):
+        except _CLICK_CONTROL as exc:
+            if getattr(exc, "exit_code", 0) == 2:  # usage errors: 1, as 2 means "changes"
+                exc.exit_code = 1  # type: ignore[union-attr]
             raise
         except SocialSeedError as exc:
             if debug:
@@ -48,7 +57,7 @@ class SafeGroup(TyperGroup):
             print_error(exc)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            click.echo("Interrupted; what was recorded is kept.", err=True)
+            typer.echo("Interrupted; what was recorded is kept.", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except Exception as exc:
             if debug:

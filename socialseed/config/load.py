@@ -176,11 +176,10 @@ def _merge_key(
     if isinstance(current, dict) and isinstance(value, dict):
         for sub, sub_value in value.items():
             if sub in current:
+                here = doc.marks.get((key, sub, "__key__"), doc.marks[(key, sub)])
+                there = marks.get((key, sub, "__key__"), marks[(key, sub)])
                 raise ConfigError(
-                    [
-                        f"{doc.marks[(key, sub)]}: {key}.{sub}: defined twice "
-                        f"(also at {marks[(key, sub)]})"
-                    ],
+                    [f"{here}: {key}.{sub}: defined twice (also at {there})"],
                     hint="keep one definition, or rename one of them",
                 )
             current[sub] = sub_value

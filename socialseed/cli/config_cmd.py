@@ -1,0 +1,54 @@
+"""init, validate and schema: the config commands (all offline)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from socialseed.cli import context
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("-c", "--config", help="Config file or folder (env SOCIALSEED_CONFIG)."),
+]
+
+
+
+def init(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Folder to create.")] = Path("socialseed"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Write a commented example config folder (with the schema modeline and a .gitignore)."""
+    from socialseed.config.files import write_example
+
+    app_ctx = context.get(ctx)
+    written = write_example(directory, force=force)
+    for path in written:
+        app_ctx.err.print(f"wrote {path}")
+    app_ctx.err.print(f"next: edit {directory}/socialseed.yaml, then run: socialseed validate -c {directory}")
+
+
+def validate(ctx: typer.Context, config: ConfigOption = None) -> None:
+    """Check the config offline; print a one-line summary (exit 0) or every problem (exit 1)."""
+    app_ctx = context.get(ctx)
+    path = app_ctx.config_path(config)
+    loaded = app_ctx.load_config(config)
+    from socialseed.config.files import summary
+
+    typer.echo(f"ok: {path}: {summary(path, loaded)}")
+
+
+def schema(ctx: typer.Context) -> None:
+    """Print the JSON Schema of the config (for editors: yaml-language-server)."""
+    from socialseed.config.files import schema_json
+
+    typer.echo(schema_json())
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(validate)
+    app.command()(schema)
