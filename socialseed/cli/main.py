@@ -33,7 +33,7 @@ def print_error(exc: BaseException, *, debug: bool = False) -> None:
 
 
 # typer vendors its own click: find its exception bases through the public names
-_CLICK_CONTROL = (
+_CLICK_CONTROL: tuple[type[BaseException], ...] = (
     *(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"),
     typer.Exit,
     typer.Abort,
@@ -49,7 +49,7 @@ class SafeGroup(TyperGroup):
             return super().invoke(ctx)
         except _CLICK_CONTROL as exc:
             if getattr(exc, "exit_code", 0) == 2:  # usage errors: 1, as 2 means "changes"
-                exc.exit_code = 1  # type: ignore[union-attr]
+                exc.exit_code = 1  # type: ignore[attr-defined]
             raise
         except SocialSeedError as exc:
             if debug:

@@ -118,7 +118,9 @@ def _yaml_error(name: str, text: str, exc: yaml.MarkedYAMLError) -> ConfigError:
     if "\t" in problem or (0 < line <= len(lines) and "\t" in lines[line - 1][: col + 1]):
         problem = "a tab character is used for indentation"
         hint = "YAML indents with spaces only; replace the tabs with spaces"
-    return ConfigError([f"{name}, line {line}, column {col}: YAML syntax error: {problem}"], hint=hint)
+    return ConfigError(
+        [f"{name}, line {line}, column {col}: YAML syntax error: {problem}"], hint=hint
+    )
 
 
 _constructor = SafeConstructor()
@@ -133,8 +135,9 @@ def _to_data(node: Node, loc: Loc, name: str, marks: dict[Loc, Mark]) -> Any:
             key = str(key)
             if key in out:
                 where = Mark(name, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                first = marks[(*loc, key)]
                 raise ConfigError(
-                    [f"{where}: {_path((*loc, key))}: duplicate key (first at {marks[(*loc, key)]})"]
+                    [f"{where}: {_path((*loc, key))}: duplicate key (first at {first})"]
                 )
             out[key] = _to_data(value_node, (*loc, key), name, marks)
             marks[(*loc, key, "__key__")] = Mark(
@@ -248,7 +251,9 @@ def _pydantic_problem(error: Any, marks: dict[Loc, Mark], fallback: Mark) -> str
 
 def _clean_loc(loc: Loc) -> Loc:
     # pydantic adds pseudo-steps for tagged unions and Literal/Annotated members.
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+    return tuple(
+        p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+    )
 
 
 def _explain(error: Any, loc: Loc) -> str:

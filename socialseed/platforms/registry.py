@@ -32,7 +32,8 @@ class PlatformModule(Protocol):
 def module(platform: str) -> PlatformModule:
     if platform not in MODULES:
         raise KeyError(platform)
-    return importlib.import_module(MODULES[platform])  # type: ignore[return-value]
+    loaded: PlatformModule = importlib.import_module(MODULES[platform])
+    return loaded
 
 
 def capabilities(platform: str, account: Account | None = None) -> Capabilities:

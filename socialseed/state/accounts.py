@@ -23,7 +23,7 @@ ALL = "*"  # the account id that pauses every account
 
 def ensure_account(db: Database, account: str, platform: str = "", handle: str = "") -> None:
     if db["accounts"].count_where("id = ?", [account]) == 0:
-        db["accounts"].insert(
+        db.table("accounts").insert(
             {"id": account, "platform": platform, "handle": handle, "state_serial": 0},
             pk="id",
         )
@@ -39,9 +39,15 @@ def bump_serial(db: Database, account: str, *, plan_id: str, reason: str, now: d
     ensure_account(db, account)
     serial = state_serial(db, account) + 1
     with db.conn:
-        db["accounts"].update(account, {"state_serial": serial})
-        db["serial_log"].insert(
-            {"account": account, "serial": serial, "plan_id": plan_id, "reason": reason, "at": iso(now)}
+        db.table("accounts").update(account, {"state_serial": serial})
+        db.table("serial_log").insert(
+            {
+                "account": account,
+                "serial": serial,
+                "plan_id": plan_id,
+                "reason": reason,
+                "at": iso(now),
+            }
         )
     return serial
 
@@ -66,17 +72,23 @@ def pause(
 ) -> None:
     ensure_account(db, account)
     with db.conn:
-        db["accounts"].update(
+        db.table("accounts").update(
             account, {"paused_until": iso(until) if until else "forever", "pause_reason": reason}
         )
-    audit(db, account=account, kind="pause", actor=actor, now=now, detail={"reason": reason,
-          "until": iso(until) if until else None})
+    audit(
+        db,
+        account=account,
+        kind="pause",
+        actor=actor,
+        now=now,
+        detail={"reason": reason, "until": iso(until) if until else None},
+    )
 
 
 def resume(db: Database, account: str, *, now: datetime, actor: str = "") -> None:
     ensure_account(db, account)
     with db.conn:
-        db["accounts"].update(account, {"paused_until": None, "pause_reason": None})
+        db.table("accounts").update(account, {"paused_until": None, "pause_reason": None})
     audit(db, account=account, kind="resume", actor=actor, now=now, detail={})
 
 
@@ -97,7 +109,7 @@ def audit(
     db: Database, *, account: str, kind: str, actor: str, now: datetime, detail: dict[str, object]
 ) -> None:
     """Append one line to the audit log."""
-    db["audit"].insert(
+    db.table("audit").insert(
         {
             "at": iso(now),
             "account": account,

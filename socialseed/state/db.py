@@ -22,10 +22,7 @@ MIGRATIONS_TABLE = "_migrations"
 
 def open_state(path: Path | str | None, *, now: datetime | None = None) -> Database:
     """Open (creating if needed) the state database at ``path``; ``None`` is in-memory."""
-    if path is None:
-        db = Database(memory=True)
-    else:
-        db = _open_file(Path(path))
+    db = Database(memory=True) if path is None else _open_file(Path(path))
     try:
         migrate(db, now=now)
     except sqlite3.DatabaseError as exc:

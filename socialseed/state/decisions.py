@@ -17,7 +17,7 @@ POLICY_REVIEWER = "policy:auto_approve"
 
 def record_decision(db: Database, decision: Decision) -> None:
     with db.conn:
-        db["decisions"].insert(
+        db.table("decisions").insert(
             {
                 "plan_id": decision.plan_id,
                 "action_id": decision.action_id,

@@ -14,7 +14,7 @@ from socialseed.plan import Plan
 def record_plan(db: Database, plan: Plan, *, path: str | None = None) -> str:
     """Store a plan (idempotent: the same plan is stored once) and return its id."""
     with db.conn:
-        db["plans"].upsert(
+        db.table("plans").upsert(
             {
                 "id": plan.id,
                 "checksum": plan.checksum,
@@ -26,7 +26,7 @@ def record_plan(db: Database, plan: Plan, *, path: str | None = None) -> str:
             },
             pk="id",
         )
-        db["actions"].upsert_all(
+        db.table("actions").upsert_all(
             (
                 {
                     "plan_id": plan.id,

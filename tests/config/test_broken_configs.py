@@ -15,20 +15,70 @@ LOCATION = re.compile(r"(?P<file>[\w./-]+\.yaml), line (?P<line>\d+), column (?P
 
 # case -> (file expected in the message, line, column, words the message must contain)
 CASES: dict[str, tuple[str, int, int, str]] = {
-    "wrong_type.yaml": ("wrong_type.yaml", 9, 28, "phases.standard[0].days: Input should be a valid integer"),
-    "unknown_key_typo.yaml": ("unknown_key_typo.yaml", 5, 5, "unknown key 'handel' (did you mean 'handle'?)"),
-    "missing_required.yaml": ("missing_required.yaml", 3, 5, "accounts[0].handle: required field is missing"),
-    "duplicate_id": ("duplicate_id/b.yaml", 2, 9, "duplicate account id 'studio' (first defined at"),
-    "unknown_phase.yaml": ("unknown_phase.yaml", 6, 13, "unknown phase set 'standrd' (did you mean 'standard'?)"),
+    "wrong_type.yaml": (
+        "wrong_type.yaml",
+        9,
+        28,
+        "phases.standard[0].days: Input should be a valid integer",
+    ),
+    "unknown_key_typo.yaml": (
+        "unknown_key_typo.yaml",
+        5,
+        5,
+        "unknown key 'handel' (did you mean 'handle'?)",
+    ),
+    "missing_required.yaml": (
+        "missing_required.yaml",
+        3,
+        5,
+        "accounts[0].handle: required field is missing",
+    ),
+    "duplicate_id": (
+        "duplicate_id/b.yaml",
+        2,
+        9,
+        "duplicate account id 'studio' (first defined at",
+    ),
+    "unknown_phase.yaml": (
+        "unknown_phase.yaml",
+        6,
+        13,
+        "unknown phase set 'standrd' (did you mean 'standard'?)",
+    ),
     "literal_secret.yaml": ("literal_secret.yaml", 6, 18, "literal secrets are not allowed here"),
     "yaml_syntax.yaml": ("yaml_syntax.yaml", 5, 11, "YAML syntax error"),
     "empty.yaml": ("empty.yaml", 1, 1, "the file is empty"),
     "tabs.yaml": ("tabs.yaml", 4, 1, "a tab character is used for indentation"),
-    "list_for_mapping.yaml": ("list_for_mapping.yaml", 8, 3, "phases: expected a mapping (key: value), got a list"),
-    "hourly_above_daily.yaml": ("hourly_above_daily.yaml", 9, 7, "hourly cap for follow (20) is above the daily cap (15)"),
-    "platform_typo.yaml": ("platform_typo.yaml", 4, 15, "'tiktock' is not a platform (did you mean 'tiktok'?)"),
-    "phases_out_of_order.yaml": ("phases_out_of_order.yaml", 9, 7, "only the last phase may run without 'days'"),
-    "unknown_targeting.yaml": ("unknown_targeting.yaml", 7, 17, "unknown targeting block 'film' (did you mean 'films'?)"),
+    "list_for_mapping.yaml": (
+        "list_for_mapping.yaml",
+        8,
+        3,
+        "phases: expected a mapping (key: value), got a list",
+    ),
+    "hourly_above_daily.yaml": (
+        "hourly_above_daily.yaml",
+        9,
+        7,
+        "hourly cap for follow (20) is above the daily cap (15)",
+    ),
+    "platform_typo.yaml": (
+        "platform_typo.yaml",
+        4,
+        15,
+        "'tiktock' is not a platform (did you mean 'tiktok'?)",
+    ),
+    "phases_out_of_order.yaml": (
+        "phases_out_of_order.yaml",
+        9,
+        7,
+        "only the last phase may run without 'days'",
+    ),
+    "unknown_targeting.yaml": (
+        "unknown_targeting.yaml",
+        7,
+        17,
+        "unknown targeting block 'film' (did you mean 'films'?)",
+    ),
 }
 
 

@@ -34,7 +34,9 @@ def test_folder_merges_files_by_top_level_key(tmp_path: Path) -> None:
 
 def test_error_position_points_into_the_second_file(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("version: 1\n" + ACCOUNT.format(id="one") + PHASES)
-    (tmp_path / "b.yaml").write_text(ACCOUNT.format(id="two").replace("phases: std", "phases: nope"))
+    (tmp_path / "b.yaml").write_text(
+        ACCOUNT.format(id="two").replace("phases: std", "phases: nope")
+    )
     with pytest.raises(ConfigError) as err:
         load_config(tmp_path)
     assert f"{tmp_path / 'b.yaml'}, line 5, column 13: accounts[1].phases" in str(err.value)
@@ -66,7 +68,9 @@ def test_env_reference_is_accepted(tmp_path: Path) -> None:
     assert load_config(path).accounts[0].credentials == "env/BSKY_APP_PASSWORD"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     position=st.integers(min_value=0, max_value=10_000),
     junk=st.text(min_size=0, max_size=8),

@@ -6,8 +6,18 @@ import ast
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[2] / "socialseed"
-PURE = ["config/schema.py", "model.py", "plan.py", "policy.py", "phases.py", "planner.py",
-        "scoring/heuristic.py", "filters.py", "clock.py", "errors.py"]
+PURE = [
+    "config/schema.py",
+    "model.py",
+    "plan.py",
+    "policy.py",
+    "phases.py",
+    "planner.py",
+    "scoring/heuristic.py",
+    "filters.py",
+    "clock.py",
+    "errors.py",
+]
 IMPURE = {"httpx", "sqlite_utils", "rich", "typer", "socialseed.state", "socialseed.cli"}
 
 

@@ -29,7 +29,9 @@ def test_init_writes_a_valid_commented_config(tmp_path: Path) -> None:
     assert text.startswith("# yaml-language-server: $schema=./socialseed.schema.json")
     assert "env/" in text  # shows how secrets are referenced
     assert "*.sqlite" in (target / ".gitignore").read_text()
-    assert json.loads((target / "socialseed.schema.json").read_text())["title"] == "SocialSeed config"
+    assert (
+        json.loads((target / "socialseed.schema.json").read_text())["title"] == "SocialSeed config"
+    )
     check = runner.invoke(app, ["validate", "-c", str(target)])
     assert check.exit_code == 0, check.stderr
     assert check.stdout.startswith(f"ok: {target}: 1 account(s) on sandbox")
@@ -81,7 +83,7 @@ def test_bad_socialseed_now_is_a_clear_error(monkeypatch: object, tmp_path: Path
     ctx = AppContext(env={"SOCIALSEED_NOW": "yesterday"})
     try:
         _ = ctx.clock
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         assert "not an ISO 8601 instant" in str(exc)
     else:
         raise AssertionError("expected an error")
