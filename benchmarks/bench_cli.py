@@ -30,7 +30,9 @@ def main() -> None:
     ):
         ms = _median_ms(args)
         verdict = "ok" if ms < TARGET_MS else "OVER TARGET"
-        print(f"   {label:<40} median {ms:6.0f} ms over {RUNS} runs (target {TARGET_MS} ms: {verdict})")
+        print(
+            f"   {label:<40} median {ms:6.0f} ms over {RUNS} runs (target {TARGET_MS} ms: {verdict})"
+        )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ ConfigOption = Annotated[
 ]
 
 
-
 def init(
     ctx: typer.Context,
     directory: Annotated[Path, typer.Argument(help="Folder to create.")] = Path("socialseed"),
@@ -28,7 +27,9 @@ def init(
     written = write_example(directory, force=force)
     for path in written:
         app_ctx.err.print(f"wrote {path}")
-    app_ctx.err.print(f"next: edit {directory}/socialseed.yaml, then run: socialseed validate -c {directory}")
+    app_ctx.err.print(
+        f"next: edit {directory}/socialseed.yaml, then run: socialseed validate -c {directory}"
+    )
 
 
 def validate(ctx: typer.Context, config: ConfigOption = None) -> None:

@@ -48,7 +48,8 @@ class SafeGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except _CLICK_CONTROL as exc:
-            if getattr(exc, "exit_code", 0) == 2:  # usage errors: 1, as 2 means "changes"
+            usage_error = not isinstance(exc, typer.Exit)  # typer.Exit(2) means "changes"
+            if usage_error and getattr(exc, "exit_code", 0) == 2:  # usage errors: 1, not 2
                 exc.exit_code = 1  # type: ignore[attr-defined]
             raise
         except SocialSeedError as exc:
@@ -102,6 +103,10 @@ def root(
     app_ctx.state_path = state
     app_ctx.no_input = no_input
     app_ctx.debug = app_ctx.env.get("SOCIALSEED_DEBUG") == "1"
+    if app_ctx.debug:  # debug tracebacks and logs go through the same scrubbing
+        from socialseed.redact import install
+
+        install()
 
 
 def _register() -> None:

@@ -54,9 +54,7 @@ def write_example(directory: Path, *, force: bool = False) -> list[Path]:
 
 def summary(path: Path, config: Config) -> str:
     """One line saying what was checked."""
-    files = (
-        len([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else 1
-    )
+    files = len([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else 1
     platforms = sorted({a.platform for a in config.accounts})
     return (
         f"{len(config.accounts)} account(s) on {', '.join(platforms)}, "

@@ -51,7 +51,9 @@ def _check_env_ref(value: str) -> str:
 
 Duration = Annotated[str, AfterValidator(_check_duration)]
 EnvRef = Annotated[str, AfterValidator(_check_env_ref)]
-VerbName = Literal["follow", "unfollow", "like", "unlike", "repost", "reply", "hide_comment", "mute"]
+VerbName = Literal[
+    "follow", "unfollow", "like", "unlike", "repost", "reply", "hide_comment", "mute"
+]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
 
@@ -215,6 +217,9 @@ class Provider(Strict):
     concurrency: int = Field(default=2, ge=1, le=32)
     price_in_per_mtok: float = Field(default=0, ge=0)
     price_out_per_mtok: float = Field(default=0, ge=0)
+    temperature: float | None = Field(
+        default=None, ge=0, le=2, description="Sent only when set (some models refuse it)."
+    )
 
 
 class Scoring(Strict):

@@ -149,7 +149,7 @@ class Platform(ABC):
         """Ids following the managed account (``None`` where the API offers no such read)."""
         return None
 
-    async def aclose(self) -> None:
+    async def aclose(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Release the HTTP client if this platform owns one."""
 
     def describe(self) -> dict[str, Any]:

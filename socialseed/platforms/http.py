@@ -7,12 +7,16 @@ status codes to the error tree lives here alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import httpx
 
+from socialseed.clock import Clock, parse_instant
 from socialseed.errors import (
     AuthExpired,
     NotFound,
@@ -21,9 +25,14 @@ from socialseed.errors import (
     RateLimited,
     Transient,
 )
+from socialseed.platforms.base import RateInfo, TokenSource
+
+if TYPE_CHECKING:
+    from socialseed.config.schema import Account
 
 ResetReader = Callable[[httpx.Response], datetime | None]
 MessageReader = Callable[[httpx.Response], str]
+Classifier = Callable[[httpx.Response, str], PlatformError | None]
 USER_AGENT = "socialseed/0.1 (+official APIs only)"
 
 
@@ -66,13 +75,22 @@ def raise_for_response(
     now: datetime,
     reset_reader: ResetReader,
     message_reader: MessageReader = default_message,
+    classifier: Classifier | None = None,
 ) -> None:
-    """Map a non-2xx answer to the error tree; return quietly on success."""
+    """Map a non-2xx answer to the error tree; return quietly on success.
+
+    ``classifier`` (optional) sees the answer and the prefixed message first and may return
+    a platform-specific error (e.g. a 403 that means the account is restricted).
+    """
     status = response.status_code
     if status < 400:
         return
     message = f"{platform}: {message_reader(response)}"
     rid = request_id(response)
+    if classifier is not None:
+        special = classifier(response, message)
+        if special is not None:
+            raise special
     if status == 429:
         reset = reset_reader(response) or now + timedelta(seconds=60)
         raise RateLimited(message, reset_at=reset, status=status, request_id=rid)
@@ -137,12 +155,195 @@ def epoch_reset(header: str) -> ResetReader:
     return read
 
 
+# --- Endpoint tables and the per-adapter session (added for the official adapters) ---------
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One request an adapter may make: a method and a path template (``{name}`` fields)."""
+
+    method: str
+    path: str
+
+    def url(self, **fields: str) -> str:
+        """The path with every field filled in, each percent-encoded as one segment."""
+        return self.path.format(**{k: quote(str(v), safe=":@") for k, v in fields.items()})
+
+    def matches(self, method: str, path: str) -> bool:
+        pattern = re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(self.path))
+        return method.upper() == self.method and re.fullmatch(pattern, path) is not None
+
+
+def endpoint_for(table: Mapping[str, Endpoint], method: str, path: str) -> str | None:
+    """The name of the table entry a request matches, or ``None``."""
+    return next((name for name, ep in table.items() if ep.matches(method, path)), None)
+
+
+def iso_or_epoch_reset(header: str) -> ResetReader:
+    """A reset reader for headers holding an ISO 8601 instant or Unix epoch seconds."""
+    epoch = epoch_reset(header)
+
+    def read(response: httpx.Response) -> datetime | None:
+        value = response.headers.get(header)
+        if value is None:
+            return None
+        if re.fullmatch(r"\s*\d+(\.\d+)?\s*", value):
+            return epoch(response)
+        try:
+            return parse_instant(value)
+        except ValueError:
+            return None
+
+    return read
+
+
+def header_rate(
+    prefix: str, reset_reader: ResetReader
+) -> Callable[[httpx.Response, str], RateInfo | None]:
+    """Reads ``<prefix>limit``, ``<prefix>remaining`` and the reset into a ``RateInfo``."""
+
+    def read(response: httpx.Response, bucket: str) -> RateInfo | None:
+        limit = _int_header(response, prefix + "limit")
+        remaining = _int_header(response, prefix + "remaining")
+        if limit is None and remaining is None:
+            return None
+        return RateInfo(limit, remaining, reset_reader(response), bucket)
+
+    return read
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    try:
+        return int(float(response.headers[name]))
+    except (KeyError, ValueError):
+        return None
+
+
+TokenGetter = Callable[[], Awaitable[str]]
+RateReader = Callable[[httpx.Response, str], RateInfo | None]
+ExpiredCheck = Callable[[httpx.Response], bool]
+
+
+@dataclass
+class ApiSession:
+    """Sends only the requests in ``endpoints``, adds the bearer token, maps every error.
+
+    An answer that ``is_expired`` recognises gets one token refresh and one retry.
+    """
+
+    platform: str
+    client: httpx.AsyncClient
+    endpoints: Mapping[str, Endpoint]
+    clock: Clock
+    reset_reader: ResetReader
+    rate_reader: RateReader
+    token: TokenGetter | None = None
+    refresh: TokenGetter | None = None
+    is_expired: ExpiredCheck | None = None
+    classifier: Classifier | None = None
+    message_reader: MessageReader = default_message
+    last_rate: dict[str, RateInfo] = field(default_factory=dict)
+    _bearer: str | None = None
+
+    async def call(
+        self, name: str, *, path: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """Send the table's request ``name``; ``kwargs`` go to httpx (params, json, data...)."""
+        endpoint = self.endpoints[name]
+        url = endpoint.url(**(path or {}))
+        headers = dict(kwargs.pop("headers", None) or {})
+        for attempt in (0, 1):
+            if self.token is not None:
+                headers["authorization"] = f"Bearer {await self._auth(refresh=attempt == 1)}"
+            response = await send(
+                self.client, endpoint.method, url, platform=self.platform, headers=headers, **kwargs
+            )
+            self._note_rate(name, response)
+            if attempt == 0 and self.refresh is not None and self._expired(response):
+                continue
+            self._raise(response)
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def json(self, name: str, *, path: Mapping[str, str] | None = None, **kwargs: Any) -> Any:
+        """``call`` and the parsed JSON body."""
+        return parse_json(await self.call(name, path=path, **kwargs), platform=self.platform)
+
+    async def _auth(self, *, refresh: bool) -> str:
+        if refresh and self.refresh is not None:
+            self._bearer = await self.refresh()
+        elif self._bearer is None and self.token is not None:
+            self._bearer = await self.token()
+        return self._bearer or ""
+
+    def _expired(self, response: httpx.Response) -> bool:
+        return self.is_expired is not None and self.is_expired(response)
+
+    def _note_rate(self, name: str, response: httpx.Response) -> None:
+        info = self.rate_reader(response, name)
+        if info is not None:
+            self.last_rate[name] = info
+
+    def _raise(self, response: httpx.Response) -> None:
+        raise_for_response(
+            response,
+            platform=self.platform,
+            now=self.clock.now(),
+            reset_reader=self.reset_reader,
+            message_reader=self.message_reader,
+            classifier=self.classifier,
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+def body_field(response: httpx.Response, key: str) -> str:
+    """A string field of a JSON error body (``""`` when absent or not JSON)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    value = body.get(key) if isinstance(body, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def token_getters(
+    tokens: TokenSource | None, account: Account, platform: str
+) -> tuple[TokenGetter, TokenGetter]:
+    """``(access, refresh)`` callables for an account; without a token source, ``AuthExpired``."""
+
+    async def missing() -> str:
+        raise AuthExpired(
+            f"{platform}: no credentials are connected for account {account.id!r}",
+            hint=f"connect it with 'socialseed auth login {account.id}'",
+        )
+
+    if tokens is None:
+        return missing, missing
+
+    async def access() -> str:
+        return await tokens.access_token(account)
+
+    async def refresh() -> str:
+        return await tokens.refresh(account)
+
+    return access, refresh
+
+
 __all__ = [
+    "ApiSession",
+    "Endpoint",
     "PlatformError",
+    "body_field",
     "default_message",
+    "endpoint_for",
     "epoch_reset",
+    "header_rate",
+    "iso_or_epoch_reset",
     "parse_json",
     "raise_for_response",
     "request_id",
     "send",
+    "token_getters",
 ]

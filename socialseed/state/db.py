@@ -63,7 +63,7 @@ def applied(db: Database) -> list[str]:
 def migrate(db: Database, *, now: datetime | None = None) -> list[str]:
     """Run the migrations this database lacks; return their names."""
     if MIGRATIONS_TABLE not in db.table_names():
-        db[MIGRATIONS_TABLE].create({"name": str, "applied_at": str}, pk="name")
+        db.table(MIGRATIONS_TABLE).create({"name": str, "applied_at": str}, pk="name")
     done = set(applied(db))
     known = {name for name, _ in MIGRATIONS}
     unknown = sorted(done - known)
@@ -80,6 +80,6 @@ def migrate(db: Database, *, now: datetime | None = None) -> list[str]:
         with db.conn:
             db.conn.execute("BEGIN")
             fn(db)
-            db[MIGRATIONS_TABLE].insert({"name": name, "applied_at": stamp})
+            db.table(MIGRATIONS_TABLE).insert({"name": name, "applied_at": stamp})
         ran.append(name)
     return ran

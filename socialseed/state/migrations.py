@@ -20,7 +20,7 @@ def migration(fn: Migration) -> Migration:
 
 @migration
 def m001_initial(db: Database) -> None:
-    db["accounts"].create(
+    db.table("accounts").create(
         {
             "id": str,
             "platform": str,
@@ -39,11 +39,11 @@ def m001_initial(db: Database) -> None:
         pk="id",
         defaults={"state_serial": 0},
     )
-    db["serial_log"].create(
+    db.table("serial_log").create(
         {"id": int, "account": str, "serial": int, "plan_id": str, "reason": str, "at": str},
         pk="id",
     )
-    db["tokens"].create(
+    db.table("tokens").create(
         {
             "account": str,
             "ciphertext": bytes,
@@ -54,7 +54,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="account",
     )
-    db["candidates"].create(
+    db.table("candidates").create(
         {
             "account": str,
             "source": str,
@@ -66,15 +66,15 @@ def m001_initial(db: Database) -> None:
         },
         pk=("account", "source", "profile_id"),
     )
-    db["source_fetches"].create(
+    db.table("source_fetches").create(
         {"account": str, "source": str, "fetched_at": str, "count": int},
         pk=("account", "source"),
     )
-    db["scores"].create(
+    db.table("scores").create(
         {"key": str, "scorer": str, "version": str, "digest": str, "data": str, "created_at": str},
         pk="key",
     )
-    db["plans"].create(
+    db.table("plans").create(
         {
             "id": str,
             "checksum": str,
@@ -86,7 +86,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["actions"].create(
+    db.table("actions").create(
         {
             "plan_id": str,
             "action_id": str,
@@ -98,7 +98,7 @@ def m001_initial(db: Database) -> None:
         },
         pk=("plan_id", "action_id"),
     )
-    db["decisions"].create(
+    db.table("decisions").create(
         {
             "id": int,
             "plan_id": str,
@@ -112,7 +112,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["journal"].create(
+    db.table("journal").create(
         {
             "id": int,
             "plan_id": str,
@@ -131,7 +131,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["relationships"].create(
+    db.table("relationships").create(
         {
             "account": str,
             "target_id": str,
@@ -144,11 +144,11 @@ def m001_initial(db: Database) -> None:
         },
         pk=("account", "target_id"),
     )
-    db["snapshots"].create(
+    db.table("snapshots").create(
         {"account": str, "taken_at": str, "followers": int, "following": int},
         pk=("account", "taken_at"),
     )
-    db["ai_usage"].create(
+    db.table("ai_usage").create(
         {
             "id": int,
             "at": str,
@@ -162,14 +162,39 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["locks"].create(
-        {"account": str, "owner": str, "host": str, "pid": int, "started_at": str, "expires_at": str},
+    db.table("locks").create(
+        {
+            "account": str,
+            "owner": str,
+            "host": str,
+            "pid": int,
+            "started_at": str,
+            "expires_at": str,
+        },
         pk="account",
     )
-    db["audit"].create(
+    db.table("audit").create(
         {"id": int, "at": str, "account": str, "kind": str, "actor": str, "detail": str},
         pk="id",
     )
-    db["journal"].create_index(["action_id", "kind"])
-    db["journal"].create_index(["account", "at"])
-    db["decisions"].create_index(["plan_id", "action_id"])
+    db.table("journal").create_index(["action_id", "kind"])
+    db.table("journal").create_index(["account", "at"])
+    db.table("decisions").create_index(["plan_id", "action_id"])
+
+
+@migration
+def m050_scoring_cache_model_and_ledger_outcome(db: Database) -> None:
+    """Scores cache: which model answered; ledger: how each request ended (ok, error...)."""
+    db.table("scores").add_column("model", str)
+    db.table("ai_usage").add_column("outcome", str)
+    db.table("ai_usage").create_index(["at"])
+
+
+@migration
+def m010_candidate_posts(db: Database) -> None:
+    """Recent posts fetched at plan time for the top candidates (kept apart from the
+    discovery cache so that a profile's digest, and so its score, does not change)."""
+    db.table("candidate_posts").create(
+        {"account": str, "profile_id": str, "data": str, "fetched_at": str},
+        pk=("account", "profile_id"),
+    )

@@ -13,6 +13,7 @@ from socialseed.plan import Plan
 
 def record_plan(db: Database, plan: Plan, *, path: str | None = None) -> str:
     """Store a plan (idempotent: the same plan is stored once) and return its id."""
+    plan_id = plan.id  # hashes the whole plan: compute once, not once per action
     with db.conn:
         db.table("plans").upsert(
             {
@@ -29,7 +30,7 @@ def record_plan(db: Database, plan: Plan, *, path: str | None = None) -> str:
         db.table("actions").upsert_all(
             (
                 {
-                    "plan_id": plan.id,
+                    "plan_id": plan_id,
                     "action_id": a.id,
                     "seq": a.seq,
                     "account": a.account,

@@ -1,0 +1,311 @@
+"""``socialseed apply`` and ``socialseed force-unlock``: thin, the executor is socialseed.apply.
+
+Progress goes to stderr (a line per event; ``--json`` streams JSON lines to stdout instead);
+the final table of done, failed and skipped actions goes to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from socialseed.cli import context
+from socialseed.errors import ApprovalError, SocialSeedError
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from socialseed.apply import AccountReport, Applier, Event, Prepared, Report
+    from socialseed.cli.context import AppContext
+    from socialseed.config.schema import Config
+    from socialseed.plan import Plan
+
+PlanArg = Annotated[
+    str, typer.Argument(help="A plan file, or a saved plan id (a unique prefix will do).")
+]
+IdsOpt = Annotated[list[str] | None, typer.Option(metavar="ID", show_default=False)]
+QUIET_EVENTS = frozenset({"action_started"})
+WIDE = 220
+
+
+def register(app: typer.Typer) -> None:
+    app.command("apply")(apply)
+    app.command("force-unlock")(force_unlock)
+
+
+def apply(
+    ctx: typer.Context,
+    plan: PlanArg,
+    config: Annotated[
+        Path | None, typer.Option("-c", "--config", help="Config file or folder.")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do it without asking.")] = False,
+    only: IdsOpt = None,
+    exclude: IdsOpt = None,
+    account: Annotated[str | None, typer.Option(help="Only this account's actions.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would run and the waits; change nothing.")
+    ] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Stream JSON events to stdout.")] = False,
+    lock_timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for an account another apply holds.", min=0)
+    ] = 0.0,
+    max_wait: Annotated[
+        str, typer.Option(help="Longest pacing wait; later actions are skipped (e.g. 30m, 6h).")
+    ] = "6h",
+) -> None:
+    """Execute a plan's approved actions: paced, journalled, stopping at the first block.
+
+    Only actions with an unexpired approval run; --only/--exclude take ids (repeat, or ID,ID).
+    """
+    from socialseed.apply import Options
+    from socialseed.review import open_plan, split_ids
+
+    app_ctx = context.get(ctx)
+    the_plan = open_plan(app_ctx.db, plan)
+    cfg = app_ctx.load_config(config)
+    options = Options(
+        only=frozenset(split_ids(only)),
+        exclude=frozenset(split_ids(exclude)),
+        account=account,
+        dry_run=dry_run,
+        lock_timeout=lock_timeout,
+        max_wait=float(_duration(max_wait)),
+    )
+    view = View(app_ctx, the_plan, json_=json_)
+    applier = _applier(app_ctx, the_plan, cfg, options, view)
+    prepared = applier.prepare()
+    if not dry_run and not yes:
+        _confirm(app_ctx, the_plan, prepared)
+    report = _run(applier, prepared)
+    view.finish(report)
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
+
+
+def force_unlock(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Argument(help="The account whose apply lock to remove.")],
+) -> None:
+    """Remove an account's apply lock (after a crashed run); recorded in the audit log."""
+    from socialseed.state import locks
+
+    app_ctx = context.get(ctx)
+    removed = locks.force_unlock(
+        app_ctx.db, account, actor=app_ctx.reviewer(None), now=app_ctx.clock.now()
+    )
+    if removed is None:
+        app_ctx.err.print(f"{account} was not locked; nothing to do.")
+        return
+    app_ctx.err.print(f"Removed the apply lock of {account}, held by {removed.describe()}.")
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def _duration(text: str) -> int:
+    from socialseed.config.schema import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise SocialSeedError(f"--max-wait: {exc}", hint="for example --max-wait 30m") from exc
+
+
+def _applier(app_ctx: AppContext, plan: Plan, cfg: Config, options: Any, view: View) -> Applier:
+    import os
+    import random
+    import socket
+
+    from socialseed.apply import Applier
+    from socialseed.cli.platform_deps import PlatformBuilder, capabilities
+    from socialseed.state.locks import Me
+
+    who = app_ctx.reviewer(None)
+    return Applier(
+        app_ctx.db,
+        plan,
+        cfg,
+        clock=app_ctx.clock,
+        rng=random.Random(),
+        platform_for=PlatformBuilder(app_ctx, cfg),
+        capabilities_for=capabilities,
+        me=Me(owner=f"{who} applying {plan.id}", host=socket.gethostname(), pid=os.getpid()),
+        on_event=view.event,
+        options=options,
+    )
+
+
+def _confirm(app_ctx: AppContext, plan: Plan, prepared: Prepared) -> None:
+    counts = prepared.to_run()
+    total = sum(counts.values())
+    if not app_ctx.interactive:
+        raise ApprovalError(
+            f"apply would run {total} approved actions of plan {plan.id} and needs a "
+            "confirmation, but there is no terminal to ask on",
+            hint="pass --yes to go ahead, or --dry-run to see what would run",
+        )
+    per = ", ".join(f"{name}: {n}" for name, n in counts.items())
+    app_ctx.err.print(f"Plan {plan.id}: {total} approved actions to run ({per}).")
+    if not typer.confirm("Run them now?", default=False, err=True):
+        raise ApprovalError("cancelled: nothing was applied", hint="run apply again when ready")
+
+
+def _run(applier: Applier, prepared: Prepared) -> Report:
+    import asyncio
+
+    return asyncio.run(applier.run(prepared))
+
+
+# -- rendering ---------------------------------------------------------------------------------
+class View:
+    """Renders events as they come, and the final table."""
+
+    def __init__(self, app_ctx: AppContext, plan: Plan, *, json_: bool) -> None:
+        self.app_ctx = app_ctx
+        self.plan = plan
+        self.json = json_
+
+    def event(self, event: Event) -> None:
+        from socialseed.redact import scrub
+
+        if self.json:
+            typer.echo(scrub(json.dumps(event.to_data(), sort_keys=True)))
+            return
+        if event.kind in QUIET_EVENTS:
+            return
+        self.app_ctx.err.print(scrub(_event_line(event)), markup=False)
+
+    def finish(self, report: Report) -> None:
+        from socialseed.redact import scrub
+
+        for acc in report.accounts:
+            if acc.error is not None:
+                self.app_ctx.err.print(scrub(f"Error: {acc.error}"), markup=False)
+        if self.json:
+            summary = _summary(report)
+            typer.echo(json.dumps(summary, sort_keys=True))
+            return
+        if report.dry_run:
+            self._dry_table(report)
+        else:
+            self._table(report)
+        self.app_ctx.err.print(_summary_line(report), markup=False)
+
+    def _table(self, report: Report) -> None:
+        from rich.table import Table
+
+        table = Table("account", "action", "verb", "target", "status", "why", box=None)
+        for r in report.results:
+            if r.earlier:
+                continue
+            a = r.action
+            why = "" if r.status in ("done", "already") else r.detail
+            table.add_row(a.account, a.id, a.verb.value, a.target.handle, r.status, why)
+        if table.row_count:
+            self._print(table)
+
+    def _print(self, table: Table) -> None:
+        out = self.app_ctx.out
+        if not out.is_terminal:
+            out.width = max(out.width, WIDE)  # piped: never cut ids or times
+        out.print(table)
+
+    def _dry_table(self, report: Report) -> None:
+        from rich.table import Table
+
+        from socialseed.clock import iso
+
+        table = Table("account", "#", "action", "verb", "target", "at", "wait", "note", box=None)
+        for acc in report.accounts:
+            for n, slot in enumerate(acc.slots, 1):
+                at = iso(slot.at) if slot.at else "-"
+                note = _dry_note(acc, slot.action_id, slot.reason)
+                handle = self.plan.action(slot.action_id).target.handle
+                table.add_row(
+                    acc.account,
+                    str(n),
+                    slot.action_id,
+                    slot.verb,
+                    handle,
+                    at,
+                    _seconds(slot.wait),
+                    note,
+                )
+        self._print(table)
+
+
+def _dry_note(acc: AccountReport, action_id: str, reason: str) -> str:
+    notes = [reason] if reason else []
+    if action_id in acc.verify_first:
+        notes.append("an earlier attempt was interrupted: checked with the platform first")
+    if acc.error is not None:
+        notes.append(acc.error.message)
+    return "; ".join(notes)
+
+
+def _seconds(seconds: float) -> str:
+    if seconds <= 0:
+        return "-"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _event_line(event: Event) -> str:
+    what = f"{event.verb} {event.target}" if event.verb else ""
+    if event.kind == "waiting":
+        return (
+            f"{event.account}: waiting {_seconds(event.wait_seconds or 0)} before {what} "
+            f"({event.detail})"
+        )
+    status = event.status or event.kind.replace("_", " ")
+    detail = f" ({event.detail})" if event.detail else ""
+    return f"{event.account}: {what} {status}{detail}"
+
+
+def _summary(report: Report) -> dict[str, Any]:
+    from socialseed.clock import iso
+
+    data: dict[str, Any] = {
+        "event": "summary",
+        "plan_id": report.plan_id,
+        "dry_run": report.dry_run,
+        "not_approved": report.not_approved,
+        "exit_code": report.exit_code,
+        **report.counts(),
+        "accounts": {
+            acc.account: {"error": acc.error.message if acc.error else None, "ok": acc.ok}
+            for acc in report.accounts
+        },
+    }
+    if report.dry_run:
+        data["schedule"] = [
+            {
+                "account": acc.account,
+                "action_id": s.action_id,
+                "verb": s.verb,
+                "at": iso(s.at) if s.at else None,
+                "wait_seconds": s.wait,
+                "note": s.reason,
+            }
+            for acc in report.accounts
+            for s in acc.slots
+        ]
+    return data
+
+
+def _summary_line(report: Report) -> str:
+    c = report.counts()
+    if report.dry_run:
+        slots = sum(len(a.slots) for a in report.accounts)
+        return f"Dry run of {report.plan_id}: {slots} actions would run; nothing was changed."
+    extra = f", {report.not_approved} not approved" if report.not_approved else ""
+    earlier = f" ({c['done_earlier']} by an earlier run)" if c["done_earlier"] else ""
+    return (
+        f"Applied {report.plan_id}: {c['done']} done{earlier}, {c['already']} already in "
+        f"effect, {c['failed']} failed, {c['skipped']} skipped{extra}."
+    )

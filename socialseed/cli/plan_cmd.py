@@ -1,0 +1,232 @@
+"""``socialseed plan`` and ``socialseed show``: make a dry-run plan, or show a saved one.
+
+Thin: parse, call ``socialseed.planning``, render (``socialseed.report``), map errors.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from socialseed.cli import context
+from socialseed.errors import EXIT_CHANGES, PlanFileError
+
+if TYPE_CHECKING:
+    from socialseed.cli.context import AppContext
+    from socialseed.plan import Plan
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("-c", "--config", help="Config file or folder (env SOCIALSEED_CONFIG)."),
+]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="text (terminal), json, or markdown (PR comment).")
+]
+VerboseOpt = Annotated[
+    bool, typer.Option("-v", "--verbose", help="Show why each action was proposed.")
+]
+ProfilesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-profiles", help="Include profile data (bios) in JSON and Markdown output."
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan)
+    app.command("show")(show)
+
+
+def plan(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the plan JSON to this file.")
+    ] = None,
+    account: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--account", metavar="ID", help="Plan only this account (repeat).", show_default=False
+        ),
+    ] = None,
+    exclude_account: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude-account",
+            metavar="ID",
+            help="Leave this account out (repeat).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.text,
+    detailed_exitcode: Annotated[
+        bool,
+        typer.Option(
+            "--detailed-exitcode",
+            help="Exit 0 when there are no changes, 2 when there are (1 error, 3 unsafe).",
+        ),
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Read discovery sources again, ignoring the cache.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Go past thresholds (never past approvals or platform rules)."
+        ),
+    ] = False,
+    verbose: VerboseOpt = False,
+    include_profiles: ProfilesOpt = False,
+) -> None:
+    """Discover, filter, score and propose actions within today's caps. Changes nothing remote."""
+    import asyncio
+
+    from socialseed.cli.platform_deps import PlatformBuilder, capabilities
+    from socialseed.planning import PlanOptions, Runtime, make_plan, record
+
+    app_ctx = context.get(ctx)
+    cfg = app_ctx.load_config(config)
+    runtime = Runtime(
+        db=app_ctx.db,
+        clock=app_ctx.clock,
+        platform_for=PlatformBuilder(app_ctx, cfg),
+        capabilities_for=capabilities,
+        env=app_ctx.env,
+    )
+    options = PlanOptions(
+        accounts=tuple(_split(account)),
+        exclude=tuple(_split(exclude_account)),
+        refresh=refresh,
+        force=force,
+    )
+    run = asyncio.run(make_plan(cfg, runtime, options))
+    made = run.plan
+    approved = record(app_ctx.db, made, cfg, now=app_ctx.clock.now(), path=_path(output))
+    for message in run.messages:
+        app_ctx.err.print(message, markup=False)
+    if output is not None:
+        _write(output, made.to_json(include_profiles=include_profiles))
+    _render(app_ctx, made, fmt, verbose=verbose, include_profiles=include_profiles)
+    _next_steps(app_ctx, made, output, approved)
+    if detailed_exitcode and made.actions:
+        raise typer.Exit(EXIT_CHANGES)
+
+
+def show(
+    ctx: typer.Context,
+    plan_ref: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="PLAN",
+            help="A plan file or a saved plan id (a prefix will do).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.text,
+    list_plans: Annotated[bool, typer.Option("--list", help="List the saved plans.")] = False,
+    verbose: VerboseOpt = False,
+    include_profiles: ProfilesOpt = False,
+) -> None:
+    """Show a plan file or a saved plan (or list saved plans with --list)."""
+    app_ctx = context.get(ctx)
+    if list_plans:
+        _list(app_ctx, fmt)
+        return
+    if plan_ref is None:
+        raise PlanFileError(
+            "show needs a plan file or a saved plan id",
+            hint="list saved plans with 'socialseed show --list'",
+        )
+    loaded = _load(app_ctx, plan_ref)
+    _render(app_ctx, loaded, fmt, verbose=verbose, include_profiles=include_profiles)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def _path(output: Path | None) -> str | None:
+    return str(output) if output is not None else None
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise PlanFileError(
+            f"cannot write the plan to {path}: {exc.strerror}",
+            hint="choose another path with -o",
+        ) from exc
+
+
+def _load(app_ctx: AppContext, ref: str) -> Plan:
+    from socialseed.plan import Plan
+    from socialseed.state.plans import load_plan
+
+    path = Path(ref)
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PlanFileError(f"cannot read plan file {path}: {exc}") from exc
+        return Plan.from_json(text, source=str(path))
+    if path.suffix == ".json" or "/" in ref:
+        raise PlanFileError(f"no plan file {ref}", hint="make one with 'socialseed plan -o FILE'")
+    return load_plan(app_ctx.db, ref)
+
+
+def _render(
+    app_ctx: AppContext, made: Plan, fmt: Format, *, verbose: bool, include_profiles: bool
+) -> None:
+    if fmt is Format.json:
+        from socialseed.report.plan_render import render_json
+
+        typer.echo(render_json(made, include_profiles=include_profiles), nl=False)
+    elif fmt is Format.markdown:
+        from socialseed.report.plan_markdown import render_markdown
+
+        typer.echo(render_markdown(made, include_profiles=include_profiles), nl=False)
+    else:
+        from socialseed.report.plan_render import render_text
+
+        for line in render_text(made, verbose=verbose):
+            app_ctx.out.print(line)
+
+
+def _next_steps(app_ctx: AppContext, made: Plan, output: Path | None, approved: int) -> None:
+    if output is not None:
+        app_ctx.err.print(f"wrote {output}", markup=False)
+    if approved:
+        app_ctx.err.print(f"policy auto-approved {approved} action(s) (policy.auto_approve)")
+    if made.actions:
+        app_ctx.err.print(
+            f"saved plan {made.id}; next: socialseed review {made.id}, then "
+            f"socialseed apply {made.id} (dry run until then)",
+            markup=False,
+        )
+
+
+def _list(app_ctx: AppContext, fmt: Format) -> None:
+    import json
+
+    from socialseed.report.plan_list import plan_rows, render_rows
+
+    rows = plan_rows(app_ctx.db)
+    if fmt is Format.json:
+        typer.echo(json.dumps(rows, indent=2, sort_keys=True))
+        return
+    for line in render_rows(rows):
+        app_ctx.out.print(line, markup=False)

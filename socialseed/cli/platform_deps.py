@@ -1,0 +1,85 @@
+"""Build connected platforms and their capabilities for CLI commands (plan, apply, sync...).
+
+The one place in the CLI that turns an account into a ``Platform``: clock, sandbox location,
+environment and token source come from the ``AppContext``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from socialseed.errors import ConfigError
+
+if TYPE_CHECKING:
+    from socialseed.cli.context import AppContext
+    from socialseed.config.schema import Account, Config
+    from socialseed.platforms.base import Capabilities, Platform, PlatformDeps, TokenSource
+
+NO_AUTH_PLATFORMS = frozenset({"sandbox"})
+
+
+def _unavailable(platform: str, exc: ModuleNotFoundError) -> ConfigError:
+    return ConfigError(
+        [f"platform {platform!r} is not available in this SocialSeed build ({exc.name})"],
+        hint="upgrade SocialSeed, or disable the account (enabled: false) in the config",
+    )
+
+
+def capabilities(account: Account) -> Capabilities:
+    """What the account's platform offers at the account's access tier."""
+    from socialseed.platforms import registry
+
+    try:
+        return registry.capabilities(account.platform, account)
+    except ModuleNotFoundError as exc:
+        raise _unavailable(account.platform, exc) from exc
+
+
+def token_source(app_ctx: AppContext, config: Config) -> TokenSource | None:
+    """The stored-token source, when some account needs one and auth is installed."""
+    if all(a.platform in NO_AUTH_PLATFORMS for a in config.accounts):
+        return None
+    try:
+        tokens = importlib.import_module("socialseed.auth.tokens")
+    except ModuleNotFoundError:
+        return None
+    source: TokenSource = tokens.token_source(
+        app_ctx.env, app_ctx.db, config, app_ctx.clock, state_path=app_ctx.resolved_state_path
+    )
+    return source
+
+
+def platform_deps(app_ctx: AppContext, config: Config) -> PlatformDeps:
+    from socialseed.platforms.base import PlatformDeps
+
+    return PlatformDeps(
+        clock=app_ctx.clock,
+        sandbox_path=app_ctx.sandbox_path,
+        sandbox=config.sandbox,
+        env=app_ctx.env,
+        tokens=token_source(app_ctx, config),
+    )
+
+
+class PlatformBuilder:
+    """Builds one connected ``Platform`` per account, sharing one ``PlatformDeps``."""
+
+    def __init__(self, app_ctx: AppContext, config: Config) -> None:
+        self.app_ctx = app_ctx
+        self.config = config
+        self._deps: PlatformDeps | None = None
+
+    @property
+    def deps(self) -> PlatformDeps:
+        if self._deps is None:
+            self._deps = platform_deps(self.app_ctx, self.config)
+        return self._deps
+
+    def __call__(self, account: Account) -> Platform:
+        from socialseed.platforms import registry
+
+        try:
+            return registry.build(account, self.deps)
+        except ModuleNotFoundError as exc:
+            raise _unavailable(account.platform, exc) from exc

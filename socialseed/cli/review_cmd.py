@@ -1,0 +1,335 @@
+"""``socialseed review``: a person decides on each proposed action; every decision is kept.
+
+Thin: parse, build a ``ReviewSession`` (socialseed.review), call it, render, map errors.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from socialseed.cli import context
+from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, ApprovalError, ConfigError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from socialseed.cli.context import AppContext
+    from socialseed.config.schema import Config
+    from socialseed.plan import Plan
+    from socialseed.review import BulkResult, Card, ReviewSession
+
+PlanArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="A plan file, or a saved plan id (a unique prefix will do). Default: the latest plan.",
+        show_default=False,
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("-c", "--config", help="Config file or folder (approval_ttl, staleness)."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("review")(review)
+
+
+def review(
+    ctx: typer.Context,
+    plan: PlanArg = None,
+    config: ConfigOpt = None,
+    reviewer: Annotated[
+        str | None,
+        typer.Option(help="Who decides (default: SOCIALSEED_REVIEWER, else git user.email)."),
+    ] = None,
+    approve: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--approve",
+            metavar="ID",
+            help="Approve actions by id (repeat, or ID,ID).",
+            show_default=False,
+        ),
+    ] = None,
+    reject: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reject",
+            metavar="ID",
+            help="Reject actions by id (repeat, or ID,ID).",
+            show_default=False,
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Why: recorded with each decision; required to override.")
+    ] = None,
+    override: Annotated[
+        bool, typer.Option("--override", help="Allow approving red actions (needs --reason).")
+    ] = False,
+    approve_risk: Annotated[
+        str | None,
+        typer.Option(
+            "--approve-risk",
+            metavar="LEVEL",
+            help="Approve pending actions at this risk or lower (green|yellow), where the "
+            "platform's pack allows bulk approval; requires_human verbs are refused.",
+        ),
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the pending actions.")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Decide on each proposed action of a plan: interactively, or by id with flags.
+
+    Keys: a approve, r reject, s skip, b back, d details, g approve remaining green (where
+    allowed), q quit, ? help. Decisions are recorded at once; run again to resume.
+    """
+    from socialseed import review as core
+
+    app_ctx = context.get(ctx)
+    the_plan = core.open_plan(app_ctx.db, plan)
+    approve_ids, reject_ids = core.split_ids(approve), core.split_ids(reject)
+    deciding = bool(approve_ids or reject_ids or approve_risk)
+    if list_ and deciding:
+        raise ApprovalError(
+            "--list cannot be combined with --approve, --reject or --approve-risk",
+            hint="list first, then decide in a second command",
+        )
+    if list_ or (not deciding and not app_ctx.interactive):
+        _list(app_ctx, the_plan, config, json_=json_, explicit=list_)
+        return
+    session = _session(app_ctx, the_plan, config, reviewer)
+    if deciding:
+        _decide_flags(
+            app_ctx, session, approve_ids, reject_ids, reason, override, approve_risk, json_
+        )
+    else:
+        _interactive(app_ctx, session, override=override, reason=reason or "")
+
+
+# -- building the session ----------------------------------------------------------------------
+def _session(
+    app_ctx: AppContext, plan: Plan, config_path: Path | None, reviewer: str | None
+) -> ReviewSession:
+    from socialseed import review as core
+    from socialseed.config.digest import config_digest
+    from socialseed.config.schema import parse_duration
+
+    config = app_ctx.load_config(config_path)
+    check = core.freshness_guard(app_ctx.db, plan, config_sha256=config_digest(config))
+    check(app_ctx.clock.now())
+    return core.ReviewSession(
+        app_ctx.db,
+        plan,
+        clock=app_ctx.clock,
+        reviewer=app_ctx.reviewer(reviewer),
+        approval_ttl=timedelta(seconds=parse_duration(config.policy.approval_ttl)),
+        gate=core.platform_gates(config),
+        check=check,
+    )
+
+
+def _optional_config(app_ctx: AppContext, given: Path | None) -> Config | None:
+    """The config for a listing: required when named, else used only when found."""
+    if given is None and not app_ctx.config_path(None).exists():
+        return None
+    try:
+        return app_ctx.load_config(given)
+    except ConfigError:
+        if given is not None:
+            raise
+        return None
+
+
+# -- listing -----------------------------------------------------------------------------------
+def _list(
+    app_ctx: AppContext, plan: Plan, config_path: Path | None, *, json_: bool, explicit: bool
+) -> None:
+    from socialseed import review as core
+    from socialseed.config.digest import config_digest
+    from socialseed.report import review_card
+
+    config = _optional_config(app_ctx, config_path)
+    now = app_ctx.clock.now()
+    digest = config_digest(config) if config is not None else None
+    stale = core.stale_reasons(app_ctx.db, plan, now=now, config_sha256=digest)
+    session = core.ReviewSession(
+        app_ctx.db,
+        plan,
+        clock=app_ctx.clock,
+        reviewer="",
+        approval_ttl=timedelta(0),
+        gate=core.platform_gates(config),
+    )
+    pending, progress = session.pending(), session.progress()
+    if json_:
+        typer.echo(json.dumps(_list_data(plan, session, stale), indent=2, sort_keys=True))
+    elif pending:
+        app_ctx.out.print(review_card.pending_table(pending, session.gate))
+    err = app_ctx.err
+    err.print(f"plan {plan.id}: {progress}", markup=False)
+    for problem in stale:
+        err.print(f"warning: the plan is stale: {problem}; decisions will be refused", markup=False)
+    if explicit or not pending:
+        return
+    err.print(
+        "not a terminal (or --no-input), so nothing was decided.\n"
+        f"  hint: decide by id with 'socialseed review {plan.id} --approve ID' or "
+        "'--reject ID --reason R', or run 'socialseed review' in a terminal",
+        markup=False,
+    )
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _list_data(plan: Plan, session: ReviewSession, stale: list[str]) -> dict[str, Any]:
+    from socialseed.clock import iso
+
+    pending = []
+    for action in session.pending():
+        gate = session.gate(action)
+        item = action.to_data()
+        item["needs_person"] = gate.requires_human
+        item["bulk_ok"] = gate.bulk_ok
+        pending.append(item)
+    return {
+        "plan": session.plan_id,
+        "expires_at": iso(plan.expires_at),
+        "stale": stale,
+        "progress": session.progress().to_data(),
+        "pending": pending,
+    }
+
+
+# -- deciding with flags -----------------------------------------------------------------------
+def _decide_flags(
+    app_ctx: AppContext,
+    session: ReviewSession,
+    approve_ids: list[str],
+    reject_ids: list[str],
+    reason: str | None,
+    override: bool,
+    approve_risk: str | None,
+    json_: bool,
+) -> None:
+    from socialseed import review as core
+    from socialseed.report import review_card
+
+    level = _risk_level(approve_risk) if approve_risk else None
+    decided = session.decide(
+        approve=approve_ids, reject=reject_ids, reason=reason or "", override=override
+    )
+    bulk = session.approve_up_to(level) if level is not None else core.BulkResult()
+    decided.extend(bulk.approved)
+    plan = session.plan
+    if json_:
+        typer.echo(json.dumps(_decided_data(session, decided, bulk), indent=2, sort_keys=True))
+    else:
+        for decision in decided:
+            line = review_card.decision_line(plan.action(decision.action_id), decision)
+            app_ctx.out.print(line, markup=False)
+    for refusal in bulk.refused:
+        app_ctx.err.print(f"refused {refusal.action.id}: {refusal.rule}", markup=False)
+    app_ctx.err.print(f"plan {plan.id}: {session.progress()}", markup=False)
+    if bulk.refused:
+        app_ctx.err.print(
+            f"Error: {len(bulk.refused)} action(s) were not approved in bulk (see above); "
+            f"the other decisions were recorded.\n  hint: approve each by id, e.g. "
+            f"'socialseed review {plan.id} --approve {bulk.refused[0].action.id}'",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _risk_level(value: str) -> Any:
+    from socialseed.model import Risk
+
+    try:
+        return Risk(value.strip().lower())
+    except ValueError:
+        raise ApprovalError(
+            f"--approve-risk {value!r} is not a risk level", hint="use green or yellow"
+        ) from None
+
+
+def _decided_data(session: ReviewSession, decided: list[Any], bulk: BulkResult) -> dict[str, Any]:
+    from socialseed.clock import iso
+
+    return {
+        "plan": session.plan.id,
+        "decided": [
+            {
+                "action_id": d.action_id,
+                "verdict": d.verdict,
+                "reviewer": d.reviewer,
+                "decided_at": iso(d.decided_at),
+                "expires_at": iso(d.expires_at) if d.expires_at else None,
+                "reason": d.reason,
+                "override": d.override,
+            }
+            for d in decided
+        ],
+        "refused": [{"action_id": r.action.id, "rule": r.rule} for r in bulk.refused],
+        "progress": session.progress().to_data(),
+    }
+
+
+# -- interactive -------------------------------------------------------------------------------
+class TerminalPrompter:
+    """The person at a terminal: cards to stdout, messages to stderr, one key per decision."""
+
+    def __init__(self, out: Console, err: Console) -> None:
+        self.out = out
+        self.err = err
+
+    def show(self, card: Card) -> None:
+        from socialseed.report import review_card
+
+        self.out.print(review_card.card(card), soft_wrap=False)
+
+    def details(self, card: Card) -> None:
+        from socialseed.report import review_card
+
+        self.out.print(review_card.details(card), soft_wrap=False)
+
+    def key(self, prompt: str) -> str:
+        import click
+
+        self.out.print(prompt, end="", markup=False)
+        char = click.getchar()
+        self.out.print(char if char.isprintable() else "", markup=False)
+        return char
+
+    def reason(self, prompt: str) -> str:
+        return self.out.input(prompt, markup=False)
+
+    def say(self, text: str) -> None:
+        self.err.print(text, markup=False)
+
+
+def _interactive(
+    app_ctx: AppContext, session: ReviewSession, *, override: bool, reason: str
+) -> None:
+    from socialseed import review as core
+
+    plan, err = session.plan, app_ctx.err
+    pending = len(session.pending())
+    if not pending:
+        err.print(f"plan {plan.id}: nothing to review ({session.progress()})", markup=False)
+        return
+    err.print(
+        f"Reviewing plan {plan.id} as {session.reviewer}: {pending} pending; press ? for help.",
+        markup=False,
+    )
+    result = core.walk(
+        session, TerminalPrompter(app_ctx.out, err), override=override, override_reason=reason
+    )
+    err.print(f"Recorded {result.recorded} decision(s). {result.progress}.", markup=False)
+    if result.progress.pending:
+        err.print(f"Resume with 'socialseed review {plan.id}'.", markup=False)
+    if result.interrupted:
+        raise typer.Exit(EXIT_INTERRUPTED)

@@ -1,0 +1,240 @@
+"""Health of one account: a traffic light with reasons, computed from state rows. Pure.
+
+Inputs are the journal's outcomes, the audit log's signals, relationships and snapshots; the
+caller loads them (``state.health_rows``) and hands in ``now``. The light:
+
+- red: a block or restriction signal, or at least half of the attempts failed
+  (``min_attempts`` or more attempts);
+- yellow: repeated rate-limit hits, a high error rate, followers lost over the window, or a
+  very low follow-back rate once enough follows have had time to be answered;
+- green otherwise.
+
+Journal outcomes and signals count within the window and after the last resume (a resume
+after a cool-down starts with a clean slate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+BLOCK_WORDS = ("blocked", "restricted", "actionblocked", "accountrestricted", "suspended", "spam")
+RATE_WORDS = ("ratelimited", "rate limit", "rate-limit", "too many requests")
+
+
+class Light(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One journal outcome: what happened when an action ran."""
+
+    at: datetime
+    verb: str
+    status: str  # done | already | failed | skipped
+    http_status: int | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Signal:
+    """An audit-log line that tells something about health (a block, a circuit break)."""
+
+    at: datetime
+    kind: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class FollowRow:
+    """A follow SocialSeed made, and whether and when it was followed back."""
+
+    since: datetime | None
+    followed_back_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Counts:
+    at: datetime
+    followers: int | None
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    window_days: int = 7
+    min_attempts: int = 4
+    red_error_rate: float = 0.5
+    yellow_error_rate: float = 0.2
+    yellow_rate_limit_hits: int = 3
+    low_follow_back_rate: float = 0.02
+    follow_back_min_follows: int = 30
+    follow_back_grace_days: int = 3
+
+
+@dataclass(frozen=True)
+class Health:
+    light: Light
+    reasons: tuple[str, ...]
+    attempts: int
+    failures: int
+    rate_limit_hits: int
+    block_signals: int
+    follows: int
+    followed_back: int
+    net_growth: int | None
+    window_days: int = 7
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def error_rate(self) -> float:
+        return self.failures / self.attempts if self.attempts else 0.0
+
+    @property
+    def follow_back_rate(self) -> float | None:
+        return self.followed_back / self.follows if self.follows else None
+
+    def to_data(self) -> dict[str, object]:
+        rate = self.follow_back_rate
+        return {
+            "light": self.light.value,
+            "reasons": list(self.reasons),
+            "window_days": self.window_days,
+            "attempts": self.attempts,
+            "failures": self.failures,
+            "error_rate": round(self.error_rate, 4),
+            "rate_limit_hits": self.rate_limit_hits,
+            "block_signals": self.block_signals,
+            "follows": self.follows,
+            "followed_back": self.followed_back,
+            "follow_back_rate": round(rate, 4) if rate is not None else None,
+            "net_growth": self.net_growth,
+        }
+
+
+def is_rate_limit(row: OutcomeRow) -> bool:
+    text = row.error.lower()
+    return row.http_status == 429 or any(word in text for word in RATE_WORDS)
+
+
+def is_block(row: OutcomeRow) -> bool:
+    if row.status != "failed" or is_rate_limit(row):
+        return False
+    text = row.error.lower().replace(" ", "")
+    return any(word.replace(" ", "") in text for word in BLOCK_WORDS)
+
+
+def is_block_signal(signal: Signal) -> bool:
+    """An audit line written because the platform blocked or restricted the account."""
+    kind = signal.kind.lower()
+    return kind == "health_red" or any(w in kind for w in ("circuit", "block", "restrict"))
+
+
+def assess(
+    outcomes: Sequence[OutcomeRow],
+    *,
+    now: datetime,
+    follows: Sequence[FollowRow] = (),
+    counts: Sequence[Counts] = (),
+    signals: Sequence[Signal] = (),
+    resumed_at: datetime | None = None,
+    thresholds: Thresholds = Thresholds(),
+) -> Health:
+    """The health of one account at ``now``."""
+    start = now - timedelta(days=thresholds.window_days)
+    fresh = max(start, resumed_at) if resumed_at else start  # a resume starts a clean slate
+    recent = [o for o in outcomes if fresh <= o.at <= now and o.status != "skipped"]
+    blocks = max(  # apply journals the refusal and audits the trip: count the event once
+        sum(1 for o in recent if is_block(o)),
+        sum(1 for s in signals if fresh < s.at <= now and is_block_signal(s)),
+    )
+    answered = _answerable(follows, now, thresholds.follow_back_grace_days)
+    health = Health(
+        light=Light.GREEN,
+        reasons=(),
+        attempts=len(recent),
+        failures=sum(1 for o in recent if o.status == "failed"),
+        rate_limit_hits=sum(1 for o in recent if is_rate_limit(o)),
+        block_signals=blocks,
+        follows=len(answered),
+        followed_back=sum(1 for f in answered if f.followed_back_at is not None),
+        net_growth=_net_growth(counts, start, now),
+        window_days=thresholds.window_days,
+    )
+    light, reasons = _judge(health, thresholds)
+    return replace(health, light=light, reasons=tuple(reasons))
+
+
+def _answerable(follows: Sequence[FollowRow], now: datetime, grace_days: int) -> list[FollowRow]:
+    """Follows old enough to have been followed back (or followed back already)."""
+    cutoff = now - timedelta(days=grace_days)
+    return [
+        f
+        for f in follows
+        if f.followed_back_at is not None or (f.since is not None and f.since <= cutoff)
+    ]
+
+
+def _net_growth(counts: Sequence[Counts], start: datetime, now: datetime) -> int | None:
+    known = sorted((c for c in counts if c.followers is not None and c.at <= now), key=_at)
+    if len(known) < 2:
+        return None
+    before = [c for c in known if c.at <= start]
+    first = before[-1] if before else known[0]
+    last = known[-1]
+    if first is last or first.followers is None or last.followers is None:
+        return None
+    return last.followers - first.followers
+
+
+def _at(counts: Counts) -> datetime:
+    return counts.at
+
+
+def _judge(h: Health, t: Thresholds) -> tuple[Light, list[str]]:
+    red, yellow = _red_reasons(h, t), _yellow_reasons(h, t)
+    if red:
+        return Light.RED, red + yellow
+    if yellow:
+        return Light.YELLOW, yellow
+    return Light.GREEN, [_all_clear(h)]
+
+
+def _red_reasons(h: Health, t: Thresholds) -> list[str]:
+    reasons = []
+    if h.block_signals:
+        reasons.append(
+            f"{h.block_signals} block or restriction signal(s) in the last {t.window_days} days"
+        )
+    if h.attempts >= t.min_attempts and h.error_rate >= t.red_error_rate:
+        reasons.append(f"{h.failures} of {h.attempts} attempts failed ({h.error_rate:.0%})")
+    return reasons
+
+
+def _yellow_reasons(h: Health, t: Thresholds) -> list[str]:
+    reasons = []
+    if h.rate_limit_hits >= t.yellow_rate_limit_hits:
+        reasons.append(f"{h.rate_limit_hits} rate-limit hits in the last {t.window_days} days")
+    if h.attempts >= t.min_attempts and t.yellow_error_rate <= h.error_rate < t.red_error_rate:
+        reasons.append(f"{h.failures} of {h.attempts} attempts failed ({h.error_rate:.0%})")
+    if h.net_growth is not None and h.net_growth < 0:
+        reasons.append(f"lost {-h.net_growth} followers in the last {t.window_days} days")
+    rate = h.follow_back_rate
+    enough = h.follows >= t.follow_back_min_follows
+    if rate is not None and enough and rate < t.low_follow_back_rate:
+        reasons.append(
+            f"follow-back rate {rate:.1%} ({h.followed_back} of {h.follows}): targeting may be off"
+        )
+    return reasons
+
+
+def _all_clear(h: Health) -> str:
+    parts = [f"{h.failures} failed of {h.attempts} attempts" if h.attempts else "no attempts"]
+    parts.append(f"no block signals in {h.window_days} days")
+    if h.follow_back_rate is not None:
+        parts.append(f"follow-back {h.follow_back_rate:.0%}")
+    return "; ".join(parts)

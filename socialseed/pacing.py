@@ -1,0 +1,190 @@
+"""Pacing: how long an account must wait before its next action of a verb. Pure.
+
+Three limits apply, and the longest wait wins:
+- the phase's caps: ``daily`` per UTC day and ``hourly`` per rolling 60 minutes, counted
+  from what the journal shows done;
+- the platform's hard caps (rolling windows, from its capabilities);
+- the platform's own rate-limit answer (``remaining == 0`` until ``reset_at``).
+
+Retries of transient failures back off exponentially with jitter from an injected
+``random.Random``. Nothing here reads the clock or sleeps; callers pass ``now``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from socialseed.clock import iso
+from socialseed.platforms.base import HardCap, RateInfo
+
+HOUR = 3600.0
+RESET_MARGIN = 1.0  # seconds added after a platform's reset time
+NEVER_DAYS = 3650  # a wait this long means "not allowed at all"
+
+
+@dataclass(frozen=True)
+class Caps:
+    """An account's limits per verb right now. A verb missing from a map is not limited by it."""
+
+    daily: Mapping[str, int] = field(default_factory=dict)
+    hourly: Mapping[str, int] = field(default_factory=dict)
+    hard: tuple[HardCap, ...] = ()
+    phase: str = ""  # when set, a verb missing from ``daily`` is not allowed in this phase
+
+    @property
+    def longest_window(self) -> float:
+        return max([HOUR, *(float(c.window_seconds) for c in self.hard)])
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Not before ``until``, because ``reason``."""
+
+    until: datetime
+    reason: str
+
+    def seconds(self, now: datetime) -> float:
+        return max(0.0, (self.until - now).total_seconds())
+
+
+def start_of_day(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def history_since(now: datetime, caps: Caps) -> datetime:
+    """How far back the journal must be read to pace from ``now``."""
+    return min(start_of_day(now), now - timedelta(seconds=caps.longest_window))
+
+
+def _rolling(times: Sequence[datetime], cap: int, window: float, now: datetime) -> datetime | None:
+    """When a rolling window of ``window`` seconds will hold fewer than ``cap`` entries."""
+    inside = sorted(t for t in times if t > now - timedelta(seconds=window))
+    if len(inside) < cap:
+        return None
+    if cap <= 0:
+        return now + timedelta(seconds=window)
+    return inside[len(inside) - cap] + timedelta(seconds=window)
+
+
+class Pacer:
+    """One account's budget: the caps and the times each verb was done."""
+
+    def __init__(self, caps: Caps, done: Mapping[str, Sequence[datetime]] | None = None) -> None:
+        self.caps = caps
+        self.done: dict[str, list[datetime]] = {v: sorted(t) for v, t in (done or {}).items()}
+
+    def record(self, verb: str, at: datetime) -> None:
+        self.done.setdefault(verb, []).append(at)
+
+    def wait_for(self, verb: str, now: datetime) -> Wait | None:
+        """The wait the caps impose on the next ``verb`` (``None``: go now)."""
+        waits = [w for w in (self._daily(verb, now), self._hourly(verb, now)) if w]
+        waits += [
+            w for cap in self.caps.hard if cap.verb.value == verb if (w := self._hard(cap, now))
+        ]
+        return max(waits, key=lambda w: w.until, default=None)
+
+    def _daily(self, verb: str, now: datetime) -> Wait | None:
+        cap = self.caps.daily.get(verb, 0 if self.caps.phase else None)
+        if cap is None:
+            return None
+        if cap == 0:
+            where = f"phase {self.caps.phase}" if self.caps.phase else "the daily caps"
+            return Wait(now + timedelta(days=NEVER_DAYS), f"{where} allows no {verb}")
+        day = start_of_day(now)
+        if sum(1 for t in self.done.get(verb, []) if t >= day) < cap:
+            return None
+        return Wait(day + timedelta(days=1), f"daily {verb} cap ({cap}) reached")
+
+    def _hourly(self, verb: str, now: datetime) -> Wait | None:
+        cap = self.caps.hourly.get(verb)
+        if cap is None:
+            return None
+        until = _rolling(self.done.get(verb, []), cap, HOUR, now)
+        return Wait(until, f"hourly {verb} cap ({cap}) reached") if until else None
+
+    def _hard(self, cap: HardCap, now: datetime) -> Wait | None:
+        until = _rolling(self.done.get(cap.verb.value, []), cap.limit, cap.window_seconds, now)
+        if until is None:
+            return None
+        return Wait(
+            until,
+            f"platform cap of {cap.limit} {cap.verb.value} per {cap.window_seconds} s reached",
+        )
+
+
+def rate_wait(
+    rates: Mapping[str, RateInfo], now: datetime, *, only: Collection[str] | None = None
+) -> Wait | None:
+    """The wait the platform's last rate-limit answers impose (``None``: budget left).
+
+    ``only`` names the buckets that apply to the next call (those its verb's last call
+    updated); when unknown, every bucket counts: the careful choice.
+    """
+    waits = [
+        Wait(
+            info.reset_at + timedelta(seconds=RESET_MARGIN),
+            f"platform rate limit{_bucket(info)} used up until {iso(info.reset_at)}",
+        )
+        for name, info in rates.items()
+        if (only is None or name in only)
+        and info.remaining is not None
+        and info.remaining <= 0
+        and info.reset_at is not None
+        and info.reset_at > now
+    ]
+    return max(waits, key=lambda w: w.until, default=None)
+
+
+def _bucket(info: RateInfo) -> str:
+    return f" ({info.bucket})" if info.bucket else ""
+
+
+def reset_wait(reset_at: datetime, now: datetime) -> Wait:
+    """After a 429: wait until the reset the platform named, plus a margin."""
+    until = max(reset_at, now) + timedelta(seconds=RESET_MARGIN)
+    return Wait(until, f"rate limited until {iso(reset_at)}")
+
+
+def backoff(retry: int, rng: random.Random, *, base: float = 2.0, cap: float = 300.0) -> float:
+    """Seconds before retry number ``retry`` (1, 2, ...): exponential, with jitter."""
+    return min(cap, base * 2.0 ** (retry - 1)) * rng.uniform(0.5, 1.5)
+
+
+def later(*waits: Wait | None) -> Wait | None:
+    """The longest of some waits."""
+    return max((w for w in waits if w), key=lambda w: w.until, default=None)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """When an action is expected to run (dry run), or why it will not."""
+
+    action_id: str
+    verb: str
+    at: datetime | None
+    wait: float
+    reason: str = ""
+
+
+def schedule(
+    steps: Sequence[tuple[str, str]], pacer: Pacer, *, start: datetime, deadline: datetime
+) -> list[Slot]:
+    """Expected start of each ``(action_id, verb)`` in order, assuming instant calls."""
+    pacer = Pacer(pacer.caps, pacer.done)  # a copy: the caller's pacer is left as it was
+    now, out = start, []
+    for action_id, verb in steps:
+        wait = pacer.wait_for(verb, now)
+        if wait is not None and wait.until > deadline:
+            out.append(
+                Slot(action_id, verb, None, 0.0, f"would wait past {iso(deadline)} ({wait.reason})")
+            )
+            continue
+        seconds = wait.seconds(now) if wait else 0.0
+        now = max(now, wait.until) if wait else now
+        pacer.record(verb, now)
+        out.append(Slot(action_id, verb, now, seconds, wait.reason if wait else ""))
+    return out

@@ -1,0 +1,103 @@
+"""Which phase an account is in, and what it may still do today. Pure: handed ``today``.
+
+Day 1 of the first phase is ``account.start_date`` (today when missing). A health regression
+may move an account back to an earlier phase (``accounts.phase_override`` in state): the
+phases are then counted from that phase, starting on the day of the override.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from socialseed.config.schema import Phase
+from socialseed.model import Verb
+
+if TYPE_CHECKING:
+    from socialseed.platforms.base import HardCap
+
+DAY_SECONDS = 86_400
+
+
+@dataclass(frozen=True)
+class PhaseState:
+    """The phase an account is in on a given day."""
+
+    name: str
+    day: int  # 1-based day within the phase
+    days: int | None  # the phase's length (None: open-ended)
+    daily: Mapping[str, int]
+    hourly: Mapping[str, int]
+    overridden: bool = False
+
+
+def current_phase(
+    phases: Sequence[Phase],
+    *,
+    start: date | None,
+    today: date,
+    override: tuple[str, date] | None = None,
+) -> PhaseState:
+    """The phase on ``today`` given the account's start date (and an override, if any)."""
+    ordered = list(phases)
+    first = start or today
+    if override is not None:
+        names = [p.name for p in ordered]
+        if override[0] in names:
+            ordered = ordered[names.index(override[0]) :]
+            first = override[1]
+    offset = max((today - first).days, 0)
+    for phase in ordered:
+        if phase.days is None or offset < phase.days:
+            return _state(phase, offset + 1, override is not None)
+        offset -= phase.days
+    last = ordered[-1]  # every phase has an end: stay in the last one
+    return _state(last, (last.days or 0) + offset + 1, override is not None)
+
+
+def _state(phase: Phase, day: int, overridden: bool) -> PhaseState:
+    return PhaseState(
+        name=phase.name,
+        day=day,
+        days=phase.days,
+        daily={str(verb): cap for verb, cap in phase.daily.items()},
+        hourly={str(verb): cap for verb, cap in phase.hourly.items()},
+        overridden=overridden,
+    )
+
+
+def hard_cap_per_day(cap: HardCap) -> int:
+    """A platform cap as a daily limit (a window shorter than a day repeats within it)."""
+    if cap.window_seconds >= DAY_SECONDS:
+        return cap.limit
+    return cap.limit * (DAY_SECONDS // max(cap.window_seconds, 1))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Per verb: the cap for today, what was used, and what remains."""
+
+    caps: Mapping[str, int]
+    used: Mapping[str, int]
+    limited_by: Mapping[str, str]  # verb -> "phase warmup" | "platform cap (source)"
+
+    def remaining(self, verb: str) -> int:
+        return max(self.caps.get(verb, 0) - self.used.get(verb, 0), 0)
+
+    def remaining_all(self) -> dict[str, int]:
+        return {verb: self.remaining(verb) for verb in sorted(self.caps)}
+
+
+def budget(phase: PhaseState, used: Mapping[str, int], hard_caps: Sequence[HardCap]) -> Budget:
+    """Today's caps per verb (the phase's daily caps, lowered by platform hard caps)."""
+    caps = dict(phase.daily)
+    limited = {verb: f"phase {phase.name}" for verb in caps}
+    for cap in hard_caps:
+        verb = Verb(cap.verb).value
+        per_day = hard_cap_per_day(cap)
+        if verb in caps and per_day < caps[verb]:
+            caps[verb] = per_day
+            limited[verb] = f"platform cap ({cap.source or 'platform rule'})"
+    return Budget(caps=caps, used={v: n for v, n in used.items() if n}, limited_by=limited)

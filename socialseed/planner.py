@@ -1,0 +1,313 @@
+"""The planner: a pure function from config, scored candidates and existing state to a Plan.
+
+No network, no disk, no clock: ``now`` is handed in. The same inputs give the same plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from socialseed import phases as phase_rules
+from socialseed import policy
+from socialseed.config.schema import Account, Config, Targeting, parse_duration
+from socialseed.filters import FilterResult, Relationship
+from socialseed.model import Action, Candidate, Post, Risk, Score, Target, Verb, action_id
+from socialseed.plan import AccountPlan, Plan
+
+if TYPE_CHECKING:
+    from socialseed.platforms.base import Capabilities
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate that passed the filters, with its score."""
+
+    candidate: Candidate
+    filters: FilterResult
+    score: Score
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What state (and the fresh reads) say about one account, as plain data."""
+
+    state_serial: int = 0
+    used_today: Mapping[str, int] = field(default_factory=dict)
+    phase_override: tuple[str, date] | None = None
+    relationships: Mapping[str, Relationship] = field(default_factory=dict)
+    follower_ids: frozenset[str] | None = None  # None: not read
+    following_count: int | None = None
+    suspect: tuple[str, ...] = ()  # suspect reads: no unfollows from them
+    dropped: Mapping[str, int] = field(default_factory=dict)  # filter name -> candidates
+    notes: tuple[str, ...] = ()
+
+
+def config_digest(config: Config) -> str:
+    text = json.dumps(config.dump(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def build_plan(
+    config: Config,
+    scored: Mapping[str, Sequence[Scored]],
+    existing: Mapping[str, Existing],
+    capabilities: Mapping[str, Capabilities],
+    now: datetime,
+    *,
+    force: bool = False,
+) -> Plan:
+    """Propose, rank and fit actions per account; refuse an unsafe plan unless ``force``."""
+    actions: list[Action] = []
+    accounts: list[AccountPlan] = []
+    scorers: Counter[str] = Counter()
+    for account in config.accounts:
+        if account.id not in capabilities:
+            continue
+        items = scored.get(account.id, ())
+        scorers.update(f"{s.score.scorer}@{s.score.version}" for s in items)
+        state = existing.get(account.id, Existing())
+        part = AccountPlanner(config, account, capabilities[account.id], state, now)
+        account_actions, summary = part.plan(items)
+        actions += account_actions
+        accounts.append(summary)
+    following = {a: s.following_count for a, s in existing.items()}
+    problems = policy.threshold_problems(actions, following, config.policy.thresholds)
+    policy.raise_if_unsafe(problems, force=force)
+    return Plan(
+        actions,
+        created_at=now,
+        expires_at=now + timedelta(seconds=parse_duration(config.policy.plan_ttl)),
+        config_sha256=config_digest(config),
+        accounts=accounts,
+        scorers=dict(scorers),
+        notes=[f"forced past: {p}" for p in problems],
+    )
+
+
+def rank_key(item: Scored, risk: Risk) -> tuple[int, float, str]:
+    """Best first: lower risk, then higher score, then a stable id."""
+    combined = round(item.score.authenticity + item.score.relevance, 6)
+    return (risk.rank, -combined, item.candidate.profile.id)
+
+
+class AccountPlanner:
+    """One account's part of the plan: phase, budget, proposals, fitting."""
+
+    def __init__(
+        self,
+        config: Config,
+        account: Account,
+        caps: Capabilities,
+        state: Existing,
+        now: datetime,
+    ) -> None:
+        self.config = config
+        self.account = account
+        self.caps = caps
+        self.state = state
+        self.now = now
+        self.phase = phase_rules.current_phase(
+            config.phases[account.phases],
+            start=account.start_date,
+            today=now.date(),
+            override=state.phase_override,
+        )
+        self.budget = phase_rules.budget(self.phase, state.used_today, caps.hard_caps)
+        self.left = {verb: self.budget.remaining(verb) for verb in self.budget.caps}
+        self.over: Counter[str] = Counter()
+        self.low_relevance = 0
+
+    def targeting(self, name: str) -> Targeting:
+        return self.config.targeting[name]
+
+    def plan(self, items: Sequence[Scored]) -> tuple[list[Action], AccountPlan]:
+        taken: list[Action] = []
+        for action in self._ranked_proposals(items):
+            if self.left.get(action.verb.value, 0) > 0:
+                self.left[action.verb.value] -= 1
+                taken.append(action)
+            else:
+                self.over[action.verb.value] += 1
+        taken += self._unfollows()
+        numbered = [a.with_seq(i + 1) for i, a in enumerate(taken)]
+        return numbered, self._summary(numbered)
+
+    # -- outbound proposals --------------------------------------------------------------------
+    def _ranked_proposals(self, items: Sequence[Scored]) -> Iterator[Action]:
+        assessed = []
+        for item in items:
+            settings = self.targeting(item.candidate.targeting).scoring
+            if item.score.relevance < settings.min_relevance:
+                self.low_relevance += 1
+                continue
+            risk, reasons = policy.assess(Verb.FOLLOW, item.score, item.filters, settings)
+            assessed.append((rank_key(item, risk), item, risk, reasons))
+        assessed.sort(key=lambda entry: entry[0])
+        for _key, item, risk, reasons in assessed:
+            yield from self._proposals(item, risk, reasons)
+
+    def _proposals(self, item: Scored, risk: Risk, reasons: tuple[str, ...]) -> Iterator[Action]:
+        acts = self.targeting(item.candidate.targeting).actions
+        profile = item.candidate.profile
+        if acts.follow:
+            target = Target(kind="account", id=profile.id, handle=profile.handle)
+            yield self._action(Verb.FOLLOW, target, item, risk, reasons, "")
+        posts = newest(profile.recent_posts)
+        for verb, count in ((Verb.LIKE, acts.like_recent), (Verb.REPOST, acts.repost_recent)):
+            for post in posts[:count]:
+                target = Target(
+                    kind="post",
+                    id=profile.id,
+                    handle=profile.handle,
+                    post_id=post.id,
+                    ref=dict(post.ref),
+                )
+                yield self._action(verb, target, item, risk, reasons, _post_words(post))
+
+    def _action(
+        self,
+        verb: Verb,
+        target: Target,
+        item: Scored,
+        risk: Risk,
+        risk_reasons: tuple[str, ...],
+        what: str,
+    ) -> Action:
+        score = item.score
+        found = f"found via {item.candidate.source} ({item.candidate.targeting})"
+        reason = (
+            f"{what}{found}; authenticity {score.authenticity:.2f}, relevance {score.relevance:.2f}"
+        )
+        return self._make(verb, target, reason, risk, risk_reasons, item)
+
+    def _make(
+        self,
+        verb: Verb,
+        target: Target,
+        reason: str,
+        risk: Risk,
+        risk_reasons: tuple[str, ...],
+        item: Scored | None,
+    ) -> Action:
+        return Action(
+            id=action_id(self.account.id, verb.value, target),
+            account=self.account.id,
+            platform=self.account.platform,
+            verb=verb,
+            target=target,
+            reason=reason,
+            risk=risk,
+            risk_reasons=risk_reasons,
+            requires_human=verb in self.caps.pack.requires_human,
+            auto_approved=policy.auto_approvable(risk, verb, self.caps, self.config.policy),
+            filters_matched=item.filters.matched if item else (),
+            score=item.score if item else None,
+            cost_usd=self.caps.cost_usd.get(verb),
+            profile=item.candidate.profile if item else None,
+        )
+
+    # -- unfollows -----------------------------------------------------------------------------
+    def _unfollow_days(self) -> int | None:
+        days = [
+            self.targeting(n).actions.unfollow_non_followers_after_days
+            for n in self.account.targeting
+            if n in self.config.targeting
+        ]
+        known = [d for d in days if d is not None]
+        return min(known) if known else None
+
+    def _unfollows(self) -> list[Action]:
+        days = self._unfollow_days()
+        if days is None or not self.caps.pack.unfollow_non_followers or self.state.suspect:
+            return []
+        if self.state.follower_ids is None:
+            return []
+        out: list[Action] = []
+        for rel in self._stale_follows(days):
+            if self.left.get(Verb.UNFOLLOW.value, 0) <= 0:
+                self.over[Verb.UNFOLLOW.value] += 1
+                continue
+            self.left[Verb.UNFOLLOW.value] -= 1
+            target = Target(kind="account", id=rel.target_id, handle=rel.handle)
+            since = rel.since.date().isoformat() if rel.since else "an unknown day"
+            reason = f"followed by SocialSeed on {since}; no follow-back after {days} days"
+            out.append(self._make(Verb.UNFOLLOW, target, reason, Risk.GREEN, (), None))
+        return out
+
+    def _stale_follows(self, days: int) -> list[Relationship]:
+        cutoff = self.now - timedelta(days=days)
+        followers = self.state.follower_ids or frozenset()
+        stale = [
+            rel
+            for rel in self.state.relationships.values()
+            if rel.active
+            and rel.origin == "socialseed"
+            and rel.since is not None
+            and rel.since <= cutoff
+            and rel.followed_back_at is None
+            and rel.target_id not in followers
+        ]
+        return sorted(stale, key=lambda r: (r.since or self.now, r.target_id))
+
+    # -- the account's summary -----------------------------------------------------------------
+    def _summary(self, actions: Sequence[Action]) -> AccountPlan:
+        proposed = Counter(a.verb.value for a in actions)
+        remaining = {
+            verb: max(self.budget.remaining(verb) - proposed[verb], 0)
+            for verb in self.budget.caps
+            if Verb(verb) in self.caps.supports
+        }
+        return AccountPlan(
+            account=self.account.id,
+            platform=self.account.platform,
+            phase=self.phase.name,
+            phase_day=self.phase.day,
+            phase_days=self.phase.days,
+            state_serial=self.state.state_serial,
+            remaining=remaining,
+            used_today=dict(self.budget.used),
+            notes=tuple(self._notes()),
+            cost_usd=sum(a.cost_usd or 0.0 for a in actions),
+        )
+
+    def _notes(self) -> list[str]:
+        notes = list(self.state.notes)
+        if self.phase.overridden:
+            notes.append(f"phase moved back to {self.phase.name} by a health regression")
+        for verb, why in sorted(self.budget.limited_by.items()):
+            if why.startswith("platform"):
+                notes.append(f"{verb} limited to {self.budget.caps[verb]} a day by {why}")
+        if self.phase.hourly:
+            hourly = ", ".join(f"{v} {n}" for v, n in sorted(self.phase.hourly.items()))
+            notes.append(f"hourly caps (apply paces to them): {hourly}")
+        for name, count in sorted(self.state.dropped.items()):
+            notes.append(f"dropped {count} candidate(s): {name}")
+        if self.low_relevance:
+            notes.append(f"dropped {self.low_relevance} candidate(s): relevance below minimum")
+        for verb, count in sorted(self.over.items()):
+            notes.append(f"{count} more {verb} action(s) left out: today's {verb} budget is used")
+        notes += [f"no unfollows: {s}" for s in self.state.suspect]
+        if self._unfollow_days() is not None and self.state.follower_ids is None:
+            notes.append("no unfollows: the followers list could not be read")
+        return notes
+
+
+def newest(posts: Sequence[Post]) -> list[Post]:
+    """Posts newest first (undated last), ties by id; replies are skipped."""
+    own = [p for p in posts if p.reply_to is None]
+    return sorted(own, key=lambda p: (p.created_at is None, _neg_ts(p), p.id))
+
+
+def _neg_ts(post: Post) -> float:
+    return -post.created_at.timestamp() if post.created_at else 0.0
+
+
+def _post_words(post: Post) -> str:
+    day = post.created_at.date().isoformat() if post.created_at else "undated"
+    return f"post {post.id} ({day}); "

@@ -1,0 +1,478 @@
+"""Plan orchestration: discovery, filters, scoring and state reads, then the pure planner.
+
+This is where plan-time I/O happens (through the injected platforms and the state database);
+``planner.build_plan`` stays pure. Every plan made is recorded; auto-approved actions get
+their policy decision recorded at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from socialseed import filters as filter_rules
+from socialseed import phases as phase_rules
+from socialseed import policy
+from socialseed.clock import Clock, iso, parse_instant
+from socialseed.config.schema import Account, Config, Targeting, parse_duration
+from socialseed.discovery import Discovered, discover_account
+from socialseed.errors import ConfigError, UnsafePlanError
+from socialseed.filters import FilterContext, Relationship
+from socialseed.model import Candidate, Decision, Post, Score, Verb
+from socialseed.plan import Plan
+from socialseed.planner import Existing, Scored, build_plan
+from socialseed.platforms.base import Capabilities, Platform
+from socialseed.scoring.base import Scorer, Topic
+from socialseed.scoring.heuristic import HeuristicScorer
+from socialseed.state import accounts as account_store
+from socialseed.state import candidates as candidate_store
+from socialseed.state import scores as score_store
+from socialseed.state import usage
+from socialseed.state.decisions import POLICY_REVIEWER, latest_decisions, record_decision
+
+HEURISTIC = "heuristic"
+POST_FETCH_CONCURRENCY = 8
+POSTS_PER_CANDIDATE = 5
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    accounts: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    refresh: bool = False
+    force: bool = False
+
+
+@dataclass
+class Runtime:
+    """What planning needs from outside (built by the CLI, faked in tests)."""
+
+    db: Database
+    clock: Clock
+    platform_for: Callable[[Account], Platform]
+    capabilities_for: Callable[[Account], Capabilities]
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PlanRun:
+    plan: Plan
+    messages: list[str] = field(default_factory=list)  # for stderr: cache use, scoring notes
+
+
+# -- accounts -----------------------------------------------------------------------------------
+def select_accounts(config: Config, options: PlanOptions) -> list[Account]:
+    known = [a.id for a in config.accounts]
+    for given in (*options.accounts, *options.exclude):
+        if given not in known:
+            raise ConfigError(
+                [f"--account/--exclude-account: no account {given!r} in the config"],
+                hint=f"accounts in the config: {', '.join(known)}",
+            )
+    chosen = [a for a in config.accounts if a.enabled and a.id not in options.exclude]
+    if options.accounts:
+        chosen = [a for a in chosen if a.id in options.accounts]
+    return chosen
+
+
+def targetings_of(config: Config, account: Account) -> dict[str, Targeting]:
+    return {name: config.targeting[name] for name in account.targeting}
+
+
+# -- scoring ------------------------------------------------------------------------------------
+def select_scorer(
+    provider: str,
+    config: Config,
+    *,
+    now: datetime,
+    clock: Clock,
+    env: Mapping[str, str],
+    db: Database,
+) -> Scorer:
+    """The scorer a targeting asks for: the heuristic, or whatever the scoring router builds."""
+    heuristic = HeuristicScorer(now=now)
+    if provider == HEURISTIC:
+        return heuristic
+    try:
+        router = importlib.import_module("socialseed.scoring.router")
+        ai = importlib.import_module("socialseed.state.ai")
+    except ModuleNotFoundError as exc:
+        raise ConfigError(
+            [f"scoring.provider {provider!r}: this SocialSeed has no scoring router ({exc.name})"],
+            hint="use provider: heuristic in the targeting's scoring",
+        ) from exc
+    deps = router.ScoringDeps(
+        env=env, clock=clock, store=ai.SqliteScoringStore(db), heuristic=heuristic
+    )
+    scorer: Scorer = router.build_scorer(provider, config.scoring, deps)
+    return scorer
+
+
+def topic_of(targeting: Targeting) -> Topic:
+    tags = tuple(sorted({s.value for s in targeting.sources if s.kind == "hashtag"}))
+    return Topic(targeting.description, tuple(targeting.keywords), tags)
+
+
+def _topic_digest(topic: Topic) -> str:
+    from socialseed.model import digest
+
+    return digest([topic.description, list(topic.keywords), list(topic.hashtags)])
+
+
+async def score_cached(
+    scorer: Scorer,
+    items: Sequence[tuple[Candidate, str]],
+    topic: Topic,
+    db: Database,
+    now: datetime,
+) -> list[Score]:
+    """Scores for (candidate, digest) pairs; the heuristic's are cached in state."""
+    if scorer.name != HEURISTIC:
+        return list(await scorer.score([c for c, _ in items], topic))
+    tdigest = _topic_digest(topic)
+    keys = [score_store.score_key(scorer.name, scorer.version, d, tdigest) for _, d in items]
+    found = score_store.cached_scores(db, keys)
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    fresh = await scorer.score([items[i][0] for i in missing], topic)
+    new = {keys[i]: (items[i][1], s) for i, s in zip(missing, fresh, strict=True)}
+    if new:
+        score_store.store_scores(db, new, now=now)
+    return [found.get(key) or new[key][1] for key in keys]
+
+
+# -- one account --------------------------------------------------------------------------------
+class AccountRun:
+    """Gathers one account's inputs for the planner."""
+
+    def __init__(
+        self, config: Config, account: Account, rt: Runtime, options: PlanOptions, now: datetime
+    ) -> None:
+        self.config = config
+        self.account = account
+        self.rt = rt
+        self.options = options
+        self.now = now
+        self.caps = rt.capabilities_for(account)
+        self.targetings = targetings_of(config, account)
+        self.messages: list[str] = []
+
+    @property
+    def db(self) -> Database:
+        return self.rt.db
+
+    async def gather(self) -> tuple[list[Scored], Existing]:
+        policy.check_account(self.account, self.targetings, self.caps)
+        account_store.ensure_account(
+            self.db, self.account.id, self.account.platform, self.account.handle
+        )
+        platform = self.rt.platform_for(self.account)
+        try:
+            return await self._gather(platform)
+        finally:
+            await platform.aclose()
+
+    async def _gather(self, platform: Platform) -> tuple[list[Scored], Existing]:
+        found = await discover_account(
+            platform,
+            self.account,
+            self.targetings,
+            self.db,
+            now=self.now,
+            refresh=self.options.refresh,
+        )
+        self._note_sources(found)
+        relationships = self._relationships()
+        reads = await self._reads(platform, relationships)
+        passed, dropped = self._filter(found, relationships)
+        scored = await self._score(passed)
+        scored = await self._with_posts(platform, scored)
+        existing = self._existing(relationships, reads, dropped)
+        return scored, existing
+
+    def _note_sources(self, found: Discovered) -> None:
+        if found.cached:
+            self.messages.append(
+                f"{self.account.id}: {len(found.cached)} source(s) served from the cache "
+                "(use --refresh to read them again)"
+            )
+
+    # -- state reads -----------------------------------------------------------------------
+    def _relationships(self) -> dict[str, Relationship]:
+        rows = usage.relationships(self.db, self.account.id)
+        return {
+            str(r["target_id"]): Relationship(
+                target_id=str(r["target_id"]),
+                handle=str(r["target_handle"] or ""),
+                origin=str(r["origin"] or "manual"),
+                since=_instant(r["since"]),
+                unfollowed_at=_instant(r["unfollowed_at"]),
+                followed_back_at=_instant(r["followed_back_at"]),
+            )
+            for r in rows
+        }
+
+    def _override(self) -> tuple[str, datetime] | None:
+        found = usage.phase_override(self.db, self.account.id)
+        if found is None:
+            return None
+        return found[0], _instant(found[1]) or self.now
+
+    def _existing(
+        self, relationships: dict[str, Relationship], reads: _Reads, dropped: Counter[str]
+    ) -> Existing:
+        override = self._override()
+        notes = list(reads.notes)
+        paused = account_store.active_pause(self.db, self.account.id, self.now)
+        if paused is not None:
+            until = iso(paused.until) if paused.until else "resumed"
+            notes.append(f"paused until {until} ({paused.reason}); apply will refuse")
+        return Existing(
+            state_serial=account_store.state_serial(self.db, self.account.id),
+            used_today=usage.used_today(self.db, self.account.id, self.now),
+            phase_override=(override[0], override[1].date()) if override else None,
+            relationships=reads.relationships or relationships,
+            follower_ids=reads.followers,
+            following_count=reads.following_count,
+            suspect=tuple(reads.suspect),
+            dropped=dict(dropped),
+            notes=tuple(notes),
+        )
+
+    async def _reads(self, platform: Platform, rels: dict[str, Relationship]) -> _Reads:
+        wants = any(
+            t.actions.unfollow_non_followers_after_days is not None
+            for t in self.targetings.values()
+        )
+        active = sum(1 for r in rels.values() if r.active)
+        reads = _Reads(following_count=active or None)
+        if not wants:
+            return reads
+        followers = await platform.follower_ids()
+        following = await platform.following_ids()
+        reads.followers = frozenset(followers) if followers is not None else None
+        if following is not None:
+            reads.following_count = len(following)
+            reads.relationships = _with_manual(rels, following)
+        self._check_reads(reads, followers, following, active)
+        return reads
+
+    def _check_reads(
+        self, reads: _Reads, followers: set[str] | None, following: set[str] | None, active: int
+    ) -> None:
+        snap = usage.last_snapshot(self.db, self.account.id)
+        before_followers = snap[0] if snap else None
+        before_following = (snap[1] if snap else None) or active or None
+        limit = self.config.policy.thresholds.max_shrink_pct
+        checks = [
+            policy.ReadCheck(self.account.id, "followers", _len(followers), before_followers),
+            policy.ReadCheck(self.account.id, "following", _len(following), before_following),
+        ]
+        problems = [p for p in (policy.suspect_read(c, limit) for c in checks) if p]
+        if problems and not self.options.force:
+            raise UnsafePlanError(
+                "suspect read, plan stopped: " + "; ".join(problems),
+                hint="an empty or shrinking read is never a reason to unfollow; run "
+                "'socialseed sync' to check, or --force to plan without unfollows",
+            )
+        reads.suspect = problems
+
+    # -- filters, scores, posts ------------------------------------------------------------
+    def _filter(
+        self, found: Discovered, relationships: dict[str, Relationship]
+    ) -> tuple[list[tuple[Candidate, str, filter_rules.FilterResult]], Counter[str]]:
+        passed: list[tuple[Candidate, str, filter_rules.FilterResult]] = []
+        dropped: Counter[str] = Counter()
+        contexts = {name: self._context(t, relationships) for name, t in self.targetings.items()}
+        for candidate in found.candidates:
+            targeting = self.targetings[candidate.targeting]
+            result = filter_rules.apply_filters(
+                candidate.profile, targeting.filters, contexts[candidate.targeting]
+            )
+            failed = result.failed
+            if failed is None:
+                passed.append((candidate, found.digests[candidate.profile.id], result))
+            else:
+                dropped[failed.name] += 1
+        return passed, dropped
+
+    def _context(self, targeting: Targeting, rels: dict[str, Relationship]) -> FilterContext:
+        pol = self.config.policy
+        return FilterContext(
+            now=self.now,
+            blocklist=(*pol.blocklist, *targeting.filters.blocklist),
+            allowlist=(*pol.allowlist, *targeting.filters.allowlist),
+            relationships=rels,
+            allow_manual=self.account.allow_manual,
+        )
+
+    async def _score(
+        self, passed: list[tuple[Candidate, str, filter_rules.FilterResult]]
+    ) -> list[Scored]:
+        out: list[Scored] = []
+        for name, targeting in self.targetings.items():
+            group = [p for p in passed if p[0].targeting == name]
+            if not group:
+                continue
+            scorer = select_scorer(
+                targeting.scoring.provider,
+                self.config,
+                now=self.now,
+                clock=self.rt.clock,
+                env=self.rt.env,
+                db=self.db,
+            )
+            topic = topic_of(targeting)
+            scores = await score_cached(
+                scorer, [(c, d) for c, d, _ in group], topic, self.db, self.now
+            )
+            out += [Scored(c, r, s) for (c, _, r), s in zip(group, scores, strict=True)]
+            self._note_scorer(scorer)
+        return out
+
+    def _note_scorer(self, scorer: Scorer) -> None:
+        report = getattr(scorer, "report", None)
+        for note in getattr(report, "notes", []) or []:
+            self.messages.append(f"{self.account.id}: {note}")
+
+    async def _with_posts(self, platform: Platform, scored: list[Scored]) -> list[Scored]:
+        """Attach recent posts to the top candidates that need them for likes or reposts."""
+        wanted = self._post_candidates(scored)
+        if not wanted:
+            return scored
+        ttl = min(parse_duration(t.cache_ttl) for t in self.targetings.values())
+        posts = candidate_store.cached_posts(
+            self.db, self.account.id, wanted, now=self.now, ttl_seconds=ttl
+        )
+        missing = [pid for pid in wanted if self.options.refresh or pid not in posts]
+        fetched = await _fetch_posts(platform, missing)
+        candidate_store.store_posts(self.db, self.account.id, fetched, now=self.now)
+        posts.update({pid: tuple(items) for pid, items in fetched.items()})
+        return [_attach(item, posts.get(item.candidate.profile.id)) for item in scored]
+
+    def _post_candidates(self, scored: list[Scored]) -> list[str]:
+        need = self._post_need()
+        if need == 0:
+            return []
+        ranked = sorted(scored, key=self._rank)
+        top = [s for s in ranked if self._wants_posts(s)][:need]
+        return [s.candidate.profile.id for s in top if not s.candidate.profile.recent_posts]
+
+    def _post_need(self) -> int:
+        """How many top candidates may get likes/reposts today (twice that, for spares)."""
+        phase = phase_rules.current_phase(
+            self.config.phases[self.account.phases],
+            start=self.account.start_date,
+            today=self.now.date(),
+        )
+        need = 0
+        for targeting in self.targetings.values():
+            acts = targeting.actions
+            for verb, count in (("like", acts.like_recent), ("repost", acts.repost_recent)):
+                if count:
+                    need = max(need, math.ceil(phase.daily.get(verb, 0) / count))
+        return 2 * need
+
+    def _wants_posts(self, item: Scored) -> bool:
+        acts = self.targetings[item.candidate.targeting].actions
+        return bool(acts.like_recent or acts.repost_recent)
+
+    def _rank(self, item: Scored) -> tuple[int, float, str]:
+        from socialseed.planner import rank_key
+
+        settings = self.targetings[item.candidate.targeting].scoring
+        risk, _ = policy.assess(Verb.FOLLOW, item.score, item.filters, settings)
+        return rank_key(item, risk)
+
+
+@dataclass
+class _Reads:
+    following_count: int | None = None
+    followers: frozenset[str] | None = None
+    relationships: dict[str, Relationship] | None = None
+    suspect: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _len(ids: set[str] | None) -> int | None:
+    return None if ids is None else len(ids)
+
+
+def _instant(value: str | None) -> datetime | None:
+    return parse_instant(value) if value else None
+
+
+def _with_manual(rels: dict[str, Relationship], following: set[str]) -> dict[str, Relationship]:
+    """Relationships plus follows found on the platform that SocialSeed did not make."""
+    out = dict(rels)
+    for target in sorted(following):
+        if target not in out:
+            out[target] = Relationship(target_id=target, origin="manual")
+    return out
+
+
+async def _fetch_posts(platform: Platform, ids: Sequence[str]) -> dict[str, list[Post]]:
+    gate = asyncio.Semaphore(POST_FETCH_CONCURRENCY)
+
+    async def one(pid: str) -> tuple[str, list[Post]]:
+        async with gate:
+            return pid, await platform.recent_posts(pid, POSTS_PER_CANDIDATE)
+
+    return dict(await asyncio.gather(*(one(pid) for pid in ids)))
+
+
+def _attach(item: Scored, posts: tuple[Post, ...] | None) -> Scored:
+    if not posts or item.candidate.profile.recent_posts:
+        return item
+    from dataclasses import replace
+
+    profile = replace(item.candidate.profile, recent_posts=posts)
+    return Scored(replace(item.candidate, profile=profile), item.filters, item.score)
+
+
+# -- the whole plan -----------------------------------------------------------------------------
+async def make_plan(config: Config, rt: Runtime, options: PlanOptions) -> PlanRun:
+    """Gather every selected account's inputs, build the plan, record it."""
+    now = rt.clock.now()
+    chosen = select_accounts(config, options)
+    runs = [AccountRun(config, account, rt, options, now) for account in chosen]
+    gathered = await asyncio.gather(*(run.gather() for run in runs))
+    scored = {run.account.id: g[0] for run, g in zip(runs, gathered, strict=True)}
+    existing = {run.account.id: g[1] for run, g in zip(runs, gathered, strict=True)}
+    caps = {run.account.id: run.caps for run in runs}
+    plan = build_plan(config, scored, existing, caps, now, force=options.force)
+    messages = [m for run in runs for m in run.messages]
+    return PlanRun(plan=plan, messages=messages)
+
+
+def record(db: Database, plan: Plan, config: Config, *, now: datetime, path: str | None) -> int:
+    """Record the plan and the policy's auto-approvals; return how many were approved now."""
+    from socialseed.state.plans import record_plan
+
+    record_plan(db, plan, path=path)
+    expires = now + timedelta(seconds=parse_duration(config.policy.approval_ttl))
+    known = latest_decisions(db, plan.id)
+    count = 0
+    for action in plan.actions:
+        if not action.auto_approved or action.id in known:
+            continue
+        record_decision(
+            db,
+            Decision(
+                plan_id=plan.id,
+                action_id=action.id,
+                verdict="approve",
+                reviewer=POLICY_REVIEWER,
+                decided_at=now,
+                reason=f"policy.auto_approve: {action.risk.value}",
+                expires_at=expires,
+            ),
+        )
+        count += 1
+    return count

@@ -1,0 +1,96 @@
+"""Bluesky answers (``app.bsky.*`` views, repo records) mapped to SocialSeed values. Pure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from socialseed.clock import parse_instant
+from socialseed.model import Post, Profile
+
+FOLLOW = "app.bsky.graph.follow"
+LIKE = "app.bsky.feed.like"
+REPOST = "app.bsky.feed.repost"
+POST = "app.bsky.feed.post"
+THREADGATE = "app.bsky.feed.threadgate"
+
+
+def instant(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError:
+        return None
+
+
+def count(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def profile(view: dict[str, Any]) -> Profile:
+    """A ``profileView``/``profileViewDetailed`` as a Profile (counts only in the detailed form)."""
+    return Profile(
+        platform="bluesky",
+        id=str(view["did"]),
+        handle=str(view.get("handle") or view["did"]),
+        display_name=view.get("displayName") or "",
+        bio=view.get("description") or "",
+        followers=count(view.get("followersCount")),
+        following=count(view.get("followsCount")),
+        posts=count(view.get("postsCount")),
+        created_at=instant(view.get("createdAt")),
+        has_avatar=bool(view.get("avatar")) if "did" in view else None,
+        language=None,
+    )
+
+
+def post(view: dict[str, Any]) -> Post:
+    """A ``postView`` as a Post; ``ref`` carries the uri and cid a like or reply needs."""
+    record = view.get("record") or {}
+    reply = record.get("reply") or {}
+    parent = (reply.get("parent") or {}).get("uri")
+    ref = {"uri": str(view["uri"]), "cid": str(view.get("cid") or "")}
+    root = reply.get("root") or {}
+    if root.get("uri"):
+        ref["root_uri"] = str(root["uri"])
+        ref["root_cid"] = str(root.get("cid") or "")
+    return Post(
+        id=str(view["uri"]),
+        author_id=str((view.get("author") or {}).get("did") or repo_of(view["uri"])),
+        text=record.get("text") or "",
+        created_at=instant(record.get("createdAt")) or instant(view.get("indexedAt")),
+        like_count=count(view.get("likeCount")),
+        reply_to=str(parent) if parent else None,
+        ref=ref,
+    )
+
+
+def rkey(uri: str) -> str:
+    """The record key: the last segment of ``at://did/collection/rkey``."""
+    return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def repo_of(uri: str) -> str:
+    """The repo (DID or handle) of an at-URI."""
+    return uri.removeprefix("at://").split("/", 1)[0]
+
+
+def post_uri(value: str) -> str:
+    """An at-URI from an at-URI or a ``https://bsky.app/profile/HANDLE/post/RKEY`` link."""
+    value = value.strip()
+    if value.startswith("at://"):
+        return value
+    marker = "/profile/"
+    if marker in value and "/post/" in value:
+        actor, _, key = value.split(marker, 1)[1].partition("/post/")
+        return f"at://{actor}/{POST}/{key.strip('/')}"
+    raise ValueError(value)
+
+
+def subject_of(record: dict[str, Any]) -> str:
+    """The subject of a follow (a DID) or a like/repost (a post URI)."""
+    subject = (record.get("value") or {}).get("subject")
+    if isinstance(subject, dict):
+        return str(subject.get("uri") or "")
+    return str(subject or "")

@@ -1,0 +1,135 @@
+"""X API v2 answers (users, posts, problems, rate headers) as SocialSeed values. Pure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from socialseed.clock import parse_instant
+from socialseed.model import Post, Profile
+from socialseed.platforms.base import RateInfo
+
+USER_FIELDS = "created_at,description,profile_image_url,protected,public_metrics,verified"
+TWEET_FIELDS = "created_at,public_metrics,author_id,referenced_tweets,entities,lang"
+_DEFAULT_AVATAR = "default_profile_images"
+_WINDOWS = (
+    ("x-rate-limit-", ""),
+    ("x-user-limit-24hour-", ":24h-user"),
+    ("x-app-limit-24hour-", ":24h-app"),
+)
+
+
+def instant(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError:
+        return None
+
+
+def _metric(metrics: dict[str, Any], *names: str) -> int | None:
+    for name in names:
+        if isinstance(metrics.get(name), int):
+            return int(metrics[name])
+    return None
+
+
+def profile(user: dict[str, Any]) -> Profile:
+    metrics = user.get("public_metrics") or {}
+    image = str(user.get("profile_image_url") or "")
+    return Profile(
+        platform="x",
+        id=str(user["id"]),
+        handle=str(user.get("username") or user["id"]),
+        display_name=user.get("name") or "",
+        bio=user.get("description") or "",
+        followers=_metric(metrics, "followers_count"),
+        following=_metric(metrics, "following_count"),
+        posts=_metric(metrics, "tweet_count", "post_count"),
+        created_at=instant(user.get("created_at")),
+        has_avatar=bool(image) and _DEFAULT_AVATAR not in image,
+    )
+
+
+def post(tweet: dict[str, Any]) -> Post:
+    metrics = tweet.get("public_metrics") or {}
+    replied = [r["id"] for r in tweet.get("referenced_tweets") or [] if r["type"] == "replied_to"]
+    return Post(
+        id=str(tweet["id"]),
+        author_id=str(tweet.get("author_id") or ""),
+        text=tweet.get("text") or "",
+        created_at=instant(tweet.get("created_at")),
+        like_count=_metric(metrics, "like_count"),
+        reply_to=str(replied[0]) if replied else None,
+    )
+
+
+def references(tweet: dict[str, Any], kind: str) -> set[str]:
+    """Ids a post refers to as ``kind`` (replied_to, quoted, retweeted)."""
+    return {str(r["id"]) for r in tweet.get("referenced_tweets") or [] if r.get("type") == kind}
+
+
+def mentions(tweet: dict[str, Any]) -> set[str]:
+    """Lower-cased usernames a post @mentions."""
+    found = (tweet.get("entities") or {}).get("mentions") or []
+    return {str(m.get("username", "")).lower() for m in found}
+
+
+def problem_type(response: httpx.Response) -> str:
+    """The problem ``type`` (or a first ``errors[].type``) of an error answer."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    if isinstance(body.get("type"), str):
+        return str(body["type"])
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        return str(errors[0].get("type") or "")
+    return ""
+
+
+def _reset(response: httpx.Response, prefix: str) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(float(response.headers[prefix + "reset"]), UTC)
+    except (KeyError, ValueError):
+        return None
+
+
+def _windows(response: httpx.Response, bucket: str) -> list[RateInfo]:
+    infos = []
+    for prefix, suffix in _WINDOWS:
+        limit, remaining = (_int(response, prefix + k) for k in ("limit", "remaining"))
+        if limit is not None or remaining is not None:
+            infos.append(RateInfo(limit, remaining, _reset(response, prefix), bucket + suffix))
+    return infos
+
+
+def _int(response: httpx.Response, name: str) -> int | None:
+    try:
+        return int(response.headers[name])
+    except (KeyError, ValueError):
+        return None
+
+
+def rate(response: httpx.Response, bucket: str) -> RateInfo | None:
+    """The tightest of the 15-minute and 24-hour windows the headers describe."""
+    infos = _windows(response, bucket)
+    if not infos:
+        return None
+    return min(infos, key=lambda i: i.remaining if i.remaining is not None else 1 << 30)
+
+
+def reset_at(response: httpx.Response) -> datetime | None:
+    """When a 429 lifts: the latest reset among exhausted windows, else the 15-minute one."""
+    infos = _windows(response, "")
+    spent = [i.reset_at for i in infos if i.remaining == 0 and i.reset_at is not None]
+    if spent:
+        return max(spent)
+    resets = [i.reset_at for i in infos if i.reset_at is not None]
+    return max(resets) if resets else None

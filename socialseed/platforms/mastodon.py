@@ -1,0 +1,374 @@
+"""Mastodon's REST API on the account's own instance.
+
+Facts used (PLATFORMS.md §4): ids are instance-local strings; followers, following, favourited_by
+and tag timelines page through the ``Link`` header; ``X-RateLimit-Reset`` is an ISO 8601 instant
+(mastodon-mock sends epoch seconds; both are read); tokens never expire (a 401 means revoked);
+the server caps follows at 400 per 24 hours and following at 7,500; there is no per-reply hide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from socialseed.errors import (
+    AccountRestricted,
+    AuthExpired,
+    ConfigError,
+    NotFound,
+    PermanentError,
+    PlatformError,
+    PolicyError,
+)
+from socialseed.model import OUTBOUND_VERBS, Action, Outcome, Post, Profile, SourceKind, Verb
+from socialseed.platforms import _mastodon_map as m
+from socialseed.platforms.base import (
+    Capabilities,
+    HardCap,
+    Page,
+    Platform,
+    PlatformDeps,
+    PolicyPack,
+    Source,
+)
+from socialseed.platforms.http import (
+    ApiSession,
+    Endpoint,
+    header_rate,
+    iso_or_epoch_reset,
+    parse_json,
+    token_getters,
+)
+
+if TYPE_CHECKING:
+    from socialseed.config.schema import Account
+
+NAME = "mastodon"
+LIMITER = "mastodon/mastodon:app/lib/rate_limiter.rb (FAMILIES: follows 400/24h, statuses 300/3h)"
+FOLLOW_CAP = "https://docs.joinmastodon.org/admin/config/ (MAX_FOLLOWS_THRESHOLD 7,500)"
+ACCOUNTS_PAGE, STATUSES_PAGE, SEARCH_PAGE = 80, 40, 40
+MAX_PAGES = 200
+
+# Every request this adapter can make (specific paths before ``{id}`` ones).
+ENDPOINTS: dict[str, Endpoint] = {
+    "verify_credentials": Endpoint("GET", "/api/v1/accounts/verify_credentials"),
+    "lookup": Endpoint("GET", "/api/v1/accounts/lookup"),
+    "relationships": Endpoint("GET", "/api/v1/accounts/relationships"),
+    "search": Endpoint("GET", "/api/v2/search"),
+    "followers": Endpoint("GET", "/api/v1/accounts/{id}/followers"),
+    "following": Endpoint("GET", "/api/v1/accounts/{id}/following"),
+    "account_statuses": Endpoint("GET", "/api/v1/accounts/{id}/statuses"),
+    "tag_timeline": Endpoint("GET", "/api/v1/timelines/tag/{tag}"),
+    "favourited_by": Endpoint("GET", "/api/v1/statuses/{id}/favourited_by"),
+    "status": Endpoint("GET", "/api/v1/statuses/{id}"),
+    "context": Endpoint("GET", "/api/v1/statuses/{id}/context"),
+    "follow": Endpoint("POST", "/api/v1/accounts/{id}/follow"),
+    "unfollow": Endpoint("POST", "/api/v1/accounts/{id}/unfollow"),
+    "mute": Endpoint("POST", "/api/v1/accounts/{id}/mute"),
+    "favourite": Endpoint("POST", "/api/v1/statuses/{id}/favourite"),
+    "unfavourite": Endpoint("POST", "/api/v1/statuses/{id}/unfavourite"),
+    "reblog": Endpoint("POST", "/api/v1/statuses/{id}/reblog"),
+    "post_status": Endpoint("POST", "/api/v1/statuses"),
+}
+
+_RESTRICTED_WORDS = (
+    "disabled",
+    "suspended",
+    "limited",
+    "pending approval",
+    "confirmed e-mail",
+    "silenced",
+)
+
+PACK = PolicyPack(
+    requires_human=OUTBOUND_VERBS,
+    unfollow_non_followers=True,
+    notes=(
+        "No network-wide automation policy: each instance publishes its own rules "
+        "(GET /api/v1/instance/rules); set the account's bot flag.",
+        "Consider honouring accounts' discoverable/indexable/noindex flags.",
+    ),
+)
+
+CAPABILITIES = Capabilities(
+    platform=NAME,
+    supports=frozenset(Verb) - {Verb.HIDE_COMMENT},
+    sources=frozenset(
+        {SourceKind.HASHTAG, SourceKind.SEARCH, SourceKind.FOLLOWERS_OF, SourceKind.LIKERS_OF}
+    ),
+    pack=PACK,
+    hard_caps=(
+        HardCap(Verb.FOLLOW, 400, 86400, LIMITER),
+        HardCap(Verb.FOLLOW, 7500, 0, FOLLOW_CAP),  # window 0: a standing total, not a rate
+        HardCap(Verb.REPLY, 300, 10800, LIMITER),
+        HardCap(Verb.REPOST, 300, 10800, LIMITER),
+    ),
+    rate_limit_model=(
+        "X-RateLimit-Limit/-Remaining/-Reset headers (reset as an ISO 8601 instant); "
+        "300 requests per 5 min per token; follows 400 per 24 h; statuses 300 per 3 h; "
+        "all server-configurable"
+    ),
+    auth_method="OAuth 2.0 authorization code (+PKCE on 4.3+) per instance; tokens never expire",
+    unsupported_reasons={
+        Verb.HIDE_COMMENT: (
+            "Mastodon has no per-reply hide; mute or block the author instead "
+            "(https://docs.joinmastodon.org/methods/statuses/)"
+        ),
+    },
+)
+
+
+def capabilities(account: Account | None) -> Capabilities:
+    return CAPABILITIES
+
+
+def instance_url(account: Account) -> str:
+    if not account.instance:
+        raise ConfigError(
+            [f"accounts[{account.id}]: a mastodon account needs 'instance' (its server's URL)"],
+            hint="add for example  instance: https://mastodon.social",
+        )
+    url = account.instance.strip().rstrip("/")
+    return url if "://" in url else f"https://{url}"
+
+
+def build(account: Account, deps: PlatformDeps) -> MastodonPlatform:
+    access, _ = token_getters(deps.tokens, account, NAME)
+    reset = iso_or_epoch_reset("x-ratelimit-reset")
+    api = ApiSession(
+        platform=NAME,
+        client=deps.client(instance_url(account), {"accept": "application/json"}),
+        endpoints=ENDPOINTS,
+        clock=deps.clock,
+        reset_reader=reset,
+        rate_reader=header_rate("x-ratelimit-", reset),
+        token=access,
+        classifier=_classify,
+    )
+    return MastodonPlatform(account.id, account.handle, api)
+
+
+def _classify(response: httpx.Response, message: str) -> PlatformError | None:
+    status, lower = response.status_code, message.lower()
+    if status == 401:
+        return AuthExpired(
+            message,
+            hint="Mastodon tokens do not expire, so this one was revoked; reconnect with "
+            "'socialseed auth login ACCOUNT'",
+            status=status,
+        )
+    if status == 403 and "outside the authorized scopes" in lower:
+        return AuthExpired(
+            message, hint="reconnect with 'socialseed auth login ACCOUNT' to grant it", status=403
+        )
+    if status == 403 and any(word in lower for word in _RESTRICTED_WORDS):
+        return AccountRestricted(
+            message, hint="the instance restricted this account; check it on the web", status=403
+        )
+    if status == 403:
+        return PermanentError(message, hint="the instance refused this action", status=403)
+    if status == 410:
+        return NotFound(message, hint="the account or post is gone", status=410)
+    if status == 422:
+        return PermanentError(
+            message,
+            hint="the instance rejected the request (follow limits: 400 per day, 7,500 in all)",
+            status=422,
+        )
+    return None
+
+
+class MastodonPlatform(Platform):
+    """One account on one Mastodon instance."""
+
+    name = NAME
+
+    def __init__(self, account_id: str, handle: str, api: ApiSession) -> None:
+        super().__init__(account_id, handle, CAPABILITIES)
+        self.api = api
+        self.last_rate = api.last_rate
+        self._me: Profile | None = None
+
+    async def _json(self, name: str, **kwargs: Any) -> tuple[Any, httpx.Response]:
+        response = await self.api.call(name, **kwargs)
+        return parse_json(response, platform=NAME), response
+
+    # --- reads --------------------------------------------------------------------------
+
+    async def me(self) -> Profile:
+        if self._me is None:
+            self._me = m.profile(await self.api.json("verify_credentials"))
+        return self._me
+
+    async def lookup(self, handle: str) -> Profile:
+        acct = handle.strip().lstrip("@")
+        return m.profile(await self.api.json("lookup", params={"acct": acct}))
+
+    async def discover(self, source: Source, cursor: str | None = None) -> Page:
+        readers: dict[SourceKind, Callable[[str, str | None], Awaitable[Page]]] = {
+            SourceKind.HASHTAG: self._hashtag,
+            SourceKind.SEARCH: self._search,
+            SourceKind.FOLLOWERS_OF: self._followers_of,
+            SourceKind.LIKERS_OF: self._likers_of,
+        }
+        reader = readers.get(source.kind)
+        if reader is None:
+            raise PolicyError(
+                f"mastodon: the source '{source.kind.value}' is not offered",
+                hint=f"use one of: {', '.join(sorted(k.value for k in readers))}",
+            )
+        return await reader(source.value, cursor)
+
+    async def _accounts_page(self, name: str, path: dict[str, str], cursor: str | None) -> Page:
+        params = {"limit": ACCOUNTS_PAGE, **m.cursor_params(cursor)}
+        data, response = await self._json(name, path=path, params=params)
+        return Page([m.profile(a) for a in data], m.next_cursor(response))
+
+    async def _followers_of(self, handle: str, cursor: str | None) -> Page:
+        target = await self.lookup(handle)
+        return await self._accounts_page("followers", {"id": target.id}, cursor)
+
+    async def _likers_of(self, status: str, cursor: str | None) -> Page:
+        try:
+            sid = m.status_id(status)
+        except ValueError:
+            raise PolicyError(
+                f"mastodon: {status!r} is not a status id or link on this instance",
+                hint="use the status's id or its link on your own instance",
+            ) from None
+        return await self._accounts_page("favourited_by", {"id": sid}, cursor)
+
+    async def _hashtag(self, tag: str, cursor: str | None) -> Page:
+        params = {"limit": STATUSES_PAGE, **m.cursor_params(cursor)}
+        path = {"tag": tag.lstrip("#")}
+        statuses, response = await self._json("tag_timeline", path=path, params=params)
+        return Page(_authors(statuses), m.next_cursor(response))
+
+    async def _search(self, query: str, cursor: str | None) -> Page:
+        offset = int(m.cursor_params(cursor).get("offset") or 0)
+        params = {"q": query, "type": "accounts", "limit": SEARCH_PAGE, "offset": offset}
+        data = await self.api.json("search", params=params)
+        accounts = data.get("accounts") or []
+        more = len(accounts) >= SEARCH_PAGE
+        return Page(
+            [m.profile(a) for a in accounts], f"offset={offset + len(accounts)}" if more else None
+        )
+
+    async def recent_posts(self, user_id: str, limit: int = 5) -> list[Post]:
+        params = {"limit": max(1, min(limit, 40)), "exclude_reblogs": "true"}
+        data = await self.api.json("account_statuses", path={"id": user_id}, params=params)
+        return [m.post(s) for s in data][:limit]
+
+    async def following_ids(self) -> set[str] | None:
+        return await self._all_ids("following")
+
+    async def follower_ids(self) -> set[str] | None:
+        return await self._all_ids("followers")
+
+    async def _all_ids(self, name: str) -> set[str]:
+        me = await self.me()
+        ids: set[str] = set()
+        cursor: str | None = None
+        for _ in range(MAX_PAGES):
+            page = await self._accounts_page(name, {"id": me.id}, cursor)
+            ids.update(p.id for p in page.profiles)
+            cursor = page.cursor if page.profiles else None
+            if cursor is None:
+                break
+        return ids
+
+    # --- writes -------------------------------------------------------------------------
+
+    async def execute(self, action: Action) -> Outcome:
+        verb = action.verb
+        if verb is Verb.HIDE_COMMENT:
+            raise PolicyError(
+                f"mastodon: {CAPABILITIES.unsupported_reasons[verb]}",
+                hint=f"mastodon offers: {CAPABILITIES.offers()}",
+            )
+        if verb is Verb.REPLY:
+            return await self._reply(action)
+        simple = {
+            Verb.FOLLOW: ("follow", action.target.id),
+            Verb.UNFOLLOW: ("unfollow", action.target.id),
+            Verb.MUTE: ("mute", action.target.id),
+            Verb.LIKE: ("favourite", _post_id(action)),
+            Verb.UNLIKE: ("unfavourite", _post_id(action)),
+            Verb.REPOST: ("reblog", _post_id(action)),
+        }
+        name, target = simple[verb]
+        data, response = await self._json(name, path={"id": target})
+        return _outcome(verb, data, response)
+
+    async def _reply(self, action: Action) -> Outcome:
+        if not action.target.text:
+            raise PolicyError(
+                f"mastodon: reply {action.id} has no text",
+                hint="give the reply text in the plan before approving it",
+            )
+        form = {"status": action.target.text, "in_reply_to_id": _post_id(action)}
+        headers = {"idempotency-key": action.id}
+        data, response = await self._json("post_status", data=form, headers=headers)
+        return Outcome("done", http_status=response.status_code, remote_ref=str(data["id"]))
+
+    # --- crash recovery -----------------------------------------------------------------
+
+    async def verify(self, action: Action) -> bool:
+        verb = action.verb
+        if verb in (Verb.FOLLOW, Verb.UNFOLLOW, Verb.MUTE):
+            rel = await self._relationship(action.target.id)
+            if verb is Verb.MUTE:
+                return bool(rel.get("muting"))
+            following = bool(rel.get("following") or rel.get("requested"))
+            return following if verb is Verb.FOLLOW else not following
+        if verb in (Verb.LIKE, Verb.UNLIKE, Verb.REPOST):
+            status = await self.api.json("status", path={"id": _post_id(action)})
+            if verb is Verb.REPOST:
+                return bool(status.get("reblogged"))
+            return bool(status.get("favourited")) == (verb is Verb.LIKE)
+        if verb is Verb.REPLY:
+            return await self._replied(_post_id(action))
+        return False
+
+    async def _relationship(self, account_id: str) -> dict[str, Any]:
+        data = await self.api.json("relationships", params={"id[]": [account_id]})
+        return dict(data[0]) if data else {}
+
+    async def _replied(self, status_id: str) -> bool:
+        me = await self.me()
+        context = await self.api.json("context", path={"id": status_id})
+        return any(
+            str(s.get("in_reply_to_id")) == status_id
+            and str((s.get("account") or {}).get("id")) == me.id
+            for s in context.get("descendants") or []
+        )
+
+    async def aclose(self) -> None:
+        await self.api.aclose()
+
+
+def _post_id(action: Action) -> str:
+    return action.target.post_id or action.target.id
+
+
+def _authors(statuses: list[dict[str, Any]]) -> list[Profile]:
+    """The distinct authors of statuses, in order, each with the statuses found."""
+    from dataclasses import replace
+
+    posts: dict[str, list[Post]] = {}
+    authors: dict[str, Profile] = {}
+    for status in statuses:
+        author = m.profile(status["account"])
+        authors.setdefault(author.id, author)
+        posts.setdefault(author.id, []).append(m.post(status))
+    return [replace(p, recent_posts=tuple(posts[p.id])) for p in authors.values()]
+
+
+def _outcome(verb: Verb, data: dict[str, Any], response: httpx.Response) -> Outcome:
+    detail = ""
+    if verb is Verb.FOLLOW and data.get("requested") and not data.get("following"):
+        detail = "follow request sent (the account approves followers)"
+    ref = str(data["id"]) if verb is Verb.REPOST and data.get("id") else None
+    return Outcome("done", detail=detail, http_status=response.status_code, remote_ref=ref)

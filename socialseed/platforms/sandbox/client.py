@@ -1,0 +1,184 @@
+"""The sandbox as a Platform: an httpx client of the sandbox API, errors mapped once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from socialseed.clock import Clock
+from socialseed.errors import (
+    AccountRestricted,
+    ActionBlocked,
+    NotFound,
+    PermanentError,
+    PlatformError,
+)
+from socialseed.model import Action, Outcome, Post, Profile, Verb
+from socialseed.platforms.base import Capabilities, Page, Platform, RateInfo, Source
+from socialseed.platforms.http import epoch_reset, parse_json, raise_for_response, send
+
+NAME = "sandbox"
+_RESET = epoch_reset("x-ratelimit-reset")
+_FAULTS_HINT = "clear injected faults with 'socialseed sandbox faults --clear'"
+
+
+class SandboxPlatform(Platform):
+    """A managed account on the simulated network."""
+
+    name = NAME
+
+    def __init__(
+        self,
+        account_id: str,
+        handle: str,
+        capabilities: Capabilities,
+        client: httpx.AsyncClient,
+        clock: Clock,
+    ) -> None:
+        super().__init__(account_id, handle, capabilities)
+        self.client = client
+        self.clock = clock
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    # the HTTP boundary ------------------------------------------------------------------
+
+    async def _call(self, method: str, url: str, *, verb: str = "", **kwargs: Any) -> Any:
+        response = await send(self.client, method, url, platform=NAME, **kwargs)
+        self._remember_rate(response, verb)
+        raise_for_response(
+            response,
+            platform=NAME,
+            now=self.clock.now(),
+            reset_reader=_RESET,
+            classifier=_classify,
+        )
+        return parse_json(response, platform=NAME)
+
+    def _remember_rate(self, response: httpx.Response, verb: str) -> None:
+        """Per-verb window in bucket ``verb``; the all-verbs daily budget in ``daily``."""
+        for bucket, prefix in ((verb, "x-ratelimit-"), ("daily", "x-ratelimit-daily-")):
+            if bucket and prefix + "limit" in response.headers:
+                self.last_rate[bucket] = RateInfo(
+                    limit=int(response.headers[prefix + "limit"]),
+                    remaining=int(response.headers.get(prefix + "remaining", "0")),
+                    reset_at=epoch_reset(prefix + "reset")(response),
+                    bucket=bucket,
+                )
+
+    # reads ------------------------------------------------------------------------------
+
+    async def me(self) -> Profile:
+        return Profile.from_data(await self._call("GET", "/v1/me"))
+
+    async def lookup(self, handle: str) -> Profile:
+        return Profile.from_data(await self._call("GET", f"/v1/users/{handle.lstrip('@')}"))
+
+    async def discover(self, source: Source, cursor: str | None = None) -> Page:
+        params = {"q": source.value}
+        if cursor:
+            params["cursor"] = cursor
+        data = await self._call("GET", f"/v1/discover/{source.kind.value}", params=params)
+        profiles = [Profile.from_data(p) for p in data["profiles"]]
+        return Page(profiles=profiles, cursor=data.get("next_cursor"))
+
+    async def recent_posts(self, user_id: str, limit: int = 5) -> list[Post]:
+        data = await self._call("GET", f"/v1/users/{user_id}/posts", params={"limit": limit})
+        return [Post.from_data(p) for p in data["posts"]]
+
+    async def following_ids(self) -> set[str] | None:
+        return await self._ids("following")
+
+    async def follower_ids(self) -> set[str] | None:
+        return await self._ids("followers")
+
+    async def _ids(self, which: str) -> set[str]:
+        me = await self.me()
+        found: set[str] = set()
+        cursor: str | None = "0"
+        while cursor is not None:
+            url = f"/v1/users/{me.id}/{which}"
+            data = await self._call("GET", url, params={"cursor": cursor})
+            found.update(data["ids"])
+            cursor = data.get("next_cursor")
+        return found
+
+    # writes -----------------------------------------------------------------------------
+
+    async def execute(self, action: Action) -> Outcome:
+        method, url, body = _request_for(action)
+        headers = {"idempotency-key": action.id} if action.verb is Verb.REPLY else {}
+        response = await self._send_write(action.verb.value, method, url, body, headers)
+        return Outcome(
+            status=str(response.get("status", "done")),
+            detail=f"{action.verb.value} {action.target.handle}",
+            http_status=200,
+            request_id=response.get("request_id"),
+            remote_ref=response.get("ref"),
+        )
+
+    async def _send_write(
+        self,
+        verb: str,
+        method: str,
+        url: str,
+        body: dict[str, str] | None,
+        headers: dict[str, str],
+    ) -> dict[str, Any]:
+        data = await self._call(method, url, verb=verb, json=body, headers=headers)
+        if not isinstance(data, dict):
+            raise PermanentError(f"{NAME}: unexpected answer to {method} {url}")
+        return data
+
+    async def verify(self, action: Action) -> bool:
+        target = action.target
+        params = {"target_id": target.id, "post_id": target.post_id or ""}
+        if action.verb is Verb.REPLY:
+            params["idem_key"] = action.id
+        try:
+            data = await self._call("GET", f"/v1/relations/{action.verb.value}", params=params)
+        except NotFound:
+            return action.verb in (Verb.UNFOLLOW, Verb.UNLIKE)
+        return bool(data.get("in_effect"))
+
+
+def _request_for(action: Action) -> tuple[str, str, dict[str, str] | None]:
+    target = action.target
+    post_id = target.post_id or ""
+    match action.verb:
+        case Verb.FOLLOW:
+            return "POST", "/v1/follows", {"target_id": target.id}
+        case Verb.UNFOLLOW:
+            return "DELETE", f"/v1/follows/{target.id}", None
+        case Verb.LIKE:
+            return "POST", "/v1/likes", {"post_id": post_id}
+        case Verb.UNLIKE:
+            return "DELETE", f"/v1/likes/{post_id}", None
+        case Verb.REPOST:
+            return "POST", "/v1/reposts", {"post_id": post_id}
+        case Verb.REPLY:
+            return "POST", "/v1/replies", {"post_id": post_id, "text": target.text or ""}
+        case Verb.HIDE_COMMENT:
+            return "POST", "/v1/hidden", {"comment_id": post_id}
+        case Verb.MUTE:
+            return "POST", "/v1/mutes", {"target_id": target.id}
+    raise PermanentError(f"{NAME}: cannot {action.verb.value}")  # pragma: no cover
+
+
+def _classify(response: httpx.Response, message: str) -> PlatformError | None:
+    """A 403 with the sandbox's block codes is a block signal, not a plain refusal."""
+    if response.status_code != 403:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    code = body.get("error") if isinstance(body, dict) else None
+    rid = response.headers.get("x-request-id")
+    if code == "account_restricted":
+        return AccountRestricted(message, hint=_FAULTS_HINT, status=403, request_id=rid)
+    if code == "action_blocked":
+        return ActionBlocked(message, hint=_FAULTS_HINT, status=403, request_id=rid)
+    return None

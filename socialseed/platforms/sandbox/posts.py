@@ -1,0 +1,135 @@
+"""Virtual posts: derived from (seed, account, day), never stored.
+
+A post id is ``p.<user id>.<epoch day>.<index>``; a comment on it adds ``.c<index>``. Posts
+exist only once the clock has passed their time, so "recent posts" and last activity stay
+realistic as simulated time moves.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+from socialseed.model import Post
+from socialseed.platforms.sandbox import words
+from socialseed.platforms.sandbox.rand import pick, unit
+from socialseed.platforms.sandbox.users import BOT, User
+
+DAY = 86400
+LOOKBACK_DAYS = 120
+_TOPICS = {t.name: t for t in words.TOPICS}
+
+
+def instant(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+def count_on(seed: int, user: User, day: int) -> int:
+    """How many posts ``user`` makes on epoch day ``day``."""
+    start = day * DAY
+    if start + DAY <= user.created_ts or (user.quiet_ts is not None and start >= user.quiet_ts):
+        return 0
+    if user.kind == BOT:
+        if unit(seed, "burst", user.id, day) >= 0.12:
+            return 0
+        return 3 + int(unit(seed, "burst-n", user.id, day) * 20)
+    whole = int(user.rate)
+    extra = 1 if unit(seed, "n", user.id, day) < user.rate - whole else 0
+    return min(12, whole + extra)
+
+
+def day_times(seed: int, user: User, day: int) -> list[int]:
+    """Epoch seconds of the user's posts on ``day``, in order (index = position)."""
+    offsets = (
+        int(unit(seed, "t", user.id, day, k) * DAY) for k in range(count_on(seed, user, day))
+    )
+    return sorted(day * DAY + o for o in offsets)
+
+
+def make_post(seed: int, user: User, day: int, index: int, ts: int) -> Post:
+    post_id = f"p.{user.id}.{day}.{index}"
+    return Post(
+        id=post_id,
+        author_id=user.id,
+        text=_text(seed, user, post_id),
+        created_at=instant(ts),
+        like_count=int(math.sqrt(max(user.followers, 4)) * 2 * unit(seed, "likes", post_id)),
+    )
+
+
+def recent(seed: int, user: User, now_ts: int, limit: int) -> list[Post]:
+    """Up to ``limit`` posts made at or before ``now_ts``, newest first."""
+    found: list[Post] = []
+    today = now_ts // DAY
+    for day in range(today, today - LOOKBACK_DAYS, -1):
+        times = day_times(seed, user, day)
+        for index in range(len(times) - 1, -1, -1):
+            if times[index] <= now_ts:
+                found.append(make_post(seed, user, day, index, times[index]))
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+def last_active(seed: int, user: User, now_ts: int) -> datetime | None:
+    posts = recent(seed, user, now_ts, 1)
+    if posts:
+        return posts[0].created_at
+    return instant(user.quiet_ts) if user.quiet_ts is not None else None
+
+
+def find(seed: int, user: User, post_id: str, now_ts: int) -> Post | None:
+    """The post ``post_id`` of ``user`` if it exists by ``now_ts``."""
+    parts = post_id.split(".")
+    if len(parts) != 4 or parts[0] != "p" or parts[1] != user.id:
+        return None
+    try:
+        day, index = int(parts[2]), int(parts[3])
+    except ValueError:
+        return None
+    times = day_times(seed, user, day)
+    if not 0 <= index < len(times) or times[index] > now_ts:
+        return None
+    return make_post(seed, user, day, index, times[index])
+
+
+def author_of(post_id: str) -> str | None:
+    parts = post_id.split(".")
+    return parts[1] if len(parts) >= 4 and parts[0] == "p" else None
+
+
+def comment_count(seed: int, post_id: str) -> int:
+    return int(unit(seed, "comments", post_id) * 5)
+
+
+def comment(seed: int, post: Post, index: int, author: User) -> Post:
+    """The ``index``-th comment on ``post``, written by ``author``."""
+    assert post.created_at is not None
+    ts = int(post.created_at.timestamp()) + 600 + int(unit(seed, "ct", post.id, index) * DAY)
+    generic = author.kind == BOT
+    text = pick(words.BOT_POSTS, seed, "cx", post.id, index) if generic else _reply_text(seed, post)
+    return Post(
+        id=f"{post.id}.c{index}",
+        author_id=author.id,
+        text=text,
+        created_at=instant(ts),
+        reply_to=post.id,
+    )
+
+
+def _reply_text(seed: int, post: Post) -> str:
+    return pick(
+        ("Love this!", "Beautiful work", "So good", "Great shot", "Nice one"), seed, post.id
+    )
+
+
+def _text(seed: int, user: User, post_id: str) -> str:
+    tags = user.tag_list
+    if user.kind == BOT:
+        phrase = pick(words.BOT_POSTS, seed, "px", post_id)
+    elif user.topic in _TOPICS:
+        phrase = pick(_TOPICS[user.topic].post_phrases, seed, "px", post_id)
+    else:
+        phrase = pick(words.GENERAL_POSTS, seed, "px", post_id)
+    chosen = [t for i, t in enumerate(tags) if unit(seed, "tag", post_id, i) < (0.8 if i else 0.9)]
+    return " ".join([phrase, *(f"#{t}" for t in chosen)])

@@ -1,0 +1,56 @@
+"""One account of the simulated network, as a row of the ``users`` table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass
+from typing import Any
+
+from socialseed.platforms.sandbox.schema import USER_COLUMNS
+
+PERSON = "person"
+BOT = "bot"
+HUB = "hub"
+MANAGED = "managed"
+
+
+@dataclass(frozen=True)
+class User:
+    """An account of the world. ``followers``/``following``/``posts`` are the base counts
+    (the world is a sample of a larger network); live writes are added when profiles are read.
+    """
+
+    id: str
+    handle: str
+    name: str
+    bio: str
+    kind: str
+    topic: str
+    tags: str  # space-separated hashtags without '#', main tag first
+    followers: int
+    following: int
+    posts: int
+    hide_followers: int
+    has_avatar: int
+    language: str
+    created_ts: int
+    quiet_ts: int | None
+    rate: float  # posts per day (bots post in bursts instead)
+    opted_out: int
+
+    @property
+    def tag_list(self) -> tuple[str, ...]:
+        return tuple(self.tags.split()) if self.tags else ()
+
+    def row(self) -> tuple[Any, ...]:
+        return astuple(self)
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> User:
+        return cls(*row)
+
+
+SELECT_USERS = f"SELECT {', '.join(USER_COLUMNS)} FROM users"
+INSERT_USER = (
+    f"INSERT INTO users ({', '.join(USER_COLUMNS)}) VALUES ({', '.join('?' * len(USER_COLUMNS))})"
+)

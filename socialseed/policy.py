@@ -1,0 +1,229 @@
+"""The safety rules applied at plan time. Pure: data in, verdicts or errors out.
+
+- what a platform offers (``Capabilities.supports``, at the account's access tier) and what its
+  policy pack forbids: plan-time ``PolicyError`` naming the platform, the rule and what it offers;
+- the traffic light of each action (green / yellow / red, with reasons);
+- auto-approval (only verbs the pack does not mark ``requires_human``);
+- thresholds (``UnsafePlanError`` unless ``--force``) and suspect reads of followers/following.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from socialseed.config.schema import Account, Policy, Targeting, TargetScoring, Thresholds
+from socialseed.errors import PolicyError, UnsafePlanError
+from socialseed.filters import FilterResult
+from socialseed.model import Action, Risk, Score, SourceKind, Verb
+
+if TYPE_CHECKING:
+    from socialseed.platforms.base import Capabilities, ForbiddenPattern
+
+BORDERLINE = 0.1  # an authenticity within this of the minimum is yellow
+SEARCH_SOURCES = frozenset({"hashtag", "search"})
+
+
+def platform_label(account: Account, caps: Capabilities) -> str:
+    tier = f" ({account.access_tier} tier)" if account.access_tier else ""
+    return f"{caps.platform}{tier}"
+
+
+# -- what the config asks for -------------------------------------------------------------------
+def requested_verbs(targeting: Targeting) -> dict[Verb, str]:
+    """Verb -> the config key that asks for it."""
+    acts = targeting.actions
+    wanted: dict[Verb, str] = {}
+    if acts.follow:
+        wanted[Verb.FOLLOW] = "actions.follow"
+    if acts.like_recent:
+        wanted[Verb.LIKE] = "actions.like_recent"
+    if acts.repost_recent:
+        wanted[Verb.REPOST] = "actions.repost_recent"
+    if acts.unfollow_non_followers_after_days is not None:
+        wanted[Verb.UNFOLLOW] = "actions.unfollow_non_followers_after_days"
+    if acts.hide_spam_comments:
+        wanted[Verb.HIDE_COMMENT] = "actions.hide_spam_comments"
+    return wanted
+
+
+def check_account(
+    account: Account, targetings: Mapping[str, Targeting], caps: Capabilities
+) -> None:
+    """Refuse, before any network call, what the platform or its pack does not allow."""
+    for name, targeting in targetings.items():
+        check_sources(account, name, targeting, caps)
+        check_verbs(account, name, targeting, caps)
+        check_forbidden(account, name, targeting, caps)
+
+
+def check_sources(account: Account, name: str, targeting: Targeting, caps: Capabilities) -> None:
+    offered = ", ".join(sorted(k.value for k in caps.sources)) or "none"
+    for source in targeting.sources:
+        if SourceKind(source.kind) not in caps.sources:
+            raise PolicyError(
+                f"{account.id}: {platform_label(account, caps)} offers no {source.kind} "
+                f"discovery (targeting '{name}'); it offers {offered}",
+                hint=f"remove the {source.kind} source from targeting '{name}' in the config",
+            )
+
+
+def check_verbs(account: Account, name: str, targeting: Targeting, caps: Capabilities) -> None:
+    for verb, key in requested_verbs(targeting).items():
+        if verb not in caps.supports:
+            why = caps.unsupported_reasons.get(verb, "it is not in the platform's API")
+            raise PolicyError(
+                f"{account.id}: {platform_label(account, caps)} does not offer {verb.value}: "
+                f"{why}; it offers {caps.offers()}",
+                hint=f"remove {key} from targeting '{name}' in the config",
+            )
+    unfollow = targeting.actions.unfollow_non_followers_after_days
+    if unfollow is not None and not caps.pack.unfollow_non_followers:
+        raise PolicyError(
+            f"{account.id}: {platform_label(account, caps)} does not allow unfollowing "
+            "accounts that did not follow back (its policy pack forbids follow/unfollow churn)",
+            hint=f"remove actions.unfollow_non_followers_after_days from targeting '{name}'",
+        )
+
+
+def forbidden_use(pattern: ForbiddenPattern, targeting: Targeting) -> str | None:
+    """What in ``targeting`` matches a forbidden pattern (by the pattern's name), if anything."""
+    acts = targeting.actions
+    name = pattern.name.lower()
+    searched = [s.kind for s in targeting.sources if s.kind in SEARCH_SOURCES]
+    if "churn" in name and acts.follow and acts.unfollow_non_followers_after_days is not None:
+        return "follow together with actions.unfollow_non_followers_after_days"
+    if "like" in name and acts.like_recent and searched:
+        return f"actions.like_recent on {searched[0]} discovery"
+    if "repost" in name and acts.repost_recent and searched:
+        return f"actions.repost_recent on {searched[0]} discovery"
+    if "follow" in name and "churn" not in name and acts.follow and searched:
+        return f"actions.follow on {searched[0]} discovery"
+    return None
+
+
+def check_forbidden(account: Account, name: str, targeting: Targeting, caps: Capabilities) -> None:
+    for pattern in caps.pack.forbidden:
+        use = forbidden_use(pattern, targeting)
+        if use is not None:
+            raise PolicyError(
+                f"{account.id}: {platform_label(account, caps)} forbids {pattern.name}: "
+                f"{pattern.rule} (source: {pattern.source}); targeting '{name}' asks for {use}; "
+                f"it offers {caps.offers()}",
+                hint=f"change targeting '{name}' so it no longer asks for {use}",
+            )
+
+
+# -- the traffic light ----------------------------------------------------------------------------
+def assess(
+    verb: Verb, score: Score | None, filters: FilterResult | None, settings: TargetScoring
+) -> tuple[Risk, tuple[str, ...]]:
+    """Green, yellow or red, with the reasons (worst first)."""
+    red: list[str] = []
+    yellow: list[str] = []
+    if score is None:
+        yellow.append("not scored")
+    else:
+        red_, yellow_ = _score_signals(score, settings)
+        red += red_
+        yellow += yellow_
+    if filters is not None:
+        yellow += [f"unknown {c.name}: {c.reason}" for c in filters.unknown]
+    if red:
+        return Risk.RED, (*red, *yellow)
+    if yellow:
+        return Risk.YELLOW, tuple(yellow)
+    return Risk.GREEN, ()
+
+
+def _score_signals(score: Score, settings: TargetScoring) -> tuple[list[str], list[str]]:
+    red: list[str] = []
+    yellow: list[str] = []
+    floor = settings.min_authenticity
+    if score.authenticity < floor:
+        red.append(f"bot-like: authenticity {score.authenticity:.2f} is below {floor:.2f}")
+    elif score.recommendation == "avoid":
+        red.append(f"scorer {score.scorer} says avoid")
+    elif score.authenticity < floor + BORDERLINE:
+        yellow.append(f"borderline authenticity {score.authenticity:.2f} (minimum {floor:.2f})")
+    if not red and score.recommendation == "caution":
+        yellow.append(f"scorer {score.scorer} says caution")
+    return red, yellow
+
+
+def auto_approvable(risk: Risk, verb: Verb, caps: Capabilities, policy: Policy) -> bool:
+    """May policy approve this action by itself? Never for a verb that needs a person."""
+    return risk.value in policy.auto_approve and verb not in caps.pack.requires_human
+
+
+# -- thresholds and suspect reads ----------------------------------------------------------------
+@dataclass(frozen=True)
+class ReadCheck:
+    """A fresh read of the account's followers/following against what we last knew."""
+
+    account: str
+    kind: str  # followers | following
+    now: int | None
+    before: int | None
+
+
+def suspect_read(check: ReadCheck, max_shrink_pct: float) -> str | None:
+    """Why a read is not to be trusted (empty, or shrunk sharply), else ``None``."""
+    if check.now is None or not check.before:
+        return None
+    if check.now == 0:
+        return f"{check.account}: the {check.kind} read came back empty (was {check.before})"
+    shrink = 100.0 * (check.before - check.now) / check.before
+    if shrink > max_shrink_pct:
+        return (
+            f"{check.account}: the {check.kind} read shrank {shrink:.1f}% "
+            f"({check.before} -> {check.now}), over {max_shrink_pct:g}%"
+        )
+    return None
+
+
+def threshold_problems(
+    actions: Sequence[Action], following: Mapping[str, int | None], thresholds: Thresholds
+) -> list[str]:
+    """Each threshold the actions cross, with the numbers."""
+    problems: list[str] = []
+    if len(actions) > thresholds.max_actions_per_plan:
+        problems.append(
+            f"the plan has {len(actions)} actions, over max_actions_per_plan "
+            f"{thresholds.max_actions_per_plan}"
+        )
+    for account, count in sorted(_unfollows(actions).items()):
+        problems += _unfollow_problem(account, count, following.get(account), thresholds)
+    return problems
+
+
+def _unfollows(actions: Iterable[Action]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for action in actions:
+        if action.verb is Verb.UNFOLLOW:
+            counts[action.account] = counts.get(action.account, 0) + 1
+    return counts
+
+
+def _unfollow_problem(
+    account: str, count: int, following: int | None, thresholds: Thresholds
+) -> list[str]:
+    limit = thresholds.max_unfollow_pct_of_following
+    if not following:
+        return [f"{account}: {count} unfollows, but the following count is unknown"]
+    pct = 100.0 * count / following
+    if pct > limit:
+        return [
+            f"{account}: {count} unfollows is {pct:.2f}% of {following} following, "
+            f"over max_unfollow_pct_of_following {limit:g}%"
+        ]
+    return []
+
+
+def raise_if_unsafe(problems: Sequence[str], *, force: bool) -> None:
+    if problems and not force:
+        raise UnsafePlanError(
+            "unsafe plan: " + "; ".join(problems),
+            hint="review the config and caps, or rerun with --force if this is intended",
+        )

@@ -1,0 +1,84 @@
+"""Health feeds the phases: a red account is paused; after its cool-down it resumes lower.
+
+``apply`` pauses an account on the first block signal (with a cool-down ``until``); ``sync``
+pauses one that turned red for other reasons. When a timed pause has run out, ``recover``
+resumes the account and moves it back one phase (``accounts.phase_override``, which the
+planner's ``phases.current_phase`` reads), starting that phase again from day 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from sqlite_utils import Database
+
+from socialseed.clock import iso, parse_instant
+from socialseed.config.schema import Account, Phase
+from socialseed.health import Health, Light
+from socialseed.phases import PhaseState, current_phase
+from socialseed.state.accounts import active_pause, audit, pause, resume
+from socialseed.state.usage import phase_override
+
+ACTOR = "socialseed:health"
+
+
+def phase_of(db: Database, account: Account, phases: Sequence[Phase], now: datetime) -> PhaseState:
+    """The account's phase today, honouring a phase override in state."""
+    override = phase_override(db, account.id)
+    parsed = None
+    if override is not None:
+        parsed = (override[0], _day(override[1]) or now.date())
+    return current_phase(phases, start=account.start_date, today=now.date(), override=parsed)
+
+
+def _day(text: str) -> date | None:
+    return parse_instant(text).date() if text else None
+
+
+def lower_phase(phases: Sequence[Phase], name: str) -> str:
+    """The phase before ``name`` (the first phase stays the first)."""
+    names = [p.name for p in phases]
+    if name not in names:
+        return names[0]
+    return names[max(names.index(name) - 1, 0)]
+
+
+def expired_timed_pause(db: Database, account: str, now: datetime) -> bool:
+    """Was the account paused with an end time that has now passed?"""
+    rows = list(db["accounts"].rows_where("id = ?", [account], select="paused_until"))
+    until = str(rows[0]["paused_until"] or "") if rows else ""
+    return bool(until) and until != "forever" and parse_instant(until) <= now
+
+
+def recover(db: Database, account: Account, phases: Sequence[Phase], now: datetime) -> str | None:
+    """After a cool-down: resume and drop one phase. Returns the new phase, if it moved."""
+    if not expired_timed_pause(db, account.id, now):
+        return None
+    current = phase_of(db, account, phases, now)
+    target = lower_phase(phases, current.name)
+    resume(db, account.id, now=now, actor=ACTOR)
+    with db.conn:
+        db.table("accounts").update(
+            account.id, {"phase_override": target, "phase_override_at": iso(now)}
+        )
+    audit(
+        db,
+        account=account.id,
+        kind="phase_demoted",
+        actor=ACTOR,
+        now=now,
+        detail={"from": current.name, "to": target, "reason": "cool-down after a red light"},
+    )
+    return target
+
+
+def pause_if_red(
+    db: Database, account: str, health: Health, *, now: datetime, cooldown: timedelta
+) -> bool:
+    """Pause a red account for its cool-down unless a pause is already in force."""
+    if health.light is not Light.RED or active_pause(db, account, now) is not None:
+        return False
+    reason = "health red: " + "; ".join(health.reasons[:2])
+    pause(db, account, reason=reason, now=now, until=now + cooldown, actor=ACTOR)
+    return True

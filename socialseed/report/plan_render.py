@@ -1,0 +1,136 @@
+"""Render a Plan for people: the terminal diff (rich) and the JSON form.
+
+Markdown for pull-request comments lives in ``plan_markdown``. Renderers only read the plan;
+they never decide anything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from rich.text import Text
+
+from socialseed.clock import iso
+from socialseed.model import Action, Risk, Verb
+from socialseed.plan import AccountPlan, Plan
+
+SYMBOLS: dict[Verb, str] = {
+    Verb.FOLLOW: "+",
+    Verb.UNFOLLOW: "-",
+    Verb.LIKE: "♥",
+    Verb.UNLIKE: "♡",
+    Verb.REPOST: "↻",
+    Verb.REPLY: "↩",
+    Verb.HIDE_COMMENT: "✕",
+    Verb.MUTE: "⊘",
+}
+RISK_STYLES = {Risk.GREEN: "green", Risk.YELLOW: "yellow", Risk.RED: "bold red"}
+VERB_STYLES = {Verb.FOLLOW: "green", Verb.UNFOLLOW: "red"}
+LEGEND = (
+    "Legend: + follow  - unfollow  ♥ like  ↻ repost  ↩ reply  ✕ hide comment  ⊘ mute; "
+    "[green] [yellow] [red] is the risk; 'auto' = approved by policy, 'review' = needs a person"
+)
+
+
+def render_json(plan: Plan, *, include_profiles: bool = False) -> str:
+    return plan.to_json(include_profiles=include_profiles)
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {verb}" for verb, n in counts.items()) or "nothing"
+
+
+def summary_line(plan: Plan) -> str:
+    """One line: what the plan proposes, its risk mix, what needs review."""
+    if not plan.actions:
+        return f"No changes: plan {plan.id} proposes nothing for {len(plan.accounts)} account(s)."
+    s = plan.summary
+    risks = s["by_risk"]
+    review = s["total"] - s["auto_approved"]
+    cost = f"; estimated cost ${s['cost_usd']:.2f}" if s["cost_usd"] else ""
+    return (
+        f"Plan {plan.id}: {s['total']} actions ({counts_text(s['by_verb'])}) for "
+        f"{len(s['by_account'])} account(s): {risks['green']} green, {risks['yellow']} yellow, "
+        f"{risks['red']} red; {s['auto_approved']} auto-approved, {review} need review"
+        f"{cost}. Expires {iso(plan.expires_at)}."
+    )
+
+
+def phase_text(part: AccountPlan) -> str:
+    length = f" of {part.phase_days}" if part.phase_days else ""
+    return f"phase {part.phase}, day {part.phase_day}{length}"
+
+
+def budget_text(part: AccountPlan, proposed: Counter[str]) -> str:
+    """'follow 15 proposed, 0 left (3 used today)' per verb with a cap."""
+    items = []
+    for verb in sorted(set(part.remaining) | set(proposed)):
+        used = part.used_today.get(verb, 0)
+        used_text = f", {used} used earlier today" if used else ""
+        items.append(
+            f"{verb} {proposed.get(verb, 0)} proposed, {part.remaining.get(verb, 0)} left"
+            f"{used_text}"
+        )
+    return "; ".join(items) or "no caps in this phase"
+
+
+def action_line(action: Action) -> Text:
+    line = Text("  ")
+    line.append(
+        f"{SYMBOLS.get(action.verb, '?')} {action.verb.value:<8}", VERB_STYLES.get(action.verb, "")
+    )
+    line.append(f" @{action.target.handle}")
+    if action.target.post_id:
+        line.append(f" post {action.target.post_id}", "dim")
+    line.append("  ")
+    line.append(f"[{action.risk.value}]", RISK_STYLES[action.risk])
+    if action.score is not None:
+        line.append(f"  auth {action.score.authenticity:.2f} rel {action.score.relevance:.2f}")
+    line.append("  auto" if action.auto_approved else "  review", "dim")
+    if action.cost_usd:
+        line.append(f"  ${action.cost_usd:.3f}", "dim")
+    line.append(f"  {action.id}", "dim")
+    return line
+
+
+def detail_lines(action: Action) -> list[Text]:
+    lines = [Text(f"      why: {action.reason}", "dim")]
+    lines += [Text(f"      risk: {r}", RISK_STYLES[action.risk]) for r in action.risk_reasons]
+    if action.score is not None:
+        lines += [Text(f"      score: {r}", "dim") for r in action.score.reasons]
+    lines += [Text(f"      filter: {f}", "dim") for f in action.filters_matched]
+    return lines
+
+
+def account_block(part: AccountPlan, actions: Sequence[Action], *, verbose: bool) -> list[Text]:
+    proposed = Counter(a.verb.value for a in actions)
+    head = Text()
+    head.append(f"{part.account}", "bold")
+    head.append(f" ({part.platform}) {phase_text(part)}: {len(actions)} action(s)")
+    lines = [head, Text(f"  today: {budget_text(part, proposed)}")]
+    if part.cost_usd:
+        lines.append(Text(f"  estimated cost: ${part.cost_usd:.2f}"))
+    for action in actions:
+        lines.append(action_line(action))
+        if verbose:
+            lines += detail_lines(action)
+    lines += [Text(f"  note: {note}", "dim") for note in part.notes]
+    return lines
+
+
+def render_text(plan: Plan, *, verbose: bool = False) -> list[Text]:
+    """The terminal diff: summary first, then one block per account, then the legend."""
+    lines = [Text(summary_line(plan), "bold")]
+    by_account: dict[str, list[Action]] = {}
+    for action in plan.actions:
+        by_account.setdefault(action.account, []).append(action)
+    for part in plan.accounts:
+        lines.append(Text(""))
+        lines += account_block(part, by_account.get(part.account, []), verbose=verbose)
+    lines += [Text(f"note: {note}", "dim") for note in plan.notes]
+    if plan.actions:
+        lines += [Text(""), Text(LEGEND, "dim")]
+        if not verbose:
+            lines.append(Text("Run with -v to see why each action was proposed.", "dim"))
+    return lines

@@ -1,0 +1,148 @@
+"""``socialseed status``: one row per account — phase, today's budget, health, pause, lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from socialseed.clock import iso, parse_instant
+from socialseed.config.schema import Account, Config
+from socialseed.health import Health
+from socialseed.phases import budget
+from socialseed.platforms.base import HardCap
+from socialseed.recovery import phase_of
+from socialseed.state.accounts import active_pause
+from socialseed.state.health_rows import account_health
+from socialseed.state.locks import holder
+from socialseed.state.usage import used_today
+
+HardCaps = Callable[[Account], Sequence[HardCap]]
+
+
+@dataclass(frozen=True)
+class VerbBudget:
+    verb: str
+    cap: int | None  # None: no cap for this verb in the phase (it was used anyway)
+    used: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    account: str
+    platform: str
+    handle: str
+    enabled: bool
+    phase: str
+    phase_day: int
+    phase_days: int | None
+    phase_overridden: bool
+    budget: tuple[VerbBudget, ...]
+    health: Health
+    pause: str  # "" when not paused
+    lock: str  # "" when not locked
+    last_apply: datetime | None
+
+    @property
+    def phase_text(self) -> str:
+        total = f" of {self.phase_days}" if self.phase_days else ""
+        lowered = " (lowered)" if self.phase_overridden else ""
+        return f"{self.phase} day {self.phase_day}{total}{lowered}"
+
+    def to_data(self) -> dict[str, object]:
+        return {
+            "account": self.account,
+            "platform": self.platform,
+            "handle": self.handle,
+            "enabled": self.enabled,
+            "phase": {
+                "name": self.phase,
+                "day": self.phase_day,
+                "days": self.phase_days,
+                "overridden": self.phase_overridden,
+            },
+            "today": {
+                b.verb: {"cap": b.cap, "used": b.used, "remaining": b.remaining}
+                for b in self.budget
+            },
+            "health": self.health.to_data(),
+            "paused": self.pause or None,
+            "locked": self.lock or None,
+            "last_apply": iso(self.last_apply) if self.last_apply else None,
+        }
+
+
+def platform_hard_caps(account: Account) -> Sequence[HardCap]:
+    """The platform's hard caps (none when its module is not available)."""
+    from socialseed.platforms import registry
+
+    try:
+        return registry.capabilities(account.platform, account).hard_caps
+    except (KeyError, ImportError):
+        return ()
+
+
+def status_rows(
+    db: Database, config: Config, *, now: datetime, hard_caps: HardCaps = platform_hard_caps
+) -> list[StatusRow]:
+    return [_row(db, config, account, now, hard_caps) for account in config.accounts]
+
+
+def _row(
+    db: Database, config: Config, account: Account, now: datetime, hard_caps: HardCaps
+) -> StatusRow:
+    phase = phase_of(db, account, config.phases[account.phases], now)
+    today = budget(phase, used_today(db, account.id, now), hard_caps(account))
+    verbs = sorted(set(today.caps) | set(today.used))
+    return StatusRow(
+        account=account.id,
+        platform=account.platform,
+        handle=account.handle,
+        enabled=account.enabled,
+        phase=phase.name,
+        phase_day=phase.day,
+        phase_days=phase.days,
+        phase_overridden=phase.overridden,
+        budget=tuple(
+            VerbBudget(v, today.caps.get(v), today.used.get(v, 0), today.remaining(v))
+            for v in verbs
+        ),
+        health=account_health(db, account.id, now=now),
+        pause=_pause_text(db, account.id, now),
+        lock=_lock_text(db, account.id, now),
+        last_apply=last_apply(db, account.id),
+    )
+
+
+def _pause_text(db: Database, account: str, now: datetime) -> str:
+    found = active_pause(db, account, now)
+    if found is None:
+        return ""
+    scope = "all accounts" if found.account == "*" else "paused"
+    until = f" until {iso(found.until)}" if found.until else ""
+    return f"{scope}{until}: {found.reason}".strip()
+
+
+def _lock_text(db: Database, account: str, now: datetime) -> str:
+    lock = holder(db, account)
+    if lock is None:
+        return ""
+    stale = " (expired)" if now >= lock.expires_at else ""
+    return f"locked by {lock.describe()}{stale}"
+
+
+def last_apply(db: Database, account: str) -> datetime | None:
+    """When SocialSeed last executed something for the account."""
+    row = db.conn.execute(
+        "select max(at) from journal where account = ? and kind = 'outcome'", [account]
+    ).fetchone()
+    stamps = [row[0]] if row and row[0] else []
+    stamps += [
+        str(r["last_apply_at"])
+        for r in db["accounts"].rows_where("id = ?", [account], select="last_apply_at")
+        if r["last_apply_at"]
+    ]
+    return max((parse_instant(s) for s in stamps), default=None)

@@ -1,0 +1,257 @@
+"""The default scorer: offline, deterministic, explainable. See docs/heuristic.md.
+
+Authenticity is the weighted mean of the factors below that are *known* for a profile (an
+unknown factor is left out and named, never read as zero). Relevance counts the topic's
+keywords and hashtags (and, at a third of the weight, its description's words) found in the
+profile's name, bio and recent posts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from socialseed.model import Candidate, Profile, Score
+from socialseed.scoring.base import Topic
+
+NAME = "heuristic"
+VERSION = "1.0"
+
+WEIGHTS: dict[str, float] = {
+    "avatar": 1.0,
+    "ratio": 1.5,
+    "bio": 1.0,
+    "bursts": 1.0,
+    "age": 1.0,
+    "activity": 1.0,
+    "handle": 0.5,
+}
+AVOID_BELOW = 0.35  # authenticity under this: "avoid"
+ENGAGE_FROM = 0.6  # authenticity at least this (and some relevance): "engage"
+ENGAGE_RELEVANCE = 0.25
+RELEVANCE_FULL_AT = 2.0  # this many keyword hits make relevance 1.0
+DESCRIPTION_WEIGHT = 1 / 3
+BURST_SECONDS = 120
+SPAM_PHRASES = (
+    "follow back",
+    "follow4follow",
+    "f4f",
+    "dm for promo",
+    "dm for collab",
+    "giveaway",
+    "crypto",
+    "forex",
+    "make money",
+    "onlyfans",
+    "promo code",
+    "free followers",
+)
+_STOP_TEXT = (
+    "a an and are as at be by for from has have in is it its of on or that the their them "
+    "they this to was were who with your you our about into people share shares"
+)
+STOPWORDS = frozenset(_STOP_TEXT.split(" "))
+_WORD = re.compile(r"[#@]?[\w']+")
+_LONG_NUMBER = re.compile(r"\d{4,}$")
+
+Factor = tuple[float, str] | None  # (value 0..1, reason) or None when unknown
+
+
+@dataclass
+class HeuristicScorer:
+    """Scores with fixed, documented rules; ``now`` is handed in (account age, activity).
+
+    Without ``now`` the two time-based factors (age, activity) are left out as unknown.
+    """
+
+    now: datetime | None = None
+    name: str = NAME
+    version: str = VERSION
+
+    async def score(self, candidates: Sequence[Candidate], topic: Topic) -> list[Score]:
+        terms = topic_terms(topic)
+        return [self.score_one(c.profile, terms) for c in candidates]
+
+    def score_one(self, profile: Profile, terms: TopicTerms) -> Score:
+        authenticity, auth_reasons = self.authenticity(profile)
+        relevance, rel_reason = relevance_of(profile, terms)
+        return Score(
+            authenticity=authenticity,
+            relevance=relevance,
+            recommendation=recommend(authenticity, relevance),
+            reasons=(*auth_reasons, rel_reason),
+            scorer=self.name,
+            version=self.version,
+        )
+
+    def authenticity(self, profile: Profile) -> tuple[float, tuple[str, ...]]:
+        total = weight = 0.0
+        reasons: list[str] = []
+        unknown: list[str] = []
+        for name, factor in self.factors():
+            result = factor(profile)
+            if result is None:
+                unknown.append(name)
+                continue
+            value, reason = result
+            total += WEIGHTS[name] * value
+            weight += WEIGHTS[name]
+            reasons.append(f"{'+' if value >= 0.7 else '-'} {reason}")
+        if unknown:
+            reasons.append(f"? unknown: {', '.join(unknown)}")
+        if weight == 0:
+            return 0.5, ("? nothing known about this profile", *reasons)
+        return total / weight, tuple(reasons)
+
+    def factors(self) -> tuple[tuple[str, Callable[[Profile], Factor]], ...]:
+        return (
+            ("avatar", avatar_factor),
+            ("ratio", ratio_factor),
+            ("bio", bio_factor),
+            ("bursts", burst_factor),
+            ("age", self.age_factor),
+            ("activity", self.activity_factor),
+            ("handle", handle_factor),
+        )
+
+    def age_factor(self, profile: Profile) -> Factor:
+        if profile.created_at is None or self.now is None:
+            return None
+        days = (self.now - profile.created_at) / timedelta(days=1)
+        if days < 7:
+            return 0.1, f"account is {max(days, 0):.0f} days old"
+        if days < 30:
+            return 0.4, f"account is {days:.0f} days old"
+        if days < 180:
+            return 0.8, f"account is {days:.0f} days old"
+        return 1.0, f"account is {days / 365:.1f} years old"
+
+    def activity_factor(self, profile: Profile) -> Factor:
+        seen = _last_seen(profile)
+        if self.now is None or (profile.posts is None and seen is None):
+            return None
+        if profile.posts == 0:
+            return 0.1, "has never posted"
+        if profile.posts is not None and profile.created_at is not None:
+            age_days = max((self.now - profile.created_at) / timedelta(days=1), 1.0)
+            if profile.posts / age_days > 50:
+                return 0.2, f"posts {profile.posts / age_days:.0f} times a day"
+        if seen is not None:
+            idle = (self.now - seen) / timedelta(days=1)
+            if idle > 90:
+                return 0.3, f"quiet for {idle:.0f} days"
+            return 1.0, f"active {max(idle, 0):.0f} days ago"
+        return 0.8, f"{profile.posts} posts"
+
+
+def avatar_factor(profile: Profile) -> Factor:
+    if profile.has_avatar is None:
+        return None
+    return (1.0, "has an avatar") if profile.has_avatar else (0.1, "no avatar")
+
+
+def ratio_factor(profile: Profile) -> Factor:
+    if profile.followers is None or profile.following is None:
+        return None
+    if profile.followers == 0:
+        if profile.following == 0:
+            return 0.4, "follows no one and has no followers"
+        return 0.05, f"follows {profile.following} with no followers"
+    value = profile.following / profile.followers
+    if value <= 1.5:
+        return 1.0, f"following/followers {value:.2f}"
+    if value <= 3:
+        return 0.7, f"following/followers {value:.2f}"
+    if value <= 8:
+        return 0.35, f"following/followers {value:.2f} (follows many more than follow back)"
+    return 0.05, f"following/followers {value:.1f} (mass-following pattern)"
+
+
+def bio_factor(profile: Profile) -> Factor:
+    bio = profile.bio.strip().lower()
+    if not bio:
+        return 0.2, "empty bio"
+    hits = [p for p in SPAM_PHRASES if p in bio]
+    if hits:
+        return 0.1, f"generic or promotional bio ({', '.join(hits)})"
+    if len(bio) < 20:
+        return 0.5, "very short bio"
+    return 1.0, "personal bio"
+
+
+def burst_factor(profile: Profile) -> Factor:
+    posts = profile.recent_posts
+    stamps = sorted(p.created_at for p in posts if p.created_at is not None)
+    if len(stamps) < 2:
+        return None
+    texts = [p.text.strip().lower() for p in posts if p.text.strip()]
+    if len(texts) != len(set(texts)):
+        return 0.2, "repeats the same post text"
+    window = 3 if len(stamps) >= 3 else 2
+    for i in range(len(stamps) - window + 1):
+        if (stamps[i + window - 1] - stamps[i]).total_seconds() <= BURST_SECONDS:
+            return 0.1, f"{window} posts within {BURST_SECONDS // 60} minutes (burst)"
+    return 1.0, "posts spread out over time"
+
+
+def handle_factor(profile: Profile) -> Factor:
+    if _LONG_NUMBER.search(profile.handle.split(".")[0]):
+        return 0.4, "handle ends in a long number"
+    return 1.0, "ordinary handle"
+
+
+def _last_seen(profile: Profile) -> datetime | None:
+    stamps = [p.created_at for p in profile.recent_posts if p.created_at is not None]
+    if profile.last_active is not None:
+        stamps.append(profile.last_active)
+    return max(stamps) if stamps else None
+
+
+def recommend(authenticity: float, relevance: float) -> str:
+    if authenticity < AVOID_BELOW:
+        return "avoid"
+    if authenticity >= ENGAGE_FROM and relevance >= ENGAGE_RELEVANCE:
+        return "engage"
+    return "caution"
+
+
+# -- relevance -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TopicTerms:
+    keywords: frozenset[str]  # single words and #hashtags (without '#'), lower case
+    phrases: tuple[str, ...]  # multi-word keywords
+    description: frozenset[str]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.keywords or self.phrases or self.description)
+
+
+def topic_terms(topic: Topic) -> TopicTerms:
+    words = [k.lower().lstrip("#") for k in (*topic.keywords, *topic.hashtags)]
+    single = frozenset(w for w in words if w and " " not in w)
+    phrases = tuple(sorted(w for w in words if " " in w))
+    described = {w for w in _words(topic.description) if len(w) > 3 and w not in STOPWORDS}
+    return TopicTerms(single, phrases, frozenset(described - single))
+
+
+def _words(text: str) -> set[str]:
+    return {w.lstrip("#@") for w in _WORD.findall(text.lower())}
+
+
+def relevance_of(profile: Profile, terms: TopicTerms) -> tuple[float, str]:
+    if terms.empty:
+        return 0.5, "~ relevance 0.50: the targeting has no description or keywords"
+    text = " ".join([profile.display_name, profile.bio, *(p.text for p in profile.recent_posts)])
+    words = _words(text)
+    lowered = text.lower()
+    hits = sorted(terms.keywords & words) + [p for p in terms.phrases if p in lowered]
+    loose = sorted(terms.description & words)
+    total = len(hits) + DESCRIPTION_WEIGHT * len(loose)
+    value = min(1.0, total / RELEVANCE_FULL_AT)
+    if not hits and not loose:
+        return value, "~ relevance 0.00: no topic keyword in name, bio or recent posts"
+    shown = ", ".join([*hits, *loose][:6])
+    return value, f"~ relevance {value:.2f}: mentions {shown}"

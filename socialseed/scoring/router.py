@@ -1,0 +1,167 @@
+"""Choose the scorer for a targeting: the heuristic, one provider, or ``auto``.
+
+The one entry point (keep this signature stable; the planner calls it)::
+
+    from socialseed.scoring.router import ScoringDeps, build_scorer
+    from socialseed.state.ai import SqliteScoringStore
+
+    deps = ScoringDeps(env=app_ctx.env, clock=app_ctx.clock,
+                       store=SqliteScoringStore(app_ctx.db), plan_id=None)
+    scorer = build_scorer(targeting.scoring.provider, config.scoring, deps)
+    scores = await scorer.score(candidates, topic)
+    report = getattr(scorer, "report", None)   # ScoringReport: by_scorer, cached, cost, notes
+
+``provider`` is ``"heuristic"``, a name under ``scoring.providers``, or ``"auto"``. A named
+provider is tried first, then ``scoring.fallback`` in order; ``auto`` walks ``scoring.fallback``
+(or, when it is empty, every provider, cheapest first by the price table). The heuristic always
+comes last, so a provider that is down never makes a plan fail. Reuse one ``ScoringDeps`` for all
+scorers of a plan: its ``meter`` holds the plan's ``max_cost_usd`` budget.
+
+Errors: an unknown provider name is a ``ConfigError``; a provider whose ``env/NAME`` key is unset
+is skipped with a note in the report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import cast
+
+import httpx
+
+from socialseed.clock import Clock
+from socialseed.config.schema import Provider, Scoring
+from socialseed.errors import ConfigError
+from socialseed.redact import register
+from socialseed.scoring.base import Scorer
+from socialseed.scoring.budget import SpendMeter
+from socialseed.scoring.prompt import SENDABLE_FIELDS
+from socialseed.scoring.providers import ProviderSpec, build_provider
+from socialseed.scoring.routed import Route, RoutedScorer
+from socialseed.scoring.store import ScoringStore
+
+HEURISTIC = "heuristic"
+AUTO = "auto"
+
+
+@dataclass
+class ScoringDeps:
+    """Everything a scorer needs from outside: environment, clock, store, network, budget."""
+
+    env: Mapping[str, str]
+    clock: Clock
+    store: ScoringStore
+    transport: httpx.AsyncBaseTransport | None = None
+    plan_id: str | None = None
+    heuristic: Scorer | None = None  # the last resort; the built-in HeuristicScorer when None
+    meter: SpendMeter | None = None  # the plan's budget; created from max_cost_usd when None
+    notes: list[str] = field(default_factory=list)
+
+
+def build_scorer(provider: str, settings: Scoring, deps: ScoringDeps) -> Scorer:
+    """The scorer for ``provider`` (``heuristic``, a provider name, or ``auto``)."""
+    heuristic = deps.heuristic or default_heuristic(deps.clock)
+    if provider == HEURISTIC:
+        return heuristic
+    _check_send_fields(settings.send_fields)
+    names = resolve_chain(provider, settings)
+    if deps.meter is None:
+        deps.meter = SpendMeter(cap=settings.max_cost_usd)
+    if deps.plan_id and deps.meter.spent == 0.0:
+        deps.meter.spent = deps.store.spent(deps.plan_id)
+    scorer = RoutedScorer(
+        name=provider,
+        routes=[],
+        settings=settings,
+        store=deps.store,
+        clock=deps.clock,
+        heuristic=heuristic,
+        meter=deps.meter,
+        transport=deps.transport,
+        plan_id=deps.plan_id,
+    )
+    routes = (_route(name, settings, deps, scorer.report.notes) for name in names)
+    scorer.routes = [route for route in routes if route is not None]
+    return scorer
+
+
+def resolve_chain(provider: str, settings: Scoring) -> list[str]:
+    """Provider names in the order they are tried (the heuristic, implicit, comes after)."""
+    for name in settings.fallback:
+        _known(name, settings, "scoring.fallback")
+    if provider == AUTO:
+        order = list(settings.fallback) or sorted(
+            settings.providers, key=lambda n: (_price(settings.providers[n]), n)
+        )
+    else:
+        _known(provider, settings, "targeting scoring.provider")
+        order = [provider, *settings.fallback]
+    chain: list[str] = []
+    for name in order:
+        if name == HEURISTIC:
+            break
+        if name not in chain:
+            chain.append(name)
+    return chain
+
+
+def _price(provider: Provider) -> float:
+    return provider.price_in_per_mtok + provider.price_out_per_mtok
+
+
+def _known(name: str, settings: Scoring, where: str) -> None:
+    if name == HEURISTIC or name in settings.providers:
+        return
+    choices = [HEURISTIC, AUTO, *settings.providers]
+    close = get_close_matches(name, choices, n=1)
+    guess = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ConfigError(
+        [f"{where}: {name!r} is not a scoring provider{guess}"],
+        hint=f"use one of: {', '.join(choices)}; providers are declared under scoring.providers",
+    )
+
+
+def _check_send_fields(fields: Sequence[str]) -> None:
+    unknown = [f for f in fields if f not in SENDABLE_FIELDS]
+    if unknown:
+        raise ConfigError(
+            [f"scoring.send_fields: {', '.join(map(repr, unknown))} cannot be sent"],
+            hint=f"choose among: {', '.join(SENDABLE_FIELDS)}",
+        )
+
+
+def _route(name: str, settings: Scoring, deps: ScoringDeps, notes: list[str]) -> Route | None:
+    config = settings.providers[name]
+    env_name = config.api_key.removeprefix("env/")
+    key = deps.env.get(env_name, "")
+    if not key:
+        notes.append(
+            f"scoring provider {name!r} skipped: environment variable {env_name} is not set "
+            f"(set it to use {config.kind}, or change targeting scoring.provider)"
+        )
+        return None
+    register(key)
+    spec = ProviderSpec(
+        name=name,
+        kind=config.kind,
+        model=config.model,
+        api_key=key,
+        key_ref=config.api_key,
+        base_url=config.base_url,
+        timeout=config.timeout,
+        concurrency=config.concurrency,
+        price_in_per_mtok=config.price_in_per_mtok,
+        price_out_per_mtok=config.price_out_per_mtok,
+        temperature=config.temperature,
+    )
+    return Route(build_provider(spec), asyncio.Semaphore(config.concurrency))
+
+
+def default_heuristic(clock: Clock) -> Scorer:
+    """The built-in offline scorer, for "now" on ``clock``."""
+    from socialseed.scoring.heuristic import HeuristicScorer
+
+    # HeuristicScorer is frozen (read-only name/version); Scorer declares plain attributes.
+    return cast(Scorer, HeuristicScorer(now=clock.now()))

@@ -1,0 +1,122 @@
+"""The discovery cache: candidates per account and source, and when each source was read.
+
+A source read within its targeting's ``cache_ttl`` is served from here, so a re-plan makes no
+network calls; ``socialseed plan --refresh`` reads again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from socialseed.clock import iso, parse_instant
+from socialseed.model import Candidate, Post, Profile
+
+
+def last_fetch(db: Database, account: str, source: str) -> datetime | None:
+    """When ``source`` was last read for ``account`` (``None``: never)."""
+    rows = list(
+        db["source_fetches"].rows_where(
+            "account = ? and source = ?", [account, source], select="fetched_at"
+        )
+    )
+    return parse_instant(rows[0]["fetched_at"]) if rows else None
+
+
+def is_fresh(db: Database, account: str, source: str, *, now: datetime, ttl_seconds: int) -> bool:
+    """Was ``source`` read for ``account`` less than ``ttl_seconds`` ago?"""
+    fetched = last_fetch(db, account, source)
+    return fetched is not None and now - fetched < timedelta(seconds=ttl_seconds)
+
+
+def store_candidates(
+    db: Database,
+    account: str,
+    source: str,
+    candidates: Sequence[Candidate],
+    *,
+    now: datetime,
+) -> None:
+    """Replace what ``source`` found for ``account`` and stamp the read."""
+    stamp = iso(now)
+    rows = [_row(account, source, c, stamp) for c in candidates]
+    with db.conn:
+        db.conn.execute(
+            "delete from candidates where account = ? and source = ?", [account, source]
+        )
+        if rows:
+            db.table("candidates").insert_all(
+                rows, pk=("account", "source", "profile_id"), replace=True
+            )
+        db.table("source_fetches").upsert(
+            {"account": account, "source": source, "fetched_at": stamp, "count": len(rows)},
+            pk=("account", "source"),
+        )
+
+
+def _row(account: str, source: str, candidate: Candidate, stamp: str) -> dict[str, object]:
+    data = candidate.profile.to_data()
+    return {
+        "account": account,
+        "source": source,
+        "profile_id": candidate.profile.id,
+        "targeting": candidate.targeting,
+        "digest": candidate.profile.digest,
+        "data": json.dumps(data, sort_keys=True, ensure_ascii=False),
+        "fetched_at": stamp,
+    }
+
+
+def load_candidates(db: Database, account: str, source: str) -> list[tuple[Candidate, str]]:
+    """The cached candidates of one source, with each profile's digest, in a stable order."""
+    rows = db.conn.execute(
+        "select profile_id, targeting, digest, data from candidates "
+        "where account = ? and source = ? order by rowid",
+        [account, source],
+    )
+    return [
+        (Candidate(Profile.from_data(json.loads(data)), source, targeting or ""), digest)
+        for _pid, targeting, digest, data in rows
+    ]
+
+
+def cached_posts(
+    db: Database, account: str, profile_ids: Sequence[str], *, now: datetime, ttl_seconds: int
+) -> dict[str, tuple[Post, ...]]:
+    """Recent posts fetched for these profiles less than ``ttl_seconds`` ago."""
+    cutoff = iso(now - timedelta(seconds=ttl_seconds))
+    found: dict[str, tuple[Post, ...]] = {}
+    ids = list(profile_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.conn.execute(
+            "select profile_id, data from candidate_posts where account = ? and fetched_at > ? "
+            f"and profile_id in ({marks})",
+            [account, cutoff, *chunk],
+        )
+        for pid, data in rows:
+            found[str(pid)] = tuple(Post.from_data(p) for p in json.loads(data))
+    return found
+
+
+def store_posts(
+    db: Database, account: str, posts: Mapping[str, Sequence[Post]], *, now: datetime
+) -> None:
+    """Remember the recent posts fetched for some profiles."""
+    stamp = iso(now)
+    rows = [
+        {
+            "account": account,
+            "profile_id": pid,
+            "data": json.dumps([p.to_data() for p in items], sort_keys=True, ensure_ascii=False),
+            "fetched_at": stamp,
+        }
+        for pid, items in posts.items()
+    ]
+    if rows:
+        with db.conn:
+            db.table("candidate_posts").insert_all(rows, pk=("account", "profile_id"), replace=True)

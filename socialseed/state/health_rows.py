@@ -1,0 +1,83 @@
+"""Load the rows that ``socialseed.health`` judges, and store its verdict on the account."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from socialseed.clock import iso, parse_instant
+from socialseed.health import Counts, FollowRow, Health, OutcomeRow, Signal, Thresholds, assess
+from socialseed.state.relationships import SOCIALSEED, relationships
+from socialseed.state.snapshots import snapshots
+
+
+def outcomes(db: Database, account: str, *, since: datetime) -> list[OutcomeRow]:
+    rows = db["journal"].rows_where(
+        "account = ? and kind = 'outcome' and at >= ?", [account, iso(since)], order_by="at"
+    )
+    return [
+        OutcomeRow(
+            at=parse_instant(str(row["at"])),
+            verb=str(row.get("verb") or ""),
+            status=str(row.get("status") or ""),
+            http_status=row.get("http_status"),
+            error=str(row.get("error") or ""),
+        )
+        for row in rows
+    ]
+
+
+def signals(db: Database, account: str, *, since: datetime) -> list[Signal]:
+    rows = db["audit"].rows_where("account = ? and at >= ?", [account, iso(since)], order_by="at")
+    return [
+        Signal(at=parse_instant(str(r["at"])), kind=str(r["kind"]), detail=str(r["detail"] or ""))
+        for r in rows
+    ]
+
+
+def last_resume(db: Database, account: str) -> datetime | None:
+    rows = list(
+        db["audit"].rows_where(
+            "account in (?, '*') and kind = 'resume'", [account], order_by="at desc", limit=1
+        )
+    )
+    return parse_instant(str(rows[0]["at"])) if rows else None
+
+
+def follows(db: Database, account: str) -> list[FollowRow]:
+    return [
+        FollowRow(since=r.since, followed_back_at=r.followed_back_at)
+        for r in relationships(db, account)
+        if r.origin == SOCIALSEED
+    ]
+
+
+def account_health(
+    db: Database, account: str, *, now: datetime, thresholds: Thresholds = Thresholds()
+) -> Health:
+    """The health of ``account`` at ``now``, from the state."""
+    since = now - timedelta(days=thresholds.window_days)
+    return assess(
+        outcomes(db, account, since=since),
+        now=now,
+        follows=follows(db, account),
+        counts=[Counts(s.taken_at, s.followers) for s in snapshots(db, account)],
+        signals=signals(db, account, since=since),
+        resumed_at=last_resume(db, account),
+        thresholds=thresholds,
+    )
+
+
+def store_health(db: Database, account: str, health: Health, *, now: datetime) -> None:
+    """Remember the verdict on the account's row (``status`` reads it back)."""
+    with db.conn:
+        db.table("accounts").update(
+            account,
+            {
+                "health": health.light.value,
+                "health_reasons": json.dumps(list(health.reasons)),
+                "health_at": iso(now),
+            },
+        )

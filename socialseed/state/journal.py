@@ -1,0 +1,188 @@
+"""The journal: an append-only record of every execution attempt and its outcome.
+
+Each platform call is bracketed by two rows: an ``intent`` (status ``started``) committed
+before the call, and an ``outcome`` (``done``, ``already``, ``failed`` or ``skipped``) after.
+An intent that is the newest row of its action means the process stopped mid-call; apply
+reconciles it through the platform before doing anything else with that action.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from socialseed.clock import iso, parse_instant
+from socialseed.model import Action, Outcome, Verb
+
+FINISHED = frozenset({"done", "already"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One journal row, as apply reads it back."""
+
+    action_id: str
+    kind: str
+    attempt: int
+    status: str
+    at: datetime
+    error: str = ""
+    http_status: int | None = None
+
+
+def _base(plan_id: str, action: Action, attempt: int, now: datetime) -> dict[str, object]:
+    return {
+        "plan_id": plan_id,
+        "action_id": action.id,
+        "account": action.account,
+        "verb": action.verb.value,
+        "target": json.dumps(action.target.to_data(), sort_keys=True),
+        "attempt": attempt,
+        "at": iso(now),
+    }
+
+
+def record_intent(
+    db: Database, plan_id: str, action: Action, *, attempt: int, now: datetime
+) -> None:
+    """Commit the intent to call the platform (before the call)."""
+    row = _base(plan_id, action, attempt, now) | {"kind": "intent", "status": "started"}
+    with db.conn:
+        db.table("journal").insert(row)
+
+
+def record_outcome(
+    db: Database,
+    plan_id: str,
+    action: Action,
+    outcome: Outcome,
+    *,
+    attempt: int,
+    now: datetime,
+) -> None:
+    """Commit what happened (after the call, or instead of it for ``skipped``)."""
+    row = _base(plan_id, action, attempt, now) | {
+        "kind": "outcome",
+        "status": outcome.status,
+        "http_status": outcome.http_status,
+        "request_id": outcome.request_id,
+        "error": outcome.detail or None,
+        "remote_ref": outcome.remote_ref,
+    }
+    with db.conn:
+        db.table("journal").insert(row)
+
+
+def _entry(row: dict[str, object]) -> Entry:
+    return Entry(
+        action_id=str(row["action_id"]),
+        kind=str(row["kind"]),
+        attempt=int(str(row["attempt"] or 0)),
+        status=str(row["status"]),
+        at=parse_instant(str(row["at"])),
+        error=str(row.get("error") or ""),
+        http_status=int(str(row["http_status"])) if row.get("http_status") is not None else None,
+    )
+
+
+def history(db: Database, plan_id: str, account: str | None = None) -> dict[str, list[Entry]]:
+    """Every row of a plan's journal, per action, oldest first."""
+    where, args = "plan_id = ?", [plan_id]
+    if account is not None:
+        where, args = where + " and account = ?", [*args, account]
+    out: dict[str, list[Entry]] = defaultdict(list)
+    for row in db["journal"].rows_where(where, args, order_by="id"):
+        out[str(row["action_id"])].append(_entry(row))
+    return dict(out)
+
+
+def is_finished(entries: list[Entry]) -> bool:
+    """Did an attempt end in ``done`` or ``already``? Then the action never runs again."""
+    return any(e.kind == "outcome" and e.status in FINISHED for e in entries)
+
+
+def is_interrupted(entries: list[Entry]) -> bool:
+    """Is the newest row an intent without its outcome (a crash mid-call)?"""
+    return bool(entries) and entries[-1].kind == "intent"
+
+
+def was_attempted(entries: list[Entry]) -> bool:
+    """Did any earlier attempt reach the platform (so the action may already be in effect)?"""
+    return any(e.kind == "intent" for e in entries)
+
+
+def next_attempt(entries: list[Entry]) -> int:
+    return max((e.attempt for e in entries), default=0) + 1
+
+
+def done_times(db: Database, account: str, since: datetime) -> dict[str, list[datetime]]:
+    """When each verb was done by ``account`` since ``since`` (any plan), oldest first.
+
+    ``already`` counts too, as in the planner's budget (``state.usage``).
+    """
+    out: dict[str, list[datetime]] = defaultdict(list)
+    rows = db["journal"].rows_where(
+        "account = ? and kind = 'outcome' and status in ('done', 'already') and at >= ?",
+        [account, iso(since)],
+        order_by="at",
+        select="verb, at",
+    )
+    for row in rows:
+        out[str(row["verb"])].append(parse_instant(str(row["at"])))
+    return dict(out)
+
+
+def outcomes(db: Database, plan_id: str) -> list[dict[str, object]]:
+    """The outcome rows of a plan, oldest first (for reports and tests)."""
+    return list(
+        db["journal"].rows_where("plan_id = ? and kind = 'outcome'", [plan_id], order_by="id")
+    )
+
+
+def needs_verify(entries: list[Entry]) -> bool:
+    """May the newest attempt have landed without us knowing? (crash, timeout or 5xx)
+
+    Then the platform is asked (``verify``) before the action is tried again.
+    """
+    intents = [i for i, e in enumerate(entries) if e.kind == "intent"]
+    if not intents:
+        return False
+    after = [e for e in entries[intents[-1] + 1 :] if e.status != "skipped"]
+    if not after:
+        return True
+    first = after[0]
+    return first.status == "failed" and (first.http_status is None or first.http_status >= 500)
+
+
+def note_relationship(db: Database, action: Action, outcome: Outcome, *, now: datetime) -> None:
+    """Keep ``relationships`` in step with follow and unfollow outcomes."""
+    if outcome.status not in FINISHED or action.verb not in (Verb.FOLLOW, Verb.UNFOLLOW):
+        return
+    key = [action.account, action.target.id]
+    rows = list(db["relationships"].rows_where("account = ? and target_id = ?", key))
+    if action.verb is Verb.FOLLOW:
+        _followed(db, action, outcome, rows[0] if rows else None, now)
+    elif rows:
+        with db.conn:
+            db.table("relationships").update(tuple(key), {"unfollowed_at": iso(now)})
+
+
+def _followed(
+    db: Database, action: Action, outcome: Outcome, row: dict[str, object] | None, now: datetime
+) -> None:
+    fresh = row is None or bool(row.get("unfollowed_at"))
+    record: dict[str, object] = {
+        "account": action.account,
+        "target_id": action.target.id,
+        "target_handle": action.target.handle,
+        "origin": "socialseed" if fresh else (row or {}).get("origin") or "socialseed",
+        "since": iso(now) if fresh else (row or {}).get("since"),
+        "unfollowed_at": None,
+        "remote_ref": outcome.remote_ref or (None if fresh else (row or {}).get("remote_ref")),
+    }
+    with db.conn:
+        db.table("relationships").upsert(record, pk=("account", "target_id"))

@@ -1,0 +1,115 @@
+"""Relationships: whom each managed account follows, since when, made by whom (origin).
+
+``origin`` is ``socialseed`` for follows SocialSeed made and ``manual`` for follows found by
+``socialseed sync`` that SocialSeed did not make. A row is never deleted: an unfollow sets
+``unfollowed_at``, and a later follow clears it again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from socialseed.clock import iso, parse_instant
+
+SOCIALSEED = "socialseed"
+MANUAL = "manual"
+DONE_STATUSES = ("done", "already")
+
+
+@dataclass(frozen=True)
+class Relationship:
+    account: str
+    target_id: str
+    target_handle: str
+    origin: str
+    since: datetime | None
+    unfollowed_at: datetime | None
+    followed_back_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.unfollowed_at is None
+
+
+def _when(value: object) -> datetime | None:
+    return parse_instant(value) if isinstance(value, str) and value else None
+
+
+def _from_row(row: dict[str, object]) -> Relationship:
+    return Relationship(
+        account=str(row["account"]),
+        target_id=str(row["target_id"]),
+        target_handle=str(row.get("target_handle") or ""),
+        origin=str(row.get("origin") or MANUAL),
+        since=_when(row.get("since")),
+        unfollowed_at=_when(row.get("unfollowed_at")),
+        followed_back_at=_when(row.get("followed_back_at")),
+    )
+
+
+def relationships(db: Database, account: str | None = None) -> list[Relationship]:
+    """Every relationship row (active and ended), of one account or all."""
+    where = "account = ?" if account is not None else None
+    args = [account] if account is not None else []
+    rows = db["relationships"].rows_where(where, args, order_by="account, target_id")
+    return [_from_row(row) for row in rows]
+
+
+def active_following(db: Database, account: str) -> dict[str, Relationship]:
+    """Whom ``account`` follows now, as far as the state knows, by target id."""
+    return {r.target_id: r for r in relationships(db, account) if r.active}
+
+
+def record_follow(
+    db: Database, account: str, target_id: str, *, origin: str, at: datetime, handle: str = ""
+) -> None:
+    """Record that ``account`` follows ``target_id`` (re-following clears ``unfollowed_at``)."""
+    row = {
+        "account": account,
+        "target_id": target_id,
+        "origin": origin,
+        "since": iso(at),
+        "unfollowed_at": None,
+    }
+    if handle:
+        row["target_handle"] = handle
+    with db.conn:
+        db.table("relationships").upsert(row, pk=("account", "target_id"))
+
+
+def record_unfollow(db: Database, account: str, target_id: str, *, at: datetime) -> None:
+    with db.conn:
+        db.table("relationships").update((account, target_id), {"unfollowed_at": iso(at)})
+
+
+def mark_followed_back(db: Database, account: str, target_id: str, *, at: datetime) -> None:
+    with db.conn:
+        db.table("relationships").update((account, target_id), {"followed_back_at": iso(at)})
+
+
+def journal_target_id(target: object) -> str:
+    """The target id in a journal row's ``target`` column (JSON of a Target, or a bare id)."""
+    text = str(target or "")
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return text
+        if isinstance(data, dict) and "id" in data:
+            return str(data["id"])
+    return text
+
+
+def executed_targets(db: Database, account: str, verb: str) -> dict[str, datetime]:
+    """Targets on which SocialSeed executed ``verb`` for ``account`` (newest time per target)."""
+    rows = db["journal"].rows_where(
+        "account = ? and verb = ? and kind = 'outcome' and status in (?, ?)",
+        [account, verb, *DONE_STATUSES],
+        order_by="at",
+        select="target, at",
+    )
+    return {journal_target_id(row["target"]): parse_instant(str(row["at"])) for row in rows}
