@@ -11,47 +11,33 @@ marks it red and pauses it for the policy's cool-down.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
 from socialseed import pacing
-from socialseed.clock import Clock, iso
+from socialseed.apply_run import AccountReport, AccountRun, Result, approval_of, paused_error
+from socialseed.clock import Clock, iso, parse_instant
 from socialseed.config.digest import config_digest
-from socialseed.config.schema import Account, Config, parse_duration
+from socialseed.config.schema import Account, Config
 from socialseed.errors import (
     EXIT_AUTH,
     EXIT_ERROR,
     EXIT_OK,
-    AccountRestricted,
-    ActionBlocked,
     ApprovalError,
-    AuthExpired,
-    LockedError,
-    PausedError,
-    PlatformError,
-    RateLimited,
-    SocialSeedError,
     StalePlanError,
-    Transient,
 )
-from socialseed.model import Action, Decision, Outcome, Verb
+from socialseed.model import Action
 from socialseed.phases import current_phase
 from socialseed.plan import Plan
-from socialseed.platforms.base import Capabilities, Platform, RateInfo
+from socialseed.platforms.base import Capabilities, Platform
 from socialseed.state import journal, locks
-from socialseed.state.accounts import active_pause, bump_serial, ensure_account, pause
-from socialseed.state.accounts import audit as audit_log
-from socialseed.state.decisions import POLICY_REVIEWER, latest_decisions
-
-MAX_RATE_RETRIES = 5
-MIN_ATTEMPTS_FOR_RATIO = 5
-LOCK_POLL_SECONDS = 1.0
+from socialseed.state.accounts import active_pause, serial_moves_since
+from socialseed.state.decisions import latest_decisions
 
 PlatformFactory = Callable[[Account], Platform]
 CapabilitiesFor = Callable[[Account], Capabilities | None]
@@ -97,33 +83,6 @@ class Event:
 
 
 @dataclass
-class Result:
-    """What became of one approved action in this run."""
-
-    action: Action
-    status: str  # done | already | failed | skipped
-    detail: str = ""
-    deliberate: bool = False  # a skip the rules or the person chose (not a failure)
-    earlier: bool = False  # finished by an earlier run
-
-
-@dataclass
-class AccountReport:
-    account: str
-    results: list[Result] = field(default_factory=list)
-    error: SocialSeedError | None = None
-    slots: list[pacing.Slot] = field(default_factory=list)  # dry run only
-    verify_first: set[str] = field(default_factory=set)  # dry run: interrupted attempts
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and all(
-            r.status in journal.FINISHED or (r.status == "skipped" and r.deliberate)
-            for r in self.results
-        )
-
-
-@dataclass
 class Report:
     """The whole run: per account, plus approved actions left out and why."""
 
@@ -138,7 +97,7 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        if any(isinstance(a.error, AuthExpired) for a in self.accounts):
+        if any(a.error is not None and a.error.exit_code == EXIT_AUTH for a in self.accounts):
             return EXIT_AUTH
         return EXIT_OK if all(a.ok for a in self.accounts) else EXIT_ERROR
 
@@ -214,7 +173,7 @@ def check_fresh(
 def _serial_problems(db: Database, plan: Plan, plan_id: str, account: str) -> list[str]:
     ap = plan.account_plan(account)
     base = ap.state_serial if ap else 0
-    moves = [m for m in journal_moves(db, account, base) if m.get("plan_id") != plan_id]
+    moves = [m for m in serial_moves_since(db, account, base) if m.get("plan_id") != plan_id]
     if not moves:
         return []
     last = moves[-1]
@@ -222,29 +181,6 @@ def _serial_problems(db: Database, plan: Plan, plan_id: str, account: str) -> li
         f"account {account}'s state moved since the plan (serial {base} -> {last['serial']}: "
         f"{last.get('reason') or 'changed'})"
     ]
-
-
-def journal_moves(db: Database, account: str, serial: int) -> list[dict[str, object]]:
-    from socialseed.state.accounts import serial_moves_since
-
-    return serial_moves_since(db, account, serial)
-
-
-def approval_of(action: Action, decision: Decision | None, now: datetime) -> tuple[bool, str]:
-    """May this action run now? ``(False, why)`` when not."""
-    if decision is None or decision.verdict != "approve":
-        return False, "not approved"
-    if not decision.is_live(now):
-        assert decision.expires_at is not None
-        return False, (
-            f"approval expired at {iso(decision.expires_at)}; "
-            f"approve it again with 'socialseed review'"
-        )
-    if action.requires_human and decision.reviewer == POLICY_REVIEWER:
-        return False, f"{action.verb.value} needs a person's approval, not the policy's"
-    if action.risk.value == "red" and not decision.override:
-        return False, "red risk needs an explicit override in review"
-    return True, ""
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -323,7 +259,7 @@ class Applier:
     ) -> AccountReport:
         report = AccountReport(name, results=list(excluded))
         for r in excluded:
-            self._emit("skipped", r.action, detail=r.detail)
+            self.emit("skipped", r.action, detail=r.detail)
         if not actions:
             return report
         if self.options.dry_run:
@@ -359,8 +295,10 @@ class Applier:
     def pacer_for(self, account: Account, capabilities: Capabilities | None) -> pacing.Pacer:
         now = self.clock.now()
         caps = self.caps_for(account, capabilities or self.capabilities_for(account), now)
-        done = journal.done_times(self.db, account.id, pacing.history_since(now, caps))
-        return pacing.Pacer(caps, done)
+        since = pacing.history_since(now, caps)
+        done = journal.done_times(self.db, account.id, since)
+        written = journal.done_times(self.db, account.id, since, ("done",))
+        return pacing.Pacer(caps, done, written)
 
     def caps_for(
         self, account: Account, capabilities: Capabilities | None, now: datetime
@@ -374,7 +312,7 @@ class Applier:
         hard = capabilities.hard_caps if capabilities else ()
         return pacing.Caps(daily=phase.daily, hourly=phase.hourly, hard=hard, phase=phase.name)
 
-    def _emit(
+    def emit(
         self,
         kind: str,
         action: Action | None = None,
@@ -415,340 +353,19 @@ def _phase_override(db: Database, account: str) -> tuple[str, Any] | None:
     )
     if not rows or not rows[0]["phase_override"] or not rows[0]["phase_override_at"]:
         return None
-    from socialseed.clock import parse_instant
-
     return str(rows[0]["phase_override"]), parse_instant(str(rows[0]["phase_override_at"])).date()
 
 
-def paused_error(account: str, reason: str, until: datetime | None) -> PausedError:
-    when = f" until {iso(until)}" if until else " until resumed"
-    return PausedError(
-        f"{account}: paused{when} ({reason or 'no reason given'}); its actions were not run",
-        hint=f"resume it with 'socialseed resume {account}' when it is safe, then apply again",
-    )
-
-
-class AccountRun:
-    """One account's part of a run: lock, reconcile, pace, execute, break the circuit."""
-
-    def __init__(self, applier: Applier, name: str, report: AccountReport) -> None:
-        self.a = applier
-        self.name = name
-        self.report = report
-        self.account = applier.config.account(name)
-        self.ttl = timedelta(seconds=parse_duration(applier.config.policy.lock_ttl))
-        self.bumped = False
-        self.stop: str = ""  # why the remaining actions are not run
-        self.attempted = 0
-        self.failed = 0
-        self.buckets: dict[str, set[str]] = {}  # verb -> rate buckets its calls update
-
-    async def run(self, actions: list[Action]) -> None:
-        paused = active_pause(self.a.db, self.name, self.a.clock.now())
-        if paused is not None:
-            self._stop_all(actions, paused_error(self.name, paused.reason, paused.until))
-            return
-        try:
-            await self._lock()
-        except LockedError as exc:
-            self._stop_all(actions, exc)
-            return
-        try:
-            await self._with_platform(actions)
-        finally:
-            locks.release(self.a.db, self.name, self.a.me)
-
-    def _stop_all(self, actions: list[Action], error: SocialSeedError) -> None:
-        self.report.error = error
-        for action in actions:
-            self._result(action, "skipped", error.message)
-
-    async def _lock(self) -> None:
-        started = self.a.clock.now()
-        while True:
-            now = self.a.clock.now()
-            holder = locks.try_acquire(
-                self.a.db, self.name, self.a.me, now=now, ttl=self.ttl, alive=self.a.alive
-            )
-            if holder is None:
-                return
-            waited = (now - started).total_seconds()
-            if waited >= self.a.options.lock_timeout:
-                raise locks.locked_error(holder, waited=waited)
-            await self.a.clock.sleep(min(LOCK_POLL_SECONDS, self.a.options.lock_timeout - waited))
-
-    async def _with_platform(self, actions: list[Action]) -> None:
-        platform = self.a.platform_for(self.account)
-        try:
-            self.pacer = self.a.pacer_for(self.account, platform.capabilities)
-            await self._each(platform, actions)
-        except SocialSeedError as exc:
-            self.report.error = exc
-        finally:
-            await platform.aclose()
-        if self.bumped:
-            ensure_account(self.a.db, self.name)
-            stamp = iso(self.a.clock.now())
-            self.a.db.table("accounts").update(self.name, {"last_apply_at": stamp})
-
-    async def _each(self, platform: Platform, actions: list[Action]) -> None:
-        history = journal.history(self.a.db, self.a.plan_id, self.name)
-        for i, action in enumerate(actions):
-            entries = history.get(action.id, [])
-            if journal.is_finished(entries):
-                self._result(action, "done", "done by an earlier run", earlier=True)
-                continue
-            stop = self._check_stop()
-            if stop is not None:
-                self.report.error = stop
-                for rest in actions[i:]:
-                    self._result(rest, "skipped", stop.message)
-                return
-            await self._one(platform, action, entries)
-            if self.stop:
-                for rest in actions[i + 1 :]:
-                    self._result(rest, "skipped", self.stop)
-                return
-
-    def _check_stop(self) -> SocialSeedError | None:
-        now = self.a.clock.now()
-        paused = active_pause(self.a.db, self.name, now)
-        if paused is not None:
-            return paused_error(self.name, paused.reason, paused.until)
-        locks.renew(self.a.db, self.name, self.a.me, now=now, ttl=self.ttl)
-        return None
-
-    # -- one action --------------------------------------------------------------------------
-    async def _one(self, platform: Platform, action: Action, entries: list[journal.Entry]) -> None:
-        transient = rate = 0
-        while True:
-            ok, why = approval_of(action, self.a.decisions.get(action.id), self.a.clock.now())
-            if not ok:
-                self._skip(action, why, deliberate=True)
-                return
-            try:
-                if journal.needs_verify(entries) and await self._reconcile(
-                    platform, action, entries
-                ):
-                    return
-                if not await self._pace(platform, action):
-                    return
-                attempt = journal.next_attempt(entries)
-                outcome = await self._call(platform, action, attempt)
-            except RateLimited as exc:
-                rate += 1
-                if not await self._after_rate_limit(action, exc, rate):
-                    return
-            except Transient as exc:
-                transient += 1
-                if not await self._after_transient(action, exc, transient):
-                    return
-            except PlatformError as exc:
-                self._refused(action, exc)
-                return
-            else:
-                self._finish(action, outcome, attempt)
-                return
-            entries = journal.history(self.a.db, self.a.plan_id, self.name).get(action.id, [])
-
-    async def _call(self, platform: Platform, action: Action, attempt: int) -> Outcome:
-        """Intent, call, and (on a refusal) the failed outcome; the caller records success."""
-        db, plan_id = self.a.db, self.a.plan_id
-        if not self.bumped:
-            bump_serial(
-                db, self.name, plan_id=plan_id, reason=f"apply {plan_id}", now=self.a.clock.now()
-            )
-            self.bumped = True
-        journal.record_intent(db, plan_id, action, attempt=attempt, now=self.a.clock.now())
-        self.a._emit("action_started", action)
-        before = dict(platform.last_rate)
-        try:
-            return await platform.execute(action)
-        except PlatformError as exc:
-            failed = Outcome("failed", _failure_text(exc), exc.status, exc.request_id)
-            journal.record_outcome(
-                db, plan_id, action, failed, attempt=attempt, now=self.a.clock.now()
-            )
-            raise
-        finally:
-            self._learn_buckets(action, before, platform.last_rate)
-
-    def _learn_buckets(
-        self, action: Action, before: dict[str, RateInfo], after: dict[str, RateInfo]
-    ) -> None:
-        """Remember which rate buckets this verb's calls report on."""
-        touched = {name for name, info in after.items() if before.get(name) is not info}
-        if touched:
-            self.buckets[action.verb.value] = touched
-
-    def _refused(self, action: Action, exc: PlatformError) -> None:
-        """A definite refusal: fail the action; blocks and expired auth stop the account."""
-        self._result(action, "failed", exc.message)
-        if isinstance(exc, ActionBlocked):
-            self._trip(action, exc)
-        elif isinstance(exc, AuthExpired):
-            self.stop = f"stopped: {exc.message}"
-            self.report.error = exc
-        else:
-            self._count(failed=True)
-
-    def _finish(self, action: Action, outcome: Outcome, attempt: int) -> None:
-        now = self.a.clock.now()
-        journal.record_outcome(self.a.db, self.a.plan_id, action, outcome, attempt=attempt, now=now)
-        journal.note_relationship(self.a.db, action, outcome, now=now)
-        if outcome.status in journal.FINISHED:
-            self.pacer.record(action.verb.value, now)
-        self._result(action, outcome.status, outcome.detail)
-        self._count(failed=outcome.status == "failed")
-
-    async def _reconcile(
-        self, platform: Platform, action: Action, entries: list[journal.Entry]
-    ) -> bool:
-        """An earlier attempt may have landed: ask the platform. True when it is in effect."""
-        if not await platform.verify(action):
-            return False
-        outcome = Outcome("done", "confirmed by the platform after an interrupted attempt")
-        self._finish(action, outcome, max((e.attempt for e in entries), default=1))
-        return True
-
-    async def _pace(self, platform: Platform, action: Action) -> bool:
-        now = self.a.clock.now()
-        wait = pacing.later(
-            self.pacer.wait_for(action.verb.value, now),
-            pacing.rate_wait(platform.last_rate, now, only=self.buckets.get(action.verb.value)),
-        )
-        return await self._wait(action, wait)
-
-    async def _wait(self, action: Action, wait: pacing.Wait | None) -> bool:
-        """Sleep through ``wait``; False (and the action skipped) if it ends past the deadline."""
-        if wait is None:
-            return True
-        now = self.a.clock.now()
-        if wait.until > self.a.deadline:
-            self._skip(
-                action,
-                f"would wait past {iso(self.a.deadline)} ({wait.reason}); "
-                "it stays approved for a later run",
-                deliberate=True,
-            )
-            return False
-        seconds = wait.seconds(now)
-        if seconds > 0:
-            self.a._emit("waiting", action, detail=wait.reason, wait=seconds)
-            await self.a.clock.sleep(seconds)
-        return True
-
-    async def _after_rate_limit(self, action: Action, exc: RateLimited, tries: int) -> bool:
-        now = self.a.clock.now()
-        self.a._emit(
-            "rate_limited", action, detail=exc.message, wait=(exc.reset_at - now).total_seconds()
-        )
-        if tries > MAX_RATE_RETRIES:
-            self._result(action, "failed", f"still rate limited after {tries} waits: {exc.message}")
-            self._count(failed=True)
-            return False
-        return await self._wait(action, pacing.reset_wait(exc.reset_at, now))
-
-    async def _after_transient(self, action: Action, exc: Transient, tries: int) -> bool:
-        if tries > self.a.options.transient_retries:
-            self._result(action, "failed", f"gave up after {tries} tries: {exc.message}")
-            self._count(failed=True)
-            return False
-        delay = pacing.backoff(tries, self.a.rng, base=self.a.options.backoff_base)
-        until = self.a.clock.now() + timedelta(seconds=delay)
-        return await self._wait(action, pacing.Wait(until, f"retry {tries} after: {exc.message}"))
-
-    # -- circuit breaker -------------------------------------------------------------------
-    def _trip(self, action: Action, exc: ActionBlocked) -> None:
-        now = self.a.clock.now()
-        cooldown = timedelta(seconds=parse_duration(self.a.config.policy.cooldown))
-        kind = "restricted" if isinstance(exc, AccountRestricted) else "blocked"
-        reason = (
-            f"{kind} by the platform on {action.verb.value} {action.target.handle}: {exc.message}"
-        )
-        _mark_red(self.a.db, self.name, [reason], now)
-        pause(
-            self.a.db,
-            self.name,
-            reason=f"circuit breaker: {reason}",
-            now=now,
-            until=now + cooldown,
-            actor="socialseed apply",
-        )
-        self.a._emit("blocked", action, detail=reason)
-        self.stop = f"not run: account paused until {iso(now + cooldown)} after a block signal"
-        self.report.error = PausedError(
-            f"{self.name}: stopped at the first block signal and paused until "
-            f"{iso(now + cooldown)} ({reason})",
-            hint=f"check the account on {action.platform}; 'socialseed resume {self.name}' "
-            "lifts the pause early",
-        )
-
-    def _count(self, *, failed: bool) -> None:
-        self.attempted += 1
-        self.failed += int(failed)
-        ratio = self.a.config.policy.max_failure_ratio
-        if self.attempted >= MIN_ATTEMPTS_FOR_RATIO and self.failed / self.attempted >= ratio:
-            self.stop = (
-                f"not run: {self.failed} of {self.attempted} attempts failed "
-                f"(policy.max_failure_ratio is {ratio:g})"
-            )
-            self.report.error = self.report.error or PausedError(
-                f"{self.name}: stopped after {self.failed} of {self.attempted} actions failed",
-                hint="look at the failures above; fix the cause, then apply again",
-            )
-
-    # -- results ---------------------------------------------------------------------------
-    def _skip(self, action: Action, why: str, *, deliberate: bool) -> None:
-        journal.record_outcome(
-            self.a.db,
-            self.a.plan_id,
-            action,
-            Outcome("skipped", why),
-            attempt=0,
-            now=self.a.clock.now(),
-        )
-        self._result(action, "skipped", why, deliberate=deliberate)
-
-    def _result(
-        self,
-        action: Action,
-        status: str,
-        detail: str,
-        *,
-        deliberate: bool = False,
-        earlier: bool = False,
-    ) -> None:
-        self.report.results.append(Result(action, status, detail, deliberate, earlier))
-        kind = {"done": "action_done", "already": "action_done", "failed": "action_failed"}
-        if not earlier:
-            self.a._emit(kind.get(status, "skipped"), action, status=status, detail=detail)
-
-
-def _failure_text(exc: PlatformError) -> str:
-    """The journal's error text; names blocks and rate limits so health can count them."""
-    if isinstance(exc, ActionBlocked):
-        kind = "restricted" if isinstance(exc, AccountRestricted) else "blocked"
-        return f"{kind}: {exc.message}"
-    if isinstance(exc, RateLimited):
-        return f"rate limited until {iso(exc.reset_at)}: {exc.message}"
-    return exc.message
-
-
-def _mark_red(db: Database, account: str, reasons: list[str], now: datetime) -> None:
-    ensure_account(db, account)
-    with db.conn:
-        db.table("accounts").update(
-            account, {"health": "red", "health_reasons": json.dumps(reasons), "health_at": iso(now)}
-        )
-    audit_log(
-        db,
-        account=account,
-        kind="health_red",
-        actor="socialseed apply",
-        now=now,
-        detail={"reasons": reasons},
-    )
-
-
-__all__ = ["Applier", "Event", "Options", "Report", "Result", "Verb", "check_fresh", "select"]
+__all__ = [
+    "AccountReport",
+    "Applier",
+    "Event",
+    "Options",
+    "Prepared",
+    "Report",
+    "Result",
+    "approval_of",
+    "check_fresh",
+    "paused_error",
+    "select",
+]

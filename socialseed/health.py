@@ -170,13 +170,9 @@ def assess(
 
 
 def _answerable(follows: Sequence[FollowRow], now: datetime, grace_days: int) -> list[FollowRow]:
-    """Follows old enough to have been followed back (or followed back already)."""
+    """Follows old enough to have been answered (younger ones would flatter the rate)."""
     cutoff = now - timedelta(days=grace_days)
-    return [
-        f
-        for f in follows
-        if f.followed_back_at is not None or (f.since is not None and f.since <= cutoff)
-    ]
+    return [f for f in follows if f.since is not None and f.since <= cutoff]
 
 
 def _net_growth(counts: Sequence[Counts], start: datetime, now: datetime) -> int | None:

@@ -72,12 +72,24 @@ def _rolling(times: Sequence[datetime], cap: int, window: float, now: datetime) 
 class Pacer:
     """One account's budget: the caps and the times each verb was done."""
 
-    def __init__(self, caps: Caps, done: Mapping[str, Sequence[datetime]] | None = None) -> None:
+    def __init__(
+        self,
+        caps: Caps,
+        done: Mapping[str, Sequence[datetime]] | None = None,
+        written: Mapping[str, Sequence[datetime]] | None = None,
+    ) -> None:
+        """``done``: actions finished (done or already in effect), counted by the phase caps;
+        ``written``: those that changed something on the platform, counted by its hard caps
+        (``None``: the same as ``done``)."""
         self.caps = caps
         self.done: dict[str, list[datetime]] = {v: sorted(t) for v, t in (done or {}).items()}
+        source = done if written is None else written
+        self.written: dict[str, list[datetime]] = {v: sorted(t) for v, t in (source or {}).items()}
 
-    def record(self, verb: str, at: datetime) -> None:
+    def record(self, verb: str, at: datetime, *, wrote: bool = True) -> None:
         self.done.setdefault(verb, []).append(at)
+        if wrote:
+            self.written.setdefault(verb, []).append(at)
 
     def wait_for(self, verb: str, now: datetime) -> Wait | None:
         """The wait the caps impose on the next ``verb`` (``None``: go now)."""
@@ -107,7 +119,7 @@ class Pacer:
         return Wait(until, f"hourly {verb} cap ({cap}) reached") if until else None
 
     def _hard(self, cap: HardCap, now: datetime) -> Wait | None:
-        until = _rolling(self.done.get(cap.verb.value, []), cap.limit, cap.window_seconds, now)
+        until = _rolling(self.written.get(cap.verb.value, []), cap.limit, cap.window_seconds, now)
         if until is None:
             return None
         return Wait(
@@ -174,7 +186,7 @@ def schedule(
     steps: Sequence[tuple[str, str]], pacer: Pacer, *, start: datetime, deadline: datetime
 ) -> list[Slot]:
     """Expected start of each ``(action_id, verb)`` in order, assuming instant calls."""
-    pacer = Pacer(pacer.caps, pacer.done)  # a copy: the caller's pacer is left as it was
+    pacer = Pacer(pacer.caps, pacer.done, pacer.written)  # a copy: the caller's is untouched
     now, out = start, []
     for action_id, verb in steps:
         wait = pacer.wait_for(verb, now)

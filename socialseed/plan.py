@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from socialseed.clock import iso, parse_instant
@@ -141,17 +142,18 @@ class Plan:
             "actions": [a.to_data(include_profile=include_profiles) for a in self.actions],
         }
 
-    @property
+    @cached_property
     def checksum(self) -> str:
+        """sha256 of the canonical data form (computed once: a Plan is not changed)."""
         return _checksum(self.data())
 
-    @property
+    @cached_property
     def id(self) -> str:
         return "p_" + self.checksum[:12]
 
     def to_json(self, *, include_profiles: bool = False) -> str:
         data = self.data(include_profiles=include_profiles)
-        data["checksum"] = _checksum(self.data())
+        data["checksum"] = self.checksum
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     @classmethod

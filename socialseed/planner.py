@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -122,24 +122,27 @@ class AccountPlanner:
         self.left = {verb: self.budget.remaining(verb) for verb in self.budget.caps}
         self.over: Counter[str] = Counter()
         self.low_relevance = 0
+        self.left_out = 0  # candidates ranked below the point where today's budget ran out
 
     def targeting(self, name: str) -> Targeting:
         return self.config.targeting[name]
 
     def plan(self, items: Sequence[Scored]) -> tuple[list[Action], AccountPlan]:
         taken: list[Action] = []
-        for action in self._ranked_proposals(items):
-            if self.left.get(action.verb.value, 0) > 0:
-                self.left[action.verb.value] -= 1
-                taken.append(action)
-            else:
-                self.over[action.verb.value] += 1
+        ranked = self._ranked(items)
+        wanted = self._wanted_verbs()
+        for index, (item, risk, reasons) in enumerate(ranked):
+            if not any(self.left.get(verb, 0) for verb in wanted):
+                self.left_out = len(ranked) - index  # the budget is used: stop here
+                break
+            taken += self._take(item, risk, reasons)
         taken += self._unfollows()
         numbered = [a.with_seq(i + 1) for i, a in enumerate(taken)]
         return numbered, self._summary(numbered)
 
     # -- outbound proposals --------------------------------------------------------------------
-    def _ranked_proposals(self, items: Sequence[Scored]) -> Iterator[Action]:
+    def _ranked(self, items: Sequence[Scored]) -> list[tuple[Scored, Risk, tuple[str, ...]]]:
+        """Candidates best first, each with its risk and reasons."""
         assessed = []
         for item in items:
             settings = self.targeting(item.candidate.targeting).scoring
@@ -149,18 +152,38 @@ class AccountPlanner:
             risk, reasons = policy.assess(Verb.FOLLOW, item.score, item.filters, settings)
             assessed.append((rank_key(item, risk), item, risk, reasons))
         assessed.sort(key=lambda entry: entry[0])
-        for _key, item, risk, reasons in assessed:
-            yield from self._proposals(item, risk, reasons)
+        return [(item, risk, reasons) for _key, item, risk, reasons in assessed]
 
-    def _proposals(self, item: Scored, risk: Risk, reasons: tuple[str, ...]) -> Iterator[Action]:
+    def _wanted_verbs(self) -> set[str]:
+        """The outbound verbs the account's targetings ask for."""
+        wanted: set[str] = set()
+        for name in self.account.targeting:
+            wanted |= {v.value for v in policy.requested_verbs(self.targeting(name))}
+        return wanted - {Verb.UNFOLLOW.value, Verb.HIDE_COMMENT.value}
+
+    def _spend(self, verb: Verb, wanted: int) -> int:
+        """Take up to ``wanted`` from today's budget for ``verb``; count the rest as left out."""
+        left = self.left.get(verb.value, 0)
+        granted = min(left, wanted)
+        if granted:
+            self.left[verb.value] = left - granted
+        if wanted > granted:
+            self.over[verb.value] += wanted - granted
+        return granted
+
+    def _take(self, item: Scored, risk: Risk, reasons: tuple[str, ...]) -> list[Action]:
+        """The candidate's actions that fit today's budget (built only when they fit)."""
         acts = self.targeting(item.candidate.targeting).actions
         profile = item.candidate.profile
-        if acts.follow:
+        out: list[Action] = []
+        if acts.follow and self._spend(Verb.FOLLOW, 1):
             target = Target(kind="account", id=profile.id, handle=profile.handle)
-            yield self._action(Verb.FOLLOW, target, item, risk, reasons, "")
+            out.append(self._action(Verb.FOLLOW, target, item, risk, reasons, ""))
+        if not (acts.like_recent or acts.repost_recent):
+            return out
         posts = newest(profile.recent_posts)
         for verb, count in ((Verb.LIKE, acts.like_recent), (Verb.REPOST, acts.repost_recent)):
-            for post in posts[:count]:
+            for post in posts[: self._spend(verb, min(count, len(posts)))]:
                 target = Target(
                     kind="post",
                     id=profile.id,
@@ -168,7 +191,8 @@ class AccountPlanner:
                     post_id=post.id,
                     ref=dict(post.ref),
                 )
-                yield self._action(verb, target, item, risk, reasons, _post_words(post))
+                out.append(self._action(verb, target, item, risk, reasons, _post_words(post)))
+        return out
 
     def _action(
         self,
@@ -276,6 +300,11 @@ class AccountPlanner:
             cost_usd=sum(a.cost_usd or 0.0 for a in actions),
         )
 
+    def _why_none(self, verb: str) -> str:
+        if self.budget.caps.get(verb, 0) == 0:
+            return f"phase {self.phase.name} allows no {verb}"
+        return f"today's {verb} budget is used"
+
     def _notes(self) -> list[str]:
         notes = list(self.state.notes)
         if self.phase.overridden:
@@ -291,7 +320,12 @@ class AccountPlanner:
         if self.low_relevance:
             notes.append(f"dropped {self.low_relevance} candidate(s): relevance below minimum")
         for verb, count in sorted(self.over.items()):
-            notes.append(f"{count} more {verb} action(s) left out: today's {verb} budget is used")
+            notes.append(f"{count} more {verb} action(s) left out: {self._why_none(verb)}")
+        if self.left_out:
+            notes.append(
+                f"{self.left_out} more candidate(s) left out: today's budget is used "
+                "(they may be proposed on a later day)"
+            )
         notes += [f"no unfollows: {s}" for s in self.state.suspect]
         if self._unfollow_days() is not None and self.state.follower_ids is None:
             notes.append("no unfollows: the followers list could not be read")

@@ -34,13 +34,12 @@ from socialseed.state.health_rows import account_health, store_health
 from socialseed.state.relationships import (
     MANUAL,
     SOCIALSEED,
-    Relationship,
-    active_following,
+    active_ids,
+    awaiting_follow_back,
     executed_targets,
-    mark_followed_back,
-    record_follow,
-    record_unfollow,
-    relationships,
+    mark_followed_back_many,
+    record_follows,
+    record_unfollows,
 )
 from socialseed.state.snapshots import latest_snapshot, record_snapshot
 
@@ -143,8 +142,8 @@ def _change(before: int | None, after: int | None) -> int | None:
 def _reconcile(
     db: Database, account: str, following: set[str], *, now: datetime, max_shrink_pct: float
 ) -> tuple[Drift, list[str]]:
-    known = active_following(db, account)
-    gone = sorted(set(known) - following)
+    known = active_ids(db, account)
+    gone = sorted(known - following)
     if _suspect(len(known), len(gone), max_shrink_pct):
         return Drift(followed=_add_new(db, account, following, known, now)), [
             f"suspect read: the platform lists {len(following)} follows but the state knows "
@@ -166,41 +165,35 @@ def _add_new(
     db: Database,
     account: str,
     following: set[str],
-    known: dict[str, Relationship],
+    known: set[str],
     now: datetime,
 ) -> tuple[str, ...]:
     """Record follows the state lacks; return those SocialSeed did not make."""
     ours = executed_targets(db, account, "follow")
     undone = executed_targets(db, account, "unfollow")
-    manual = []
-    for target in sorted(following - set(known)):
+    rows, manual = [], []
+    for target in sorted(following - known):
         made_by_us = target in ours and ours[target] >= undone.get(target, ours[target])
-        origin = SOCIALSEED if made_by_us else MANUAL
-        record_follow(db, account, target, origin=origin, at=ours.get(target, now))
+        rows.append((target, SOCIALSEED if made_by_us else MANUAL, ours.get(target, now)))
         if not made_by_us:
             manual.append(target)
+    record_follows(db, account, rows)
     return tuple(manual)
 
 
 def _end_gone(db: Database, account: str, gone: list[str], now: datetime) -> tuple[str, ...]:
     """Record ended follows; return those SocialSeed did not unfollow."""
     undone = executed_targets(db, account, "unfollow")
-    manual = []
-    for target in gone:
-        record_unfollow(db, account, target, at=undone.get(target, now))
-        if target not in undone:
-            manual.append(target)
-    return tuple(manual)
+    record_unfollows(db, account, [(target, undone.get(target, now)) for target in gone])
+    return tuple(target for target in gone if target not in undone)
 
 
 def _follow_backs(db: Database, account: str, followers: set[str], *, now: datetime) -> int:
-    """Mark follows that are now followed back; return how many are new."""
-    count = 0
-    for rel in relationships(db, account):
-        if rel.active and rel.followed_back_at is None and rel.target_id in followers:
-            mark_followed_back(db, account, rel.target_id, at=now)
-            count += rel.origin == SOCIALSEED
-    return count
+    """Mark follows that are now followed back; return how many of SocialSeed's are new."""
+    waiting = awaiting_follow_back(db, account)
+    new = sorted(set(waiting) & followers)
+    mark_followed_back_many(db, account, new, at=now)
+    return sum(1 for target in new if waiting[target] == SOCIALSEED)
 
 
 @dataclass(frozen=True)

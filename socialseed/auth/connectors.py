@@ -66,6 +66,12 @@ def oauth_flow(
     instance = info.get("instance") or account.instance
     client_id = account.client_id or info.get("client_id")
     secret = env_ref(env, account.client_secret) or extra.get("client_secret")
+    if account.client_secret and not secret:
+        name = account.client_secret.removeprefix("env/")
+        raise SecretError(
+            f"account '{account.id}' takes its client secret from {name}, which is not set",
+            hint=f"export {name} with the app's client secret from the developer portal",
+        )
     if not client_id:
         raise SecretError(
             f"account '{account.id}' has no client_id for {account.platform}",

@@ -94,6 +94,7 @@ class KeyManager:
         self.key_dir = key_dir
         self.keyring = keyring
         self.warn = warn
+        self._found: Key | None = None  # found once per process (scrypt is slow on purpose)
 
     @property
     def key_file(self) -> Path | None:
@@ -101,14 +102,17 @@ class KeyManager:
 
     def existing(self) -> Key | None:
         """The key already configured, if any; nothing is created."""
-        return self._from_env() or self._from_keyring() or self._from_file()
+        if self._found is None:
+            self._found = self._from_env() or self._from_keyring() or self._from_file()
+        return self._found
 
     def for_writing(self) -> Key:
         """The existing key, else a new one (keyring first, else a 0600 key file)."""
         key = self.existing()
         if key is not None:
             return key
-        return self._new_in_keyring() or self._new_file()
+        self._found = self._new_in_keyring() or self._new_file()
+        return self._found
 
     def searched(self) -> str:
         """Where we looked, for messages."""

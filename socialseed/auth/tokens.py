@@ -33,6 +33,7 @@ from socialseed.state.accounts import audit
 
 if TYPE_CHECKING:
     from socialseed.config.schema import Account, Config
+    from socialseed.platforms.base import TokenSource
 
 NO_AUTH_PLATFORMS = frozenset({"sandbox"})
 DEFAULT_LEEWAY = 120.0
@@ -261,3 +262,9 @@ def token_source(
     del config  # accounts are passed per call; kept for a stable signature
     vault = Vault(db, key_manager(app_ctx_env, db, state_path=state_path))
     return StoreTokenSource(app_ctx_env, vault, clock, transport)
+
+
+if TYPE_CHECKING:
+
+    def _is_a_token_source(source: StoreTokenSource) -> TokenSource:
+        return source  # mypy checks that StoreTokenSource satisfies the protocol

@@ -42,7 +42,7 @@ class Vault:
         if insecure:
             record = TokenRecord(account, payload, PLAIN, INSECURE, meta, iso(now))
         else:
-            key = self._key_for(account)
+            key = self.keys.for_writing()
             meta["key_id"] = key.key_id
             record = TokenRecord(
                 account, seal(key, account, payload), SEALED, key.backend, meta, iso(now)
@@ -66,10 +66,6 @@ class Vault:
 
     def delete(self, account: str) -> bool:
         return delete_token(self.db, account)
-
-    def _key_for(self, account: str) -> Key:
-        """The key to seal with: the one already sealing this account's row, else any."""
-        return self.keys.for_writing()
 
     def _open(self, record: TokenRecord) -> dict[str, Any]:
         if record.scheme == PLAIN:

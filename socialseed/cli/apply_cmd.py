@@ -16,6 +16,7 @@ from socialseed.cli import context
 from socialseed.errors import ApprovalError, SocialSeedError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
     from rich.table import Table
 
     from socialseed.apply import AccountReport, Applier, Event, Prepared, Report
@@ -28,6 +29,7 @@ PlanArg = Annotated[
 ]
 IdsOpt = Annotated[list[str] | None, typer.Option(metavar="ID", show_default=False)]
 QUIET_EVENTS = frozenset({"action_started"})
+FINAL_EVENTS = frozenset({"action_done", "action_failed", "skipped"})
 WIDE = 220
 
 
@@ -80,7 +82,11 @@ def apply(
     prepared = applier.prepare()
     if not dry_run and not yes:
         _confirm(app_ctx, the_plan, prepared)
-    report = _run(applier, prepared)
+    view.start(prepared)
+    try:
+        report = _run(applier, prepared)
+    finally:
+        view.stop()
     view.finish(report)
     if report.exit_code:
         raise typer.Exit(report.exit_code)
@@ -166,6 +172,29 @@ class View:
         self.app_ctx = app_ctx
         self.plan = plan
         self.json = json_
+        self.progress: Progress | None = None
+        self.bars: dict[str, TaskID] = {}
+
+    def start(self, prepared: Prepared) -> None:
+        """On a terminal: one progress bar per account (else one line per event)."""
+        if self.json or not self.app_ctx.err.is_terminal or not prepared.to_run():
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=self.app_ctx.err,
+            transient=True,
+        )
+        for name, total in prepared.to_run().items():
+            self.bars[name] = self.progress.add_task(name, total=total)
+        self.progress.start()
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
     def event(self, event: Event) -> None:
         from socialseed.redact import scrub
@@ -173,6 +202,11 @@ class View:
         if self.json:
             typer.echo(scrub(json.dumps(event.to_data(), sort_keys=True)))
             return
+        if self.progress is not None and event.account in self.bars:
+            if event.kind in FINAL_EVENTS:
+                self.progress.advance(self.bars[event.account])
+            if event.kind in ("action_done", "action_started"):
+                return
         if event.kind in QUIET_EVENTS:
             return
         self.app_ctx.err.print(scrub(_event_line(event)), markup=False)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from socialseed.cli.context import AppContext
     from socialseed.config.schema import Config
+    from socialseed.model import Decision, Risk
     from socialseed.plan import Plan
     from socialseed.review import BulkResult, Card, ReviewSession
 
@@ -27,6 +28,7 @@ PlanArg = Annotated[
     str | None,
     typer.Argument(
         help="A plan file, or a saved plan id (a unique prefix will do). Default: the latest plan.",
+        metavar="PLAN",
         show_default=False,
     ),
 ]
@@ -245,7 +247,7 @@ def _decide_flags(
         raise typer.Exit(EXIT_ERROR)
 
 
-def _risk_level(value: str) -> Any:
+def _risk_level(value: str) -> Risk:
     from socialseed.model import Risk
 
     try:
@@ -256,7 +258,9 @@ def _risk_level(value: str) -> Any:
         ) from None
 
 
-def _decided_data(session: ReviewSession, decided: list[Any], bulk: BulkResult) -> dict[str, Any]:
+def _decided_data(
+    session: ReviewSession, decided: list[Decision], bulk: BulkResult
+) -> dict[str, Any]:
     from socialseed.clock import iso
 
     return {

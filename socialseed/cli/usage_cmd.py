@@ -52,7 +52,7 @@ def _since(value: str, now: datetime) -> datetime | None:
 def _window(start: datetime | None) -> str:
     from socialseed.clock import iso
 
-    return f"since {iso(start)}" if start else "recorded"
+    return f"since {iso(start)}" if start else "(all time)"
 
 
 def _total(totals: list[UsageTotal]) -> dict[str, float | int]:

@@ -209,7 +209,7 @@ def validate(data: dict[str, Any], marks: dict[Loc, Mark], *, fallback: Mark) ->
         config = Config.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            problems.append(_pydantic_problem(error, marks, fallback))
+            problems.append(_pydantic_problem(error, marks, fallback, data))
     if config is None:
         raise ConfigError(_dedupe(problems))
     problems.extend(cross_reference(config, marks, fallback))
@@ -241,25 +241,46 @@ def _path(loc: Loc) -> str:
     return out or "(top level)"
 
 
-def _pydantic_problem(error: Any, marks: dict[Loc, Mark], fallback: Mark) -> str:
-    loc = _clean_loc(tuple(error["loc"]))
+def _pydantic_problem(error: Any, marks: dict[Loc, Mark], fallback: Mark, data: Any) -> str:
+    loc = _clean_loc(tuple(error["loc"]), data)
     kind = error["type"]
     mark = find_mark(marks, loc, fallback, key=kind == "extra_forbidden")
     message = _explain(error, loc)
     return f"{mark}: {_path(loc)}: {message}"
 
 
-def _clean_loc(loc: Loc) -> Loc:
-    # pydantic adds pseudo-steps for tagged unions and Literal/Annotated members.
-    return tuple(
-        p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
-    )
+_ABSENT = object()
+
+
+def _child(value: Any, part: str | int) -> Any:
+    if isinstance(value, dict) and part in value:
+        return value[part]
+    if isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+        return value[part]
+    return _ABSENT
+
+
+def _clean_loc(loc: Loc, data: Any) -> Loc:
+    """The steps of ``loc`` that exist in the data (pydantic adds pseudo-steps for unions,
+    literals and validators); a final missing or unknown key is kept."""
+    kept: list[str | int] = []
+    current = data
+    for i, part in enumerate(loc):
+        step = _child(current, part)
+        if step is not _ABSENT:
+            current = step
+        elif i == len(loc) - 1 and isinstance(current, dict) and isinstance(part, str):
+            pass  # a missing field: name it
+        else:
+            continue
+        kept.append(part)
+    return tuple(kept)
 
 
 def _explain(error: Any, loc: Loc) -> str:
     kind = error["type"]
     given = error.get("input")
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and loc:
         field = str(loc[-1])
         allowed = _allowed_fields(loc[:-1])
         guess = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)

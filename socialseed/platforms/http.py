@@ -243,7 +243,6 @@ class ApiSession:
     classifier: Classifier | None = None
     message_reader: MessageReader = default_message
     last_rate: dict[str, RateInfo] = field(default_factory=dict)
-    _bearer: str | None = None
 
     async def call(
         self, name: str, *, path: Mapping[str, str] | None = None, **kwargs: Any
@@ -270,11 +269,10 @@ class ApiSession:
         return parse_json(await self.call(name, path=path, **kwargs), platform=self.platform)
 
     async def _auth(self, *, refresh: bool) -> str:
+        """Ask the token source every time: it renews tokens that are about to expire."""
         if refresh and self.refresh is not None:
-            self._bearer = await self.refresh()
-        elif self._bearer is None and self.token is not None:
-            self._bearer = await self.token()
-        return self._bearer or ""
+            return await self.refresh()
+        return await self.token() if self.token is not None else ""
 
     def _expired(self, response: httpx.Response) -> bool:
         return self.is_expired is not None and self.is_expired(response)

@@ -3,18 +3,23 @@
 The API has no follow, like, repost or mute endpoint (the Legacy API that had them was turned
 off on 2020-06-29). What remains for a planner is replying to, and hiding, comments on the
 account's own media, and replying where the account was @mentioned.
+
+The connected adapter (Instagram API with Instagram Login, ``graph.instagram.com``) discovers
+``commenters`` on the account's own media and replies to or hides their comments. Errors are
+Graph error objects: code 190 means reconnect, 368 a temporary block, 4/17/32/613/80002
+throttling (Business Use Case limits; ``X-Business-Use-Case-Usage`` says when access returns).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
-from socialseed.errors import PolicyError
 from socialseed.model import SourceKind, Verb
 from socialseed.platforms.base import Capabilities, PlatformDeps, PolicyPack
 
 if TYPE_CHECKING:
     from socialseed.config.schema import Account
+    from socialseed.platforms._instagram_api import InstagramPlatform
 
 NAME = "instagram"
 OVERVIEW = "https://developers.facebook.com/docs/instagram-platform/overview"
@@ -67,10 +72,7 @@ def capabilities(account: Account | None) -> Capabilities:
     return CAPABILITIES
 
 
-def build(account: Account, deps: PlatformDeps) -> NoReturn:
-    raise PolicyError(
-        f"instagram: account {account.id!r} cannot be connected yet; Instagram's official API "
-        f"offers only {CAPABILITIES.offers()} on the account's own posts, and SocialSeed does "
-        "not automate those yet",
-        hint="remove the account or set enabled: false; see 'socialseed platforms'",
-    )
+def build(account: Account, deps: PlatformDeps) -> InstagramPlatform:
+    from socialseed.platforms._instagram_api import InstagramPlatform, session
+
+    return InstagramPlatform(account.id, account.handle, session(account, deps), CAPABILITIES)

@@ -20,7 +20,7 @@ from socialseed.config.schema import Account, Config
 from socialseed.phases import current_phase
 from socialseed.state.decisions import POLICY_REVIEWER
 from socialseed.state.health_rows import account_health
-from socialseed.state.relationships import SOCIALSEED, relationships
+from socialseed.state.relationships import SOCIALSEED
 from socialseed.state.snapshots import snapshots
 from socialseed.state.usage import phase_override
 
@@ -158,12 +158,12 @@ def actions_per_day(
 
 def follow_backs(db: Database, account: str, since: datetime, now: datetime) -> tuple[int, int]:
     """(follows SocialSeed made in the period, how many of them followed back)."""
-    made = [
-        r
-        for r in relationships(db, account)
-        if r.origin == SOCIALSEED and r.since is not None and since <= r.since <= now
-    ]
-    return len(made), sum(1 for r in made if r.followed_back_at is not None)
+    made, back = db.conn.execute(
+        "select count(*), count(followed_back_at) from relationships where account = ? "
+        "and origin = ? and since >= ? and since <= ?",
+        [account, SOCIALSEED, iso(since), iso(now)],
+    ).fetchone()
+    return int(made), int(back)
 
 
 def approvals(db: Database, account: str, since: datetime, now: datetime) -> dict[str, int]:

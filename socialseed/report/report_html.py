@@ -24,7 +24,7 @@ section.account { border: 1px solid var(--line); border-radius: 12px; padding: 1
 .card { background: var(--card); border-radius: 8px; padding: 8px 10px; }
 .card b { display: block; font-size: 1.2rem; } .card span { color: var(--muted);
   font-size: .8rem; }
-svg.chart { width: 100%; height: auto; display: block; }
+svg.chart { width: 100%; max-width: 640px; height: auto; display: block; }
 svg.strip { width: 100%; height: 18px; display: block; border-radius: 4px; }
 .axis { stroke: #9ca3af; stroke-width: 1; } .tick { font-size: 16px; fill: var(--muted); }
 .legend { display: flex; flex-wrap: wrap; gap: 10px; font-size: .8rem; margin-top: 4px; }

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import cast
 
@@ -35,7 +35,7 @@ from socialseed.clock import Clock
 from socialseed.config.schema import Provider, Scoring
 from socialseed.errors import ConfigError
 from socialseed.redact import register
-from socialseed.scoring.base import Scorer
+from socialseed.scoring.base import Scorer, ScoringReport
 from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.prompt import SENDABLE_FIELDS
 from socialseed.scoring.providers import ProviderSpec, build_provider
@@ -57,7 +57,6 @@ class ScoringDeps:
     plan_id: str | None = None
     heuristic: Scorer | None = None  # the last resort; the built-in HeuristicScorer when None
     meter: SpendMeter | None = None  # the plan's budget; created from max_cost_usd when None
-    notes: list[str] = field(default_factory=list)
 
 
 def build_scorer(provider: str, settings: Scoring, deps: ScoringDeps) -> Scorer:
@@ -66,25 +65,29 @@ def build_scorer(provider: str, settings: Scoring, deps: ScoringDeps) -> Scorer:
     if provider == HEURISTIC:
         return heuristic
     _check_send_fields(settings.send_fields)
-    names = resolve_chain(provider, settings)
-    if deps.meter is None:
-        deps.meter = SpendMeter(cap=settings.max_cost_usd)
-    if deps.plan_id and deps.meter.spent == 0.0:
-        deps.meter.spent = deps.store.spent(deps.plan_id)
-    scorer = RoutedScorer(
+    notes: list[str] = []
+    routes = [_route(name, settings, deps, notes) for name in resolve_chain(provider, settings)]
+    return RoutedScorer(
         name=provider,
-        routes=[],
+        routes=[route for route in routes if route is not None],
         settings=settings,
         store=deps.store,
         clock=deps.clock,
         heuristic=heuristic,
-        meter=deps.meter,
+        meter=_meter(settings, deps),
         transport=deps.transport,
         plan_id=deps.plan_id,
+        report=ScoringReport(notes=notes),
     )
-    routes = (_route(name, settings, deps, scorer.report.notes) for name in names)
-    scorer.routes = [route for route in routes if route is not None]
-    return scorer
+
+
+def _meter(settings: Scoring, deps: ScoringDeps) -> SpendMeter:
+    """The plan's budget: shared through ``deps``, counting what the plan already spent."""
+    if deps.meter is None:
+        deps.meter = SpendMeter(cap=settings.max_cost_usd)
+        if deps.plan_id:
+            deps.meter.spent = deps.store.spent(deps.plan_id)
+    return deps.meter
 
 
 def resolve_chain(provider: str, settings: Scoring) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -73,14 +74,53 @@ def _row(account: str, source: str, candidate: Candidate, stamp: str) -> dict[st
 def load_candidates(db: Database, account: str, source: str) -> list[tuple[Candidate, str]]:
     """The cached candidates of one source, with each profile's digest, in a stable order."""
     rows = db.conn.execute(
-        "select profile_id, targeting, digest, data from candidates "
+        "select targeting, digest, data from candidates "
         "where account = ? and source = ? order by rowid",
         [account, source],
     )
     return [
-        (Candidate(Profile.from_data(json.loads(data)), source, targeting or ""), digest)
-        for _pid, targeting, digest, data in rows
+        (Candidate(profile_from_data(json.loads(data)), source, targeting or ""), digest)
+        for targeting, digest, data in rows
     ]
+
+
+def _when(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    if value.endswith("Z"):  # the canonical form we write: parse it fast
+        return datetime.fromisoformat(value)
+    return parse_instant(value)
+
+
+def _post(data: dict[str, Any]) -> Post:
+    return Post(
+        id=str(data["id"]),
+        author_id=str(data["author_id"]),
+        text=data.get("text") or "",
+        created_at=_when(data.get("created_at")),
+        like_count=data.get("like_count"),
+        reply_to=data.get("reply_to"),
+        ref=dict(data.get("ref") or {}),
+    )
+
+
+def profile_from_data(data: dict[str, Any]) -> Profile:
+    """``Profile.from_data`` for the cache's own rows, without the slow general date parser."""
+    return Profile(
+        platform=data["platform"],
+        id=str(data["id"]),
+        handle=data["handle"],
+        display_name=data.get("display_name") or "",
+        bio=data.get("bio") or "",
+        followers=data.get("followers"),
+        following=data.get("following"),
+        posts=data.get("posts"),
+        last_active=_when(data.get("last_active")),
+        created_at=_when(data.get("created_at")),
+        has_avatar=data.get("has_avatar"),
+        language=data.get("language"),
+        recent_posts=tuple(_post(p) for p in data.get("recent_posts") or ()),
+    )
 
 
 def cached_posts(
@@ -99,7 +139,7 @@ def cached_posts(
             [account, cutoff, *chunk],
         )
         for pid, data in rows:
-            found[str(pid)] = tuple(Post.from_data(p) for p in json.loads(data))
+            found[str(pid)] = tuple(_post(p) for p in json.loads(data))
     return found
 
 

@@ -60,3 +60,21 @@ def live_approvals(db: Database, plan_id: str, now: datetime) -> dict[str, Decis
         for action_id, d in latest_decisions(db, plan_id).items()
         if d.verdict == "approve" and d.is_live(now)
     }
+
+
+def describe(decision: Decision, now: datetime) -> str:
+    """A short label for renderers (``show``, reports): verdict, who, override, reason, expiry."""
+    verdict = "approved" if decision.verdict == "approve" else "rejected"
+    text = f"{verdict} by {decision.reviewer}"
+    if decision.override:
+        text += " (red override)"
+    if decision.reason:
+        text += f': "{decision.reason}"'
+    if not decision.is_live(now) and decision.expires_at is not None:
+        text += f" (expired {iso(decision.expires_at)})"
+    return text
+
+
+def decision_labels(db: Database, plan_id: str, now: datetime) -> dict[str, str]:
+    """``describe`` of the newest decision on each decided action of a plan."""
+    return {aid: describe(d, now) for aid, d in latest_decisions(db, plan_id).items()}

@@ -9,8 +9,10 @@ from sqlite_utils import Database
 
 from socialseed.clock import iso, parse_instant
 from socialseed.health import Counts, FollowRow, Health, OutcomeRow, Signal, Thresholds, assess
-from socialseed.state.relationships import SOCIALSEED, relationships
+from socialseed.state.relationships import SOCIALSEED
 from socialseed.state.snapshots import snapshots
+
+FOLLOW_BACK_DAYS = 30  # health judges the follow-back rate of the last month's follows
 
 
 def outcomes(db: Database, account: str, *, since: datetime) -> list[OutcomeRow]:
@@ -46,11 +48,19 @@ def last_resume(db: Database, account: str) -> datetime | None:
     return parse_instant(str(rows[0]["at"])) if rows else None
 
 
-def follows(db: Database, account: str) -> list[FollowRow]:
+def follows(db: Database, account: str, *, since: datetime) -> list[FollowRow]:
+    """SocialSeed's follows made since ``since``, with their follow-back times."""
+    rows = db.conn.execute(
+        "select since, followed_back_at from relationships where account = ? and origin = ? "
+        "and since >= ?",
+        [account, SOCIALSEED, iso(since)],
+    )
     return [
-        FollowRow(since=r.since, followed_back_at=r.followed_back_at)
-        for r in relationships(db, account)
-        if r.origin == SOCIALSEED
+        FollowRow(
+            since=parse_instant(str(made)) if made else None,
+            followed_back_at=parse_instant(str(back)) if back else None,
+        )
+        for made, back in rows
     ]
 
 
@@ -62,7 +72,7 @@ def account_health(
     return assess(
         outcomes(db, account, since=since),
         now=now,
-        follows=follows(db, account),
+        follows=follows(db, account, since=now - timedelta(days=FOLLOW_BACK_DAYS)),
         counts=[Counts(s.taken_at, s.followers) for s in snapshots(db, account)],
         signals=signals(db, account, since=since),
         resumed_at=last_resume(db, account),

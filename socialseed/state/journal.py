@@ -119,15 +119,19 @@ def next_attempt(entries: list[Entry]) -> int:
     return max((e.attempt for e in entries), default=0) + 1
 
 
-def done_times(db: Database, account: str, since: datetime) -> dict[str, list[datetime]]:
-    """When each verb was done by ``account`` since ``since`` (any plan), oldest first.
+def done_times(
+    db: Database, account: str, since: datetime, statuses: tuple[str, ...] = ("done", "already")
+) -> dict[str, list[datetime]]:
+    """When each verb was finished by ``account`` since ``since`` (any plan), oldest first.
 
-    ``already`` counts too, as in the planner's budget (``state.usage``).
+    ``already`` counts by default, as in the planner's budget (``state.usage``); pass
+    ``("done",)`` for the writes that used a platform's budget.
     """
     out: dict[str, list[datetime]] = defaultdict(list)
+    marks = ", ".join("?" for _ in statuses)
     rows = db["journal"].rows_where(
-        "account = ? and kind = 'outcome' and status in ('done', 'already') and at >= ?",
-        [account, iso(since)],
+        f"account = ? and kind = 'outcome' and status in ({marks}) and at >= ?",
+        [account, *statuses, iso(since)],
         order_by="at",
         select="verb, at",
     )

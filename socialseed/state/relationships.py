@@ -64,31 +64,68 @@ def active_following(db: Database, account: str) -> dict[str, Relationship]:
     return {r.target_id: r for r in relationships(db, account) if r.active}
 
 
+def active_ids(db: Database, account: str) -> set[str]:
+    """The target ids ``account`` follows now, as far as the state knows (fast: ids only)."""
+    rows = db.conn.execute(
+        "select target_id from relationships where account = ? and unfollowed_at is null",
+        [account],
+    )
+    return {str(target) for (target,) in rows}
+
+
+def awaiting_follow_back(db: Database, account: str) -> dict[str, str]:
+    """Active follows not yet followed back: target id -> origin."""
+    rows = db.conn.execute(
+        "select target_id, origin from relationships where account = ? "
+        "and unfollowed_at is null and followed_back_at is null",
+        [account],
+    )
+    return {str(target): str(origin or MANUAL) for target, origin in rows}
+
+
 def record_follow(
     db: Database, account: str, target_id: str, *, origin: str, at: datetime, handle: str = ""
 ) -> None:
     """Record that ``account`` follows ``target_id`` (re-following clears ``unfollowed_at``)."""
-    row = {
-        "account": account,
-        "target_id": target_id,
-        "origin": origin,
-        "since": iso(at),
-        "unfollowed_at": None,
-    }
-    if handle:
-        row["target_handle"] = handle
+    record_follows(db, account, [(target_id, origin, at)], handle=handle)
+
+
+def record_follows(
+    db: Database, account: str, follows: list[tuple[str, str, datetime]], *, handle: str = ""
+) -> None:
+    """Record many ``(target_id, origin, since)`` follows in one transaction."""
+    sql = (
+        "insert into relationships (account, target_id, target_handle, origin, since) "
+        "values (?, ?, ?, ?, ?) on conflict (account, target_id) do update set "
+        "origin = excluded.origin, since = excluded.since, unfollowed_at = null, "
+        "target_handle = coalesce(nullif(excluded.target_handle, ''), target_handle)"
+    )
+    rows = [(account, target, handle, origin, iso(at)) for target, origin, at in follows]
     with db.conn:
-        db.table("relationships").upsert(row, pk=("account", "target_id"))
+        db.conn.executemany(sql, rows)
 
 
 def record_unfollow(db: Database, account: str, target_id: str, *, at: datetime) -> None:
+    record_unfollows(db, account, [(target_id, at)])
+
+
+def record_unfollows(db: Database, account: str, ended: list[tuple[str, datetime]]) -> None:
+    """Record many ``(target_id, when)`` ended follows in one transaction."""
+    sql = "update relationships set unfollowed_at = ? where account = ? and target_id = ?"
     with db.conn:
-        db.table("relationships").update((account, target_id), {"unfollowed_at": iso(at)})
+        db.conn.executemany(sql, [(iso(at), account, target) for target, at in ended])
 
 
 def mark_followed_back(db: Database, account: str, target_id: str, *, at: datetime) -> None:
+    mark_followed_back_many(db, account, [target_id], at=at)
+
+
+def mark_followed_back_many(
+    db: Database, account: str, targets: list[str], *, at: datetime
+) -> None:
+    sql = "update relationships set followed_back_at = ? where account = ? and target_id = ?"
     with db.conn:
-        db.table("relationships").update((account, target_id), {"followed_back_at": iso(at)})
+        db.conn.executemany(sql, [(iso(at), account, target) for target in targets])
 
 
 def journal_target_id(target: object) -> str:

@@ -38,16 +38,17 @@ def cached_scores(db: Database, keys: Iterable[str]) -> dict[str, Score]:
 def store_scores(db: Database, scores: Mapping[str, tuple[str, Score]], *, now: datetime) -> None:
     """Store scores; ``scores`` maps key -> (profile digest, score)."""
     stamp = iso(now)
-    rows = (
-        {
-            "key": key,
-            "scorer": score.scorer,
-            "version": score.version,
-            "digest": digest,
-            "data": json.dumps(score.to_data(), sort_keys=True),
-            "created_at": stamp,
-        }
+    rows = [
+        (key, score.scorer, score.version, digest, _dump(score), stamp)
         for key, (digest, score) in scores.items()
-    )
+    ]
     with db.conn:
-        db.table("scores").insert_all(rows, pk="key", replace=True, batch_size=_CHUNK)
+        db.conn.executemany(
+            "insert or replace into scores (key, scorer, version, digest, data, created_at) "
+            "values (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
+def _dump(score: Score) -> str:
+    return json.dumps(score.to_data(), sort_keys=True)

@@ -367,3 +367,26 @@ def test_custom_pds_is_the_base_url() -> None:
     srv = Server(bluesky.ENDPOINTS, "pds.example.net")
     platform = bluesky.build(account("bluesky", service="https://pds.example.net/"), deps(srv))
     assert str(platform.api.client.base_url) == "https://pds.example.net"
+
+
+async def test_reply_with_a_full_ref_needs_no_lookup() -> None:
+    srv = server().on("resolve_handle", fx("resolve_handle"))
+    srv.on("create_record", {"uri": "at://did:plc:me123/app.bsky.feed.post/3lbmine", "cid": "x"})
+    ref = {"uri": POST1, "cid": "bafyreipost1", "root_uri": "at://r/app.bsky.feed.post/1"}
+    ref["root_cid"] = "bafyroot"
+    target = Target("post", "did:plc:alice1", "alice", post_id=POST1, ref=ref, text="Hi")
+    await make(srv).execute(act(Verb.REPLY, target))
+    assert srv.names() == ["resolve_handle", "create_record"]
+    reply = srv.only("create_record")[0].json()["record"]["reply"]
+    assert reply == {
+        "root": {"uri": "at://r/app.bsky.feed.post/1", "cid": "bafyroot"},
+        "parent": {"uri": POST1, "cid": "bafyreipost1"},
+    }
+
+
+async def test_a_reply_without_text_is_refused_before_any_request() -> None:
+    srv = server()
+    target = Target("post", "did:plc:alice1", "alice", post_id=POST1)
+    with pytest.raises(PolicyError, match="has no text"):
+        await make(srv).execute(act(Verb.REPLY, target))
+    assert srv.seen == []

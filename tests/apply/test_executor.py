@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from socialseed.apply import Options
+from socialseed.clock import FakeClock
 from socialseed.errors import (
     AccountRestricted,
     ActionBlocked,
@@ -16,6 +17,7 @@ from socialseed.errors import (
     AuthExpired,
     NotFound,
     RateLimited,
+    SecretError,
     StalePlanError,
     Transient,
 )
@@ -358,3 +360,31 @@ async def test_dry_run_changes_nothing_and_shows_the_waits(tmp_path: Path) -> No
     slots = report.accounts[0].slots
     assert [s.wait for s in slots] == [0.0, 0.0, 3600.0]
     assert slots[2].reason == "hourly follow cap (2) reached"
+
+
+async def test_the_kill_switch_holds_after_a_pacing_wait(tmp_path: Path) -> None:
+    h = harness(tmp_path, per_account=2, accounts=("alpha",), hourly={"follow": 1})
+
+    class PausingClock(FakeClock):
+        async def sleep(self, seconds: float) -> None:
+            pause(h.db, "alpha", reason="stop now", now=self.now())
+            await super().sleep(seconds)
+
+    h.clock = PausingClock(NOW)
+    report = await h.run()
+    assert [r.status for r in report.results] == ["done", "skipped"]
+    assert len(h.world.calls) == 1
+    assert "alpha: paused until resumed (stop now)" in str(report.accounts[0].error)
+
+
+async def test_a_missing_secret_stops_the_account_with_exit_4(tmp_path: Path) -> None:
+    h = harness(tmp_path, per_account=2, accounts=("alpha",))
+    first = h.plan.actions[0]
+    h.scripts["alpha"] = {first.id: [SecretError("alpha: no token stored", hint="auth login")]}
+    report = await h.run()
+    assert report.exit_code == 4
+    assert [r.status for r in report.results] == ["skipped", "skipped"]
+    # the call's intent has no outcome: the next run checks with the platform first
+    report = await h.run()
+    assert report.exit_code == 0
+    assert h.world.verifies == [first.id]

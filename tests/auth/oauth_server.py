@@ -68,10 +68,12 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query))
         self.st.requests.append(("GET", parts.path, query))
-        if parts.path == "/authorize":
+        if parts.path in ("/authorize", "/oauth/authorize"):
             self._authorize(query)
         elif parts.path == "/me":
             self._me()
+        elif parts.path == "/api/v1/accounts/verify_credentials":
+            self._me(mastodon=True)
         else:
             self._json(404, {"error": "not found"})
 
@@ -79,9 +81,19 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         form = self._form()
         self.st.requests.append(("POST", parts.path, form))
-        if parts.path == "/token":
+        if parts.path in ("/token", "/oauth/token"):
             self._token(form)
-        elif parts.path == "/revoke":
+        elif parts.path == "/api/v1/apps":
+            self.st.client_secret = self.st.client_secret or "app-secret-" + secrets.token_hex(6)
+            self._json(
+                200,
+                {
+                    "client_id": self.st.client_id,
+                    "client_secret": self.st.client_secret,
+                    "name": form.get("client_name"),
+                },
+            )
+        elif parts.path in ("/revoke", "/oauth/revoke"):
             self.st.revoked.add(form.get("token", ""))
             self.st.live_access.discard(form.get("token", ""))
             self.st.live_refresh.discard(form.get("token", ""))
@@ -113,9 +125,9 @@ class _Handler(BaseHTTPRequestHandler):
         if auth.startswith("Basic "):
             user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
             return user == self.st.client_id and password == (self.st.client_secret or "")
-        if self.st.client_secret is not None:
+        if form.get("client_id") != self.st.client_id:
             return False
-        return form.get("client_id") == self.st.client_id
+        return form.get("client_secret") == self.st.client_secret
 
     def _token(self, form: dict[str, str]) -> None:
         if not self._client_ok(form):
@@ -169,13 +181,16 @@ class _Handler(BaseHTTPRequestHandler):
             },
         )
 
-    def _me(self) -> None:
+    def _me(self, mastodon: bool = False) -> None:
         auth = self.headers.get("authorization", "")
         token = auth.removeprefix("Bearer ")
         if token not in self.st.live_access:
             self._json(401, {"title": "Unauthorized", "status": 401, "detail": "Unauthorized"})
             return
-        self._json(200, {"data": {"id": "4242", "username": "studio"}})
+        if mastodon:
+            self._json(200, {"id": "77", "acct": "studio"})
+        else:
+            self._json(200, {"data": {"id": "4242", "username": "studio"}})
 
 
 class _Server(ThreadingHTTPServer):

@@ -244,3 +244,28 @@ def test_mastodon_with_token_checks_the_instance(cli: Session, cfg: Path) -> Non
         )
     assert run.code == 0, run.err
     assert "as @studio" in run.err and "does not expire" in run.err
+
+
+def test_status_without_a_config_lists_stored_tokens(
+    cli: Session, cfg: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with respx.mock() as mock:
+        x_me(mock)
+        cli("auth", "login", "x-main", "-c", str(cfg), "--with-token", stdin="tok-123456789\n")
+    monkeypatch.chdir(tmp_path / "..")
+    run = cli("auth", "status")
+    assert run.code == 0, run.err
+    assert "x-main (x): not in config" in run.out
+
+
+def test_login_and_logout_are_audited_without_secrets(cli: Session, cfg: Path, state: Path) -> None:
+    with respx.mock() as mock:
+        x_me(mock)
+        mock.post(REVOKE).mock(return_value=httpx.Response(200, json={}))
+        cli("auth", "login", "x-main", "-c", str(cfg), "--with-token", stdin=CANARY + "\n")
+        cli("auth", "logout", "x-main", "-c", str(cfg))
+    db = open_state(state)
+    rows = list(db["audit"].rows_where("account = ?", ["x-main"], order_by="id"))
+    assert [r["kind"] for r in rows] == ["auth.login", "auth.logout"]
+    assert rows[0]["actor"] == "@studio"
+    assert CANARY not in json.dumps(rows)

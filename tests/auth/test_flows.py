@@ -296,3 +296,21 @@ def test_debug_tracebacks_are_scrubbed(capsys: pytest.CaptureFixture[str]) -> No
         redact._installed = False
     err = capsys.readouterr().err
     assert "RuntimeError" in err and "tb-secret-123456" not in err
+
+
+def test_a_client_secret_variable_that_is_not_set_is_named(clock: FakeClock) -> None:
+    from socialseed.auth.connectors import oauth_flow
+
+    account = Account(
+        id="tt",
+        platform="tiktok",
+        handle="s",
+        phases="p",
+        client_id="ck",
+        client_secret="env/TT_SECRET",
+    )
+    with pytest.raises(SecretError, match="from TT_SECRET, which is not set"):
+        oauth_flow(account, {}, clock, None)
+    flow = oauth_flow(account, {"TT_SECRET": "tt-secret-123456"}, clock, None)
+    assert flow.client_secret == "tt-secret-123456"
+    assert redact.scrub("tt-secret-123456") == redact.MASK

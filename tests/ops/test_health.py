@@ -114,3 +114,9 @@ def test_to_data_is_json_ready() -> None:
     data = assess([failed(1), done(2)], now=NOW).to_data()
     assert data["light"] == "green"
     assert data["error_rate"] == 0.5 and data["attempts"] == 2
+
+
+def test_young_follows_do_not_flatter_the_follow_back_rate() -> None:
+    young = NOW - timedelta(hours=10)
+    follows = [FollowRow(young, young + timedelta(hours=1)), FollowRow(young, None)]
+    assert assess([], now=NOW, follows=follows).follow_back_rate is None

@@ -12,7 +12,7 @@ import pytest
 
 from socialseed.clock import FakeClock
 from socialseed.config.schema import Sandbox, SandboxLimits
-from socialseed.errors import NotFound
+from socialseed.errors import NotFound, PermanentError
 from socialseed.model import SourceKind, Target, Verb
 from socialseed.platforms.base import PlatformDeps, Source
 from socialseed.platforms.sandbox import build, capabilities
@@ -237,3 +237,30 @@ async def _all_from(platform: SandboxPlatform, source: Source, cursor: str | Non
         handles += [p.handle for p in page.profiles]
         cursor = page.cursor
     return handles
+
+
+async def test_wrong_targets_and_cursors_are_mapped_errors(platform: SandboxPlatform) -> None:
+    with pytest.raises(NotFound, match="no account with id 'u999999'"):
+        await platform.execute(action(Verb.FOLLOW, Target("account", "u999999", "ghost")))
+    with pytest.raises(NotFound, match="no post with id"):
+        await platform.execute(
+            action(Verb.LIKE, Target("post", "u000001", "x", post_id="p.u000001.1.0"))
+        )
+    with pytest.raises(NotFound):
+        await platform.recent_posts("u999999")
+    with pytest.raises(PermanentError, match="'abc' is not a cursor") as caught:
+        await platform.discover(Source(SourceKind.SEARCH, "coffee"), "abc")
+    assert caught.value.status == 400
+    assert not await platform.verify(action(Verb.FOLLOW, Target("account", "u999999", "ghost")))
+
+
+async def test_the_world_stays_alive_a_month_later(
+    platform: SandboxPlatform, clock: FakeClock
+) -> None:
+    clock.advance(timedelta(days=35).total_seconds())
+    page = await platform.discover(Source(SourceKind.HASHTAG, "filmphotography"))
+    assert len(page.profiles) == 50
+    later = NOW + timedelta(days=35)
+    for profile in page.profiles:
+        assert profile.last_active is not None
+        assert later - timedelta(days=30) <= profile.last_active <= later

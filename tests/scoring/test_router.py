@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -375,3 +376,24 @@ async def test_heuristic_in_the_fallback_list_ends_the_chain() -> None:
     await scorer.score(candidates(1), TOPIC)
 
     assert [r.url.host for r in seen] == ["api.openai.com"]
+
+
+async def test_requests_in_flight_never_exceed_the_provider_concurrency() -> None:
+    fake = FakeLLM()
+    state = {"now": 0, "peak": 0}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        state["now"] += 1
+        state["peak"] = max(state["peak"], state["now"])
+        for _ in range(3):
+            await asyncio.sleep(0)
+        state["now"] -= 1
+        return fake(request)
+
+    config = settings({"gpt": openai_provider(concurrency=3)}, batch_size=1)
+    scorer = build_scorer("gpt", config, deps(httpx.MockTransport(handler)))
+
+    await scorer.score(candidates(12), TOPIC)
+
+    assert len(fake.requests) == 12
+    assert state["peak"] == 3

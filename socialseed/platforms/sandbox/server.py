@@ -21,6 +21,7 @@ Writes answer ``{"status": "done"|"already", "ref": ...}``.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -89,6 +90,8 @@ class SandboxTransport(httpx.AsyncBaseTransport):
             response = self._route(request, body, active, since)
         except ApiError as exc:
             response = _error(exc)
+        except sqlite3.OperationalError as exc:  # e.g. locked past the busy timeout
+            response = _error(ApiError(503, "busy", f"the world file is busy ({exc}); try again"))
         response.headers.setdefault("x-request-id", f"sbx-r{self._serial}")
         lost = is_write and response.status_code == 200
         if lost and self._roll("lost", request) < active.lost_reply_rate:
@@ -122,7 +125,7 @@ class SandboxTransport(httpx.AsyncBaseTransport):
                 return _json(200, profile(self.world, self._user(handle), now_ts).to_data())
             case ["users", user_id, "posts"]:
                 user = self._user_id(user_id)
-                limit = min(100, int(params.get("limit", "5")))
+                limit = max(1, min(100, _int(params.get("limit", "5"))))
                 found = posts.recent(self.world.seed, user, now_ts, limit)
                 return _json(200, {"posts": [p.to_data() for p in found]})
             case ["users", user_id, ("followers" | "following") as which]:

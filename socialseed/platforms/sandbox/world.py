@@ -123,14 +123,15 @@ class World:
 
     def ensure_managed(self, handle: str) -> User:
         """The managed account ``handle``, created on first use (deterministically)."""
+        handle = handle.lstrip("@").lower()
         existing = self.by_handle(handle)
         if existing is not None:
             return existing
         with self.transaction() as conn:
-            row = conn.execute(f"{SELECT_USERS} WHERE handle = ?", (handle.lower(),)).fetchone()
+            row = conn.execute(f"{SELECT_USERS} WHERE handle = ?", (handle,)).fetchone()
             if row:
                 return User.from_row(row)
-            user = self._new_managed(handle.lstrip("@").lower())
+            user = self._new_managed(handle)
             conn.execute(INSERT_USER, user.row())
             conn.executemany("INSERT OR IGNORE INTO edges VALUES (?, ?, ?)", self._seed_edges(user))
         return user

@@ -1,0 +1,244 @@
+"""Apply throughput: 50 accounts x 40 approved follows on the sandbox (20 ms latency, rate limits).
+
+Prints, per sandbox rate window, the actions achieved against the allowed rate (target >= 95 %
+in every full window), the 429s our own pacing caused (target 0), and the simulated wall time of
+all accounts against one account alone (accounts run in parallel, so the two should be close).
+
+Time is simulated by a discrete-event clock: it jumps to the next wake-up once every account is
+asleep, so an hour of pacing takes seconds and parallel accounts share the same hour.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import random
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from socialseed.apply import Applier, Options
+from socialseed.config.digest import config_digest
+from socialseed.config.load import load_config
+from socialseed.config.schema import Account, Config
+from socialseed.model import Action, Decision, Risk, Target, Verb, action_id
+from socialseed.plan import AccountPlan, Plan
+from socialseed.platforms.base import Platform, PlatformDeps
+from socialseed.platforms.sandbox import build, ensure_world
+from socialseed.platforms.sandbox.world import World
+from socialseed.state.db import open_state
+from socialseed.state.decisions import record_decision
+from socialseed.state.locks import Me
+from socialseed.state.plans import record_plan
+
+ACCOUNTS = 50
+ACTIONS = 40
+LATENCY_MS = 20
+PER_WINDOW = 10
+WINDOW_MINUTES = 15
+START = datetime(2026, 11, 25, 9, 3, 17, tzinfo=UTC)  # not aligned to a window on purpose
+TARGET = 0.95
+
+CONFIG = """\
+version: 1
+accounts:
+{accounts}
+phases:
+  std:
+    - {{name: growth, daily: {{follow: 1000}}, hourly: {{follow: 1000}}}}
+sandbox:
+  seed: 7
+  size: 2500
+  latency_ms: {latency}
+  limits: {{per_window: {per_window}, window_minutes: {window}, daily: 1000}}
+"""
+
+
+class SimClock:
+    """Simulated time for many tasks: advances to the earliest wake-up when all are asleep."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = start
+        self._sleepers: list[tuple[datetime, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+
+    def now(self) -> datetime:
+        return self._now
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        wake = self._now + timedelta(seconds=seconds)
+        heapq.heappush(self._sleepers, (wake, next(self._seq), future))
+        await future
+
+    async def drive(self, main: asyncio.Task[object]) -> None:
+        """Run until ``main`` is done, jumping time whenever every other task sleeps."""
+        me = asyncio.current_task()
+        while not main.done():
+            await asyncio.sleep(0)
+            busy = [
+                t for t in asyncio.all_tasks() if t is not me and t is not main and not t.done()
+            ]
+            asleep = sum(1 for *_, f in self._sleepers if not f.done())
+            if self._sleepers and asleep >= len(busy):
+                self._wake_next()
+
+    def _wake_next(self) -> None:
+        wake = self._sleepers[0][0]
+        self._now = max(self._now, wake)
+        while self._sleepers and self._sleepers[0][0] <= self._now:
+            _, _, future = heapq.heappop(self._sleepers)
+            if not future.done():
+                future.set_result(None)
+
+
+def _config(folder: Path, accounts: int) -> Config:
+    lines = "\n".join(
+        f"  - {{id: acct{i:02d}, platform: sandbox, handle: acct{i:02d}.bench, phases: std, "
+        "start_date: 2026-11-01}"
+        for i in range(accounts)
+    )
+    path = folder / "socialseed.yaml"
+    path.write_text(
+        CONFIG.format(
+            accounts=lines, latency=LATENCY_MS, per_window=PER_WINDOW, window=WINDOW_MINUTES
+        )
+    )
+    return load_config(path)
+
+
+def _plan(cfg: Config, world: Path) -> Plan:
+    users = World(world).static_users()
+    actions = []
+    for i, account in enumerate(cfg.accounts):
+        for n in range(ACTIONS):
+            user = users[(i * 37 + n) % len(users)]
+            target = Target(kind="account", id=user.id, handle=user.handle)
+            actions.append(
+                Action(
+                    id=action_id(account.id, "follow", target),
+                    account=account.id,
+                    platform="sandbox",
+                    verb=Verb.FOLLOW,
+                    target=target,
+                    reason="bench",
+                    risk=Risk.GREEN,
+                    seq=n,
+                )
+            )
+    return Plan(
+        actions,
+        created_at=START,
+        expires_at=START + timedelta(days=1),
+        config_sha256=config_digest(cfg),
+        accounts=[
+            AccountPlan(a.id, "sandbox", "growth", 1, None, state_serial=0) for a in cfg.accounts
+        ],
+    )
+
+
+def _run(accounts: int) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        cfg = _config(folder, accounts)
+        clock = SimClock(START)
+        world = folder / "world.sqlite"
+        ensure_world(world, cfg.sandbox, clock)
+        plan = _plan(cfg, world)
+        db = open_state(folder / "state.sqlite")
+        plan_id = record_plan(db, plan)
+        until = START + timedelta(days=1)
+        for a in plan.actions:
+            record_decision(
+                db, Decision(plan_id, a.id, "approve", "bench", START, expires_at=until)
+            )
+        deps = PlatformDeps(clock=clock, sandbox_path=world, sandbox=cfg.sandbox)
+
+        def platform_for(account: Account) -> Platform:
+            return build(account, deps)
+
+        applier = Applier(
+            db,
+            plan,
+            cfg,
+            clock=clock,
+            rng=random.Random(1),
+            platform_for=platform_for,
+            me=Me("bench", "bench-host", 1),
+            options=Options(max_wait=2 * 86400),
+        )
+        started = time.perf_counter()
+        report = asyncio.run(_drive(clock, applier))
+        real = time.perf_counter() - started
+        rows = list(db["journal"].rows_where("kind = 'outcome'"))
+        return {
+            "counts": report.counts(),
+            "exit_code": report.exit_code,
+            "own_429": sum(1 for r in rows if r["http_status"] == 429),
+            "windows": _window_counts(world),
+            "sim_seconds": (clock.now() - START).total_seconds(),
+            "real_seconds": real,
+        }
+
+
+async def _drive(clock: SimClock, applier: Applier) -> object:
+    main = asyncio.ensure_future(applier.run())
+    await clock.drive(main)
+    return main.result()
+
+
+def _window_counts(world_path: Path) -> dict[str, list[int]]:
+    """Per account, the writes in each sandbox window from its first to its last."""
+    world = World(world_path)
+    size = WINDOW_MINUTES * 60
+    per: dict[str, Counter[int]] = {}
+    for actor, ts in world.conn.execute("SELECT actor, ts FROM events"):
+        per.setdefault(str(actor), Counter())[int(ts) // size] += 1
+    world.close()
+    return {actor: [c[w] for w in range(min(c), max(c) + 1)] for actor, c in sorted(per.items())}
+
+
+def _utilisation(windows: dict[str, list[int]]) -> tuple[float, float, int]:
+    """Achieved / allowed over every full window (all but each account's last one)."""
+    full = [n for counts in windows.values() for n in counts[:-1]]
+    if not full:
+        return 1.0, 1.0, 0
+    ratios = [n / PER_WINDOW for n in full]
+    return min(ratios), sum(full) / (PER_WINDOW * len(full)), len(full)
+
+
+def main() -> None:
+    many = _run(ACCOUNTS)
+    one = _run(1)
+    worst, mean, full = _utilisation(many["windows"])  # type: ignore[arg-type]
+    verdict = "ok" if worst >= TARGET and many["own_429"] == 0 else "BELOW TARGET"
+    print(
+        f"   {ACCOUNTS} accounts x {ACTIONS} follows, {LATENCY_MS} ms latency, "
+        f"limit {PER_WINDOW} per {WINDOW_MINUTES} min per account"
+    )
+    print(f"   outcomes: {many['counts']} (exit {many['exit_code']})")
+    print(
+        f"   achieved per full window: worst {worst:.0%}, mean {mean:.0%} of the allowed "
+        f"{PER_WINDOW} over {full} windows (target >= {TARGET:.0%}: {verdict})"
+    )
+    print(f"   429 answers caused by our own pacing: {many['own_429']} (target 0)")
+    sim_many, sim_one = float(many["sim_seconds"]), float(one["sim_seconds"])  # type: ignore[arg-type]
+    print(
+        f"   simulated wall time: {ACCOUNTS} accounts {sim_many / 60:.1f} min, one account "
+        f"{sim_one / 60:.1f} min (ratio {sim_many / sim_one:.2f}; 1.00 = fully parallel)"
+    )
+    print(
+        f"   real time: {ACCOUNTS} accounts {many['real_seconds']:.1f} s, one account "
+        f"{one['real_seconds']:.1f} s ({ACCOUNTS * ACTIONS / float(many['real_seconds']):.0f} "  # type: ignore[arg-type]
+        "actions/s of executor overhead)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,424 @@
+"""One account's part of an apply run: lock, reconcile, pace, execute, break the circuit.
+
+For each action, in plan order: the kill switch and the lock are checked, an interrupted
+earlier attempt is reconciled through ``Platform.verify``, pacing waits (or skips past
+``--max-wait``), then an intent row is committed, the platform is called, and the outcome row
+is committed. 429s wait for the reset; 5xx and timeouts back off and retry; the first block
+signal marks the account red and pauses it for the policy's cool-down.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlite_utils import Database
+
+from socialseed import pacing
+from socialseed.clock import iso
+from socialseed.config.schema import parse_duration
+from socialseed.errors import (
+    AccountRestricted,
+    ActionBlocked,
+    AuthExpired,
+    LockedError,
+    PausedError,
+    PlatformError,
+    RateLimited,
+    SocialSeedError,
+    Transient,
+)
+from socialseed.model import Action, Decision, Outcome
+from socialseed.platforms.base import Platform, RateInfo
+from socialseed.state import journal, locks
+from socialseed.state.accounts import active_pause, audit, bump_serial, ensure_account, pause
+from socialseed.state.decisions import POLICY_REVIEWER
+
+if TYPE_CHECKING:
+    from socialseed.apply import Applier
+
+MAX_RATE_RETRIES = 5  # 429s in a row on one action before it counts as failed
+MIN_ATTEMPTS_FOR_RATIO = 5  # attempts before policy.max_failure_ratio can stop an account
+LOCK_POLL_SECONDS = 1.0
+
+
+@dataclass
+class Result:
+    """What became of one approved action in this run."""
+
+    action: Action
+    status: str  # done | already | failed | skipped
+    detail: str = ""
+    deliberate: bool = False  # a skip the rules or the person chose (not a failure)
+    earlier: bool = False  # finished by an earlier run
+
+
+@dataclass
+class AccountReport:
+    account: str
+    results: list[Result] = field(default_factory=list)
+    error: SocialSeedError | None = None
+    slots: list[pacing.Slot] = field(default_factory=list)  # dry run only
+    verify_first: set[str] = field(default_factory=set)  # dry run: interrupted attempts
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(
+            r.status in journal.FINISHED or (r.status == "skipped" and r.deliberate)
+            for r in self.results
+        )
+
+
+def approval_of(action: Action, decision: Decision | None, now: datetime) -> tuple[bool, str]:
+    """May this action run now? ``(False, why)`` when not."""
+    if decision is None or decision.verdict != "approve":
+        return False, "not approved"
+    if not decision.is_live(now):
+        assert decision.expires_at is not None
+        return False, (
+            f"approval expired at {iso(decision.expires_at)}; "
+            f"approve it again with 'socialseed review'"
+        )
+    if action.requires_human and decision.reviewer == POLICY_REVIEWER:
+        return False, f"{action.verb.value} needs a person's approval, not the policy's"
+    if action.risk.value == "red" and not decision.override:
+        return False, "red risk needs an explicit override in review"
+    return True, ""
+
+
+def paused_error(account: str, reason: str, until: datetime | None) -> PausedError:
+    when = f" until {iso(until)}" if until else " until resumed"
+    return PausedError(
+        f"{account}: paused{when} ({reason or 'no reason given'}); its actions were not run",
+        hint=f"resume it with 'socialseed resume {account}' when it is safe, then apply again",
+    )
+
+
+class AccountRun:
+    """One account's part of a run: lock, reconcile, pace, execute, break the circuit."""
+
+    def __init__(self, applier: Applier, name: str, report: AccountReport) -> None:
+        self.a = applier
+        self.name = name
+        self.report = report
+        self.account = applier.config.account(name)
+        self.ttl = timedelta(seconds=parse_duration(applier.config.policy.lock_ttl))
+        self.bumped = False
+        self.stop: str = ""  # why the remaining actions are not run
+        self.attempted = 0
+        self.failed = 0
+        self.buckets: dict[str, set[str]] = {}  # verb -> rate buckets its calls update
+
+    async def run(self, actions: list[Action]) -> None:
+        paused = active_pause(self.a.db, self.name, self.a.clock.now())
+        if paused is not None:
+            self._stop_all(actions, paused_error(self.name, paused.reason, paused.until))
+            return
+        try:
+            await self._lock()
+        except LockedError as exc:
+            self._stop_all(actions, exc)
+            return
+        try:
+            await self._with_platform(actions)
+        finally:
+            locks.release(self.a.db, self.name, self.a.me)
+
+    def _stop_all(self, actions: list[Action], error: SocialSeedError) -> None:
+        self.report.error = error
+        for action in actions:
+            self._result(action, "skipped", error.message)
+
+    async def _lock(self) -> None:
+        started = self.a.clock.now()
+        while True:
+            now = self.a.clock.now()
+            holder = locks.try_acquire(
+                self.a.db, self.name, self.a.me, now=now, ttl=self.ttl, alive=self.a.alive
+            )
+            if holder is None:
+                return
+            waited = (now - started).total_seconds()
+            if waited >= self.a.options.lock_timeout:
+                raise locks.locked_error(holder, waited=waited)
+            await self.a.clock.sleep(min(LOCK_POLL_SECONDS, self.a.options.lock_timeout - waited))
+
+    async def _with_platform(self, actions: list[Action]) -> None:
+        platform = self.a.platform_for(self.account)
+        try:
+            self.pacer = self.a.pacer_for(self.account, platform.capabilities)
+            await self._each(platform, actions)
+        except SocialSeedError as exc:  # e.g. a missing token: the rest cannot run
+            self.report.error = exc
+            seen = {r.action.id for r in self.report.results}
+            for action in actions:
+                if action.id not in seen:
+                    self._result(action, "skipped", f"not run: {exc.message}")
+        finally:
+            await platform.aclose()
+        if self.bumped:
+            ensure_account(self.a.db, self.name)
+            stamp = iso(self.a.clock.now())
+            self.a.db.table("accounts").update(self.name, {"last_apply_at": stamp})
+
+    async def _each(self, platform: Platform, actions: list[Action]) -> None:
+        history = journal.history(self.a.db, self.a.plan_id, self.name)
+        for i, action in enumerate(actions):
+            entries = history.get(action.id, [])
+            if journal.is_finished(entries):
+                self._result(action, "done", "done by an earlier run", earlier=True)
+                continue
+            await self._one(platform, action, entries)
+            if self.stop:
+                for rest in actions[i + 1 :]:
+                    self._result(rest, "skipped", self.stop)
+                return
+
+    def _may_call(self, action: Action) -> bool:
+        """Just before a call: is the kill switch off and the lock still ours?"""
+        now = self.a.clock.now()
+        paused = active_pause(self.a.db, self.name, now)
+        try:
+            if paused is not None:
+                raise paused_error(self.name, paused.reason, paused.until)
+            locks.renew(self.a.db, self.name, self.a.me, now=now, ttl=self.ttl)
+        except (PausedError, LockedError) as exc:
+            self.report.error = exc
+            self.stop = exc.message
+            self._result(action, "skipped", exc.message)
+            return False
+        return True
+
+    # -- one action --------------------------------------------------------------------------
+    async def _one(self, platform: Platform, action: Action, entries: list[journal.Entry]) -> None:
+        transient = rate = 0
+        while True:
+            ok, why = approval_of(action, self.a.decisions.get(action.id), self.a.clock.now())
+            if not ok:
+                self._skip(action, why, deliberate=True)
+                return
+            try:
+                if journal.needs_verify(entries) and await self._reconcile(
+                    platform, action, entries
+                ):
+                    return
+                if not await self._pace(platform, action) or not self._may_call(action):
+                    return
+                attempt = journal.next_attempt(entries)
+                outcome = await self._call(platform, action, attempt)
+            except RateLimited as exc:
+                rate += 1
+                if not await self._after_rate_limit(action, exc, rate):
+                    return
+            except Transient as exc:
+                transient += 1
+                if not await self._after_transient(action, exc, transient):
+                    return
+            except PlatformError as exc:
+                self._refused(action, exc)
+                return
+            else:
+                self._finish(action, outcome, attempt)
+                return
+            entries = journal.history(self.a.db, self.a.plan_id, self.name).get(action.id, [])
+
+    async def _call(self, platform: Platform, action: Action, attempt: int) -> Outcome:
+        """Intent, call, and (on a refusal) the failed outcome; the caller records success."""
+        db, plan_id = self.a.db, self.a.plan_id
+        if not self.bumped:
+            bump_serial(
+                db, self.name, plan_id=plan_id, reason=f"apply {plan_id}", now=self.a.clock.now()
+            )
+            self.bumped = True
+        journal.record_intent(db, plan_id, action, attempt=attempt, now=self.a.clock.now())
+        self.a.emit("action_started", action)
+        before = dict(platform.last_rate)
+        try:
+            return await platform.execute(action)
+        except PlatformError as exc:
+            failed = Outcome("failed", _failure_text(exc), exc.status, exc.request_id)
+            journal.record_outcome(
+                db, plan_id, action, failed, attempt=attempt, now=self.a.clock.now()
+            )
+            raise
+        finally:
+            self._learn_buckets(action, before, platform.last_rate)
+
+    def _learn_buckets(
+        self, action: Action, before: dict[str, RateInfo], after: dict[str, RateInfo]
+    ) -> None:
+        """Remember which rate buckets this verb's calls report on."""
+        touched = {name for name, info in after.items() if before.get(name) is not info}
+        if touched:
+            self.buckets[action.verb.value] = touched
+
+    def _refused(self, action: Action, exc: PlatformError) -> None:
+        """A definite refusal: fail the action; blocks and expired auth stop the account."""
+        self._result(action, "failed", exc.message)
+        if isinstance(exc, ActionBlocked):
+            self._trip(action, exc)
+        elif isinstance(exc, AuthExpired):
+            self.stop = f"stopped: {exc.message}"
+            self.report.error = exc
+        else:
+            self._count(failed=True)
+
+    def _finish(self, action: Action, outcome: Outcome, attempt: int) -> None:
+        now = self.a.clock.now()
+        journal.record_outcome(self.a.db, self.a.plan_id, action, outcome, attempt=attempt, now=now)
+        journal.note_relationship(self.a.db, action, outcome, now=now)
+        if outcome.status in journal.FINISHED:
+            self.pacer.record(action.verb.value, now, wrote=outcome.status == "done")
+        self._result(action, outcome.status, outcome.detail)
+        self._count(failed=outcome.status == "failed")
+
+    async def _reconcile(
+        self, platform: Platform, action: Action, entries: list[journal.Entry]
+    ) -> bool:
+        """An earlier attempt may have landed: ask the platform. True when it is in effect."""
+        if not await platform.verify(action):
+            return False
+        outcome = Outcome("done", "confirmed by the platform after an interrupted attempt")
+        self._finish(action, outcome, max((e.attempt for e in entries), default=1))
+        return True
+
+    async def _pace(self, platform: Platform, action: Action) -> bool:
+        now = self.a.clock.now()
+        wait = pacing.later(
+            self.pacer.wait_for(action.verb.value, now),
+            pacing.rate_wait(platform.last_rate, now, only=self.buckets.get(action.verb.value)),
+        )
+        return await self._wait(action, wait)
+
+    async def _wait(self, action: Action, wait: pacing.Wait | None) -> bool:
+        """Sleep through ``wait``; False (and the action skipped) if it ends past the deadline."""
+        if wait is None:
+            return True
+        now = self.a.clock.now()
+        if wait.until > self.a.deadline:
+            self._skip(
+                action,
+                f"would wait past {iso(self.a.deadline)} ({wait.reason}); "
+                "it stays approved for a later run",
+                deliberate=True,
+            )
+            return False
+        seconds = wait.seconds(now)
+        if seconds > 0:
+            self.a.emit("waiting", action, detail=wait.reason, wait=seconds)
+            await self.a.clock.sleep(seconds)
+        return True
+
+    async def _after_rate_limit(self, action: Action, exc: RateLimited, tries: int) -> bool:
+        now = self.a.clock.now()
+        self.a.emit(
+            "rate_limited", action, detail=exc.message, wait=(exc.reset_at - now).total_seconds()
+        )
+        if tries > MAX_RATE_RETRIES:
+            self._result(action, "failed", f"still rate limited after {tries} waits: {exc.message}")
+            self._count(failed=True)
+            return False
+        return await self._wait(action, pacing.reset_wait(exc.reset_at, now))
+
+    async def _after_transient(self, action: Action, exc: Transient, tries: int) -> bool:
+        if tries > self.a.options.transient_retries:
+            self._result(action, "failed", f"gave up after {tries} tries: {exc.message}")
+            self._count(failed=True)
+            return False
+        delay = pacing.backoff(tries, self.a.rng, base=self.a.options.backoff_base)
+        until = self.a.clock.now() + timedelta(seconds=delay)
+        return await self._wait(action, pacing.Wait(until, f"retry {tries} after: {exc.message}"))
+
+    # -- circuit breaker -------------------------------------------------------------------
+    def _trip(self, action: Action, exc: ActionBlocked) -> None:
+        now = self.a.clock.now()
+        cooldown = timedelta(seconds=parse_duration(self.a.config.policy.cooldown))
+        kind = "restricted" if isinstance(exc, AccountRestricted) else "blocked"
+        reason = (
+            f"{kind} by the platform on {action.verb.value} {action.target.handle}: {exc.message}"
+        )
+        _mark_red(self.a.db, self.name, [reason], now)
+        pause(
+            self.a.db,
+            self.name,
+            reason=f"circuit breaker: {reason}",
+            now=now,
+            until=now + cooldown,
+            actor="socialseed apply",
+        )
+        self.a.emit("blocked", action, detail=reason)
+        self.stop = f"not run: account paused until {iso(now + cooldown)} after a block signal"
+        self.report.error = PausedError(
+            f"{self.name}: stopped at the first block signal and paused until "
+            f"{iso(now + cooldown)} ({reason})",
+            hint=f"check the account on {action.platform}; 'socialseed resume {self.name}' "
+            "lifts the pause early",
+        )
+
+    def _count(self, *, failed: bool) -> None:
+        self.attempted += 1
+        self.failed += int(failed)
+        ratio = self.a.config.policy.max_failure_ratio
+        if self.attempted >= MIN_ATTEMPTS_FOR_RATIO and self.failed / self.attempted >= ratio:
+            self.stop = (
+                f"not run: {self.failed} of {self.attempted} attempts failed "
+                f"(policy.max_failure_ratio is {ratio:g})"
+            )
+            self.report.error = self.report.error or SocialSeedError(
+                f"{self.name}: stopped after {self.failed} of {self.attempted} actions failed",
+                hint="look at the failures above; fix the cause, then apply again",
+            )
+
+    # -- results ---------------------------------------------------------------------------
+    def _skip(self, action: Action, why: str, *, deliberate: bool) -> None:
+        journal.record_outcome(
+            self.a.db,
+            self.a.plan_id,
+            action,
+            Outcome("skipped", why),
+            attempt=0,
+            now=self.a.clock.now(),
+        )
+        self._result(action, "skipped", why, deliberate=deliberate)
+
+    def _result(
+        self,
+        action: Action,
+        status: str,
+        detail: str,
+        *,
+        deliberate: bool = False,
+        earlier: bool = False,
+    ) -> None:
+        self.report.results.append(Result(action, status, detail, deliberate, earlier))
+        kind = {"done": "action_done", "already": "action_done", "failed": "action_failed"}
+        if not earlier:
+            self.a.emit(kind.get(status, "skipped"), action, status=status, detail=detail)
+
+
+def _failure_text(exc: PlatformError) -> str:
+    """The journal's error text; names blocks and rate limits so health can count them."""
+    if isinstance(exc, ActionBlocked):
+        kind = "restricted" if isinstance(exc, AccountRestricted) else "blocked"
+        return f"{kind}: {exc.message}"
+    if isinstance(exc, RateLimited):
+        return f"rate limited until {iso(exc.reset_at)}: {exc.message}"
+    return exc.message
+
+
+def _mark_red(db: Database, account: str, reasons: list[str], now: datetime) -> None:
+    ensure_account(db, account)
+    with db.conn:
+        db.table("accounts").update(
+            account, {"health": "red", "health_reasons": json.dumps(reasons), "health_at": iso(now)}
+        )
+    audit(
+        db,
+        account=account,
+        kind="health_red",
+        actor="socialseed apply",
+        now=now,
+        detail={"reasons": reasons},
+    )

@@ -1,0 +1,252 @@
+"""The review session: one reviewer deciding on one plan; every decision goes to state at once.
+
+Red actions are approved only with an explicit override and a reason (recorded, override=1);
+bulk approval covers only what the platform's pack allows; ids may be unique prefixes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from socialseed.clock import Clock
+from socialseed.errors import ApprovalError
+from socialseed.model import Action, Decision, Risk
+from socialseed.plan import Plan
+from socialseed.review.rules import GateFn
+from socialseed.state import decisions as decision_state
+from socialseed.state.decisions import POLICY_REVIEWER
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+# -- progress and results --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Progress:
+    """Where a plan's review stands; ``by_policy`` counts live approvals recorded by the
+    policy (``policy.auto_approve`` at plan time), which are among ``approved``."""
+
+    total: int
+    reviewed: int
+    approved: int
+    rejected: int
+    by_policy: int
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.reviewed
+
+    def __str__(self) -> str:
+        policy = f" ({self.by_policy} by policy)" if self.by_policy else ""
+        return (
+            f"{self.reviewed}/{self.total} reviewed, {self.approved} approved{policy}, "
+            f"{self.rejected} rejected, {self.pending} pending"
+        )
+
+    def to_data(self) -> dict[str, int]:
+        return {
+            "total": self.total,
+            "reviewed": self.reviewed,
+            "approved": self.approved,
+            "rejected": self.rejected,
+            "by_policy": self.by_policy,
+            "pending": self.pending,
+        }
+
+
+@dataclass(frozen=True)
+class Refusal:
+    action: Action
+    rule: str
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    approved: list[Decision] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+# -- the session -----------------------------------------------------------------------------
+class ReviewSession:
+    """One reviewer deciding on one plan; every decision goes to state at once."""
+
+    def __init__(
+        self,
+        db: Database,
+        plan: Plan,
+        *,
+        clock: Clock,
+        reviewer: str,
+        approval_ttl: timedelta,
+        gate: GateFn,
+        check: Callable[[datetime], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.plan = plan
+        self.clock = clock
+        self.reviewer = reviewer
+        self.approval_ttl = approval_ttl
+        self.gate = gate
+        self._check = check or (lambda now: None)
+        self.plan_id = plan.id  # computed once: a plan's id hashes all of it
+        self._latest = decision_state.latest_decisions(db, self.plan_id)
+
+    # -- queries -----------------------------------------------------------------------------
+    def latest(self, action_id: str) -> Decision | None:
+        """The newest decision on an action, expired or not."""
+        return self._latest.get(action_id)
+
+    def live(self, action_id: str) -> Decision | None:
+        decision = self._latest.get(action_id)
+        return decision if decision is not None and decision.is_live(self.clock.now()) else None
+
+    def is_pending(self, action: Action) -> bool:
+        """No live decision: apply would not run it. An action the plan marks auto-approved
+        is pending too when its policy approval is not recorded in this state (a plan file
+        made elsewhere) or has expired: then a person decides."""
+        return self.live(action.id) is None
+
+    def pending(self) -> list[Action]:
+        return [a for a in self.plan.actions if self.is_pending(a)]
+
+    def progress(self) -> Progress:
+        now = self.clock.now()
+        approved = rejected = by_policy = 0
+        for action in self.plan.actions:
+            decision = self._latest.get(action.id)
+            if decision is None or not decision.is_live(now):
+                continue
+            approved += decision.verdict == "approve"
+            rejected += decision.verdict == "reject"
+            by_policy += decision.reviewer == POLICY_REVIEWER
+        return Progress(
+            total=len(self.plan),
+            reviewed=approved + rejected,
+            approved=approved,
+            rejected=rejected,
+            by_policy=by_policy,
+        )
+
+    def resolve(self, ref: str) -> Action:
+        """The action whose id is ``ref`` or starts with it (with or without ``a_``)."""
+        ref = ref.strip()
+        exact = [a for a in self.plan.actions if a.id == ref]
+        if exact:
+            return exact[0]
+        hits = [a for a in self.plan.actions if ref and a.id.startswith((ref, f"a_{ref}"))]
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            raise ApprovalError(
+                f"no action {ref!r} in plan {self.plan_id}",
+                hint=f"list the pending actions with 'socialseed review {self.plan_id} --list'",
+            )
+        ids = ", ".join(a.id for a in hits[:5])
+        raise ApprovalError(
+            f"action id {ref!r} is ambiguous in plan {self.plan_id} (matches {ids})",
+            hint="give more characters of the id",
+        )
+
+    # -- decisions ---------------------------------------------------------------------------
+    def check_approvable(self, action: Action, *, reason: str, override: bool) -> None:
+        """Raise ``ApprovalError`` when the rules refuse approving ``action`` this way."""
+        if action.risk is not Risk.RED:
+            return
+        what = f"{action.id} ({action.verb.value} {action.target.handle}, {action.account})"
+        why = "; ".join(action.risk_reasons) or "no reason given by the planner"
+        if not override:
+            raise ApprovalError(
+                f"{what} is red ({why}); red actions are approved only with an explicit "
+                "override, which is recorded",
+                hint=f"socialseed review {self.plan_id} --approve {action.id} --override "
+                "--reason 'why this is safe'",
+            )
+        if not reason.strip():
+            raise ApprovalError(
+                f"approving red {what} with --override needs a reason",
+                hint="add --reason 'why this is safe'; it is recorded with the decision",
+            )
+
+    def approve(self, action: Action, *, reason: str = "", override: bool = False) -> Decision:
+        self.check_approvable(action, reason=reason, override=override)
+        return self._record(action, "approve", reason, override and action.risk is Risk.RED)
+
+    def reject(self, action: Action, *, reason: str = "") -> Decision:
+        return self._record(action, "reject", reason, False)
+
+    def _record(self, action: Action, verdict: str, reason: str, override: bool) -> Decision:
+        now = self.clock.now()
+        self._check(now)
+        decision = Decision(
+            plan_id=self.plan_id,
+            action_id=action.id,
+            verdict=verdict,
+            reviewer=self.reviewer,
+            decided_at=now,
+            reason=reason.strip(),
+            override=override,
+            expires_at=now + self.approval_ttl,
+        )
+        decision_state.record_decision(self.db, decision)
+        self._latest[action.id] = decision
+        return decision
+
+    def decide(
+        self,
+        *,
+        approve: Iterable[str] = (),
+        reject: Iterable[str] = (),
+        reason: str = "",
+        override: bool = False,
+    ) -> list[Decision]:
+        """Decide on actions named by id. All are checked before any is recorded."""
+        to_approve = _unique(self.resolve(r) for r in approve)
+        to_reject = _unique(self.resolve(r) for r in reject)
+        both = sorted({a.id for a in to_approve} & {a.id for a in to_reject})
+        if both:
+            raise ApprovalError(
+                f"{', '.join(both)}: asked to approve and reject the same action",
+                hint="name each action in --approve or --reject, not both",
+            )
+        for action in to_approve:
+            self.check_approvable(action, reason=reason, override=override)
+        self._check(self.clock.now())
+        decided = [self.approve(a, reason=reason, override=override) for a in to_approve]
+        return decided + [self.reject(a, reason=reason) for a in to_reject]
+
+    def approve_up_to(self, level: Risk, actions: Iterable[Action] | None = None) -> BulkResult:
+        """Approve pending actions at ``level`` or below, where the platform allows bulk."""
+        if level is Risk.RED:
+            raise ApprovalError(
+                "red actions are never approved in bulk",
+                hint="approve each one with --approve ID --override --reason R",
+            )
+        pool = self.pending() if actions is None else [a for a in actions if self.is_pending(a)]
+        result = BulkResult()
+        for action in pool:
+            if action.risk.rank > level.rank:
+                continue
+            gate = self.gate(action)
+            if gate.bulk_ok:
+                result.approved.append(self.approve(action))
+            else:
+                result.refused.append(Refusal(action, gate.rule))
+        return result
+
+
+def _unique(actions: Iterable[Action]) -> list[Action]:
+    seen: dict[str, Action] = {}
+    for action in actions:
+        seen.setdefault(action.id, action)
+    return list(seen.values())
+
+
+def split_ids(values: Iterable[str] | None) -> list[str]:
+    """Ids from repeated flags, each possibly a comma- or space-separated list."""
+    out: list[str] = []
+    for value in values or ():
+        out.extend(part for part in value.replace(",", " ").split() if part)
+    return out
