@@ -32,6 +32,7 @@ from socialseed.errors import (
 )
 from socialseed.model import Action, Decision, Outcome
 from socialseed.platforms.base import Platform, RateInfo
+from socialseed.redact import scrub
 from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, audit, bump_serial, ensure_account, pause
 from socialseed.state.decisions import POLICY_REVIEWER
@@ -399,13 +400,14 @@ class AccountRun:
 
 
 def _failure_text(exc: PlatformError) -> str:
-    """The journal's error text; names blocks and rate limits so health can count them."""
+    """The journal's error text (scrubbed); names blocks and rate limits for health."""
+    text = exc.message
     if isinstance(exc, ActionBlocked):
         kind = "restricted" if isinstance(exc, AccountRestricted) else "blocked"
-        return f"{kind}: {exc.message}"
-    if isinstance(exc, RateLimited):
-        return f"rate limited until {iso(exc.reset_at)}: {exc.message}"
-    return exc.message
+        text = f"{kind}: {exc.message}"
+    elif isinstance(exc, RateLimited):
+        text = f"rate limited until {iso(exc.reset_at)}: {exc.message}"
+    return scrub(text)
 
 
 def _mark_red(db: Database, account: str, reasons: list[str], now: datetime) -> None:

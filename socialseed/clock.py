@@ -7,7 +7,10 @@ fast-forwarding, so simulations and tests run days in seconds.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import asyncio
 
 
 class Clock(Protocol):
@@ -54,6 +57,56 @@ class FakeClock:
 
     def set(self, when: datetime) -> None:
         self._now = when.astimezone(UTC)
+
+
+class SimClock:
+    """Simulated time shared by concurrent tasks (a discrete-event clock).
+
+    ``FakeClock`` advances on every ``sleep``, so two tasks sleeping side by side add their
+    waits up. Here a sleeper waits until ``drive`` sees every other task asleep, then time jumps
+    to the earliest wake-up: parallel accounts share the same simulated hour.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        self._now = start.astimezone(UTC)
+        self._sleepers: list[tuple[datetime, int, asyncio.Future[None]]] = []
+        self._seq = 0
+
+    def now(self) -> datetime:
+        return self._now
+
+    async def sleep(self, seconds: float) -> None:
+        import asyncio
+        import heapq
+
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._seq += 1
+        heapq.heappush(self._sleepers, (self._now + timedelta(seconds=seconds), self._seq, future))
+        await future
+
+    async def drive(self, main: asyncio.Future[Any]) -> None:
+        """Until ``main`` is done: whenever every other task sleeps, jump to the next wake-up."""
+        import asyncio
+
+        me = asyncio.current_task()
+        while not main.done():
+            await asyncio.sleep(0)
+            busy = [t for t in asyncio.all_tasks() if t not in (me, main) and not t.done()]
+            asleep = sum(1 for *_, f in self._sleepers if not f.done())
+            if self._sleepers and asleep >= len(busy):
+                self._wake_next()
+
+    def _wake_next(self) -> None:
+        import heapq
+
+        self._now = max(self._now, self._sleepers[0][0])
+        while self._sleepers and self._sleepers[0][0] <= self._now:
+            future = heapq.heappop(self._sleepers)[2]
+            if not future.done():
+                future.set_result(None)
 
 
 def parse_instant(text: str) -> datetime:

@@ -11,10 +11,12 @@ then the allowlist (which skips the profile filters below), then the profile fil
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from fnmatch import fnmatchcase
+from fnmatch import fnmatchcase, translate
+from functools import lru_cache
 
 from socialseed.config.schema import Bounds, Filters
 from socialseed.model import Profile
@@ -114,8 +116,20 @@ def _guards(profile: Profile, filters: Filters, ctx: FilterContext) -> list[Chec
 
 
 # -- never-touch rules ---------------------------------------------------------------------------
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex for a whole list of shell patterns (None for an empty list)."""
+    if not patterns:
+        return None
+    return re.compile("|".join(translate(p.lower().lstrip("@")) for p in patterns))
+
+
 def _match(handle: str, patterns: Sequence[str]) -> str | None:
+    """The first pattern (shell wildcards, case-insensitive) that matches the handle."""
+    combined = _compiled(tuple(patterns))
     lowered = handle.lower().lstrip("@")
+    if combined is None or not combined.match(lowered):
+        return None
     return next((p for p in patterns if fnmatchcase(lowered, p.lower().lstrip("@"))), None)
 
 

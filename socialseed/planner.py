@@ -5,8 +5,6 @@ No network, no disk, no clock: ``now`` is handed in. The same inputs give the sa
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from socialseed import phases as phase_rules
 from socialseed import policy
+from socialseed.config.digest import config_digest
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
 from socialseed.filters import FilterResult, Relationship
 from socialseed.model import Action, Candidate, Post, Risk, Score, Target, Verb, action_id
@@ -48,9 +47,50 @@ class Existing:
     notes: tuple[str, ...] = ()
 
 
-def config_digest(config: Config) -> str:
-    text = json.dumps(config.dump(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+@dataclass(frozen=True)
+class AccountPart:
+    """One account's share of a plan: its actions, its summary, who scored how many."""
+
+    actions: list[Action]
+    summary: AccountPlan
+    scorers: Mapping[str, int]
+    following_count: int | None
+
+
+def plan_account(
+    config: Config,
+    account: Account,
+    caps: Capabilities,
+    items: Sequence[Scored],
+    state: Existing,
+    now: datetime,
+) -> AccountPart:
+    """Propose, rank and fit one account's actions (pure)."""
+    scorers = Counter(f"{s.score.scorer}@{s.score.version}" for s in items)
+    actions, summary = AccountPlanner(config, account, caps, state, now).plan(items)
+    return AccountPart(actions, summary, dict(scorers), state.following_count)
+
+
+def assemble_plan(
+    config: Config, parts: Sequence[AccountPart], now: datetime, *, force: bool = False
+) -> Plan:
+    """The plan made of the accounts' parts; refuse an unsafe one unless ``force``."""
+    actions = [a for part in parts for a in part.actions]
+    following = {part.summary.account: part.following_count for part in parts}
+    problems = policy.threshold_problems(actions, following, config.policy.thresholds)
+    policy.raise_if_unsafe(problems, force=force)
+    scorers: Counter[str] = Counter()
+    for part in parts:
+        scorers.update(part.scorers)
+    return Plan(
+        actions,
+        created_at=now,
+        expires_at=now + timedelta(seconds=parse_duration(config.policy.plan_ttl)),
+        config_sha256=config_digest(config),
+        accounts=[part.summary for part in parts],
+        scorers=dict(scorers),
+        notes=[f"forced past: {p}" for p in problems],
+    )
 
 
 def build_plan(
@@ -63,31 +103,19 @@ def build_plan(
     force: bool = False,
 ) -> Plan:
     """Propose, rank and fit actions per account; refuse an unsafe plan unless ``force``."""
-    actions: list[Action] = []
-    accounts: list[AccountPlan] = []
-    scorers: Counter[str] = Counter()
-    for account in config.accounts:
-        if account.id not in capabilities:
-            continue
-        items = scored.get(account.id, ())
-        scorers.update(f"{s.score.scorer}@{s.score.version}" for s in items)
-        state = existing.get(account.id, Existing())
-        part = AccountPlanner(config, account, capabilities[account.id], state, now)
-        account_actions, summary = part.plan(items)
-        actions += account_actions
-        accounts.append(summary)
-    following = {a: s.following_count for a, s in existing.items()}
-    problems = policy.threshold_problems(actions, following, config.policy.thresholds)
-    policy.raise_if_unsafe(problems, force=force)
-    return Plan(
-        actions,
-        created_at=now,
-        expires_at=now + timedelta(seconds=parse_duration(config.policy.plan_ttl)),
-        config_sha256=config_digest(config),
-        accounts=accounts,
-        scorers=dict(scorers),
-        notes=[f"forced past: {p}" for p in problems],
-    )
+    parts = [
+        plan_account(
+            config,
+            account,
+            capabilities[account.id],
+            scored.get(account.id, ()),
+            existing.get(account.id, Existing()),
+            now,
+        )
+        for account in config.accounts
+        if account.id in capabilities
+    ]
+    return assemble_plan(config, parts, now, force=force)
 
 
 def rank_key(item: Scored, risk: Risk) -> tuple[int, float, str]:

@@ -29,7 +29,7 @@ from socialseed.errors import ConfigError, UnsafePlanError
 from socialseed.filters import FilterContext, Relationship
 from socialseed.model import Candidate, Decision, Post, Score, Verb
 from socialseed.plan import Plan
-from socialseed.planner import Existing, Scored, build_plan
+from socialseed.planner import AccountPart, Existing, Scored, assemble_plan, plan_account
 from socialseed.platforms.base import Capabilities, Platform
 from socialseed.scoring.base import Scorer, Topic
 from socialseed.scoring.heuristic import HeuristicScorer
@@ -169,6 +169,11 @@ class AccountRun:
     def db(self) -> Database:
         return self.rt.db
 
+    async def part(self) -> AccountPart:
+        """This account's share of the plan (its candidates are let go as soon as it is made)."""
+        scored, existing = await self.gather()
+        return plan_account(self.config, self.account, self.caps, scored, existing, self.now)
+
     async def gather(self) -> tuple[list[Scored], Existing]:
         policy.check_account(self.account, self.targetings, self.caps)
         account_store.ensure_account(
@@ -192,7 +197,7 @@ class AccountRun:
         self._note_sources(found)
         relationships = self._relationships()
         reads = await self._reads(platform, relationships)
-        passed, dropped = self._filter(found, relationships)
+        passed, dropped = self._filter(found, reads.relationships or relationships)
         scored = await self._score(passed)
         scored = await self._with_posts(platform, scored)
         existing = self._existing(relationships, reads, dropped)
@@ -459,16 +464,18 @@ def bulk_allocation() -> Iterator[None]:
 
 
 async def make_plan(config: Config, rt: Runtime, options: PlanOptions) -> PlanRun:
-    """Gather every selected account's inputs, build the plan, record it."""
+    """Gather every selected account's inputs and plan it; the pure planner does the deciding.
+
+    Accounts run side by side on one event loop (their network reads overlap); each account's
+    candidates are planned as soon as they are gathered, so memory holds one account's
+    candidates at a time when they come from the cache.
+    """
     now = rt.clock.now()
     chosen = select_accounts(config, options)
     runs = [AccountRun(config, account, rt, options, now) for account in chosen]
     with bulk_allocation():
-        gathered = await asyncio.gather(*(run.gather() for run in runs))
-        scored = {run.account.id: g[0] for run, g in zip(runs, gathered, strict=True)}
-        existing = {run.account.id: g[1] for run, g in zip(runs, gathered, strict=True)}
-        caps = {run.account.id: run.caps for run in runs}
-        plan = build_plan(config, scored, existing, caps, now, force=options.force)
+        parts = await asyncio.gather(*(run.part() for run in runs))
+        plan = assemble_plan(config, parts, now, force=options.force)
     messages = [m for run in runs for m in run.messages]
     return PlanRun(plan=plan, messages=messages)
 

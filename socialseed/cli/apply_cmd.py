@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
     from rich.table import Table
 
-    from socialseed.apply import AccountReport, Applier, Event, Prepared, Report
+    from socialseed.apply import AccountReport, Applier, Event, PlatformFactory, Prepared, Report
+    from socialseed.clock import Clock
+    from socialseed.config.schema import Account
+    from socialseed.platforms.base import Platform
     from socialseed.cli.context import AppContext
     from socialseed.config.schema import Config
     from socialseed.plan import Plan
@@ -78,13 +81,14 @@ def apply(
         max_wait=float(_duration(max_wait)),
     )
     view = View(app_ctx, the_plan, json_=json_)
-    applier = _applier(app_ctx, the_plan, cfg, options, view)
+    clock = _run_clock(app_ctx)
+    applier = _applier(app_ctx, the_plan, cfg, options, view, clock)
     prepared = applier.prepare()
     if not dry_run and not yes:
         _confirm(app_ctx, the_plan, prepared)
     view.start(prepared)
     try:
-        report = _run(applier, prepared)
+        report = _run(applier, prepared, clock)
     finally:
         view.stop()
     view.finish(report)
@@ -119,13 +123,23 @@ def _duration(text: str) -> int:
         raise SocialSeedError(f"--max-wait: {exc}", hint="for example --max-wait 30m") from exc
 
 
-def _applier(app_ctx: AppContext, plan: Plan, cfg: Config, options: Any, view: View) -> Applier:
+def _run_clock(app_ctx: AppContext) -> Clock:
+    """Real time, or under SOCIALSEED_NOW simulated time that parallel accounts share."""
+    from socialseed.clock import FakeClock, SimClock
+
+    clock = app_ctx.clock
+    return SimClock(clock.now()) if isinstance(clock, FakeClock) else clock
+
+
+def _applier(
+    app_ctx: AppContext, plan: Plan, cfg: Config, options: Any, view: View, clock: Clock
+) -> Applier:
     import os
     import random
     import socket
 
     from socialseed.apply import Applier
-    from socialseed.cli.platform_deps import PlatformBuilder, capabilities
+    from socialseed.cli.platform_deps import capabilities
     from socialseed.state.locks import Me
 
     who = app_ctx.reviewer(None)
@@ -133,9 +147,9 @@ def _applier(app_ctx: AppContext, plan: Plan, cfg: Config, options: Any, view: V
         app_ctx.db,
         plan,
         cfg,
-        clock=app_ctx.clock,
+        clock=clock,
         rng=random.Random(),
-        platform_for=PlatformBuilder(app_ctx, cfg),
+        platform_for=_builder(app_ctx, cfg, clock),
         capabilities_for=capabilities,
         me=Me(owner=f"{who} applying {plan.id}", host=socket.gethostname(), pid=os.getpid()),
         on_event=view.event,
@@ -143,9 +157,29 @@ def _applier(app_ctx: AppContext, plan: Plan, cfg: Config, options: Any, view: V
     )
 
 
+def _builder(app_ctx: AppContext, cfg: Config, clock: Clock) -> PlatformFactory:
+    """The shared platform builder, on the run's clock."""
+    import dataclasses
+
+    from socialseed.cli.platform_deps import PlatformBuilder
+
+    builder = PlatformBuilder(app_ctx, cfg)
+    if clock is app_ctx.clock:
+        return builder
+
+    def build(account: Account) -> Platform:
+        from socialseed.platforms import registry
+
+        return registry.build(account, dataclasses.replace(builder.deps, clock=clock))
+
+    return build
+
+
 def _confirm(app_ctx: AppContext, plan: Plan, prepared: Prepared) -> None:
     counts = prepared.to_run()
     total = sum(counts.values())
+    if total == 0:
+        return  # nothing left to change: no question to ask
     if not app_ctx.interactive:
         raise ApprovalError(
             f"apply would run {total} approved actions of plan {plan.id} and needs a "
@@ -158,9 +192,18 @@ def _confirm(app_ctx: AppContext, plan: Plan, prepared: Prepared) -> None:
         raise ApprovalError("cancelled: nothing was applied", hint="run apply again when ready")
 
 
-def _run(applier: Applier, prepared: Prepared) -> Report:
+def _run(applier: Applier, prepared: Prepared, clock: Clock) -> Report:
     import asyncio
 
+    from socialseed.clock import SimClock
+
+    async def driven(sim: SimClock) -> Report:
+        main = asyncio.ensure_future(applier.run(prepared))
+        await sim.drive(main)
+        return main.result()
+
+    if isinstance(clock, SimClock):
+        return asyncio.run(driven(clock))
     return asyncio.run(applier.run(prepared))
 
 

@@ -35,6 +35,8 @@ NAME = "x"
 BASE_URL = "https://api.x.com"
 TIERS = caps_.TIERS
 VERIFY_PAGES = 3
+DISCOVERY_PAGE = 100  # users per discovery page (billed per user on pay-per-use)
+LIST_PAGE = 1000  # users per page when reading our own following/followers/muting lists
 
 # Every request this adapter can make. A test fails if any code path sends anything else.
 ENDPOINTS: dict[str, Endpoint] = {
@@ -173,7 +175,9 @@ class XPlatform(Platform):
 
     async def _followers_of(self, handle: str, cursor: str | None) -> Page:
         target = await self.lookup(handle)
-        return await self._users_page("followers", {"id": target.id}, 1000, cursor)
+        # 100 per page: on pay-per-use every user read is billed, so never fetch far past
+        # the source's limit
+        return await self._users_page("followers", {"id": target.id}, DISCOVERY_PAGE, cursor)
 
     async def _likers_of(self, post_id: str, cursor: str | None) -> Page:
         post_id = post_id.strip().rstrip("/").rsplit("/", 1)[-1]
@@ -214,7 +218,7 @@ class XPlatform(Platform):
         ids: set[str] = set()
         cursor: str | None = None
         for _ in range(pages):
-            page = await self._users_page(name, {"id": me.id}, 1000, cursor)
+            page = await self._users_page(name, {"id": me.id}, LIST_PAGE, cursor)
             ids.update(p.id for p in page.profiles)
             cursor = page.cursor
             if cursor is None:

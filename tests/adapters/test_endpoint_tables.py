@@ -5,12 +5,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from socialseed.platforms import bluesky, mastodon, x
+from socialseed.platforms import _instagram_api, bluesky, mastodon, x
 from socialseed.platforms.http import Endpoint, endpoint_for
 from tests.adapters.harness import Server
 
 
-@pytest.mark.parametrize("table", [bluesky.ENDPOINTS, mastodon.ENDPOINTS, x.ENDPOINTS])
+@pytest.mark.parametrize(
+    "table", [bluesky.ENDPOINTS, mastodon.ENDPOINTS, x.ENDPOINTS, _instagram_api.ENDPOINTS]
+)
 def test_every_entry_matches_its_own_filled_path_first(table: dict[str, Endpoint]) -> None:
     for name, endpoint in table.items():
         fields = {f: "123" for f in ("id", "tag", "username", "target", "post")}

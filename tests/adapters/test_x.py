@@ -100,7 +100,7 @@ async def test_followers_of_pages_with_pagination_token_to_the_last_page() -> No
     assert (lookup.method, lookup.path) == ("GET", "/2/users/by/username/lenscollective")
     assert lookup.query == {"user.fields": [USER_FIELDS]}
     assert page1.path == "/2/users/2000/followers"
-    assert page1.query == {"max_results": ["1000"], "user.fields": [USER_FIELDS]}
+    assert page1.query == {"max_results": ["100"], "user.fields": [USER_FIELDS]}
     assert page2.params()["pagination_token"] == "7140dibdnow9c7btw481s8m561gat797rboud5r80xvzm"
     assert all(s.headers["authorization"] == "Bearer tok-1" for s in srv.seen)
     alice, bob = first.profiles

@@ -57,6 +57,9 @@ def test_yes_runs_every_approved_action_and_prints_the_table(tmp_path: Path) -> 
     code, out, err = apply(s, "--yes")
     assert code == 0
     assert "(12 by an earlier run)" in err
+    # nothing left to change: no confirmation needed, even without a terminal
+    code, _out, err = apply(s)
+    assert code == 0 and "(12 by an earlier run)" in err
     assert len(world_follows(s)) == sum(1 for r in done if r["status"] == "done")
 
 

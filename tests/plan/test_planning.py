@@ -323,3 +323,51 @@ def test_unknown_provider_without_router_fails_clearly(monkeypatch: pytest.Monke
     config = make_config(targeting__film__scoring={"provider": "fancy"})
     with pytest.raises(ConfigError, match="no scoring router"):
         run_plan(config, seeded())
+
+
+def test_plan_records_config_digest_expiry_and_serial() -> None:
+    from socialseed.config.digest import config_digest
+
+    db = open_state(None)
+    db["accounts"].insert({"id": "studio", "state_serial": 7})
+    config = make_config(policy__plan_ttl="6h")
+    plan, _ = run_plan(config, seeded(), db)
+    assert plan.config_sha256 == config_digest(config)
+    assert plan.expires_at == NOW + timedelta(hours=6)
+    assert plan.accounts[0].state_serial == 7
+
+
+def test_follows_found_on_the_platform_count_as_manual() -> None:
+    db = open_state(None)
+    _follows(db, [("old1", "socialseed", 30)])
+    network = seeded(followers={"x", "y"}, following={"old1", "u03"})
+    plan, _ = run_plan(make_config(**UNFOLLOW_CONFIG), network, db)
+    assert "u03" not in {a.target.id for a in plan.actions if a.verb is Verb.FOLLOW}
+    assert "dropped 1 candidate(s): manual" in " ".join(plan.accounts[0].notes)
+
+
+def test_sources_are_paged_up_to_their_limit() -> None:
+    network = seeded(count=35)
+    config = make_config(
+        targeting__film__sources=[{"hashtag": "filmphotography", "limit": 25}],
+        policy__thresholds={"max_actions_per_plan": 500},
+    )
+    _plan, db = run_plan(config, network)
+    pages = [c for c in network.calls if c[0] == "discover"]
+    assert pages == [
+        ("discover", "hashtag:filmphotography@0"),
+        ("discover", "hashtag:filmphotography@10"),
+        ("discover", "hashtag:filmphotography@20"),
+    ]
+    assert db["candidates"].count == 25
+    fetch = next(iter(db["source_fetches"].rows))
+    assert fetch["count"] == 25 and fetch["fetched_at"] == iso(NOW)
+
+
+def test_paused_account_is_planned_with_a_note() -> None:
+    from socialseed.state.accounts import pause
+
+    db = open_state(None)
+    pause(db, "studio", reason="too many errors", now=NOW)
+    plan, _ = run_plan(make_config(), seeded(), db)
+    assert "paused until resumed (too many errors); apply will refuse" in plan.accounts[0].notes

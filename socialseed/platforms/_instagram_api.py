@@ -1,0 +1,265 @@
+"""The connected Instagram adapter: comments on the account's own media, nothing else.
+
+Instagram API with Instagram Login (``https://graph.instagram.com``), user token in the
+``Authorization: Bearer`` header (never in a URL). Facts used: PLATFORMS.md §2.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from socialseed.clock import Clock, parse_instant
+from socialseed.errors import (
+    AccountRestricted,
+    AuthExpired,
+    PermanentError,
+    PlatformError,
+    PolicyError,
+    RateLimited,
+    Transient,
+)
+from socialseed.model import Action, Outcome, Post, Profile, SourceKind, Verb
+from socialseed.platforms.base import (
+    Capabilities,
+    Page,
+    Platform,
+    PlatformDeps,
+    RateInfo,
+    Source,
+)
+from socialseed.platforms.http import ApiSession, Endpoint, default_message, token_getters
+
+if TYPE_CHECKING:
+    from socialseed.config.schema import Account
+
+NAME = "instagram"
+BASE_URL = "https://graph.instagram.com"
+ME_FIELDS = "user_id,username,name,biography,followers_count,follows_count,media_count"
+MEDIA_FIELDS = "id,caption,timestamp,comments_count,permalink"
+COMMENT_FIELDS = "id,text,timestamp,username,from,hidden,parent_id"
+MEDIA_PAGE, COMMENTS_PAGE = 10, 50
+THROTTLED = {4, 17, 32, 613, 80002}
+
+# Every request this adapter can make (``/me`` before the ``/{id}`` forms).
+ENDPOINTS: dict[str, Endpoint] = {
+    "me": Endpoint("GET", "/me"),
+    "media": Endpoint("GET", "/{id}/media"),
+    "comments": Endpoint("GET", "/{id}/comments"),
+    "replies": Endpoint("GET", "/{id}/replies"),
+    "comment": Endpoint("GET", "/{id}"),
+    "reply": Endpoint("POST", "/{id}/replies"),
+    "hide": Endpoint("POST", "/{id}"),
+}
+
+
+def session(account: Account, deps: PlatformDeps) -> ApiSession:
+    access, _ = token_getters(deps.tokens, account, NAME)
+    return ApiSession(
+        platform=NAME,
+        client=deps.client(BASE_URL),
+        endpoints=ENDPOINTS,
+        clock=deps.clock,
+        reset_reader=lambda response: None,
+        rate_reader=usage,
+        token=access,
+        classifier=classifier(deps.clock),
+        message_reader=message,
+    )
+
+
+def _error(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, dict) else {}
+
+
+def message(response: httpx.Response) -> str:
+    """A Graph error's own words and code (``... (code 190)``)."""
+    error = _error(response)
+    if not error.get("message"):
+        return default_message(response)
+    return f"{error['message']} (code {error.get('code')})"
+
+
+def regain_at(response: httpx.Response, now: datetime) -> datetime:
+    """When throttled access returns, from ``X-Business-Use-Case-Usage`` (else in an hour)."""
+    minutes = [0]
+    try:
+        usage_map = json.loads(response.headers.get("x-business-use-case-usage", "{}"))
+        for entries in usage_map.values():
+            minutes += [int(e.get("estimated_time_to_regain_access") or 0) for e in entries]
+    except (ValueError, AttributeError, TypeError):
+        pass
+    return now + timedelta(minutes=max(minutes) or 60)
+
+
+def classifier(clock: Clock) -> Callable[[httpx.Response, str], PlatformError | None]:
+    def classify(response: httpx.Response, text: str) -> PlatformError | None:
+        error, status = _error(response), response.status_code
+        code = error.get("code")
+        if code == 190 or status == 401:
+            hint = "reconnect with 'socialseed auth login ACCOUNT'"
+            return AuthExpired(text, hint=hint, status=status)
+        if code == 368:
+            hint = "Instagram temporarily blocked the account; wait before trying again"
+            return AccountRestricted(text, hint=hint, status=status)
+        if code in THROTTLED:
+            return RateLimited(text, reset_at=regain_at(response, clock.now()), status=status)
+        if code == 10 or (isinstance(code, int) and 200 <= code <= 299):
+            hint = "the token lacks instagram_business_manage_comments; log in again"
+            return PermanentError(text, hint=hint, status=status)
+        if error.get("is_transient") or code in (1, 2):
+            return Transient(text, status=status)
+        return None
+
+    return classify
+
+
+def usage(response: httpx.Response, bucket: str) -> RateInfo | None:
+    """``X-App-Usage`` percentages as a budget out of 100."""
+    raw = response.headers.get("x-app-usage")
+    if not raw:
+        return None
+    try:
+        used = max(int(v) for v in json.loads(raw).values())
+    except (ValueError, AttributeError, TypeError):
+        return None
+    return RateInfo(100, max(0, 100 - used), None, bucket)
+
+
+def _comment_post(comment: dict[str, Any], media_id: str) -> Post:
+    author = comment.get("from") or {}
+    stamp = comment.get("timestamp")
+    return Post(
+        id=str(comment["id"]),
+        author_id=str(author.get("id") or comment.get("username") or ""),
+        text=comment.get("text") or "",
+        created_at=parse_instant(stamp.replace("+0000", "+00:00")) if stamp else None,
+        reply_to=media_id,
+        ref={"media_id": media_id, "username": str(comment.get("username") or "")},
+    )
+
+
+class InstagramPlatform(Platform):
+    """A professional Instagram account: commenters on its own media, replies, hiding."""
+
+    name = NAME
+
+    def __init__(
+        self, account_id: str, handle: str, api: ApiSession, capabilities: Capabilities
+    ) -> None:
+        super().__init__(account_id, handle, capabilities)
+        self.api = api
+        self.last_rate = api.last_rate
+
+    async def me(self) -> Profile:
+        data = await self.api.json("me", params={"fields": ME_FIELDS})
+        return Profile(
+            platform=NAME,
+            id=str(data.get("user_id") or data["id"]),
+            handle=str(data.get("username") or self.handle),
+            display_name=data.get("name") or "",
+            bio=data.get("biography") or "",
+            followers=data.get("followers_count"),
+            following=data.get("follows_count"),
+            posts=data.get("media_count"),
+        )
+
+    async def lookup(self, handle: str) -> Profile:
+        raise PolicyError(
+            "instagram: looking up other accounts needs Facebook Login (business_discovery), "
+            "which SocialSeed does not use",
+            hint="use the 'commenters' source: people who commented on your own posts",
+        )
+
+    async def discover(self, source: Source, cursor: str | None = None) -> Page:
+        if source.kind is not SourceKind.COMMENTERS:
+            raise PolicyError(
+                f"instagram: the source '{source.kind.value}' is not offered",
+                hint="use 'commenters: own' (or a media id of your own)",
+            )
+        if source.value == "own":
+            return await self._own_media(cursor)
+        comments, after = await self._comments(source.value, cursor)
+        return Page(_authors(comments), after)
+
+    async def _own_media(self, cursor: str | None) -> Page:
+        params = {
+            "fields": MEDIA_FIELDS,
+            "limit": MEDIA_PAGE,
+            **({"after": cursor} if cursor else {}),
+        }
+        data = await self.api.json("media", path={"id": "me"}, params=params)
+        comments: list[Post] = []
+        for media in data.get("data") or []:
+            if media.get("comments_count") != 0:
+                comments += (await self._comments(str(media["id"]), None))[0]
+        return Page(_authors(comments), _after(data))
+
+    async def _comments(self, media_id: str, cursor: str | None) -> tuple[list[Post], str | None]:
+        params = {"fields": COMMENT_FIELDS, "limit": COMMENTS_PAGE}
+        if cursor:
+            params["after"] = cursor
+        data = await self.api.json("comments", path={"id": media_id}, params=params)
+        visible = [c for c in data.get("data") or [] if not c.get("hidden")]
+        return [_comment_post(c, media_id) for c in visible], _after(data)
+
+    async def recent_posts(self, user_id: str, limit: int = 5) -> list[Post]:
+        return []  # other accounts' media are not readable with Instagram Login
+
+    async def execute(self, action: Action) -> Outcome:
+        comment = action.target.post_id or action.target.id
+        if action.verb is Verb.HIDE_COMMENT:
+            response = await self.api.call("hide", path={"id": comment}, data={"hide": "true"})
+            return Outcome("done", http_status=response.status_code, remote_ref=comment)
+        if action.verb is Verb.REPLY and action.target.text:
+            form = {"message": action.target.text}
+            data = await self.api.json("reply", path={"id": comment}, data=form)
+            return Outcome("done", http_status=200, remote_ref=str(data.get("id")))
+        reason = self.capabilities.unsupported_reasons.get(action.verb, "a reply needs text")
+        raise PolicyError(f"instagram: {reason}", hint=f"offered: {self.capabilities.offers()}")
+
+    async def verify(self, action: Action) -> bool:
+        comment = action.target.post_id or action.target.id
+        if action.verb is Verb.HIDE_COMMENT:
+            data = await self.api.json("comment", path={"id": comment}, params={"fields": "hidden"})
+            return bool(data.get("hidden"))
+        if action.verb is Verb.REPLY:
+            params = {"fields": "id,username,text"}
+            data = await self.api.json("replies", path={"id": comment}, params=params)
+            mine = self.handle.lstrip("@").lower()
+            return any(str(r.get("username", "")).lower() == mine for r in data.get("data") or [])
+        return False
+
+    async def aclose(self) -> None:
+        await self.api.aclose()
+
+
+def _after(data: dict[str, Any]) -> str | None:
+    paging = data.get("paging") or {}
+    after = (paging.get("cursors") or {}).get("after")
+    return str(after) if after and paging.get("next") else None
+
+
+def _authors(comments: list[Post]) -> list[Profile]:
+    """One profile per commenter (Instagram gives only id and username), with their comments."""
+    by_author: dict[str, list[Post]] = {}
+    for post in comments:
+        by_author.setdefault(post.author_id, []).append(post)
+    return [
+        Profile(
+            platform=NAME,
+            id=author,
+            handle=posts[0].ref.get("username") or author,
+            recent_posts=tuple(posts),
+        )
+        for author, posts in by_author.items()
+    ]
