@@ -4,15 +4,13 @@ Prints, per sandbox rate window, the actions achieved against the allowed rate (
 in every full window), the 429s our own pacing caused (target 0), and the simulated wall time of
 all accounts against one account alone (accounts run in parallel, so the two should be close).
 
-Time is simulated by a discrete-event clock: it jumps to the next wake-up once every account is
-asleep, so an hour of pacing takes seconds and parallel accounts share the same hour.
+Time is simulated by ``clock.SimClock`` (what ``SOCIALSEED_NOW`` gives apply): it jumps to the next
+wake-up once every account is asleep, so pacing takes seconds and parallel accounts share an hour.
 """
 
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 import random
 import tempfile
 import time
@@ -21,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from socialseed.apply import Applier, Options
+from socialseed.clock import SimClock
 from socialseed.config.digest import config_digest
 from socialseed.config.load import load_config
 from socialseed.config.schema import Account, Config
@@ -55,47 +54,6 @@ sandbox:
   latency_ms: {latency}
   limits: {{per_window: {per_window}, window_minutes: {window}, daily: 1000}}
 """
-
-
-class SimClock:
-    """Simulated time for many tasks: advances to the earliest wake-up when all are asleep."""
-
-    def __init__(self, start: datetime) -> None:
-        self._now = start
-        self._sleepers: list[tuple[datetime, int, asyncio.Future[None]]] = []
-        self._seq = itertools.count()
-
-    def now(self) -> datetime:
-        return self._now
-
-    async def sleep(self, seconds: float) -> None:
-        if seconds <= 0:
-            await asyncio.sleep(0)
-            return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        wake = self._now + timedelta(seconds=seconds)
-        heapq.heappush(self._sleepers, (wake, next(self._seq), future))
-        await future
-
-    async def drive(self, main: asyncio.Task[object]) -> None:
-        """Run until ``main`` is done, jumping time whenever every other task sleeps."""
-        me = asyncio.current_task()
-        while not main.done():
-            await asyncio.sleep(0)
-            busy = [
-                t for t in asyncio.all_tasks() if t is not me and t is not main and not t.done()
-            ]
-            asleep = sum(1 for *_, f in self._sleepers if not f.done())
-            if self._sleepers and asleep >= len(busy):
-                self._wake_next()
-
-    def _wake_next(self) -> None:
-        wake = self._sleepers[0][0]
-        self._now = max(self._now, wake)
-        while self._sleepers and self._sleepers[0][0] <= self._now:
-            _, _, future = heapq.heappop(self._sleepers)
-            if not future.done():
-                future.set_result(None)
 
 
 def _config(folder: Path, accounts: int) -> Config:

@@ -43,7 +43,7 @@ def _timed(label: str, fn: Callable[[], Any]) -> Any:
 
 def _seed(db: Database) -> None:
     db["accounts"].insert({"id": ACCOUNT, "platform": "sandbox", "state_serial": 0}, pk="id")
-    journal, decisions, actions, rels, snaps = [], [], [], [], []
+    journal, decisions, actions, rels, snaps, cands = [], [], [], [], [], []
     for day in range(DAYS):
         at = NOW - timedelta(days=DAYS - day)
         stamp = at.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -96,6 +96,17 @@ def _seed(db: Database) -> None:
                     "request_id": f"r{day}-{n}",
                 }
             )
+            cands.append(
+                {
+                    "account": ACCOUNT,
+                    "source": "hashtag:film",
+                    "profile_id": f"c{day}-{n}",
+                    "targeting": "t",
+                    "digest": "d",
+                    "data": "{}" + " " * 400,
+                    "fetched_at": stamp,
+                }
+            )
             if verb is Verb.FOLLOW:
                 rels.append(
                     {
@@ -113,6 +124,7 @@ def _seed(db: Database) -> None:
             ("actions", actions),
             ("relationships", rels),
             ("snapshots", snaps),
+            ("candidates", cands),
         ):
             db.table(table).insert_all(rows, batch_size=5000)
 
@@ -173,6 +185,11 @@ def main() -> None:
         lambda: prune(db, cutoff=NOW - timedelta(days=90), dry_run=True),
     )
     print(f"   {'rows prune would delete':<52} {result.total:8d}")
+    done = _timed(
+        "prune (older than 90 days), with VACUUM",
+        lambda: prune(db, cutoff=NOW - timedelta(days=90)),
+    )
+    print(f"   {'rows deleted':<52} {done.total:8d}")
 
 
 if __name__ == "__main__":

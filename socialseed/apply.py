@@ -243,10 +243,11 @@ class Applier:
         excluded: dict[str, list[Result]] = {}
         not_approved = 0
         for action in chosen:
-            ok, why = approval_of(action, self.decisions.get(action.id), self.started)
+            decision = self.decisions.get(action.id)
+            ok, why = approval_of(action, decision, self.started)
             if ok:
                 runnable.setdefault(action.account, []).append(action)
-            elif why == "not approved":
+            elif decision is None or decision.verdict != "approve":
                 not_approved += 1
             else:
                 excluded.setdefault(action.account, []).append(

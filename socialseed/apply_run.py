@@ -35,7 +35,7 @@ from socialseed.platforms.base import Platform, RateInfo
 from socialseed.redact import scrub
 from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, audit, bump_serial, ensure_account, pause
-from socialseed.state.decisions import POLICY_REVIEWER
+from socialseed.state.decisions import POLICY_REVIEWER, latest_decision
 
 if TYPE_CHECKING:
     from socialseed.apply import Applier
@@ -74,8 +74,11 @@ class AccountReport:
 
 def approval_of(action: Action, decision: Decision | None, now: datetime) -> tuple[bool, str]:
     """May this action run now? ``(False, why)`` when not."""
-    if decision is None or decision.verdict != "approve":
+    if decision is None:
         return False, "not approved"
+    if decision.verdict != "approve":
+        why = f": {decision.reason}" if decision.reason else ""
+        return False, f"{decision.verdict}ed by {decision.reviewer}{why}"
     if not decision.is_live(now):
         assert decision.expires_at is not None
         return False, (
@@ -196,7 +199,8 @@ class AccountRun:
     async def _one(self, platform: Platform, action: Action, entries: list[journal.Entry]) -> None:
         transient = rate = 0
         while True:
-            ok, why = approval_of(action, self.a.decisions.get(action.id), self.a.clock.now())
+            decision = latest_decision(self.a.db, self.a.plan_id, action.id)
+            ok, why = approval_of(action, decision, self.a.clock.now())
             if not ok:
                 self._skip(action, why, deliberate=True)
                 return

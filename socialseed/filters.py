@@ -162,7 +162,7 @@ def relationship(profile: Profile, ctx: FilterContext) -> Check | None:
             "relationship made by hand (origin manual); set allow_manual: true on the "
             "account to let SocialSeed act on it",
         )
-    return Check("following", FAIL, "already followed")
+    return Check("already_following", FAIL, "already followed")
 
 
 # -- profile filters -----------------------------------------------------------------------------

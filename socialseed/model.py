@@ -195,8 +195,8 @@ class Score:
 
     def to_data(self) -> dict[str, Any]:
         return {
-            "authenticity": round(self.authenticity, 4),
-            "relevance": round(self.relevance, 4),
+            "authenticity": round(float(self.authenticity), 4),
+            "relevance": round(float(self.relevance), 4),
             "recommendation": self.recommendation,
             "reasons": list(self.reasons),
             "scorer": self.scorer,

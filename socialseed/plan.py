@@ -48,7 +48,7 @@ class AccountPlan:
             "remaining": dict(sorted(self.remaining.items())),
             "used_today": dict(sorted(self.used_today.items())),
             "notes": list(self.notes),
-            "cost_usd": round(self.cost_usd, 4),
+            "cost_usd": round(float(self.cost_usd), 4),
         }
 
     @classmethod

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import importlib
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -25,21 +24,20 @@ from socialseed import policy
 from socialseed.clock import Clock, iso, parse_instant
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
 from socialseed.discovery import Discovered, discover_account
-from socialseed.errors import ConfigError, UnsafePlanError
+from socialseed.errors import ConfigError
 from socialseed.filters import FilterContext, Relationship
-from socialseed.model import Candidate, Decision, Post, Score, Verb
+from socialseed.model import Candidate, Decision, Post, Verb
 from socialseed.plan import Plan
+from socialseed.plan_reads import Reads, read_relationships
+from socialseed.plan_scoring import score_cached, select_scorer, topic_of
 from socialseed.planner import AccountPart, Existing, Scored, assemble_plan, plan_account
 from socialseed.platforms.base import Capabilities, Platform
-from socialseed.scoring.base import Scorer, Topic
-from socialseed.scoring.heuristic import HeuristicScorer
+from socialseed.scoring.base import Scorer
 from socialseed.state import accounts as account_store
 from socialseed.state import candidates as candidate_store
-from socialseed.state import scores as score_store
 from socialseed.state import usage
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decisions, record_decision
 
-HEURISTIC = "heuristic"
 POST_FETCH_CONCURRENCY = 8
 POSTS_PER_CANDIDATE = 5
 
@@ -88,67 +86,6 @@ def targetings_of(config: Config, account: Account) -> dict[str, Targeting]:
     return {name: config.targeting[name] for name in account.targeting}
 
 
-# -- scoring ------------------------------------------------------------------------------------
-def select_scorer(
-    provider: str,
-    config: Config,
-    *,
-    now: datetime,
-    clock: Clock,
-    env: Mapping[str, str],
-    db: Database,
-) -> Scorer:
-    """The scorer a targeting asks for: the heuristic, or whatever the scoring router builds."""
-    heuristic = HeuristicScorer(now=now)
-    if provider == HEURISTIC:
-        return heuristic
-    try:
-        router = importlib.import_module("socialseed.scoring.router")
-        ai = importlib.import_module("socialseed.state.ai")
-    except ModuleNotFoundError as exc:
-        raise ConfigError(
-            [f"scoring.provider {provider!r}: this SocialSeed has no scoring router ({exc.name})"],
-            hint="use provider: heuristic in the targeting's scoring",
-        ) from exc
-    deps = router.ScoringDeps(
-        env=env, clock=clock, store=ai.SqliteScoringStore(db), heuristic=heuristic
-    )
-    scorer: Scorer = router.build_scorer(provider, config.scoring, deps)
-    return scorer
-
-
-def topic_of(targeting: Targeting) -> Topic:
-    tags = tuple(sorted({s.value for s in targeting.sources if s.kind == "hashtag"}))
-    return Topic(targeting.description, tuple(targeting.keywords), tags)
-
-
-def _topic_digest(topic: Topic) -> str:
-    from socialseed.model import digest
-
-    return digest([topic.description, list(topic.keywords), list(topic.hashtags)])
-
-
-async def score_cached(
-    scorer: Scorer,
-    items: Sequence[tuple[Candidate, str]],
-    topic: Topic,
-    db: Database,
-    now: datetime,
-) -> list[Score]:
-    """Scores for (candidate, digest) pairs; the heuristic's are cached in state."""
-    if scorer.name != HEURISTIC:
-        return list(await scorer.score([c for c, _ in items], topic))
-    tdigest = _topic_digest(topic)
-    keys = [score_store.score_key(scorer.name, scorer.version, d, tdigest) for _, d in items]
-    found = score_store.cached_scores(db, keys)
-    missing = [i for i, key in enumerate(keys) if key not in found]
-    fresh = await scorer.score([items[i][0] for i in missing], topic)
-    new = {keys[i]: (items[i][1], s) for i, s in zip(missing, fresh, strict=True)}
-    if new:
-        score_store.store_scores(db, new, now=now)
-    return [found.get(key) or new[key][1] for key in keys]
-
-
 # -- one account --------------------------------------------------------------------------------
 class AccountRun:
     """Gathers one account's inputs for the planner."""
@@ -175,7 +112,6 @@ class AccountRun:
         return plan_account(self.config, self.account, self.caps, scored, existing, self.now)
 
     async def gather(self) -> tuple[list[Scored], Existing]:
-        policy.check_account(self.account, self.targetings, self.caps)
         account_store.ensure_account(
             self.db, self.account.id, self.account.platform, self.account.handle
         )
@@ -196,7 +132,15 @@ class AccountRun:
         )
         self._note_sources(found)
         relationships = self._relationships()
-        reads = await self._reads(platform, relationships)
+        reads = await read_relationships(
+            platform,
+            self.db,
+            self.account.id,
+            wanted=self._wants_unfollows(),
+            relationships=relationships,
+            max_shrink_pct=self.config.policy.thresholds.max_shrink_pct,
+            force=self.options.force,
+        )
         passed, dropped = self._filter(found, reads.relationships or relationships)
         scored = await self._score(passed)
         scored = await self._with_posts(platform, scored)
@@ -225,6 +169,12 @@ class AccountRun:
             for r in rows
         }
 
+    def _wants_unfollows(self) -> bool:
+        return any(
+            t.actions.unfollow_non_followers_after_days is not None
+            for t in self.targetings.values()
+        )
+
     def _override(self) -> tuple[str, datetime] | None:
         found = usage.phase_override(self.db, self.account.id)
         if found is None:
@@ -232,7 +182,7 @@ class AccountRun:
         return found[0], _instant(found[1]) or self.now
 
     def _existing(
-        self, relationships: dict[str, Relationship], reads: _Reads, dropped: Counter[str]
+        self, relationships: dict[str, Relationship], reads: Reads, dropped: Counter[str]
     ) -> Existing:
         override = self._override()
         notes = list(reads.notes)
@@ -251,44 +201,6 @@ class AccountRun:
             dropped=dict(dropped),
             notes=tuple(notes),
         )
-
-    async def _reads(self, platform: Platform, rels: dict[str, Relationship]) -> _Reads:
-        wants = any(
-            t.actions.unfollow_non_followers_after_days is not None
-            for t in self.targetings.values()
-        )
-        active = sum(1 for r in rels.values() if r.active)
-        reads = _Reads(following_count=active or None)
-        if not wants:
-            return reads
-        followers = await platform.follower_ids()
-        following = await platform.following_ids()
-        reads.followers = frozenset(followers) if followers is not None else None
-        if following is not None:
-            reads.following_count = len(following)
-            reads.relationships = _with_manual(rels, following)
-        self._check_reads(reads, followers, following, active)
-        return reads
-
-    def _check_reads(
-        self, reads: _Reads, followers: set[str] | None, following: set[str] | None, active: int
-    ) -> None:
-        snap = usage.last_snapshot(self.db, self.account.id)
-        before_followers = snap[0] if snap else None
-        before_following = (snap[1] if snap else None) or active or None
-        limit = self.config.policy.thresholds.max_shrink_pct
-        checks = [
-            policy.ReadCheck(self.account.id, "followers", _len(followers), before_followers),
-            policy.ReadCheck(self.account.id, "following", _len(following), before_following),
-        ]
-        problems = [p for p in (policy.suspect_read(c, limit) for c in checks) if p]
-        if problems and not self.options.force:
-            raise UnsafePlanError(
-                "suspect read, plan stopped: " + "; ".join(problems),
-                hint="an empty or shrinking read is never a reason to unfollow; run "
-                "'socialseed sync' to check, or --force to plan without unfollows",
-            )
-        reads.suspect = problems
 
     # -- filters, scores, posts ------------------------------------------------------------
     def _filter(
@@ -400,30 +312,8 @@ class AccountRun:
         return rank_key(item, risk)
 
 
-@dataclass
-class _Reads:
-    following_count: int | None = None
-    followers: frozenset[str] | None = None
-    relationships: dict[str, Relationship] | None = None
-    suspect: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def _len(ids: set[str] | None) -> int | None:
-    return None if ids is None else len(ids)
-
-
 def _instant(value: str | None) -> datetime | None:
     return parse_instant(value) if value else None
-
-
-def _with_manual(rels: dict[str, Relationship], following: set[str]) -> dict[str, Relationship]:
-    """Relationships plus follows found on the platform that SocialSeed did not make."""
-    out = dict(rels)
-    for target in sorted(following):
-        if target not in out:
-            out[target] = Relationship(target_id=target, origin="manual")
-    return out
 
 
 async def _fetch_posts(platform: Platform, ids: Sequence[str]) -> dict[str, list[Post]]:
@@ -473,6 +363,8 @@ async def make_plan(config: Config, rt: Runtime, options: PlanOptions) -> PlanRu
     now = rt.clock.now()
     chosen = select_accounts(config, options)
     runs = [AccountRun(config, account, rt, options, now) for account in chosen]
+    for run in runs:  # every account's platform rules, before any network call
+        policy.check_account(run.account, run.targetings, run.caps)
     with bulk_allocation():
         parts = await asyncio.gather(*(run.part() for run in runs))
         plan = assemble_plan(config, parts, now, force=options.force)

@@ -20,17 +20,25 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from socialseed.apply import AccountReport, Applier, Event, PlatformFactory, Prepared, Report
-    from socialseed.clock import Clock
-    from socialseed.config.schema import Account
-    from socialseed.platforms.base import Platform
     from socialseed.cli.context import AppContext
-    from socialseed.config.schema import Config
+    from socialseed.clock import Clock
+    from socialseed.config.schema import Account, Config
     from socialseed.plan import Plan
+    from socialseed.platforms.base import Platform
 
 PlanArg = Annotated[
     str, typer.Argument(help="A plan file, or a saved plan id (a unique prefix will do).")
 ]
-IdsOpt = Annotated[list[str] | None, typer.Option(metavar="ID", show_default=False)]
+OnlyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        metavar="ID", show_default=False, help="Run only these actions (repeat, or ID,ID)."
+    ),
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(metavar="ID", show_default=False, help="Leave these actions for later."),
+]
 QUIET_EVENTS = frozenset({"action_started"})
 FINAL_EVENTS = frozenset({"action_done", "action_failed", "skipped"})
 WIDE = 220
@@ -48,8 +56,8 @@ def apply(
         Path | None, typer.Option("-c", "--config", help="Config file or folder.")
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do it without asking.")] = False,
-    only: IdsOpt = None,
-    exclude: IdsOpt = None,
+    only: OnlyOpt = None,
+    exclude: ExcludeOpt = None,
     account: Annotated[str | None, typer.Option(help="Only this account's actions.")] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would run and the waits; change nothing.")
@@ -340,7 +348,8 @@ def _event_line(event: Event) -> str:
             f"({event.detail})"
         )
     status = event.status or event.kind.replace("_", " ")
-    detail = f" ({event.detail})" if event.detail else ""
+    echo = event.kind == "action_done" and event.detail == what  # the platform's own echo
+    detail = f" ({event.detail})" if event.detail and not echo else ""
     return f"{event.account}: {what} {status}{detail}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ LIKE = "app.bsky.feed.like"
 REPOST = "app.bsky.feed.repost"
 POST = "app.bsky.feed.post"
 THREADGATE = "app.bsky.feed.threadgate"
+PAGE_SIZE = 100
 
 
 def instant(value: Any) -> datetime | None:
@@ -94,3 +96,27 @@ def subject_of(record: dict[str, Any]) -> str:
     if isinstance(subject, dict):
         return str(subject.get("uri") or "")
     return str(subject or "")
+
+
+def paged(params: dict[str, Any], cursor: str | None) -> dict[str, Any]:
+    params = {**params, "limit": PAGE_SIZE}
+    if cursor:
+        params["cursor"] = cursor
+    return params
+
+
+def next_cursor(data: dict[str, Any], previous: str | None) -> str | None:
+    """The next cursor; ``None`` on the last page (also when a server repeats the cursor)."""
+    cursor = data.get("cursor")
+    return str(cursor) if cursor and cursor != previous else None
+
+
+def with_posts(profile: Profile, posts: list[Post]) -> Profile:
+    own = tuple(p for p in posts if p.author_id == profile.id)
+    last = max((p.created_at for p in own if p.created_at), default=None)
+    return replace(profile, recent_posts=own, last_active=profile.last_active or last)
+
+
+def replies_to(record: dict[str, Any], uri: str) -> bool:
+    reply = (record.get("value") or {}).get("reply") or {}
+    return bool((reply.get("parent") or {}).get("uri") == uri)

@@ -16,22 +16,21 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from socialseed.clock import Clock, iso
-from socialseed.errors import AccountRestricted, AuthExpired, NotFound, PlatformError, PolicyError
-from socialseed.model import OUTBOUND_VERBS, Action, Outcome, Post, Profile, SourceKind, Verb
+from socialseed.errors import NotFound, PlatformError, PolicyError
+from socialseed.model import Action, Outcome, Post, Profile, SourceKind, Verb
 from socialseed.platforms import _bluesky_map as m
+from socialseed.platforms import _bluesky_rules as rules
+from socialseed.platforms._bluesky_rules import CAPABILITIES
 from socialseed.platforms.base import (
     Capabilities,
-    HardCap,
     Page,
     Platform,
     PlatformDeps,
-    PolicyPack,
     Source,
 )
 from socialseed.platforms.http import (
     ApiSession,
     Endpoint,
-    body_field,
     epoch_reset,
     header_rate,
     token_getters,
@@ -42,10 +41,8 @@ if TYPE_CHECKING:
 
 NAME = "bluesky"
 DEFAULT_SERVICE = "https://bsky.social"
-RATE_SOURCE = "https://docs.bsky.app/docs/advanced-guides/rate-limits"
-GUIDELINES = "https://docs.bsky.app/docs/support/developer-guidelines"
-PAGE_SIZE = 100
 MAX_RECORD_PAGES = 200  # listRecords scans stop after 20,000 records
+COMMENTED_POSTS = 10  # own posts per commenters page (one getPostThread each)
 
 # Every request this adapter can make. A test fails if any code path sends anything else.
 ENDPOINTS: dict[str, Endpoint] = {
@@ -59,6 +56,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "get_likes": Endpoint("GET", "/xrpc/app.bsky.feed.getLikes"),
     "get_author_feed": Endpoint("GET", "/xrpc/app.bsky.feed.getAuthorFeed"),
     "get_posts": Endpoint("GET", "/xrpc/app.bsky.feed.getPosts"),
+    "get_post_thread": Endpoint("GET", "/xrpc/app.bsky.feed.getPostThread"),
     "list_records": Endpoint("GET", "/xrpc/com.atproto.repo.listRecords"),
     "get_record": Endpoint("GET", "/xrpc/com.atproto.repo.getRecord"),
     "create_record": Endpoint("POST", "/xrpc/com.atproto.repo.createRecord"),
@@ -66,58 +64,6 @@ ENDPOINTS: dict[str, Endpoint] = {
     "delete_record": Endpoint("POST", "/xrpc/com.atproto.repo.deleteRecord"),
     "mute_actor": Endpoint("POST", "/xrpc/app.bsky.graph.muteActor"),
 }
-
-WRITE_POINTS: dict[Verb, int] = {
-    Verb.FOLLOW: 3,
-    Verb.LIKE: 3,
-    Verb.REPOST: 3,
-    Verb.REPLY: 3,
-    Verb.HIDE_COMMENT: 3,  # a threadgate create (3) or update (2): budget the larger
-    Verb.UNFOLLOW: 1,
-    Verb.UNLIKE: 1,
-}
-HOURLY_POINTS, DAILY_POINTS = 5_000, 35_000
-_RESTRICTED = {"AccountTakedown", "AccountDeactivated", "AccountSuspended", "RepoTakendown"}
-_MISSING = {"RecordNotFound", "ActorNotFound", "HandleNotFound", "NotFound", "ProfileNotFound"}
-
-
-def _hard_caps() -> tuple[HardCap, ...]:
-    caps: list[HardCap] = []
-    for verb, points in sorted(WRITE_POINTS.items()):
-        caps.append(HardCap(verb, HOURLY_POINTS // points, 3600, RATE_SOURCE))
-        caps.append(HardCap(verb, DAILY_POINTS // points, 86400, RATE_SOURCE))
-    return tuple(caps)
-
-
-PACK = PolicyPack(
-    requires_human=OUTBOUND_VERBS,
-    unfollow_non_followers=True,
-    notes=(
-        "Bluesky's Developer Guidelines count 'automated or bulk interactions' (follows, likes, "
-        f"replies) as spam; each outbound action needs a person's decision ({GUIDELINES}).",
-        "Bots should interact only when tagged and self-label as 'bot' "
-        "(https://docs.bsky.app/docs/starter-templates/bots).",
-        "Write points are shared by all verbs: create 3, update 2, delete 1; 5,000 per hour and "
-        f"35,000 per day per account ({RATE_SOURCE}).",
-    ),
-)
-
-CAPABILITIES = Capabilities(
-    platform=NAME,
-    supports=frozenset(Verb),
-    sources=frozenset(
-        {SourceKind.HASHTAG, SourceKind.SEARCH, SourceKind.FOLLOWERS_OF, SourceKind.LIKERS_OF}
-    ),
-    pack=PACK,
-    hard_caps=_hard_caps(),
-    rate_limit_model=(
-        "RateLimit-Limit/-Remaining/-Reset headers (reset in Unix epoch seconds); repo write "
-        "points per account (create 3, update 2, delete 1; 5,000/h, 35,000/day); "
-        "createSession 30 per 5 min"
-    ),
-    auth_method="app password -> XRPC session (accessJwt, refreshed with refreshSession)",
-    write_points=WRITE_POINTS,
-)
 
 
 def capabilities(account: Account | None) -> Capabilities:
@@ -137,39 +83,11 @@ def build(account: Account, deps: PlatformDeps) -> BlueskyPlatform:
         rate_reader=header_rate("ratelimit-", reset),
         token=access,
         refresh=refresh,
-        is_expired=_is_expired,
-        classifier=_classify,
-        message_reader=_message,
+        is_expired=rules.is_expired,
+        classifier=rules.classify,
+        message_reader=rules.message,
     )
     return BlueskyPlatform(account.id, account.handle, api, deps.clock)
-
-
-def _message(response: httpx.Response) -> str:
-    error, text = body_field(response, "error"), body_field(response, "message")
-    if error and text:
-        return f"{text} ({error})"
-    from socialseed.platforms.http import default_message
-
-    return error or default_message(response)
-
-
-def _is_expired(response: httpx.Response) -> bool:
-    return response.status_code in (400, 401) and body_field(response, "error") == "ExpiredToken"
-
-
-def _classify(response: httpx.Response, message: str) -> PlatformError | None:
-    error, status = body_field(response, "error"), response.status_code
-    if error in {"ExpiredToken", "InvalidToken", "AuthMissing", "AuthenticationRequired"}:
-        return AuthExpired(
-            message, hint="reconnect with 'socialseed auth login ACCOUNT'", status=status
-        )
-    if error in _RESTRICTED:
-        return AccountRestricted(
-            message, hint="the account is restricted; check it in the Bluesky app", status=status
-        )
-    if error in _MISSING or (status == 400 and "not found" in message.lower()):
-        return NotFound(message, status=status)
-    return None
 
 
 class BlueskyPlatform(Platform):
@@ -213,6 +131,7 @@ class BlueskyPlatform(Platform):
             SourceKind.SEARCH: self._search,
             SourceKind.FOLLOWERS_OF: self._followers_of,
             SourceKind.LIKERS_OF: self._likers_of,
+            SourceKind.COMMENTERS: self._commenters,
         }
         reader = readers.get(source.kind)
         if reader is None:
@@ -223,29 +142,53 @@ class BlueskyPlatform(Platform):
         return await reader(source.value, cursor)
 
     async def _hashtag(self, tag: str, cursor: str | None) -> Page:
-        params = _paged({"q": f"#{tag.lstrip('#')}", "sort": "latest"}, cursor)
+        params = m.paged({"q": f"#{tag.lstrip('#')}", "sort": "latest"}, cursor)
         data = await self.api.json("search_posts", params=params)
         posts = [m.post(view) for view in data.get("posts") or []]
         profiles = await self._detailed([p.author_id for p in posts])
-        return Page([_with_posts(p, posts) for p in profiles], _next(data, cursor))
+        return Page([m.with_posts(p, posts) for p in profiles], m.next_cursor(data, cursor))
 
     async def _search(self, query: str, cursor: str | None) -> Page:
-        data = await self.api.json("search_actors", params=_paged({"q": query}, cursor))
+        data = await self.api.json("search_actors", params=m.paged({"q": query}, cursor))
         return await self._page([a["did"] for a in data.get("actors") or []], data, cursor)
 
     async def _followers_of(self, actor: str, cursor: str | None) -> Page:
-        params = _paged({"actor": actor.lstrip("@")}, cursor)
+        params = m.paged({"actor": actor.lstrip("@")}, cursor)
         data = await self.api.json("get_followers", params=params)
         return await self._page([a["did"] for a in data.get("followers") or []], data, cursor)
 
     async def _likers_of(self, post: str, cursor: str | None) -> Page:
         uri = await self._post_uri(post)
-        data = await self.api.json("get_likes", params=_paged({"uri": uri}, cursor))
+        data = await self.api.json("get_likes", params=m.paged({"uri": uri}, cursor))
         dids = [like["actor"]["did"] for like in data.get("likes") or []]
         return await self._page(dids, data, cursor)
 
+    async def _commenters(self, value: str, cursor: str | None) -> Page:
+        """People who replied to our own posts (``own``: our recent posts; else one post)."""
+        if value == "own":
+            params = m.paged({"actor": await self.did(), "filter": "posts_no_replies"}, cursor)
+            params["limit"] = COMMENTED_POSTS
+            data = await self.api.json("get_author_feed", params=params)
+            ours = [i["post"] for i in data.get("feed") or [] if not i.get("reason")]
+            uris = [p["uri"] for p in ours if p.get("replyCount") != 0]
+            next_cursor = m.next_cursor(data, cursor)
+        else:
+            uris, next_cursor = [await self._post_uri(value)], None
+        replies: list[Post] = []
+        for uri in uris:
+            replies += await self._replies(uri)
+        profiles = await self._detailed([r.author_id for r in replies])
+        return Page([m.with_posts(p, replies) for p in profiles], next_cursor)
+
+    async def _replies(self, uri: str) -> list[Post]:
+        """Direct replies to a post, from its thread (depth 1)."""
+        data = await self.api.json("get_post_thread", params={"uri": uri, "depth": 1})
+        thread = data.get("thread") or {}
+        found = [r.get("post") for r in thread.get("replies") or [] if isinstance(r, dict)]
+        return [m.post(view) for view in found if view]
+
     async def _page(self, dids: list[str], data: dict[str, Any], cursor: str | None) -> Page:
-        return Page(await self._detailed(dids), _next(data, cursor))
+        return Page(await self._detailed(dids), m.next_cursor(data, cursor))
 
     async def _detailed(self, dids: list[str]) -> list[Profile]:
         """Full profiles (with counts) for DIDs, in order, 25 per getProfiles call."""
@@ -282,10 +225,10 @@ class BlueskyPlatform(Platform):
         ids: set[str] = set()
         cursor: str | None = None
         for _ in range(MAX_RECORD_PAGES):
-            params = _paged({"actor": await self.did()}, cursor)
+            params = m.paged({"actor": await self.did()}, cursor)
             data = await self.api.json("get_followers", params=params)
             ids.update(a["did"] for a in data.get("followers") or [])
-            cursor = _next(data, cursor) if data.get("followers") else None
+            cursor = m.next_cursor(data, cursor) if data.get("followers") else None
             if cursor is None:
                 break
         return ids
@@ -422,11 +365,11 @@ class BlueskyPlatform(Platform):
         records: list[dict[str, Any]] = []
         cursor: str | None = None
         for _ in range(MAX_RECORD_PAGES):
-            params = _paged({"repo": await self.did(), "collection": collection}, cursor)
+            params = m.paged({"repo": await self.did(), "collection": collection}, cursor)
             data = await self.api.json("list_records", params=params)
             page = data.get("records") or []
             records.extend(page)
-            cursor = _next(data, cursor) if page else None
+            cursor = m.next_cursor(data, cursor) if page else None
             if cursor is None:
                 break
         return records
@@ -445,7 +388,7 @@ class BlueskyPlatform(Platform):
             return not found if verb is Verb.UNLIKE else found
         if verb is Verb.REPLY:
             uri = await self._target_uri(action)
-            return any(_replies_to(r, uri) for r in await self._records(m.POST))
+            return any(m.replies_to(r, uri) for r in await self._records(m.POST))
         if verb is Verb.MUTE:
             profile = await self.api.json("get_profile", params={"actor": action.target.id})
             return bool((profile.get("viewer") or {}).get("muted"))
@@ -458,32 +401,6 @@ class BlueskyPlatform(Platform):
 
     async def aclose(self) -> None:
         await self.api.aclose()
-
-
-def _paged(params: dict[str, Any], cursor: str | None) -> dict[str, Any]:
-    params = {**params, "limit": PAGE_SIZE}
-    if cursor:
-        params["cursor"] = cursor
-    return params
-
-
-def _next(data: dict[str, Any], previous: str | None) -> str | None:
-    """The next cursor; ``None`` on the last page (also when a server repeats the cursor)."""
-    cursor = data.get("cursor")
-    return str(cursor) if cursor and cursor != previous else None
-
-
-def _with_posts(profile: Profile, posts: list[Post]) -> Profile:
-    from dataclasses import replace
-
-    own = tuple(p for p in posts if p.author_id == profile.id)
-    last = max((p.created_at for p in own if p.created_at), default=None)
-    return replace(profile, recent_posts=own, last_active=profile.last_active or last)
-
-
-def _replies_to(record: dict[str, Any], uri: str) -> bool:
-    reply = (record.get("value") or {}).get("reply") or {}
-    return bool((reply.get("parent") or {}).get("uri") == uri)
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

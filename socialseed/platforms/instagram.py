@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from socialseed.model import SourceKind, Verb
+from socialseed.model import OUTBOUND_VERBS, SourceKind, Verb
 from socialseed.platforms.base import Capabilities, PlatformDeps, PolicyPack
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ CAPABILITIES = Capabilities(
     supports=frozenset({Verb.REPLY, Verb.HIDE_COMMENT}),
     sources=frozenset({SourceKind.COMMENTERS}),
     pack=PolicyPack(
-        requires_human=frozenset({Verb.REPLY}),
+        requires_human=OUTBOUND_VERBS,
         notes=(
             "Professional (Business or Creator) accounts only.",
             f"Replies only to top-level, visible comments on the account's own media ({REPLIES}), "

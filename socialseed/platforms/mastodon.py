@@ -203,8 +203,22 @@ class MastodonPlatform(Platform):
         return self._me
 
     async def lookup(self, handle: str) -> Profile:
+        """An account by ``user`` or ``user@domain``; remote ones the instance does not know
+        yet are resolved once through search (``resolve=true``)."""
         acct = handle.strip().lstrip("@")
-        return m.profile(await self.api.json("lookup", params={"acct": acct}))
+        try:
+            return m.profile(await self.api.json("lookup", params={"acct": acct}))
+        except NotFound:
+            if "@" not in acct:
+                raise
+        params = {"q": f"@{acct}", "type": "accounts", "resolve": "true", "limit": 1}
+        found = (await self.api.json("search", params=params)).get("accounts") or []
+        if not found or str(found[0].get("acct", "")).lower() != acct.lower():
+            raise NotFound(
+                f"mastodon: no account {acct!r} is known to this instance",
+                hint="check the handle (user@domain for accounts on other servers)",
+            )
+        return m.profile(found[0])
 
     async def discover(self, source: Source, cursor: str | None = None) -> Page:
         readers: dict[SourceKind, Callable[[str, str | None], Awaitable[Page]]] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NoReturn
 
 from socialseed.errors import PolicyError
-from socialseed.model import SourceKind, Verb
+from socialseed.model import OUTBOUND_VERBS, SourceKind, Verb
 from socialseed.platforms.base import Capabilities, PlatformDeps, PolicyPack
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ CAPABILITIES = Capabilities(
     supports=frozenset({Verb.REPLY, Verb.HIDE_COMMENT}),
     sources=frozenset({SourceKind.COMMENTERS}),
     pack=PolicyPack(
-        requires_human=frozenset({Verb.REPLY}),
+        requires_human=OUTBOUND_VERBS,
         notes=(
             "Business accounts only: /business/comment/reply/create/ and /business/comment/hide/ "
             f"on the account's own videos ({BUSINESS_API}).",

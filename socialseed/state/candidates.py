@@ -84,43 +84,50 @@ def load_candidates(db: Database, account: str, source: str) -> list[tuple[Candi
     ]
 
 
-def _when(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
+def _when(value: str | None) -> datetime | None:
+    if not value:
         return None
-    if value.endswith("Z"):  # the canonical form we write: parse it fast
+    if value[-1] == "Z":  # the canonical form we write: parse it fast
         return datetime.fromisoformat(value)
     return parse_instant(value)
 
 
 def _post(data: dict[str, Any]) -> Post:
     return Post(
-        id=str(data["id"]),
-        author_id=str(data["author_id"]),
-        text=data.get("text") or "",
-        created_at=_when(data.get("created_at")),
-        like_count=data.get("like_count"),
-        reply_to=data.get("reply_to"),
-        ref=dict(data.get("ref") or {}),
+        id=data["id"],
+        author_id=data["author_id"],
+        text=data["text"],
+        created_at=_when(data["created_at"]),
+        like_count=data["like_count"],
+        reply_to=data["reply_to"],
+        ref=data["ref"],
     )
 
 
 def profile_from_data(data: dict[str, Any]) -> Profile:
-    """``Profile.from_data`` for the cache's own rows, without the slow general date parser."""
-    return Profile(
-        platform=data["platform"],
-        id=str(data["id"]),
-        handle=data["handle"],
-        display_name=data.get("display_name") or "",
-        bio=data.get("bio") or "",
-        followers=data.get("followers"),
-        following=data.get("following"),
-        posts=data.get("posts"),
-        last_active=_when(data.get("last_active")),
-        created_at=_when(data.get("created_at")),
-        has_avatar=data.get("has_avatar"),
-        language=data.get("language"),
-        recent_posts=tuple(_post(p) for p in data.get("recent_posts") or ()),
-    )
+    """``Profile.from_data`` for rows this module wrote (every key present), made fast.
+
+    Loading the cache is the largest cost of a re-plan; a row of another shape falls back to
+    the general ``Profile.from_data``.
+    """
+    try:
+        return Profile(
+            platform=data["platform"],
+            id=data["id"],
+            handle=data["handle"],
+            display_name=data["display_name"],
+            bio=data["bio"],
+            followers=data["followers"],
+            following=data["following"],
+            posts=data["posts"],
+            last_active=_when(data["last_active"]),
+            created_at=_when(data["created_at"]),
+            has_avatar=data["has_avatar"],
+            language=data["language"],
+            recent_posts=tuple([_post(p) for p in data["recent_posts"]]),
+        )
+    except (KeyError, TypeError, IndexError):
+        return Profile.from_data(data)
 
 
 def cached_posts(
@@ -139,7 +146,7 @@ def cached_posts(
             [account, cutoff, *chunk],
         )
         for pid, data in rows:
-            found[str(pid)] = tuple(_post(p) for p in json.loads(data))
+            found[str(pid)] = tuple(Post.from_data(p) for p in json.loads(data))
     return found
 
 

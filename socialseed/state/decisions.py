@@ -53,6 +53,14 @@ def latest_decisions(db: Database, plan_id: str) -> dict[str, Decision]:
     return out
 
 
+def latest_decision(db: Database, plan_id: str, action_id: str) -> Decision | None:
+    """The newest decision on one action of a plan (apply re-reads it before each call)."""
+    rows = db["decisions"].rows_where(
+        "plan_id = ? and action_id = ?", [plan_id, action_id], order_by="id desc", limit=1
+    )
+    return next((_from_row(row) for row in rows), None)
+
+
 def live_approvals(db: Database, plan_id: str, now: datetime) -> dict[str, Decision]:
     """Actions of a plan whose newest decision is an unexpired approval."""
     return {

@@ -40,7 +40,7 @@ def store_scores(db: Database, scores: Mapping[str, tuple[str, Score]], *, now: 
     stamp = iso(now)
     rows = [
         (key, score.scorer, score.version, digest, _dump(score), stamp)
-        for key, (digest, score) in scores.items()
+        for key, (digest, score) in sorted(scores.items())  # in key order: faster inserts
     ]
     with db.conn:
         db.conn.executemany(

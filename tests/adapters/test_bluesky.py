@@ -127,10 +127,26 @@ async def test_search_and_likers_of_use_their_endpoints() -> None:
     assert [p.handle for p in page.profiles] == ["carol.film.example"]
 
 
-async def test_unoffered_source_names_what_is_offered() -> None:
-    with pytest.raises(PolicyError, match="commenters") as err:
-        await make(server()).discover(Source(SourceKind.COMMENTERS, "own"))
-    assert "followers_of" in str(err.value)
+async def test_commenters_of_own_posts_come_from_their_threads() -> None:
+    srv = server().on("resolve_handle", fx("resolve_handle"))
+    srv.on("get_author_feed", fx("get_author_feed_own")).on(
+        "get_post_thread", fx("get_post_thread")
+    )
+    srv.on("get_profiles", fx("get_profiles_p1"))
+    page = await make(srv).discover(Source(SourceKind.COMMENTERS, "own"))
+
+    feed = srv.only("get_author_feed")[0]
+    assert feed.query == {"actor": [ME], "filter": ["posts_no_replies"], "limit": ["10"]}
+    thread = srv.only("get_post_thread")  # the post without replies is not read
+    assert [t.query for t in thread] == [
+        {"uri": ["at://did:plc:me123/app.bsky.feed.post/3lbroot"], "depth": ["1"]}
+    ]
+    alice = page.profiles[0]
+    assert alice.handle == "alice.film.example"
+    comment = alice.recent_posts[0]
+    assert comment.id == "at://did:plc:alice1/app.bsky.feed.post/3lbreply"
+    assert comment.ref["root_uri"] == "at://did:plc:me123/app.bsky.feed.post/3lbroot"
+    assert page.cursor == "2026-11-24T08:00:00.000Z"
 
 
 async def test_follow_creates_a_follow_record_in_our_repo() -> None:

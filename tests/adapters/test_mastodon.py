@@ -280,3 +280,29 @@ def test_capabilities_caps_and_approval() -> None:
     assert caps.pack.requires_human == {Verb.FOLLOW, Verb.LIKE, Verb.REPOST, Verb.REPLY}
     follow_caps = {(c.limit, c.window_seconds) for c in caps.hard_caps if c.verb is Verb.FOLLOW}
     assert follow_caps == {(400, 86400), (7500, 0)}
+
+
+async def test_lookup_of_a_remote_account_resolves_through_search() -> None:
+    remote = {**fixture("mastodon", "lookup_lens"), "acct": "lens@other.example"}
+    srv = server().on("lookup", Reply(404, fx("error_404")), Reply(404, fx("error_404")))
+    srv.on("search", {"accounts": [remote], "statuses": [], "hashtags": []})
+    srv.on("search", {"accounts": [], "statuses": [], "hashtags": []})
+    platform = make(srv)
+    found = await platform.lookup("@lens@other.example")
+
+    assert found.handle == "lens@other.example"
+    assert srv.only("search")[0].query == {
+        "q": ["@lens@other.example"],
+        "type": ["accounts"],
+        "resolve": ["true"],
+        "limit": ["1"],
+    }
+    with pytest.raises(NotFound, match="no account 'ghost@nowhere"):
+        await platform.lookup("ghost@nowhere.example")
+
+
+async def test_lookup_of_an_unknown_local_account_is_not_found_without_search() -> None:
+    srv = server().on("lookup", Reply(404, fx("error_404")))
+    with pytest.raises(NotFound, match="Record not found"):
+        await make(srv).lookup("nobody")
+    assert srv.names() == ["lookup"]

@@ -388,3 +388,35 @@ async def test_a_missing_secret_stops_the_account_with_exit_4(tmp_path: Path) ->
     report = await h.run()
     assert report.exit_code == 0
     assert h.world.verifies == [first.id]
+
+
+async def test_a_rejection_during_the_run_is_honoured(tmp_path: Path) -> None:
+    from socialseed.model import Decision
+    from socialseed.state.decisions import record_decision
+
+    h = harness(tmp_path, per_account=2, accounts=("alpha",))
+    second = h.plan.actions[1]
+    original = h.factory
+
+    def factory(account):  # type: ignore[no-untyped-def]
+        platform = original(account)
+        execute = platform.execute
+
+        async def and_reject(a):  # type: ignore[no-untyped-def]
+            outcome = await execute(a)
+            record_decision(
+                h.db,
+                Decision(
+                    h.plan.id, second.id, "reject", "boss@example.com", NOW, reason="not this one"
+                ),
+            )
+            return outcome
+
+        platform.execute = and_reject  # type: ignore[method-assign]
+        return platform
+
+    h.factory = factory  # type: ignore[method-assign]
+    report = await h.run()
+    assert [r.status for r in report.results] == ["done", "skipped"]
+    assert report.results[1].detail == "rejected by boss@example.com: not this one"
+    assert len(h.world.calls) == 1

@@ -137,7 +137,7 @@ def test_manual_relationships_are_left_alone_unless_allowed() -> None:
     name, reason = run({}, FilterContext(now=NOW, relationships=rels))
     assert name == "manual" and "allow_manual" in reason
     allowed = FilterContext(now=NOW, relationships=rels, allow_manual=True)
-    assert run({}, allowed)[0] == "following"  # still followed: nothing to propose
+    assert run({}, allowed)[0] == "already_following"  # still followed: nothing to propose
 
 
 def test_first_failure_stops_the_checks() -> None:

@@ -371,3 +371,10 @@ def test_paused_account_is_planned_with_a_note() -> None:
     pause(db, "studio", reason="too many errors", now=NOW)
     plan, _ = run_plan(make_config(), seeded(), db)
     assert "paused until resumed (too many errors); apply will refuse" in plan.accounts[0].notes
+
+
+def test_other_providers_go_through_the_scoring_router() -> None:
+    config = make_config(targeting__film__scoring={"provider": "auto", "min_authenticity": 0.5})
+    plan, _ = run_plan(config, seeded())
+    assert plan.actions  # no provider is configured: the router falls back to the heuristic
+    assert set(plan.scorers) == {"heuristic@1.0"}

@@ -1,0 +1,57 @@
+"""The plan's state stores: candidate cache, score cache, posts cache."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from socialseed.model import Candidate, Profile, Score
+from socialseed.state import candidates as store
+from socialseed.state.db import open_state
+from socialseed.state.scores import cached_scores, score_key, store_scores
+from tests.plan.fakes import NOW, profile
+
+
+def test_fast_profile_decoding_matches_the_model() -> None:
+    full = profile("p1")
+    assert store.profile_from_data(full.to_data()) == Profile.from_data(full.to_data())
+    sparse = {"platform": "x", "id": 7, "handle": "h", "created_at": "2026-01-01T00:00:00+01:00"}
+    assert store.profile_from_data(sparse) == Profile.from_data(sparse)  # falls back
+
+
+def test_candidates_round_trip_and_freshness() -> None:
+    db = open_state(None)
+    found = [Candidate(profile(f"p{i}"), "hashtag:film", "film") for i in range(3)]
+    store.store_candidates(db, "studio", "hashtag:film", found, now=NOW)
+    loaded = store.load_candidates(db, "studio", "hashtag:film")
+    assert [c for c, _ in loaded] == found
+    assert [d for _, d in loaded] == [c.profile.digest for c in found]
+    ttl = 3600
+    assert store.is_fresh(
+        db, "studio", "hashtag:film", now=NOW + timedelta(minutes=59), ttl_seconds=ttl
+    )
+    assert not store.is_fresh(
+        db, "studio", "hashtag:film", now=NOW + timedelta(hours=1), ttl_seconds=ttl
+    )
+    store.store_candidates(db, "studio", "hashtag:film", found[:1], now=NOW)  # replaces
+    assert len(store.load_candidates(db, "studio", "hashtag:film")) == 1
+
+
+def test_posts_cache_honours_its_ttl() -> None:
+    db = open_state(None)
+    posts = profile("p1").recent_posts
+    store.store_posts(db, "studio", {"p1": posts}, now=NOW)
+    got = store.cached_posts(db, "studio", ["p1", "p2"], now=NOW, ttl_seconds=60)
+    assert got == {"p1": posts}
+    later = NOW + timedelta(seconds=61)
+    assert store.cached_posts(db, "studio", ["p1"], now=later, ttl_seconds=60) == {}
+
+
+def test_scores_cache_by_scorer_version_digest_and_topic() -> None:
+    db = open_state(None)
+    score = Score(0.9, 0.5, "engage", ("+ has an avatar",), "heuristic", "1.0")
+    key = score_key("heuristic", "1.0", "d" * 64, "t" * 64)
+    store_scores(db, {key: ("d" * 64, score)}, now=NOW)
+    assert cached_scores(db, [key, "missing"]) == {key: score}
+    assert score_key("heuristic", "1.1", "d" * 64, "t" * 64) != key
+    row = next(iter(db["scores"].rows))
+    assert (row["scorer"], row["version"], row["digest"]) == ("heuristic", "1.0", "d" * 64)
