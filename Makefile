@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SOCIALSEED_NO_INPUT ?= 1
 
-.PHONY: demo demo-30d test lint bench install clean peers chromium
+.PHONY: demo demo-30d test lint bench install clean peers
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,16 +25,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check socialseed tests benchmarks
 	$(BIN)/mypy
 
-test: lint peers chromium
+# test also installs the end-to-end peers (npm, PyPI) and Debian's chromium: see scripts/test.sh
+test: lint
 	bash scripts/test.sh
 
-# Third-party servers for the adapters' end-to-end tests and Chromium for the HTML report test.
-# A failed install is reported; the tests that need it then skip with the reason.
+# Third-party servers for the adapters' end-to-end tests, on their own.
 peers: $(STAMP)
-	@if [ -f scripts/peers-install.sh ]; then bash scripts/peers-install.sh || echo "warning: test peers could not be installed; their tests will skip" >&2; fi
-
-chromium:
-	@if [ -f scripts/install-chromium.sh ]; then bash scripts/install-chromium.sh || echo "warning: chromium could not be installed; the HTML report test will skip" >&2; fi
+	bash scripts/peers-install.sh
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -1,9 +1,29 @@
 #!/usr/bin/env bash
-# Run the test suite (called by `make test` after lint and mypy).
+# The test run behind `make test` (after lint and mypy):
+#   1. installs the third-party test peers (Bluesky PDS from npm, mastodon-mock from PyPI) in
+#      the background, since a cold npm install compiles a native module for minutes;
+#   2. installs Debian's chromium (for the HTML report test) and runs the main suite meanwhile;
+#   3. runs the end-to-end peer tests once their install has finished.
+# An install that fails never hides a test: the tests that need it skip with the reason shown.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-artifacts
-.venv/bin/python -m pytest "$@"
-rc=$?
-if [ "$rc" -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi
-exit "$rc"
+PY=.venv/bin/python
+
+bash scripts/peers-install.sh >test-artifacts/peers-install.log 2>&1 &
+peers_pid=$!
+bash scripts/install-chromium.sh 2>&1 | sed 's/^/chromium: /'
+
+$PY -m pytest --ignore=tests/peers "$@"
+main_rc=$?
+
+echo "waiting for the test peers' install (log: test-artifacts/peers-install.log) ..."
+wait "$peers_pid"
+sed 's/^/peers: /' test-artifacts/peers-install.log | tail -n 5
+$PY -m pytest tests/peers -rs "$@"
+peers_rc=$?
+[ "$peers_rc" -eq 5 ] && peers_rc=0  # no peer test selected (e.g. with -k): not a failure
+
+if [ "$main_rc" -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi
+[ "$main_rc" -ne 0 ] && exit "$main_rc"
+exit "$peers_rc"

@@ -26,7 +26,6 @@ import pytest
 
 PEERS = Path(__file__).resolve().parent
 RUN = PEERS / "run"
-TMP = PEERS / "tmp"
 BSKY_DIR = PEERS / "bsky"
 MASTO_DIR = PEERS / "masto"
 MASTO_BIN = MASTO_DIR / "venv" / "bin" / "mastodon_mock"
@@ -68,6 +67,7 @@ class Peer:
     info: dict[str, Any]
 
     def stop(self) -> None:
+        """Stop our own process (and its group), then remove its scratch files."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -75,6 +75,8 @@ class Peer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
+        shutil.rmtree(self.log.with_suffix(".tmp"), ignore_errors=True)
+        self.log.unlink(missing_ok=True)
 
     def log_tail(self) -> str:
         try:
@@ -84,14 +86,16 @@ class Peer:
 
 
 def _spawn(name: str, cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[Any, Path]:
+    """Start ``cmd`` in its own session; its log is ``run/NAME-PID-N.log``, scratch ``.tmp``."""
     RUN.mkdir(exist_ok=True)
-    TMP.mkdir(exist_ok=True)
-    log = RUN / f"{name}-{os.getpid()}.log"
+    log = RUN / f"{name}-{os.getpid()}-{time.monotonic_ns()}.log"
+    scratch = log.with_suffix(".tmp")
+    scratch.mkdir()
     with log.open("wb") as out:
         process = subprocess.Popen(
             cmd,
             cwd=cwd,
-            env={**os.environ, "TMPDIR": str(TMP), **env},
+            env={**os.environ, "TMPDIR": str(scratch), **env},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -119,8 +123,9 @@ def _start_with_retry(start: Any) -> Peer:
     second: Peer = start()
     if second.info.get("ready"):
         return second
+    tail = second.log_tail()
     second.stop()
-    pytest.fail(f"{second.name} did not start twice; log tail:\n{second.log_tail()}")
+    pytest.fail(f"{second.name} did not start twice; log tail:\n{tail}")
 
 
 # --- Bluesky PDS ----------------------------------------------------------------------------

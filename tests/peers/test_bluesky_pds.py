@@ -12,7 +12,7 @@ import pytest
 
 from socialseed.clock import SystemClock
 from socialseed.config.schema import Account
-from socialseed.errors import AuthExpired
+from socialseed.errors import AuthExpired, PlatformError
 from socialseed.model import Action, Risk, Target, Verb, action_id
 from socialseed.platforms import bluesky
 from socialseed.platforms.base import PlatformDeps
@@ -161,16 +161,14 @@ async def test_like_repost_and_reply_on_a_post(bsky_peer: Peer) -> None:
         await platform.aclose()
 
 
-async def test_refresh_session_is_used_when_asked(bsky_peer: Peer) -> None:
-    alice = user(bsky_peer, "alice")
-    tokens = PdsSessions(bsky_peer.url, alice["password"])
-    account = Account(id="alice-bsky", platform="bluesky", handle=alice["handle"], phases="p")
-    first = await tokens.access_token(account)
-    second = await tokens.refresh(account)
-    assert first != second
-    platform = connect(bsky_peer, "alice", tokens)
+async def test_an_app_view_read_without_an_app_view_is_a_mapped_error(bsky_peer: Peer) -> None:
+    """PDS-only mode has no AppView: the PDS's own error comes back through the error tree."""
+    platform = connect(bsky_peer, "alice")
     try:
-        assert await platform.did() == alice["did"]
+        with pytest.raises(PlatformError) as err:
+            await platform.lookup("bob.test")
+        assert err.value.status is not None and err.value.status >= 400
+        assert str(err.value).startswith("bluesky: ")
     finally:
         await platform.aclose()
 
