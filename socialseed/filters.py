@@ -87,32 +87,23 @@ class FilterResult:
 def apply_filters(profile: Profile, filters: Filters, ctx: FilterContext) -> FilterResult:
     """Run the checks in order; stop at the first that fails."""
     checks: list[Check] = []
-    for check in _guards(profile, filters, ctx):
-        if check is None:
-            continue
-        checks.append(check)
-        if check.status == FAIL:
-            return FilterResult(tuple(checks))
-    allowed = _match(profile.handle, ctx.allowlist)
+    for guard in GUARDS:
+        check = guard(profile, filters, ctx)
+        if check is not None:
+            checks.append(check)
+            if check.status == FAIL:
+                return FilterResult(tuple(checks))
+    allowed = _match(profile.handle, ctx.allowlist) if ctx.allowlist else None
     if allowed:
         checks.append(Check("allowlist", PASS, f"matches {allowed!r}; profile filters skipped"))
         return FilterResult(tuple(checks))
     for run in PROFILE_FILTERS:
         check = run(profile, filters, ctx)
-        if check is None:
-            continue
-        checks.append(check)
-        if check.status == FAIL:
-            break
+        if check is not None:
+            checks.append(check)
+            if check.status == FAIL:
+                break
     return FilterResult(tuple(checks))
-
-
-def _guards(profile: Profile, filters: Filters, ctx: FilterContext) -> list[Check | None]:
-    return [
-        blocklist(profile, ctx.blocklist),
-        opt_out(profile, filters),
-        relationship(profile, ctx),
-    ]
 
 
 # -- never-touch rules ---------------------------------------------------------------------------
@@ -133,12 +124,12 @@ def _match(handle: str, patterns: Sequence[str]) -> str | None:
     return next((p for p in patterns if fnmatchcase(lowered, p.lower().lstrip("@"))), None)
 
 
-def blocklist(profile: Profile, patterns: Sequence[str]) -> Check | None:
-    hit = _match(profile.handle, patterns)
+def blocklist(profile: Profile, filters: Filters, ctx: FilterContext) -> Check | None:
+    hit = _match(profile.handle, ctx.blocklist) if ctx.blocklist else None
     return Check("blocklist", FAIL, f"@{profile.handle} matches {hit!r}") if hit else None
 
 
-def opt_out(profile: Profile, filters: Filters) -> Check | None:
+def opt_out(profile: Profile, filters: Filters, ctx: FilterContext) -> Check | None:
     if not filters.skip_opt_out:
         return None
     text = f"{profile.bio} {profile.display_name}".lower()
@@ -148,7 +139,7 @@ def opt_out(profile: Profile, filters: Filters) -> Check | None:
     return Check("opt_out", PASS, "no opt-out marker")
 
 
-def relationship(profile: Profile, ctx: FilterContext) -> Check | None:
+def relationship(profile: Profile, filters: Filters, ctx: FilterContext) -> Check | None:
     rel = ctx.relationships.get(profile.id)
     if rel is None:
         return None
@@ -279,6 +270,7 @@ def languages(profile: Profile, filters: Filters, ctx: FilterContext) -> Check |
 
 
 FilterFn = Callable[[Profile, Filters, FilterContext], Check | None]
+GUARDS: tuple[FilterFn, ...] = (blocklist, opt_out, relationship)
 PROFILE_FILTERS: tuple[FilterFn, ...] = (
     followers,
     following,

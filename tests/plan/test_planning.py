@@ -378,3 +378,20 @@ def test_other_providers_go_through_the_scoring_router() -> None:
     plan, _ = run_plan(config, seeded())
     assert plan.actions  # no provider is configured: the router falls back to the heuristic
     assert set(plan.scorers) == {"heuristic@1.0"}
+
+
+def test_every_account_is_checked_before_any_network_call() -> None:
+    data = copy.deepcopy(BASE_CONFIG)
+    data["accounts"].append({**data["accounts"][0], "id": "second", "handle": "second.example"})
+    config = Config.model_validate(data)
+    network = seeded()
+    refusing = capabilities(supports=[Verb.REPOST])
+    runtime = Runtime(
+        db=open_state(None),
+        clock=FakeClock(NOW),
+        platform_for=lambda a: FakePlatform(a.id, a.handle, network),
+        capabilities_for=lambda a: refusing if a.id == "second" else network.caps,
+    )
+    with pytest.raises(PolicyError, match="second: sandbox does not offer follow"):
+        asyncio.run(make_plan(config, runtime, PlanOptions()))
+    assert network.calls == []
