@@ -45,6 +45,7 @@ class Existing:
     suspect: tuple[str, ...] = ()  # suspect reads: no unfollows from them
     dropped: Mapping[str, int] = field(default_factory=dict)  # filter name -> candidates
     notes: tuple[str, ...] = ()
+    done_action_ids: frozenset[str] = frozenset()  # likes/reposts already in effect
 
 
 @dataclass(frozen=True)
@@ -211,14 +212,13 @@ class AccountPlanner:
             return out
         posts = newest(profile.recent_posts)
         for verb, count in ((Verb.LIKE, acts.like_recent), (Verb.REPOST, acts.repost_recent)):
-            for post in posts[: self._spend(verb, min(count, len(posts)))]:
-                target = Target(
-                    kind="post",
-                    id=profile.id,
-                    handle=profile.handle,
-                    post_id=post.id,
-                    ref=dict(post.ref),
-                )
+            fresh = [
+                (post, target)
+                for post in posts
+                if (target := _post_target(profile.id, profile.handle, post))
+                and action_id(self.account.id, verb.value, target) not in self.state.done_action_ids
+            ]
+            for post, target in fresh[: self._spend(verb, min(count, len(fresh)))]:
                 out.append(self._action(verb, target, item, risk, reasons, _post_words(post)))
         return out
 
@@ -368,6 +368,10 @@ def newest(posts: Sequence[Post]) -> list[Post]:
 
 def _neg_ts(post: Post) -> float:
     return -post.created_at.timestamp() if post.created_at else 0.0
+
+
+def _post_target(author_id: str, handle: str, post: Post) -> Target:
+    return Target(kind="post", id=author_id, handle=handle, post_id=post.id, ref=dict(post.ref))
 
 
 def _post_words(post: Post) -> str:

@@ -200,6 +200,7 @@ class AccountRun:
             suspect=tuple(reads.suspect),
             dropped=dict(dropped),
             notes=tuple(notes),
+            done_action_ids=usage.done_action_ids(self.db, self.account.id, ("like", "repost")),
         )
 
     # -- filters, scores, posts ------------------------------------------------------------
@@ -209,7 +210,11 @@ class AccountRun:
         passed: list[tuple[Candidate, str, filter_rules.FilterResult]] = []
         dropped: Counter[str] = Counter()
         contexts = {name: self._context(t, relationships) for name, t in self.targetings.items()}
+        ours = self._managed_handles()
         for candidate in found.candidates:
+            if candidate.profile.handle.lstrip("@").lower() in ours:
+                dropped["managed_account"] += 1  # never engage with our own accounts
+                continue
             targeting = self.targetings[candidate.targeting]
             result = filter_rules.apply_filters(
                 candidate.profile, targeting.filters, contexts[candidate.targeting]
@@ -220,6 +225,14 @@ class AccountRun:
             else:
                 dropped[failed.name] += 1
         return passed, dropped
+
+    def _managed_handles(self) -> frozenset[str]:
+        """Handles of every account this config manages on this platform (ours, not targets)."""
+        return frozenset(
+            a.handle.lstrip("@").lower()
+            for a in self.config.accounts
+            if a.platform == self.account.platform
+        )
 
     def _context(self, targeting: Targeting, rels: dict[str, Relationship]) -> FilterContext:
         pol = self.config.policy

@@ -31,10 +31,22 @@ def open_state(path: Path | str | None, *, now: datetime | None = None) -> Datab
 
 
 def _open_file(path: Path) -> Database:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
+    if path.is_dir():
+        raise StateError(
+            f"state file {path} is a directory",
+            hint="point --state (or SOCIALSEED_STATE) at a file, for example "
+            f"{path / 'state.sqlite'}",
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+    except OSError as exc:
+        raise StateError(
+            f"state file {path} cannot be created: {exc.strerror or exc}",
+            hint="choose a writable location with --state or SOCIALSEED_STATE",
+        ) from exc
     try:
         conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         conn.execute("PRAGMA busy_timeout = 30000")

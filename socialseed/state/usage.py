@@ -25,6 +25,17 @@ def used_since(db: Database, account: str, since: datetime) -> dict[str, int]:
     return {str(verb): int(count) for verb, count in rows}
 
 
+def done_action_ids(db: Database, account: str, verbs: tuple[str, ...]) -> frozenset[str]:
+    """Ids of the account's actions of these verbs that are in effect (done or already)."""
+    marks = ", ".join("?" for _ in verbs)
+    rows = db.conn.execute(
+        "select distinct action_id from journal where account = ? and kind = 'outcome' "
+        f"and status in (?, ?) and verb in ({marks})",
+        [account, *DONE_STATUSES, *verbs],
+    )
+    return frozenset(str(row[0]) for row in rows)
+
+
 def used_today(db: Database, account: str, now: datetime) -> dict[str, int]:
     """Executed actions per verb since UTC midnight."""
     return used_since(db, account, utc_midnight(now))

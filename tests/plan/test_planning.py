@@ -395,3 +395,34 @@ def test_every_account_is_checked_before_any_network_call() -> None:
     with pytest.raises(PolicyError, match="second: sandbox does not offer follow"):
         asyncio.run(make_plan(config, runtime, PlanOptions()))
     assert network.calls == []
+
+
+def test_managed_accounts_are_never_targets() -> None:
+    network = seeded(count=3)
+    own = BASE_CONFIG["accounts"][0]["handle"]
+    network.sources["hashtag:filmphotography"].append(profile("self", handle=own))
+    plan, _ = run_plan(make_config(), network)
+    assert own not in {a.target.handle for a in plan.actions}
+    part = plan.account_plan("studio")
+    assert part is not None
+    assert any("managed_account" in note for note in part.notes)
+
+
+def test_posts_already_liked_are_not_proposed_again() -> None:
+    first, db = run_plan(make_config(), seeded(count=2))
+    likes = [a for a in first.actions if a.verb is Verb.LIKE]
+    assert likes
+    for action in likes:
+        db["journal"].insert(
+            {
+                "account": "studio",
+                "verb": "like",
+                "kind": "outcome",
+                "status": "done",
+                "at": iso(NOW - timedelta(days=2)),
+                "action_id": action.id,
+            }
+        )
+    again, _ = run_plan(make_config(), seeded(count=2), db)
+    liked = {a.target.post_id for a in likes}
+    assert not [a for a in again.actions if a.verb is Verb.LIKE and a.target.post_id in liked]

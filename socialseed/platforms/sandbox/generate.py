@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from socialseed.errors import StateError
 from socialseed.platforms.sandbox import words
 from socialseed.platforms.sandbox.schema import DDL, FORMAT
 from socialseed.platforms.sandbox.users import BOT, HUB, INSERT_USER, PERSON, User
@@ -36,9 +37,17 @@ class WorldSpec:
 def generate(path: Path, spec: WorldSpec, *, use_memo: bool = True) -> None:
     """Write a fresh world to ``path`` (atomically replacing any old one)."""
     key = (spec.seed, spec.size, spec.anchor_ts)
-    if not use_memo or key not in _MEMO:
-        _MEMO[key] = _build_bytes(path, spec)
-    _install(path, _MEMO[key])
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "it is a directory", str(path))
+        if not use_memo or key not in _MEMO:
+            _MEMO[key] = _build_bytes(path, spec)
+        _install(path, _MEMO[key])
+    except OSError as exc:
+        raise StateError(
+            f"sandbox world {path} cannot be written: {exc.strerror or exc}",
+            hint="point SOCIALSEED_SANDBOX (or --state) at a file in a writable folder",
+        ) from exc
 
 
 def _build_bytes(path: Path, spec: WorldSpec) -> bytes:
