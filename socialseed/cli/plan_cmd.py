@@ -149,7 +149,12 @@ def show(
             hint="list saved plans with 'socialseed show --list'",
         )
     loaded = _load(app_ctx, plan_ref)
-    _render(app_ctx, loaded, fmt, verbose=verbose, include_profiles=include_profiles)
+    from socialseed.state.decisions import decision_labels
+
+    labels = decision_labels(app_ctx.db, loaded.id, app_ctx.clock.now())
+    _render(
+        app_ctx, loaded, fmt, verbose=verbose, include_profiles=include_profiles, decisions=labels
+    )
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -189,7 +194,13 @@ def _load(app_ctx: AppContext, ref: str) -> Plan:
 
 
 def _render(
-    app_ctx: AppContext, made: Plan, fmt: Format, *, verbose: bool, include_profiles: bool
+    app_ctx: AppContext,
+    made: Plan,
+    fmt: Format,
+    *,
+    verbose: bool,
+    include_profiles: bool,
+    decisions: dict[str, str] | None = None,
 ) -> None:
     if fmt is Format.json:
         from socialseed.report.plan_render import render_json
@@ -202,7 +213,7 @@ def _render(
     else:
         from socialseed.report.plan_render import render_text
 
-        for line in render_text(made, verbose=verbose):
+        for line in render_text(made, verbose=verbose, decisions=decisions):
             app_ctx.out.print(line)
 
 

@@ -7,7 +7,7 @@ they never decide anything.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 
@@ -103,7 +103,13 @@ def detail_lines(action: Action) -> list[Text]:
     return lines
 
 
-def account_block(part: AccountPlan, actions: Sequence[Action], *, verbose: bool) -> list[Text]:
+def account_block(
+    part: AccountPlan,
+    actions: Sequence[Action],
+    *,
+    verbose: bool,
+    decisions: Mapping[str, str] | None = None,
+) -> list[Text]:
     proposed = Counter(a.verb.value for a in actions)
     head = Text()
     head.append(f"{part.account}", "bold")
@@ -113,21 +119,32 @@ def account_block(part: AccountPlan, actions: Sequence[Action], *, verbose: bool
         lines.append(Text(f"  estimated cost: ${part.cost_usd:.2f}"))
     for action in actions:
         lines.append(action_line(action))
+        if decisions and action.id in decisions:
+            style = "bold red" if "override" in decisions[action.id] else "dim"
+            lines.append(Text(f"      decision: {decisions[action.id]}", style))
         if verbose:
             lines += detail_lines(action)
     lines += [Text(f"  note: {note}", "dim") for note in part.notes]
     return lines
 
 
-def render_text(plan: Plan, *, verbose: bool = False) -> list[Text]:
-    """The terminal diff: summary first, then one block per account, then the legend."""
+def render_text(
+    plan: Plan, *, verbose: bool = False, decisions: Mapping[str, str] | None = None
+) -> list[Text]:
+    """The terminal diff: summary first, then one block per account, then the legend.
+
+    ``decisions`` (action id -> label) shows what was decided on each action, red overrides
+    included, when rendering a saved plan.
+    """
     lines = [Text(summary_line(plan), "bold")]
     by_account: dict[str, list[Action]] = {}
     for action in plan.actions:
         by_account.setdefault(action.account, []).append(action)
     for part in plan.accounts:
         lines.append(Text(""))
-        lines += account_block(part, by_account.get(part.account, []), verbose=verbose)
+        lines += account_block(
+            part, by_account.get(part.account, []), verbose=verbose, decisions=decisions
+        )
     lines += [Text(f"note: {note}", "dim") for note in plan.notes]
     if plan.actions:
         lines += [Text(""), Text(LEGEND, "dim")]

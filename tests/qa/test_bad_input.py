@@ -187,7 +187,7 @@ def test_state_written_by_a_newer_version_is_left_alone(setup: Setup) -> None:
 
 
 def test_garbage_now_is_named_with_an_example(setup: Setup) -> None:
-    for args in [*state_commands(setup), ("sandbox", "info"), ("sandbox", "reset")]:
+    for args in [*state_commands(setup), ("sandbox", "info"), ("sandbox", "reset", "-c", str(setup.config_path))]:
         assert_error(
             run(setup, *args, SOCIALSEED_NOW="garbage"), 1, "SOCIALSEED_NOW='garbage'", "2026-"
         )
@@ -201,11 +201,12 @@ def test_unusable_sandbox_world(setup: Setup, tmp_path: Path) -> None:
         assert_error(r, 1, str(noise), "sandbox reset")
     nowhere = "/proc/socialseed-qa/world.sqlite"
     fresh = str(tmp_path / "fresh.sqlite")
-    for args in [("plan", "-c", cfg), ("sandbox", "reset")]:
+    for args in [("plan", "-c", cfg), ("sandbox", "reset", "-c", cfg)]:
         r = run(setup, *args, SOCIALSEED_SANDBOX=nowhere, SOCIALSEED_STATE=fresh)
         assert_error(r, 1, nowhere, "cannot be written")
     folder = str(_mkdir(tmp_path / "world-dir"))
-    assert_error(run(setup, "sandbox", "reset", SOCIALSEED_SANDBOX=folder), 1, "directory")
+    r = run(setup, "sandbox", "reset", "-c", cfg, SOCIALSEED_SANDBOX=folder)
+    assert_error(r, 1, "directory")
 
 
 def test_eof_on_stdin_where_a_prompt_would_be(setup: Setup, tmp_path: Path) -> None:

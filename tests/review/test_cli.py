@@ -191,6 +191,11 @@ def test_red_needs_override_and_reason_and_the_override_is_recorded(
     [row] = rows(state_path)
     assert (row["override"], row["reason"]) == (1, "met them at a fair")
 
+    shown_result = CliRunner().invoke(app, ["show", str(plan_file)])
+    assert shown_result.exit_code == 0
+    shown = shown_result.stdout
+    assert 'decision: approved by tester@example.com (red override): "met them at a fair"' in shown
+
 
 def test_override_is_recorded_only_on_red_actions(
     plan: Plan, plan_file: Path, config_path: Path, state_path: Path
