@@ -15,6 +15,7 @@ from socialseed.config.schema import Config, Targeting
 from socialseed.errors import ConfigError
 from socialseed.model import Candidate, Score, digest
 from socialseed.scoring.base import Scorer, Topic
+from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.heuristic import HeuristicScorer
 from socialseed.state import scores as score_store
 
@@ -29,6 +30,7 @@ def select_scorer(
     clock: Clock,
     env: Mapping[str, str],
     db: Database,
+    meter: SpendMeter | None = None,
 ) -> Scorer:
     """The scorer a targeting asks for: the heuristic, or whatever the scoring router builds."""
     heuristic = HeuristicScorer(now=now)
@@ -43,7 +45,7 @@ def select_scorer(
             hint="use provider: heuristic in the targeting's scoring",
         ) from exc
     deps = router.ScoringDeps(
-        env=env, clock=clock, store=ai.SqliteScoringStore(db), heuristic=heuristic
+        env=env, clock=clock, store=ai.SqliteScoringStore(db), heuristic=heuristic, meter=meter
     )
     scorer: Scorer = router.build_scorer(provider, config.scoring, deps)
     return scorer

@@ -33,6 +33,7 @@ from socialseed.plan_scoring import score_cached, select_scorer, topic_of
 from socialseed.planner import AccountPart, Existing, Scored, assemble_plan, plan_account
 from socialseed.platforms.base import Capabilities, Platform
 from socialseed.scoring.base import Scorer
+from socialseed.scoring.budget import SpendMeter
 from socialseed.state import accounts as account_store
 from socialseed.state import candidates as candidate_store
 from socialseed.state import usage
@@ -91,13 +92,20 @@ class AccountRun:
     """Gathers one account's inputs for the planner."""
 
     def __init__(
-        self, config: Config, account: Account, rt: Runtime, options: PlanOptions, now: datetime
+        self,
+        config: Config,
+        account: Account,
+        rt: Runtime,
+        options: PlanOptions,
+        now: datetime,
+        meter: SpendMeter | None = None,
     ) -> None:
         self.config = config
         self.account = account
         self.rt = rt
         self.options = options
         self.now = now
+        self.meter = meter  # the plan's AI budget, shared by every account and targeting
         self.caps = rt.capabilities_for(account)
         self.targetings = targetings_of(config, account)
         self.messages: list[str] = []
@@ -259,6 +267,7 @@ class AccountRun:
                 clock=self.rt.clock,
                 env=self.rt.env,
                 db=self.db,
+                meter=self.meter,
             )
             topic = topic_of(targeting)
             scores = await score_cached(
@@ -375,7 +384,8 @@ async def make_plan(config: Config, rt: Runtime, options: PlanOptions) -> PlanRu
     """
     now = rt.clock.now()
     chosen = select_accounts(config, options)
-    runs = [AccountRun(config, account, rt, options, now) for account in chosen]
+    meter = SpendMeter(cap=config.scoring.max_cost_usd)  # one budget for the whole plan
+    runs = [AccountRun(config, account, rt, options, now, meter) for account in chosen]
     for run in runs:  # every account's platform rules, before any network call
         policy.check_account(run.account, run.targetings, run.caps)
     with bulk_allocation():

@@ -289,8 +289,9 @@ class RoutedScorer:
 
     def _budget_note(self) -> str:
         return (
-            f"scoring budget reached (max_cost_usd {self.meter.cap:g}, spent "
-            f"${self.meter.spent:.4f}); no more paid requests for this plan"
+            f"scoring budget reached (max_cost_usd {self.meter.cap:g}; spent or reserved by "
+            f"requests in flight ${self.meter.spent + self.meter.reserved:.4f}); no more paid "
+            "requests for this plan"
         )
 
     def _note(self, text: str) -> None:

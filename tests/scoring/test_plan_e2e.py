@@ -123,3 +123,28 @@ def test_plan_scores_with_the_provider_then_replans_from_the_cache(
     assert again.exit_code == 0, again.output
     assert len(llm_server.seen) == requests  # zero new provider requests
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_the_budget_cap_holds_for_the_whole_plan_not_per_targeting(
+    config: Path, llm_server: _Server, tmp_path: Path
+) -> None:
+    data = yaml.safe_load(config.read_text())
+    demo = yaml.safe_load((DEMO_CONFIG / "socialseed.yaml").read_text())
+    data["accounts"] = demo["accounts"]  # two accounts, two targetings, one provider
+    data["targeting"]["coffee-lovers"]["scoring"]["provider"] = "local"
+    cap = 1.0
+    data["scoring"]["max_cost_usd"] = cap
+    data["scoring"]["batch_size"] = 5
+    data["scoring"]["providers"]["local"]["price_in_per_mtok"] = 1000.0  # $0.25 a request
+    config.write_text(yaml.safe_dump(data))
+
+    result = runner.invoke(app, ["plan", "-c", str(config)])
+
+    assert result.exit_code == 0, result.output
+    assert llm_server.seen, "the provider was never asked"
+    usage = json.loads(runner.invoke(app, ["usage", "--json"]).stdout)
+    assert 0 < usage["total"]["cost_usd"] <= cap
+    # a request reserves its worst-case cost: the cap fits one, for the whole plan (a meter
+    # per targeting would let each of the two targetings send its own)
+    assert len(llm_server.seen) == 1
+    assert "budget" in result.stderr

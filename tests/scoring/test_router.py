@@ -180,8 +180,8 @@ async def test_budget_cap_stops_spending_at_the_cap_and_says_so() -> None:
     assert [s.scorer for s in scores].count("heuristic") == 4
     assert scorer.report.cost_usd == pytest.approx(1.5)
     assert (
-        "scoring budget reached (max_cost_usd 1.728, spent $1.5000); "
-        "no more paid requests for this plan"
+        "scoring budget reached (max_cost_usd 1.728; spent or reserved by requests in flight "
+        "$1.5000); no more paid requests for this plan"
     ) in scorer.report.notes
     # another targeting of the same plan shares the budget: no more paid requests
     other = build_scorer("gpt", config, shared)
