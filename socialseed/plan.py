@@ -158,7 +158,7 @@ class Plan:
 
     @classmethod
     def from_json(cls, text: str, *, source: str = "plan") -> Plan:
-        """Load a saved plan; refuses unknown majors and a checksum that does not match."""
+        """Load a saved plan; refuses unknown majors and a checksum that is missing or wrong."""
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -198,7 +198,12 @@ class Plan:
                 hint="re-create it with 'socialseed plan -o FILE'",
             ) from exc
         expected = data.get("checksum")
-        if expected is not None and expected != plan.checksum:
+        if expected is None:
+            raise PlanFileError(
+                f"{source}: the plan has no checksum, so edits cannot be ruled out",
+                hint="plans cannot be edited; make a new one with 'socialseed plan -o FILE'",
+            )
+        if expected != plan.checksum:
             raise PlanFileError(
                 f"{source}: checksum mismatch: the plan was edited after it was made "
                 f"(recorded {str(expected)[:12]}, computed {plan.checksum[:12]})",

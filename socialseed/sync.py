@@ -29,6 +29,7 @@ from socialseed.errors import SocialSeedError
 from socialseed.health import Health
 from socialseed.platforms.base import Platform
 from socialseed.recovery import pause_if_red, recover
+from socialseed.redact import scrub
 from socialseed.state.accounts import bump_serial, ensure_account
 from socialseed.state.health_rows import account_health, store_health
 from socialseed.state.relationships import (
@@ -214,7 +215,7 @@ class AccountSync:
         data["health"] = self.health.to_data() if self.health else None
         data["demoted_to"] = self.demoted_to
         data["paused"] = self.paused
-        data["error"] = self.error.message if self.error else None
+        data["error"] = scrub(self.error.message) if self.error else None
         return data
 
 

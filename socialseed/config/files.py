@@ -46,9 +46,15 @@ def write_example(directory: Path, *, force: bool = False) -> list[Path]:
             f"init would overwrite {names}",
             hint="pick another folder, or pass --force to overwrite",
         )
-    directory.mkdir(parents=True, exist_ok=True)
-    for path, text in files.items():
-        path.write_text(text, encoding="utf-8")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for path, text in files.items():
+            path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SocialSeedError(
+            f"init cannot write to {directory}: {exc.strerror or exc}",
+            hint="pick a folder you can write to: socialseed init DIR",
+        ) from exc
     return list(files)
 
 

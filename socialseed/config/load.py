@@ -101,7 +101,12 @@ def parse_file(path: Path) -> Document:
             "run 'socialseed init' for an example",
         )
     marks: dict[Loc, Mark] = {}
-    data = _to_data(node, (), name, marks)
+    try:
+        data = _to_data(node, (), name, marks)
+    except yaml.MarkedYAMLError as exc:  # a tag that cannot be built: !!binary, !custom...
+        error = _yaml_error(name, text, exc)
+        error.hint = "remove the YAML tag (the !word before the value): plain values only"
+        raise error from exc
     if not isinstance(data, dict):
         raise ConfigError(
             [f"{marks[()]}: the top level must be a mapping (key: value), not {_kind(data)}"]
@@ -307,8 +312,12 @@ def _explain(error: Any, loc: Loc) -> str:
     message = str(error.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind.endswith("_type") or kind.endswith("_parsing"):
-        message = f"{message} (got {_kind(given)} {_short(given)})"
+        shown = "" if loc and loc[-1] in _SECRET_FIELDS else f" {_short(given)}"
+        message = f"{message} (got {_kind(given)}{shown})"
     return message
+
+
+_SECRET_FIELDS = frozenset({"credentials", "client_secret", "api_key"})  # never echo their value
 
 
 def _short(value: Any) -> str:

@@ -25,6 +25,7 @@ PROVIDER_KINDS = ("heuristic", "openai", "deepseek", "groq", "anthropic")
 ENV_REF = re.compile(r"^env/[A-Za-z_][A-Za-z0-9_]*$")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_MAX_DURATION = 36500 * 86400  # a century: longer spans overflow dates
 
 
 def parse_duration(value: str) -> int:
@@ -32,7 +33,10 @@ def parse_duration(value: str) -> int:
     match = _DURATION.match(value)
     if not match:
         raise ValueError(f"{value!r} is not a duration (use a number and s, m, h, d or w: '24h')")
-    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if seconds > _MAX_DURATION:
+        raise ValueError(f"{value!r} is not a duration we can use (at most 36500d)")
+    return seconds
 
 
 def _check_duration(value: str) -> str:

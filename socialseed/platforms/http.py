@@ -26,6 +26,7 @@ from socialseed.errors import (
     Transient,
 )
 from socialseed.platforms.base import RateInfo, TokenSource
+from socialseed.redact import scrub
 
 if TYPE_CHECKING:
     from socialseed.config.schema import Account
@@ -85,7 +86,7 @@ def raise_for_response(
     status = response.status_code
     if status < 400:
         return
-    message = f"{platform}: {message_reader(response)}"
+    message = scrub(f"{platform}: {message_reader(response)}")  # bodies may echo a token
     rid = request_id(response)
     if classifier is not None:
         special = classifier(response, message)
@@ -114,8 +115,10 @@ def parse_json(response: httpx.Response, *, platform: str) -> Any:
         return response.json()
     except (ValueError, json.JSONDecodeError) as exc:
         raise Transient(
-            f"{platform}: malformed answer from {response.request.url.path}: "
-            f"{_short_text(response)}",
+            scrub(
+                f"{platform}: malformed answer from {response.request.url.path}: "
+                f"{_short_text(response)}"
+            ),
             status=response.status_code,
             request_id=request_id(response),
         ) from exc

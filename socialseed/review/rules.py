@@ -176,9 +176,8 @@ def open_plan(db: Database, ref: str | None) -> Plan:
             "with commas (--approve a_1,a_2)",
         )
     if "/" in ref or ref.endswith(".json"):
-        raise PlanFileError(
-            f"{ref}: no such plan file", hint="make one with 'socialseed plan -o plan.json'"
-        )
+        what = "is a folder, not a plan file" if path.is_dir() else "no such plan file"
+        raise PlanFileError(f"{ref}: {what}", hint="make one with 'socialseed plan -o plan.json'")
     return plan_state.load_plan(db, ref)
 
 

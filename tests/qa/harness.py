@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
+from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from socialseed import redact
 from socialseed.cli.main import app
+from tests.apply.sandbox_setup import Setup
 
 
 @dataclass(frozen=True)
@@ -23,9 +27,7 @@ class Run:
         return self.out + self.err
 
 
-def invoke(
-    *args: str, env: Mapping[str, str] | None = None, stdin: str | None = None
-) -> Run:
+def invoke(*args: str, env: Mapping[str, str] | None = None, stdin: str | None = None) -> Run:
     """One command, as a separate process would see it (the redaction registry starts empty)."""
     redact.forget_all()
     result = CliRunner().invoke(app, list(args), env=dict(env or {}), input=stdin)
@@ -46,3 +48,13 @@ def assert_error(run: Run, code: int, *fragments: str) -> None:
     assert "internal error" not in run.err, run
     for fragment in fragments:
         assert fragment in run.err, (fragment, run)
+
+
+def in_setup(setup: Setup, *args: str, stdin: str | None = None, **env: str) -> Run:
+    """A command run against a sandbox setup, with some of its environment overridden."""
+    return invoke(*args, env={**setup.env, **env}, stdin=stdin)
+
+
+def count_rows(state: Path | str, table: str) -> int:
+    with closing(sqlite3.connect(state)) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])

@@ -10,16 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.apply.sandbox_setup import Setup, build
-from tests.qa.harness import Run, assert_error, invoke
+from tests.qa.harness import assert_error, count_rows
+from tests.qa.harness import in_setup as run
 
 
 @pytest.fixture
 def setup(tmp_path: Path) -> Setup:
     return build(tmp_path, accounts=("alpha",), follows=2, size=200)
-
-
-def run(setup: Setup, *args: str, stdin: str | None = None, **env: str) -> Run:
-    return invoke(*args, env={**setup.env, **env}, stdin=stdin)
 
 
 def plan_commands(setup: Setup, ref: str) -> list[tuple[str, ...]]:
@@ -55,7 +52,7 @@ def state_commands(setup: Setup) -> list[tuple[str, ...]]:
     ]
 
 
-def _edit(setup: Setup, change: Callable[[dict[str, object]], None]) -> str:
+def _edit(setup: Setup, change: Callable[[dict[str, object]], object]) -> str:
     data = json.loads(setup.plan_path.read_text())
     change(data)
     return json.dumps(data)
@@ -69,6 +66,10 @@ BAD_PLANS: dict[str, tuple[Callable[[Setup], str | bytes | None], str]] = {
     "tampered": (
         lambda s: _edit(s, lambda d: d.update(expires_at="2099-01-01T00:00:00Z")),
         "checksum mismatch",
+    ),
+    "no-checksum": (
+        lambda s: _edit(s, lambda d: d.pop("checksum")),
+        "the plan has no checksum",
     ),
     "future-major": (
         lambda s: _edit(s, lambda d: d.update(format_version="9.0")),
@@ -93,7 +94,7 @@ def test_bad_plan_files_are_refused_by_every_plan_command(setup: Setup, case: st
         path.write_text(content if isinstance(content, str) else content.decode())
     for args in plan_commands(setup, str(path)):
         assert_error(run(setup, *args), 1, str(path), fragment)
-    assert _journal_rows(setup) == 0
+    assert count_rows(setup.state_path, "journal") == 0
 
 
 def test_undecodable_plan_file_says_so(setup: Setup) -> None:
@@ -127,7 +128,7 @@ def test_unknown_account_and_action_ids_name_what_exists(setup: Setup) -> None:
     ]
     for args, fragment in cases:
         assert_error(run(setup, *args, stdin="tok-123456789\n"), 1, fragment)
-    assert _journal_rows(setup) == 0
+    assert count_rows(setup.state_path, "journal") == 0
 
 
 def test_bad_durations_name_the_flag_and_an_example(setup: Setup) -> None:
@@ -142,6 +143,8 @@ def test_bad_durations_name_the_flag_and_an_example(setup: Setup) -> None:
     ]
     for args, flag in cases:
         assert_error(run(setup, *args), 1, flag, "is not a duration")
+        huge = tuple("99999999999d" if a in {"3x", "abc", "x"} else a for a in args)
+        assert_error(run(setup, *huge), 1, flag, "'99999999999d' is not a duration")
 
 
 UNUSABLE_STATE: dict[str, tuple[Callable[[Path], Path], str]] = {
@@ -187,7 +190,11 @@ def test_state_written_by_a_newer_version_is_left_alone(setup: Setup) -> None:
 
 
 def test_garbage_now_is_named_with_an_example(setup: Setup) -> None:
-    for args in [*state_commands(setup), ("sandbox", "info"), ("sandbox", "reset", "-c", str(setup.config_path))]:
+    for args in [
+        *state_commands(setup),
+        ("sandbox", "info"),
+        ("sandbox", "reset", "-c", str(setup.config_path)),
+    ]:
         assert_error(
             run(setup, *args, SOCIALSEED_NOW="garbage"), 1, "SOCIALSEED_NOW='garbage'", "2026-"
         )
@@ -216,14 +223,31 @@ def test_eof_on_stdin_where_a_prompt_would_be(setup: Setup, tmp_path: Path) -> N
     assert_error(apply, 1, "no terminal", "--yes")
     login = run(setup, "auth", "login", "alpha", "-c", cfg, "--with-token", stdin="")
     assert login.code == 0 and "needs no authentication" in login.err  # sandbox account
-    assert _journal_rows(setup) == 0
+    assert count_rows(setup.state_path, "journal") == 0
 
 
-def _journal_rows(setup: Setup) -> int:
-    import sqlite3
+def test_a_folder_given_as_the_plan_is_called_a_folder(setup: Setup) -> None:
+    folder = setup.plan_path.parent / "plans.json"
+    folder.mkdir()
+    for args in plan_commands(setup, str(folder))[2:]:  # review and apply
+        assert_error(run(setup, *args), 1, f"{folder}: is a folder, not a plan file")
 
-    conn = sqlite3.connect(setup.state_path)
-    try:
-        return int(conn.execute("SELECT count(*) FROM journal").fetchone()[0])
-    finally:
-        conn.close()
+
+def test_init_into_a_folder_that_cannot_be_made(setup: Setup) -> None:
+    assert_error(run(setup, "init", "/proc/socialseed-qa"), 1, "init cannot write to /proc/")
+
+
+def test_ctrl_c_anywhere_exits_130_keeping_what_was_recorded(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialseed.cli.context import AppContext
+
+    def interrupted(self: AppContext, given: Path | None) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(AppContext, "load_config", interrupted)
+    cfg, plan = str(setup.config_path), str(setup.plan_path)
+    for args in (("validate", "-c", cfg), ("apply", plan, "-c", cfg, "--yes"), ("sync", "-c", cfg)):
+        result = run(setup, *args)
+        assert result.code == 130, result
+        assert "Interrupted; what was recorded is kept." in result.err
