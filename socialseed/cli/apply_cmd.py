@@ -249,6 +249,7 @@ class View:
 
     def event(self, event: Event) -> None:
         from socialseed.redact import scrub
+        from socialseed.report.terminal import clean
 
         if self.json:
             typer.echo(scrub(json.dumps(event.to_data(), sort_keys=True)))
@@ -260,14 +261,15 @@ class View:
                 return
         if event.kind in QUIET_EVENTS:
             return
-        self.app_ctx.err.print(scrub(_event_line(event)), markup=False)
+        self.app_ctx.err.print(clean(scrub(_event_line(event))), markup=False)
 
     def finish(self, report: Report) -> None:
         from socialseed.redact import scrub
+        from socialseed.report.terminal import clean
 
         for acc in report.accounts:
             if acc.error is not None:
-                self.app_ctx.err.print(scrub(f"Error: {acc.error}"), markup=False)
+                self.app_ctx.err.print(clean(scrub(f"Error: {acc.error}")), markup=False)
         if self.json:
             summary = _summary(report)
             typer.echo(json.dumps(summary, sort_keys=True))
@@ -281,13 +283,16 @@ class View:
     def _table(self, report: Report) -> None:
         from rich.table import Table
 
+        from socialseed.report.terminal import plain
+
         table = Table("account", "action", "verb", "target", "status", "why", box=None)
         for r in report.results:
             if r.earlier:
                 continue
             a = r.action
             why = "" if r.status in ("done", "already") else r.detail
-            table.add_row(a.account, a.id, a.verb.value, a.target.handle, r.status, why)
+            cells = (a.account, a.id, a.verb.value, a.target.handle, r.status, why)
+            table.add_row(*(plain(c) for c in cells))
         if table.row_count:
             self._print(table)
 
@@ -301,6 +306,7 @@ class View:
         from rich.table import Table
 
         from socialseed.clock import iso
+        from socialseed.report.terminal import plain
 
         table = Table("account", "#", "action", "verb", "target", "at", "wait", "note", box=None)
         for acc in report.accounts:
@@ -308,16 +314,8 @@ class View:
                 at = iso(slot.at) if slot.at else "-"
                 note = _dry_note(acc, slot.action_id, slot.reason)
                 handle = self.plan.action(slot.action_id).target.handle
-                table.add_row(
-                    acc.account,
-                    str(n),
-                    slot.action_id,
-                    slot.verb,
-                    handle,
-                    at,
-                    _seconds(slot.wait),
-                    note,
-                )
+                cells = (acc.account, str(n), slot.action_id, slot.verb, handle, at)
+                table.add_row(*(plain(c) for c in (*cells, _seconds(slot.wait), note)))
         self._print(table)
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from socialseed.report.charts import bar, sparkline
 from socialseed.report.status import StatusRow
+from socialseed.report.terminal import plain
 
 LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "bold red"}
 
@@ -213,5 +214,5 @@ def render_trail(console: Console, entries: Sequence[dict[str, str]]) -> None:
             who += f"\napproved by {e['approved_by']}"
         outcome = e["outcome"] + (f"\n{e['detail']}" if e["detail"] else "")
         cells = (e["at"], e["account"], e["kind"], who, action or "-", outcome.strip() or "-")
-        table.add_row(*(escape(c) for c in (*cells, e["request_id"] or "-")))
+        table.add_row(*(plain(c) for c in (*cells, e["request_id"] or "-")))
     console.print(table)

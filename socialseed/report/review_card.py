@@ -17,6 +17,7 @@ from rich.text import Text
 
 from socialseed.clock import iso
 from socialseed.model import Action, Decision, Profile, Risk
+from socialseed.report.terminal import clean
 from socialseed.review import Card, Gate
 
 RISK_STYLE = {Risk.GREEN: "bold green", Risk.YELLOW: "bold yellow", Risk.RED: "bold red"}
@@ -51,14 +52,15 @@ def _ratio(profile: Profile) -> str:
 
 
 def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    text = clean(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def profile_lines(profile: Profile, now: datetime, *, bio_chars: int = BIO_CHARS) -> list[Text]:
     """The target's essentials: name and handle, bio, counts, last active."""
-    name = Text(profile.display_name or profile.handle, style="bold")
-    name.append(f"  @{profile.handle.lstrip('@')}", style="dim" if profile.display_name else "")
+    name = Text(clean(profile.display_name or profile.handle), style="bold")
+    handle = clean(profile.handle.lstrip("@"))
+    name.append(f"  @{handle}", style="dim" if profile.display_name else "")
     lines = [name]
     if profile.bio:
         lines.append(Text(_short(profile.bio, bio_chars), style="italic"))
@@ -75,11 +77,11 @@ def profile_lines(profile: Profile, now: datetime, *, bio_chars: int = BIO_CHARS
 def _target_line(action: Action) -> Text:
     target = action.target
     text = Text(f"{action.verb.value} ", style="bold")
-    text.append(f"@{target.handle.lstrip('@')}")
+    text.append(f"@{clean(target.handle.lstrip('@'))}")
     if target.post_id:
         text.append(f"  post {target.post_id}", style="dim")
     if target.text:
-        text.append(f'\nreply text: "{target.text}"')
+        text.append(f'\nreply text: "{clean(target.text)}"')
     return text
 
 
@@ -154,7 +156,7 @@ def card(view: Card) -> Panel:
         ("post", Text(_short(post, 200)) if post else None),
         ("score", _score(action)),
         ("risk", _risk(action)),
-        ("why", Text(action.reason) if action.reason else None),
+        ("why", Text(clean(action.reason)) if action.reason else None),
         ("filters", Text(", ".join(action.filters_matched)) if action.filters_matched else None),
         ("approval", _approval(action, view.gate)),
         ("decided", _decision(view.decision, now)),

@@ -205,6 +205,8 @@ def test_the_canary_never_leaks_through_any_command(tmp_path: Path, mock: respx.
         s.c(*args)
     s.c("auth", "status")
     s.c("auth", "status", "--json")
+    s.c("auth", "status", "--check")
+    s.c("auth", "status", "--json", "--check")
     for fmt in ("text", "json", "markdown", "html"):
         s.c("report", "--since", "30d", "--format", fmt, "-o", s.path(f"report.{fmt}"))
         s.c("report", "--format", fmt)

@@ -50,7 +50,7 @@ def test_yaml_tags_are_a_syntax_error_with_a_hint(tmp_path: Path, tag: str) -> N
     assert "hint: remove the YAML tag" in err
 
 
-def test_assert_error_shape_for_tags(tmp_path: Path) -> None:
+def test_a_tag_on_any_field_names_file_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text(HEAD + "  - id: !secret m\n")
     assert_error(invoke("validate", "-c", str(path)), 1, f"{path}, line 6, column 9")
