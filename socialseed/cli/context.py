@@ -38,10 +38,12 @@ def default_state_path(env: Mapping[str, str]) -> Path:
 def default_config_path(env: Mapping[str, str]) -> Path:
     if env.get("SOCIALSEED_CONFIG"):
         return Path(env["SOCIALSEED_CONFIG"]).expanduser()
-    for candidate in (Path("socialseed"), Path("socialseed.yaml")):
-        if candidate.exists():
-            return candidate
-    return Path("socialseed")
+    folder, single = Path("socialseed"), Path("socialseed.yaml")
+    if folder.is_dir() and any(folder.glob("*.y*ml")):
+        return folder
+    if single.is_file():
+        return single
+    return folder
 
 
 @dataclass

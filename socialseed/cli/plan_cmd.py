@@ -178,19 +178,10 @@ def _write(path: Path, text: str) -> None:
 
 
 def _load(app_ctx: AppContext, ref: str) -> Plan:
-    from socialseed.plan import Plan
-    from socialseed.state.plans import load_plan
+    """A plan file or a saved plan id, read the same way review and apply read it."""
+    from socialseed.review import open_plan
 
-    path = Path(ref)
-    if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PlanFileError(f"cannot read plan file {path}: {exc}") from exc
-        return Plan.from_json(text, source=str(path))
-    if path.suffix == ".json" or "/" in ref:
-        raise PlanFileError(f"no plan file {ref}", hint="make one with 'socialseed plan -o FILE'")
-    return load_plan(app_ctx.db, ref)
+    return open_plan(app_ctx.db, ref)
 
 
 def _render(

@@ -14,6 +14,7 @@ from socialseed.clock import iso
 from socialseed.model import Action, Verb
 from socialseed.plan import AccountPlan, Plan
 from socialseed.report.plan_render import SYMBOLS, budget_text, phase_text, summary_line
+from socialseed.report.terminal import clean
 
 LIMIT = 60_000
 MARKER = "<!-- socialseed-plan -->"
@@ -22,7 +23,8 @@ RISK_BADGES = {"green": "🟢 green", "yellow": "🟡 yellow", "red": "🔴 red"
 
 def cell(text: str) -> str:
     """Text made safe for one table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    return clean(text.replace("<", "&lt;"))  # remote text never becomes HTML or escapes
 
 
 def header(plan: Plan) -> list[str]:

@@ -14,6 +14,7 @@ from rich.text import Text
 from socialseed.clock import iso
 from socialseed.model import Action, Risk, Verb
 from socialseed.plan import AccountPlan, Plan
+from socialseed.report.terminal import clean
 
 SYMBOLS: dict[Verb, str] = {
     Verb.FOLLOW: "+",
@@ -80,9 +81,9 @@ def action_line(action: Action) -> Text:
     line.append(
         f"{SYMBOLS.get(action.verb, '?')} {action.verb.value:<8}", VERB_STYLES.get(action.verb, "")
     )
-    line.append(f" @{action.target.handle}")
+    line.append(f" @{clean(action.target.handle)}")
     if action.target.post_id:
-        line.append(f" post {action.target.post_id}", "dim")
+        line.append(f" post {clean(action.target.post_id)}", "dim")
     line.append("  ")
     line.append(f"[{action.risk.value}]", RISK_STYLES[action.risk])
     if action.score is not None:
@@ -95,11 +96,13 @@ def action_line(action: Action) -> Text:
 
 
 def detail_lines(action: Action) -> list[Text]:
-    lines = [Text(f"      why: {action.reason}", "dim")]
-    lines += [Text(f"      risk: {r}", RISK_STYLES[action.risk]) for r in action.risk_reasons]
+    lines = [Text(f"      why: {clean(action.reason)}", "dim")]
+    lines += [
+        Text(f"      risk: {clean(r)}", RISK_STYLES[action.risk]) for r in action.risk_reasons
+    ]
     if action.score is not None:
-        lines += [Text(f"      score: {r}", "dim") for r in action.score.reasons]
-    lines += [Text(f"      filter: {f}", "dim") for f in action.filters_matched]
+        lines += [Text(f"      score: {clean(r)}", "dim") for r in action.score.reasons]
+    lines += [Text(f"      filter: {clean(f)}", "dim") for f in action.filters_matched]
     return lines
 
 
@@ -121,10 +124,10 @@ def account_block(
         lines.append(action_line(action))
         if decisions and action.id in decisions:
             style = "bold red" if "override" in decisions[action.id] else "dim"
-            lines.append(Text(f"      decision: {decisions[action.id]}", style))
+            lines.append(Text(f"      decision: {clean(decisions[action.id])}", style))
         if verbose:
             lines += detail_lines(action)
-    lines += [Text(f"  note: {note}", "dim") for note in part.notes]
+    lines += [Text(f"  note: {clean(note)}", "dim") for note in part.notes]
     return lines
 
 

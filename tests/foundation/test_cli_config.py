@@ -95,3 +95,18 @@ def test_state_file_is_private(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "state.sqlite"
     open_state(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_default_config_skips_a_socialseed_folder_without_yaml(
+    tmp_path: Path, monkeypatch: object
+) -> None:
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "socialseed").mkdir()  # e.g. a Python package of that name
+    (tmp_path / "socialseed" / "__init__.py").write_text("")
+    (tmp_path / "socialseed.yaml").write_text((ROOT / "configs/demo/socialseed.yaml").read_text())
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("ok: socialseed.yaml:")

@@ -68,3 +68,14 @@ def test_the_review_card_shows_a_hostile_profile_literally() -> None:
     text = console.export_text()
     assert "ev[/]il[bold red]x\\x1b]0;owned\\x07" in text and "bio ev[/]il" in text
     assert "\x1b" not in text and "\x07" not in text
+
+
+def test_show_prints_hostile_handles_and_reasons_literally(setup: Setup) -> None:
+    for args in (("show", str(setup.plan_path)), ("show", str(setup.plan_path), "-v")):
+        result = run(setup, *args)
+        assert result.code == 0, result
+        assert "@ev[/]il[bold red]x\\x1b]0;owned\\x07" in result.out
+        assert "\x1b" not in result.text and "\x07" not in result.text
+    markdown = run(setup, "show", str(setup.plan_path), "-f", "markdown")
+    assert markdown.code == 0 and "\x1b" not in markdown.out
+    assert "ev[/]il[bold red]x" in markdown.out
