@@ -11,7 +11,7 @@ All network goes through an injected ``httpx.AsyncClient``; foreign errors are m
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 
 from socialseed.clock import Clock
+from socialseed.errors import PolicyError
 from socialseed.model import Action, Outcome, Post, Profile, SourceKind, Verb
 
 if TYPE_CHECKING:
@@ -104,6 +105,25 @@ class Source:
     @property
     def key(self) -> str:
         return f"{self.kind.value}:{self.value}"
+
+
+SourceReader = Callable[[str, str | None], Awaitable[Page]]
+
+
+async def read_source(
+    platform: str,
+    readers: Mapping[SourceKind, SourceReader],
+    source: Source,
+    cursor: str | None,
+) -> Page:
+    """One page from the reader of ``source``'s kind; a kind the platform lacks is refused."""
+    reader = readers.get(source.kind)
+    if reader is None:
+        raise PolicyError(
+            f"{platform}: the source '{source.kind.value}' is not offered",
+            hint=f"use one of: {', '.join(sorted(k.value for k in readers))}",
+        )
+    return await reader(source.value, cursor)
 
 
 class Platform(ABC):

@@ -27,6 +27,8 @@ from socialseed.platforms.base import (
     Platform,
     PlatformDeps,
     Source,
+    SourceReader,
+    read_source,
 )
 from socialseed.platforms.http import (
     ApiSession,
@@ -126,20 +128,14 @@ class BlueskyPlatform(Platform):
         return m.profile(data)
 
     async def discover(self, source: Source, cursor: str | None = None) -> Page:
-        readers: dict[SourceKind, Callable[[str, str | None], Awaitable[Page]]] = {
+        readers: dict[SourceKind, SourceReader] = {
             SourceKind.HASHTAG: self._hashtag,
             SourceKind.SEARCH: self._search,
             SourceKind.FOLLOWERS_OF: self._followers_of,
             SourceKind.LIKERS_OF: self._likers_of,
             SourceKind.COMMENTERS: self._commenters,
         }
-        reader = readers.get(source.kind)
-        if reader is None:
-            raise PolicyError(
-                f"bluesky: the source '{source.kind.value}' is not offered",
-                hint=f"use one of: {', '.join(sorted(k.value for k in readers))}",
-            )
-        return await reader(source.value, cursor)
+        return await read_source("bluesky", readers, source, cursor)
 
     async def _hashtag(self, tag: str, cursor: str | None) -> Page:
         params = m.paged({"q": f"#{tag.lstrip('#')}", "sort": "latest"}, cursor)

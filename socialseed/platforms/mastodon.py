@@ -8,7 +8,6 @@ the server caps follows at 400 per 24 hours and following at 7,500; there is no 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -32,6 +31,8 @@ from socialseed.platforms.base import (
     PlatformDeps,
     PolicyPack,
     Source,
+    SourceReader,
+    read_source,
 )
 from socialseed.platforms.http import (
     ApiSession,
@@ -221,19 +222,13 @@ class MastodonPlatform(Platform):
         return m.profile(found[0])
 
     async def discover(self, source: Source, cursor: str | None = None) -> Page:
-        readers: dict[SourceKind, Callable[[str, str | None], Awaitable[Page]]] = {
+        readers: dict[SourceKind, SourceReader] = {
             SourceKind.HASHTAG: self._hashtag,
             SourceKind.SEARCH: self._search,
             SourceKind.FOLLOWERS_OF: self._followers_of,
             SourceKind.LIKERS_OF: self._likers_of,
         }
-        reader = readers.get(source.kind)
-        if reader is None:
-            raise PolicyError(
-                f"mastodon: the source '{source.kind.value}' is not offered",
-                hint=f"use one of: {', '.join(sorted(k.value for k in readers))}",
-            )
-        return await reader(source.value, cursor)
+        return await read_source("mastodon", readers, source, cursor)
 
     async def _accounts_page(self, name: str, path: dict[str, str], cursor: str | None) -> Page:
         params = {"limit": ACCOUNTS_PAGE, **m.cursor_params(cursor)}

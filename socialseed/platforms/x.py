@@ -8,7 +8,7 @@ are trusted over the published tables; errors are problem+json; pay-per-use bill
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -25,7 +25,15 @@ from socialseed.errors import (
 from socialseed.model import Action, Outcome, Post, Profile, SourceKind, Verb
 from socialseed.platforms import _x_caps as caps_
 from socialseed.platforms import _x_map as m
-from socialseed.platforms.base import Capabilities, Page, Platform, PlatformDeps, Source
+from socialseed.platforms.base import (
+    Capabilities,
+    Page,
+    Platform,
+    PlatformDeps,
+    Source,
+    SourceReader,
+    read_source,
+)
 from socialseed.platforms.http import ApiSession, Endpoint, token_getters
 
 if TYPE_CHECKING:
@@ -154,14 +162,14 @@ class XPlatform(Platform):
         return m.profile(body["data"])
 
     async def discover(self, source: Source, cursor: str | None = None) -> Page:
-        readers: dict[SourceKind, Callable[[str, str | None], Awaitable[Page]]] = {
+        readers: dict[SourceKind, SourceReader] = {
             SourceKind.HASHTAG: lambda v, c: self._search(f"#{v.lstrip('#')} -is:retweet", c),
             SourceKind.SEARCH: lambda v, c: self._search(f"{v} -is:retweet", c),
             SourceKind.FOLLOWERS_OF: self._followers_of,
             SourceKind.LIKERS_OF: self._likers_of,
             SourceKind.COMMENTERS: self._mentioners,
         }
-        return await readers[source.kind](source.value, cursor)
+        return await read_source("x", readers, source, cursor)
 
     async def _users_page(
         self, name: str, path: dict[str, str], size: int, cursor: str | None

@@ -104,6 +104,15 @@ async def test_hashtag_timeline_groups_statuses_by_author() -> None:
     assert page.cursor is None
 
 
+async def test_a_source_kind_mastodon_lacks_is_refused_before_any_request() -> None:
+    srv = server()
+    with pytest.raises(PolicyError) as err:
+        await make(srv).discover(Source(SourceKind.COMMENTERS, "own"))
+    assert "mastodon: the source 'commenters' is not offered" in str(err.value)
+    assert "use one of: followers_of, hashtag, likers_of, search" in str(err.value)
+    assert srv.seen == []
+
+
 async def test_search_pages_by_offset_and_likers_by_status_link() -> None:
     full = {"accounts": [fx("lookup_lens")] * 40, "statuses": [], "hashtags": []}
     srv = server().on("search", full, fx("search")).on("favourited_by", fx("favourited_by"))
