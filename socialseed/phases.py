@@ -75,6 +75,14 @@ def hard_cap_per_day(cap: HardCap) -> int:
     return cap.limit * (DAY_SECONDS // max(cap.window_seconds, 1))
 
 
+def _per_day(cap: HardCap, used_today: int, total: int | None) -> int:
+    if cap.window_seconds > 0:
+        return hard_cap_per_day(cap)
+    if total is None:
+        return cap.limit * DAY_SECONDS  # a standing total we cannot read: no daily bound
+    return used_today + max(0, cap.limit - total)
+
+
 @dataclass(frozen=True)
 class Budget:
     """Per verb: the cap for today, what was used, and what remains."""
@@ -90,13 +98,23 @@ class Budget:
         return {verb: self.remaining(verb) for verb in sorted(self.caps)}
 
 
-def budget(phase: PhaseState, used: Mapping[str, int], hard_caps: Sequence[HardCap]) -> Budget:
-    """Today's caps per verb (the phase's daily caps, lowered by platform hard caps)."""
+def budget(
+    phase: PhaseState,
+    used: Mapping[str, int],
+    hard_caps: Sequence[HardCap],
+    standing: Mapping[str, int] | None = None,
+) -> Budget:
+    """Today's caps per verb (the phase's daily caps, lowered by platform hard caps).
+
+    A cap with no window (``window_seconds == 0``) is a standing total, such as Mastodon's
+    7,500 accounts followed: it allows what is left below the total (``standing`` holds the
+    current totals per verb, e.g. the following count); unknown totals leave it aside.
+    """
     caps = dict(phase.daily)
     limited = {verb: f"phase {phase.name}" for verb in caps}
     for cap in hard_caps:
         verb = Verb(cap.verb).value
-        per_day = hard_cap_per_day(cap)
+        per_day = _per_day(cap, used.get(verb, 0), (standing or {}).get(verb))
         if verb in caps and per_day < caps[verb]:
             caps[verb] = per_day
             limited[verb] = f"platform cap ({cap.source or 'platform rule'})"

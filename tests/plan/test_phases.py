@@ -57,6 +57,18 @@ def test_budget_subtracts_use_and_platform_caps() -> None:
     assert result.remaining("unfollow") == 0  # not in this phase: nothing allowed
 
 
+def test_standing_total_caps_what_is_left_below_it() -> None:
+    phase = current_phase(PHASES, start=START, today=date(2026, 11, 10))
+    total = (HardCap(Verb.FOLLOW, 7500, 0, "Mastodon: 7,500 accounts followed"),)
+    near = budget(phase, {"follow": 2}, total, standing={"follow": 7495})
+    assert near.remaining("follow") == 5  # 7,500 - 7,495 still allowed, whatever the phase says
+    assert near.limited_by["follow"].startswith("platform cap (Mastodon: 7,500")
+    full = budget(phase, {}, total, standing={"follow": 7500})
+    assert full.remaining("follow") == 0
+    unknown = budget(phase, {"follow": 2}, total)
+    assert unknown.remaining("follow") == 13  # the total is unknown: the phase decides
+
+
 def _journal(db: object, at: str, verb: str, status: str, kind: str = "outcome") -> None:
     db["journal"].insert(  # type: ignore[index]
         {"account": "studio", "verb": verb, "kind": kind, "status": status, "at": at}
