@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socialseed.cli import context
+from socialseed.cli.files import write_output
 from socialseed.errors import EXIT_UNSAFE, ConfigError, SocialSeedError
 
 if TYPE_CHECKING:
@@ -267,7 +268,7 @@ def _emit_report(app_ctx: AppContext, data: dict[str, Any], fmt: str, out: Path 
     if out is None:
         typer.echo(text, nl=False)
         return
-    _write(out, text)
+    write_output(out, text, what="report", flag="--out")
     app_ctx.err.print(f"wrote the {fmt} report to {out}", markup=False)
 
 
@@ -285,17 +286,6 @@ def open_null() -> Any:
     import io
 
     return io.StringIO()
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise SocialSeedError(
-            f"cannot write the report to {path}: {exc.strerror}",
-            hint="pick a writable path with --out",
-        ) from exc
 
 
 # -- log ---------------------------------------------------------------------------------------

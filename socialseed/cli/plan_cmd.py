@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from socialseed.cli import context
+from socialseed.cli.files import write_output
 from socialseed.errors import EXIT_CHANGES, PlanFileError
 
 if TYPE_CHECKING:
@@ -116,7 +117,8 @@ def plan(
     for message in run.messages:
         app_ctx.err.print(message, markup=False)
     if output is not None:
-        _write(output, made.to_json(include_profiles=include_profiles))
+        text = made.to_json(include_profiles=include_profiles)
+        write_output(output, text, what="plan", flag="-o")
     _render(app_ctx, made, fmt, verbose=verbose, include_profiles=include_profiles)
     _next_steps(app_ctx, made, output, approved)
     if detailed_exitcode and made.actions:
@@ -164,17 +166,6 @@ def _split(values: list[str] | None) -> list[str]:
 
 def _path(output: Path | None) -> str | None:
     return str(output) if output is not None else None
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise PlanFileError(
-            f"cannot write the plan to {path}: {exc.strerror}",
-            hint="choose another path with -o",
-        ) from exc
 
 
 def _load(app_ctx: AppContext, ref: str) -> Plan:
