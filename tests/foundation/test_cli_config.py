@@ -110,3 +110,18 @@ def test_default_config_skips_a_socialseed_folder_without_yaml(
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("ok: socialseed.yaml:")
+
+
+def test_the_demo_configs_commented_real_accounts_validate_when_uncommented(
+    tmp_path: Path,
+) -> None:
+    import re
+
+    text = (ROOT / "configs/demo/socialseed.yaml").read_text()
+    uncommented = re.sub(r"^  # (- id: |  [a-z_]+:)", r"  \1", text, flags=re.M)
+    assert uncommented.count("- id: ") == 6
+    path = tmp_path / "all.yaml"
+    path.write_text(uncommented)
+    result = runner.invoke(app, ["validate", "-c", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert "6 account(s) on bluesky, instagram, mastodon, sandbox, x" in result.stdout
