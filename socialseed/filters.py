@@ -19,7 +19,7 @@ from fnmatch import fnmatchcase, translate
 from functools import lru_cache
 
 from socialseed.config.schema import Bounds, Filters
-from socialseed.model import Profile
+from socialseed.model import Profile, days_ago
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
@@ -222,8 +222,8 @@ def active(profile: Profile, filters: Filters, ctx: FilterContext) -> Check | No
     days = (ctx.now - seen) / timedelta(days=1)
     if days > filters.active_within_days:
         limit = filters.active_within_days
-        return Check("active", FAIL, f"last active {days:.0f} days ago (limit {limit})")
-    return Check("active", PASS, f"active {max(days, 0):.0f} days ago")
+        return Check("active", FAIL, f"last active {days_ago(days)} (limit {limit})")
+    return Check("active", PASS, f"active {days_ago(days)}")
 
 
 def avatar(profile: Profile, filters: Filters, ctx: FilterContext) -> Check | None:

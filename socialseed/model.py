@@ -57,6 +57,14 @@ def _parse_dt(value: Any) -> datetime | None:
     return parse_instant(value) if isinstance(value, str) and value else None
 
 
+def days_ago(days: float) -> str:
+    """A whole number of days, as people say it: ``today``, ``1 day ago``, ``12 days ago``."""
+    whole = max(int(days), 0)
+    if whole == 0:
+        return "today"
+    return f"{whole} day{'s' if whole != 1 else ''} ago"
+
+
 def digest(data: Any) -> str:
     """A stable sha256 of JSON-ready data."""
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from socialseed.model import Candidate, Profile, Score
+from socialseed.model import Candidate, Profile, Score, days_ago
 from socialseed.scoring.base import Topic
 
 NAME = "heuristic"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: activity reasons in whole days
 
 WEIGHTS: dict[str, float] = {
     "avatar": 1.0,
@@ -142,7 +142,7 @@ class HeuristicScorer:
             idle = (self.now - seen) / timedelta(days=1)
             if idle > 90:
                 return 0.3, f"quiet for {idle:.0f} days"
-            return 1.0, f"active {max(idle, 0):.0f} days ago"
+            return 1.0, f"active {days_ago(idle)}"
         return 0.8, f"{profile.posts} posts"
 
 

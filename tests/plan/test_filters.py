@@ -147,3 +147,15 @@ def test_first_failure_stops_the_checks() -> None:
         CTX,
     )
     assert [c.name for c in result.checks][-1] == "followers"
+
+
+def test_days_ago_reads_like_a_person_and_matches_the_review_card() -> None:
+    from socialseed.model import days_ago
+
+    assert [days_ago(d) for d in (0.2, 1.0, 1.6, 12.9, -3)] == [
+        "today",
+        "1 day ago",
+        "1 day ago",
+        "12 days ago",
+        "today",
+    ]

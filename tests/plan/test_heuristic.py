@@ -65,4 +65,4 @@ def test_deterministic_and_batch_in_order() -> None:
     again = asyncio.run(HeuristicScorer(now=NOW).score(cands, TOPIC))
     assert first == again
     assert first[-1].recommendation == "avoid"
-    assert {s.scorer for s in first} == {"heuristic"} and {s.version for s in first} == {"1.0"}
+    assert {s.scorer for s in first} == {"heuristic"} and {s.version for s in first} == {"1.1"}

@@ -301,8 +301,8 @@ def test_heuristic_scores_are_cached_in_state() -> None:
     plan, db = run_plan(make_config(), seeded())
     assert db["scores"].count == 12
     keys = {r["scorer"] + "@" + r["version"] for r in db["scores"].rows}
-    assert keys == {"heuristic@1.0"}
-    assert plan.scorers == {"heuristic@1.0": 12}
+    assert keys == {"heuristic@1.1"}
+    assert plan.scorers == {"heuristic@1.1": 12}
 
 
 def test_unknown_provider_without_router_fails_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -377,7 +377,7 @@ def test_other_providers_go_through_the_scoring_router() -> None:
     config = make_config(targeting__film__scoring={"provider": "auto", "min_authenticity": 0.5})
     plan, _ = run_plan(config, seeded())
     assert plan.actions  # no provider is configured: the router falls back to the heuristic
-    assert set(plan.scorers) == {"heuristic@1.0"}
+    assert set(plan.scorers) == {"heuristic@1.1"}
 
 
 def test_every_account_is_checked_before_any_network_call() -> None:
