@@ -1,9 +1,10 @@
 """Health feeds the phases: a red account is paused; after its cool-down it resumes lower.
 
 ``apply`` pauses an account on the first block signal (with a cool-down ``until``); ``sync``
-pauses one that turned red for other reasons. When a timed pause has run out, ``recover``
+pauses one that turned red for other reasons. When such a timed pause has run out, ``recover``
 resumes the account and moves it back one phase (``accounts.phase_override``, which the
-planner's ``phases.current_phase`` reads), starting that phase again from day 1.
+planner's ``phases.current_phase`` reads), starting that phase again from day 1. A person's
+timed pause (``socialseed pause --for``) just ends: no phase is lost.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from socialseed.state.accounts import active_pause, audit, pause, resume
 from socialseed.state.usage import phase_override
 
 ACTOR = "socialseed:health"
+AUTOMATIC = frozenset({ACTOR, "socialseed apply"})  # who pauses on a red light or a block
 
 
 def phase_of(db: Database, account: Account, phases: Sequence[Phase], now: datetime) -> PhaseState:
@@ -51,9 +53,20 @@ def expired_timed_pause(db: Database, account: str, now: datetime) -> bool:
     return bool(until) and until != "forever" and parse_instant(until) <= now
 
 
+def _last_pause_actor(db: Database, account: str) -> str:
+    rows = db.conn.execute(
+        "select actor from audit where account = ? and kind = 'pause' order by id desc limit 1",
+        [account],
+    ).fetchall()
+    return str(rows[0][0]) if rows else ""
+
+
 def recover(db: Database, account: Account, phases: Sequence[Phase], now: datetime) -> str | None:
     """After a cool-down: resume and drop one phase. Returns the new phase, if it moved."""
     if not expired_timed_pause(db, account.id, now):
+        return None
+    if _last_pause_actor(db, account.id) not in AUTOMATIC:
+        resume(db, account.id, now=now, actor=ACTOR)  # a person's timed pause: no demotion
         return None
     current = phase_of(db, account, phases, now)
     target = lower_phase(phases, current.name)

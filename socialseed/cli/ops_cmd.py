@@ -369,9 +369,14 @@ def pause(
     every: AllOpt = False,
     reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the audit log).")] = "",
     reviewer: Annotated[str | None, typer.Option(help="Who pauses (default: you).")] = None,
+    for_: Annotated[
+        str | None,
+        typer.Option("--for", help="Lift the pause by itself after this long (48h, 7d)."),
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """The kill switch: every apply checks it before each action."""
+    from socialseed.clock import iso
     from socialseed.state import accounts as store
 
     app_ctx = context.get(ctx)
@@ -379,14 +384,17 @@ def pause(
         raise SocialSeedError(
             "pause needs --reason", hint='for example --reason "platform warning email"'
         )
+    now = app_ctx.clock.now()
+    until = now + _duration(for_, "--for") if for_ is not None else None
     key = _target(app_ctx, account, every, "pause", config)
     actor = app_ctx.reviewer(reviewer)
-    store.pause(app_ctx.db, key, reason=reason.strip(), now=app_ctx.clock.now(), actor=actor)
+    store.pause(app_ctx.db, key, reason=reason.strip(), now=now, until=until, actor=actor)
     who = "every account" if key == store.ALL else key
     undo = "--all" if key == store.ALL else key
+    lifted = f"{iso(until)} or " if until else ""
     app_ctx.err.print(
         f"paused {who}: {reason.strip()}. apply runs nothing for it until "
-        f"'socialseed resume {undo}'",
+        f"{lifted}'socialseed resume {undo}'",
         markup=False,
     )
 

@@ -282,6 +282,17 @@ def test_pause_and_resume_one_account(tmp_path: Path) -> None:
     assert kinds == [("pause", "tester@example.com"), ("resume", "tester@example.com")]
 
 
+def test_a_timed_pause_lifts_by_itself(seeded: Seeded, tmp_path: Path) -> None:
+    result = run("pause", "demo-studio", "--reason", "cooling off", "--for", "2d")
+    assert result.exit_code == 0
+    assert "until 2026-12-12T12:00:00Z or 'socialseed resume demo-studio'" in result.stderr
+    db = open_state(tmp_path / "state.sqlite")
+    assert active_pause(db, "demo-studio", NOW + timedelta(days=1)) is not None
+    assert active_pause(db, "demo-studio", NOW + timedelta(days=2, seconds=1)) is None
+    bad = run("pause", "demo-studio", "--reason", "x", "--for", "soon")
+    assert bad.exit_code == 1 and "--for" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_pause_all_and_resume_all_lift_every_pause(seeded: Seeded, tmp_path: Path) -> None:
     assert run("pause", "demo-studio", "--reason", "one").exit_code == 0
     assert run("pause", "--all", "--reason", "everything").exit_code == 0

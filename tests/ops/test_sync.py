@@ -164,3 +164,28 @@ async def test_a_manual_pause_forever_is_not_lifted_by_sync() -> None:
     done = await run_sync(db, config, [config.account("demo-studio")], build, FakeClock(NOW))
     assert done[0].demoted_to is None
     assert active_pause(db, "demo-studio", NOW + timedelta(days=30)) is not None
+
+
+async def test_a_persons_timed_pause_ends_without_losing_a_phase() -> None:
+    db = open_state(None)
+    config = load_config(DEMO_CONFIG)
+    studio = config.account("demo-studio")
+    pause(
+        db,
+        "demo-studio",
+        reason="holiday",
+        now=NOW,
+        until=NOW + timedelta(days=2),
+        actor="ana@example.com",
+    )
+
+    def build(account):  # type: ignore[no-untyped-def]
+        return FakePlatform(account.id)
+
+    later = NOW + timedelta(days=3)
+    done = await run_sync(db, config, [studio], build, FakeClock(later))
+    assert done[0].demoted_to is None
+    row = db["accounts"].get("demo-studio")
+    assert row["phase_override"] is None and row["paused_until"] is None
+    kinds = [(r["kind"], r["actor"]) for r in db["audit"].rows_where(order_by="id")]
+    assert kinds == [("pause", "ana@example.com"), ("resume", "socialseed:health")]
