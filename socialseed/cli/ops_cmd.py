@@ -297,6 +297,10 @@ def log(
     ] = None,
     as_json: JsonOpt = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
+    last: Annotated[
+        int | None,
+        typer.Option("--last", min=1, help="Only the N newest entries.", show_default=False),
+    ] = None,
 ) -> None:
     """The audit trail: decisions, executions (outcome, request id, approver), pauses."""
     from socialseed.state.audit_log import COLUMNS, trail
@@ -304,6 +308,8 @@ def log(
     app_ctx = context.get(ctx)
     start = _since(since, app_ctx.clock.now())
     entries = [e.to_data() for e in trail(app_ctx.db, account=account, since=start)]
+    if last is not None:
+        entries = entries[-last:]  # the trail is oldest first
     if as_json:
         typer.echo(_dumps(entries))
     elif as_csv:

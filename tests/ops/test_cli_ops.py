@@ -258,6 +258,15 @@ def test_log_csv_and_account_filter(seeded: Seeded) -> None:
     assert run("log", "--account", "other", "--json").stdout.strip() == "[]"
 
 
+def test_log_last_keeps_the_newest_entries(seeded: Seeded) -> None:
+    every = json.loads(run("log", "--json").stdout)
+    assert len(every) > 3
+    last = json.loads(run("log", "--json", "--last", "3").stdout)
+    assert last == every[-3:]
+    bad = run("log", "--last", "0")
+    assert bad.exit_code == 1 and "Traceback" not in bad.stderr
+
+
 def test_log_table(seeded: Seeded) -> None:
     result = run("log", "--since", "1d")
     assert result.exit_code == 0
