@@ -11,13 +11,19 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONFIG = ROOT / "configs" / "demo"
 
 
+@pytest.fixture
+def state_path(tmp_path: Path) -> Path:
+    """The test's own state file (what SOCIALSEED_STATE points at)."""
+    return tmp_path / "state.sqlite"
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_env(state_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test gets its own state file and no ambient secrets or settings."""
     for name in list(__import__("os").environ):
         if name.startswith("SOCIALSEED_"):
             monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("SOCIALSEED_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.setenv("SOCIALSEED_STATE", str(state_path))
     monkeypatch.setenv("SOCIALSEED_NO_INPUT", "1")
     monkeypatch.setenv("SOCIALSEED_REVIEWER", "tester@example.com")
     monkeypatch.setenv("NO_COLOR", "1")

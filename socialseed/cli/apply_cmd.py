@@ -7,12 +7,12 @@ the final table of done, failed and skipped actions goes to stdout.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from socialseed.cli import context
+from socialseed.cli.options import ConfigOpt
 from socialseed.errors import ApprovalError, SocialSeedError
 
 if TYPE_CHECKING:
@@ -52,9 +52,7 @@ def register(app: typer.Typer) -> None:
 def apply(
     ctx: typer.Context,
     plan: PlanArg,
-    config: Annotated[
-        Path | None, typer.Option("-c", "--config", help="Config file or folder.")
-    ] = None,
+    config: ConfigOpt = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do it without asking.")] = False,
     only: OnlyOpt = None,
     exclude: ExcludeOpt = None,

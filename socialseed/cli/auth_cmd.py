@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from socialseed.cli import context
+from socialseed.cli.options import ConfigOpt
 from socialseed.errors import EXIT_AUTH, ConfigError, SecretError
 
 if TYPE_CHECKING:
@@ -28,10 +29,6 @@ auth_app = typer.Typer(
     no_args_is_help=True,
 )
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("-c", "--config", help="Config file or folder (env SOCIALSEED_CONFIG)."),
-]
 AccountArg = Annotated[str, typer.Argument(help="Account id from the config.")]
 
 
@@ -97,7 +94,7 @@ def _tokens(app_ctx: AppContext) -> StoreTokenSource:
 def login(
     ctx: typer.Context,
     account: AccountArg,
-    config: ConfigOption = None,
+    config: ConfigOpt = None,
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="Print the URL; paste back the address reached.")
     ] = False,
@@ -147,7 +144,7 @@ def login(
 @auth_app.command()
 def status(
     ctx: typer.Context,
-    config: ConfigOption = None,
+    config: ConfigOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     check: Annotated[
         bool, typer.Option("--check", help="Also ask each platform whether the token works.")
@@ -235,7 +232,7 @@ def _line(row: AuthStatus) -> str:
 def logout(
     ctx: typer.Context,
     account: AccountArg,
-    config: ConfigOption = None,
+    config: ConfigOpt = None,
     local_only: Annotated[
         bool, typer.Option("--local-only", help="Only delete the local copy; do not revoke.")
     ] = False,

@@ -8,11 +8,7 @@ from typing import Annotated
 import typer
 
 from socialseed.cli import context
-
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("-c", "--config", help="Config file or folder (env SOCIALSEED_CONFIG)."),
-]
+from socialseed.cli.options import ConfigOpt
 
 
 def init(
@@ -32,7 +28,7 @@ def init(
     )
 
 
-def validate(ctx: typer.Context, config: ConfigOption = None) -> None:
+def validate(ctx: typer.Context, config: ConfigOpt = None) -> None:
     """Check the config offline; print a one-line summary (exit 0) or every problem (exit 1)."""
     app_ctx = context.get(ctx)
     path = app_ctx.config_path(config)

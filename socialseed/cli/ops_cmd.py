@@ -15,6 +15,7 @@ import typer
 
 from socialseed.cli import context
 from socialseed.cli.files import write_output
+from socialseed.cli.options import ConfigOpt
 from socialseed.errors import EXIT_UNSAFE, ConfigError, SocialSeedError
 
 if TYPE_CHECKING:
@@ -24,9 +25,6 @@ if TYPE_CHECKING:
     from socialseed.config.schema import Account, Config
     from socialseed.platforms.base import Platform
 
-ConfigOpt = Annotated[
-    Path | None, typer.Option("-c", "--config", help="Config file or folder.", show_default=False)
-]
 AccountOpt = Annotated[
     str | None, typer.Option("--account", help="Only this account.", show_default=False)
 ]

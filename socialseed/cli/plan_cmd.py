@@ -13,6 +13,7 @@ import typer
 
 from socialseed.cli import context
 from socialseed.cli.files import write_output
+from socialseed.cli.options import ConfigOpt
 from socialseed.errors import EXIT_CHANGES, PlanFileError
 
 if TYPE_CHECKING:
@@ -26,10 +27,6 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("-c", "--config", help="Config file or folder (env SOCIALSEED_CONFIG)."),
-]
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="text (terminal), json, or markdown (PR comment).")
 ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socialseed.cli import context
+from socialseed.cli.options import ConfigOpt
 from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, ApprovalError, ConfigError
 
 if TYPE_CHECKING:
@@ -31,10 +32,6 @@ PlanArg = Annotated[
         metavar="PLAN",
         show_default=False,
     ),
-]
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("-c", "--config", help="Config file or folder (approval_ttl, staleness)."),
 ]
 
 

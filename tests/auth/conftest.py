@@ -32,11 +32,6 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def state_path(tmp_path: Path) -> Path:
-    return tmp_path / "state.sqlite"
-
-
-@pytest.fixture
 def db(state_path: Path) -> Database:
     return open_state(state_path, now=NOW)
 

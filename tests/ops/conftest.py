@@ -110,11 +110,6 @@ def seed_month(db: Database, *, days: int = 30, now: datetime = NOW) -> list[Pla
 
 
 @pytest.fixture
-def state_path(tmp_path: Path) -> Path:
-    return tmp_path / "state.sqlite"
-
-
-@pytest.fixture
 def seeded(state_path: Path) -> Seeded:
     db = open_state(state_path)
     plans = seed_month(db)

@@ -33,11 +33,6 @@ def digest(config_path: Path) -> str:
 
 
 @pytest.fixture
-def state_path(tmp_path: Path) -> Path:
-    return tmp_path / "state.sqlite"
-
-
-@pytest.fixture
 def db(state_path: Path) -> Database:
     return open_state(state_path, now=NOW)
 
