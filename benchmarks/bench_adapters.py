@@ -17,9 +17,9 @@ import httpx
 
 from socialseed.clock import FakeClock
 from socialseed.config.schema import Account
-from socialseed.model import Action, Risk, SourceKind, Target, Verb, action_id
+from socialseed.model import Action, Risk, Source, SourceKind, Target, Verb, action_id
 from socialseed.platforms import bluesky, mastodon, x
-from socialseed.platforms.base import Platform, PlatformDeps, Source
+from socialseed.platforms.base import Platform, PlatformDeps
 
 N_WRITES = 2000
 N_PAGES = 50

@@ -18,13 +18,14 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from socialseed.apply import Applier, Options
+from socialseed.apply.context import Options
+from socialseed.apply.executor import Applier
 from socialseed.clock import SimClock
 from socialseed.config.digest import config_digest
 from socialseed.config.load import load_config
 from socialseed.config.schema import Account, Config
 from socialseed.model import Action, Decision, Risk, Target, Verb, action_id
-from socialseed.plan import AccountPlan, Plan
+from socialseed.model.plan import AccountPlan, Plan
 from socialseed.platforms.base import Platform, PlatformDeps
 from socialseed.platforms.sandbox import build, ensure_world
 from socialseed.platforms.sandbox.world import World

@@ -19,14 +19,14 @@ from sqlite_utils import Database
 
 from socialseed.config.load import load_config
 from socialseed.model import Target, Verb, action_id
-from socialseed.report.report_data import build_report
+from socialseed.observe.analytics import build_report
+from socialseed.observe.status import status_rows
+from socialseed.observe.sync import sync_account
 from socialseed.report.report_html import render_html
 from socialseed.report.report_text import render_report
-from socialseed.report.status import status_rows
 from socialseed.state.audit_log import trail
 from socialseed.state.db import open_state
 from socialseed.state.retention import prune
-from socialseed.sync import sync_account
 
 NOW = datetime(2026, 12, 10, 12, tzinfo=UTC)
 DAYS = 365

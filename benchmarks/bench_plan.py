@@ -114,7 +114,7 @@ def measure(path: Path) -> dict[str, float]:
     """Plan once on the prepared state file; wall time and peak RSS of this process."""
     from socialseed.clock import FakeClock
     from socialseed.config.schema import Config
-    from socialseed.planning import PlanOptions, Runtime, make_plan
+    from socialseed.plan.run import PlanOptions, Runtime, make_plan
     from socialseed.state.db import open_state
     from tests.plan.fakes import FakeNetwork, FakePlatform
 

@@ -18,7 +18,7 @@ from socialseed.clock import FakeClock
 from socialseed.config.digest import config_digest
 from socialseed.config.load import load_config
 from socialseed.model import Action, Profile, Risk, Score, Target, Verb, action_id
-from socialseed.plan import AccountPlan, Plan
+from socialseed.model.plan import AccountPlan, Plan
 from socialseed.report import review_card
 from socialseed.review import Card, Gate, ReviewSession, freshness_guard, platform_gates, walk
 from socialseed.state.db import open_state

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from socialseed.clock import FakeClock
 from socialseed.config.schema import Account, Sandbox, SandboxLimits
-from socialseed.model import Action, Risk, SourceKind, Target, Verb, action_id
-from socialseed.platforms.base import PlatformDeps, Source
+from socialseed.model import Action, Risk, Source, SourceKind, Target, Verb, action_id
+from socialseed.platforms.base import PlatformDeps
 from socialseed.platforms.sandbox import build
 from socialseed.platforms.sandbox.generate import WorldSpec, generate
 

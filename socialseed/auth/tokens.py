@@ -33,7 +33,7 @@ from socialseed.state.accounts import audit
 
 if TYPE_CHECKING:
     from socialseed.config.schema import Account, Config
-    from socialseed.platforms.base import TokenSource
+    from socialseed.platforms.tokens import TokenSource
 
 NO_AUTH_PLATFORMS = frozenset({"sandbox"})
 DEFAULT_LEEWAY = 120.0

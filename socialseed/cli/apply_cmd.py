@@ -1,4 +1,4 @@
-"""``socialseed apply`` and ``socialseed force-unlock``: thin, the executor is socialseed.apply.
+"""``socialseed apply`` and ``socialseed force-unlock``: thin; the executor is ``apply.executor``.
 
 Progress goes to stderr (a line per event; ``--json`` streams JSON lines to stdout instead);
 the final table of done, failed and skipped actions goes to stdout.
@@ -19,11 +19,12 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
     from rich.table import Table
 
-    from socialseed.apply import AccountReport, Applier, Event, PlatformFactory, Prepared, Report
+    from socialseed.apply.context import Event, PlatformFactory
+    from socialseed.apply.executor import AccountReport, Applier, Prepared, Report
     from socialseed.cli.context import AppContext
     from socialseed.clock import Clock
     from socialseed.config.schema import Account, Config
-    from socialseed.plan import Plan
+    from socialseed.model.plan import Plan
     from socialseed.platforms.base import Platform
 
 PlanArg = Annotated[
@@ -72,7 +73,7 @@ def apply(
 
     Only actions with an unexpired approval run; --only/--exclude take ids (repeat, or ID,ID).
     """
-    from socialseed.apply import Options
+    from socialseed.apply.context import Options
     from socialseed.review import open_plan, split_ids
 
     app_ctx = context.get(ctx)
@@ -144,7 +145,7 @@ def _applier(
     import random
     import socket
 
-    from socialseed.apply import Applier
+    from socialseed.apply.executor import Applier
     from socialseed.cli.platform_deps import capabilities
     from socialseed.state.locks import Me
 

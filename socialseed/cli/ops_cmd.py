@@ -1,6 +1,6 @@
 """Operations: ``status``, ``sync``, ``report``, ``log``, ``pause``, ``resume``, ``prune``.
 
-Thin: parse, call the core (socialseed.sync, report.*, state.*), render, map exit codes.
+Thin: parse, call the core (socialseed.observe.sync, report.*, state.*), render, map exit codes.
 ``sync --fail-on-drift`` and ``status --fail-on-red`` exit 3 for nightly jobs.
 """
 
@@ -116,7 +116,7 @@ def status(
     ] = False,
 ) -> None:
     """Accounts at a glance: phase, today's budget, health light, pause and lock, last apply."""
-    from socialseed.report.status import status_rows
+    from socialseed.observe.status import status_rows
 
     app_ctx = context.get(ctx)
     cfg = app_ctx.load_config(config)
@@ -153,7 +153,7 @@ def sync(
     """Snapshot followers and following, record follow-backs, detect drift, update health."""
     import asyncio
 
-    from socialseed.sync import run_sync
+    from socialseed.observe.sync import run_sync
 
     app_ctx = context.get(ctx)
     cfg = app_ctx.load_config(config)
@@ -226,7 +226,7 @@ def report(
     config: ConfigOpt = None,
 ) -> None:
     """Growth, actions, follow-backs, approvals and costs over a period; charts included."""
-    from socialseed.report.report_data import build_report
+    from socialseed.observe.analytics import build_report
 
     if html is not None:
         fmt, out = "html", html

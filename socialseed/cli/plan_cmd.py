@@ -1,6 +1,6 @@
 """``socialseed plan`` and ``socialseed show``: make a dry-run plan, or show a saved one.
 
-Thin: parse, call ``socialseed.planning``, render (``socialseed.report``), map errors.
+Thin: parse, call ``socialseed.plan.run``, render (``socialseed.report``), map errors.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from socialseed.errors import EXIT_CHANGES, PlanFileError
 
 if TYPE_CHECKING:
     from socialseed.cli.context import AppContext
-    from socialseed.plan import Plan
+    from socialseed.model.plan import Plan
 
 
 class Format(StrEnum):
@@ -91,7 +91,7 @@ def plan(
     import asyncio
 
     from socialseed.cli.platform_deps import PlatformBuilder, capabilities
-    from socialseed.planning import PlanOptions, Runtime, make_plan, record
+    from socialseed.plan.run import PlanOptions, Runtime, make_plan, record
 
     app_ctx = context.get(ctx)
     cfg = app_ctx.load_config(config)

@@ -14,7 +14,9 @@ from socialseed.errors import ConfigError
 if TYPE_CHECKING:
     from socialseed.cli.context import AppContext
     from socialseed.config.schema import Account, Config
-    from socialseed.platforms.base import Capabilities, Platform, PlatformDeps, TokenSource
+    from socialseed.model import Capabilities
+    from socialseed.platforms.base import Platform, PlatformDeps
+    from socialseed.platforms.tokens import TokenSource
 
 NO_AUTH_PLATFORMS = frozenset({"sandbox"})
 

@@ -13,7 +13,7 @@ import typer
 from socialseed.cli import context
 
 if TYPE_CHECKING:
-    from socialseed.platforms.base import Capabilities
+    from socialseed.model import Capabilities
 
 VERB_ORDER = ("follow", "unfollow", "like", "unlike", "repost", "reply", "hide_comment", "mute")
 _WINDOWS = {900: "15 min", 3600: "hour", 10800: "3 h", 86400: "day"}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from socialseed.cli.context import AppContext
     from socialseed.config.schema import Config
     from socialseed.model import Decision, Risk
-    from socialseed.plan import Plan
+    from socialseed.model.plan import Plan
     from socialseed.review import BulkResult, Card, ReviewSession
 
 PlanArg = Annotated[

@@ -1,7 +1,7 @@
 """The config's fingerprint, recorded in every plan so that review and apply notice a change.
 
 The planner must record exactly this value (``plan.config_sha256``); a test checks that
-``socialseed.planner`` computes the same digest, non-ASCII text included.
+``socialseed.plan.planner`` computes the same digest, non-ASCII text included.
 """
 
 from __future__ import annotations

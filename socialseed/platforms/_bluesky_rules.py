@@ -9,8 +9,7 @@ from __future__ import annotations
 import httpx
 
 from socialseed.errors import AccountRestricted, AuthExpired, NotFound, PlatformError
-from socialseed.model import OUTBOUND_VERBS, SourceKind, Verb
-from socialseed.platforms.base import Capabilities, HardCap, PolicyPack
+from socialseed.model import OUTBOUND_VERBS, Capabilities, HardCap, PolicyPack, SourceKind, Verb
 from socialseed.platforms.http import body_field, default_message
 
 NAME = "bluesky"

@@ -23,15 +23,19 @@ from socialseed.errors import (
     RateLimited,
     Transient,
 )
-from socialseed.model import Action, Outcome, Post, Profile, SourceKind, Verb
-from socialseed.platforms.base import (
+from socialseed.model import (
+    Action,
     Capabilities,
+    Outcome,
     Page,
-    Platform,
-    PlatformDeps,
+    Post,
+    Profile,
     RateInfo,
     Source,
+    SourceKind,
+    Verb,
 )
+from socialseed.platforms.base import Platform, PlatformDeps
 from socialseed.platforms.http import ApiSession, Endpoint, default_message, token_getters
 
 if TYPE_CHECKING:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from socialseed.model import OUTBOUND_VERBS, SourceKind, Verb
-from socialseed.platforms.base import Capabilities, ForbiddenPattern, HardCap, PolicyPack
+from socialseed.model import (
+    OUTBOUND_VERBS,
+    Capabilities,
+    ForbiddenPattern,
+    HardCap,
+    PolicyPack,
+    SourceKind,
+    Verb,
+)
 
 TIERS = ("pay_per_use", "basic", "pro", "enterprise")
 DEFAULT_TIER = "pay_per_use"

@@ -8,8 +8,7 @@ from typing import Any
 import httpx
 
 from socialseed.clock import parse_instant
-from socialseed.model import Post, Profile
-from socialseed.platforms.base import RateInfo
+from socialseed.model import Post, Profile, RateInfo
 
 USER_FIELDS = "created_at,description,profile_image_url,protected,public_metrics,verified"
 TWEET_FIELDS = "created_at,public_metrics,author_id,referenced_tweets,entities,lang"

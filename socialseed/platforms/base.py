@@ -13,98 +13,28 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from socialseed.clock import Clock
 from socialseed.errors import PolicyError
-from socialseed.model import Action, Outcome, Post, Profile, SourceKind, Verb
+from socialseed.model import (
+    Action,
+    Capabilities,
+    Outcome,
+    Page,
+    Post,
+    Profile,
+    RateInfo,
+    Source,
+    SourceKind,
+)
+from socialseed.platforms.tokens import TokenSource
 
 if TYPE_CHECKING:
-    from socialseed.config.schema import Account
     from socialseed.config.schema import Sandbox as SandboxSettings
-
-
-@dataclass(frozen=True)
-class ForbiddenPattern:
-    """A pattern a platform forbids, with the rule's source."""
-
-    name: str  # e.g. "follow_unfollow_churn", "hashtag_auto_like"
-    rule: str  # what the platform says
-    source: str  # where it says it
-
-
-@dataclass(frozen=True)
-class HardCap:
-    """A platform-wide limit that no config can raise."""
-
-    verb: Verb
-    limit: int
-    window_seconds: int
-    source: str = ""
-
-
-@dataclass(frozen=True)
-class PolicyPack:
-    """A platform's rules, encoded: which verbs always need a person, what is forbidden."""
-
-    requires_human: frozenset[Verb]
-    forbidden: tuple[ForbiddenPattern, ...] = ()
-    unfollow_non_followers: bool = True  # may we unfollow accounts that did not follow back
-    bulk_approve: bool = False  # may "approve all remaining green" be offered
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Capabilities:
-    """What a platform (at a given access tier) can do, as data."""
-
-    platform: str
-    supports: frozenset[Verb]
-    sources: frozenset[SourceKind]
-    pack: PolicyPack
-    hard_caps: tuple[HardCap, ...] = ()
-    rate_limit_model: str = ""
-    auth_method: str = ""
-    unsupported_reasons: Mapping[Verb, str] = field(default_factory=dict)
-    cost_usd: Mapping[Verb, float] = field(default_factory=dict)  # pay-per-use estimates
-    write_points: Mapping[Verb, int] = field(default_factory=dict)  # e.g. Bluesky create=3
-
-    def offers(self) -> str:
-        return ", ".join(sorted(v.value for v in self.supports)) or "nothing"
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of discovery results and the cursor for the next (``None``: last page)."""
-
-    profiles: list[Profile]
-    cursor: str | None = None
-
-
-@dataclass(frozen=True)
-class RateInfo:
-    """What the platform's rate-limit headers said on the last call."""
-
-    limit: int | None
-    remaining: int | None
-    reset_at: datetime | None
-    bucket: str = ""
-
-
-@dataclass(frozen=True)
-class Source:
-    """A discovery source from the targeting config."""
-
-    kind: SourceKind
-    value: str  # hashtag, query, handle, or post id
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind.value}:{self.value}"
 
 
 SourceReader = Callable[[str, str | None], Awaitable[Page]]
@@ -179,18 +109,6 @@ class Platform(ABC):
             "supports": sorted(v.value for v in caps.supports),
             "requires_human": sorted(v.value for v in caps.pack.requires_human),
         }
-
-
-class TokenSource(Protocol):
-    """Gives an adapter the account's current access token (implemented by auth)."""
-
-    async def access_token(self, account: Account) -> str:
-        """The current token; raises ``SecretError`` or ``AuthExpired`` when there is none."""
-        ...
-
-    async def refresh(self, account: Account) -> str:
-        """Refresh after an expired-token answer; returns the new access token."""
-        ...
 
 
 @dataclass

@@ -17,19 +17,21 @@ import httpx
 
 from socialseed.clock import Clock, iso
 from socialseed.errors import NotFound, PlatformError, PolicyError
-from socialseed.model import Action, Outcome, Post, Profile, SourceKind, Verb
+from socialseed.model import (
+    Action,
+    Capabilities,
+    Outcome,
+    Page,
+    Post,
+    Profile,
+    Source,
+    SourceKind,
+    Verb,
+)
 from socialseed.platforms import _bluesky_map as m
 from socialseed.platforms import _bluesky_rules as rules
 from socialseed.platforms._bluesky_rules import CAPABILITIES
-from socialseed.platforms.base import (
-    Capabilities,
-    Page,
-    Platform,
-    PlatformDeps,
-    Source,
-    SourceReader,
-    read_source,
-)
+from socialseed.platforms.base import Platform, PlatformDeps, SourceReader, read_source
 from socialseed.platforms.http import (
     ApiSession,
     Endpoint,

@@ -25,7 +25,8 @@ from socialseed.errors import (
     RateLimited,
     Transient,
 )
-from socialseed.platforms.base import RateInfo, TokenSource
+from socialseed.model import RateInfo
+from socialseed.platforms.tokens import TokenSource
 from socialseed.redact import scrub
 
 if TYPE_CHECKING:

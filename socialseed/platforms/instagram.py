@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from socialseed.model import OUTBOUND_VERBS, SourceKind, Verb
-from socialseed.platforms.base import Capabilities, PlatformDeps, PolicyPack
+from socialseed.model import OUTBOUND_VERBS, Capabilities, PolicyPack, SourceKind, Verb
+from socialseed.platforms.base import PlatformDeps
 
 if TYPE_CHECKING:
     from socialseed.config.schema import Account

@@ -21,19 +21,22 @@ from socialseed.errors import (
     PlatformError,
     PolicyError,
 )
-from socialseed.model import OUTBOUND_VERBS, Action, Outcome, Post, Profile, SourceKind, Verb
-from socialseed.platforms import _mastodon_map as m
-from socialseed.platforms.base import (
+from socialseed.model import (
+    OUTBOUND_VERBS,
+    Action,
     Capabilities,
     HardCap,
+    Outcome,
     Page,
-    Platform,
-    PlatformDeps,
     PolicyPack,
+    Post,
+    Profile,
     Source,
-    SourceReader,
-    read_source,
+    SourceKind,
+    Verb,
 )
+from socialseed.platforms import _mastodon_map as m
+from socialseed.platforms.base import Platform, PlatformDeps, SourceReader, read_source
 from socialseed.platforms.http import (
     ApiSession,
     Endpoint,

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from socialseed.config.schema import Account
-    from socialseed.platforms.base import Capabilities, Platform
+    from socialseed.model import Capabilities
+    from socialseed.platforms.base import Platform
 
 # platform name -> module that defines ``capabilities(account)`` and ``build(account, deps)``
 MODULES: dict[str, str] = {

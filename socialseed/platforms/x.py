@@ -22,18 +22,20 @@ from socialseed.errors import (
     PlatformError,
     PolicyError,
 )
-from socialseed.model import Action, Outcome, Post, Profile, SourceKind, Verb
+from socialseed.model import (
+    Action,
+    Capabilities,
+    Outcome,
+    Page,
+    Post,
+    Profile,
+    Source,
+    SourceKind,
+    Verb,
+)
 from socialseed.platforms import _x_caps as caps_
 from socialseed.platforms import _x_map as m
-from socialseed.platforms.base import (
-    Capabilities,
-    Page,
-    Platform,
-    PlatformDeps,
-    Source,
-    SourceReader,
-    read_source,
-)
+from socialseed.platforms.base import Platform, PlatformDeps, SourceReader, read_source
 from socialseed.platforms.http import ApiSession, Endpoint, token_getters
 
 if TYPE_CHECKING:

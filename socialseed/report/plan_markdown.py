@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from socialseed.clock import iso
 from socialseed.model import Action, Verb
-from socialseed.plan import AccountPlan, Plan
+from socialseed.model.plan import AccountPlan, Plan
 from socialseed.report.plan_render import SYMBOLS, budget_text, phase_text, summary_line
 from socialseed.report.terminal import clean
 

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from socialseed.clock import iso
 from socialseed.model import Action, Risk, Verb
-from socialseed.plan import AccountPlan, Plan
+from socialseed.model.plan import AccountPlan, Plan
 from socialseed.report.terminal import clean
 
 SYMBOLS: dict[Verb, str] = {

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from socialseed.model.status import StatusRow
 from socialseed.report.charts import bar, sparkline
-from socialseed.report.status import StatusRow
 from socialseed.report.terminal import plain
 
 LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "bold red"}

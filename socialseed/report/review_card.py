@@ -17,8 +17,8 @@ from rich.text import Text
 
 from socialseed.clock import iso
 from socialseed.model import Action, Decision, Profile, Risk
+from socialseed.model.review import Card, Gate
 from socialseed.report.terminal import clean
-from socialseed.review import Card, Gate
 
 RISK_STYLE = {Risk.GREEN: "bold green", Risk.YELLOW: "bold yellow", Risk.RED: "bold red"}
 BIO_CHARS = 280

@@ -15,8 +15,8 @@ Rules enforced here, whoever calls:
   treated as ``requires_human`` and bulk approval is off.
 """
 
+from socialseed.model.review import Card, Gate, Progress
 from socialseed.review.rules import (
-    Gate,
     GateFn,
     freshness_guard,
     gate_for,
@@ -25,8 +25,8 @@ from socialseed.review.rules import (
     registry_capabilities,
     stale_reasons,
 )
-from socialseed.review.session import BulkResult, Progress, Refusal, ReviewSession, split_ids
-from socialseed.review.walk import HELP, Card, Prompter, WalkResult, walk
+from socialseed.review.session import BulkResult, Refusal, ReviewSession, split_ids
+from socialseed.review.walk import HELP, Prompter, WalkResult, walk
 
 __all__ = [
     "HELP",

@@ -8,7 +8,6 @@ Where a platform's pack is not available, every outbound verb is treated as
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +15,8 @@ from typing import TYPE_CHECKING
 from socialseed.clock import iso
 from socialseed.errors import PlanFileError, StalePlanError
 from socialseed.model import OUTBOUND_VERBS, Action
-from socialseed.plan import Plan
+from socialseed.model.plan import Plan
+from socialseed.model.review import Gate
 from socialseed.state import accounts as account_state
 from socialseed.state import plans as plan_state
 
@@ -24,19 +24,10 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from socialseed.config.schema import Config
-    from socialseed.platforms.base import Capabilities
+    from socialseed.model import Capabilities
 
 
 # -- the platform's rules, per action --------------------------------------------------------
-@dataclass(frozen=True)
-class Gate:
-    """What the platform's policy pack says about approving one action."""
-
-    requires_human: bool
-    bulk_ok: bool
-    rule: str = ""  # why bulk approval is refused ("" when allowed)
-
-
 GateFn = Callable[[Action], Gate]
 CapsLookup = Callable[[str, "Config | None", str], "Capabilities | None"]
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from socialseed.clock import Clock
 from socialseed.errors import ApprovalError
 from socialseed.model import Action, Decision, Risk
-from socialseed.plan import Plan
+from socialseed.model.plan import Plan
+from socialseed.model.review import Progress
 from socialseed.review.rules import GateFn
 from socialseed.state import decisions as decision_state
 from socialseed.state.decisions import POLICY_REVIEWER
@@ -24,37 +25,6 @@ if TYPE_CHECKING:
 
 
 # -- progress and results --------------------------------------------------------------------
-@dataclass(frozen=True)
-class Progress:
-    """Where a plan's review stands; ``by_policy`` counts live approvals recorded by the
-    policy (``policy.auto_approve`` at plan time), which are among ``approved``."""
-
-    total: int
-    reviewed: int
-    approved: int
-    rejected: int
-    by_policy: int
-
-    @property
-    def pending(self) -> int:
-        return self.total - self.reviewed
-
-    def __str__(self) -> str:
-        policy = f" ({self.by_policy} by policy)" if self.by_policy else ""
-        return (
-            f"{self.reviewed}/{self.total} reviewed, {self.approved} approved{policy}, "
-            f"{self.rejected} rejected, {self.pending} pending"
-        )
-
-    def to_data(self) -> dict[str, int]:
-        return {
-            "total": self.total,
-            "reviewed": self.reviewed,
-            "approved": self.approved,
-            "rejected": self.rejected,
-            "by_policy": self.by_policy,
-            "pending": self.pending,
-        }
 
 
 @dataclass(frozen=True)

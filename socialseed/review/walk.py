@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
-from socialseed.model import Action, Decision, Risk
-from socialseed.review.rules import Gate
-from socialseed.review.session import Progress, ReviewSession
+from socialseed.model import Risk
+from socialseed.model.review import Card, Progress
+from socialseed.review.session import ReviewSession
 
 HELP = (
     "a approve   r reject (asks for an optional reason)   s skip   b back   d details\n"
@@ -24,19 +23,6 @@ HELP = (
 
 
 # -- the interactive walk --------------------------------------------------------------------
-@dataclass(frozen=True)
-class Card:
-    """Everything a prompter needs to show one action."""
-
-    action: Action
-    position: int  # 1-based, in this walk
-    count: int
-    progress: Progress
-    decision: Decision | None  # the newest decision on it (maybe expired), when revisiting
-    gate: Gate
-    now: datetime
-
-
 class Prompter(Protocol):
     """The person at the keyboard. ``key`` and ``reason`` raise EOFError or KeyboardInterrupt
     when the person leaves (Ctrl-D, Ctrl-C); the walk then stops, keeping what was recorded."""

@@ -1,16 +1,15 @@
-"""Load the rows that ``socialseed.health`` judges, and store its verdict on the account."""
+"""Load the rows that ``observe.health`` judges, and store its verdict on the account."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlite_utils import Database
 
 from socialseed.clock import iso, parse_instant
-from socialseed.health import Counts, FollowRow, Health, OutcomeRow, Signal, Thresholds, assess
+from socialseed.model.health import FollowRow, Health, OutcomeRow, Signal
 from socialseed.state.relationships import SOCIALSEED
-from socialseed.state.snapshots import snapshots
 
 FOLLOW_BACK_DAYS = 30  # health judges the follow-back rate of the last month's follows
 
@@ -62,22 +61,6 @@ def follows(db: Database, account: str, *, since: datetime) -> list[FollowRow]:
         )
         for made, back in rows
     ]
-
-
-def account_health(
-    db: Database, account: str, *, now: datetime, thresholds: Thresholds = Thresholds()
-) -> Health:
-    """The health of ``account`` at ``now``, from the state."""
-    since = now - timedelta(days=thresholds.window_days)
-    return assess(
-        outcomes(db, account, since=since),
-        now=now,
-        follows=follows(db, account, since=now - timedelta(days=FOLLOW_BACK_DAYS)),
-        counts=[Counts(s.taken_at, s.followers) for s in snapshots(db, account)],
-        signals=signals(db, account, since=since),
-        resumed_at=last_resume(db, account),
-        thresholds=thresholds,
-    )
 
 
 def store_health(db: Database, account: str, health: Health, *, now: datetime) -> None:

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from socialseed.clock import iso
 from socialseed.errors import PlanFileError
-from socialseed.plan import Plan
+from socialseed.model.plan import Plan
 
 
 def record_plan(db: Database, plan: Plan, *, path: str | None = None) -> str:

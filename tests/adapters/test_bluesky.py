@@ -13,9 +13,8 @@ from socialseed.errors import (
     RateLimited,
     Transient,
 )
-from socialseed.model import Action, Risk, SourceKind, Target, Verb, action_id
+from socialseed.model import Action, Risk, Source, SourceKind, Target, Verb, action_id
 from socialseed.platforms import bluesky
-from socialseed.platforms.base import Source
 from tests.adapters.harness import FakeTokens, Reply, Server, account, deps, fixture
 
 ME = "did:plc:me123"

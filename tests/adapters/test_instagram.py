@@ -16,9 +16,8 @@ from socialseed.errors import (
     RateLimited,
     Transient,
 )
-from socialseed.model import Action, Risk, SourceKind, Target, Verb, action_id
+from socialseed.model import Action, Risk, Source, SourceKind, Target, Verb, action_id
 from socialseed.platforms import _instagram_api, instagram
-from socialseed.platforms.base import Source
 from tests.adapters.harness import NOW, Reply, Server, account, deps, fixture
 
 OWN = Source(SourceKind.COMMENTERS, "own")

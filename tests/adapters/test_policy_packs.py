@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from socialseed.config.schema import Account
-from socialseed.model import OUTBOUND_VERBS, OWN_SPACE_VERBS, Verb
+from socialseed.model import OUTBOUND_VERBS, OWN_SPACE_VERBS, Capabilities, Verb
 from socialseed.platforms import registry
-from socialseed.platforms.base import Capabilities
 
 REAL = ["bluesky", "mastodon", "x", "instagram", "tiktok"]
 

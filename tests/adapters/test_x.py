@@ -15,9 +15,8 @@ from socialseed.errors import (
     RateLimited,
     Transient,
 )
-from socialseed.model import Action, Risk, SourceKind, Target, Verb, action_id
+from socialseed.model import Action, Risk, Source, SourceKind, Target, Verb, action_id
 from socialseed.platforms import x
-from socialseed.platforms.base import Source
 from tests.adapters.harness import FakeTokens, Reply, Server, account, deps, fixture
 
 USER_FIELDS = "created_at,description,profile_image_url,protected,public_metrics,verified"

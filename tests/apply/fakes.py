@@ -10,23 +10,28 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from socialseed.apply import Applier, Event, Options, Report
+from socialseed.apply.context import Event, Options
+from socialseed.apply.executor import Applier, Report
 from socialseed.clock import FakeClock
 from socialseed.config.digest import config_digest
 from socialseed.config.schema import Account, Config, Phase
 from socialseed.model import (
     Action,
+    Capabilities,
     Decision,
     Outcome,
+    Page,
+    PolicyPack,
     Post,
     Profile,
+    RateInfo,
     Risk,
+    Source,
     Target,
     Verb,
     action_id,
 )
-from socialseed.plan import AccountPlan, Plan
-from socialseed.platforms.base import Capabilities, Page, PolicyPack, RateInfo, Source
+from socialseed.model.plan import AccountPlan, Plan
 from socialseed.platforms.base import Platform as BasePlatform
 from socialseed.state import locks
 from socialseed.state.db import open_state

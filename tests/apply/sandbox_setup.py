@@ -10,7 +10,7 @@ from socialseed.clock import iso, parse_instant
 from socialseed.config.load import load_config
 from socialseed.model import Action, Target, Verb, action_id
 from socialseed.model import Risk as RiskLevel
-from socialseed.plan import Plan
+from socialseed.model.plan import Plan
 from socialseed.platforms.sandbox import ensure_world
 from socialseed.platforms.sandbox.world import World
 from socialseed.state.db import open_state

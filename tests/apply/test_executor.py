@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from socialseed.apply import Options
+from socialseed.apply.context import Options
 from socialseed.clock import FakeClock
 from socialseed.errors import (
     AccountRestricted,
@@ -342,7 +342,7 @@ async def test_a_verb_the_phase_does_not_allow_is_skipped(tmp_path: Path) -> Non
 
 
 async def test_the_platforms_rate_headers_are_respected(tmp_path: Path) -> None:
-    from socialseed.platforms.base import RateInfo
+    from socialseed.model import RateInfo
 
     h = harness(tmp_path, per_account=1, accounts=("alpha",))
     h.rates["alpha"] = RateInfo(limit=50, remaining=0, reset_at=NOW + timedelta(seconds=30))

@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from socialseed.apply import Options
+from socialseed.apply.context import Options
 from socialseed.model import Verb
 from socialseed.state import locks
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from socialseed import pacing
-from socialseed.model import Verb
-from socialseed.platforms.base import HardCap, RateInfo
+from socialseed.apply import pacing
+from socialseed.model import HardCap, RateInfo, Verb
 
 from .fakes import NOW
 

@@ -11,7 +11,7 @@ import pytest
 from sqlite_utils import Database
 
 from socialseed.model import Action, Decision, Outcome, Risk, Target, Verb, action_id
-from socialseed.plan import AccountPlan, Plan
+from socialseed.model.plan import AccountPlan, Plan
 from socialseed.state import journal
 from socialseed.state.accounts import ensure_account
 from socialseed.state.db import open_state

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from socialseed.errors import AuthExpired
-from socialseed.model import Action, Outcome, Post, Profile, SourceKind
-from socialseed.platforms.base import Capabilities, Page, Platform, PolicyPack, Source
+from socialseed.model import (
+    Action,
+    Capabilities,
+    Outcome,
+    Page,
+    PolicyPack,
+    Post,
+    Profile,
+    Source,
+    SourceKind,
+)
+from socialseed.platforms.base import Platform
 
 CAPS = Capabilities(
     platform="fake",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from socialseed.health import Counts, FollowRow, Light, OutcomeRow, Signal, assess
+from socialseed.model.health import Counts, FollowRow, Light, OutcomeRow, Signal
+from socialseed.observe.health import assess
 
 NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
 

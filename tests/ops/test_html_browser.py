@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from socialseed.config.load import load_config
-from socialseed.report.report_data import build_report
+from socialseed.observe.analytics import build_report
 from socialseed.report.report_html import render_html
 from socialseed.state.db import open_state
 from tests.conftest import DEMO_CONFIG, ROOT

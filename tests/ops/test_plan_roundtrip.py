@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from socialseed.model import Score
-from socialseed.plan import AccountPlan, Plan
+from socialseed.model.plan import AccountPlan, Plan
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 from socialseed.clock import FakeClock
 from socialseed.config.load import load_config
 from socialseed.model import Outcome, Verb
+from socialseed.observe.sync import run_sync, sync_account
 from socialseed.state import journal
 from socialseed.state.accounts import active_pause, pause, serial_moves_since, state_serial
 from socialseed.state.db import open_state
 from socialseed.state.relationships import active_following, relationships
 from socialseed.state.snapshots import snapshots
-from socialseed.sync import run_sync, sync_account
 from tests.conftest import DEMO_CONFIG
 from tests.ops.conftest import NOW, make_action, make_plan
 from tests.ops.fakes import FakePlatform

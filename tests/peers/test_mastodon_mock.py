@@ -15,9 +15,9 @@ import pytest
 from socialseed.clock import SystemClock
 from socialseed.config.schema import Account
 from socialseed.errors import AuthExpired, RateLimited
-from socialseed.model import Action, Risk, SourceKind, Target, Verb, action_id
+from socialseed.model import Action, Risk, Source, SourceKind, Target, Verb, action_id
 from socialseed.platforms import mastodon
-from socialseed.platforms.base import PlatformDeps, Source
+from socialseed.platforms.base import PlatformDeps
 from tests.peers.conftest import Peer
 
 TIMEOUT = 30.0

@@ -7,16 +7,21 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from socialseed.model import Action, Outcome, Post, Profile, SourceKind, Verb
-from socialseed.platforms.base import (
+from socialseed.model import (
+    Action,
     Capabilities,
     ForbiddenPattern,
     HardCap,
+    Outcome,
     Page,
-    Platform,
     PolicyPack,
+    Post,
+    Profile,
     Source,
+    SourceKind,
+    Verb,
 )
+from socialseed.platforms.base import Platform
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

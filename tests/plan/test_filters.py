@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from socialseed.config.schema import Filters
-from socialseed.filters import FilterContext, Relationship, apply_filters
+from socialseed.plan.filters import FilterContext, Relationship, apply_filters
 from tests.plan.fakes import NOW, profile
 
 CTX = FilterContext(now=NOW)

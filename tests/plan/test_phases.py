@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from socialseed.config.schema import Phase
-from socialseed.model import Verb
-from socialseed.phases import budget, current_phase
-from socialseed.platforms.base import HardCap
+from socialseed.limits.phases import budget, current_phase
+from socialseed.model import HardCap, Verb
 from socialseed.state.db import open_state
 from socialseed.state.usage import used_today
 

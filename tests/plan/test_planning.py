@@ -13,10 +13,9 @@ from sqlite_utils import Database
 from socialseed.clock import FakeClock, iso
 from socialseed.config.schema import Config
 from socialseed.errors import PolicyError, UnsafePlanError
-from socialseed.model import Risk, Verb
-from socialseed.plan import Plan
-from socialseed.planning import PlanOptions, Runtime, make_plan, record
-from socialseed.platforms.base import ForbiddenPattern
+from socialseed.model import ForbiddenPattern, Risk, Verb
+from socialseed.model.plan import Plan
+from socialseed.plan.run import PlanOptions, Runtime, make_plan, record
 from socialseed.state.db import open_state
 from socialseed.state.decisions import latest_decisions
 from tests.plan.conftest import BASE_CONFIG

@@ -7,7 +7,7 @@ from datetime import timedelta
 from rich.console import Console
 
 from socialseed.model import Action, Profile, Risk, Score, Target, Verb, action_id
-from socialseed.plan import AccountPlan, Plan
+from socialseed.model.plan import AccountPlan, Plan
 from socialseed.report.plan_markdown import LIMIT, render_markdown
 from socialseed.report.plan_render import render_text
 from tests.plan.fakes import NOW

@@ -8,7 +8,7 @@ from pathlib import Path
 from socialseed.config.digest import config_digest
 from socialseed.config.load import load_config
 from socialseed.model import Action, Post, Profile, Risk, Score, Target, Verb, action_id
-from socialseed.plan import AccountPlan, Plan
+from socialseed.model.plan import AccountPlan, Plan
 
 NOW = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)
 NOW_TEXT = "2026-11-25T18:00:00Z"

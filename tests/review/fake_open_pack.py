@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from socialseed.model import SourceKind, Verb
-from socialseed.platforms.base import Capabilities, PolicyPack
+from socialseed.model import Capabilities, PolicyPack, SourceKind, Verb
 
 
 def capabilities(account: Any) -> Capabilities:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from socialseed.cli.main import app
 from socialseed.model import Risk, Verb
-from socialseed.plan import Plan
+from socialseed.model.plan import Plan
 from socialseed.state.accounts import bump_serial
 from socialseed.state.db import open_state
 from socialseed.state.plans import record_plan

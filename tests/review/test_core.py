@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from socialseed.clock import FakeClock
 from socialseed.errors import ApprovalError, StalePlanError
 from socialseed.model import Decision, Risk, Verb
-from socialseed.plan import Plan
+from socialseed.model.plan import Plan
 from socialseed.review import (
     ReviewSession,
     freshness_guard,

@@ -26,7 +26,7 @@ def test_a_changed_value_changes_the_digest(tmp_path: Path) -> None:
 
 
 def test_the_planner_records_the_same_digest_non_ascii_included(tmp_path: Path) -> None:
-    from socialseed import planner
+    from socialseed.plan import planner
 
     text = CONFIG_YAML + "targeting:\n  cafe:\n    description: Cafés — crème et pâtisserie\n"
     text += "    sources: [{search: café}]\n"

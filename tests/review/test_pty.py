@@ -8,7 +8,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from socialseed.plan import Plan
+from socialseed.model.plan import Plan
 from socialseed.state.db import open_state
 from tests.review.factory import NOW_TEXT, action, make_plan, save
 

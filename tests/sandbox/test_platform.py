@@ -13,8 +13,8 @@ import pytest
 from socialseed.clock import FakeClock
 from socialseed.config.schema import Sandbox, SandboxLimits
 from socialseed.errors import NotFound, PermanentError
-from socialseed.model import SourceKind, Target, Verb
-from socialseed.platforms.base import PlatformDeps, Source
+from socialseed.model import Source, SourceKind, Target, Verb
+from socialseed.platforms.base import PlatformDeps
 from socialseed.platforms.sandbox import build, capabilities
 from socialseed.platforms.sandbox.client import SandboxPlatform
 from tests.sandbox.conftest import NOW, Connect, account, action

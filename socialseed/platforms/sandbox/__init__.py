@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 
 from socialseed.config.schema import Sandbox
 from socialseed.errors import StateError
-from socialseed.model import SourceKind, Verb
-from socialseed.platforms.base import Capabilities, HardCap, PolicyPack
+from socialseed.model import Capabilities, HardCap, PolicyPack, SourceKind, Verb
 
 if TYPE_CHECKING:
     from socialseed.clock import Clock

@@ -14,8 +14,18 @@ from socialseed.errors import (
     PermanentError,
     PlatformError,
 )
-from socialseed.model import Action, Outcome, Post, Profile, Verb
-from socialseed.platforms.base import Capabilities, Page, Platform, RateInfo, Source
+from socialseed.model import (
+    Action,
+    Capabilities,
+    Outcome,
+    Page,
+    Post,
+    Profile,
+    RateInfo,
+    Source,
+    Verb,
+)
+from socialseed.platforms.base import Platform
 from socialseed.platforms.http import epoch_reset, parse_json, raise_for_response, send
 
 NAME = "sandbox"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from socialseed.clock import iso
-from socialseed.platforms.base import HardCap, RateInfo
+from socialseed.model import HardCap, RateInfo
 
 HOUR = 3600.0
 RESET_MARGIN = 1.0  # seconds added after a platform's reset time

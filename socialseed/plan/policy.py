@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from socialseed.config.schema import Account, Policy, Targeting, TargetScoring, Thresholds
 from socialseed.errors import PolicyError, UnsafePlanError
-from socialseed.filters import FilterResult
 from socialseed.model import Action, Risk, Score, SourceKind, Verb
+from socialseed.plan.filters import FilterResult
 
 if TYPE_CHECKING:
-    from socialseed.platforms.base import Capabilities, ForbiddenPattern
+    from socialseed.model import Capabilities, ForbiddenPattern
 
 BORDERLINE = 0.1  # an authenticity within this of the minimum is yellow
 SEARCH_SOURCES = frozenset({"hashtag", "search"})

@@ -18,20 +18,20 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from socialseed import filters as filter_rules
-from socialseed import phases as phase_rules
-from socialseed import policy
 from socialseed.clock import Clock, iso, parse_instant
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
-from socialseed.discovery import Discovered, discover_account
 from socialseed.errors import ConfigError
-from socialseed.filters import FilterContext, Relationship
-from socialseed.model import Candidate, Decision, Post, Verb
-from socialseed.plan import Plan
-from socialseed.plan_reads import Reads, read_relationships
-from socialseed.plan_scoring import score_cached, select_scorer, topic_of
-from socialseed.planner import AccountPart, Existing, Scored, assemble_plan, plan_account
-from socialseed.platforms.base import Capabilities, Platform
+from socialseed.limits import phases as phase_rules
+from socialseed.model import Candidate, Capabilities, Decision, Post, Verb
+from socialseed.model.plan import Plan
+from socialseed.plan import filters as filter_rules
+from socialseed.plan import policy
+from socialseed.plan.discovery import Discovered, discover_account
+from socialseed.plan.filters import FilterContext, Relationship
+from socialseed.plan.planner import AccountPart, Existing, Scored, assemble_plan, plan_account
+from socialseed.plan.reads import Reads, read_relationships
+from socialseed.plan.scoring import score_cached, select_scorer, topic_of
+from socialseed.platforms.base import Platform
 from socialseed.scoring.base import Scorer
 from socialseed.scoring.budget import SpendMeter
 from socialseed.state import accounts as account_store
@@ -327,7 +327,7 @@ class AccountRun:
         return bool(acts.like_recent or acts.repost_recent)
 
     def _rank(self, item: Scored) -> tuple[int, float, str]:
-        from socialseed.planner import rank_key
+        from socialseed.plan.planner import rank_key
 
         settings = self.targetings[item.candidate.targeting].scoring
         risk, _ = policy.assess(Verb.FOLLOW, item.score, item.filters, settings)

@@ -26,12 +26,13 @@ from sqlite_utils import Database
 from socialseed.clock import Clock
 from socialseed.config.schema import Account, Config, parse_duration
 from socialseed.errors import SocialSeedError
-from socialseed.health import Health
+from socialseed.model.health import Health
+from socialseed.observe.health import account_health
+from socialseed.observe.recovery import pause_if_red, recover
 from socialseed.platforms.base import Platform
-from socialseed.recovery import pause_if_red, recover
 from socialseed.redact import scrub
 from socialseed.state.accounts import bump_serial, ensure_account
-from socialseed.state.health_rows import account_health, store_health
+from socialseed.state.health_rows import store_health
 from socialseed.state.relationships import (
     MANUAL,
     SOCIALSEED,

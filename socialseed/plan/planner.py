@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from socialseed import phases as phase_rules
-from socialseed import policy
 from socialseed.config.digest import config_digest
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
-from socialseed.filters import FilterResult, Relationship
+from socialseed.limits import phases as phase_rules
 from socialseed.model import Action, Candidate, Post, Risk, Score, Target, Verb, action_id
-from socialseed.plan import AccountPlan, Plan
+from socialseed.model.plan import AccountPlan, Plan
+from socialseed.plan import policy
+from socialseed.plan.filters import FilterResult, Relationship
 
 if TYPE_CHECKING:
-    from socialseed.platforms.base import Capabilities
+    from socialseed.model import Capabilities
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,22 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
-from socialseed import pacing
-from socialseed.apply_run import AccountReport, AccountRun, Result, approval_of, paused_error
+from socialseed.apply import pacing
+from socialseed.apply.account_run import (
+    AccountReport,
+    AccountRun,
+    Result,
+    approval_of,
+    paused_error,
+)
+from socialseed.apply.context import CapabilitiesFor, Event, EventSink, Options, PlatformFactory
 from socialseed.clock import Clock, iso, parse_instant
 from socialseed.config.digest import config_digest
 from socialseed.config.schema import Account, Config
@@ -31,55 +38,12 @@ from socialseed.errors import (
     ApprovalError,
     StalePlanError,
 )
-from socialseed.model import Action
-from socialseed.phases import current_phase
-from socialseed.plan import Plan
-from socialseed.platforms.base import Capabilities, Platform
+from socialseed.limits.phases import current_phase
+from socialseed.model import Action, Capabilities
+from socialseed.model.plan import Plan
 from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, serial_moves_since
 from socialseed.state.decisions import latest_decisions
-
-PlatformFactory = Callable[[Account], Platform]
-CapabilitiesFor = Callable[[Account], Capabilities | None]
-EventSink = Callable[["Event"], None]
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the person asked for on the command line."""
-
-    only: frozenset[str] = frozenset()
-    exclude: frozenset[str] = frozenset()
-    account: str | None = None
-    dry_run: bool = False
-    lock_timeout: float = 0.0
-    max_wait: float = 6 * 3600.0
-    transient_retries: int = 4
-    backoff_base: float = 2.0
-
-
-@dataclass(frozen=True)
-class Event:
-    """One line of progress (``--json`` prints each as a JSON object)."""
-
-    kind: str
-    at: datetime
-    account: str
-    action_id: str | None = None
-    verb: str | None = None
-    target: str | None = None
-    status: str | None = None
-    detail: str = ""
-    wait_seconds: float | None = None
-
-    def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"event": self.kind, "at": iso(self.at), "account": self.account}
-        for key in ("action_id", "verb", "target", "status", "wait_seconds"):
-            if getattr(self, key) is not None:
-                data[key] = getattr(self, key)
-        if self.detail:
-            data["detail"] = self.detail
-        return data
 
 
 @dataclass

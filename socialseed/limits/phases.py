@@ -16,7 +16,7 @@ from socialseed.config.schema import Phase
 from socialseed.model import Verb
 
 if TYPE_CHECKING:
-    from socialseed.platforms.base import HardCap
+    from socialseed.model import HardCap
 
 DAY_SECONDS = 86_400
 

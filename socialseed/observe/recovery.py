@@ -16,8 +16,8 @@ from sqlite_utils import Database
 
 from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account, Phase
-from socialseed.health import Health, Light
-from socialseed.phases import PhaseState, current_phase
+from socialseed.limits.phases import PhaseState, current_phase
+from socialseed.model.health import Health, Light
 from socialseed.state.accounts import active_pause, audit, pause, resume
 from socialseed.state.usage import phase_override
 

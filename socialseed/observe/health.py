@@ -1,4 +1,4 @@
-"""Health of one account: a traffic light with reasons, computed from state rows. Pure.
+"""Health of one account: a traffic light with reasons, computed from state rows.
 
 Inputs are the journal's outcomes, the audit log's signals, relationships and snapshots; the
 caller loads them (``state.health_rows``) and hands in ``now``. The light:
@@ -11,109 +11,32 @@ caller loads them (``state.health_rows``) and hands in ``now``. The light:
 
 Journal outcomes and signals count within the window and after the last resume (a resume
 after a cool-down starts with a clean slate).
+
+``assess`` is pure; ``account_health`` loads the rows through ``state.health_rows`` and judges them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from enum import StrEnum
+
+from sqlite_utils import Database
+
+from socialseed.model.health import (
+    Counts,
+    FollowRow,
+    Health,
+    Light,
+    OutcomeRow,
+    Signal,
+    Thresholds,
+)
+from socialseed.state import health_rows as rows
+from socialseed.state.snapshots import snapshots
 
 BLOCK_WORDS = ("blocked", "restricted", "actionblocked", "accountrestricted", "suspended", "spam")
 RATE_WORDS = ("ratelimited", "rate limit", "rate-limit", "too many requests")
-
-
-class Light(StrEnum):
-    GREEN = "green"
-    YELLOW = "yellow"
-    RED = "red"
-
-
-@dataclass(frozen=True)
-class OutcomeRow:
-    """One journal outcome: what happened when an action ran."""
-
-    at: datetime
-    verb: str
-    status: str  # done | already | failed | skipped
-    http_status: int | None = None
-    error: str = ""
-
-
-@dataclass(frozen=True)
-class Signal:
-    """An audit-log line that tells something about health (a block, a circuit break)."""
-
-    at: datetime
-    kind: str
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class FollowRow:
-    """A follow SocialSeed made, and whether and when it was followed back."""
-
-    since: datetime | None
-    followed_back_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Counts:
-    at: datetime
-    followers: int | None
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    window_days: int = 7
-    min_attempts: int = 4
-    red_error_rate: float = 0.5
-    yellow_error_rate: float = 0.2
-    yellow_rate_limit_hits: int = 3
-    low_follow_back_rate: float = 0.02
-    follow_back_min_follows: int = 30
-    follow_back_grace_days: int = 3
-
-
-@dataclass(frozen=True)
-class Health:
-    light: Light
-    reasons: tuple[str, ...]
-    attempts: int
-    failures: int
-    rate_limit_hits: int
-    block_signals: int
-    follows: int
-    followed_back: int
-    net_growth: int | None
-    window_days: int = 7
-    extra: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def error_rate(self) -> float:
-        return self.failures / self.attempts if self.attempts else 0.0
-
-    @property
-    def follow_back_rate(self) -> float | None:
-        return self.followed_back / self.follows if self.follows else None
-
-    def to_data(self) -> dict[str, object]:
-        rate = self.follow_back_rate
-        return {
-            "light": self.light.value,
-            "reasons": list(self.reasons),
-            "window_days": self.window_days,
-            "attempts": self.attempts,
-            "failures": self.failures,
-            "error_rate": round(self.error_rate, 4),
-            "rate_limit_hits": self.rate_limit_hits,
-            "block_signals": self.block_signals,
-            "follows": self.follows,
-            "followed_back": self.followed_back,
-            "follow_back_rate": round(rate, 4) if rate is not None else None,
-            "net_growth": self.net_growth,
-        }
 
 
 def is_rate_limit(row: OutcomeRow) -> bool:
@@ -234,3 +157,19 @@ def _all_clear(h: Health) -> str:
     if h.follow_back_rate is not None:
         parts.append(f"follow-back {h.follow_back_rate:.0%}")
     return "; ".join(parts)
+
+
+def account_health(
+    db: Database, account: str, *, now: datetime, thresholds: Thresholds = Thresholds()
+) -> Health:
+    """The health of ``account`` at ``now``, from the state."""
+    since = now - timedelta(days=thresholds.window_days)
+    return assess(
+        rows.outcomes(db, account, since=since),
+        now=now,
+        follows=rows.follows(db, account, since=now - timedelta(days=rows.FOLLOW_BACK_DAYS)),
+        counts=[Counts(s.taken_at, s.followers) for s in snapshots(db, account)],
+        signals=rows.signals(db, account, since=since),
+        resumed_at=rows.last_resume(db, account),
+        thresholds=thresholds,
+    )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from socialseed import pacing
+from socialseed.apply import pacing
 from socialseed.clock import iso
 from socialseed.config.schema import parse_duration
 from socialseed.errors import (
@@ -30,15 +30,15 @@ from socialseed.errors import (
     SocialSeedError,
     Transient,
 )
-from socialseed.model import Action, Decision, Outcome
-from socialseed.platforms.base import Platform, RateInfo
+from socialseed.model import Action, Decision, Outcome, RateInfo
+from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
 from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, audit, bump_serial, ensure_account, pause
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decision
 
 if TYPE_CHECKING:
-    from socialseed.apply import Applier
+    from socialseed.apply.context import RunContext
 
 MAX_RATE_RETRIES = 5  # 429s in a row on one action before it counts as failed
 MIN_ATTEMPTS_FOR_RATIO = 5  # attempts before policy.max_failure_ratio can stop an account
@@ -103,7 +103,7 @@ def paused_error(account: str, reason: str, until: datetime | None) -> PausedErr
 class AccountRun:
     """One account's part of a run: lock, reconcile, pace, execute, break the circuit."""
 
-    def __init__(self, applier: Applier, name: str, report: AccountReport) -> None:
+    def __init__(self, applier: RunContext, name: str, report: AccountReport) -> None:
         self.a = applier
         self.name = name
         self.report = report

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from socialseed import policy
 from socialseed.errors import UnsafePlanError
-from socialseed.filters import Relationship
+from socialseed.plan import policy
+from socialseed.plan.filters import Relationship
 from socialseed.platforms.base import Platform
 from socialseed.state import usage
 

@@ -15,8 +15,8 @@ from sqlite_utils import Database
 
 from socialseed.config.schema import Account, Targeting, parse_duration
 from socialseed.config.schema import Source as SourceConfig
-from socialseed.model import Candidate, Profile, SourceKind
-from socialseed.platforms.base import Platform, Source
+from socialseed.model import Candidate, Profile, Source, SourceKind
+from socialseed.platforms.base import Platform
 from socialseed.state import candidates as store
 
 MAX_EMPTY_PAGES = 3  # a source that keeps answering empty pages with a cursor is cut off

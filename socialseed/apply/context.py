@@ -1,0 +1,92 @@
+"""What one account's run is handed by the executor: the options, the events it emits, and the
+``RunContext`` the executor offers (so ``account_run`` needs no import of the executor)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from socialseed.clock import iso
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from socialseed.apply.pacing import Pacer
+    from socialseed.clock import Clock
+    from socialseed.config.schema import Account, Config
+    from socialseed.model import Action, Capabilities
+    from socialseed.platforms.base import Platform
+    from socialseed.state import locks
+
+PlatformFactory = Callable[["Account"], "Platform"]
+CapabilitiesFor = Callable[["Account"], "Capabilities | None"]
+EventSink = Callable[["Event"], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the person asked for on the command line."""
+
+    only: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    account: str | None = None
+    dry_run: bool = False
+    lock_timeout: float = 0.0
+    max_wait: float = 6 * 3600.0
+    transient_retries: int = 4
+    backoff_base: float = 2.0
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of progress (``--json`` prints each as a JSON object)."""
+
+    kind: str
+    at: datetime
+    account: str
+    action_id: str | None = None
+    verb: str | None = None
+    target: str | None = None
+    status: str | None = None
+    detail: str = ""
+    wait_seconds: float | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"event": self.kind, "at": iso(self.at), "account": self.account}
+        for key in ("action_id", "verb", "target", "status", "wait_seconds"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        if self.detail:
+            data["detail"] = self.detail
+        return data
+
+
+class RunContext(Protocol):
+    """What ``AccountRun`` uses of the executor that started it."""
+
+    db: Database
+    clock: Clock
+    rng: random.Random
+    config: Config
+    options: Options
+    me: locks.Me
+    plan_id: str
+    deadline: datetime
+    alive: locks.PidAlive
+    platform_for: PlatformFactory
+
+    def pacer_for(self, account: Account, capabilities: Capabilities | None) -> Pacer: ...
+
+    def emit(
+        self,
+        kind: str,
+        action: Action | None = None,
+        *,
+        account: str = "",
+        status: str | None = None,
+        detail: str = "",
+        wait: float | None = None,
+    ) -> None: ...

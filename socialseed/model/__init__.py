@@ -1,0 +1,67 @@
+"""The value types every layer shares: the bottom of the house.
+
+- ``values``: verbs, risk, sources, profiles, posts, candidates, scores, targets, actions,
+  decisions and outcomes.
+- ``platform``: what a platform offers, as data: capabilities, policy packs, hard caps,
+  rate-limit info, discovery sources and pages.
+- ``plan``: the Plan value (sorted, counted, checksummed, versioned JSON).
+- ``health``: the traffic light and the rows it is judged from.
+- ``review``: what a review walk shows (the approval gate of an action).
+- ``status``: one account's status row (phase, today's budget, health, pause, lock).
+
+Nothing here does I/O or imports anything above ``errors`` and ``clock``.
+"""
+
+from socialseed.model.platform import (
+    Capabilities,
+    ForbiddenPattern,
+    HardCap,
+    Page,
+    PolicyPack,
+    RateInfo,
+    Source,
+)
+from socialseed.model.values import (
+    OUTBOUND_VERBS,
+    OWN_SPACE_VERBS,
+    Action,
+    Candidate,
+    Decision,
+    Outcome,
+    Post,
+    Profile,
+    Risk,
+    Score,
+    SourceKind,
+    Target,
+    Verb,
+    action_id,
+    days_ago,
+    digest,
+)
+
+__all__ = [
+    "OUTBOUND_VERBS",
+    "OWN_SPACE_VERBS",
+    "Action",
+    "Candidate",
+    "Capabilities",
+    "Decision",
+    "ForbiddenPattern",
+    "HardCap",
+    "Outcome",
+    "Page",
+    "PolicyPack",
+    "Post",
+    "Profile",
+    "RateInfo",
+    "Risk",
+    "Score",
+    "Source",
+    "SourceKind",
+    "Target",
+    "Verb",
+    "action_id",
+    "days_ago",
+    "digest",
+]

@@ -1,0 +1,65 @@
+"""One account's status as values: phase, today's budget per verb, health, pause, lock.
+
+``observe.status`` builds the rows from state; renderers show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from socialseed.clock import iso
+from socialseed.model.health import Health
+
+
+@dataclass(frozen=True)
+class VerbBudget:
+    verb: str
+    cap: int | None  # None: no cap for this verb in the phase (it was used anyway)
+    used: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    account: str
+    platform: str
+    handle: str
+    enabled: bool
+    phase: str
+    phase_day: int
+    phase_days: int | None
+    phase_overridden: bool
+    budget: tuple[VerbBudget, ...]
+    health: Health
+    pause: str  # "" when not paused
+    lock: str  # "" when not locked
+    last_apply: datetime | None
+
+    @property
+    def phase_text(self) -> str:
+        total = f" of {self.phase_days}" if self.phase_days else ""
+        lowered = " (lowered)" if self.phase_overridden else ""
+        return f"{self.phase} day {self.phase_day}{total}{lowered}"
+
+    def to_data(self) -> dict[str, object]:
+        return {
+            "account": self.account,
+            "platform": self.platform,
+            "handle": self.handle,
+            "enabled": self.enabled,
+            "phase": {
+                "name": self.phase,
+                "day": self.phase_day,
+                "days": self.phase_days,
+                "overridden": self.phase_overridden,
+            },
+            "today": {
+                b.verb: {"cap": b.cap, "used": b.used, "remaining": b.remaining}
+                for b in self.budget
+            },
+            "health": self.health.to_data(),
+            "paused": self.pause or None,
+            "locked": self.lock or None,
+            "last_apply": iso(self.last_apply) if self.last_apply else None,
+        }
