@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check socialseed tests benchmarks
 	$(BIN)/ruff format --check socialseed tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # test also installs the end-to-end peers (npm, PyPI) and Debian's chromium: see scripts/test.sh
 test: lint

@@ -212,9 +212,10 @@ def _next_steps(app_ctx: AppContext, made: Plan, output: Path | None, approved: 
 def _list(app_ctx: AppContext, fmt: Format) -> None:
     import json
 
-    from socialseed.report.plan_list import plan_rows, render_rows
+    from socialseed.report.plan_list import render_rows
+    from socialseed.state.plans import saved_plans
 
-    rows = plan_rows(app_ctx.db)
+    rows = saved_plans(app_ctx.db)
     if fmt is Format.json:
         typer.echo(json.dumps(rows, indent=2, sort_keys=True))
         return

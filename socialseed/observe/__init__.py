@@ -16,20 +16,20 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from socialseed.observe.analytics import build_report
-    from socialseed.observe.health import account_health, assess
+    from socialseed.observe.health import assess
     from socialseed.observe.recovery import pause_if_red, phase_of, recover
-    from socialseed.observe.status import status_rows
+    from socialseed.observe.status import account_health, status_rows
     from socialseed.observe.sync import run_sync, sync_account
 
 # The face is lazy: ``import socialseed.observe.X`` loads X alone, not the whole package.
 _EXPORTS = {
-    "account_health": "health",
     "assess": "health",
     "pause_if_red": "recovery",
     "phase_of": "recovery",
     "recover": "recovery",
     "run_sync": "sync",
     "sync_account": "sync",
+    "account_health": "status",
     "status_rows": "status",
     "build_report": "analytics",
 }

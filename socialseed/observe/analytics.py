@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account, Config
 from socialseed.limits.phases import current_phase
-from socialseed.observe.health import account_health
+from socialseed.observe.status import account_health
 from socialseed.state.decisions import POLICY_REVIEWER
 from socialseed.state.relationships import SOCIALSEED
 from socialseed.state.snapshots import snapshots

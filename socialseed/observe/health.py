@@ -12,7 +12,7 @@ caller loads them (``state.health_rows``) and hands in ``now``. The light:
 Journal outcomes and signals count within the window and after the last resume (a resume
 after a cool-down starts with a clean slate).
 
-``assess`` is pure; ``account_health`` loads the rows through ``state.health_rows`` and judges them.
+Pure: ``observe.status.account_health`` loads the rows through ``state.health_rows``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-
-from sqlite_utils import Database
 
 from socialseed.model.health import (
     Counts,
@@ -32,8 +30,6 @@ from socialseed.model.health import (
     Signal,
     Thresholds,
 )
-from socialseed.state import health_rows as rows
-from socialseed.state.snapshots import snapshots
 
 BLOCK_WORDS = ("blocked", "restricted", "actionblocked", "accountrestricted", "suspended", "spam")
 RATE_WORDS = ("ratelimited", "rate limit", "rate-limit", "too many requests")
@@ -157,19 +153,3 @@ def _all_clear(h: Health) -> str:
     if h.follow_back_rate is not None:
         parts.append(f"follow-back {h.follow_back_rate:.0%}")
     return "; ".join(parts)
-
-
-def account_health(
-    db: Database, account: str, *, now: datetime, thresholds: Thresholds = Thresholds()
-) -> Health:
-    """The health of ``account`` at ``now``, from the state."""
-    since = now - timedelta(days=thresholds.window_days)
-    return assess(
-        rows.outcomes(db, account, since=since),
-        now=now,
-        follows=rows.follows(db, account, since=now - timedelta(days=rows.FOLLOW_BACK_DAYS)),
-        counts=[Counts(s.taken_at, s.followers) for s in snapshots(db, account)],
-        signals=rows.signals(db, account, since=since),
-        resumed_at=rows.last_resume(db, account),
-        thresholds=thresholds,
-    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -11,11 +11,14 @@ from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account, Config
 from socialseed.limits.phases import budget
 from socialseed.model import HardCap
+from socialseed.model.health import Counts, Health, Thresholds
 from socialseed.model.status import StatusRow, VerbBudget
-from socialseed.observe.health import account_health
+from socialseed.observe.health import assess
 from socialseed.observe.recovery import phase_of
+from socialseed.state import health_rows as rows
 from socialseed.state.accounts import active_pause
 from socialseed.state.locks import holder
+from socialseed.state.snapshots import snapshots
 from socialseed.state.usage import used_today
 
 HardCaps = Callable[[Account], Sequence[HardCap]]
@@ -92,3 +95,19 @@ def last_apply(db: Database, account: str) -> datetime | None:
         if r["last_apply_at"]
     ]
     return max((parse_instant(s) for s in stamps), default=None)
+
+
+def account_health(
+    db: Database, account: str, *, now: datetime, thresholds: Thresholds = Thresholds()
+) -> Health:
+    """The health of ``account`` at ``now``, from the state."""
+    since = now - timedelta(days=thresholds.window_days)
+    return assess(
+        rows.outcomes(db, account, since=since),
+        now=now,
+        follows=rows.follows(db, account, since=now - timedelta(days=rows.FOLLOW_BACK_DAYS)),
+        counts=[Counts(s.taken_at, s.followers) for s in snapshots(db, account)],
+        signals=rows.signals(db, account, since=since),
+        resumed_at=rows.last_resume(db, account),
+        thresholds=thresholds,
+    )

@@ -27,8 +27,8 @@ from socialseed.clock import Clock
 from socialseed.config.schema import Account, Config, parse_duration
 from socialseed.errors import SocialSeedError
 from socialseed.model.health import Health
-from socialseed.observe.health import account_health
 from socialseed.observe.recovery import pause_if_red, recover
+from socialseed.observe.status import account_health
 from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
 from socialseed.state.accounts import bump_serial, ensure_account

@@ -22,6 +22,7 @@ from socialseed.clock import Clock
 from socialseed.config.schema import Scoring
 from socialseed.errors import ProviderError
 from socialseed.model import Candidate, Score, digest
+from socialseed.model.scoring import CachedScore, UsageRecord
 from socialseed.scoring.base import Scorer, ScoringReport, Topic
 from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.prompt import (
@@ -37,7 +38,7 @@ from socialseed.scoring.prompt import (
     view_digest,
 )
 from socialseed.scoring.providers import ChatProvider, Completion, Prompt
-from socialseed.scoring.store import CachedScore, ScoringStore, UsageRecord
+from socialseed.scoring.store import ScoringStore
 
 FAILURES_BEFORE_DOWN = 3  # failed batches in a row before a provider is skipped for the run
 AUTH_STATUSES = (401, 403)

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from socialseed.clock import iso
 from socialseed.model import Score
-from socialseed.scoring.store import CachedScore, UsageRecord
+from socialseed.model.scoring import CachedScore, UsageRecord
 
 _CHUNK = 500  # keys per SELECT (SQLite's variable limit is 999 on old builds)
 

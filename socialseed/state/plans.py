@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -64,3 +65,27 @@ def latest_plan(db: Database) -> Plan:
             "no plan has been made yet", hint="make one with 'socialseed plan -o plan.json'"
         )
     return Plan.from_json(rows[0]["body"], source=f"saved plan {rows[0]['id']}")
+
+
+def saved_plans(db: Database, limit: int = 50) -> list[dict[str, Any]]:
+    """Id, times, action counts and accounts of the newest saved plans."""
+    rows = db.conn.execute(
+        "select id, created_at, expires_at, path, body from plans "
+        "order by created_at desc, rowid desc limit ?",
+        [limit],
+    )
+    out = []
+    for plan_id, created, expires, path, body in rows:
+        data = json.loads(body)
+        summary = data.get("summary") or {}
+        out.append(
+            {
+                "id": plan_id,
+                "created_at": created,
+                "expires_at": expires,
+                "path": path or None,
+                "actions": summary.get("total", 0),
+                "accounts": sorted((summary.get("by_account") or {}).keys()),
+            }
+        )
+    return out

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from socialseed.model import Score
-from socialseed.scoring.store import CachedScore, UsageRecord
+from socialseed.model.scoring import CachedScore, UsageRecord
 from socialseed.state.ai import SqliteScoringStore, usage_totals
 from socialseed.state.db import applied, open_state
 from tests.scoring.fakes import NOW

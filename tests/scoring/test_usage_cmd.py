@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from socialseed.cli.main import app
-from socialseed.scoring.store import UsageRecord
+from socialseed.model.scoring import UsageRecord
 from socialseed.state.ai import SqliteScoringStore
 from socialseed.state.db import open_state
 from tests.scoring.fakes import NOW
