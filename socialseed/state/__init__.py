@@ -1,1 +1,31 @@
-"""State: the user's memory, in one SQLite file (sqlite-utils)."""
+"""State: the user's memory, in one SQLite file (sqlite-utils).
+
+- ``accounts``: Per-account state: the row, the state serial, pauses (the kill switch) and the
+  audit log.
+- ``ai``: The scoring cache (table ``scores``) and the AI usage ledger (table ``ai_usage``) in
+  SQLite.
+- ``audit_log``: The audit trail: decisions, journal outcomes and audit-log lines merged into
+  one timeline.
+- ``candidates``: The discovery cache: candidates per account and source, and when each source
+  was read.
+- ``db``: Open the state database: mode 0600, WAL, busy timeout, migrations on open.
+- ``decisions``: Decisions: who approved or rejected which action of which plan, when, why,
+  until when.
+- ``health_rows``: Load the rows that ``observe.health`` judges, and store its verdict on the
+  account.
+- ``journal``: The journal: an append-only record of every execution attempt and its outcome.
+- ``locks``: Per-account locks, so that two applies never work on one account at the same time.
+- ``migrations``: Append-only migrations. Never edit one that has shipped; add ``mNNN_...``
+  after the last.
+- ``plans``: Saved plans: every plan made is recorded, so review and apply can find it by id.
+- ``relationships``: Relationships: whom each managed account follows, since when, made by whom
+  (origin).
+- ``retention``: Retention: delete third-party data (profiles, cached scores, old plans) past
+  its age.
+- ``scores``: The score cache: one row per scorer, version, profile digest and topic.
+- ``snapshots``: Snapshots: an account's follower and following counts, taken by ``socialseed
+  sync``.
+- ``tokens``: The ``tokens`` table: one sealed secret per account, plus metadata that is not
+  secret.
+- ``usage``: What an account has already done today, from the journal (the source of truth).
+"""
