@@ -205,7 +205,7 @@ class AccountRun:
                 self._skip(action, why, deliberate=True)
                 return
             try:
-                if journal.needs_verify(entries) and await self._reconcile(
+                if self._check_first(action, entries) and await self._reconcile(
                     platform, action, entries
                 ):
                     return
@@ -272,20 +272,26 @@ class AccountRun:
 
     def _finish(self, action: Action, outcome: Outcome, attempt: int) -> None:
         now = self.a.clock.now()
-        journal.record_outcome(self.a.db, self.a.plan_id, action, outcome, attempt=attempt, now=now)
-        journal.note_relationship(self.a.db, action, outcome, now=now)
+        journal.record_finish(self.a.db, self.a.plan_id, action, outcome, attempt=attempt, now=now)
         if outcome.status in journal.FINISHED:
             self.pacer.record(action.verb.value, now, wrote=outcome.status == "done")
         self._result(action, outcome.status, outcome.detail)
         self._count(failed=outcome.status == "failed")
 
+    def _check_first(self, action: Action, entries: list[journal.Entry]) -> bool:
+        """Ask the platform before writing? After an interrupted attempt of this plan, or
+        when another plan already tried the same action (check before create)."""
+        if journal.needs_verify(entries):
+            return True
+        return not entries and journal.tried_elsewhere(self.a.db, action, self.a.plan_id)
+
     async def _reconcile(
         self, platform: Platform, action: Action, entries: list[journal.Entry]
     ) -> bool:
         """An earlier attempt may have landed: ask the platform. True when it is in effect."""
-        if not await platform.verify(action):
+        outcome = await platform.confirm(action)
+        if outcome is None:
             return False
-        outcome = Outcome("done", "confirmed by the platform after an interrupted attempt")
         self._finish(action, outcome, max((e.attempt for e in entries), default=1))
         return True
 

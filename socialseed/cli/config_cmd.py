@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from socialseed.cli import context
 from socialseed.cli.options import ConfigOpt
+from socialseed.errors import ConfigError
+
+if TYPE_CHECKING:
+    from socialseed.config.schema import Config
 
 
 def init(
@@ -35,7 +39,31 @@ def validate(ctx: typer.Context, config: ConfigOpt = None) -> None:
     loaded = app_ctx.load_config(config)
     from socialseed.config.files import summary
 
-    typer.echo(f"ok: {path}: {summary(path, loaded)}")
+    ran = _run_examples(path, loaded)
+    tested = f"; {ran} conversation example(s) pass" if ran else ""
+    typer.echo(f"ok: {path}: {summary(path, loaded)}{tested}")
+
+
+def _run_examples(path: Path, loaded: Config) -> int:
+    """Run every rule set's ``examples:``; a failure is a ConfigError with a diff per example."""
+    from socialseed.conversations.examples import run
+
+    total, failures = run(loaded)
+    if not failures:
+        return total
+    from socialseed.config.load import Mark, _config_files, find_mark, merge, parse_file
+
+    _, marks = merge([parse_file(f) for f in _config_files(path)])
+    fallback = Mark(str(path), 1, 1)
+    lines = [
+        line
+        for failure in failures
+        for line in failure.lines(str(find_mark(marks, failure.loc, fallback)))
+    ]
+    raise ConfigError(
+        [f"{len(failures)} of {total} conversation example(s) fail:", *lines],
+        hint="change the rules or the example's expect: so they agree",
+    )
 
 
 def schema(ctx: typer.Context) -> None:

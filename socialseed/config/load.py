@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from socialseed.config.conversations import problems as conversation_problems
 from socialseed.config.schema import Config
 from socialseed.errors import ConfigError
 
@@ -397,6 +398,9 @@ def cross_reference(config: Config, marks: dict[Loc, Mark], fallback: Mark) -> l
         problems.extend(_account_refs(config, i, marks, fallback))
     for name, phases in config.phases.items():
         problems.extend(_phase_order(name, phases, marks, fallback))
+    refs = [a.conversations for a in config.accounts]
+    for loc, problem in conversation_problems(config.conversations, refs, config.scoring.providers):
+        problems.append(f"{find_mark(marks, loc, fallback)}: {_path(loc)}: {problem}")
     return problems
 
 

@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from socialseed.config.conversations import RuleSet
+
 PLATFORMS = ("sandbox", "bluesky", "mastodon", "x", "instagram", "tiktok")
 VERBS = ("follow", "unfollow", "like", "unlike", "repost", "reply", "hide_comment", "mute")
 X_TIERS = ("pay_per_use", "basic", "pro", "enterprise")
@@ -190,6 +192,7 @@ class Account(Strict):
         default=False, description="Allow actions on relationships made outside SocialSeed."
     )
     enabled: bool = True
+    conversations: str | None = Field(default=None, description="A conversations rule set.")
 
 
 class Thresholds(Strict):
@@ -263,6 +266,7 @@ class Config(Strict):
     scoring: Scoring = Scoring()
     sandbox: Sandbox = Sandbox()
     retention: Retention = Retention()
+    conversations: dict[Identifier, RuleSet] = Field(default_factory=dict)
 
     def account(self, account_id: str) -> Account:
         for account in self.accounts:

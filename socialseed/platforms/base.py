@@ -56,6 +56,9 @@ async def read_source(
     return await reader(source.value, cursor)
 
 
+CONFIRMED = "confirmed by the platform after an interrupted attempt"
+
+
 class Platform(ABC):
     """A connected account on one platform. Subclasses fill the abstract hooks."""
 
@@ -90,6 +93,16 @@ class Platform(ABC):
     @abstractmethod
     async def verify(self, action: Action) -> bool:
         """Is the action already in effect? Used to reconcile after a crash."""
+
+    async def confirm(self, action: Action) -> Outcome | None:
+        """The outcome of an interrupted attempt that is in effect (``None``: it is not).
+
+        Platforms that can say which write made it override this, so the journal keeps the
+        request id (and record reference) the platform recorded for it.
+        """
+        if not await self.verify(action):
+            return None
+        return Outcome("done", CONFIRMED)
 
     async def following_ids(self) -> set[str] | None:
         """Ids the managed account follows (``None`` where the API offers no such read)."""

@@ -31,7 +31,13 @@ from socialseed.model import (
 from socialseed.platforms import _bluesky_map as m
 from socialseed.platforms import _bluesky_rules as rules
 from socialseed.platforms._bluesky_rules import CAPABILITIES
-from socialseed.platforms.base import Platform, PlatformDeps, SourceReader, read_source
+from socialseed.platforms.base import (
+    CONFIRMED,
+    Platform,
+    PlatformDeps,
+    SourceReader,
+    read_source,
+)
 from socialseed.platforms.http import (
     ApiSession,
     Endpoint,
@@ -374,6 +380,24 @@ class BlueskyPlatform(Platform):
 
     # --- crash recovery -----------------------------------------------------------------
 
+    async def confirm(self, action: Action) -> Outcome | None:
+        """Check before create: our follow, like or repost record for the target, if any.
+
+        The PDS keeps a second record when a follow is created twice, so a resumed or
+        repeated write is confirmed from ``listRecords`` (with the record's URI) instead.
+        """
+        collection = _CREATED.get(action.verb)
+        if collection is None:
+            return await super().confirm(action)
+        if collection == m.FOLLOW:
+            subject = await self.resolve(action.target.id)
+        else:
+            subject = await self._target_uri(action)
+        found = [r for r in await self._records(collection) if m.subject_of(r) == subject]
+        if not found:
+            return None
+        return Outcome("done", CONFIRMED, remote_ref=str(found[0]["uri"]))
+
     async def verify(self, action: Action) -> bool:
         verb = action.verb
         if verb in (Verb.FOLLOW, Verb.UNFOLLOW):
@@ -399,6 +423,9 @@ class BlueskyPlatform(Platform):
 
     async def aclose(self) -> None:
         await self.api.aclose()
+
+
+_CREATED = {Verb.FOLLOW: m.FOLLOW, Verb.LIKE: m.LIKE, Verb.REPOST: m.REPOST}
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -12,11 +12,13 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from sqlite3 import Connection
 
 from sqlite_utils import Database
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Action, Outcome, Verb
+from socialseed.state.tx import atomic
 
 FINISHED = frozenset({"done", "already"})
 
@@ -115,6 +117,16 @@ def was_attempted(entries: list[Entry]) -> bool:
     return any(e.kind == "intent" for e in entries)
 
 
+def tried_elsewhere(db: Database, action: Action, plan_id: str) -> bool:
+    """Did another plan already call the platform for this action (same account, verb and
+    target: the id is the same in every plan)?"""
+    row = db.conn.execute(
+        "select 1 from journal where action_id = ? and kind = 'intent' and plan_id != ? limit 1",
+        [action.id, plan_id],
+    ).fetchone()
+    return row is not None
+
+
 def next_attempt(entries: list[Entry]) -> int:
     return max((e.attempt for e in entries), default=0) + 1
 
@@ -162,31 +174,60 @@ def needs_verify(entries: list[Entry]) -> bool:
     return first.status == "failed" and (first.http_status is None or first.http_status >= 500)
 
 
-def note_relationship(db: Database, action: Action, outcome: Outcome, *, now: datetime) -> None:
-    """Keep ``relationships`` in step with follow and unfollow outcomes."""
+def record_finish(
+    db: Database,
+    plan_id: str,
+    action: Action,
+    outcome: Outcome,
+    *,
+    attempt: int,
+    now: datetime,
+) -> None:
+    """Commit an outcome and its relationship change in one transaction.
+
+    Written in two steps, a kill between them left a ``done`` follow without its relationship
+    row, and the next day's plan proposed (and ran) the same follow again.
+    """
+    row = _base(plan_id, action, attempt, now) | {
+        "kind": "outcome",
+        "status": outcome.status,
+        "http_status": outcome.http_status,
+        "request_id": outcome.request_id,
+        "error": outcome.detail or None,
+        "remote_ref": outcome.remote_ref,
+    }
+    names = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    with atomic(db) as conn:
+        conn.execute(f"insert into journal ({names}) values ({marks})", list(row.values()))
+        _relationship(conn, action, outcome, now)
+
+
+_FOLLOWED = (
+    "insert into relationships (account, target_id, target_handle, origin, since, "
+    "unfollowed_at, remote_ref, request_id) values (?, ?, ?, 'socialseed', ?, null, ?, ?) "
+    "on conflict (account, target_id) do update set "
+    "target_handle = excluded.target_handle, "
+    "origin = case when unfollowed_at is null then coalesce(origin, 'socialseed') "
+    "else 'socialseed' end, "
+    "since = case when unfollowed_at is null then since else excluded.since end, "
+    "remote_ref = coalesce(excluded.remote_ref, case when unfollowed_at is null "
+    "then remote_ref end), "
+    "request_id = coalesce(excluded.request_id, case when unfollowed_at is null "
+    "then request_id end), "
+    "unfollowed_at = null"
+)
+
+
+def _relationship(conn: Connection, action: Action, outcome: Outcome, now: datetime) -> None:
     if outcome.status not in FINISHED or action.verb not in (Verb.FOLLOW, Verb.UNFOLLOW):
         return
-    key = [action.account, action.target.id]
-    rows = list(db["relationships"].rows_where("account = ? and target_id = ?", key))
+    key = (action.account, action.target.id)
     if action.verb is Verb.FOLLOW:
-        _followed(db, action, outcome, rows[0] if rows else None, now)
-    elif rows:
-        with db.conn:
-            db.table("relationships").update(tuple(key), {"unfollowed_at": iso(now)})
-
-
-def _followed(
-    db: Database, action: Action, outcome: Outcome, row: dict[str, object] | None, now: datetime
-) -> None:
-    fresh = row is None or bool(row.get("unfollowed_at"))
-    record: dict[str, object] = {
-        "account": action.account,
-        "target_id": action.target.id,
-        "target_handle": action.target.handle,
-        "origin": "socialseed" if fresh else (row or {}).get("origin") or "socialseed",
-        "since": iso(now) if fresh else (row or {}).get("since"),
-        "unfollowed_at": None,
-        "remote_ref": outcome.remote_ref or (None if fresh else (row or {}).get("remote_ref")),
-    }
-    with db.conn:
-        db.table("relationships").upsert(record, pk=("account", "target_id"))
+        params = (*key, action.target.handle, iso(now), outcome.remote_ref, outcome.request_id)
+        conn.execute(_FOLLOWED, params)
+    else:
+        conn.execute(
+            "update relationships set unfollowed_at = ? where account = ? and target_id = ?",
+            (iso(now), *key),
+        )

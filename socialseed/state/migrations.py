@@ -198,3 +198,39 @@ def m010_candidate_posts(db: Database) -> None:
         {"account": str, "profile_id": str, "data": str, "fetched_at": str},
         pk=("account", "profile_id"),
     )
+
+
+@migration
+def m060_relationship_request_id(db: Database) -> None:
+    """The platform's request id of the write that made a relationship (audit)."""
+    db.table("relationships").add_column("request_id", str)
+
+
+@migration
+def m061_rejections(db: Database) -> None:
+    """A person's rejection, remembered per account, verb and target (never re-proposed)."""
+    db.table("rejections").create(
+        {
+            "action_id": str,  # hashes account, verb and target: the same for every plan
+            "account": str,
+            "verb": str,
+            "target_id": str,
+            "target_handle": str,
+            "target": str,
+            "plan_id": str,
+            "reviewer": str,
+            "reason": str,
+            "rejected_at": str,
+            "lifted_at": str,
+            "lifted_by": str,
+            "lift_reason": str,
+        },
+        pk="action_id",
+    )
+    db.table("rejections").create_index(["account", "verb"])
+
+
+@migration
+def m062_account_first_plan(db: Database) -> None:
+    """The day an account was first planned (its day 1 when the config has no start_date)."""
+    db.table("accounts").add_column("first_plan_on", str)

@@ -148,6 +148,22 @@ def test_lost_answers_are_reconciled_not_repeated(tmp_path: Path) -> None:
             r for r in rows if r["action_id"] == a.id and r["status"] in ("done", "already")
         ]
         assert len(finished) == 1
+    # every done follow keeps the request id the world recorded, confirmed ones included
+    world = s.world()
+    recorded = {
+        str(r): str(t) for t, r in world.conn.execute("SELECT target, request_id FROM events")
+    }
+    world.close()
+    done = [r for r in rows if r["kind"] == "outcome" and r["status"] == "done"]
+    confirmed = [r for r in done if "confirmed by the platform" in str(r["error"] or "")]
+    assert confirmed, "the faults made no lost answer: the test shows nothing"
+    for row in done:
+        assert row["request_id"] in recorded, row
+    rels = {r["target_id"]: r for r in open_state(s.state_path)["relationships"].rows}
+    for row in confirmed:
+        target = json.loads(str(row["target"]))["id"]
+        assert rels[target]["request_id"] == row["request_id"]
+        assert recorded[str(row["request_id"])] == target
 
 
 def test_force_unlock_removes_a_lock_and_audits_it(tmp_path: Path) -> None:

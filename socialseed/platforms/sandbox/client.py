@@ -25,7 +25,7 @@ from socialseed.model import (
     Source,
     Verb,
 )
-from socialseed.platforms.base import Platform
+from socialseed.platforms.base import CONFIRMED, Platform
 from socialseed.platforms.http import epoch_reset, parse_json, raise_for_response, send
 
 NAME = "sandbox"
@@ -143,6 +143,10 @@ class SandboxPlatform(Platform):
         return data
 
     async def verify(self, action: Action) -> bool:
+        return await self.confirm(action) is not None
+
+    async def confirm(self, action: Action) -> Outcome | None:
+        """In effect? Then the request id and reference of the write the world recorded."""
         target = action.target
         params = {"target_id": target.id, "post_id": target.post_id or ""}
         if action.verb is Verb.REPLY:
@@ -150,8 +154,17 @@ class SandboxPlatform(Platform):
         try:
             data = await self._call("GET", f"/v1/relations/{action.verb.value}", params=params)
         except NotFound:
-            return action.verb in (Verb.UNFOLLOW, Verb.UNLIKE)
-        return bool(data.get("in_effect"))
+            gone = action.verb in (Verb.UNFOLLOW, Verb.UNLIKE)
+            return Outcome("done", CONFIRMED) if gone else None
+        if not data.get("in_effect"):
+            return None
+        rid, ref = data.get("request_id"), data.get("ref")
+        return Outcome(
+            "done" if rid else "already",  # no write of ours recorded: it was in effect before
+            CONFIRMED,
+            request_id=str(rid) if rid else None,
+            remote_ref=str(ref) if ref else None,
+        )
 
 
 def _request_for(action: Action) -> tuple[str, str, dict[str, str] | None]:

@@ -10,7 +10,8 @@ API (the acting account is named by the ``X-Sandbox-Actor`` header; no secrets i
     GET    /v1/users/{id}/posts?limit=N            recent posts, newest first
     GET    /v1/users/{id}/followers|following      ids, paged (?cursor=&limit=)
     GET    /v1/discover/{kind}?q=&cursor=&limit=   hashtag|search|followers_of|likers_of|commenters
-    GET    /v1/relations/{verb}?target_id=&post_id=&idem_key=   {"in_effect": bool}
+    GET    /v1/relations/{verb}?target_id=&post_id=&idem_key=   {"in_effect": bool,
+           "request_id": the write's request id, "ref": ...}
     POST   /v1/follows {target_id}      DELETE /v1/follows/{target_id}
     POST   /v1/likes {post_id}          DELETE /v1/likes/{post_id}
     POST   /v1/reposts {post_id}        POST   /v1/replies {post_id, text} (Idempotency-Key)
@@ -211,8 +212,17 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         )
         if verb == "reply" and not req.idem_key:
             return self._reply_relation(self._actor(request), req.post_id)
-        write = resolve(self.world, self._actor(request), req, self._now())
-        return _json(200, {"in_effect": write.already(self.world.conn)})
+        actor = self._actor(request)
+        write = resolve(self.world, actor, req, self._now())
+        if not write.already(self.world.conn):
+            return _json(200, {"in_effect": False})
+        row = self.world.conn.execute(
+            "SELECT request_id FROM events WHERE actor = ? AND verb = ? AND target = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (actor.id, write.verb, write.target),
+        ).fetchone()
+        data = {"in_effect": True, "ref": write.ref or write.target, "request_id": row and row[0]}
+        return _json(200, data)
 
     def _reply_relation(self, me: User, post_id: str) -> httpx.Response:
         found = self.world.has("replies", actor=me.id, post_id=post_id)

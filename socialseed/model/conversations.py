@@ -1,0 +1,169 @@
+"""Conversation values: an incoming message, a drafted reply, and how a message was sorted.
+
+Remote text (a message, an author's name or bio) is untrusted data: it travels in these values
+and is rendered through the terminal cleaner, never interpreted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from socialseed.clock import iso, parse_instant
+
+
+class MessageSource(StrEnum):
+    MENTION = "mention"
+    REPLY = "reply"  # a reply to one of our posts or replies
+    COMMENT = "comment"  # a comment on our own post (Instagram, TikTok, sandbox)
+    QUOTE = "quote"
+
+    @property
+    def config_name(self) -> str:
+        """The plural used in a rule set's ``sources:``."""
+        return f"{self.value}s"
+
+
+@dataclass(frozen=True)
+class Author:
+    id: str
+    handle: str
+    name: str = ""
+    followers: int | None = None
+    created_at: datetime | None = None
+    bio: str = ""
+    follows_us: bool | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "handle": self.handle,
+            "name": self.name,
+            "followers": self.followers,
+            "created_at": iso(self.created_at) if self.created_at else None,
+            "bio": self.bio,
+            "follows_us": self.follows_us,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Author:
+        created = data.get("created_at")
+        return cls(
+            id=str(data["id"]),
+            handle=str(data["handle"]),
+            name=str(data.get("name") or ""),
+            followers=data.get("followers"),
+            created_at=parse_instant(created) if created else None,
+            bio=str(data.get("bio") or ""),
+            follows_us=data.get("follows_us"),
+        )
+
+
+@dataclass(frozen=True)
+class Message:
+    """Something said to or about a managed account, as the platform returned it."""
+
+    id: str
+    platform: str
+    account: str  # our account id
+    source: MessageSource
+    author: Author
+    text: str
+    created_at: datetime
+    language: str | None = None
+    root_id: str | None = None  # the thread's first post
+    parent_id: str | None = None  # the post this message answers
+    post_excerpt: str = ""  # our post it is about, if any
+    ref: dict[str, str] = field(default_factory=dict)  # platform specifics (uri, cid, root refs)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "platform": self.platform,
+            "account": self.account,
+            "source": self.source.value,
+            "author": self.author.to_data(),
+            "text": self.text,
+            "created_at": iso(self.created_at),
+            "language": self.language,
+            "root_id": self.root_id,
+            "parent_id": self.parent_id,
+            "post_excerpt": self.post_excerpt,
+            "ref": dict(sorted(self.ref.items())),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Message:
+        return cls(
+            id=str(data["id"]),
+            platform=str(data["platform"]),
+            account=str(data["account"]),
+            source=MessageSource(data["source"]),
+            author=Author.from_data(data["author"]),
+            text=str(data.get("text") or ""),
+            created_at=parse_instant(data["created_at"]),
+            language=data.get("language"),
+            root_id=data.get("root_id"),
+            parent_id=data.get("parent_id"),
+            post_excerpt=str(data.get("post_excerpt") or ""),
+            ref=dict(data.get("ref") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A reply text that passed the guards; ``origin`` is ``template:NAME`` or ``ai:PROVIDER``."""
+
+    text: str
+    origin: str
+
+    @property
+    def template(self) -> str | None:
+        kind, _, name = self.origin.partition(":")
+        return name if kind == "template" else None
+
+    def to_data(self) -> dict[str, Any]:
+        return {"text": self.text, "origin": self.origin}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Draft:
+        return cls(text=str(data["text"]), origin=str(data["origin"]))
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A draft that broke a guard, and why: shown, never proposed."""
+
+    origin: str
+    reason: str
+
+    def to_data(self) -> dict[str, Any]:
+        return {"origin": self.origin, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Triage:
+    """How one message was sorted: the rule that matched, what it asks, the drafts."""
+
+    message: Message
+    rule: str | None  # None: no rule matched
+    outcomes: tuple[str, ...]  # reply, like, hide, mute, ignore, needs_person
+    drafts: tuple[Draft, ...] = ()
+    dropped: tuple[Dropped, ...] = ()
+    question: bool = False
+    spam_signals: tuple[str, ...] = ()
+    answered: bool = False
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "message": self.message.to_data(),
+            "rule": self.rule,
+            "outcomes": list(self.outcomes),
+            "drafts": [d.to_data() for d in self.drafts],
+            "dropped": [d.to_data() for d in self.dropped],
+            "question": self.question,
+            "spam_signals": list(self.spam_signals),
+            "answered": self.answered,
+        }
