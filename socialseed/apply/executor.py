@@ -275,7 +275,10 @@ class Applier:
             override=_phase_override(self.db, account.id),
         )
         hard = capabilities.hard_caps if capabilities else ()
-        return pacing.Caps(daily=phase.daily, hourly=phase.hourly, hard=hard, phase=phase.name)
+        shared = capabilities.budgets if capabilities else ()
+        return pacing.Caps(
+            daily=phase.daily, hourly=phase.hourly, hard=hard, phase=phase.name, budgets=shared
+        )
 
     def emit(
         self,
