@@ -43,6 +43,7 @@ from socialseed.model import Action, Capabilities
 from socialseed.model.plan import Plan
 from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, serial_moves_since
+from socialseed.state.counters import record_wait
 from socialseed.state.decisions import latest_decisions
 
 
@@ -275,7 +276,10 @@ class Applier:
             override=_phase_override(self.db, account.id),
         )
         hard = capabilities.hard_caps if capabilities else ()
-        return pacing.Caps(daily=phase.daily, hourly=phase.hourly, hard=hard, phase=phase.name)
+        shared = capabilities.budgets if capabilities else ()
+        return pacing.Caps(
+            daily=phase.daily, hourly=phase.hourly, hard=hard, phase=phase.name, budgets=shared
+        )
 
     def emit(
         self,
@@ -300,6 +304,17 @@ class Applier:
                 wait_seconds=round(wait, 3) if wait is not None else None,
             )
         )
+        if kind == "waiting" and action is not None and wait:  # counted by `metrics`
+            rate = detail.startswith(("rate limited", "platform rate limit"))
+            cause = "rate_limit" if rate else "pacing"
+            record_wait(
+                self.db,
+                action.account,
+                cause=cause,
+                seconds=wait,
+                reason=detail,
+                now=self.clock.now(),
+            )
 
 
 def _nothing_approved(plan: Plan, chosen: int, excluded: dict[str, list[Result]]) -> ApprovalError:

@@ -3,8 +3,13 @@
 Three limits apply, and the longest wait wins:
 - the phase's caps: ``daily`` per UTC day and ``hourly`` per rolling 60 minutes, counted
   from what the journal shows done;
-- the platform's hard caps (rolling windows, from its capabilities);
+- the platform's budgets (rolling windows, from its capabilities): a budget may be shared by
+  several verbs at a cost each (Bluesky's write points, Mastodon's "statuses" family), so the
+  next action waits until every budget its verb draws from has room for its cost;
 - the platform's own rate-limit answer (``remaining == 0`` until ``reset_at``).
+
+Budget spending is kept incrementally (times and running cost sums per budget), so each
+``wait_for`` is a couple of binary searches, not a scan of the day's history.
 
 Retries of transient failures back off exponentially with jitter from an injected
 ``random.Random``. Nothing here reads the clock or sleeps; callers pass ``now``.
@@ -12,13 +17,14 @@ Retries of transient failures back off exponentially with jitter from an injecte
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from socialseed.clock import iso
-from socialseed.model import HardCap, RateInfo
+from socialseed.model import Budget, HardCap, RateInfo
 
 HOUR = 3600.0
 RESET_MARGIN = 1.0  # seconds added after a platform's reset time
@@ -33,10 +39,14 @@ class Caps:
     hourly: Mapping[str, int] = field(default_factory=dict)
     hard: tuple[HardCap, ...] = ()
     phase: str = ""  # when set, a verb missing from ``daily`` is not allowed in this phase
+    budgets: tuple[Budget, ...] = ()  # shared platform budgets (the hard caps join them)
+
+    def all_budgets(self) -> tuple[Budget, ...]:
+        return self.budgets + tuple(cap.as_budget() for cap in self.hard)
 
     @property
     def longest_window(self) -> float:
-        return max([HOUR, *(float(c.window_seconds) for c in self.hard)])
+        return max([HOUR, *(float(b.window_seconds) for b in self.all_budgets())])
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,47 @@ def _rolling(times: Sequence[datetime], cap: int, window: float, now: datetime) 
     return inside[len(inside) - cap] + timedelta(seconds=window)
 
 
+class Spending:
+    """What one budget has spent: times in order and the running sum of costs."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.times: list[datetime] = []
+        self.totals: list[int] = [0]  # totals[k]: cost of the first k entries
+
+    def add(self, at: datetime, cost: int) -> None:
+        if self.times and at < self.times[-1]:  # out of order (rare): rebuild
+            pairs = sorted([*zip(self.times, self._costs(), strict=True), (at, cost)])
+            self.times, self.totals = [], [0]
+            for t, c in pairs:
+                self.add(t, c)
+            return
+        self.times.append(at)
+        self.totals.append(self.totals[-1] + cost)
+
+    def _costs(self) -> list[int]:
+        return [b - a for a, b in zip(self.totals, self.totals[1:], strict=False)]
+
+    def spent(self, now: datetime) -> int:
+        """Cost spent in the rolling window that ends at ``now``."""
+        start = bisect.bisect_right(self.times, now - timedelta(seconds=self.budget.window_seconds))
+        return self.totals[-1] - self.totals[start]
+
+    def room_at(self, cost: int, now: datetime) -> datetime | None:
+        """When ``cost`` more fits in the window (``None``: now)."""
+        budget = self.budget
+        if budget.window_seconds <= 0:
+            return None  # a standing total: the planner counts it, not the pacer
+        if cost > budget.limit:
+            return now + timedelta(days=NEVER_DAYS)
+        if self.spent(now) + cost <= budget.limit:
+            return None
+        # drop the oldest entries until the rest plus ``cost`` fits: totals[k] >= need
+        need = self.totals[-1] + cost - budget.limit
+        k = bisect.bisect_left(self.totals, need)
+        return self.times[k - 1] + timedelta(seconds=budget.window_seconds)
+
+
 class Pacer:
     """One account's budget: the caps and the times each verb was done."""
 
@@ -85,19 +136,37 @@ class Pacer:
         self.done: dict[str, list[datetime]] = {v: sorted(t) for v, t in (done or {}).items()}
         source = done if written is None else written
         self.written: dict[str, list[datetime]] = {v: sorted(t) for v, t in (source or {}).items()}
+        self.spending = [Spending(b) for b in caps.all_budgets()]
+        history = sorted((t, v) for v, times in self.written.items() for t in times)
+        for at, verb in history:
+            self._spend(verb, at)
 
     def record(self, verb: str, at: datetime, *, wrote: bool = True) -> None:
         self.done.setdefault(verb, []).append(at)
         if wrote:
             self.written.setdefault(verb, []).append(at)
+            self._spend(verb, at)
+
+    def _spend(self, verb: str, at: datetime) -> None:
+        for spending in self.spending:
+            cost = spending.budget.cost(verb)
+            if cost:
+                spending.add(at, cost)
 
     def wait_for(self, verb: str, now: datetime) -> Wait | None:
         """The wait the caps impose on the next ``verb`` (``None``: go now)."""
         waits = [w for w in (self._daily(verb, now), self._hourly(verb, now)) if w]
-        waits += [
-            w for cap in self.caps.hard if cap.verb.value == verb if (w := self._hard(cap, now))
-        ]
+        waits += [w for spending in self.spending if (w := self._budget(spending, verb, now))]
         return max(waits, key=lambda w: w.until, default=None)
+
+    def tightest(self, verb: str, now: datetime) -> tuple[Budget, int] | None:
+        """The budget ``verb`` draws from with the fewest actions of it left, and that number."""
+        left = [
+            (s.budget, (s.budget.limit - s.spent(now)) // cost)
+            for s in self.spending
+            if (cost := s.budget.cost(verb)) and s.budget.window_seconds > 0
+        ]
+        return min(left, key=lambda pair: pair[1], default=None)
 
     def _daily(self, verb: str, now: datetime) -> Wait | None:
         cap = self.caps.daily.get(verb, 0 if self.caps.phase else None)
@@ -118,14 +187,20 @@ class Pacer:
         until = _rolling(self.done.get(verb, []), cap, HOUR, now)
         return Wait(until, f"hourly {verb} cap ({cap}) reached") if until else None
 
-    def _hard(self, cap: HardCap, now: datetime) -> Wait | None:
-        until = _rolling(self.written.get(cap.verb.value, []), cap.limit, cap.window_seconds, now)
+    def _budget(self, spending: Spending, verb: str, now: datetime) -> Wait | None:
+        budget = spending.budget
+        cost = budget.cost(verb)
+        until = spending.room_at(cost, now) if cost else None
         if until is None:
             return None
-        return Wait(
-            until,
-            f"platform cap of {cap.limit} {cap.verb.value} per {cap.window_seconds} s reached",
-        )
+        if len(budget.costs) == 1:
+            what = f"platform cap of {budget.limit} {verb} per {budget.window_seconds} s reached"
+        else:
+            what = (
+                f"platform budget {budget.name!r} ({budget.limit} per {budget.window_seconds} s, "
+                f"{verb} costs {cost}) spent"
+            )
+        return Wait(until, what)
 
 
 def rate_wait(

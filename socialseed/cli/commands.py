@@ -16,6 +16,7 @@ MODULES = [
     "socialseed.cli.auth_cmd",  # auth login|status|logout
     "socialseed.cli.usage_cmd",  # usage
     "socialseed.cli.ops_cmd",  # status, sync, report, log, pause, resume, prune
+    "socialseed.cli.metrics_cmd",  # metrics
 ]
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from socialseed.model import Capabilities
 
 VERB_ORDER = ("follow", "unfollow", "like", "unlike", "repost", "reply", "hide_comment", "mute")
-_WINDOWS = {900: "15 min", 3600: "hour", 10800: "3 h", 86400: "day"}
+_WINDOWS = {300: "5 min", 900: "15 min", 3600: "hour", 10800: "3 h", 86400: "day"}
 
 
 def register(app: typer.Typer) -> None:
@@ -95,6 +95,16 @@ def row(caps: Capabilities, tier: str | None) -> dict[str, Any]:
             }
             for c in caps.hard_caps
         ],
+        "budgets": [
+            {
+                "name": b.name,
+                "limit": b.limit,
+                "window_seconds": b.window_seconds,
+                "costs": {v.value: c for v, c in sorted(b.costs.items())},
+                "source": b.source,
+            }
+            for b in caps.budgets
+        ],
         "forbidden": [{"name": f.name, "rule": f.rule, "source": f.source} for f in pack.forbidden],
         "unfollow_non_followers": pack.unfollow_non_followers,
         "bulk_approve": pack.bulk_approve,
@@ -151,11 +161,19 @@ def _cap(cap: dict[str, Any]) -> str:
     return f"{cap['verb']} {cap['limit']:,} per {_WINDOWS.get(seconds, f'{seconds} s')}"
 
 
+def _shared(budget: dict[str, Any]) -> str:
+    seconds = int(budget["window_seconds"])
+    window = _WINDOWS.get(seconds, f"{seconds} s")
+    costs = ", ".join(f"{v} {c}" for v, c in budget["costs"].items())
+    return f"{budget['name']}: {budget['limit']:,} per {window} ({costs}; {budget['source']})"
+
+
 def _details(r: dict[str, Any]) -> list[str]:
     out = [_label(r)]
     out.append(f"  sources: {', '.join(r['sources']) or 'none'}")
     caps = [_cap(c) for c in r["hard_caps"]]
     out.append(f"  hard caps: {'; '.join(caps) or 'none published'}")
+    out.extend(f"  shared budget: {_shared(b)}" for b in r["budgets"])
     if r["write_points"]:
         points = ", ".join(f"{v} {p}" for v, p in r["write_points"].items())
         out.append(f"  write points: {points}")

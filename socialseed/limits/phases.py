@@ -16,6 +16,7 @@ from socialseed.config.schema import Phase
 from socialseed.model import Verb
 
 if TYPE_CHECKING:
+    from socialseed.model import Budget as SharedBudget
     from socialseed.model import HardCap
 
 DAY_SECONDS = 86_400
@@ -68,7 +69,7 @@ def _state(phase: Phase, day: int, overridden: bool) -> PhaseState:
     )
 
 
-def hard_cap_per_day(cap: HardCap) -> int:
+def hard_cap_per_day(cap: HardCap | SharedBudget) -> int:
     """A platform cap as a daily limit (a window shorter than a day repeats within it)."""
     if cap.window_seconds >= DAY_SECONDS:
         return cap.limit
@@ -103,12 +104,17 @@ def budget(
     used: Mapping[str, int],
     hard_caps: Sequence[HardCap],
     standing: Mapping[str, int] | None = None,
+    shared: Sequence[SharedBudget] = (),
 ) -> Budget:
     """Today's caps per verb (the phase's daily caps, lowered by platform hard caps).
 
     A cap with no window (``window_seconds == 0``) is a standing total, such as Mastodon's
     7,500 accounts followed: it allows what is left below the total (``standing`` holds the
     current totals per verb, e.g. the following count); unknown totals leave it aside.
+
+    ``shared`` budgets are drawn from by several verbs at a cost each (Bluesky's write points):
+    when the verbs' remaining caps would together spend more than the budget has left today,
+    each verb's remainder is scaled down in proportion, so the plan fits the shared budget.
     """
     caps = dict(phase.daily)
     limited = {verb: f"phase {phase.name}" for verb in caps}
@@ -118,4 +124,24 @@ def budget(
         if verb in caps and per_day < caps[verb]:
             caps[verb] = per_day
             limited[verb] = f"platform cap ({cap.source or 'platform rule'})"
+    for shared_budget in shared:
+        _fit_shared(shared_budget, caps, used, limited)
     return Budget(caps=caps, used={v: n for v, n in used.items() if n}, limited_by=limited)
+
+
+def _fit_shared(
+    shared: SharedBudget, caps: dict[str, int], used: Mapping[str, int], limited: dict[str, str]
+) -> None:
+    """Scale the verbs' remaining caps down so that together they fit ``shared`` today."""
+    if shared.window_seconds <= 0:
+        return  # a standing total shared by verbs: nothing in the data reads it per day
+    verbs = [v for v in caps if shared.cost(v) > 0]
+    spent = sum(used.get(v.value, 0) * cost for v, cost in shared.costs.items())
+    room = max(hard_cap_per_day(shared) - spent, 0)
+    left = {v: max(caps[v] - used.get(v, 0), 0) for v in verbs}
+    demand = sum(n * shared.cost(v) for v, n in left.items())
+    if demand <= room:
+        return
+    for verb, n in left.items():
+        caps[verb] = used.get(verb, 0) + (n * room) // demand
+        limited[verb] = f"platform budget {shared.name} ({shared.source or 'platform rule'})"

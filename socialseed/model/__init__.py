@@ -3,6 +3,7 @@
 - ``values``: verbs, risk, sources, profiles, posts, candidates, scores, targets, actions,
   decisions and outcomes.
 - ``platform``: what a platform offers, as data: capabilities, policy packs, hard caps,
+  shared budgets (several verbs drawing from one named limit),
   rate-limit info, discovery sources and pages.
 - ``plan``: the Plan value (sorted, counted, checksummed, versioned JSON).
 - ``health``: the traffic light and the rows it is judged from.
@@ -13,6 +14,7 @@ Nothing here does I/O or imports anything above ``errors`` and ``clock``.
 """
 
 from socialseed.model.platform import (
+    Budget,
     Capabilities,
     ForbiddenPattern,
     HardCap,
@@ -44,6 +46,7 @@ __all__ = [
     "OUTBOUND_VERBS",
     "OWN_SPACE_VERBS",
     "Action",
+    "Budget",
     "Candidate",
     "Capabilities",
     "Decision",

@@ -28,6 +28,40 @@ class HardCap:
     window_seconds: int
     source: str = ""
 
+    def as_budget(self) -> Budget:
+        """This cap as a budget that only its verb draws from, one unit per action."""
+        window = f"{self.window_seconds} s" if self.window_seconds else "in total"
+        return Budget(
+            f"{self.verb.value} per {window}",
+            self.limit,
+            self.window_seconds,
+            {self.verb: 1},
+            self.source,
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Budget:
+    """A named platform budget that several verbs may draw from, each at its own cost.
+
+    Bluesky's repo writes are one budget of points per account (create 3, delete 1; 5,000 an
+    hour); Mastodon's replies and boosts share the "statuses" family. ``window_seconds == 0``
+    is a standing total (e.g. 7,500 accounts followed), not a rate.
+    """
+
+    name: str
+    limit: int
+    window_seconds: int
+    costs: Mapping[Verb, int]
+    source: str = ""
+
+    def cost(self, verb: Verb | str) -> int:
+        """What one ``verb`` spends of this budget (0: the verb does not draw from it)."""
+        return next((c for v, c in self.costs.items() if v == verb), 0)
+
+    def verbs(self) -> list[str]:
+        return sorted(v.value for v in self.costs)
+
 
 @dataclass(frozen=True)
 class PolicyPack:
@@ -54,6 +88,11 @@ class Capabilities:
     unsupported_reasons: Mapping[Verb, str] = field(default_factory=dict)
     cost_usd: Mapping[Verb, float] = field(default_factory=dict)  # pay-per-use estimates
     write_points: Mapping[Verb, int] = field(default_factory=dict)  # e.g. Bluesky create=3
+    budgets: tuple[Budget, ...] = ()  # shared budgets; ``hard_caps`` are one-verb budgets
+
+    def all_budgets(self) -> tuple[Budget, ...]:
+        """Every limit the platform sets, as budgets: the shared ones, then the hard caps."""
+        return self.budgets + tuple(cap.as_budget() for cap in self.hard_caps)
 
     def offers(self) -> str:
         return ", ".join(sorted(v.value for v in self.supports)) or "nothing"

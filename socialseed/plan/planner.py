@@ -148,7 +148,9 @@ class AccountPlanner:
             override=state.phase_override,
         )
         standing = {} if state.following_count is None else {"follow": state.following_count}
-        self.budget = phase_rules.budget(self.phase, state.used_today, caps.hard_caps, standing)
+        self.budget = phase_rules.budget(
+            self.phase, state.used_today, caps.hard_caps, standing, caps.budgets
+        )
         self.left = {verb: self.budget.remaining(verb) for verb in self.budget.caps}
         self.over: Counter[str] = Counter()
         self.low_relevance = 0

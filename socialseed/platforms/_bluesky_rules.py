@@ -9,7 +9,7 @@ from __future__ import annotations
 import httpx
 
 from socialseed.errors import AccountRestricted, AuthExpired, NotFound, PlatformError
-from socialseed.model import OUTBOUND_VERBS, Capabilities, HardCap, PolicyPack, SourceKind, Verb
+from socialseed.model import OUTBOUND_VERBS, Budget, Capabilities, PolicyPack, SourceKind, Verb
 from socialseed.platforms.http import body_field, default_message
 
 NAME = "bluesky"
@@ -30,12 +30,12 @@ RESTRICTED = {"AccountTakedown", "AccountDeactivated", "AccountSuspended", "Repo
 MISSING = {"RecordNotFound", "ActorNotFound", "HandleNotFound", "NotFound", "ProfileNotFound"}
 
 
-def _hard_caps() -> tuple[HardCap, ...]:
-    caps: list[HardCap] = []
-    for verb, points in sorted(WRITE_POINTS.items()):
-        caps.append(HardCap(verb, HOURLY_POINTS // points, 3600, RATE_SOURCE))
-        caps.append(HardCap(verb, DAILY_POINTS // points, 86400, RATE_SOURCE))
-    return tuple(caps)
+# One budget of points per account that every repo write draws from (PLATFORMS.md §5.4),
+# not a cap per verb: follow + like + repost together spend the same 5,000 points an hour.
+BUDGETS = (
+    Budget("write points per hour", HOURLY_POINTS, 3600, WRITE_POINTS, RATE_SOURCE),
+    Budget("write points per day", DAILY_POINTS, 86400, WRITE_POINTS, RATE_SOURCE),
+)
 
 
 PACK = PolicyPack(
@@ -58,7 +58,7 @@ CAPABILITIES = Capabilities(
     supports=frozenset(Verb),
     sources=frozenset(SourceKind),
     pack=PACK,
-    hard_caps=_hard_caps(),
+    budgets=BUDGETS,
     rate_limit_model=(
         "RateLimit-Limit/-Remaining/-Reset headers (reset in Unix epoch seconds); repo write "
         "points per account (create 3, update 2, delete 1; 5,000/h, 35,000/day); "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from socialseed.model import (
     OUTBOUND_VERBS,
+    Budget,
     Capabilities,
     ForbiddenPattern,
     HardCap,
@@ -87,6 +88,25 @@ _BASIC = (
     (Verb.REPLY, 100, 86400),
 )
 
+# X's own account limits, on top of the API's per-endpoint windows. They bind whatever the
+# tier: the Enterprise follow window (50 per 15 min) alone would allow 4,800 follows a day.
+# Source: X Help Center "X limits" (https://help.x.com/en/rules-and-policies/x-limits);
+# PLATFORMS.md §1.5 records the per-endpoint windows and the manage-tweets page's
+# "300 per 3 h shared with reposts", budgeted below as the tighter reading.
+X_LIMITS = "https://help.x.com/en/rules-and-policies/x-limits (account limits)"
+MANAGE_TWEETS = "https://docs.x.com/x-api/posts/manage-tweets/integrate (PLATFORMS.md §1.5)"
+ACCOUNT_BUDGETS = (
+    Budget("follows per day", 400, 86400, {Verb.FOLLOW: 1}, X_LIMITS),
+    Budget(
+        "posts per day (replies and reposts)",
+        2400,
+        86400,
+        {Verb.REPLY: 1, Verb.REPOST: 1},
+        X_LIMITS,
+    ),
+    Budget("posts and reposts per 3 h", 300, 10800, {Verb.REPLY: 1, Verb.REPOST: 1}, MANAGE_TWEETS),
+)
+
 # Pay-per-use prices per request, USD: interaction create $0.015, delete $0.010, a summoned
 # reply $0.010 (a post with a URL costs $0.20).
 PRICES = {
@@ -114,6 +134,7 @@ def for_tier(tier: str | None) -> Capabilities:
     supports = SELF_SERVE | ENTERPRISE_ONLY if enterprise else SELF_SERVE
     table, source = (_BASIC, LIMITS_2025) if tier == "basic" else (_CURRENT, LIMITS_NOW)
     caps = tuple(HardCap(v, n, w, source) for v, n, w in table if v in supports)
+    budgets = tuple(b for b in ACCOUNT_BUDGETS if any(v in supports for v in b.costs))
     return Capabilities(
         platform="x",
         supports=supports,
@@ -128,6 +149,7 @@ def for_tier(tier: str | None) -> Capabilities:
         ),
         pack=PACK,
         hard_caps=caps,
+        budgets=budgets,
         rate_limit_model=RATE_MODEL,
         auth_method=AUTH,
         unsupported_reasons={} if enterprise else UNSUPPORTED,

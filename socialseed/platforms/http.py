@@ -247,6 +247,7 @@ class ApiSession:
     classifier: Classifier | None = None
     message_reader: MessageReader = default_message
     last_rate: dict[str, RateInfo] = field(default_factory=dict)
+    shared_bucket: str | None = None  # one limit for every call (e.g. Mastodon's headers)
 
     async def call(
         self, name: str, *, path: Mapping[str, str] | None = None, **kwargs: Any
@@ -282,9 +283,10 @@ class ApiSession:
         return self.is_expired is not None and self.is_expired(response)
 
     def _note_rate(self, name: str, response: httpx.Response) -> None:
-        info = self.rate_reader(response, name)
+        bucket = self.shared_bucket or name
+        info = self.rate_reader(response, bucket)
         if info is not None:
-            self.last_rate[name] = info
+            self.last_rate[bucket] = info
 
     def _raise(self, response: httpx.Response) -> None:
         raise_for_response(

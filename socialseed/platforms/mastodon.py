@@ -24,6 +24,7 @@ from socialseed.errors import (
 from socialseed.model import (
     OUTBOUND_VERBS,
     Action,
+    Budget,
     Capabilities,
     HardCap,
     Outcome,
@@ -52,6 +53,21 @@ if TYPE_CHECKING:
 NAME = "mastodon"
 LIMITER = "mastodon/mastodon:app/lib/rate_limiter.rb (FAMILIES: follows 400/24h, statuses 300/3h)"
 FOLLOW_CAP = "https://docs.joinmastodon.org/admin/config/ (MAX_FOLLOWS_THRESHOLD 7,500)"
+RACK_ATTACK = (
+    "mastodon/mastodon:config/initializers/rack_attack.rb (300 requests per 5 min per token; "
+    "PLATFORMS.md §4.4)"
+)
+WRITE_VERBS = frozenset(Verb) - {Verb.HIDE_COMMENT}
+# The server's own limiter families (PLATFORMS.md §4.4): replies and boosts are both Status
+# records and share "statuses"; every call of a token shares its request budget.
+BUDGETS = (
+    Budget("statuses", 300, 10800, {Verb.REPLY: 1, Verb.REPOST: 1}, LIMITER),
+    Budget("follows", 400, 86400, {Verb.FOLLOW: 1}, LIMITER),
+    Budget("requests per token", 300, 300, dict.fromkeys(WRITE_VERBS, 1), RACK_ATTACK),
+)
+# The X-RateLimit-* headers describe "the one you are closest to exceeding" of every limit
+# that applies to the account, so all calls report into one bucket.
+RATE_BUCKET = "account"
 ACCOUNTS_PAGE, STATUSES_PAGE, SEARCH_PAGE = 80, 40, 40
 MAX_PAGES = 200
 
@@ -104,11 +120,9 @@ CAPABILITIES = Capabilities(
     ),
     pack=PACK,
     hard_caps=(
-        HardCap(Verb.FOLLOW, 400, 86400, LIMITER),
         HardCap(Verb.FOLLOW, 7500, 0, FOLLOW_CAP),  # window 0: a standing total, not a rate
-        HardCap(Verb.REPLY, 300, 10800, LIMITER),
-        HardCap(Verb.REPOST, 300, 10800, LIMITER),
     ),
+    budgets=BUDGETS,
     rate_limit_model=(
         "X-RateLimit-Limit/-Remaining/-Reset headers (reset as an ISO 8601 instant); "
         "300 requests per 5 min per token; follows 400 per 24 h; statuses 300 per 3 h; "
@@ -150,6 +164,7 @@ def build(account: Account, deps: PlatformDeps) -> MastodonPlatform:
         rate_reader=header_rate("x-ratelimit-", reset),
         token=access,
         classifier=_classify,
+        shared_bucket=RATE_BUCKET,
     )
     return MastodonPlatform(account.id, account.handle, api)
 

@@ -372,10 +372,13 @@ def test_capabilities_encode_write_points_and_approval() -> None:
     assert caps.supports == frozenset(Verb)
     assert caps.pack.requires_human == {Verb.FOLLOW, Verb.LIKE, Verb.REPOST, Verb.REPLY}
     assert caps.write_points[Verb.FOLLOW] == 3 and caps.write_points[Verb.UNFOLLOW] == 1
-    hourly_follow = [
-        c for c in caps.hard_caps if c.verb is Verb.FOLLOW and c.window_seconds == 3600
-    ]
-    assert hourly_follow[0].limit == 1666
+    # one budget of points shared by every write, not a cap per verb (PLATFORMS.md §5.4)
+    assert caps.hard_caps == ()
+    hourly = [b for b in caps.budgets if b.window_seconds == 3600]
+    assert [
+        (b.limit, b.cost(Verb.FOLLOW), b.cost(Verb.LIKE), b.cost("unlike")) for b in hourly
+    ] == [(5000, 3, 3, 1)]
+    assert {b.limit for b in caps.budgets if b.window_seconds == 86400} == {35000}
 
 
 def test_custom_pds_is_the_base_url() -> None:

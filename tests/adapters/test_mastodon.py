@@ -232,7 +232,7 @@ async def test_429_accepts_iso_8601_and_epoch_resets() -> None:
         await platform.execute(act(Verb.FOLLOW, ALICE))
     assert first.value.reset_at == datetime(2026, 11, 25, 18, 5, 0, 19685, tzinfo=UTC)
     assert second.value.reset_at == datetime.fromtimestamp(1795629600, UTC)
-    assert platform.last_rate["follow"].limit == 300
+    assert platform.last_rate["account"].limit == 300  # one bucket: the tightest limit
 
 
 async def test_401_is_auth_expired_without_refresh() -> None:
@@ -286,8 +286,14 @@ def test_capabilities_caps_and_approval() -> None:
     caps = mastodon.capabilities(None)
     assert Verb.HIDE_COMMENT not in caps.supports
     assert caps.pack.requires_human == {Verb.FOLLOW, Verb.LIKE, Verb.REPOST, Verb.REPLY}
-    follow_caps = {(c.limit, c.window_seconds) for c in caps.hard_caps if c.verb is Verb.FOLLOW}
-    assert follow_caps == {(400, 86400), (7500, 0)}
+    follow_caps = {(b.limit, b.window_seconds) for b in caps.all_budgets() if b.cost("follow")}
+    assert follow_caps == {(400, 86400), (7500, 0), (300, 300)}
+    statuses = next(b for b in caps.budgets if b.name == "statuses")
+    assert (statuses.limit, statuses.window_seconds, statuses.verbs()) == (
+        300,
+        10800,
+        ["reply", "repost"],
+    )
 
 
 async def test_lookup_of_a_remote_account_resolves_through_search() -> None:

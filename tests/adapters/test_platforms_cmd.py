@@ -28,7 +28,9 @@ def test_text_matrix_shows_verbs_per_platform_and_x_tier() -> None:
     assert lines["x (pro)"].split()[2:] == ["-", "-", "-", "-", "person", "person", "yes", "yes"]
     assert lines["x (enterprise)"].split()[2] == "person"
     assert lines["instagram"].split()[1:] == ["-", "-", "-", "-", "-", "person", "yes", "-"]
-    assert "follow 400 per day; follow 7,500 in total" in out
+    assert "hard caps: follow 7,500 in total" in out
+    assert "shared budget: statuses: 300 per 3 h (reply 1, repost 1;" in out
+    assert "shared budget: follows per day: 400 per day (follow 1;" in out  # X, enterprise
     assert "not offered: follow: X removed Following, Likes and Quote-Posts" in out
     assert "forbidden: hashtag_auto_like" in out
     assert "cost per action: hide_comment $0.015" in out
@@ -41,8 +43,9 @@ def test_json_matrix_is_data() -> None:
     bsky = rows[("bluesky", None)]
     assert bsky["requires_human"] == ["follow", "like", "reply", "repost"]
     assert bsky["write_points"]["follow"] == 3
-    caps = {(c["verb"], c["limit"], c["window_seconds"]) for c in bsky["hard_caps"]}
-    assert {("follow", 1666, 3600), ("follow", 11666, 86400), ("unlike", 5000, 3600)} <= caps
+    shared = {(b["name"], b["limit"], b["window_seconds"]) for b in bsky["budgets"]}
+    assert shared == {("write points per hour", 5000, 3600), ("write points per day", 35000, 86400)}
+    assert bsky["budgets"][0]["costs"]["follow"] == 3 and bsky["budgets"][0]["costs"]["unlike"] == 1
     assert rows[("x", "enterprise")]["supports"] == sorted(
         ["follow", "unfollow", "like", "unlike", "repost", "reply", "hide_comment", "mute"]
     )

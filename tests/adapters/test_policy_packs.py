@@ -34,3 +34,5 @@ def test_every_missing_verb_has_a_reason_with_a_source(caps: Capabilities) -> No
     assert caps.rate_limit_model and caps.auth_method
     for cap in caps.hard_caps:
         assert cap.source and cap.verb in caps.supports
+    for shared in caps.budgets:
+        assert shared.source and set(shared.costs) & caps.supports, (caps.platform, shared.name)

@@ -34,7 +34,7 @@ def test_capabilities_are_permissive_and_carry_the_limits() -> None:
     assert caps.sources == frozenset(SourceKind)
     assert caps.pack.requires_human == frozenset()
     assert caps.pack.bulk_approve and caps.pack.unfollow_non_followers
-    follow_caps = {(c.limit, c.window_seconds) for c in caps.hard_caps if c.verb is Verb.FOLLOW}
+    follow_caps = {(c.limit, c.window_seconds) for c in caps.all_budgets() if c.cost("follow")}
     assert follow_caps == {(50, 900), (1000, 86400)}
     assert caps.auth_method == "none: simulated"
 

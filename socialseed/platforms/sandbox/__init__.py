@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from socialseed.config.schema import Sandbox
 from socialseed.errors import StateError
-from socialseed.model import Capabilities, HardCap, PolicyPack, SourceKind, Verb
+from socialseed.model import Budget, Capabilities, HardCap, PolicyPack, SourceKind, Verb
 
 if TYPE_CHECKING:
     from socialseed.clock import Clock
@@ -36,12 +36,14 @@ def capabilities(account: Account | None = None, settings: Sandbox | None = None
     limits = (settings or Sandbox()).limits
     window = limits.window_minutes * 60
     caps = tuple(
-        cap
-        for verb in Verb
-        for cap in (
-            HardCap(verb, limits.per_window, window, "sandbox.limits.per_window"),
-            HardCap(verb, limits.daily, 86400, "sandbox.limits.daily (all writes together)"),
-        )
+        HardCap(verb, limits.per_window, window, "sandbox.limits.per_window") for verb in Verb
+    )
+    daily = Budget(
+        "writes per day",
+        limits.daily,
+        86400,
+        dict.fromkeys(Verb, 1),
+        "sandbox.limits.daily (all writes together)",
     )
     return Capabilities(
         platform=NAME,
@@ -49,6 +51,7 @@ def capabilities(account: Account | None = None, settings: Sandbox | None = None
         sources=frozenset(SourceKind),
         pack=PACK,
         hard_caps=caps,
+        budgets=(daily,),
         rate_limit_model=(
             f"{limits.per_window} writes per {limits.window_minutes} min per verb, "
             f"{limits.daily} writes per day; X-RateLimit-* headers, 429 with reset"
