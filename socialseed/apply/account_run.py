@@ -36,6 +36,7 @@ from socialseed.redact import scrub
 from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, audit, bump_serial, ensure_account, pause
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decision
+from socialseed.state.rejections import active_rejection
 
 if TYPE_CHECKING:
     from socialseed.apply.context import RunContext
@@ -201,6 +202,9 @@ class AccountRun:
         while True:
             decision = latest_decision(self.a.db, self.a.plan_id, action.id)
             ok, why = approval_of(action, decision, self.a.clock.now())
+            standing = active_rejection(self.a.db, action.id)
+            if ok and standing is not None:
+                ok, why = False, f"{standing.describe()} (a decision about the target)"
             if not ok:
                 self._skip(action, why, deliberate=True)
                 return

@@ -20,6 +20,7 @@ from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
 
 def print_error(exc: BaseException, *, debug: bool = False) -> None:
     from socialseed.redact import scrub
+    from socialseed.report.terminal import clean
 
     if isinstance(exc, SocialSeedError):
         text = f"Error: {exc}"
@@ -29,7 +30,7 @@ def print_error(exc: BaseException, *, debug: bool = False) -> None:
             "  hint: rerun with SOCIALSEED_DEBUG=1 for details and report it; "
             "nothing already recorded was lost"
         )
-    typer.echo(scrub(text), err=True)
+    typer.echo(clean(scrub(text)), err=True)
 
 
 # typer vendors its own click: find its exception bases through the public names

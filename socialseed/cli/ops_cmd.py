@@ -43,7 +43,10 @@ def register(app: typer.Typer) -> None:
 
 # -- helpers -----------------------------------------------------------------------------------
 def _dumps(data: object) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+    """JSON for stdout or a file: the data unchanged, unsafe characters as ``\\u`` escapes."""
+    from socialseed.report.terminal import json_text
+
+    return json_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 def _select(cfg: Config, account: str | None) -> list[Account]:
@@ -181,11 +184,12 @@ def sync(
 
 def _sync_messages(app_ctx: AppContext, done: list[Any]) -> None:
     from socialseed.redact import scrub
+    from socialseed.report.terminal import clean
 
     for d in done:
         say = app_ctx.err.print
         if d.error is not None:
-            say(scrub(f"Error: {d.account}: sync failed: {d.error}"), markup=False)
+            say(clean(scrub(f"Error: {d.account}: sync failed: {d.error}")), markup=False)
             continue
         r = d.result
         if r.drift:
@@ -317,7 +321,7 @@ def log(
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(entries)
+        writer.writerows(_clean_row(e) for e in entries)
         typer.echo(buffer.getvalue(), nl=False)
     elif entries:
         from socialseed.report.report_text import render_trail
@@ -325,6 +329,13 @@ def log(
         render_trail(app_ctx.out, entries)
     else:
         app_ctx.err.print("the audit trail is empty for this selection", markup=False)
+
+
+def _clean_row(entry: dict[str, Any]) -> dict[str, Any]:
+    """One CSV row with remote text made terminal-safe (control, bidi, zero-width shown)."""
+    from socialseed.report.terminal import clean
+
+    return {k: clean(v) if isinstance(v, str) else v for k, v in entry.items()}
 
 
 # -- pause / resume ----------------------------------------------------------------------------
@@ -381,6 +392,7 @@ def pause(
 ) -> None:
     """The kill switch: every apply checks it before each action."""
     from socialseed.clock import iso
+    from socialseed.report.terminal import clean
     from socialseed.state import accounts as store
 
     app_ctx = context.get(ctx)
@@ -397,7 +409,7 @@ def pause(
     undo = "--all" if key == store.ALL else key
     lifted = f"{iso(until)} or " if until else ""
     app_ctx.err.print(
-        f"paused {who}: {reason.strip()}. apply runs nothing for it until "
+        f"paused {who}: {clean(reason.strip())}. apply runs nothing for it until "
         f"{lifted}'socialseed resume {undo}'",
         markup=False,
     )

@@ -92,6 +92,7 @@ def plan(
 
     from socialseed.cli.platform_deps import PlatformBuilder, capabilities
     from socialseed.plan.run import PlanOptions, Runtime, make_plan, record
+    from socialseed.report.terminal import clean
 
     app_ctx = context.get(ctx)
     cfg = app_ctx.load_config(config)
@@ -112,9 +113,11 @@ def plan(
     made = run.plan
     approved = record(app_ctx.db, made, cfg, now=app_ctx.clock.now(), path=_path(output))
     for message in run.messages:
-        app_ctx.err.print(message, markup=False)
+        app_ctx.err.print(clean(message), markup=False)
     if output is not None:
-        text = made.to_json(include_profiles=include_profiles)
+        from socialseed.report.plan_render import render_json
+
+        text = render_json(made, include_profiles=include_profiles)
         write_output(output, text, what="plan", flag="-o")
     _render(app_ctx, made, fmt, verbose=verbose, include_profiles=include_profiles)
     _next_steps(app_ctx, made, output, approved)

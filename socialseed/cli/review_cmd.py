@@ -309,7 +309,9 @@ class TerminalPrompter:
         return self.out.input(prompt, markup=False)
 
     def say(self, text: str) -> None:
-        self.err.print(text, markup=False)
+        from socialseed.report.terminal import clean
+
+        self.err.print(clean(text), markup=False)
 
 
 def _interactive(

@@ -46,6 +46,9 @@ class Existing:
     dropped: Mapping[str, int] = field(default_factory=dict)  # filter name -> candidates
     notes: tuple[str, ...] = ()
     done_action_ids: frozenset[str] = frozenset()  # likes/reposts already in effect
+    rejected_ids: frozenset[str] = frozenset()  # a person said no to these: never again
+    paused: str = ""  # why the account is paused now (then nothing is proposed)
+    first_plan_on: date | None = None  # day 1 when the config names no start_date
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ class AccountPlanner:
         self.now = now
         self.phase = phase_rules.current_phase(
             config.phases[account.phases],
-            start=account.start_date,
+            start=account.start_date or state.first_plan_on,
             today=now.date(),
             override=state.phase_override,
         )
@@ -155,11 +158,14 @@ class AccountPlanner:
         self.over: Counter[str] = Counter()
         self.low_relevance = 0
         self.left_out = 0  # candidates ranked below the point where today's budget ran out
+        self.rejected = 0  # actions left out because a person rejected them before
 
     def targeting(self, name: str) -> Targeting:
         return self.config.targeting[name]
 
     def plan(self, items: Sequence[Scored]) -> tuple[list[Action], AccountPlan]:
+        if self.state.paused:
+            return [], self._summary([])  # apply would refuse every action: propose none
         taken: list[Action] = []
         ranked = self._ranked(items)
         wanted = self._wanted_verbs()
@@ -208,8 +214,8 @@ class AccountPlanner:
         acts = self.targeting(item.candidate.targeting).actions
         profile = item.candidate.profile
         out: list[Action] = []
-        if acts.follow and self._spend(Verb.FOLLOW, 1):
-            target = Target(kind="account", id=profile.id, handle=profile.handle)
+        target = Target(kind="account", id=profile.id, handle=profile.handle)
+        if acts.follow and self._allowed(Verb.FOLLOW, target) and self._spend(Verb.FOLLOW, 1):
             out.append(self._action(Verb.FOLLOW, target, item, risk, reasons, ""))
         if not (acts.like_recent or acts.repost_recent):
             return out
@@ -220,10 +226,18 @@ class AccountPlanner:
                 for post in posts
                 if (target := _post_target(profile.id, profile.handle, post))
                 and action_id(self.account.id, verb.value, target) not in self.state.done_action_ids
+                and self._allowed(verb, target)
             ]
             for post, target in fresh[: self._spend(verb, min(count, len(fresh)))]:
                 out.append(self._action(verb, target, item, risk, reasons, _post_words(post)))
         return out
+
+    def _allowed(self, verb: Verb, target: Target) -> bool:
+        """False (and counted) when a person rejected this verb on this target before."""
+        if action_id(self.account.id, verb.value, target) in self.state.rejected_ids:
+            self.rejected += 1
+            return False
+        return True
 
     def _action(
         self,
@@ -288,8 +302,10 @@ class AccountPlanner:
             if self.left.get(Verb.UNFOLLOW.value, 0) <= 0:
                 self.over[Verb.UNFOLLOW.value] += 1
                 continue
-            self.left[Verb.UNFOLLOW.value] -= 1
             target = Target(kind="account", id=rel.target_id, handle=rel.handle)
+            if not self._allowed(Verb.UNFOLLOW, target):
+                continue
+            self.left[Verb.UNFOLLOW.value] -= 1
             since = rel.since.date().isoformat() if rel.since else "an unknown day"
             reason = f"followed by SocialSeed on {since}; no follow-back after {days} days"
             out.append(self._make(Verb.UNFOLLOW, target, reason, Risk.GREEN, (), None))
@@ -338,6 +354,17 @@ class AccountPlanner:
 
     def _notes(self) -> list[str]:
         notes = list(self.state.notes)
+        if self.state.paused:
+            return [
+                *notes,
+                f"paused {self.state.paused}: no actions proposed, apply would refuse them; "
+                f"'socialseed resume {self.account.id}' lifts the pause",
+            ]
+        if self.rejected:
+            notes.append(
+                f"left out {self.rejected} action(s) a person rejected before "
+                "(see 'socialseed review --rejected'; lift one with 'socialseed review --lift')"
+            )
         if self.phase.overridden:
             notes.append(f"phase moved back to {self.phase.name} by a health regression")
         for verb, why in sorted(self.budget.limited_by.items()):

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -36,6 +36,7 @@ from socialseed.scoring.base import Scorer
 from socialseed.scoring.budget import SpendMeter
 from socialseed.state import accounts as account_store
 from socialseed.state import candidates as candidate_store
+from socialseed.state import rejections as rejection_store
 from socialseed.state import usage
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decisions, record_decision
 
@@ -116,8 +117,32 @@ class AccountRun:
 
     async def part(self) -> AccountPart:
         """This account's share of the plan (its candidates are let go as soon as it is made)."""
+        paused = self._paused()
+        if paused:  # apply would refuse every action: no reads, no proposals, say why
+            existing = Existing(
+                state_serial=account_store.state_serial(self.db, self.account.id),
+                paused=paused,
+                first_plan_on=self._first_plan_on(),
+            )
+            return plan_account(self.config, self.account, self.caps, [], existing, self.now)
         scored, existing = await self.gather()
         return plan_account(self.config, self.account, self.caps, scored, existing, self.now)
+
+    def _paused(self) -> str:
+        account_store.ensure_account(
+            self.db, self.account.id, self.account.platform, self.account.handle
+        )
+        found = account_store.active_pause(self.db, self.account.id, self.now)
+        if found is None:
+            return ""
+        until = f"until {iso(found.until)}" if found.until else "until resumed"
+        return f"{until} ({found.reason or 'no reason given'})"
+
+    def _first_plan_on(self) -> date | None:
+        """Day 1 when the config names no start_date: the first day this account was planned."""
+        if self.account.start_date is not None:
+            return None
+        return account_store.note_first_plan(self.db, self.account.id, self.now.date())
 
     async def gather(self) -> tuple[list[Scored], Existing]:
         account_store.ensure_account(
@@ -193,11 +218,6 @@ class AccountRun:
         self, relationships: dict[str, Relationship], reads: Reads, dropped: Counter[str]
     ) -> Existing:
         override = self._override()
-        notes = list(reads.notes)
-        paused = account_store.active_pause(self.db, self.account.id, self.now)
-        if paused is not None:
-            until = iso(paused.until) if paused.until else "resumed"
-            notes.append(f"paused until {until} ({paused.reason}); apply will refuse")
         return Existing(
             state_serial=account_store.state_serial(self.db, self.account.id),
             used_today=usage.used_today(self.db, self.account.id, self.now),
@@ -207,8 +227,10 @@ class AccountRun:
             following_count=reads.following_count,
             suspect=tuple(reads.suspect),
             dropped=dict(dropped),
-            notes=tuple(notes),
+            notes=tuple(reads.notes),
             done_action_ids=usage.done_action_ids(self.db, self.account.id, ("like", "repost")),
+            rejected_ids=rejection_store.rejected_ids(self.db, self.account.id),
+            first_plan_on=self._first_plan_on(),
         )
 
     # -- filters, scores, posts ------------------------------------------------------------
@@ -311,7 +333,7 @@ class AccountRun:
         """How many top candidates may get likes/reposts today (twice that, for spares)."""
         phase = phase_rules.current_phase(
             self.config.phases[self.account.phases],
-            start=self.account.start_date,
+            start=self.account.start_date or self._first_plan_on(),
             today=self.now.date(),
         )
         need = 0
@@ -406,6 +428,8 @@ def record(db: Database, plan: Plan, config: Config, *, now: datetime, path: str
     for action in plan.actions:
         if not action.auto_approved or action.id in known:
             continue
+        if rejection_store.active_rejection(db, action.id) is not None:
+            continue  # a person said no to this target: the policy never overrules that
         record_decision(
             db,
             Decision(

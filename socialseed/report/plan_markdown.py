@@ -14,7 +14,7 @@ from socialseed.clock import iso
 from socialseed.model import Action, Verb
 from socialseed.model.plan import AccountPlan, Plan
 from socialseed.report.plan_render import SYMBOLS, budget_text, phase_text, summary_line
-from socialseed.report.terminal import clean
+from socialseed.report.terminal import markdown
 
 LIMIT = 60_000
 MARKER = "<!-- socialseed-plan -->"
@@ -22,9 +22,8 @@ RISK_BADGES = {"green": "🟢 green", "yellow": "🟡 yellow", "red": "🔴 red"
 
 
 def cell(text: str) -> str:
-    """Text made safe for one table cell."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
-    return clean(text.replace("<", "&lt;"))  # remote text never becomes HTML or escapes
+    """Text made safe for one table cell: no HTML, links, mentions or control characters."""
+    return markdown(text)
 
 
 def header(plan: Plan) -> list[str]:
@@ -95,7 +94,7 @@ def account_open(part: AccountPlan, actions: Sequence[Action]) -> list[str]:
     proposed = Counter(a.verb.value for a in actions)
     lines = [
         "<details>",
-        f"<summary><b>{part.account}</b> ({part.platform}): {len(actions)} action(s), "
+        f"<summary><b>{cell(part.account)}</b> ({cell(part.platform)}): {len(actions)} action(s), "
         f"{phase_text(part)}</summary>",
         "",
         f"Today: {budget_text(part, proposed)}.",

@@ -14,7 +14,7 @@ from rich.text import Text
 from socialseed.clock import iso
 from socialseed.model import Action, Risk, Verb
 from socialseed.model.plan import AccountPlan, Plan
-from socialseed.report.terminal import clean
+from socialseed.report.terminal import clean, json_text, one_line
 
 SYMBOLS: dict[Verb, str] = {
     Verb.FOLLOW: "+",
@@ -35,7 +35,8 @@ LEGEND = (
 
 
 def render_json(plan: Plan, *, include_profiles: bool = False) -> str:
-    return plan.to_json(include_profiles=include_profiles)
+    """The plan's JSON for stdout: its data unchanged, unsafe characters as ``\\u`` escapes."""
+    return json_text(plan.to_json(include_profiles=include_profiles))
 
 
 def counts_text(counts: dict[str, int]) -> str:
@@ -81,9 +82,9 @@ def action_line(action: Action) -> Text:
     line.append(
         f"{SYMBOLS.get(action.verb, '?')} {action.verb.value:<8}", VERB_STYLES.get(action.verb, "")
     )
-    line.append(f" @{clean(action.target.handle)}")
+    line.append(f" @{one_line(action.target.handle)}")
     if action.target.post_id:
-        line.append(f" post {clean(action.target.post_id)}", "dim")
+        line.append(f" post {one_line(action.target.post_id)}", "dim")
     line.append("  ")
     line.append(f"[{action.risk.value}]", RISK_STYLES[action.risk])
     if action.score is not None:
@@ -115,7 +116,7 @@ def account_block(
 ) -> list[Text]:
     proposed = Counter(a.verb.value for a in actions)
     head = Text()
-    head.append(f"{part.account}", "bold")
+    head.append(clean(part.account), "bold")
     head.append(f" ({part.platform}) {phase_text(part)}: {len(actions)} action(s)")
     lines = [head, Text(f"  today: {budget_text(part, proposed)}")]
     if part.cost_usd:
@@ -148,7 +149,7 @@ def render_text(
         lines += account_block(
             part, by_account.get(part.account, []), verbose=verbose, decisions=decisions
         )
-    lines += [Text(f"note: {note}", "dim") for note in plan.notes]
+    lines += [Text(f"note: {clean(note)}", "dim") for note in plan.notes]
     if plan.actions:
         lines += [Text(""), Text(LEGEND, "dim")]
         if not verbose:

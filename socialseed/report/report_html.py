@@ -4,10 +4,10 @@ network requests), responsive so it reads on a phone."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 from typing import Any
 
 from socialseed.report.svg import line_chart, phase_strip, stacked_bars
+from socialseed.report.terminal import html_text as escape
 
 CSS = """
 :root { color-scheme: light; --fg:#111827; --muted:#6b7280; --card:#f9fafb; --line:#e5e7eb; }

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from socialseed.model.status import StatusRow
 from socialseed.report.charts import bar, sparkline
-from socialseed.report.terminal import plain
+from socialseed.report.terminal import clean, markdown, one_line, plain
 
 LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "bold red"}
 
@@ -42,7 +42,9 @@ def render_status(console: Console, rows: Sequence[StatusRow]) -> None:
     for row in rows:
         light = row.health.light.value
         table.add_row(
-            escape(row.account) + ("" if row.enabled else " (off)") + f"\n[dim]{row.platform}[/]",
+            escape(one_line(row.account))
+            + ("" if row.enabled else " (off)")
+            + f"\n[dim]{escape(one_line(row.platform))}[/]",
             f"{row.phase}\nday {row.phase_day}"
             + (f"/{row.phase_days}" if row.phase_days else "")
             + (" (lowered)" if row.phase_overridden else ""),
@@ -57,7 +59,7 @@ def render_status(console: Console, rows: Sequence[StatusRow]) -> None:
         notes = [f"{row.health.light.value}: " + "; ".join(row.health.reasons)]
         notes += [t for t in (row.pause, row.lock) if t]
         for note in notes:
-            console.print(f"  {row.account}: {note}", markup=False, highlight=False)
+            console.print(f"  {clean(row.account)}: {clean(note)}", markup=False, highlight=False)
 
 
 def _budget_text(row: StatusRow) -> str:
@@ -79,7 +81,7 @@ def render_sync(console: Console, results: Sequence[dict[str, Any]]) -> None:
         changed = drift["followed"] or drift["unfollowed"]
         light = (r.get("health") or {}).get("light", "")
         table.add_row(
-            escape(r["account"]),
+            escape(one_line(r["account"])),
             f"{_num(r['followers'])} ({_signed(r['followers_change'])})",
             _num(r["following"]),
             f"+{r['new_follow_backs']}",
@@ -89,7 +91,7 @@ def render_sync(console: Console, results: Sequence[dict[str, Any]]) -> None:
     console.print(table)
     for r in results:
         for note in r["notes"]:
-            console.print(f"  {r['account']}: {note}", markup=False, highlight=False)
+            console.print(f"  {clean(r['account'])}: {clean(note)}", markup=False, highlight=False)
 
 
 # -- report ------------------------------------------------------------------------------------
@@ -111,7 +113,7 @@ def _render_account(console: Console, acct: dict[str, Any], unicode: bool) -> No
     f = acct["followers"]
     light = acct["health"]["light"]
     console.print(
-        f"\n[bold]{acct['account']}[/] ({acct['platform']})  health "
+        f"\n[bold]{_safe(acct['account'])}[/] ({_safe(acct['platform'])})  health "
         f"[{LIGHT_STYLE[light]}]{light}[/]"
     )
     series = [p["followers"] for p in f["points"]]
@@ -132,6 +134,11 @@ def _render_account(console: Console, acct: dict[str, Any], unicode: bool) -> No
         f"{ap['rejected']} rejected, {ap['overridden']} overridden"
     )
     _render_actions(console, acct["actions"], unicode)
+
+
+def _safe(value: str) -> str:
+    """Remote or stored text inside a rich markup string: cleaned, one line, markup escaped."""
+    return escape(one_line(value))
 
 
 def _phase_strip(phases: list[dict[str, str]]) -> str:
@@ -157,7 +164,7 @@ def _render_actions(console: Console, actions: dict[str, Any], unicode: bool) ->
     for verb in actions["verbs"]:
         per_day = [d.get(verb, 0) for d in actions["per_day"]]
         table.add_row(
-            f"  {verb}",
+            plain(f"  {verb}"),
             str(actions["totals"][verb]),
             sparkline(per_day, unicode=unicode, zero_based=True)
             + "  "
@@ -178,13 +185,14 @@ def report_markdown(data: dict[str, Any]) -> str:
     for a in data["accounts"]:
         f, fb = a["followers"], a["follow_backs"]
         lines.append(
-            f"| {a['account']} | {a['platform']} | {a['health']['light']} | {_num(f['end'])} "
+            f"| {markdown(a['account'])} | {markdown(a['platform'])} | {a['health']['light']} "
+            f"| {_num(f['end'])} "
             f"| {_signed(f['net'])} | {_num(f['gained'])} | {_num(f['lost'])} "
             f"| {_pct(fb['rate'])} ({fb['followed_back']}/{fb['follows_made']}) "
             f"| {_pct(a['engagement_rate'])} | ${a['api_cost_usd']:.4f} |"
         )
     for a in data["accounts"]:
-        lines += ["", f"## {a['account']}", ""]
+        lines += ["", f"## {markdown(a['account'])}", ""]
         if a["phases"]:
             lines.append(f"Phases: {_phase_strip(a['phases'])}")
         series = [p["followers"] for p in a["followers"]["points"]]
@@ -195,7 +203,7 @@ def report_markdown(data: dict[str, Any]) -> str:
             f"{ap['rejected']} rejected, {ap['overridden']} overridden"
         )
         lines += ["", "| verb | total |", "|---|---:|"]
-        lines += [f"| {v} | {n} |" for v, n in a["actions"]["totals"].items()]
+        lines += [f"| {markdown(v)} | {n} |" for v, n in a["actions"]["totals"].items()]
     ai = data["ai"]
     lines += ["", f"AI scoring: {ai['requests']} requests, ${ai['cost_usd']:.4f}", ""]
     lines += [f"- {text}" for text in data["formulas"].values()]

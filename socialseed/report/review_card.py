@@ -18,7 +18,7 @@ from rich.text import Text
 from socialseed.clock import iso
 from socialseed.model import Action, Decision, Profile, Risk
 from socialseed.model.review import Card, Gate
-from socialseed.report.terminal import clean
+from socialseed.report.terminal import clean, one_line, plain
 
 RISK_STYLE = {Risk.GREEN: "bold green", Risk.YELLOW: "bold yellow", Risk.RED: "bold red"}
 BIO_CHARS = 280
@@ -52,14 +52,14 @@ def _ratio(profile: Profile) -> str:
 
 
 def _short(text: str, limit: int) -> str:
-    text = clean(" ".join(text.split()))
+    text = one_line(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def profile_lines(profile: Profile, now: datetime, *, bio_chars: int = BIO_CHARS) -> list[Text]:
     """The target's essentials: name and handle, bio, counts, last active."""
-    name = Text(clean(profile.display_name or profile.handle), style="bold")
-    handle = clean(profile.handle.lstrip("@"))
+    name = Text(one_line(profile.display_name or profile.handle), style="bold")
+    handle = one_line(profile.handle.lstrip("@"))
     name.append(f"  @{handle}", style="dim" if profile.display_name else "")
     lines = [name]
     if profile.bio:
@@ -77,9 +77,9 @@ def profile_lines(profile: Profile, now: datetime, *, bio_chars: int = BIO_CHARS
 def _target_line(action: Action) -> Text:
     target = action.target
     text = Text(f"{action.verb.value} ", style="bold")
-    text.append(f"@{clean(target.handle.lstrip('@'))}")
+    text.append(f"@{one_line(target.handle.lstrip('@'))}")
     if target.post_id:
-        text.append(f"  post {target.post_id}", style="dim")
+        text.append(f"  post {clean(target.post_id)}", style="dim")
     if target.text:
         text.append(f'\nreply text: "{clean(target.text)}"')
     return text
@@ -92,10 +92,23 @@ def _post_text(action: Action) -> str | None:
     return post.text if post is not None and post.text else None
 
 
+def _post_cell(action: Action, post: str | None) -> Text | None:
+    """The liked, reposted or replied-to post's text, or why it cannot be shown."""
+    if post:
+        return Text(_short(post, 200))
+    if action.target.post_id is None:
+        return None
+    return Text(
+        "(its text is not in this plan: review the saved plan id, or make the plan file "
+        "with --include-profiles)",
+        style="dim",
+    )
+
+
 def _risk(action: Action) -> Text:
     text = Text(action.risk.value.upper(), style=RISK_STYLE[action.risk])
     if action.risk_reasons:
-        text.append("  " + "; ".join(action.risk_reasons))
+        text.append("  " + clean("; ".join(action.risk_reasons)))
     return text
 
 
@@ -107,9 +120,9 @@ def _score(action: Action) -> Text:
         f"authenticity {score.authenticity:.2f} · relevance {score.relevance:.2f} · "
         f"{score.recommendation}"
     )
-    text.append(f"  ({score.scorer} {score.version})", style="dim")
+    text.append(f"  ({clean(score.scorer)} {clean(score.version)})", style="dim")
     for reason in score.reasons:
-        text.append(f"\n  {reason}")
+        text.append(f"\n  {one_line(reason)}")
     return text
 
 
@@ -117,11 +130,11 @@ def _decision(decision: Decision | None, now: datetime) -> Text | None:
     if decision is None:
         return None
     verdict = "approved" if decision.verdict == "approve" else "rejected"
-    text = Text(f"{verdict} by {decision.reviewer} {ago(decision.decided_at, now)}")
+    text = Text(f"{verdict} by {clean(decision.reviewer)} {ago(decision.decided_at, now)}")
     if decision.override:
         text.append(" (red override)", style="bold red")
     if decision.reason:
-        text.append(f': "{decision.reason}"')
+        text.append(f': "{clean(decision.reason)}"')
     if not decision.is_live(now) and decision.expires_at is not None:
         text.append(f"; expired {ago(decision.expires_at, now)}", style="yellow")
     return text
@@ -153,11 +166,14 @@ def card(view: Card) -> Panel:
     post = _post_text(action)
     rows: list[tuple[str, RenderableType | None]] = [
         ("action", _target_line(action)),
-        ("post", Text(_short(post, 200)) if post else None),
+        ("post", _post_cell(action, post)),
         ("score", _score(action)),
         ("risk", _risk(action)),
         ("why", Text(clean(action.reason)) if action.reason else None),
-        ("filters", Text(", ".join(action.filters_matched)) if action.filters_matched else None),
+        (
+            "filters",
+            Text(clean(", ".join(action.filters_matched))) if action.filters_matched else None,
+        ),
         ("approval", _approval(action, view.gate)),
         ("decided", _decision(view.decision, now)),
         ("id", Text(action.id, style="dim")),
@@ -183,12 +199,12 @@ def details(view: Card) -> RenderableType:
     rows: list[tuple[str, RenderableType | None]] = [
         ("id", Text(action.id)),
         ("account", Text(f"{action.account} on {action.platform}")),
-        ("target", Text(f"{action.target.kind} {action.target.id}")),
-        ("rule", Text(view.gate.rule) if view.gate.rule else None),
+        ("target", Text(clean(f"{action.target.kind} {action.target.id}"))),
+        ("rule", Text(clean(view.gate.rule)) if view.gate.rule else None),
         ("cost", Text(f"${action.cost_usd:.4f}") if action.cost_usd is not None else None),
     ]
     for key, value in sorted(action.target.ref.items()):
-        rows.append((key, Text(value)))
+        rows.append((clean(key), Text(clean(value))))
     profile = action.profile
     if profile is not None:
         rows.extend(_profile_detail_rows(profile, now))
@@ -202,10 +218,10 @@ def _profile_detail_rows(
     profile: Profile, now: datetime
 ) -> list[tuple[str, RenderableType | None]]:
     return [
-        ("bio", Text(profile.bio) if profile.bio else None),
+        ("bio", Text(clean(profile.bio)) if profile.bio else None),
         ("joined", Text(ago(profile.created_at, now)) if profile.created_at else None),
         ("avatar", Text(_yes_no(profile.has_avatar))),
-        ("language", Text(profile.language) if profile.language else None),
+        ("language", Text(clean(profile.language)) if profile.language else None),
     ]
 
 
@@ -228,13 +244,13 @@ def pending_table(actions: Sequence[Action], gate: Callable[[Action], Gate]) -> 
     for action in actions:
         score = action.score
         table.add_row(
-            action.id,
-            action.account,
-            action.verb.value,
-            "@" + action.target.handle.lstrip("@"),
+            Text(action.id),
+            plain(action.account),
+            Text(action.verb.value),
+            Text("@" + one_line(action.target.handle.lstrip("@"))),
             Text(action.risk.value, style=RISK_STYLE[action.risk]),
-            f"{score.authenticity:.2f}" if score else "-",
-            "yes" if gate(action).requires_human else "no",
+            Text(f"{score.authenticity:.2f}" if score else "-"),
+            Text("yes" if gate(action).requires_human else "no"),
         )
     return table
 
@@ -243,9 +259,10 @@ def decision_line(action: Action, decision: Decision) -> str:
     """One line per recorded decision, for the non-interactive flags."""
     verdict = "approved" if decision.verdict == "approve" else "rejected"
     extra = " (red override)" if decision.override else ""
-    reason = f': "{decision.reason}"' if decision.reason else ""
+    reason = f': "{one_line(decision.reason)}"' if decision.reason else ""
     expires = iso(decision.expires_at or decision.decided_at)
+    handle = one_line(action.target.handle.lstrip("@"))
     return (
-        f"{verdict} {action.id} {action.verb.value} @{action.target.handle.lstrip('@')} "
-        f"({action.account}){extra}{reason}; expires {expires}"
+        f"{verdict} {action.id} {action.verb.value} @{handle} "
+        f"({clean(action.account)}){extra}{reason}; expires {expires}"
     )

@@ -7,7 +7,8 @@ Every data point is an element (``circle.pt`` for lines, ``rect.bar`` for bars) 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+
+from socialseed.report.terminal import html_text as escape
 
 W, H = 640, 220
 PAD_L, PAD_R, PAD_T, PAD_B = 64, 12, 16, 34

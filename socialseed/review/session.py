@@ -18,7 +18,9 @@ from socialseed.model.plan import Plan
 from socialseed.model.review import Progress
 from socialseed.review.rules import GateFn
 from socialseed.state import decisions as decision_state
+from socialseed.state import rejections as rejection_state
 from socialseed.state.decisions import POLICY_REVIEWER
+from socialseed.state.rejections import Rejection
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -63,6 +65,7 @@ class ReviewSession:
         self._check = check or (lambda now: None)
         self.plan_id = plan.id  # computed once: a plan's id hashes all of it
         self._latest = decision_state.latest_decisions(db, self.plan_id)
+        self._rejected = {r.action_id: r for r in rejection_state.rejections(db)}
 
     # -- queries -----------------------------------------------------------------------------
     def latest(self, action_id: str) -> Decision | None:
@@ -73,11 +76,16 @@ class ReviewSession:
         decision = self._latest.get(action_id)
         return decision if decision is not None and decision.is_live(self.clock.now()) else None
 
+    def standing_rejection(self, action: Action) -> Rejection | None:
+        """A person's earlier rejection of this account, verb and target (any plan)."""
+        return self._rejected.get(action.id)
+
     def is_pending(self, action: Action) -> bool:
         """No live decision: apply would not run it. An action the plan marks auto-approved
         is pending too when its policy approval is not recorded in this state (a plan file
-        made elsewhere) or has expired: then a person decides."""
-        return self.live(action.id) is None
+        made elsewhere) or has expired: then a person decides. A target a person rejected
+        is never pending again (until the rejection is lifted)."""
+        return self.live(action.id) is None and action.id not in self._rejected
 
     def pending(self) -> list[Action]:
         return [a for a in self.plan.actions if self.is_pending(a)]
@@ -87,6 +95,9 @@ class ReviewSession:
         approved = rejected = by_policy = 0
         for action in self.plan.actions:
             decision = self._latest.get(action.id)
+            if action.id in self._rejected and not (decision and decision.verdict == "reject"):
+                rejected += 1  # remembered from an earlier plan
+                continue
             if decision is None or not decision.is_live(now):
                 continue
             approved += decision.verdict == "approve"
@@ -123,6 +134,13 @@ class ReviewSession:
     # -- decisions ---------------------------------------------------------------------------
     def check_approvable(self, action: Action, *, reason: str, override: bool) -> None:
         """Raise ``ApprovalError`` when the rules refuse approving ``action`` this way."""
+        standing = self._rejected.get(action.id)
+        if standing is not None:
+            raise ApprovalError(
+                f"{action.id} ({action.verb.value} {action.target.handle}, {action.account}) "
+                f"was {standing.describe()}; a rejection stands for the target in every plan",
+                hint=lift_hint(standing),
+            )
         if action.risk is not Risk.RED:
             return
         what = f"{action.id} ({action.verb.value} {action.target.handle}, {action.account})"
@@ -160,7 +178,21 @@ class ReviewSession:
             override=override,
             expires_at=now + self.approval_ttl,
         )
-        decision_state.record_decision(self.db, decision)
+        if verdict == "reject" and self.reviewer != POLICY_REVIEWER:
+            rejection_state.record_rejection(self.db, decision, action)
+            self._rejected[action.id] = Rejection(
+                action_id=action.id,
+                account=action.account,
+                verb=action.verb.value,
+                target_id=action.target.id,
+                target_handle=action.target.handle,
+                plan_id=self.plan_id,
+                reviewer=self.reviewer,
+                reason=decision.reason,
+                rejected_at=now,
+            )
+        else:
+            decision_state.record_decision(self.db, decision)
         self._latest[action.id] = decision
         return decision
 
@@ -205,6 +237,15 @@ class ReviewSession:
             else:
                 result.refused.append(Refusal(action, gate.rule))
         return result
+
+
+def lift_hint(found: Rejection) -> str:
+    """How a person lifts a standing rejection."""
+    target = found.target_handle or found.target_id
+    return (
+        f"if it should run after all, lift it first: socialseed review --lift "
+        f"{found.account} {found.verb} {target} --reason 'why'"
+    )
 
 
 def _unique(actions: Iterable[Action]) -> list[Action]:

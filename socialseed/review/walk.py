@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from socialseed.errors import ApprovalError
 from socialseed.model import Risk
 from socialseed.model.review import Card, Progress
 from socialseed.review.session import ReviewSession
@@ -93,7 +94,11 @@ class _Walk:
             if not reason.strip():
                 self.p.say("an override needs a reason; nothing recorded")
                 return
-        self.s.approve(action, reason=reason, override=self.override)
+        try:
+            self.s.approve(action, reason=reason, override=self.override)
+        except ApprovalError as exc:
+            self.p.say(f"{exc.message}; nothing recorded ({exc.hint})")
+            return
         self.recorded += 1
         self.next_pending()
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlite_utils import Database
 
 from socialseed.clock import iso, parse_instant
+from socialseed.state.tx import atomic
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,22 @@ def ensure_account(db: Database, account: str, platform: str = "", handle: str =
             {"id": account, "platform": platform, "handle": handle, "state_serial": 0},
             pk="id",
         )
+
+
+def first_plan_on(db: Database, account: str) -> date | None:
+    """The day ``account`` was first planned (day 1 when the config has no start_date)."""
+    row = db.conn.execute("select first_plan_on from accounts where id = ?", [account]).fetchone()
+    return date.fromisoformat(str(row[0])) if row and row[0] else None
+
+
+def note_first_plan(db: Database, account: str, day: date) -> date:
+    """Remember the first day ``account`` was planned (kept once set); return that day."""
+    with atomic(db) as conn:
+        conn.execute(
+            "update accounts set first_plan_on = ? where id = ? and first_plan_on is null",
+            [day.isoformat(), account],
+        )
+    return first_plan_on(db, account) or day
 
 
 def state_serial(db: Database, account: str) -> int:

@@ -363,13 +363,20 @@ def test_sources_are_paged_up_to_their_limit() -> None:
     assert fetch["count"] == 25 and fetch["fetched_at"] == iso(NOW)
 
 
-def test_paused_account_is_planned_with_a_note() -> None:
-    from socialseed.state.accounts import pause
+def test_a_paused_account_gets_no_actions_and_a_note_saying_why() -> None:
+    from socialseed.state.accounts import pause, resume
 
     db = open_state(None)
     pause(db, "studio", reason="too many errors", now=NOW)
     plan, _ = run_plan(make_config(), seeded(), db)
-    assert "paused until resumed (too many errors); apply will refuse" in plan.accounts[0].notes
+    assert plan.actions == []  # nothing is proposed (nor auto-approved) that could never run
+    assert plan.accounts[0].notes == (
+        "paused until resumed (too many errors): no actions proposed, apply would refuse "
+        "them; 'socialseed resume studio' lifts the pause",
+    )
+    resume(db, "studio", now=NOW)
+    plan, _ = run_plan(make_config(), seeded(), db)
+    assert plan.actions
 
 
 def test_other_providers_go_through_the_scoring_router() -> None:

@@ -78,4 +78,4 @@ def test_show_prints_hostile_handles_and_reasons_literally(setup: Setup) -> None
         assert "\x1b" not in result.text and "\x07" not in result.text
     markdown = run(setup, "show", str(setup.plan_path), "-f", "markdown")
     assert markdown.code == 0 and "\x1b" not in markdown.out
-    assert "ev[/]il[bold red]x" in markdown.out
+    assert "ev\\[/\\]il\\[bold red\\]x" in markdown.out  # shown as text, escaped
