@@ -51,9 +51,12 @@ def _run_examples(path: Path, loaded: Config) -> int:
     total, failures = run(loaded)
     if not failures:
         return total
-    from socialseed.config.load import Mark, _config_files, find_mark, merge, parse_file
+    from socialseed.config.load import parse_file
+    from socialseed.config.marks import Mark, find_mark
+    from socialseed.config.merge import merge
+    from socialseed.config.source import config_files
 
-    _, marks = merge([parse_file(f) for f in _config_files(path)])
+    _, marks = merge([parse_file(f) for f in config_files(path)])
     fallback = Mark(str(path), 1, 1)
     lines = [
         line

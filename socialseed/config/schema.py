@@ -1,6 +1,9 @@
 """The config models. Unknown keys are forbidden; no I/O here.
 
-Secrets are never literal: a credentials field holds an ``env/NAME`` reference.
+Secrets are never literal: a credentials field holds an ``env/NAME`` reference. Numbers are
+numbers (a boolean or a quoted "5" is refused) within sane bounds, and strings have a length
+limit. Rules that need the whole config or apply to files only (references, names, the URLs
+tokens go to) are checked by the loader, in ``checks``.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
-    field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from socialseed.config.conversations import RuleSet
 
@@ -25,9 +29,24 @@ VERBS = ("follow", "unfollow", "like", "unlike", "repost", "reply", "hide_commen
 X_TIERS = ("pay_per_use", "basic", "pro", "enterprise")
 PROVIDER_KINDS = ("heuristic", "openai", "deepseek", "groq", "anthropic")
 ENV_REF = re.compile(r"^env/[A-Za-z_][A-Za-z0-9_]*$")
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_DURATION = re.compile(r"^\s*(\d{1,12})\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_MAX_DURATION = 36500 * 86400  # a century: longer spans overflow dates
+MAX_DAYS = 36_500  # a century: longer spans overflow dates
+MAX_COUNT = 1_000_000  # caps, limits, thresholds: anything above is a typo
+MAX_FOLLOWERS = 1_000_000_000  # follower and following bounds in filters
+_MAX_DURATION = MAX_DAYS * 86400
+SENDABLE_FIELDS = (  # profile fields a scoring provider may receive (scoring.prompt agrees)
+    "handle",
+    "display_name",
+    "bio",
+    "followers",
+    "following",
+    "posts",
+    "last_active",
+    "created_at",
+    "has_avatar",
+    "language",
+)
 
 
 def parse_duration(value: str) -> int:
@@ -37,8 +56,28 @@ def parse_duration(value: str) -> int:
         raise ValueError(f"{value!r} is not a duration (use a number and s, m, h, d or w: '24h')")
     seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
     if seconds > _MAX_DURATION:
-        raise ValueError(f"{value!r} is not a duration we can use (at most 36500d)")
+        raise ValueError(f"{value!r} is not a duration we can use (at most {MAX_DAYS}d)")
     return seconds
+
+
+def _check_positive_duration(value: str) -> str:
+    if parse_duration(value) <= 0:
+        raise ValueError(f"{value!r} is zero: nothing could ever run; use at least 1m")
+    return value
+
+
+def _number_only(kind: str, noun: str) -> BeforeValidator:
+    """Refuse what pydantic would turn into a number: booleans and text."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError(kind, f"Input should be {noun}, not true or false")
+        if isinstance(value, str | bytes):
+            message = f"Input should be {noun} (write numbers without quotes)"
+            raise PydanticCustomError(kind, message)
+        return value
+
+    return BeforeValidator(check)
 
 
 def _check_duration(value: str) -> str:
@@ -55,8 +94,21 @@ def _check_env_ref(value: str) -> str:
     return value
 
 
-Duration = Annotated[str, AfterValidator(_check_duration)]
-EnvRef = Annotated[str, AfterValidator(_check_env_ref)]
+Duration = Annotated[str, Field(max_length=32), AfterValidator(_check_duration)]
+PositiveDuration = Annotated[str, Field(max_length=32), AfterValidator(_check_positive_duration)]
+EnvRef = Annotated[str, Field(max_length=256), AfterValidator(_check_env_ref)]
+Int = Annotated[int, _number_only("int_type", "a valid integer")]
+Float = Annotated[float, _number_only("float_type", "a valid number"), Field(allow_inf_nan=False)]
+Count = Annotated[Int, Field(ge=0, le=MAX_COUNT)]
+Days = Annotated[Int, Field(ge=1, le=MAX_DAYS)]
+Share = Annotated[Float, Field(ge=0, le=1)]
+Percent = Annotated[Float, Field(ge=0, le=100)]
+Money = Annotated[Float, Field(ge=0, le=MAX_COUNT)]
+Handle = Annotated[str, Field(min_length=1, max_length=253)]
+Name = Annotated[str, Field(max_length=64)]  # a reference to something named elsewhere
+Word = Annotated[str, Field(max_length=256)]  # keywords, bio words, markers, patterns
+Text = Annotated[str, Field(max_length=4096)]  # descriptions, search queries
+Url = Annotated[str, Field(max_length=2048)]  # which URLs: config.urls, checked on load
 VerbName = Literal[
     "follow", "unfollow", "like", "unlike", "repost", "reply", "hide_comment", "mute"
 ]
@@ -68,8 +120,8 @@ class Strict(BaseModel):
 
 
 class Bounds(Strict):
-    min: float | None = None
-    max: float | None = None
+    min: Annotated[Float, Field(ge=0, le=MAX_FOLLOWERS)] | None = None
+    max: Annotated[Float, Field(ge=0, le=MAX_FOLLOWERS)] | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Bounds:
@@ -80,17 +132,9 @@ class Bounds(Strict):
 
 class Phase(Strict):
     name: Identifier
-    days: int | None = Field(default=None, ge=1, description="Length; omit on the last phase.")
-    daily: dict[VerbName, int] = Field(default_factory=dict)
-    hourly: dict[VerbName, int] = Field(default_factory=dict)
-
-    @field_validator("daily", "hourly")
-    @classmethod
-    def _non_negative(cls, caps: dict[str, int]) -> dict[str, int]:
-        for verb, cap in caps.items():
-            if cap < 0:
-                raise ValueError(f"{verb}: a cap cannot be negative ({cap})")
-        return caps
+    days: Days | None = Field(default=None, description="Length; omit on the last phase.")
+    daily: dict[VerbName, Count] = Field(default_factory=dict)
+    hourly: dict[VerbName, Count] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _hourly_within_daily(self) -> Phase:
@@ -105,12 +149,12 @@ class Phase(Strict):
 
 
 class Source(Strict):
-    hashtag: str | None = None
-    search: str | None = None
-    followers_of: str | None = None
-    likers_of: str | None = None
-    commenters: str | None = Field(default=None, description="'own' or a post id of ours")
-    limit: int = Field(default=200, ge=1, le=100_000)
+    hashtag: Word | None = None
+    search: Text | None = None
+    followers_of: Handle | None = None
+    likers_of: Word | None = None
+    commenters: Word | None = Field(default=None, description="'own' or a post id of ours")
+    limit: Int = Field(default=200, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Source:
@@ -139,35 +183,35 @@ class Filters(Strict):
     followers: Bounds = Bounds()
     following: Bounds = Bounds()
     ratio: Bounds = Field(default=Bounds(), description="following / followers")
-    min_posts: int | None = Field(default=None, ge=0)
-    active_within_days: int | None = Field(default=None, ge=1)
+    min_posts: Count | None = None
+    active_within_days: Days | None = None
     require_avatar: bool = False
-    bio_include: list[str] = Field(default_factory=list)
-    bio_exclude: list[str] = Field(default_factory=list)
-    languages: list[str] = Field(default_factory=list)
+    bio_include: list[Word] = Field(default_factory=list)
+    bio_exclude: list[Word] = Field(default_factory=list)
+    languages: list[Name] = Field(default_factory=list)
     skip_opt_out: bool = True
-    opt_out_markers: list[str] = Field(default_factory=lambda: ["#nobot", "#noautomation"])
-    blocklist: list[str] = Field(default_factory=list)
-    allowlist: list[str] = Field(default_factory=list)
+    opt_out_markers: list[Word] = Field(default_factory=lambda: ["#nobot", "#noautomation"])
+    blocklist: list[Word] = Field(default_factory=list)
+    allowlist: list[Word] = Field(default_factory=list)
 
 
 class Actions(Strict):
     follow: bool = False
-    like_recent: int = Field(default=0, ge=0, le=20)
-    repost_recent: int = Field(default=0, ge=0, le=20)
-    unfollow_non_followers_after_days: int | None = Field(default=None, ge=1)
+    like_recent: Int = Field(default=0, ge=0, le=20)
+    repost_recent: Int = Field(default=0, ge=0, le=20)
+    unfollow_non_followers_after_days: Days | None = None
     hide_spam_comments: bool = False
 
 
 class TargetScoring(Strict):
-    provider: str = "heuristic"
-    min_authenticity: float = Field(default=0.5, ge=0, le=1)
-    min_relevance: float = Field(default=0.0, ge=0, le=1)
+    provider: Name = "heuristic"
+    min_authenticity: Share = 0.5
+    min_relevance: Share = 0.0
 
 
 class Targeting(Strict):
-    description: str = ""
-    keywords: list[str] = Field(default_factory=list)
+    description: Text = ""
+    keywords: list[Word] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
     filters: Filters = Filters()
     actions: Actions = Actions()
@@ -178,15 +222,20 @@ class Targeting(Strict):
 class Account(Strict):
     id: Identifier
     platform: Literal["sandbox", "bluesky", "mastodon", "x", "instagram", "tiktok"]
-    handle: str = Field(min_length=1)
-    phases: str
-    targeting: list[str] = Field(default_factory=list)
-    start_date: date | None = Field(default=None, description="Day 1 of the first phase.")
+    handle: Handle
+    phases: Name
+    targeting: list[Name] = Field(default_factory=list)
+    start_date: date | None = Field(
+        default=None,
+        ge=date(1970, 1, 1),
+        le=date(2999, 12, 31),
+        description="Day 1 of the first phase.",
+    )
     credentials: EnvRef | None = None
-    client_id: str | None = None
+    client_id: Word | None = None
     client_secret: EnvRef | None = None
-    instance: str | None = Field(default=None, description="Mastodon instance URL.")
-    service: str | None = Field(default=None, description="Bluesky PDS URL.")
+    instance: Url | None = Field(default=None, description="Mastodon instance URL (https).")
+    service: Url | None = Field(default=None, description="Bluesky PDS URL (https).")
     access_tier: Literal["pay_per_use", "basic", "pro", "enterprise"] | None = None
     allow_manual: bool = Field(
         default=False, description="Allow actions on relationships made outside SocialSeed."
@@ -196,61 +245,61 @@ class Account(Strict):
 
 
 class Thresholds(Strict):
-    max_unfollow_pct_of_following: float = Field(default=5, ge=0, le=100)
-    max_actions_per_plan: int = Field(default=500, ge=1)
-    max_shrink_pct: float = Field(
-        default=20, ge=0, le=100, description="A read that shrank more than this is suspect."
+    max_unfollow_pct_of_following: Percent = 5
+    max_actions_per_plan: Int = Field(default=500, ge=1, le=MAX_COUNT)
+    max_shrink_pct: Percent = Field(
+        default=20, description="A read that shrank more than this is suspect."
     )
 
 
 class Policy(Strict):
     auto_approve: list[Literal["green", "yellow"]] = Field(default_factory=list)
-    approval_ttl: Duration = "24h"
-    plan_ttl: Duration = "24h"
-    blocklist: list[str] = Field(default_factory=list)
-    allowlist: list[str] = Field(default_factory=list)
+    approval_ttl: PositiveDuration = "24h"
+    plan_ttl: PositiveDuration = "24h"
+    blocklist: list[Word] = Field(default_factory=list)
+    allowlist: list[Word] = Field(default_factory=list)
     thresholds: Thresholds = Thresholds()
     cooldown: Duration = "48h"
-    max_failure_ratio: float = Field(default=0.5, gt=0, le=1)
-    lock_ttl: Duration = "2h"
+    max_failure_ratio: Float = Field(default=0.5, gt=0, le=1)
+    lock_ttl: PositiveDuration = "2h"
 
 
 class Provider(Strict):
     kind: Literal["openai", "deepseek", "groq", "anthropic"]
-    model: str
-    base_url: str | None = None
+    model: Word
+    base_url: Url | None = None
     api_key: EnvRef
-    timeout: float = Field(default=30, gt=0)
-    concurrency: int = Field(default=2, ge=1, le=32)
-    price_in_per_mtok: float = Field(default=0, ge=0)
-    price_out_per_mtok: float = Field(default=0, ge=0)
-    temperature: float | None = Field(
+    timeout: Float = Field(default=30, gt=0, le=3600)
+    concurrency: Int = Field(default=2, ge=1, le=32)
+    price_in_per_mtok: Money = 0
+    price_out_per_mtok: Money = 0
+    temperature: Float | None = Field(
         default=None, ge=0, le=2, description="Sent only when set (some models refuse it)."
     )
 
 
 class Scoring(Strict):
-    providers: dict[str, Provider] = Field(default_factory=dict)
-    fallback: list[str] = Field(default_factory=list)
-    max_cost_usd: float | None = Field(default=None, ge=0)
-    batch_size: int = Field(default=10, ge=1, le=50)
-    recent_posts: int = Field(default=3, ge=0, le=10)
-    send_fields: list[str] = Field(
+    providers: dict[Name, Provider] = Field(default_factory=dict)
+    fallback: list[Name] = Field(default_factory=list)
+    max_cost_usd: Money | None = None
+    batch_size: Int = Field(default=10, ge=1, le=50)
+    recent_posts: Int = Field(default=3, ge=0, le=10)
+    send_fields: list[Name] = Field(
         default_factory=lambda: ["handle", "display_name", "bio", "followers", "following", "posts"]
     )
 
 
 class SandboxLimits(Strict):
-    per_window: int = Field(default=50, ge=1)
-    window_minutes: int = Field(default=15, ge=1)
-    daily: int = Field(default=1000, ge=1)
+    per_window: Int = Field(default=50, ge=1, le=MAX_COUNT)
+    window_minutes: Int = Field(default=15, ge=1, le=MAX_DAYS * 1440)
+    daily: Int = Field(default=1000, ge=1, le=MAX_COUNT)
 
 
 class Sandbox(Strict):
-    seed: int = 42
-    size: int = Field(default=5000, ge=50, le=500_000)
+    seed: Int = Field(default=42, ge=-(2**63), le=2**63 - 1)
+    size: Int = Field(default=5000, ge=50, le=500_000)
     limits: SandboxLimits = SandboxLimits()
-    latency_ms: int = Field(default=0, ge=0)
+    latency_ms: Int = Field(default=0, ge=0, le=60_000)
 
 
 class Retention(Strict):
@@ -258,7 +307,7 @@ class Retention(Strict):
 
 
 class Config(Strict):
-    version: Literal[1] = 1
+    version: Annotated[Literal[1], _number_only("int_type", "a valid integer")] = 1
     accounts: list[Account] = Field(min_length=1)
     phases: dict[Identifier, list[Phase]]
     targeting: dict[Identifier, Targeting] = Field(default_factory=dict)
