@@ -13,6 +13,7 @@ PY=.venv/bin/python
 bash scripts/peers-install.sh >test-artifacts/peers-install.log 2>&1 &
 peers_pid=$!
 bash scripts/install-chromium.sh 2>&1 | sed 's/^/chromium: /'
+bash scripts/install-promtool.sh 2>&1 | sed "s/^/promtool: /"
 
 $PY -m pytest --ignore=tests/peers "$@"
 main_rc=$?

@@ -10,6 +10,8 @@
 - ``context``: The only place that reads the environment and builds clocks, stores and consoles.
 - ``files``: Writing what a command produced (a plan, a report) to a file the user named.
 - ``main``: Compose the sub-apps into ``socialseed`` and map every error to an exit code.
+- ``metrics_cmd``: ``socialseed metrics``: the Prometheus exposition, to stdout, a textfile or
+  an HTTP endpoint.
 - ``ops_cmd``: Operations: ``status``, ``sync``, ``report``, ``log``, ``pause``, ``resume``,
   ``prune``.
 - ``options``: Options shared by several commands, defined once so they read the same

@@ -5,6 +5,7 @@
 - ``sync``: snapshots of followers and following, follow-backs, drift (follows made by hand).
 - ``status``: one status row per account (phase, today's budget, health, pause, lock).
 - ``analytics``: the data of ``socialseed report`` (growth, actions, follow-backs, costs).
+- ``metrics``: Prometheus metrics per account and totals, for ``socialseed metrics``.
 
 Renderers in ``socialseed.report`` show what these build; they import none of it.
 """
