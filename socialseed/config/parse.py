@@ -146,7 +146,7 @@ class _Builder:
     def _start(self, frame: _Frame | None, loc: Loc, mark: Mark, event: NodeEvent) -> None:
         kind = type(event)
         if getattr(event, "tag", None) not in _COLLECTION_TAGS.get(kind, ()):
-            raise self._tag_error(mark, str(getattr(event, "tag", "")))
+            raise _tag_error(mark, loc, str(getattr(event, "tag", "")))
         if len(loc) >= MAX_DEPTH:
             raise ConfigError(
                 [f"{mark}: {path_text(loc)}: nested deeper than {MAX_DEPTH} levels"],
@@ -258,12 +258,16 @@ class _Builder:
         try:
             return build_scalar(event.value, event.tag, event.implicit)
         except ScalarProblem as problem:
-            where = "YAML syntax error" if problem.syntax else path_text(loc)
-            raise ConfigError([f"{mark}: {where}: {problem.message}"], hint=problem.hint) from None
+            if problem.syntax:
+                line = f"{mark}: YAML syntax error: {problem.message} (at {path_text(loc)})"
+            else:
+                line = f"{mark}: {path_text(loc)}: {problem.message}"
+            raise ConfigError([line], hint=problem.hint) from None
 
-    def _tag_error(self, mark: Mark, tag: str) -> ConfigError:
-        message = f"{mark}: YAML syntax error: the tag {shown_tag(tag)} is not allowed here"
-        return ConfigError([message], hint=TAG_HINT)
+
+def _tag_error(mark: Mark, loc: Loc, tag: str) -> ConfigError:
+    message = f"the tag {shown_tag(tag)} is not allowed here (at {path_text(loc)})"
+    return ConfigError([f"{mark}: YAML syntax error: {message}"], hint=TAG_HINT)
 
 
 def _complex_key(mark: Mark, loc: Loc) -> ConfigError:
