@@ -44,6 +44,7 @@ MAX_DEPTH = 64
 MAX_ALIAS_VALUES = 100_000
 MAX_KEY_CHARS = 256
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LIBYAML = _Loader is not yaml.SafeLoader  # libyaml reports reader errors at byte offsets
 _COLLECTION_TAGS: dict[type[Event], tuple[str | None, ...]] = {
     MappingStartEvent: (None, "!", YAML_TAG + "map"),
     SequenceStartEvent: (None, "!", YAML_TAG + "seq"),
@@ -75,7 +76,6 @@ class _Anchor:
 @dataclass
 class _Builder:
     name: str
-    text: str
     order: list[tuple[Loc, Mark]] = field(default_factory=list)
     stack: list[_Frame] = field(default_factory=list)
     anchors: dict[str, _Anchor | None] = field(default_factory=dict)
@@ -291,20 +291,28 @@ def _copy(value: Any) -> Any:
 
 def parse_text(name: str, text: str) -> Document:
     """Parse one file's text into a ``Document``; every problem is a located ``ConfigError``."""
-    builder = _Builder(name, text)
-    loader = _Loader(text)
+    builder = _Builder(name)
     try:
-        while loader.check_event():
-            builder.feed(loader.get_event())
+        _feed(builder, text)
     except yaml.MarkedYAMLError as exc:
         raise yaml_error(name, text, exc) from None
     except yaml.reader.ReaderError as exc:
         raise _reader_error(name, text, exc) from None
     except yaml.YAMLError as exc:
-        raise ConfigError([f"{name}, line 1, column 1: YAML syntax error: {exc}"]) from None
+        raise ConfigError(
+            [f"{name}, line 1, column 1: YAML syntax error: {exc}"],
+            hint="check that this is a YAML file",
+        ) from None
+    return _document(builder)
+
+
+def _feed(builder: _Builder, text: str) -> None:
+    loader = _Loader(text)  # the pure-Python reader checks every character here
+    try:
+        while loader.check_event():
+            builder.feed(loader.get_event())
     finally:
         loader.dispose()
-    return _document(builder)
 
 
 def _document(builder: _Builder) -> Document:
@@ -349,7 +357,8 @@ def _tab_near(text: str, line: int, col: int) -> bool:
 
 
 def _reader_error(name: str, text: str, exc: yaml.reader.ReaderError) -> ConfigError:
-    line, col = byte_position(text.encode("utf-8"), exc.position)
+    offset = exc.position if _LIBYAML else len(text[: exc.position].encode("utf-8"))
+    line, col = byte_position(text.encode("utf-8"), offset)
     code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
     return ConfigError(
         [f"{name}, line {line}, column {col}: YAML syntax error: {exc.reason} (U+{code:04X})"],
