@@ -68,6 +68,8 @@ def _explain(error: Any, loc: Loc) -> str:
         return _unknown_key(loc)
     if kind == "missing":
         return "required field is missing"
+    if kind == "int_parsing_size":
+        return "the number is far too large"
     if kind == "literal_error":
         return _not_allowed(error, loc, given)
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
@@ -96,7 +98,8 @@ def _unknown_key(loc: Loc) -> str:
 
 
 def _not_allowed(error: Any, loc: Loc, given: Any) -> str:
-    expected = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+    written = str(error.get("ctx", {}).get("expected", ""))
+    expected = re.findall(r"'([^']*)'", written) or [w.strip() for w in written.split(" or ")]
     guess = did_you_mean(str(given), expected, cutoff=0.5)
     tip = guess or f" (one of: {', '.join(expected)})"
     noun = "a platform" if loc and loc[-1] == "platform" else "allowed"

@@ -44,6 +44,7 @@ MAX_DEPTH = 64
 MAX_ALIAS_VALUES = 100_000
 MAX_KEY_CHARS = 256
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LIBYAML = _Loader is not yaml.SafeLoader  # libyaml reports reader errors at byte offsets
 _COLLECTION_TAGS: dict[type[Event], tuple[str | None, ...]] = {
     MappingStartEvent: (None, "!", YAML_TAG + "map"),
     SequenceStartEvent: (None, "!", YAML_TAG + "seq"),
@@ -75,7 +76,6 @@ class _Anchor:
 @dataclass
 class _Builder:
     name: str
-    text: str
     order: list[tuple[Loc, Mark]] = field(default_factory=list)
     stack: list[_Frame] = field(default_factory=list)
     anchors: dict[str, _Anchor | None] = field(default_factory=dict)
@@ -146,7 +146,7 @@ class _Builder:
     def _start(self, frame: _Frame | None, loc: Loc, mark: Mark, event: NodeEvent) -> None:
         kind = type(event)
         if getattr(event, "tag", None) not in _COLLECTION_TAGS.get(kind, ()):
-            raise self._tag_error(mark, str(getattr(event, "tag", "")))
+            raise _tag_error(mark, loc, str(getattr(event, "tag", "")))
         if len(loc) >= MAX_DEPTH:
             raise ConfigError(
                 [f"{mark}: {path_text(loc)}: nested deeper than {MAX_DEPTH} levels"],
@@ -258,12 +258,16 @@ class _Builder:
         try:
             return build_scalar(event.value, event.tag, event.implicit)
         except ScalarProblem as problem:
-            where = "YAML syntax error" if problem.syntax else path_text(loc)
-            raise ConfigError([f"{mark}: {where}: {problem.message}"], hint=problem.hint) from None
+            if problem.syntax:
+                line = f"{mark}: YAML syntax error: {problem.message} (at {path_text(loc)})"
+            else:
+                line = f"{mark}: {path_text(loc)}: {problem.message}"
+            raise ConfigError([line], hint=problem.hint) from None
 
-    def _tag_error(self, mark: Mark, tag: str) -> ConfigError:
-        message = f"{mark}: YAML syntax error: the tag {shown_tag(tag)} is not allowed here"
-        return ConfigError([message], hint=TAG_HINT)
+
+def _tag_error(mark: Mark, loc: Loc, tag: str) -> ConfigError:
+    message = f"the tag {shown_tag(tag)} is not allowed here (at {path_text(loc)})"
+    return ConfigError([f"{mark}: YAML syntax error: {message}"], hint=TAG_HINT)
 
 
 def _complex_key(mark: Mark, loc: Loc) -> ConfigError:
@@ -287,20 +291,28 @@ def _copy(value: Any) -> Any:
 
 def parse_text(name: str, text: str) -> Document:
     """Parse one file's text into a ``Document``; every problem is a located ``ConfigError``."""
-    builder = _Builder(name, text)
-    loader = _Loader(text)
+    builder = _Builder(name)
     try:
-        while loader.check_event():
-            builder.feed(loader.get_event())
+        _feed(builder, text)
     except yaml.MarkedYAMLError as exc:
         raise yaml_error(name, text, exc) from None
     except yaml.reader.ReaderError as exc:
         raise _reader_error(name, text, exc) from None
     except yaml.YAMLError as exc:
-        raise ConfigError([f"{name}, line 1, column 1: YAML syntax error: {exc}"]) from None
+        raise ConfigError(
+            [f"{name}, line 1, column 1: YAML syntax error: {exc}"],
+            hint="check that this is a YAML file",
+        ) from None
+    return _document(builder)
+
+
+def _feed(builder: _Builder, text: str) -> None:
+    loader = _Loader(text)  # the pure-Python reader checks every character here
+    try:
+        while loader.check_event():
+            builder.feed(loader.get_event())
     finally:
         loader.dispose()
-    return _document(builder)
 
 
 def _document(builder: _Builder) -> Document:
@@ -345,7 +357,8 @@ def _tab_near(text: str, line: int, col: int) -> bool:
 
 
 def _reader_error(name: str, text: str, exc: yaml.reader.ReaderError) -> ConfigError:
-    line, col = byte_position(text.encode("utf-8"), exc.position)
+    offset = exc.position if _LIBYAML else len(text[: exc.position].encode("utf-8"))
+    line, col = byte_position(text.encode("utf-8"), offset)
     code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
     return ConfigError(
         [f"{name}, line {line}, column {col}: YAML syntax error: {exc.reason} (U+{code:04X})"],

@@ -180,9 +180,9 @@ class Source(Strict):
 
 
 class Filters(Strict):
-    followers: Bounds = Bounds()
-    following: Bounds = Bounds()
-    ratio: Bounds = Field(default=Bounds(), description="following / followers")
+    followers: Bounds = Field(default_factory=Bounds)
+    following: Bounds = Field(default_factory=Bounds)
+    ratio: Bounds = Field(default_factory=Bounds, description="following / followers")
     min_posts: Count | None = None
     active_within_days: Days | None = None
     require_avatar: bool = False
@@ -213,9 +213,9 @@ class Targeting(Strict):
     description: Text = ""
     keywords: list[Word] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
-    filters: Filters = Filters()
-    actions: Actions = Actions()
-    scoring: TargetScoring = TargetScoring()
+    filters: Filters = Field(default_factory=Filters)
+    actions: Actions = Field(default_factory=Actions)
+    scoring: TargetScoring = Field(default_factory=TargetScoring)
     cache_ttl: Duration = "24h"
 
 

@@ -15,8 +15,10 @@ from pathlib import Path
 from socialseed.errors import ConfigError
 
 MAX_FILE_BYTES = 1_000_000
-_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
-_PICK_ANOTHER = "point -c at a regular YAML file or at a folder of them"
+_OPEN_FLAGS = os.O_RDONLY  # never wait for a writer (FIFO), never adopt a terminal
+for _flag in ("O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC"):  # POSIX only
+    _OPEN_FLAGS |= getattr(os, _flag, 0)
+_PICK_ANOTHER = "remove it from the config folder, or point -c at a regular YAML file or folder"
 
 
 def config_files(path: Path) -> list[Path]:

@@ -56,7 +56,7 @@ def _scheme_problem(url: str, parts: SplitResult) -> str | None:
         return "plain http is allowed only on loopback (127.0.0.1, ::1, localhost); use https://"
     if "://" in url or scheme.isalpha():
         return f"{_cut(scheme)!r} URLs are not allowed; use an https:// URL"
-    return f"{_cut(url)!r} is not a URL; write it in full, like https://{_cut(url)}"
+    return f"{_cut(url)!r} is not a URL; write it in full, like https://{_cut(url.lstrip('/'))}"
 
 
 def _host_problem(parts: SplitResult) -> str | None:
@@ -83,6 +83,8 @@ def _ip(host: str) -> _Ip | None:
 def _ip_problem(ip: _Ip) -> str | None:
     mapped = getattr(ip, "ipv4_mapped", None)
     checked = mapped if mapped is not None else ip
+    if checked.is_loopback:
+        return None
     if checked in _METADATA_IPS or checked.is_link_local:
         return f"{ip} is a link-local or cloud metadata address, not an API server"
     if checked.is_unspecified or checked.is_multicast or checked.is_reserved:
