@@ -35,7 +35,7 @@ MAX_DAYS = 36_500  # a century: longer spans overflow dates
 MAX_COUNT = 1_000_000  # caps, limits, thresholds: anything above is a typo
 MAX_FOLLOWERS = 1_000_000_000  # follower and following bounds in filters
 _MAX_DURATION = MAX_DAYS * 86400
-SENDABLE_FIELDS = (  # profile fields a scoring provider may receive (scoring.prompt agrees)
+SENDABLE_FIELDS = (  # profile fields a scoring provider may receive (scoring.prompt sends these)
     "handle",
     "display_name",
     "bio",

@@ -18,22 +18,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from socialseed.config.schema import SENDABLE_FIELDS
 from socialseed.model import Post, Profile, digest
 from socialseed.scoring.base import Topic
 
 PROMPT_VERSION = "score_v1"
-SENDABLE_FIELDS = (
-    "handle",
-    "display_name",
-    "bio",
-    "followers",
-    "following",
-    "posts",
-    "last_active",
-    "created_at",
-    "has_avatar",
-    "language",
-)
 MAX_TEXT = {"bio": 600, "display_name": 100, "post": 300}
 RETRY_NOTE = (
     "\n\nYour previous answer could not be used. Answer with the JSON object only, "

@@ -32,12 +32,11 @@ from typing import cast
 import httpx
 
 from socialseed.clock import Clock
-from socialseed.config.schema import Provider, Scoring
+from socialseed.config.schema import SENDABLE_FIELDS, Provider, Scoring
 from socialseed.errors import ConfigError
 from socialseed.redact import register
 from socialseed.scoring.base import Scorer, ScoringReport
 from socialseed.scoring.budget import SpendMeter
-from socialseed.scoring.prompt import SENDABLE_FIELDS
 from socialseed.scoring.providers import ProviderSpec, build_provider
 from socialseed.scoring.routed import Route, RoutedScorer
 from socialseed.scoring.store import ScoringStore

@@ -67,7 +67,15 @@ def record_outcome(
     now: datetime,
 ) -> None:
     """Commit what happened (after the call, or instead of it for ``skipped``)."""
-    row = _base(plan_id, action, attempt, now) | {
+    row = _outcome_row(plan_id, action, outcome, attempt, now)
+    with db.conn:
+        db.table("journal").insert(row)
+
+
+def _outcome_row(
+    plan_id: str, action: Action, outcome: Outcome, attempt: int, now: datetime
+) -> dict[str, object]:
+    return _base(plan_id, action, attempt, now) | {
         "kind": "outcome",
         "status": outcome.status,
         "http_status": outcome.http_status,
@@ -75,8 +83,6 @@ def record_outcome(
         "error": outcome.detail or None,
         "remote_ref": outcome.remote_ref,
     }
-    with db.conn:
-        db.table("journal").insert(row)
 
 
 def _entry(row: dict[str, object]) -> Entry:
@@ -188,14 +194,7 @@ def record_finish(
     Written in two steps, a kill between them left a ``done`` follow without its relationship
     row, and the next day's plan proposed (and ran) the same follow again.
     """
-    row = _base(plan_id, action, attempt, now) | {
-        "kind": "outcome",
-        "status": outcome.status,
-        "http_status": outcome.http_status,
-        "request_id": outcome.request_id,
-        "error": outcome.detail or None,
-        "remote_ref": outcome.remote_ref,
-    }
+    row = _outcome_row(plan_id, action, outcome, attempt, now)
     names = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     with atomic(db) as conn:
