@@ -503,7 +503,7 @@ def _prune_summary(result: Any, older_than: str) -> str:
     trail = ", ".join(f"{table} {n}" for table, n in sorted(result.audit_counts.items()))
     then = "would then start" if result.dry_run else "now start"
     return (
-        f"{head} (before {iso(result.cutoff)}), including the audit trail: {trail} (serial_log is the history of each "
-        f"account's state serial). Reports {then} at {iso(result.cutoff)}: nothing before it "
+        f"{head} (before {iso(result.cutoff)}), including the audit trail: {trail} "
+        "(serial_log is the history of each account's state serial). Reports {then} at {iso(result.cutoff)}: nothing before it "
         "is left to count"
     )
