@@ -504,6 +504,6 @@ def _prune_summary(result: Any, older_than: str) -> str:
     then = "would then start" if result.dry_run else "now start"
     return (
         f"{head} (before {iso(result.cutoff)}), including the audit trail: {trail} "
-        "(serial_log is the history of each account's state serial). Reports {then} at {iso(result.cutoff)}: nothing before it "
-        "is left to count"
+        "(serial_log is the history of each account's state serial). "
+        f"Reports {then} at {iso(result.cutoff)}: nothing before it is left to count"
     )
