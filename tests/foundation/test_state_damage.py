@@ -4,6 +4,7 @@ file and the way out, and leaves it as it was; backups are taken, rotated and re
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -191,6 +192,9 @@ def test_state_check_reports_the_damage_with_exit_6(setup: Setup) -> None:
     assert bad.code == 6
     assert f"Error: state file {setup.state_path} is damaged: " in bad.err
     assert "state restore" in bad.err
+    data = json.loads(cli(dict(setup.env), "state", "check", "--json").out)
+    assert data["ok"] is False and data["problem"].startswith(f"state file {setup.state_path}")
+    assert [b["reason"] for b in data["backups"]] == ["before-apply"]
 
 
 def test_a_large_file_is_fully_checked_before_apply_and_on_a_database_error(
