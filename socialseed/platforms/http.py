@@ -10,7 +10,8 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -36,6 +37,7 @@ ResetReader = Callable[[httpx.Response], datetime | None]
 MessageReader = Callable[[httpx.Response], str]
 Classifier = Callable[[httpx.Response, str], PlatformError | None]
 USER_AGENT = "socialseed/0.1 (+official APIs only)"
+DEFAULT_429_WAIT = 60.0  # seconds, when a 429 names no reset at all
 
 
 def default_message(response: httpx.Response) -> str:
@@ -94,8 +96,12 @@ def raise_for_response(
         if special is not None:
             raise special
     if status == 429:
-        reset = reset_reader(response) or now + timedelta(seconds=60)
-        raise RateLimited(message, reset_at=reset, status=status, request_id=rid)
+        raise RateLimited(
+            message,
+            reset_at=reset_after_429(response, now, reset_reader),
+            status=status,
+            request_id=rid,
+        )
     if status == 401:
         raise AuthExpired(
             message,
@@ -142,12 +148,31 @@ async def send(
         raise Transient(f"{platform}: {method} {url} failed: {type(exc).__name__}") from exc
 
 
+def retry_after(response: httpx.Response, now: datetime) -> datetime | None:
+    """``Retry-After`` as an instant: delay-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return now + timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def reset_after_429(response: httpx.Response, now: datetime, reset_reader: ResetReader) -> datetime:
+    """When a 429 lifts: the later of ``Retry-After`` and the platform's reset header; with
+    neither, a minute (the careful default)."""
+    named = [t for t in (retry_after(response, now), reset_reader(response)) if t is not None]
+    return max(named, default=now + timedelta(seconds=DEFAULT_429_WAIT))
+
+
 def epoch_reset(header: str) -> ResetReader:
     """A reset reader for headers in Unix epoch seconds."""
 
     def read(response: httpx.Response) -> datetime | None:
-        from datetime import UTC
-
         value = response.headers.get(header)
         if value is None:
             return None
@@ -348,6 +373,8 @@ __all__ = [
     "parse_json",
     "raise_for_response",
     "request_id",
+    "reset_after_429",
+    "retry_after",
     "send",
     "token_getters",
 ]
