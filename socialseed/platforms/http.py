@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ from socialseed.errors import (
     Transient,
 )
 from socialseed.model import RateInfo
+from socialseed.platforms.rate_window import Opening, opened_by, refine
 from socialseed.platforms.tokens import TokenSource
 from socialseed.redact import scrub
 
@@ -273,6 +274,8 @@ class ApiSession:
     message_reader: MessageReader = default_message
     last_rate: dict[str, RateInfo] = field(default_factory=dict)
     shared_bucket: str | None = None  # one limit for every call (e.g. Mastodon's headers)
+    openings: dict[str, Opening] = field(default_factory=dict)  # the call that opened a window
+    distrusted: set[str] = field(default_factory=set)  # buckets that answered 429
 
     async def call(
         self, name: str, *, path: Mapping[str, str] | None = None, **kwargs: Any
@@ -284,10 +287,11 @@ class ApiSession:
         for attempt in (0, 1):
             if self.token is not None:
                 headers["authorization"] = f"Bearer {await self._auth(refresh=attempt == 1)}"
+            sent = self.clock.now()
             response = await send(
                 self.client, endpoint.method, url, platform=self.platform, headers=headers, **kwargs
             )
-            self._note_rate(name, response)
+            self._note_rate(name, response, Opening(sent, self.clock.now()))
             if attempt == 0 and self.refresh is not None and self._expired(response):
                 continue
             self._raise(response)
@@ -307,11 +311,17 @@ class ApiSession:
     def _expired(self, response: httpx.Response) -> bool:
         return self.is_expired is not None and self.is_expired(response)
 
-    def _note_rate(self, name: str, response: httpx.Response) -> None:
+    def _note_rate(self, name: str, response: httpx.Response, call: Opening) -> None:
         bucket = self.shared_bucket or name
         info = self.rate_reader(response, bucket)
-        if info is not None:
-            self.last_rate[bucket] = info
+        if info is None:
+            return
+        if response.status_code == 429:  # our reading of this window was wrong: stop inferring
+            self.distrusted.add(bucket)
+        elif opened_by(info) and bucket not in self.distrusted:
+            self.openings[bucket] = replace(call, reset=info.reset_at)
+        trusted = bucket not in self.distrusted
+        self.last_rate[bucket] = refine(info, self.openings.get(bucket) if trusted else None)
 
     def _raise(self, response: httpx.Response) -> None:
         raise_for_response(
