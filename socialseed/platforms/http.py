@@ -27,7 +27,7 @@ from socialseed.errors import (
     Transient,
 )
 from socialseed.model import RateInfo
-from socialseed.platforms.rate_window import Opening, opened_by, refine
+from socialseed.platforms.rate_window import Opening, length_bounds, narrow, opened_by, refine
 from socialseed.platforms.tokens import TokenSource
 from socialseed.redact import scrub
 
@@ -276,6 +276,7 @@ class ApiSession:
     shared_bucket: str | None = None  # one limit for every call (e.g. Mastodon's headers)
     openings: dict[str, Opening] = field(default_factory=dict)  # the call that opened a window
     distrusted: set[str] = field(default_factory=set)  # buckets that answered 429
+    lengths: dict[str, tuple[int, int] | None] = field(default_factory=dict)  # window seconds
 
     async def call(
         self, name: str, *, path: Mapping[str, str] | None = None, **kwargs: Any
@@ -319,9 +320,11 @@ class ApiSession:
         if response.status_code == 429:  # our reading of this window was wrong: stop inferring
             self.distrusted.add(bucket)
         elif opened_by(info) and bucket not in self.distrusted:
-            self.openings[bucket] = replace(call, reset=info.reset_at)
+            opened = self.openings[bucket] = replace(call, reset=info.reset_at)
+            self.lengths[bucket] = narrow(self.lengths.get(bucket), length_bounds(opened))
         trusted = bucket not in self.distrusted
-        self.last_rate[bucket] = refine(info, self.openings.get(bucket) if trusted else None)
+        opening = self.openings.get(bucket) if trusted else None
+        self.last_rate[bucket] = refine(info, opening, self.lengths.get(bucket))
 
     def _raise(self, response: httpx.Response) -> None:
         raise_for_response(

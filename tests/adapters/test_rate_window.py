@@ -12,7 +12,7 @@ from socialseed.clock import FakeClock
 from socialseed.errors import RateLimited
 from socialseed.model import RateInfo
 from socialseed.platforms.http import ApiSession, Endpoint, header_rate, iso_or_epoch_reset
-from socialseed.platforms.rate_window import OWN_MARGIN, Opening, refine
+from socialseed.platforms.rate_window import OWN_MARGIN, Opening, length_bounds, narrow, refine
 
 T0 = datetime(2026, 11, 25, 18, 0, 0, 400_000, tzinfo=UTC)  # the window opened at .4 s
 RESET = datetime(2026, 11, 25, 18, 0, 30, tzinfo=UTC)  # 30.4 s, rounded down by the server
@@ -24,25 +24,42 @@ def info(remaining: int, reset: datetime = RESET) -> RateInfo:
 
 def test_a_window_we_opened_ends_at_our_answer_plus_its_length() -> None:
     opening = Opening(T0 - timedelta(milliseconds=2), T0 + timedelta(milliseconds=3), RESET)
-    refined = refine(info(0), opening)
+    refined = refine(info(0), opening, length_bounds(opening))
     assert refined.reset_at == T0 + timedelta(seconds=30, milliseconds=3)  # not RESET + 1 s
     assert refined.margin == OWN_MARGIN
     assert refined.reset_at is not None and refined.reset_at >= T0 + timedelta(seconds=30)
 
 
 def test_no_refinement_without_an_opening_of_this_window_or_with_an_exact_reset() -> None:
-    assert refine(info(0), None).margin is None
+    assert refine(info(0), None, (30, 30)).margin is None
     other_window = Opening(T0, T0, RESET - timedelta(seconds=30))
-    assert refine(info(0), other_window) == info(0)
+    assert refine(info(0), other_window, (30, 30)) == info(0)
     exact = RESET + timedelta(microseconds=19_685)  # Mastodon's ISO 8601 resets are exact
-    assert refine(info(0, exact), Opening(T0, T0, exact)) == info(0, exact)
+    opening = Opening(T0, T0, exact)
+    assert length_bounds(opening) is None
+    assert refine(info(0, exact), opening, (30, 30)) == info(0, exact)
 
 
 def test_an_epoch_aligned_window_is_never_ended_before_its_reset() -> None:
     # the window began at :00 (before our call at :00.4) and ends exactly at :30
     opening = Opening(T0, T0 + timedelta(milliseconds=5), RESET)
-    refined = refine(info(0), opening)
+    refined = refine(info(0), opening, length_bounds(opening))
     assert refined.reset_at is not None and RESET <= refined.reset_at < RESET + timedelta(seconds=1)
+
+
+def test_successive_windows_narrow_the_length_down() -> None:
+    # a slow call (0.9 s in flight, across a second boundary) allows 30 or 31 s on its own
+    wide = length_bounds(Opening(T0 - timedelta(seconds=0.7), T0 + timedelta(seconds=0.2), RESET))
+    assert wide == (30, 31)
+    quick = length_bounds(Opening(T0, T0 + timedelta(milliseconds=5), RESET))
+    assert quick == (30, 30)
+    assert narrow(wide, quick) == (30, 30)
+    assert narrow(None, wide) == wide and narrow(wide, None) == wide
+    assert narrow((30, 30), (45, 46)) == (45, 46)  # the window changed: start over
+    later = Opening(T0 - timedelta(seconds=0.7), T0 + timedelta(seconds=0.2), RESET)
+    pinned = refine(info(0), later, narrow(wide, quick))
+    assert pinned.reset_at == later.received + timedelta(seconds=30)
+    assert refine(info(0), later, wide) == info(0)  # 31 s would end past reset + 1 s
 
 
 def answers(*replies: httpx.Response) -> httpx.MockTransport:

@@ -8,6 +8,7 @@ Time is simulated (``FakeClock``): the server charges each request at the clock'
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -24,7 +25,7 @@ from socialseed.config.digest import config_digest
 from socialseed.config.schema import Account, Config, Phase
 from socialseed.model import Action, Risk, Target, Verb, action_id
 from socialseed.model.plan import AccountPlan, Plan
-from socialseed.platforms import bluesky, mastodon, x
+from socialseed.platforms import _instagram_api, bluesky, instagram, mastodon, x
 from socialseed.platforms.base import Platform, PlatformDeps
 from tests.adapters.harness import FakeTokens, fixture
 
@@ -36,10 +37,10 @@ UNCAPPED = 100_000  # phase caps above every platform budget: only the platform'
 DAY, HOUR = 86_400, 3_600
 
 
-def config(platform: str, **extra: Any) -> Config:
+def config(platform: str, handle: str = "", **extra: Any) -> Config:
     verbs = {v.value: UNCAPPED for v in Verb}
     phase = Phase(name="growth", daily=verbs, hourly={})
-    handle = {"bluesky": "me.bsky.example", "x": "me_studio"}.get(platform, "me")
+    handle = handle or {"bluesky": "me.bsky.example", "x": "me_studio"}.get(platform, "me")
     account = Account(
         id="acct",
         platform=platform,
@@ -420,3 +421,70 @@ async def test_x_every_verb_at_its_maximum_stays_inside_endpoint_and_account_cap
     left = [r for r in report.results if r.status != "done"]
     assert report.counts()["done"] + len(left) == len(actions)
     assert all(r.status == "skipped" and "would wait past" in r.detail for r in left)
+
+
+# --- Instagram: Business Use Case calls per rolling 24 h, reported only in usage headers ---------
+
+IG_CALLS = 200  # Meta's BUC budget is 4,800 x impressions; a small account's, for the test
+
+
+def instagram_server(clock: FakeClock) -> BudgetServer:
+    box: list[BudgetServer] = []
+
+    def usage() -> dict[str, str]:
+        spent = box[0].spent["calls per 24 h"]
+        now = clock.now()
+        held = spent.held(now)
+        regain = 0
+        if held >= IG_CALLS and spent.entries:
+            regain = int((spent.entries[0][0] + timedelta(days=1) - now).total_seconds() // 60) + 1
+        entry = {
+            "type": "instagram",
+            "call_count": held * 100 // IG_CALLS,
+            "total_cputime": 1,
+            "total_time": 1,
+            "estimated_time_to_regain_access": regain,
+        }
+        return {"x-business-use-case-usage": json.dumps({"17841400000000001": [entry]})}
+
+    def answer(name: str, request: httpx.Request) -> httpx.Response:
+        data = {"success": True} if name == "hide" else {"id": f"reply-{len(box[0].sent)}"}
+        return httpx.Response(200, json=data, headers=usage())
+
+    def too_many(limit: Limit, now: datetime) -> httpx.Response:
+        error = {"message": "Application request limit reached", "type": "OAuthException"}
+        return httpx.Response(403, json={"error": {**error, "code": 80002}}, headers=usage())
+
+    box.append(
+        BudgetServer(
+            clock,
+            _instagram_api.ENDPOINTS,
+            [Limit("calls per 24 h", IG_CALLS, DAY, {"*": 1})],
+            answer,
+            too_many,
+        )
+    )
+    return box[0]
+
+
+def instagram_target(verb: Verb, n: int) -> Target:
+    text = "Thank you!" if verb is Verb.REPLY else None
+    return Target("post", f"c{n}", f"fan{n}", post_id=f"{verb.value}-comment-{n}", text=text)
+
+
+async def test_instagram_stops_before_the_business_use_case_limit(tmp_path: Path) -> None:
+    clock = FakeClock(START)
+    server = instagram_server(clock)
+    cfg = config("instagram", handle="studio.example")
+    counts = {Verb.REPLY: 150, Verb.HIDE_COMMENT: 150}
+    actions = mixed("instagram", counts, instagram_target)
+    report, _ = await run(
+        tmp_path, cfg, actions, clock, lambda a: instagram.build(a, deps(clock, server))
+    )
+
+    assert server.refused == []  # Meta never had to throttle
+    done = report.counts()["done"]
+    assert 180 <= done <= IG_CALLS  # 90 % reached, then one call an hour at most
+    left = [r for r in report.results if r.status == "skipped"]
+    assert len(left) == len(actions) - done
+    assert all("would wait past" in r.detail and "(usage)" in r.detail for r in left)
