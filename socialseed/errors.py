@@ -16,6 +16,7 @@
     ├── UserAbort                        exit 130
     └── PlatformError                    exit 1  (mapped once, at the platform's HTTP boundary)
         ├── RateLimited(reset_at)
+        │   └── UsageCapped              (a budget gone for long, e.g. X's monthly cap)
         ├── AuthExpired                  exit 4
         ├── ActionBlocked
         │   └── AccountRestricted
@@ -153,6 +154,11 @@ class RateLimited(PlatformError):
     ) -> None:
         super().__init__(message, status=status, request_id=request_id)
         self.reset_at = reset_at
+
+
+class UsageCapped(RateLimited):
+    """The platform says the account's budget is gone until ``reset_at`` (X's monthly usage
+    cap): waiting inside a run will not help, so the account stops until then."""
 
 
 class AuthExpired(PlatformError):
