@@ -15,7 +15,7 @@ from socialseed.config.digest import config_digest
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
 from socialseed.limits import phases as phase_rules
 from socialseed.model import Action, Candidate, Post, Risk, Score, Target, Verb, action_id
-from socialseed.model.plan import AccountPlan, Plan
+from socialseed.model.plan import AccountPlan, AICost, Plan
 from socialseed.plan import policy
 from socialseed.plan.filters import FilterResult, Relationship
 
@@ -76,7 +76,12 @@ def plan_account(
 
 
 def assemble_plan(
-    config: Config, parts: Sequence[AccountPart], now: datetime, *, force: bool = False
+    config: Config,
+    parts: Sequence[AccountPart],
+    now: datetime,
+    *,
+    force: bool = False,
+    ai: AICost | None = None,
 ) -> Plan:
     """The plan made of the accounts' parts; refuse an unsafe one unless ``force``."""
     actions = [a for part in parts for a in part.actions]
@@ -94,6 +99,7 @@ def assemble_plan(
         accounts=[part.summary for part in parts],
         scorers=dict(scorers),
         notes=[f"forced past: {p}" for p in problems],
+        ai=ai,
     )
 
 
