@@ -299,6 +299,15 @@ class Provider(Strict):
         default=None, ge=0, le=2, description="Sent only when set (some models refuse it)."
     )
 
+    @model_validator(mode="after")
+    def _thinking_budget(self) -> Provider:
+        if self.kind == "anthropic" and self.reasoning_tokens and self.reasoning_tokens < 1024:
+            raise ValueError(
+                f"reasoning_tokens {self.reasoning_tokens} is below Anthropic's smallest "
+                "extended-thinking budget (1024); use 1024 or more, or 0 to turn thinking off"
+            )
+        return self
+
 
 class Scoring(Strict):
     providers: dict[Name, Provider] = Field(default_factory=dict)
