@@ -165,6 +165,7 @@ class AccountPlanner:
         self.low_relevance = 0
         self.left_out = 0  # candidates ranked below the point where today's budget ran out
         self.rejected = 0  # actions left out because a person rejected them before
+        self.unsummoned: list[str] = []  # replies left out: the author did not summon us
 
     def targeting(self, name: str) -> Targeting:
         return self.config.targeting[name]
@@ -181,6 +182,7 @@ class AccountPlanner:
                 break
             taken += self._take(item, risk, reasons)
         taken += self._unfollows()
+        taken, self.unsummoned = policy.summoned_replies(taken, self.account, self.caps)
         numbered = [a.with_seq(i + 1) for i, a in enumerate(taken)]
         return numbered, self._summary(numbered)
 
@@ -371,6 +373,7 @@ class AccountPlanner:
                 f"left out {self.rejected} action(s) a person rejected before "
                 "(see 'socialseed review --rejected'; lift one with 'socialseed review --lift')"
             )
+        notes += self.unsummoned
         if self.phase.overridden:
             notes.append(f"phase moved back to {self.phase.name} by a health regression")
         for verb, why in sorted(self.budget.limited_by.items()):
