@@ -141,7 +141,9 @@ async def _estimate(kind: str, model: str, count: int) -> tuple[float | None, in
     )
     scorer = build_scorer("p", settings, deps)
     await scorer.score(_candidates(count), TOPIC)
-    (estimate,) = getattr(scorer, "report").estimates
+    report = getattr(scorer, "report", None)  # a RoutedScorer has one
+    assert report is not None
+    (estimate,) = report.estimates
     return estimate.usd, estimate.requests
 
 

@@ -4,9 +4,9 @@ For each call of ``score``: answers cached for the same provider, model, prompt 
 profile view are reused (no request); the rest go out in batches of ``batch_size`` to the first
 provider of the chain that can take them. Before the first request the step's cost is
 estimated (worst case) per provider; a provider whose estimate is above what is left of
-``max_cost_usd`` (or whose price is unknown while a budget is set) is not asked at all. A malformed or refused answer is retried once, then
-the next provider is tried, and the heuristic scores whatever no provider could. Every request
-writes one ledger row; ``report`` says who scored what, what it cost, and why anything fell back.
+``max_cost_usd`` (or whose price is unknown while a budget is set) is not asked at all. A
+malformed or refused answer is retried once, then the next provider is tried, and the heuristic
+scores whatever no provider could. Every request writes one ledger row; ``report`` says who scored what, what it cost, and why anything fell back.
 """
 
 from __future__ import annotations
