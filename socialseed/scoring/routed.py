@@ -6,7 +6,8 @@ provider of the chain that can take them. Before the first request the step's co
 estimated (worst case) per provider; a provider whose estimate is above what is left of
 ``max_cost_usd`` (or whose price is unknown while a budget is set) is not asked at all. A
 malformed or refused answer is retried once, then the next provider is tried, and the heuristic
-scores whatever no provider could. Every request writes one ledger row; ``report`` says who scored what, what it cost, and why anything fell back.
+scores whatever no provider could. Every request writes one ledger row; ``report`` says who
+scored what, what it cost, and why anything fell back.
 """
 
 from __future__ import annotations
