@@ -11,13 +11,10 @@ retried.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
-
-Sleeper = Callable[[float], Awaitable[None]]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 529})  # 529: Anthropic "overloaded"
 MAX_RETRIES = 3

@@ -24,7 +24,7 @@ class Pricing:
 
     kind: str
     model: str
-    source: str  # "config", "genai-prices 0.2.3" or "" (unknown)
+    source: str  # "config", "genai-prices 0.0.61" or "" (unknown)
     in_per_mtok: float | None = None  # config prices
     out_per_mtok: float | None = None
     library_model: str = ""  # the library's model id, when the library prices it

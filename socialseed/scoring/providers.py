@@ -10,19 +10,16 @@ no message ever holds the API key (it is registered with ``socialseed.redact`` a
 
 from __future__ import annotations
 
-import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
+from socialseed.clock import Clock
 from socialseed.errors import ProviderError
 from socialseed.redact import scrub
 from socialseed.scoring import backoff
-from socialseed.scoring.backoff import Sleeper
 from socialseed.scoring.prices import Pricing
 
 DEFAULT_BASE_URLS = {
@@ -93,17 +90,9 @@ class Completion:
 class ChatProvider(ABC):
     """One provider: builds the request, sends it, reads the answer."""
 
-    def __init__(
-        self,
-        spec: ProviderSpec,
-        *,
-        sleep: Sleeper = asyncio.sleep,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
+    def __init__(self, spec: ProviderSpec, clock: Clock) -> None:
         self.spec = spec
-        self.sleep = sleep
-        self.now = now
-        self.waits: list[float] = []  # every back-off wait, in seconds, for the report
+        self.clock = clock  # its sleep waits out 429/5xx answers; its now reads reset instants
 
     @property
     def label(self) -> str:
@@ -126,11 +115,10 @@ class ChatProvider(ABC):
                 break
             if not backoff.retryable(response):
                 raise self._http_error(response)
-            wait = backoff.wait_seconds(response, retry, self.now())
+            wait = backoff.wait_seconds(response, retry, self.clock.now())
             if retry == backoff.MAX_RETRIES or waited + wait > self.spec.max_wait:
                 raise self._http_error(response, self._gave_up(retry, waited, wait))
-            await self.sleep(wait)
-            self.waits.append(wait)
+            await self.clock.sleep(wait)
             waited += wait
         try:
             data = response.json()
@@ -297,15 +285,10 @@ def _openai_problem(
     return None, False
 
 
-def build_provider(
-    spec: ProviderSpec,
-    *,
-    sleep: Sleeper = asyncio.sleep,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
-) -> ChatProvider:
+def build_provider(spec: ProviderSpec, clock: Clock) -> ChatProvider:
     if spec.kind == "anthropic":
-        return AnthropicMessages(spec, sleep=sleep, now=now)
-    return OpenAICompatible(spec, sleep=sleep, now=now)
+        return AnthropicMessages(spec, clock)
+    return OpenAICompatible(spec, clock)
 
 
 def reasoning_allowance(kind: str, model: str, configured: int | None) -> int:

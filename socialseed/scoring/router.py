@@ -168,7 +168,7 @@ def _route(name: str, settings: Scoring, deps: ScoringDeps, notes: list[str]) ->
         reasoning_tokens=reasoning_allowance(config.kind, config.model, config.reasoning_tokens),
         max_wait=config.max_wait,
     )
-    provider = build_provider(spec, sleep=deps.clock.sleep, now=deps.clock.now)
+    provider = build_provider(spec, deps.clock)
     return Route(provider, asyncio.Semaphore(config.concurrency))
 
 
