@@ -62,7 +62,9 @@ def summary_line(plan: Plan) -> str:
 def ai_summary(ai: AICost) -> str:
     """One line: the AI scoring's estimate (made before any request), spend and budget."""
     estimated = ai.estimated_usd
-    if not ai.used:
+    if not ai.estimates:
+        head = "AI scoring: nothing to estimate (every profile's answer was cached)"
+    elif not ai.used:
         head = "AI scoring: not used (see below), the heuristic scored instead"
     elif estimated is None:
         head = "AI scoring: estimated cost unknown (a provider has no known price)"

@@ -131,6 +131,9 @@ def test_plan_scores_with_the_provider_then_replans_from_the_cache(
         "max_cost_usd": None,
         "estimates": [],  # everything came from the cache: nothing to estimate
     }
+    assert "AI scoring: nothing to estimate (every profile's answer was cached); spent $0.0000" in (
+        again.stdout
+    )
 
 
 def _library_priced(config: Path, cap: float | None = None) -> None:
