@@ -286,7 +286,7 @@ class View:
 
         table = Table("account", "action", "verb", "target", "status", "why", box=None)
         for r in report.results:
-            if r.earlier:
+            if r.earlier or r.unstarted:  # an unstarted account's error is printed once
                 continue
             a = r.action
             why = "" if r.status in ("done", "already") else r.detail
