@@ -42,7 +42,7 @@ from socialseed.limits.phases import current_phase
 from socialseed.model import Action, Capabilities
 from socialseed.model.plan import Plan
 from socialseed.state import journal, locks
-from socialseed.state.accounts import active_pause, serial_moves_since
+from socialseed.state.accounts import active_pause, day_one, serial_moves_since
 from socialseed.state.counters import record_wait
 from socialseed.state.decisions import latest_decisions
 
@@ -274,7 +274,7 @@ class Applier:
     ) -> pacing.Caps:
         phase = current_phase(
             self.config.phases[account.phases],
-            start=account.start_date,
+            start=day_one(self.db, account),
             today=now.date(),
             override=_phase_override(self.db, account.id),
         )
