@@ -1,6 +1,6 @@
 """Kill -9 a real ``socialseed apply`` against Bluesky's reference PDS, resume, and read back.
 
-Alice's approved plan follows 8 fresh accounts and likes 12 of bob's posts. ``apply`` runs as
+A fresh account's approved plan follows 8 other fresh accounts and likes 12 posts. ``apply`` runs as
 a subprocess on the real clock and is SIGKILLed mid-run at seeded random moments (after a few
 calls have started, a few milliseconds in), then resumed to the end. The PDS's own
 ``com.atproto.repo.listRecords`` must then hold each follow and each like exactly once, and
@@ -32,20 +32,20 @@ from socialseed.model.plan import AccountPlan, Plan
 from socialseed.state.db import open_state
 from tests.apply.fakes import approve
 from tests.peers.conftest import Peer
-from tests.peers.test_bluesky_pds import records, user
+from tests.peers.test_bluesky_pds import records
 
 TIMEOUT = 30.0
 KILLS = 6
 FOLLOWS, LIKES = 8, 12
-ACCOUNT = "alice-bsky"
+ACCOUNT = "kill-bsky"
 CONFIG = """\
 version: 1
 accounts:
-  - id: alice-bsky
+  - id: kill-bsky
     platform: bluesky
-    handle: alice.test
+    handle: {handle}
     service: {url}
-    credentials: env/ALICE_BSKY_APP_PASSWORD
+    credentials: env/KILL_BSKY_APP_PASSWORD
     phases: std
     start_date: 2026-11-01
 phases:
@@ -61,22 +61,26 @@ def post(peer: Peer, path: str, body: dict[str, Any], token: str = "") -> dict[s
     return dict(r.json())
 
 
-def new_accounts(peer: Peer, n: int) -> list[Target]:
-    """``n`` fresh accounts on the PDS (unique handles: the PDS lives for the whole session)."""
+def new_accounts(peer: Peer, n: int) -> list[dict[str, str]]:
+    """``n`` fresh accounts of this test's own (the PDS serves the whole session: alice, bob
+    and carol stay as the other tests expect them)."""
     run = uuid.uuid4().hex[:8]
     out = []
     for i in range(n):
-        handle = f"k{run}{i}.test"
-        body = {"handle": handle, "email": f"{handle}@example.com", "password": "pass-" + run}
+        handle, password = f"k{run}{i}.test", f"pass-{run}"
+        body = {"handle": handle, "email": f"{handle}@example.com", "password": password}
         made = post(peer, "com.atproto.server.createAccount", body)
-        out.append(Target("account", str(made["did"]), handle))
+        out.append({"did": str(made["did"]), "handle": handle, "password": password})
     return out
 
 
-def bobs_posts(peer: Peer, n: int) -> list[Target]:
-    bob = user(peer, "bob")
-    login = {"identifier": bob["handle"], "password": bob["password"]}
-    token = str(post(peer, "com.atproto.server.createSession", login)["accessJwt"])
+def session(peer: Peer, who: dict[str, str]) -> str:
+    login = {"identifier": who["handle"], "password": who["password"]}
+    return str(post(peer, "com.atproto.server.createSession", login)["accessJwt"])
+
+
+def posts_of(peer: Peer, author: dict[str, str], n: int) -> list[Target]:
+    token = session(peer, author)
     out = []
     for i in range(n):
         record = {
@@ -84,19 +88,18 @@ def bobs_posts(peer: Peer, n: int) -> list[Target]:
             "text": f"roll {i}",
             "createdAt": "2026-11-25T09:00:00Z",
         }
-        body = {"repo": bob["did"], "collection": "app.bsky.feed.post", "record": record}
+        body = {"repo": author["did"], "collection": "app.bsky.feed.post", "record": record}
         made = post(peer, "com.atproto.repo.createRecord", body, token)
         uri, cid = str(made["uri"]), str(made["cid"])
-        out.append(Target("post", uri, bob["handle"], post_id=uri, ref={"uri": uri, "cid": cid}))
+        ref = {"uri": uri, "cid": cid}
+        out.append(Target("post", uri, author["handle"], post_id=uri, ref=ref))
     return out
 
 
-def app_password(peer: Peer, name: str) -> str:
+def app_password(peer: Peer, who: dict[str, str]) -> str:
     """A fresh app password (xxxx-xxxx-xxxx-xxxx), as a person would give SocialSeed."""
-    who = user(peer, name)
-    login = {"identifier": who["handle"], "password": who["password"]}
-    token = str(post(peer, "com.atproto.server.createSession", login)["accessJwt"])
-    made = post(peer, "com.atproto.server.createAppPassword", {"name": uuid.uuid4().hex}, token)
+    body = {"name": uuid.uuid4().hex}
+    made = post(peer, "com.atproto.server.createAppPassword", body, session(peer, who))
     return str(made["password"])
 
 
@@ -113,9 +116,11 @@ def action(verb: Verb, target: Target, seq: int) -> Action:
     )
 
 
-def approved_plan(tmp_path: Path, peer: Peer, actions: list[Action]) -> tuple[Path, Path]:
+def approved_plan(
+    tmp_path: Path, peer: Peer, handle: str, actions: list[Action]
+) -> tuple[Path, Path]:
     config = tmp_path / "socialseed.yaml"
-    config.write_text(CONFIG.format(url=peer.url))
+    config.write_text(CONFIG.format(url=peer.url, handle=handle))
     now = datetime.now(UTC).replace(microsecond=0)
     plan = Plan(
         actions,
@@ -160,15 +165,17 @@ def kill_after(proc: subprocess.Popen[str], calls: int, delay: float) -> bool:
 def test_apply_killed_mid_run_on_the_pds_leaves_each_record_once(
     bsky_peer: Peer, tmp_path: Path
 ) -> None:
-    follows = [action(Verb.FOLLOW, t, i) for i, t in enumerate(new_accounts(bsky_peer, FOLLOWS))]
-    likes = [action(Verb.LIKE, t, i) for i, t in enumerate(bobs_posts(bsky_peer, LIKES), 100)]
-    config, plan = approved_plan(tmp_path, bsky_peer, follows + likes)
+    me, poster, *others = new_accounts(bsky_peer, 2 + FOLLOWS)
+    targets = [Target("account", o["did"], o["handle"]) for o in others]
+    follows = [action(Verb.FOLLOW, t, i) for i, t in enumerate(targets)]
+    likes = [action(Verb.LIKE, t, i) for i, t in enumerate(posts_of(bsky_peer, poster, LIKES), 100)]
+    config, plan = approved_plan(tmp_path, bsky_peer, me["handle"], follows + likes)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSEED_")}
     env |= {
         "SOCIALSEED_STATE": str(tmp_path / "state.sqlite"),
         "SOCIALSEED_NO_INPUT": "1",
         "SOCIALSEED_REVIEWER": "tester@example.com",
-        "ALICE_BSKY_APP_PASSWORD": app_password(bsky_peer, "alice"),
+        "KILL_BSKY_APP_PASSWORD": app_password(bsky_peer, me),
         "NO_COLOR": "1",
     }
     rng = random.Random(20261202)
@@ -184,12 +191,12 @@ def test_apply_killed_mid_run_on_the_pds_leaves_each_record_once(
     assert final.returncode == 0, summary
     assert summary["failed"] == 0 and summary["skipped"] == 0, summary
 
-    alice = user(bsky_peer, "alice")["did"]
+    mine = me["did"]
     followed = Counter(
-        r["value"]["subject"] for r in records(bsky_peer, alice, "app.bsky.graph.follow")
+        r["value"]["subject"] for r in records(bsky_peer, mine, "app.bsky.graph.follow")
     )
     liked = Counter(
-        r["value"]["subject"]["uri"] for r in records(bsky_peer, alice, "app.bsky.feed.like")
+        r["value"]["subject"]["uri"] for r in records(bsky_peer, mine, "app.bsky.feed.like")
     )
     for a in follows:
         assert followed[a.target.id] == 1, f"{a.target.handle}: {followed[a.target.id]} follows"
