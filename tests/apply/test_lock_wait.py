@@ -26,7 +26,7 @@ LOCK_MESSAGE = "another apply holds the lock"
 
 def setup(tmp_path: Path) -> Setup:
     now = datetime.now(UTC).replace(microsecond=0)  # the first apply runs on the real clock
-    return build(tmp_path, accounts=("alpha", "beta"), follows=12, latency_ms=300, now=now)
+    return build(tmp_path, accounts=("alpha", "beta"), follows=20, latency_ms=300, now=now)
 
 
 def start_first(s: Setup) -> subprocess.Popen[str]:
@@ -73,15 +73,15 @@ def test_the_losing_apply_names_the_lock_once_per_account(tmp_path: Path) -> Non
         summary = finish(first)
     assert code == 1, err
     lines = [line for line in err.splitlines() if LOCK_MESSAGE in line]
-    assert len(lines) == 2, err  # one per account, not one per action (24)
+    assert len(lines) == 2, err  # one per account, not one per action (40)
     assert lines[0].startswith("Error: alpha: another apply holds the lock after waiting 1 s")
     assert lines[1].startswith("Error: beta: another apply holds the lock after waiting 1 s")
     assert f"(pid {first.pid} on " in lines[0]
     assert err.count("socialseed force-unlock") == 2
-    assert err.splitlines()[-1].endswith("0 done, 0 already in effect, 0 failed, 24 skipped.")
-    assert out == ""  # no table of 24 rows repeating the message
+    assert err.splitlines()[-1].endswith("0 done, 0 already in effect, 0 failed, 40 skipped.")
+    assert out == ""  # no table of 40 rows repeating the message
     assert summary["done"] == len(world_follows(s))  # only the first apply wrote
-    assert summary["already"] == 24 - len(world_follows(s))
+    assert summary["already"] == 40 - len(world_follows(s))
 
 
 def test_lock_timeout_waits_in_real_time_under_simulated_time(tmp_path: Path) -> None:
@@ -93,5 +93,5 @@ def test_lock_timeout_waits_in_real_time_under_simulated_time(tmp_path: Path) ->
         summary = finish(first)
     assert code == 0, err  # it waited for the first apply to finish, then found all done
     assert LOCK_MESSAGE not in err
-    assert "(24 by an earlier run)" in err
+    assert "(40 by an earlier run)" in err
     assert len(world_follows(s)) == summary["done"]
