@@ -1,0 +1,160 @@
+"""Run a documented example on the sandbox, as a user in a fresh folder would, and compare.
+
+Each run block gets its own copy of a prepared folder: ``configs/`` of this repository and a
+state whose sandbox world was made once with ``socialseed sandbox reset -c configs/demo``. Time
+is simulated (``SOCIALSEED_NOW``), so dates in the output are the same on every run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import doctest
+import re
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
+
+from typer.testing import CliRunner
+
+from socialseed import redact
+from socialseed.cli.context import AppContext
+from socialseed.cli.main import app
+from tests.qa.docs_blocks import ROOT, Block, Step
+
+NOW = "2026-11-25T09:00:00Z"  # the demo's day (scripts/demo.sh)
+SHOWN_FOLDER = "~/work"  # what docs write for the folder the commands run in
+
+# What must vary between runs, replaced on both sides before comparing. Keep this list short.
+NORMALISE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[ \t]+$", re.MULTILINE), ""),  # trailing blanks of table cells
+    (re.compile(r"\b\d+(?:\.\d+)? ?(?:ms|s) (?:wall|CPU)\b"), "<duration>"),  # timings
+)
+
+
+@dataclass(frozen=True)
+class Ran:
+    step: Step
+    code: int
+    output: str  # stdout and stderr as a terminal shows them, interleaved
+
+
+def environment(folder: Path) -> dict[str, str]:
+    return {
+        "SOCIALSEED_STATE": str(folder / "state.sqlite"),
+        "SOCIALSEED_NOW": NOW,
+        "SOCIALSEED_REVIEWER": "you@example.com",
+        "SOCIALSEED_NO_INPUT": "",
+        "NO_COLOR": "1",
+        "COLUMNS": "100",
+    }
+
+
+def prepare(folder: Path) -> Path:
+    """The folder every run block starts from: configs/ and a fresh demo sandbox world."""
+    shutil.copytree(ROOT / "configs", folder / "configs")
+    with contextlib.chdir(folder):
+        result = CliRunner().invoke(
+            app, ["sandbox", "reset", "-c", "configs/demo"], env=environment(folder)
+        )
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+class DocFolder:
+    """A copy of the prepared folder, with the environment the block's exports build up."""
+
+    def __init__(self, prepared: Path, folder: Path) -> None:
+        shutil.copytree(prepared, folder)
+        self.folder = folder
+        self.env = environment(folder)
+
+    def run(self, step: Step, keys: dict[str, str]) -> Ran:
+        argv = step.argv()
+        typed = next((keys[word] for word in argv if word in keys), None)
+        redact.forget_all()  # each command is its own process for a user
+        with contextlib.chdir(self.folder), _terminal(typed is not None):
+            result = CliRunner().invoke(app, argv, env=self.env, input=typed)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        output = result.output.replace(str(self.folder), SHOWN_FOLDER)
+        return Ran(step, result.exit_code, output)
+
+
+@contextlib.contextmanager
+def _terminal(on: bool) -> Iterator[None]:
+    """Commands that a doc shows answering keys run as on a terminal (click reads the keys)."""
+    if not on:
+        yield
+        return
+    with (
+        mock.patch.object(AppContext, "interactive", new=property(_always)),
+        mock.patch("click.getchar", _typed_key),
+    ):
+        yield
+
+
+def _always(_: object) -> bool:
+    return True
+
+
+def _typed_key(echo: bool = False) -> str:
+    """One key from what the doc types (CliRunner's stdin); the end of it is Ctrl-D."""
+    char = sys.stdin.read(1)
+    if not char:
+        raise EOFError
+    return char
+
+
+def normalise(text: str) -> str:
+    for pattern, replacement in NORMALISE:
+        text = pattern.sub(replacement, text)
+    return text.strip("\n") + "\n"
+
+
+def matches(shown: str, got: str) -> bool:
+    """doctest's ELLIPSIS: '...' in the doc stands for any text, across lines too."""
+    return doctest.OutputChecker().check_output(normalise(shown), normalise(got), doctest.ELLIPSIS)
+
+
+def mismatch(block: Block, ran: Ran, shown: str) -> str:
+    diff = difflib.unified_diff(
+        normalise(shown).splitlines(),
+        normalise(ran.output).splitlines(),
+        fromfile=f"{block.path.relative_to(ROOT)}:{ran.step.line} (the doc)",
+        tofile=f"socialseed {' '.join(ran.step.argv())} (exit {ran.code})",
+        lineterm="",
+    )
+    return f"{block.where}: the output differs from the doc:\n" + "\n".join(diff)
+
+
+def failed(block: Block, ran: Ran) -> str:
+    return (
+        f"{block.path.relative_to(ROOT)}:{ran.step.line}: '{ran.step.text}' exited {ran.code}"
+        f" (documented examples must succeed):\n{ran.output}"
+    )
+
+
+def run_block(block: Block, folder: DocFolder) -> list[str]:
+    """Every step of a run block, in order; what went wrong (empty when the doc is true)."""
+    assert block.marker is not None
+    errors: list[str] = []
+    for step in block.steps():
+        export = step.export
+        if export:
+            folder.env[export[0]] = export[1]
+            continue
+        if not step.is_socialseed:
+            errors.append(f"{block.path.relative_to(ROOT)}:{step.line}: cannot run {step.text!r}")
+            continue
+        ran = folder.run(step, block.marker.keys)
+        if step.shown is not None:
+            shown = "\n".join(step.shown)
+            if ran.code != 0 or not matches(shown, ran.output):
+                errors.append(mismatch(block, ran, shown))
+        elif ran.code != 0:
+            errors.append(failed(block, ran))
+    return errors
