@@ -126,6 +126,9 @@ def _broken_links(doc: Path) -> list[str]:
             broken.append(f"{where}: no such file")
         elif anchor and resolved.suffix == ".md" and anchor not in _anchors(resolved):
             broken.append(f"{where}: no heading with anchor #{anchor}")
+    for match in re.finditer(r"`(?P<path>\.\./[^`\s]*)`", text):
+        line = text.count("\n", 0, match.start()) + 1
+        broken.append(f"{doc.relative_to(ROOT)}:{line}: `{match['path']}`: outside the repository")
     for match in _REPO_PATH.finditer(text):
         if not (ROOT / match["path"]).exists() and not _generated(match["path"]):
             line = text.count("\n", 0, match.start()) + 1
