@@ -11,7 +11,8 @@ comment on the line before its opening fence:
 
 In a run block, ``$ socialseed ...`` lines are commands and the lines after them, up to the
 next ``$``, are the output they must print (``...`` stands for any text, as doctest's
-ELLIPSIS). Plain ``socialseed ...`` lines (no ``$``) must exit 0; their output is not compared.
+ELLIPSIS). A command must exit 0, unless ``$ echo $?`` after it shows its exit code. Plain
+``socialseed ...`` lines (no ``$``) must exit 0; their output is not compared.
 ``export NAME=VALUE`` sets the environment of the commands after it. A block without a marker
 is an error, so no example is silently left out.
 """

@@ -139,22 +139,43 @@ def failed(block: Block, ran: Ran) -> str:
 
 
 def run_block(block: Block, folder: DocFolder) -> list[str]:
-    """Every step of a run block, in order; what went wrong (empty when the doc is true)."""
+    """Every step of a run block, in order; what went wrong (empty when the doc is true).
+
+    A command must exit 0, unless the doc shows its exit code with ``$ echo $?`` after it.
+    """
     assert block.marker is not None
     errors: list[str] = []
-    for step in block.steps():
+    steps = block.steps()
+    last: Ran | None = None
+    for index, step in enumerate(steps):
         export = step.export
         if export:
             folder.env[export[0]] = export[1]
-            continue
-        if not step.is_socialseed:
-            errors.append(f"{block.path.relative_to(ROOT)}:{step.line}: cannot run {step.text!r}")
-            continue
-        ran = folder.run(step, block.marker.keys)
-        if step.shown is not None:
-            shown = "\n".join(step.shown)
-            if ran.code != 0 or not matches(shown, ran.output):
-                errors.append(mismatch(block, ran, shown))
-        elif ran.code != 0:
-            errors.append(failed(block, ran))
+        elif step.text == "echo $?" and last is not None:
+            shown_code = "\n".join(step.shown or ()).strip()
+            if shown_code != str(last.code):
+                errors.append(
+                    f"{_at(block, step)}: the doc shows exit {shown_code}, got {last.code}"
+                )
+        elif not step.is_socialseed:
+            errors.append(f"{_at(block, step)}: cannot run {step.text!r}")
+        else:
+            last = folder.run(step, block.marker.keys)
+            code_shown = index + 1 < len(steps) and steps[index + 1].text == "echo $?"
+            errors.extend(_compare(block, last, code_shown))
     return errors
+
+
+def _at(block: Block, step: Step) -> str:
+    return f"{block.path.relative_to(ROOT)}:{step.line}"
+
+
+def _compare(block: Block, ran: Ran, code_shown: bool) -> list[str]:
+    succeeded = ran.code == 0 or code_shown
+    if ran.step.shown is not None:
+        shown = "\n".join(ran.step.shown)
+        if not succeeded or not matches(shown, ran.output):
+            return [mismatch(block, ran, shown)]
+    elif not succeeded:
+        return [failed(block, ran)]
+    return []
