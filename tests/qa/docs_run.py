@@ -49,7 +49,7 @@ def environment(folder: Path) -> dict[str, str]:
         "SOCIALSEED_REVIEWER": "you@example.com",
         "SOCIALSEED_NO_INPUT": "",
         "NO_COLOR": "1",
-        "COLUMNS": "100",
+        "COLUMNS": "80",
     }
 
 
