@@ -61,6 +61,29 @@ def problems(text: str) -> list[str]:
     return found
 
 
+def left_out(lines: list[str]) -> list[str]:
+    """The options a synopsis leaves out: each command's lines together must show them all."""
+    shown: dict[tuple[str, ...], set[str]] = {}
+    commands: dict[tuple[str, ...], Any] = {}
+    for line in lines:
+        words = tokens(line)
+        command, path = root(), tuple[str, ...](("socialseed",))
+        for word in words[1:]:
+            subcommands = getattr(command, "commands", None)
+            if subcommands is None or word not in subcommands:
+                break
+            command, path = subcommands[word], (*path, word)
+        commands[path] = command
+        shown.setdefault(path, set()).update(word.split("=")[0] for word in words)
+    return [
+        f"'{' '.join(path)}' has {param.opts[0]}, which the synopsis leaves out"
+        for path, command in commands.items()
+        for param in command.params
+        if param.param_type_name == "option"
+        if not shown[path] & {*param.opts, *getattr(param, "secondary_opts", ())}
+    ]
+
+
 def _check_option(
     command: Any, path: list[str], words: list[str], index: int, found: list[str]
 ) -> int:

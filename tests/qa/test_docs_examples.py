@@ -11,11 +11,22 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
+from socialseed.config.load import load_config
+from socialseed.errors import ConfigError
 from tests.qa import docs_cli
-from tests.qa.docs_blocks import DOC_FILES, ROOT, Block, command_blocks, inline_commands
+from tests.qa.docs_blocks import (
+    DOC_FILES,
+    ROOT,
+    Block,
+    blocks,
+    command_blocks,
+    inline_commands,
+)
 from tests.qa.docs_run import DocFolder, prepare, run_block
 
 BLOCKS = command_blocks()
@@ -55,6 +66,17 @@ def test_documented_commands_exist(block: Block) -> None:
     assert not found, "the doc names what the CLI does not have:\n" + "\n".join(found)
 
 
+SYNOPSES = [block for block in BLOCKS if block.marker and block.marker.reason == "a usage synopsis"]
+
+
+@pytest.mark.parametrize("block", SYNOPSES, ids=_id)
+def test_usage_synopses_show_every_option(block: Block) -> None:
+    found = docs_cli.left_out([step.text for step in block.commands()])
+    assert not found, f"{block.where}: the synopsis is missing options the CLI has:\n" + "\n".join(
+        found
+    )
+
+
 def test_inline_commands_exist() -> None:
     found = [
         f"  {where}: `{text}`: {problem}"
@@ -80,6 +102,13 @@ def test_the_checker_finds_what_does_not_exist(line: str, problem: str) -> None:
     assert any(problem in found for found in docs_cli.problems(line)), docs_cli.problems(line)
 
 
+def test_the_synopsis_check_finds_a_left_out_option() -> None:
+    found = docs_cli.left_out(
+        ["socialseed log [--account ID] [--json|--csv]", "socialseed log --last N"]
+    )
+    assert found == ["'socialseed log' has --since, which the synopsis leaves out"]
+
+
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return prepare(tmp_path_factory.mktemp("docs-prepared"))
@@ -89,6 +118,47 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_example_runs_as_documented(block: Block, prepared: Path, tmp_path: Path) -> None:
     errors = run_block(block, DocFolder(prepared, tmp_path / "work"))
     assert not errors, "\n\n".join(errors)
+
+
+# -- config fragments --------------------------------------------------------------------------
+FRAGMENTS = [
+    block
+    for path in DOC_FILES
+    for block in blocks(path)
+    if block.lang in {"yaml", "yml"} and not (block.marker and block.marker.mode == "parse")
+]
+
+
+def _overlay(base: dict[str, Any], fragment: dict[str, Any]) -> dict[str, Any]:
+    """The fragment's keys over the base config: mappings merged, everything else replaced."""
+    merged = dict(base)
+    for key, value in fragment.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _overlay(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _demo_with(fragment: str, folder: Path) -> Path:
+    demo = yaml.safe_load((ROOT / "configs" / "demo" / "socialseed.yaml").read_text())
+    config = folder / "socialseed.yaml"
+    config.write_text(yaml.safe_dump(_overlay(demo, yaml.safe_load(fragment)), sort_keys=False))
+    return config
+
+
+@pytest.mark.parametrize("block", FRAGMENTS, ids=_id)
+def test_config_fragments_are_valid(block: Block, tmp_path: Path) -> None:
+    """A YAML example in the docs, put into the demo config, passes validation."""
+    try:
+        load_config(_demo_with("\n".join(block.body), tmp_path))
+    except ConfigError as exc:
+        pytest.fail(f"{block.where}: the example is not a valid config fragment:\n{exc}")
+
+
+def test_the_fragment_check_finds_an_unknown_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="sizee"):
+        load_config(_demo_with("sandbox: {seed: 1, sizee: 50}", tmp_path))
 
 
 # -- links and paths ---------------------------------------------------------------------------
