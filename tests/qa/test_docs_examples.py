@@ -26,8 +26,9 @@ from tests.qa.docs_blocks import (
     blocks,
     command_blocks,
     inline_commands,
+    parse_marker,
 )
-from tests.qa.docs_run import DocFolder, prepare, run_block
+from tests.qa.docs_run import DocFolder, matches, prepare, run_block
 
 BLOCKS = command_blocks()
 RUN = [block for block in BLOCKS if block.marker and block.marker.mode == "run"]
@@ -107,6 +108,21 @@ def test_the_synopsis_check_finds_a_left_out_option() -> None:
         ["socialseed log [--account ID] [--json|--csv]", "socialseed log --last N"]
     )
     assert found == ["'socialseed log' has --since, which the synopsis leaves out"]
+
+
+def test_shown_output_is_compared_with_elisions_only_where_the_doc_has_them() -> None:
+    assert matches(
+        "Plan p_1: 3 actions\n...\nRun with -v", "Plan p_1: 3 actions\nx\ny\nRun with -v"
+    )
+    assert matches("a  \nb", "a\nb   \n")  # padded table cells
+    assert not matches("Plan p_1: 3 actions\nRun with -v", "Plan p_1: 3 actions\nx\nRun with -v")
+    assert not matches("exit 1", "exit 2")
+
+
+@pytest.mark.parametrize("body", ["skip", "parse", "parse ()", "run; keys review", "runs"])
+def test_a_marker_must_say_how_and_why(body: str) -> None:
+    with pytest.raises(ValueError, match="unknown docs-test marker"):
+        parse_marker(body)
 
 
 @pytest.fixture(scope="module")
