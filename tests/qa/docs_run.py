@@ -33,6 +33,9 @@ SHOWN_FOLDER = "~/work"  # what docs write for the folder the commands run in
 # folder the commands run in is shown as SHOWN_FOLDER (DocFolder.run). Keep this list short.
 NORMALISE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[ \t]+$", re.MULTILINE), ""),  # trailing blanks of padded table cells
+    # plan and action ids are content hashes: any change to what a plan holds changes them, and
+    # a doc shows them only as examples (p_3a5b4aba51a5, a_748ed5924320)
+    (re.compile(r"\b([pa])_[0-9a-f]{12}\b"), r"\1_<id>"),
 )
 
 

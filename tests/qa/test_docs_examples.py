@@ -117,6 +117,8 @@ def test_shown_output_is_compared_with_elisions_only_where_the_doc_has_them() ->
     assert matches("a  \nb", "a\nb   \n")  # padded table cells
     assert not matches("Plan p_1: 3 actions\nRun with -v", "Plan p_1: 3 actions\nx\nRun with -v")
     assert not matches("exit 1", "exit 2")
+    assert matches("saved plan p_3a5b4aba51a5", "saved plan p_2451fdb598a9")  # ids are hashes
+    assert not matches("saved plan p_3a5b4aba51a5", "saved plan p_2451")
 
 
 @pytest.mark.parametrize("body", ["skip", "parse", "parse ()", "run; keys review", "runs"])
