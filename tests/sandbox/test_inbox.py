@@ -6,7 +6,10 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from socialseed.clock import FakeClock
+from socialseed.errors import NotFound
 from socialseed.model import Target, Verb
 from socialseed.model.conversations import InboxItem, MessageSource
 from socialseed.platforms.sandbox.client import SandboxPlatform
@@ -101,12 +104,8 @@ async def test_replying_to_a_message_that_does_not_exist_is_not_found(
 ) -> None:
     me = await platform.me()
     target = Target("post", "u000001", "x", post_id=f"m.{me.id}.1.9", text="hi")
-    try:
+    with pytest.raises(NotFound, match="no post with id"):
         await platform.execute(action(Verb.REPLY, target))
-    except Exception as exc:  # noqa: BLE001 - the mapped NotFound
-        assert "no post with id" in str(exc)
-    else:
-        raise AssertionError("a reply to no message was accepted")
 
 
 async def test_spam_comments_on_own_posts_can_be_hidden(platform: SandboxPlatform) -> None:
