@@ -22,7 +22,8 @@ def reply_to(item: InboxItem, text: str) -> Target:
 
 
 async def month(platform: SandboxPlatform, clock: FakeClock) -> list[InboxItem]:
-    items, cursor = [], None
+    items: list[InboxItem] = []
+    cursor: str | None = None
     for _ in range(30):
         page = await platform.inbox(cursor)
         items.extend(page.items)
