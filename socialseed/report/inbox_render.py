@@ -14,7 +14,13 @@ from socialseed.model.conversations import InboxEntry, InboxView
 from socialseed.report.terminal import clean, json_text, one_line
 
 EXCERPT = 100
-STATUS_STYLES = {"unanswered": "yellow", "answered": "green", "hidden": "dim", "no reply": "dim", "to hide": "red"}
+STATUS_STYLES = {
+    "unanswered": "yellow",
+    "answered": "green",
+    "hidden": "dim",
+    "no reply": "dim",
+    "to hide": "red",
+}
 
 
 def render_json(views: Sequence[InboxView]) -> str:
