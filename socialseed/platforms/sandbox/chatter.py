@@ -51,7 +51,7 @@ FOREIGN_TEXTS = (  # (language, text)
     ("ar", "صورة رائعة! أين التقطت؟"),
 )
 SPAM_TEXTS = (  # two links and a spam word each: the default spam heuristics catch them
-    "Grow your page fast!! promo code GROW at https://cheap-followers.example and www.promo.example",
+    "Grow your page fast!! promo code GROW at https://followers.example and www.promo.example",
     "Crypto giveaway!!! Claim at www.free-coins.example or http://claim.example/now",
     "DM us for a paid collab, promo code SAVE20: https://deals.example http://deals.example/b",
     "Check my profile for a crypto giveaway http://deals.example www.deals.example",
