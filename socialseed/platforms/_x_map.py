@@ -158,7 +158,7 @@ def message(tweet: dict[str, Any], users: dict[str, dict[str, Any]], my_id: str)
             bio=str(author.get("description") or ""),
         ),
         text=str(tweet.get("text") or ""),
-        created_at=instant(tweet.get("created_at")) or datetime.now(UTC),
+        created_at=instant(tweet.get("created_at")) or datetime.fromtimestamp(0, UTC),  # requested
         language=str(tweet["lang"]) if tweet.get("lang") else None,
         root_id=str(tweet["conversation_id"]) if tweet.get("conversation_id") else None,
         parent_id=min(replied) if replied else None,
