@@ -58,6 +58,8 @@ def render_status(console: Console, rows: Sequence[StatusRow]) -> None:
     for row in rows:
         notes = [f"{row.health.light.value}: " + "; ".join(row.health.reasons)]
         notes += [t for t in (row.pause, row.lock) if t]
+        if row.unanswered:
+            notes.append(f"{row.unanswered} unanswered message(s): see 'socialseed inbox'")
         for note in notes:
             console.print(f"  {clean(row.account)}: {clean(note)}", markup=False, highlight=False)
 
