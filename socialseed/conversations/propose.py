@@ -48,6 +48,12 @@ async def propose(
     out = Proposals()
     if rule_set is None:
         return out
+    if type(platform).inbox is Platform.inbox:  # this adapter reads no inbox yet: say so
+        out.notes.append(
+            f"inbox: not read: SocialSeed reads no {account.platform} inbox yet, so no reply "
+            "or hide is planned (conversations run on sandbox, bluesky, mastodon and x)"
+        )
+        return out
     done = await inbox.read(db, account, platform, now)
     if not done.complete:
         out.notes.append("inbox: the read stopped at its page cap; older messages were skipped")

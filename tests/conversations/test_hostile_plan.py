@@ -120,3 +120,23 @@ async def test_hostile_inbox_plans_only_guarded_text_and_renders_inert(tmp_path:
     assert "@user" not in markdown.replace("@\u2060user", "")  # nobody is pinged
     assert json.loads(render_json(plan)) == json.loads(plan.to_json())  # data kept exactly
     assert not UNSAFE.search(render_json(plan))
+
+
+class NoInbox(HostileInbox):
+    """An adapter that reads no inbox (Instagram and TikTok today)."""
+
+    inbox = Platform.inbox
+
+
+async def test_an_adapter_without_an_inbox_read_says_so_instead_of_dropping_it(
+    tmp_path: Path,
+) -> None:
+    config = load_config(DEMO_CONFIG)
+    account = config.account("demo-studio")
+    caps = capabilities(None)
+    db = open_state(tmp_path / "state.sqlite", now=NOW)
+
+    found = await propose(db, config, account, caps, NoInbox(account.id, "x", caps), NOW)
+
+    assert found.actions == []
+    assert found.notes and "inbox: not read" in found.notes[0]
