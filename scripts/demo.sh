@@ -33,7 +33,8 @@ echo "(exit code $rc: 2 means the plan has changes)"
 [ "$rc" -eq 2 ] || { echo "expected a plan with changes" >&2; exit 1; }
 
 step inbox -c $CONFIG --account demo-studio
-ss inbox -c $CONFIG --account demo-studio | head -n 14
+ss inbox -c $CONFIG --account demo-studio >"$DEMO_DIR/inbox.txt"
+head -n 14 "$DEMO_DIR/inbox.txt"
 echo "   ... (replies are planned above with their drafts; each needs a person's decision)"
 
 step review "$DEMO_DIR/plan.json" --approve-risk green

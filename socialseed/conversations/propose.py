@@ -16,14 +16,13 @@ from sqlite_utils import Database
 
 from socialseed.config.schema import Account, Config
 from socialseed.conversations import inbox
-from socialseed.conversations.inbox import Sorted
+from socialseed.conversations.inbox import OWN_THREAD, Sorted
 from socialseed.errors import PolicyError
 from socialseed.model import Action, Capabilities, Risk, Target, Verb, action_id
-from socialseed.model.conversations import Conversation, MessageSource
+from socialseed.model.conversations import Conversation
 from socialseed.platforms.base import Platform
 
 X_DEFAULT_TIER = "pay_per_use"
-OWN_THREAD = frozenset({MessageSource.COMMENT, MessageSource.REPLY})
 REPLY_RISK = "a reply is sent in the account's name: a person reads and decides each one"
 
 
