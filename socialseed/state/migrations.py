@@ -234,3 +234,12 @@ def m061_rejections(db: Database) -> None:
 def m062_account_first_plan(db: Database) -> None:
     """The day an account was first planned (its day 1 when the config has no start_date)."""
     db.table("accounts").add_column("first_plan_on", str)
+
+
+@migration
+def m070_decision_reply_text(db: Database) -> None:
+    """A reply's approved text is part of the decision: the text, the alternative it came
+    from, and whether the person edited it (apply sends exactly that text)."""
+    db.table("decisions").add_column("text", str)
+    db.table("decisions").add_column("choice", int)
+    db.table("decisions").add_column("edited", int)
