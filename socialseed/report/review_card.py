@@ -116,8 +116,7 @@ def _alternatives(action: Action, chosen: ReplyText | None) -> Text | None:
     text = Text()
     for i, option in enumerate(options, start=1):
         mark = "▶" if chosen is not None and chosen.choice == i and not chosen.edited else " "
-        text.append(f"{mark} {i}  ", style="bold" if mark != " " else "")
-        text.append(clean(option))
+        text.append(f"{mark} {i}  {clean(option)}", style="bold" if mark != " " else "")
         if i <= len(drafts):
             text.append(f"  ({clean(drafts[i - 1].origin)})", style="dim")
         if i < len(options):
@@ -128,9 +127,7 @@ def _alternatives(action: Action, chosen: ReplyText | None) -> Text | None:
 def _edited(chosen: ReplyText | None) -> Text | None:
     if chosen is None or not chosen.edited:
         return None
-    text = Text(f"▶ edited from {chosen.choice}: ", style="bold")
-    text.append(clean(chosen.text))
-    return text
+    return Text(f"▶ edited from {chosen.choice}: {clean(chosen.text)}", style="bold")
 
 
 def _dropped(conversation: Conversation) -> Text | None:
