@@ -268,3 +268,43 @@ class Conversation:
             ),
             thread=tuple(ThreadPost.from_data(p) for p in data.get("thread") or []),
         )
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """One stored message as ``socialseed inbox`` shows it: how it was sorted, what became of
+    it: ``answered``, ``hidden``, ``unanswered`` (a reply or a person is wanted) or
+    ``no reply`` (the rules ask for none)."""
+
+    triage: Triage
+    status: str
+
+    def to_data(self) -> dict[str, Any]:
+        return {**self.triage.to_data(), "status": self.status}
+
+
+@dataclass(frozen=True)
+class InboxView:
+    """One account's inbox: what the read brought and the sorted messages of the window."""
+
+    account: str
+    platform: str
+    added: int
+    complete: bool
+    entries: tuple[InboxEntry, ...]
+    note: str = ""
+
+    @property
+    def unanswered(self) -> int:
+        return sum(1 for e in self.entries if e.status == "unanswered")
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "platform": self.platform,
+            "new": self.added,
+            "complete": self.complete,
+            "unanswered": self.unanswered,
+            "note": self.note,
+            "messages": [e.to_data() for e in self.entries],
+        }

@@ -36,6 +36,7 @@ from socialseed.model import (
     SourceKind,
     Verb,
 )
+from socialseed.model.conversations import InboxItem, InboxPage
 from socialseed.platforms import _mastodon_map as m
 from socialseed.platforms.base import (
     CONFIRMED,
@@ -76,6 +77,8 @@ BUDGETS = (
 RATE_BUCKET = "account"
 ACCOUNTS_PAGE, STATUSES_PAGE, SEARCH_PAGE = 80, 40, 40
 MAX_PAGES = 200
+NOTIFICATIONS_PAGE = 40  # the documented default (maximum 80)
+INBOX_PAGES = 10
 
 # Every request this adapter can make (specific paths before ``{id}`` ones).
 ENDPOINTS: dict[str, Endpoint] = {
@@ -97,6 +100,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "unfavourite": Endpoint("POST", "/api/v1/statuses/{id}/unfavourite"),
     "reblog": Endpoint("POST", "/api/v1/statuses/{id}/reblog"),
     "post_status": Endpoint("POST", "/api/v1/statuses"),
+    "notifications": Endpoint("GET", "/api/v1/notifications"),
 }
 
 _RESTRICTED_WORDS = (
@@ -312,6 +316,31 @@ class MastodonPlatform(Platform):
                 break
         return ids
 
+    async def inbox(self, since: str | None = None) -> InboxPage:
+        """Mentions (replies to us included) newer than the notification id ``since``.
+
+        ``GET /api/v1/notifications?types[]=mention&since_id=``, newest first, paged back with
+        the Link header's ``max_id``; the cursor kept is the newest notification id seen.
+        """
+        me = await self.me()
+        items: list[InboxItem] = []
+        newest, cursor = since, None
+        for _ in range(INBOX_PAGES):
+            params: dict[str, Any] = {"types[]": ["mention"], "limit": NOTIFICATIONS_PAGE}
+            params |= {k: v for k, v in m.cursor_params(cursor).items() if k == "max_id"}
+            if since:
+                params["since_id"] = since
+            notes, response = await self._json("notifications", params=params)
+            for note in notes:
+                newest = _newer(newest, str(note["id"]))
+                item = m.message(note, me.id) if note.get("type") == "mention" else None
+                if item is not None:
+                    items.append(item)
+            cursor = m.next_cursor(response) if notes else None
+            if cursor is None:
+                return _inbox_page(items, newest)
+        return _inbox_page(items, newest, complete=False)
+
     # --- writes -------------------------------------------------------------------------
 
     async def execute(self, action: Action) -> Outcome:
@@ -395,6 +424,18 @@ class MastodonPlatform(Platform):
 
     async def aclose(self) -> None:
         await self.api.aclose()
+
+
+def _newer(kept: str | None, seen: str) -> str:
+    """The larger of two Mastodon ids (numeric strings; longer is newer)."""
+    if kept is None:
+        return seen
+    return max(kept, seen, key=lambda i: (len(i), i))
+
+
+def _inbox_page(items: list[InboxItem], cursor: str | None, *, complete: bool = True) -> InboxPage:
+    ordered = sorted(items, key=lambda i: (i.message.created_at, i.message.id))
+    return InboxPage(tuple(ordered), cursor, complete)
 
 
 def _post_id(action: Action) -> str:

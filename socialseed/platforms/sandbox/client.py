@@ -25,11 +25,13 @@ from socialseed.model import (
     Source,
     Verb,
 )
+from socialseed.model.conversations import InboxItem, InboxPage
 from socialseed.platforms.base import CONFIRMED, Platform
 from socialseed.platforms.http import epoch_reset, parse_json, raise_for_response, send
 
 NAME = "sandbox"
 _RESET = epoch_reset("x-ratelimit-reset")
+INBOX_PAGES = 20
 _FAULTS_HINT = "clear injected faults with 'socialseed sandbox faults --clear'"
 
 
@@ -97,6 +99,18 @@ class SandboxPlatform(Platform):
     async def recent_posts(self, user_id: str, limit: int = 5) -> list[Post]:
         data = await self._call("GET", f"/v1/users/{user_id}/posts", params={"limit": limit})
         return [Post.from_data(p) for p in data["posts"]]
+
+    async def inbox(self, since: str | None = None) -> InboxPage:
+        """Messages after ``since``, oldest first, walking at most ``INBOX_PAGES`` pages."""
+        cursor, items = since, list[InboxItem]()
+        for _ in range(INBOX_PAGES):
+            params = {"cursor": cursor} if cursor else {}
+            data = await self._call("GET", "/v1/notifications", params=params)
+            items.extend(InboxItem.from_data(i) for i in data["items"])
+            cursor = data.get("next_cursor") or cursor
+            if not data.get("more"):
+                return InboxPage(tuple(items), cursor)
+        return InboxPage(tuple(items), cursor, complete=False)
 
     async def following_ids(self) -> set[str] | None:
         return await self._ids("following")
