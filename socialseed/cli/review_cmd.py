@@ -182,6 +182,7 @@ def _list(
     from socialseed import review as core
     from socialseed.config.digest import config_digest
     from socialseed.report import review_card
+    from socialseed.report.terminal import json_text
 
     config = _optional_config(app_ctx, config_path)
     now = app_ctx.clock.now()
@@ -197,7 +198,8 @@ def _list(
     )
     pending, progress = session.pending(), session.progress()
     if json_:
-        typer.echo(json.dumps(_list_data(plan, session, stale), indent=2, sort_keys=True))
+        data = _list_data(plan, session, stale)  # holds remote text (messages, threads)
+        typer.echo(json_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)))
     elif pending:
         app_ctx.out.print(review_card.pending_table(pending, session.gate))
     err = app_ctx.err
@@ -248,6 +250,7 @@ def _decide_flags(
 ) -> None:
     from socialseed import review as core
     from socialseed.report import review_card
+    from socialseed.report.terminal import json_text
 
     level = _risk_level(approve_risk) if approve_risk else None
     decided = session.decide(
@@ -262,7 +265,8 @@ def _decide_flags(
     decided.extend(bulk.approved)
     plan = session.plan
     if json_:
-        typer.echo(json.dumps(_decided_data(session, decided, bulk), indent=2, sort_keys=True))
+        data = _decided_data(session, decided, bulk)
+        typer.echo(json_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)))
     else:
         for decision in decided:
             line = review_card.decision_line(plan.action(decision.action_id), decision)

@@ -232,3 +232,14 @@ def test_the_card_shows_message_thread_alternatives_and_neutralises_remote_text(
         mark = "▶" if i == 3 else " "
         assert f"{mark} {i}  {text}  (template:t{i - 1})" in shown
     assert "ai:fake: the reply holds a link (guards.no_links)" in shown
+
+
+def test_list_json_carries_the_conversation_with_remote_text_escaped(
+    plan: Plan, plan_file: Path, config_path: Path
+) -> None:
+    code, out, _ = run(str(plan_file), "-c", str(config_path), "--list", "--json")
+    assert code == 0
+    assert "\x1b" not in out and "\\u001b[31m" in out
+    [reply] = [a for a in json.loads(out)["pending"] if a["verb"] == "reply"]
+    assert reply["conversation"]["message"]["text"] == "I love this light! \x1b[31mred\x1b[0m"
+    assert [d["text"] for d in reply["conversation"]["drafts"]] == list(DRAFTS)
