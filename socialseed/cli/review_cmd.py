@@ -349,9 +349,10 @@ def _decided_data(
 class TerminalPrompter:
     """The person at a terminal: cards to stdout, messages to stderr, one key per decision."""
 
-    def __init__(self, out: Console, err: Console) -> None:
+    def __init__(self, out: Console, err: Console, editor: str | None = None) -> None:
         self.out = out
         self.err = err
+        self.editor = editor  # $VISUAL or $EDITOR; None: replies are edited at a prompt
 
     def show(self, card: Card) -> None:
         from socialseed.report import review_card
@@ -376,11 +377,9 @@ class TerminalPrompter:
 
     def edit(self, text: str) -> str:
         """``$VISUAL``/``$EDITOR`` on the text; without one, a prompt (Enter keeps it)."""
-        import os
-
         import click
 
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        editor = self.editor
         if editor:
             try:
                 edited = click.edit(text, editor=editor, extension=".txt", require_save=False)
@@ -412,8 +411,12 @@ def _interactive(
         f"Reviewing plan {plan.id} as {session.reviewer}: {pending} pending; press ? for help.",
         markup=False,
     )
+    editor = app_ctx.env.get("VISUAL") or app_ctx.env.get("EDITOR") or None
     result = core.walk(
-        session, TerminalPrompter(app_ctx.out, err), override=override, override_reason=reason
+        session,
+        TerminalPrompter(app_ctx.out, err, editor),
+        override=override,
+        override_reason=reason,
     )
     err.print(f"Recorded {result.recorded} decision(s). {result.progress}.", markup=False)
     if result.progress.pending:

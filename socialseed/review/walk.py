@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from socialseed.errors import ApprovalError
-from socialseed.model import Risk
+from socialseed.model import Action, Risk
 from socialseed.model.review import Card, Progress, ReplyText, alternatives
 from socialseed.review import replies
 from socialseed.review.session import ReviewSession
@@ -71,9 +71,9 @@ class _Walk:
         self.refused_edit: dict[str, str] = {}  # per reply: an edit a guard refused
         self.redraw = False
 
-    def reply(self, action_id: str) -> ReplyText | None:
-        action = self.queue[self.i]
-        return self.chosen.get(action_id) or replies.default(action)
+    def reply(self, action: Action) -> ReplyText | None:
+        """A reply's text as chosen so far (its first alternative until the person picks)."""
+        return self.chosen.get(action.id) or replies.default(action)
 
     def card(self) -> Card:
         action = self.queue[self.i]
@@ -85,7 +85,7 @@ class _Walk:
             decision=self.s.latest(action.id),
             gate=self.s.gate(action),
             now=self.s.clock.now(),
-            reply=self.reply(action.id),
+            reply=self.reply(action),
         )
 
     def next_pending(self) -> None:
@@ -110,9 +110,7 @@ class _Walk:
                 self.p.say("an override needs a reason; nothing recorded")
                 return
         try:
-            self.s.approve(
-                action, reason=reason, override=self.override, reply=self.reply(action.id)
-            )
+            self.s.approve(action, reason=reason, override=self.override, reply=self.reply(action))
         except ApprovalError as exc:
             self.p.say(f"{exc.message}; nothing recorded ({exc.hint})")
             return
@@ -145,7 +143,7 @@ class _Walk:
 
     def edit(self) -> None:
         action = self.queue[self.i]
-        base = self.reply(action.id)
+        base = self.reply(action)
         if base is None:
             self.p.say(f"{action.id} is a {action.verb.value}: only a reply has a text to edit")
             return
