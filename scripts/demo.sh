@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: the whole job on the sandbox (a simulated network): no credentials, no network.
-#   validate → sandbox reset → plan (saved) → review → apply → sandbox info → status → report
+#   validate → sandbox reset → plan (saved) → inbox → review → apply → sandbox info → status
+#   → report
 # Simulated time (SOCIALSEED_NOW) lets apply pace through hours of rate limits at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,11 @@ echo "   ... (the whole diff is in $DEMO_DIR/plan.txt)"
 tail -n 12 "$DEMO_DIR/plan.txt"
 echo "(exit code $rc: 2 means the plan has changes)"
 [ "$rc" -eq 2 ] || { echo "expected a plan with changes" >&2; exit 1; }
+
+step inbox -c $CONFIG --account demo-studio
+ss inbox -c $CONFIG --account demo-studio >"$DEMO_DIR/inbox.txt"
+head -n 14 "$DEMO_DIR/inbox.txt"
+echo "   ... (replies are planned above with their drafts; each needs a person's decision)"
 
 step review "$DEMO_DIR/plan.json" --approve-risk green
 ss review "$DEMO_DIR/plan.json" -c $CONFIG --approve-risk green

@@ -15,12 +15,13 @@ from sqlite_utils import Database
 from socialseed.config.conversations import Match, Rule, RuleSet, Then
 from socialseed.config.schema import Account, Config
 from socialseed.conversations.triage import triage
-from socialseed.model.conversations import InboxEntry, InboxView, Triage
+from socialseed.model.conversations import InboxEntry, InboxView, MessageSource, Triage
 from socialseed.platforms.base import Platform
 from socialseed.state import inbox as inbox_store
 from socialseed.state.inbox import Received
 
 WINDOW_DAYS = 7
+OWN_THREAD = frozenset({MessageSource.COMMENT, MessageSource.REPLY})  # where a hide is possible
 
 # ``actions.hide_spam_comments: true`` without a rule set: hide spam on our own posts.
 SPAM_ONLY = RuleSet(
@@ -115,4 +116,5 @@ def _shown_status(found: Sorted) -> str:
         return status
     if "reply" in outcomes or "needs_person" in outcomes:
         return status
-    return "to hide" if "hide" in outcomes else "no reply"
+    hides = "hide" in outcomes and found.triage.message.source in OWN_THREAD
+    return "to hide" if hides else "no reply"

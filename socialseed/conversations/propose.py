@@ -16,14 +16,13 @@ from sqlite_utils import Database
 
 from socialseed.config.schema import Account, Config
 from socialseed.conversations import inbox
-from socialseed.conversations.inbox import Sorted
+from socialseed.conversations.inbox import OWN_THREAD, Sorted
 from socialseed.errors import PolicyError
 from socialseed.model import Action, Capabilities, Risk, Target, Verb, action_id
-from socialseed.model.conversations import Conversation, MessageSource
+from socialseed.model.conversations import Conversation
 from socialseed.platforms.base import Platform
 
 X_DEFAULT_TIER = "pay_per_use"
-OWN_THREAD = frozenset({MessageSource.COMMENT, MessageSource.REPLY})
 REPLY_RISK = "a reply is sent in the account's name: a person reads and decides each one"
 
 
@@ -47,6 +46,12 @@ async def propose(
     rule_set = inbox.rule_set_for(config, account)
     out = Proposals()
     if rule_set is None:
+        return out
+    if type(platform).inbox is Platform.inbox:  # this adapter reads no inbox yet: say so
+        out.notes.append(
+            f"inbox: not read: SocialSeed reads no {account.platform} inbox yet, so no reply "
+            "or hide is planned (conversations run on sandbox, bluesky, mastodon and x)"
+        )
         return out
     done = await inbox.read(db, account, platform, now)
     if not done.complete:

@@ -35,6 +35,7 @@ class StatusRow:
     pause: str  # "" when not paused
     lock: str  # "" when not locked
     last_apply: datetime | None
+    unanswered: int | None = None  # messages awaiting a reply (None: no conversations)
 
     @property
     def phase_text(self) -> str:
@@ -62,4 +63,5 @@ class StatusRow:
             "paused": self.pause or None,
             "locked": self.lock or None,
             "last_apply": iso(self.last_apply) if self.last_apply else None,
+            "unanswered": self.unanswered,
         }

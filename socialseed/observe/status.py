@@ -17,6 +17,7 @@ from socialseed.observe.health import assess
 from socialseed.observe.recovery import phase_of
 from socialseed.state import health_rows as rows
 from socialseed.state.accounts import active_pause
+from socialseed.state.inbox import unanswered_count
 from socialseed.state.locks import holder
 from socialseed.state.snapshots import snapshots
 from socialseed.state.usage import used_today
@@ -63,6 +64,7 @@ def _row(
         pause=_pause_text(db, account.id, now),
         lock=_lock_text(db, account.id, now),
         last_apply=last_apply(db, account.id),
+        unanswered=unanswered_count(db, account.id) if account.conversations else None,
     )
 
 

@@ -130,7 +130,9 @@ def _received(row: tuple[object, ...]) -> Received:
 
 
 def unanswered_count(db: Database, account: str) -> int:
-    return sum(1 for r in received(db, account) if r.unanswered and "reply" in r.outcomes)
+    """Messages the rules want answered (a reply, or a person) that have no reply yet."""
+    wanted = {"reply", "needs_person"}
+    return sum(1 for r in received(db, account) if r.unanswered and wanted & set(r.outcomes))
 
 
 def replies_today(db: Database, account: str, now: datetime) -> dict[str, int]:

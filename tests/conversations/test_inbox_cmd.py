@@ -75,3 +75,22 @@ def test_an_account_without_a_rule_set_says_so(config: Path) -> None:
 def test_an_unknown_account_is_a_config_error(config: Path) -> None:
     code, _, err = run("inbox", "-c", str(config), "--account", "nobody")
     assert code == 1 and "no such account" in err
+
+
+def test_status_counts_unanswered_messages_per_account(config: Path) -> None:
+    code, out, _ = run("inbox", "-c", str(config), "--json")
+    assert code == 0
+    expected = {
+        a["account"]: sum(
+            m["status"] == "unanswered" and bool({"reply", "needs_person"} & set(m["outcomes"]))
+            for m in a["messages"]
+        )
+        for a in json.loads(out)["accounts"]
+    }
+    code, out, _ = run("status", "-c", str(config), "--json")
+    assert code == 0
+    rows = {r["account"]: r["unanswered"] for r in json.loads(out)}
+    assert rows == {"demo-studio": expected["demo-studio"], "demo-cafe": None}
+    assert rows["demo-studio"] > 0
+    code, out, _ = run("status", "-c", str(config))
+    assert f"demo-studio: {rows['demo-studio']} unanswered message(s)" in out
