@@ -40,6 +40,21 @@ echo "   ... (replies are planned above with their drafts; each needs a person's
 step review "$DEMO_DIR/plan.json" --approve-risk green
 ss review "$DEMO_DIR/plan.json" -c $CONFIG --approve-risk green
 
+# Replies need a person's decision each, naming its id; the approved text is recorded with it.
+replies=$(ss review "$DEMO_DIR/plan.json" -c $CONFIG --list --json 2>/dev/null \
+  | .venv/bin/python -c 'import json,sys; print(" ".join(a["id"] for a in json.load(sys.stdin)["pending"] if a["verb"] == "reply"))')
+if [ -n "$replies" ]; then
+  first=${replies%% *}
+  step review "$DEMO_DIR/plan.json" --approve "$first" --choice 2 --reason "the second draft fits"
+  ss review "$DEMO_DIR/plan.json" -c $CONFIG --approve "$first" --choice 2 --reason "the second draft fits" \
+    || ss review "$DEMO_DIR/plan.json" -c $CONFIG --approve "$first"  # only one draft
+  rest=${replies#"$first"}
+  if [ -n "${rest// /}" ]; then
+    step review "$DEMO_DIR/plan.json" --approve "<the other replies>" "(each its first draft)"
+    ss review "$DEMO_DIR/plan.json" -c $CONFIG --approve "$(echo $rest | tr ' ' ',')" | tail -n 3
+  fi
+fi
+
 step apply "$DEMO_DIR/plan.json" --yes --max-wait 24h
 ss apply "$DEMO_DIR/plan.json" -c $CONFIG --yes --max-wait 24h | tail -8
 

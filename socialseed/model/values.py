@@ -370,6 +370,9 @@ class Decision:
     reason: str = ""
     override: bool = False
     expires_at: datetime | None = None
+    text: str | None = None  # a reply's approved text, exactly as it is to be sent
+    choice: int | None = None  # which drafted alternative it came from (1-based)
+    edited: bool = False  # the person changed the alternative's text before approving
 
     def is_live(self, now: datetime) -> bool:
         return self.expires_at is None or now < self.expires_at

@@ -415,6 +415,8 @@ class BlueskyPlatform(Platform):
         The PDS keeps a second record when a follow is created twice, so a resumed or
         repeated write is confirmed from ``listRecords`` (with the record's URI) instead.
         """
+        if action.verb is Verb.REPLY:
+            return await self._confirm_reply(action)
         collection = _CREATED.get(action.verb)
         if collection is None:
             return await super().confirm(action)
@@ -426,6 +428,15 @@ class BlueskyPlatform(Platform):
         if not found:
             return None
         return Outcome("done", CONFIRMED, remote_ref=str(found[0]["uri"]))
+
+    async def _confirm_reply(self, action: Action) -> Outcome | None:
+        """Our post whose ``reply.parent`` is the message (read with ``listRecords``: the
+        reference PDS has no AppView, and our own repo is the authority on what we wrote)."""
+        uri = await self._target_uri(action)
+        found = [r for r in await self._records(m.POST) if m.replies_to(r, uri)]
+        if not found:
+            return None
+        return Outcome("done", CONFIRMED, remote_ref=str(found[-1]["uri"]))
 
     async def verify(self, action: Action) -> bool:
         verb = action.verb

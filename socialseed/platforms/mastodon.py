@@ -38,7 +38,13 @@ from socialseed.model import (
 )
 from socialseed.model.conversations import InboxItem, InboxPage
 from socialseed.platforms import _mastodon_map as m
-from socialseed.platforms.base import Platform, PlatformDeps, SourceReader, read_source
+from socialseed.platforms.base import (
+    CONFIRMED,
+    Platform,
+    PlatformDeps,
+    SourceReader,
+    read_source,
+)
 from socialseed.platforms.http import (
     ApiSession,
     Endpoint,
@@ -388,18 +394,33 @@ class MastodonPlatform(Platform):
             return await self._replied(_post_id(action))
         return False
 
+    async def confirm(self, action: Action) -> Outcome | None:
+        """A reply: our status among the message's descendants (``GET
+        /api/v1/statuses/:id/context``), with its id; other verbs: ``verify``."""
+        if action.verb is not Verb.REPLY:
+            return await super().confirm(action)
+        found = await self._our_replies(_post_id(action))
+        if not found:
+            return None
+        return Outcome("done", CONFIRMED, remote_ref=str(found[0]["id"]))
+
     async def _relationship(self, account_id: str) -> dict[str, Any]:
         data = await self.api.json("relationships", params={"id[]": [account_id]})
         return dict(data[0]) if data else {}
 
     async def _replied(self, status_id: str) -> bool:
+        return bool(await self._our_replies(status_id))
+
+    async def _our_replies(self, status_id: str) -> list[dict[str, Any]]:
+        """Our statuses that answer ``status_id`` directly, oldest first."""
         me = await self.me()
         context = await self.api.json("context", path={"id": status_id})
-        return any(
-            str(s.get("in_reply_to_id")) == status_id
-            and str((s.get("account") or {}).get("id")) == me.id
+        return [
+            s
             for s in context.get("descendants") or []
-        )
+            if str(s.get("in_reply_to_id")) == status_id
+            and str((s.get("account") or {}).get("id")) == me.id
+        ]
 
     async def aclose(self) -> None:
         await self.api.aclose()

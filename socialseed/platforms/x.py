@@ -38,7 +38,13 @@ from socialseed.model import (
 from socialseed.model.conversations import InboxItem, InboxPage
 from socialseed.platforms import _x_caps as caps_
 from socialseed.platforms import _x_map as m
-from socialseed.platforms.base import Platform, PlatformDeps, SourceReader, read_source
+from socialseed.platforms.base import (
+    CONFIRMED,
+    Platform,
+    PlatformDeps,
+    SourceReader,
+    read_source,
+)
 from socialseed.platforms.http import ApiSession, Endpoint, request_id, token_getters
 
 if TYPE_CHECKING:
@@ -336,6 +342,19 @@ class XPlatform(Platform):
         )
 
     # --- crash recovery -----------------------------------------------------------------
+
+    async def confirm(self, action: Action) -> Outcome | None:
+        """A reply: our post whose ``referenced_tweets`` has ``replied_to`` the message, from
+        our own timeline (``GET /2/users/:id/tweets``), with its id; other verbs: ``verify``."""
+        if action.verb is not Verb.REPLY:
+            return await super().confirm(action)
+        post = action.target.post_id or action.target.id
+        found = [
+            t for t in await self._own_tweets("user_posts") if post in m.references(t, "replied_to")
+        ]
+        if not found:
+            return None
+        return Outcome("done", CONFIRMED, remote_ref=str(found[0]["id"]))
 
     async def verify(self, action: Action) -> bool:
         verb, target = action.verb, action.target

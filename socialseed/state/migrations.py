@@ -268,3 +268,12 @@ def m070_inbox(db: Database) -> None:
         {"account": str, "source": str, "cursor": str, "read_at": str},
         pk=("account", "source"),
     )
+
+
+@migration
+def m071_decision_reply_text(db: Database) -> None:
+    """A reply's approved text is part of the decision: the text, the alternative it came
+    from, and whether the person edited it (apply sends exactly that text)."""
+    db.table("decisions").add_column("text", str)
+    db.table("decisions").add_column("choice", int)
+    db.table("decisions").add_column("edited", int)

@@ -170,6 +170,9 @@ class SandboxPlatform(Platform):
         except NotFound:
             gone = action.verb in (Verb.UNFOLLOW, Verb.UNLIKE)
             return Outcome("done", CONFIRMED) if gone else None
+        if not data.get("in_effect") and action.verb is Verb.REPLY:
+            params.pop("idem_key")  # a reply of ours to the message, written by other means
+            data = await self._call("GET", f"/v1/relations/{action.verb.value}", params=params)
         if not data.get("in_effect"):
             return None
         rid, ref = data.get("request_id"), data.get("ref")
