@@ -17,7 +17,6 @@ from socialseed.observe.health import assess
 from socialseed.observe.recovery import phase_of
 from socialseed.state import health_rows as rows
 from socialseed.state.accounts import active_pause, day_one
-from socialseed.state.accounts import active_pause
 from socialseed.state.inbox import unanswered_count
 from socialseed.state.locks import holder
 from socialseed.state.snapshots import snapshots

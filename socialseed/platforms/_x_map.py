@@ -9,8 +9,8 @@ import httpx
 
 from socialseed.clock import parse_instant
 from socialseed.model import Post, Profile, RateInfo
-from socialseed.model.values import MENTIONS_REF, QUOTES_REF
 from socialseed.model.conversations import Author, InboxItem, Message, MessageSource
+from socialseed.model.values import MENTIONS_REF, QUOTES_REF
 
 USER_FIELDS = "created_at,description,profile_image_url,protected,public_metrics,verified"
 TWEET_FIELDS = "created_at,public_metrics,author_id,referenced_tweets,entities,lang"
@@ -166,6 +166,8 @@ def cap_reset(response: httpx.Response, now: datetime) -> datetime:
         return max(later)
     first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return (first + timedelta(days=32)).replace(day=1)
+
+
 MENTION_FIELDS = f"{TWEET_FIELDS},conversation_id,in_reply_to_user_id"
 
 
