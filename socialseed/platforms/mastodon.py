@@ -70,7 +70,14 @@ WRITE_VERBS = frozenset(Verb) - {Verb.HIDE_COMMENT}
 BUDGETS = (
     Budget("statuses", 300, 10800, {Verb.REPLY: 1, Verb.REPOST: 1}, LIMITER),
     Budget("follows", 400, 86400, {Verb.FOLLOW: 1}, LIMITER),
-    Budget("requests per token", 300, 300, dict.fromkeys(WRITE_VERBS, 1), RACK_ATTACK),
+    # a reply costs two calls: our replies are looked for in the thread before posting
+    Budget(
+        "requests per token",
+        300,
+        300,
+        {**dict.fromkeys(WRITE_VERBS, 1), Verb.REPLY: 2},
+        RACK_ATTACK,
+    ),
 )
 # The X-RateLimit-* headers describe "the one you are closest to exceeding" of every limit
 # that applies to the account, so all calls report into one bucket.
