@@ -326,6 +326,9 @@ async def test_mastodon_every_verb_at_its_maximum_stays_inside_its_families(tmp_
     assert server.refused == []  # 0 429s
     assert (server.peak("follows"), server.peak("statuses")) == (400, 300)
     assert server.peak("requests per token") == 300
+    # the reads before each reply (its thread; who we are, once) were sent and paced with it
+    assert server.count("context") == server.count("post_status") == 170
+    assert server.count("verify_credentials") == 1
     follows_left = [r for r in report.results if r.status == "skipped"]
     assert len(follows_left) == 50 and {r.action.verb for r in follows_left} == {Verb.FOLLOW}
     assert all(
