@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -185,22 +186,22 @@ class Filters(Strict):
     ratio: Bounds = Field(default_factory=Bounds, description="following / followers")
     min_posts: Count | None = None
     active_within_days: Days | None = None
-    require_avatar: bool = False
+    require_avatar: StrictBool = False
     bio_include: list[Word] = Field(default_factory=list)
     bio_exclude: list[Word] = Field(default_factory=list)
     languages: list[Name] = Field(default_factory=list)
-    skip_opt_out: bool = True
+    skip_opt_out: StrictBool = True
     opt_out_markers: list[Word] = Field(default_factory=lambda: ["#nobot", "#noautomation"])
     blocklist: list[Word] = Field(default_factory=list)
     allowlist: list[Word] = Field(default_factory=list)
 
 
 class Actions(Strict):
-    follow: bool = False
+    follow: StrictBool = False
     like_recent: Int = Field(default=0, ge=0, le=20)
     repost_recent: Int = Field(default=0, ge=0, le=20)
     unfollow_non_followers_after_days: Days | None = None
-    hide_spam_comments: bool = False
+    hide_spam_comments: StrictBool = False
 
 
 class TargetScoring(Strict):
@@ -237,10 +238,10 @@ class Account(Strict):
     instance: Url | None = Field(default=None, description="Mastodon instance URL (https).")
     service: Url | None = Field(default=None, description="Bluesky PDS URL (https).")
     access_tier: Literal["pay_per_use", "basic", "pro", "enterprise"] | None = None
-    allow_manual: bool = Field(
+    allow_manual: StrictBool = Field(
         default=False, description="Allow actions on relationships made outside SocialSeed."
     )
-    enabled: bool = True
+    enabled: StrictBool = True
     conversations: str | None = Field(default=None, description="A conversations rule set.")
 
 
