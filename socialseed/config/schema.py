@@ -30,7 +30,7 @@ VERBS = ("follow", "unfollow", "like", "unlike", "repost", "reply", "hide_commen
 X_TIERS = ("pay_per_use", "basic", "pro", "enterprise")
 PROVIDER_KINDS = ("heuristic", "openai", "deepseek", "groq", "anthropic")
 ENV_REF = re.compile(r"^env/[A-Za-z_][A-Za-z0-9_]*$")
-_DURATION = re.compile(r"^\s*(\d{1,12})\s*([smhdw])\s*$")
+_DURATION = re.compile(r"^\s*(?:(\d{1,12})\s*([smhdw])|(0+))\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 MAX_DAYS = 36_500  # a century: longer spans overflow dates
 MAX_COUNT = 1_000_000  # caps, limits, thresholds: anything above is a typo
@@ -51,14 +51,26 @@ SENDABLE_FIELDS = (  # profile fields a scoring provider may receive (scoring.pr
 
 
 def parse_duration(value: str) -> int:
-    """Seconds in a duration such as ``30m``, ``24h`` or ``7d``."""
+    """Seconds in a duration such as ``30m``, ``24h`` or ``7d``; a bare ``0`` is zero."""
     match = _DURATION.match(value)
     if not match:
-        raise ValueError(f"{value!r} is not a duration (use a number and s, m, h, d or w: '24h')")
+        raise ValueError(_not_a_duration(value))
+    if match.group(3) is not None:
+        return 0  # zero is zero in any unit
     seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
     if seconds > _MAX_DURATION:
         raise ValueError(f"{value!r} is not a duration we can use (at most {MAX_DAYS}d)")
     return seconds
+
+
+def _not_a_duration(value: str) -> str:
+    bare = value.strip()
+    if bare.isdigit():
+        return (
+            f"{value!r} has no unit: write {bare}s, {bare}m, {bare}h or {bare}d "
+            "(only 0 may be written without one)"
+        )
+    return f"{value!r} is not a duration (use a number and s, m, h, d or w: '24h')"
 
 
 def _check_positive_duration(value: str) -> str:
