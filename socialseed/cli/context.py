@@ -111,15 +111,15 @@ class AppContext:
 
     @cached_property
     def out(self) -> Console:
-        from rich.console import Console
+        from socialseed.cli.console import console
 
-        return Console(no_color=self.no_color, highlight=False, soft_wrap=True)
+        return console(stderr=False, no_color=self.no_color)
 
     @cached_property
     def err(self) -> Console:
-        from rich.console import Console
+        from socialseed.cli.console import console
 
-        return Console(stderr=True, no_color=self.no_color, highlight=False, soft_wrap=True)
+        return console(stderr=True, no_color=self.no_color)
 
     @property
     def no_color(self) -> bool:

@@ -33,6 +33,22 @@ def print_error(exc: BaseException, *, debug: bool = False) -> None:
     typer.echo(clean(scrub(text)), err=True)
 
 
+def silence_stdout() -> None:
+    """Point stdout at the null device, so that nothing more (nor the final flush) fails."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+
+
 # typer vendors its own click: find its exception bases through the public names
 _CLICK_CONTROL: tuple[type[BaseException], ...] = (
     *(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"),
@@ -61,6 +77,9 @@ class SafeGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("Interrupted; what was recorded is kept.", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:  # the reader stopped (`socialseed show | head`): not an error
+            silence_stdout()
+            raise typer.Exit(0) from None
         except Exception as exc:
             if debug:
                 raise
@@ -125,3 +144,11 @@ def run() -> None:
         app()
     except KeyboardInterrupt:  # pragma: no cover - outside a command
         sys.exit(EXIT_INTERRUPTED)
+    except SystemExit:
+        # click answers a closed pipe outside a command (--help | head) with exit 1 after
+        # swapping stdout for a wrapper that swallows the rest: a closed pipe is not an error
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            sys.exit(0)
+        raise
+    finally:  # what is still buffered goes out now: a closed pipe is not an error
+        _flush_stdout()
