@@ -266,3 +266,21 @@ def decision_line(action: Action, decision: Decision) -> str:
         f"{verdict} {action.id} {action.verb.value} @{handle} "
         f"({clean(action.account)}){extra}{reason}; expires {expires}"
     )
+
+
+def rejection_lines(rows: Sequence[dict[str, object]]) -> list[str]:
+    """Standing rejections (``Rejection.to_data()``) grouped per account, one line each: verb,
+    target, who, when, why, and the action id."""
+    lines: list[str] = []
+    account = None
+    for row in sorted(rows, key=lambda r: (str(r["account"]), str(r["rejected_at"]))):
+        if row["account"] != account:
+            account = row["account"]
+            lines.append(one_line(str(account)))
+        handle = one_line(str(row.get("target_handle") or row.get("target_id") or ""))
+        why = f': "{one_line(str(row["reason"]))}"' if row.get("reason") else ""
+        lines.append(
+            f"  {row['verb']} @{handle.lstrip('@')}  rejected by {one_line(str(row['reviewer']))} "
+            f"on {row['rejected_at']}{why}  ({row['action_id']})"
+        )
+    return lines
