@@ -22,6 +22,9 @@
         ├── PermanentError               (other 4xx)
         └── ProviderError                (a scoring provider failed)
 
+``plan`` exits 6 (``EXIT_PARTIAL``) when some accounts could not authenticate: the others are
+planned and saved, and each failed account is named with its error and fix.
+
 Every message says what failed, where, and what to do next. No module outside this
 one defines an exception that reaches the CLI.
 """
@@ -36,6 +39,7 @@ EXIT_CHANGES = 2
 EXIT_UNSAFE = 3
 EXIT_AUTH = 4
 EXIT_STALE = 5
+EXIT_PARTIAL = 6  # plan: some accounts could not authenticate; the others were planned
 EXIT_INTERRUPTED = 130
 
 

@@ -76,9 +76,15 @@ def plan_account(
 
 
 def assemble_plan(
-    config: Config, parts: Sequence[AccountPart], now: datetime, *, force: bool = False
+    config: Config,
+    parts: Sequence[AccountPart],
+    now: datetime,
+    *,
+    force: bool = False,
+    notes: Sequence[str] = (),
 ) -> Plan:
-    """The plan made of the accounts' parts; refuse an unsafe one unless ``force``."""
+    """The plan made of the accounts' parts; refuse an unsafe one unless ``force``.
+    ``notes`` say what the plan leaves out (an account that could not authenticate)."""
     actions = [a for part in parts for a in part.actions]
     following = {part.summary.account: part.following_count for part in parts}
     problems = policy.threshold_problems(actions, following, config.policy.thresholds)
@@ -93,7 +99,7 @@ def assemble_plan(
         config_sha256=config_digest(config),
         accounts=[part.summary for part in parts],
         scorers=dict(scorers),
-        notes=[f"forced past: {p}" for p in problems],
+        notes=[*notes, *(f"forced past: {p}" for p in problems)],
     )
 
 
