@@ -18,7 +18,7 @@ from socialseed.clock import iso, parse_instant
 from socialseed.errors import PlanFileError
 from socialseed.model import Action, Risk, Verb
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: post targets carry the post's text (post_text); 1.0 still loads
 VERB_ORDER = {verb: i for i, verb in enumerate(Verb)}
 
 
@@ -84,7 +84,9 @@ class Plan:
         accounts: list[AccountPlan],
         scorers: dict[str, int] | None = None,
         notes: list[str] | None = None,
+        format_version: str = FORMAT_VERSION,
     ) -> None:
+        self.format_version = format_version  # a loaded plan keeps its own (its checksum)
         self.actions = sorted(actions, key=_sort_key)
         self.created_at = created_at
         self.expires_at = expires_at
@@ -131,7 +133,7 @@ class Plan:
     def data(self, *, include_profiles: bool = False) -> dict[str, Any]:
         """The one data form: rendered, saved and checksummed (profiles excluded)."""
         return {
-            "format_version": FORMAT_VERSION,
+            "format_version": self.format_version,
             "created_at": iso(self.created_at),
             "expires_at": iso(self.expires_at),
             "config_sha256": self.config_sha256,
@@ -191,6 +193,7 @@ class Plan:
                 accounts=[AccountPlan.from_data(a) for a in data.get("accounts") or []],
                 scorers=data.get("scorers") or {},
                 notes=data.get("notes") or [],
+                format_version=str(data["format_version"]),
             )
         except (KeyError, ValueError, TypeError) as exc:
             raise PlanFileError(

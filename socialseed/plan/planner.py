@@ -406,8 +406,20 @@ def _neg_ts(post: Post) -> float:
     return -post.created_at.timestamp() if post.created_at else 0.0
 
 
+POST_TEXT_CHARS = 500  # of a liked or reposted post, kept in the plan for the reviewer
+
+
 def _post_target(author_id: str, handle: str, post: Post) -> Target:
-    return Target(kind="post", id=author_id, handle=handle, post_id=post.id, ref=dict(post.ref))
+    """The post to like or repost, with its text so that a reviewer sees what is liked."""
+    text = post.text[:POST_TEXT_CHARS] if post.text else None
+    return Target(
+        kind="post",
+        id=author_id,
+        handle=handle,
+        post_id=post.id,
+        ref=dict(post.ref),
+        post_text=text,
+    )
 
 
 def _post_words(post: Post) -> str:

@@ -32,6 +32,7 @@ from socialseed.plan.planner import AccountPart, Existing, Scored, assemble_plan
 from socialseed.plan.reads import Reads, read_relationships
 from socialseed.plan.scoring import score_cached, select_scorer, topic_of
 from socialseed.platforms.base import Platform
+from socialseed.redact import scrub
 from socialseed.scoring.base import Scorer
 from socialseed.scoring.budget import SpendMeter
 from socialseed.state import accounts as account_store
@@ -71,7 +72,8 @@ class FailedAccount:
     error: SocialSeedError
 
     def note(self) -> str:
-        return f"account {self.account} was not planned: {self.error.message}"
+        """For the plan's notes: scrubbed, as an error's text may quote what was sent."""
+        return scrub(f"account {self.account} was not planned: {self.error.message}")
 
 
 @dataclass

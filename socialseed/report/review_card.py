@@ -86,7 +86,13 @@ def _target_line(action: Action) -> Text:
 
 
 def _post_text(action: Action) -> str | None:
-    if action.profile is None or action.target.post_id is None:
+    """The liked, reposted or replied-to post's text: from the plan's action (format 1.1), else
+    from the profile's recent posts when the plan carries profiles."""
+    if action.target.post_id is None:
+        return None
+    if action.target.post_text:
+        return action.target.post_text
+    if action.profile is None:
         return None
     post = next((p for p in action.profile.recent_posts if p.id == action.target.post_id), None)
     return post.text if post is not None and post.text else None
@@ -99,8 +105,8 @@ def _post_cell(action: Action, post: str | None) -> Text | None:
     if action.target.post_id is None:
         return None
     return Text(
-        "(its text is not in this plan: review the saved plan id, or make the plan file "
-        "with --include-profiles)",
+        "(its text is not in this plan: a plan made before format 1.1, or a post without "
+        "text; make a new plan to see it)",
         style="dim",
     )
 
