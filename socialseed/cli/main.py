@@ -13,7 +13,6 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from socialseed import __version__
 from socialseed.cli import context
 from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
 
@@ -99,6 +98,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from socialseed import __version__
+
         typer.echo(f"socialseed {__version__}")
         raise typer.Exit(0)
 
