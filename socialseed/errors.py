@@ -2,7 +2,9 @@
 
     SocialSeedError                      exit 1
     ├── ConfigError                      exit 1  (file, line, column, field path, fix)
-    ├── StateError                       exit 1  (corrupt or newer state file; never overwritten)
+    ├── StateError                       exit 1  (a state path that cannot be used or created)
+    │   └── StateUnusable                exit 6  (empty, damaged, incomplete or newer state file;
+    │                                             left untouched: restore a backup or reset)
     ├── PlanFileError                    exit 1  (unreadable, tampered or unknown-format plan)
     ├── PolicyError                      exit 1  (an action a platform or its pack does not allow)
     ├── UnsafePlanError                  exit 3  (a threshold or a suspect read; needs review)
@@ -14,6 +16,7 @@
     ├── UserAbort                        exit 130
     └── PlatformError                    exit 1  (mapped once, at the platform's HTTP boundary)
         ├── RateLimited(reset_at)
+        │   └── UsageCapped              (a budget gone for long, e.g. X's monthly cap)
         ├── AuthExpired                  exit 4
         ├── ActionBlocked
         │   └── AccountRestricted
@@ -22,7 +25,7 @@
         ├── PermanentError               (other 4xx)
         └── ProviderError                (a scoring provider failed)
 
-``plan`` exits 6 (``EXIT_PARTIAL``) when some accounts could not authenticate: the others are
+``plan`` exits 7 (``EXIT_PARTIAL``) when some accounts could not authenticate: the others are
 planned and saved, and each failed account is named with its error and fix.
 
 Every message says what failed, where, and what to do next. No module outside this
@@ -39,7 +42,8 @@ EXIT_CHANGES = 2
 EXIT_UNSAFE = 3
 EXIT_AUTH = 4
 EXIT_STALE = 5
-EXIT_PARTIAL = 6  # plan: some accounts could not authenticate; the others were planned
+EXIT_STATE = 6
+EXIT_PARTIAL = 7  # plan: some accounts could not authenticate; the others were planned
 EXIT_INTERRUPTED = 130
 
 
@@ -69,6 +73,16 @@ class ConfigError(SocialSeedError):
 
 class StateError(SocialSeedError):
     """The state database cannot be used as it is."""
+
+
+class StateUnusable(StateError):
+    """The state file is empty, damaged, missing tables or written by a newer SocialSeed.
+
+    It is never overwritten: the message names the file and the way out (restore a backup,
+    or start fresh explicitly).
+    """
+
+    exit_code = EXIT_STATE
 
 
 class PlanFileError(SocialSeedError):
@@ -144,6 +158,11 @@ class RateLimited(PlatformError):
     ) -> None:
         super().__init__(message, status=status, request_id=request_id)
         self.reset_at = reset_at
+
+
+class UsageCapped(RateLimited):
+    """The platform says the account's budget is gone until ``reset_at`` (X's monthly usage
+    cap): waiting inside a run will not help, so the account stops until then."""
 
 
 class AuthExpired(PlatformError):

@@ -29,6 +29,7 @@ from socialseed.errors import (
     RateLimited,
     SocialSeedError,
     Transient,
+    UsageCapped,
 )
 from socialseed.model import Action, Decision, Outcome, RateInfo
 from socialseed.platforms.base import Platform
@@ -217,6 +218,9 @@ class AccountRun:
                     return
                 attempt = journal.next_attempt(entries)
                 outcome = await self._call(platform, action, attempt)
+            except UsageCapped as exc:
+                self._capped(action, exc)
+                return
             except RateLimited as exc:
                 rate += 1
                 if not await self._after_rate_limit(action, exc, rate):
@@ -345,6 +349,21 @@ class AccountRun:
         delay = pacing.backoff(tries, self.a.rng, base=self.a.options.backoff_base)
         until = self.a.clock.now() + timedelta(seconds=delay)
         return await self._wait(action, pacing.Wait(until, f"retry {tries} after: {exc.message}"))
+
+    def _capped(self, action: Action, exc: UsageCapped) -> None:
+        """The platform says the budget is gone until a date: pause the account until then
+        (``plan`` notes it and proposes nothing) and run none of its remaining actions."""
+        now, until = self.a.clock.now(), exc.reset_at
+        reason = f"{action.platform} budget spent until {iso(until)}: {exc.message}"
+        pause(self.a.db, self.name, reason=reason, now=now, until=until, actor="socialseed apply")
+        self.a.emit("rate_limited", action, detail=reason, wait=(until - now).total_seconds())
+        self._result(action, "skipped", f"not run: {reason}")
+        self.stop = f"not run: account paused until {iso(until)} ({reason})"
+        self.report.error = PausedError(
+            f"{self.name}: stopped: {reason}",
+            hint=f"its approved actions stay approved; apply again after {iso(until)} "
+            f"('socialseed resume {self.name}' lifts the pause early)",
+        )
 
     # -- circuit breaker -------------------------------------------------------------------
     def _trip(self, action: Action, exc: ActionBlocked) -> None:

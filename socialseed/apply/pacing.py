@@ -213,7 +213,7 @@ def rate_wait(
     """
     waits = [
         Wait(
-            info.reset_at + timedelta(seconds=RESET_MARGIN),
+            info.reset_at + timedelta(seconds=RESET_MARGIN if info.margin is None else info.margin),
             f"platform rate limit{_bucket(info)} used up until {iso(info.reset_at)}",
         )
         for name, info in rates.items()

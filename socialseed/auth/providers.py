@@ -51,6 +51,7 @@ X = OAuthSpec(
     scopes=(
         "tweet.read",
         "tweet.write",
+        "tweet.moderate.write",  # hide replies: PUT /2/tweets/:id/hidden
         "users.read",
         "follows.read",
         "follows.write",

@@ -11,6 +11,7 @@ import httpx
 
 from socialseed.auth.connectors import identify_token
 from socialseed.auth.grant import Grant
+from socialseed.auth.scopes import config_verbs, missing_scopes
 from socialseed.auth.tokens import StoreTokenSource, source_in_use
 from socialseed.auth.vault import Vault
 from socialseed.clock import Clock, parse_instant
@@ -25,6 +26,7 @@ NEEDS_LOGIN = "needs login"
 EXPIRED = "expired"
 UNREADABLE = "unreadable"
 NOT_IN_CONFIG = "not in config"
+MISSING_SCOPES = "missing scopes"
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,11 @@ def statuses(
     config: Config | None, env: Mapping[str, str], vault: Vault, now: datetime
 ) -> list[AuthStatus]:
     """One row per configured account, then stored tokens of accounts no longer configured."""
-    rows = [account_status(a, env, vault, now) for a in (config.accounts if config else [])]
+    rows = (
+        [with_scope_check(account_status(a, env, vault, now), config, a) for a in config.accounts]
+        if config
+        else []
+    )
     known = {row.account for row in rows}
     for record in vault.records():
         if record.account not in known:
@@ -86,6 +92,21 @@ def account_status(
     if _expired(base, now) and not base.refreshable:
         return replace(base, state=EXPIRED)
     return base
+
+
+def with_scope_check(row: AuthStatus, config: Config, account: Account) -> AuthStatus:
+    """A usable row whose granted scopes lack what the config's verbs need: log in again."""
+    if row.state != OK or not row.scopes:
+        return row  # scopes unknown (a token from the environment): nothing to compare
+    missing = missing_scopes(account.platform, row.scopes, config_verbs(config, account))
+    if not missing:
+        return row
+    needs = "; ".join(f"{scope} (for {', '.join(verbs)})" for scope, verbs in missing.items())
+    return replace(
+        row,
+        state=MISSING_SCOPES,
+        problem=f"the token lacks {needs}; log in again to grant them",
+    )
 
 
 def _with_meta(row: AuthStatus, meta: Mapping[str, Any], backend: str) -> AuthStatus:

@@ -93,6 +93,8 @@ def apply(
     prepared = applier.prepare()
     if not dry_run and not yes:
         _confirm(app_ctx, the_plan, prepared)
+    if not dry_run:
+        app_ctx.checkpoint("before-apply")  # whole file checked, then a copy to go back to
     view.start(prepared)
     try:
         report = _run(applier, prepared, clock)

@@ -17,6 +17,7 @@ MODULES = [
     "socialseed.cli.usage_cmd",  # usage
     "socialseed.cli.ops_cmd",  # status, sync, report, log, pause, resume, prune
     "socialseed.cli.metrics_cmd",  # metrics
+    "socialseed.cli.state_cmd",  # state check|backups|backup|restore|reset
 ]
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from socialseed.clock import Clock, FakeClock, SystemClock, parse_instant
-from socialseed.errors import ConfigError
+from socialseed.errors import ConfigError, StateError, StateUnusable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,6 +30,14 @@ if TYPE_CHECKING:
 def default_state_path(env: Mapping[str, str]) -> Path:
     if env.get("SOCIALSEED_STATE"):
         return Path(env["SOCIALSEED_STATE"]).expanduser()
+    if not env.get("HOME") and not env.get("XDG_DATA_HOME"):
+        # without them the user's data folder would be guessed, and a new empty state made
+        raise StateError(
+            "no state file given, and HOME and XDG_DATA_HOME are both unset, so the usual "
+            "place for it (~/.local/share/socialseed/state.sqlite) is unknown",
+            hint="name the state file you use: set SOCIALSEED_STATE=/path/to/state.sqlite or "
+            "pass --state /path/to/state.sqlite (for cron and services, set it in the job)",
+        )
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("socialseed", appauthor=False)) / "state.sqlite"
@@ -102,6 +110,24 @@ class AppContext:
         from socialseed.state.db import open_state
 
         return open_state(self.resolved_state_path, now=self.clock.now())
+
+    def state_damage(self) -> StateUnusable | None:
+        """After a database error in a command: is the state file damaged? (None if not.)"""
+        if "db" not in self.__dict__:
+            return None
+        from socialseed.state import integrity
+
+        found = integrity.problems(self.db)
+        if not found:
+            return None
+        return integrity.unusable(self.resolved_state_path, f"is damaged: {found[0]}")
+
+    def checkpoint(self, reason: str) -> Path:
+        """Before a change that matters (an apply): check the whole file, then back it up."""
+        from socialseed.state import backups, integrity
+
+        integrity.check_pages(self.db, self.resolved_state_path)
+        return backups.take(self.db, self.resolved_state_path, reason=reason, now=self.clock.now())
 
     @property
     def sandbox_path(self) -> Path:

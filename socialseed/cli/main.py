@@ -6,6 +6,7 @@ No command shows a Python traceback unless ``SOCIALSEED_DEBUG=1``.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -79,11 +80,28 @@ class SafeGroup(TyperGroup):
         except BrokenPipeError:  # the reader stopped (`socialseed show | head`): not an error
             silence_stdout()
             raise typer.Exit(0) from None
+        except sqlite3.DatabaseError as exc:
+            if debug:
+                raise
+            damage = _state_damage(ctx)
+            print_error(damage or exc)
+            raise typer.Exit(damage.exit_code if damage else EXIT_ERROR) from None
         except Exception as exc:
             if debug:
                 raise
             print_error(exc)
             raise typer.Exit(EXIT_ERROR) from None
+
+
+def _state_damage(ctx: Any) -> SocialSeedError | None:
+    """A database error met mid-command: the state file's damage, if that is the cause."""
+    app_ctx = ctx.find_root().obj
+    if not isinstance(app_ctx, context.AppContext):
+        return None
+    try:
+        return app_ctx.state_damage()
+    except SocialSeedError as exc:
+        return exc
 
 
 app = typer.Typer(

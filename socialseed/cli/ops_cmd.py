@@ -457,26 +457,53 @@ def prune(
     ] = None,
     include_audit: Annotated[
         bool,
-        typer.Option("--include-audit", help="Also delete journal, decisions and audit lines."),
+        typer.Option(
+            "--include-audit",
+            help="Also delete the audit trail: journal, decisions, audit lines and the "
+            "state-serial history (serial_log). Reports then start at the cutoff.",
+        ),
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would go.")] = False,
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Delete third-party data (profiles, cached scores, old plans) past its retention."""
+    """Delete third-party data (profiles, posts, cached scores, old plans) past its retention."""
     from socialseed.state.retention import prune as run_prune
 
     app_ctx = context.get(ctx)
     if older_than is None:
         cfg = _optional_config(app_ctx, config)
         older_than = cfg.retention.third_party if cfg is not None else "90d"
-    cutoff = app_ctx.clock.now() - _duration(older_than, "--older-than")
-    result = run_prune(app_ctx.db, cutoff=cutoff, include_audit=include_audit, dry_run=dry_run)
+    now = app_ctx.clock.now()
+    cutoff = now - _duration(older_than, "--older-than")
+    result = run_prune(
+        app_ctx.db,
+        cutoff=cutoff,
+        include_audit=include_audit,
+        dry_run=dry_run,
+        actor=app_ctx.reviewer(None),
+        now=now,
+    )
     if as_json:
         typer.echo(_dumps(result.to_data()))
     else:
         for table, count in sorted(result.counts.items()):
             typer.echo(f"{table}\t{count}")
-    verb = "would delete" if dry_run else "deleted"
-    kept = "" if include_audit else "; the audit trail (journal, decisions, audit) was kept"
-    app_ctx.err.print(f"{verb} {result.total} rows older than {older_than}{kept}", markup=False)
+    app_ctx.err.print(_prune_summary(result, older_than), markup=False)
+
+
+def _prune_summary(result: Any, older_than: str) -> str:
+    """What went (or would go), naming every table of the audit trail that is touched."""
+    from socialseed.clock import iso
+
+    verb = "would delete" if result.dry_run else "deleted"
+    head = f"{verb} {result.total} rows older than {older_than}"
+    if not result.include_audit:
+        return f"{head}; the audit trail (journal, decisions, audit, serial_log) was kept"
+    trail = ", ".join(f"{table} {n}" for table, n in sorted(result.audit_counts.items()))
+    then = "would then start" if result.dry_run else "now start"
+    return (
+        f"{head} (before {iso(result.cutoff)}), including the audit trail: {trail} "
+        "(serial_log is the history of each account's state serial). "
+        f"Reports {then} at {iso(result.cutoff)}: nothing before it is left to count"
+    )

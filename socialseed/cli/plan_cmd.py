@@ -74,7 +74,7 @@ def plan(
         typer.Option(
             "--detailed-exitcode",
             help="Exit 0 when there are no changes, 2 when there are (1 error, 3 unsafe, "
-            "4 no account could authenticate, 6 some could not: the others were planned).",
+            "4 no account could authenticate, 7 some could not: the others were planned).",
         ),
     ] = False,
     refresh: Annotated[
@@ -217,7 +217,7 @@ def _next_steps(app_ctx: AppContext, made: Plan, output: Path | None, approved: 
 
 
 def _partial(app_ctx: AppContext, failed: list[FailedAccount], *, planned: int) -> None:
-    """Name each account that could not authenticate, with its fix; exit 6 (partial)."""
+    """Name each account that could not authenticate, with its fix; exit 7 (partial)."""
     from socialseed.redact import scrub
     from socialseed.report.terminal import clean
 

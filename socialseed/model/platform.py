@@ -114,6 +114,7 @@ class RateInfo:
     remaining: int | None
     reset_at: datetime | None
     bucket: str = ""
+    margin: float | None = None  # seconds to wait past ``reset_at`` (None: pacing's default)
 
 
 @dataclass(frozen=True)

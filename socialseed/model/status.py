@@ -21,6 +21,32 @@ class VerbBudget:
 
 
 @dataclass(frozen=True)
+class SharedUse:
+    """A platform budget several verbs draw from: what its rolling window holds now."""
+
+    name: str
+    limit: int
+    window_seconds: int
+    used: int
+
+    @property
+    def left(self) -> int:
+        return max(self.limit - self.used, 0)
+
+    def text(self) -> str:
+        window = _window_text(self.window_seconds)
+        return f"platform budget {self.name!r}: {self.used:,} used, {self.left:,} left ({window})"
+
+
+def _window_text(seconds: int) -> str:
+    if seconds % 86400 == 0:
+        return f"rolling {seconds // 86400 * 24} h"
+    if seconds % 3600 == 0:
+        return f"rolling {seconds // 3600} h"
+    return f"rolling {seconds // 60} min" if seconds % 60 == 0 else f"rolling {seconds} s"
+
+
+@dataclass(frozen=True)
 class StatusRow:
     account: str
     platform: str
@@ -35,6 +61,7 @@ class StatusRow:
     pause: str  # "" when not paused
     lock: str  # "" when not locked
     last_apply: datetime | None
+    shared: tuple[SharedUse, ...] = ()  # the platform's shared budgets, used and left
 
     @property
     def phase_text(self) -> str:
@@ -62,4 +89,14 @@ class StatusRow:
             "paused": self.pause or None,
             "locked": self.lock or None,
             "last_apply": iso(self.last_apply) if self.last_apply else None,
+            "platform_budgets": [
+                {
+                    "name": u.name,
+                    "limit": u.limit,
+                    "window_seconds": u.window_seconds,
+                    "used": u.used,
+                    "left": u.left,
+                }
+                for u in self.shared
+            ],
         }

@@ -21,6 +21,7 @@ from socialseed.limits.phases import current_phase
 from socialseed.observe.status import account_health
 from socialseed.state.decisions import POLICY_REVIEWER
 from socialseed.state.relationships import SOCIALSEED
+from socialseed.state.retention import audit_horizon
 from socialseed.state.snapshots import snapshots
 from socialseed.state.usage import phase_override
 
@@ -47,8 +48,13 @@ def build_report(
     accounts: Sequence[str] | None = None,
     config: Config | None = None,
 ) -> dict[str, Any]:
-    """The report for ``accounts`` (default: all known) from ``since`` to ``now``."""
+    """The report for ``accounts`` (default: all known) from ``since`` to ``now``.
+
+    A period reaching back before the audit horizon (``prune --include-audit``) starts at the
+    horizon instead, so that every figure counts the same days (a note says so).
+    """
     ids = list(accounts) if accounts else known_accounts(db, config)
+    since, notes = clip_to_horizon(db, since)
     days = days_between(since.date(), now.date())
     per_account = [_account(db, a, since, now, days, config) for a in ids]
     return {
@@ -63,7 +69,20 @@ def build_report(
         "accounts": per_account,
         "ai": ai_costs(db, since, now),
         "totals": _totals(per_account),
+        "notes": notes,
     }
+
+
+def clip_to_horizon(db: Database, since: datetime) -> tuple[datetime, list[str]]:
+    """``since``, moved up to the audit horizon when it is earlier; and the note saying so."""
+    horizon = audit_horizon(db)
+    if horizon is None or since >= horizon:
+        return since, []
+    return horizon, [
+        f"the period starts at {iso(horizon)}, not {iso(since)}: the audit trail before it "
+        "was deleted by 'socialseed prune --include-audit', so every figure here counts only "
+        "the days since"
+    ]
 
 
 def known_accounts(db: Database, config: Config | None) -> list[str]:

@@ -10,18 +10,19 @@ from sqlite_utils import Database
 from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account, Config
 from socialseed.limits.phases import budget
-from socialseed.model import HardCap
+from socialseed.model import Budget, HardCap
 from socialseed.model.health import Counts, Health, Thresholds
-from socialseed.model.status import StatusRow, VerbBudget
+from socialseed.model.status import SharedUse, StatusRow, VerbBudget
 from socialseed.observe.health import assess
 from socialseed.observe.recovery import phase_of
 from socialseed.state import health_rows as rows
 from socialseed.state.accounts import active_pause
 from socialseed.state.locks import holder
 from socialseed.state.snapshots import snapshots
-from socialseed.state.usage import used_today
+from socialseed.state.usage import used_today, written_since
 
 HardCaps = Callable[[Account], Sequence[HardCap]]
+SharedBudgets = Callable[[Account], Sequence[Budget]]
 
 
 def platform_hard_caps(account: Account) -> Sequence[HardCap]:
@@ -34,14 +35,48 @@ def platform_hard_caps(account: Account) -> Sequence[HardCap]:
         return ()
 
 
+def platform_budgets(account: Account) -> Sequence[Budget]:
+    """The platform's shared budgets (none when its module is not available)."""
+    from socialseed.platforms import registry
+
+    try:
+        return registry.capabilities(account.platform, account).budgets
+    except (KeyError, ImportError):
+        return ()
+
+
 def status_rows(
-    db: Database, config: Config, *, now: datetime, hard_caps: HardCaps = platform_hard_caps
+    db: Database,
+    config: Config,
+    *,
+    now: datetime,
+    hard_caps: HardCaps = platform_hard_caps,
+    shared: SharedBudgets = platform_budgets,
 ) -> list[StatusRow]:
-    return [_row(db, config, account, now, hard_caps) for account in config.accounts]
+    return [_row(db, config, account, now, hard_caps, shared) for account in config.accounts]
+
+
+def shared_use(
+    db: Database, account: str, budgets: Sequence[Budget], now: datetime
+) -> tuple[SharedUse, ...]:
+    """Each rolling budget's spending now, from the writes the journal shows done."""
+    out = []
+    for b in budgets:
+        if b.window_seconds <= 0:
+            continue  # a standing total: the planner reads it, not a window
+        written = written_since(db, account, now - timedelta(seconds=b.window_seconds))
+        used = sum(b.cost(verb) * n for verb, n in written.items())
+        out.append(SharedUse(b.name, b.limit, b.window_seconds, used))
+    return tuple(out)
 
 
 def _row(
-    db: Database, config: Config, account: Account, now: datetime, hard_caps: HardCaps
+    db: Database,
+    config: Config,
+    account: Account,
+    now: datetime,
+    hard_caps: HardCaps,
+    shared: SharedBudgets,
 ) -> StatusRow:
     phase = phase_of(db, account, config.phases[account.phases], now)
     today = budget(phase, used_today(db, account.id, now), hard_caps(account))
@@ -63,6 +98,7 @@ def _row(
         pause=_pause_text(db, account.id, now),
         lock=_lock_text(db, account.id, now),
         last_apply=last_apply(db, account.id),
+        shared=shared_use(db, account.id, shared(account), now),
     )
 
 

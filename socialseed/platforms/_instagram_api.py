@@ -48,6 +48,9 @@ MEDIA_FIELDS = "id,caption,timestamp,comments_count,permalink"
 COMMENT_FIELDS = "id,text,timestamp,username,from,hidden,parent_id"
 MEDIA_PAGE, COMMENTS_PAGE = 10, 50
 THROTTLED = {4, 17, 32, 613, 80002}
+USAGE_FIELDS = ("call_count", "total_cputime", "total_time")
+PACE_AT = 90  # percent of a usage budget at which apply waits instead of calling
+REGAIN_DEFAULT_MINUTES = 60
 
 # Every request this adapter can make (``/me`` before the ``/{id}`` forms).
 ENDPOINTS: dict[str, Endpoint] = {
@@ -69,7 +72,8 @@ def session(account: Account, deps: PlatformDeps) -> ApiSession:
         endpoints=ENDPOINTS,
         clock=deps.clock,
         reset_reader=lambda response: None,
-        rate_reader=usage,
+        rate_reader=usage_reader(deps.clock),
+        shared_bucket="usage",
         token=access,
         classifier=classifier(deps.clock),
         message_reader=message,
@@ -93,16 +97,54 @@ def message(response: httpx.Response) -> str:
     return f"{error['message']} (code {error.get('code')})"
 
 
+def _usage_json(response: httpx.Response, header: str) -> Any:
+    try:
+        return json.loads(response.headers.get(header) or "null")
+    except ValueError:
+        return None
+
+
+def _buc_entries(response: httpx.Response) -> list[dict[str, Any]]:
+    """``X-Business-Use-Case-Usage``: ``{"<id>": [{"type", "call_count", ...}]}``."""
+    usage_map = _usage_json(response, "x-business-use-case-usage")
+    if not isinstance(usage_map, dict):
+        return []
+    return [
+        e
+        for entries in usage_map.values()
+        if isinstance(entries, list)
+        for e in entries
+        if isinstance(e, dict)
+    ]
+
+
+def _percent(value: Any) -> int:
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def used_percent(response: httpx.Response) -> int | None:
+    """The highest usage percentage the answer reports (``X-App-Usage`` and every
+    ``X-Business-Use-Case-Usage`` entry: call count, CPU time, total time)."""
+    found: list[int] = []
+    app = _usage_json(response, "x-app-usage")
+    if isinstance(app, dict):
+        found += [_percent(app.get(k)) for k in USAGE_FIELDS]
+    for entry in _buc_entries(response):
+        found += [_percent(entry.get(k)) for k in USAGE_FIELDS]
+    return max(found) if found else None
+
+
+def regain_minutes(response: httpx.Response) -> int:
+    """``estimated_time_to_regain_access`` (minutes) of the answer's usage entries (0: none)."""
+    return max(
+        (_percent(e.get("estimated_time_to_regain_access")) for e in _buc_entries(response)),
+        default=0,
+    )
+
+
 def regain_at(response: httpx.Response, now: datetime) -> datetime:
     """When throttled access returns, from ``X-Business-Use-Case-Usage`` (else in an hour)."""
-    minutes = [0]
-    try:
-        usage_map = json.loads(response.headers.get("x-business-use-case-usage", "{}"))
-        for entries in usage_map.values():
-            minutes += [int(e.get("estimated_time_to_regain_access") or 0) for e in entries]
-    except (ValueError, AttributeError, TypeError):
-        pass
-    return now + timedelta(minutes=max(minutes) or 60)
+    return now + timedelta(minutes=regain_minutes(response) or REGAIN_DEFAULT_MINUTES)
 
 
 def classifier(clock: Clock) -> Callable[[httpx.Response, str], PlatformError | None]:
@@ -127,16 +169,22 @@ def classifier(clock: Clock) -> Callable[[httpx.Response, str], PlatformError | 
     return classify
 
 
-def usage(response: httpx.Response, bucket: str) -> RateInfo | None:
-    """``X-App-Usage`` percentages as a budget out of 100."""
-    raw = response.headers.get("x-app-usage")
-    if not raw:
-        return None
-    try:
-        used = max(int(v) for v in json.loads(raw).values())
-    except (ValueError, AttributeError, TypeError):
-        return None
-    return RateInfo(100, max(0, 100 - used), None, bucket)
+def usage_reader(clock: Clock) -> Callable[[httpx.Response, str], RateInfo | None]:
+    """Every answer's usage headers as a budget out of 100 that is spent at ``PACE_AT``
+    percent, so apply stops before Meta throttles; the reset is Meta's
+    ``estimated_time_to_regain_access`` (else an hour, the window ``X-App-Usage`` rolls over)."""
+
+    def read(response: httpx.Response, bucket: str) -> RateInfo | None:
+        used = used_percent(response)
+        if used is None:
+            return None
+        minutes = regain_minutes(response)
+        if used < PACE_AT and not minutes:
+            return RateInfo(100, 100 - used, None, bucket)
+        reset = clock.now() + timedelta(minutes=minutes or REGAIN_DEFAULT_MINUTES)
+        return RateInfo(100, 0, reset, bucket)
+
+    return read
 
 
 def _comment_post(comment: dict[str, Any], media_id: str) -> Post:

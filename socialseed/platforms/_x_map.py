@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -132,3 +132,26 @@ def reset_at(response: httpx.Response) -> datetime | None:
         return max(spent)
     resets = [i.reset_at for i in infos if i.reset_at is not None]
     return max(resets) if resets else None
+
+
+USAGE_CAPPED = "usage-capped"
+MONTHLY_RESET = (
+    "X resets a project's usage cap once a month, on its billing day (the cap_reset_day of "
+    "GET /2/usage/tweets, https://docs.x.com/x-api/usage/introduction)"
+)
+
+
+def is_usage_capped(response: httpx.Response) -> bool:
+    """A 429 for the monthly usage cap (problem type ``.../problems/usage-capped``)."""
+    return response.status_code == 429 and problem_type(response).endswith(USAGE_CAPPED)
+
+
+def cap_reset(response: httpx.Response, now: datetime) -> datetime:
+    """When a usage cap lifts: a header reset at least a day away, else the first of next
+    month (UTC), the earliest a monthly cap can lift; a later run that finds it still capped
+    stops again."""
+    later = [r for r in (i.reset_at for i in _windows(response, "")) if r is not None]
+    if later and max(later) >= now + timedelta(days=1):
+        return max(later)
+    first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return (first + timedelta(days=32)).replace(day=1)

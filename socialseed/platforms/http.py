@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ from socialseed.errors import (
     Transient,
 )
 from socialseed.model import RateInfo
+from socialseed.platforms.rate_window import Opening, length_bounds, narrow, opened_by, refine
 from socialseed.platforms.tokens import TokenSource
 from socialseed.redact import scrub
 
@@ -36,6 +38,7 @@ ResetReader = Callable[[httpx.Response], datetime | None]
 MessageReader = Callable[[httpx.Response], str]
 Classifier = Callable[[httpx.Response, str], PlatformError | None]
 USER_AGENT = "socialseed/0.1 (+official APIs only)"
+DEFAULT_429_WAIT = 60.0  # seconds, when a 429 names no reset at all
 
 
 def default_message(response: httpx.Response) -> str:
@@ -94,8 +97,12 @@ def raise_for_response(
         if special is not None:
             raise special
     if status == 429:
-        reset = reset_reader(response) or now + timedelta(seconds=60)
-        raise RateLimited(message, reset_at=reset, status=status, request_id=rid)
+        raise RateLimited(
+            message,
+            reset_at=reset_after_429(response, now, reset_reader),
+            status=status,
+            request_id=rid,
+        )
     if status == 401:
         raise AuthExpired(
             message,
@@ -142,12 +149,31 @@ async def send(
         raise Transient(f"{platform}: {method} {url} failed: {type(exc).__name__}") from exc
 
 
+def retry_after(response: httpx.Response, now: datetime) -> datetime | None:
+    """``Retry-After`` as an instant: delay-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return now + timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def reset_after_429(response: httpx.Response, now: datetime, reset_reader: ResetReader) -> datetime:
+    """When a 429 lifts: the later of ``Retry-After`` and the platform's reset header; with
+    neither, a minute (the careful default)."""
+    named = [t for t in (retry_after(response, now), reset_reader(response)) if t is not None]
+    return max(named, default=now + timedelta(seconds=DEFAULT_429_WAIT))
+
+
 def epoch_reset(header: str) -> ResetReader:
     """A reset reader for headers in Unix epoch seconds."""
 
     def read(response: httpx.Response) -> datetime | None:
-        from datetime import UTC
-
         value = response.headers.get(header)
         if value is None:
             return None
@@ -248,6 +274,9 @@ class ApiSession:
     message_reader: MessageReader = default_message
     last_rate: dict[str, RateInfo] = field(default_factory=dict)
     shared_bucket: str | None = None  # one limit for every call (e.g. Mastodon's headers)
+    openings: dict[str, Opening] = field(default_factory=dict)  # the call that opened a window
+    distrusted: set[str] = field(default_factory=set)  # buckets that answered 429
+    lengths: dict[str, tuple[int, int] | None] = field(default_factory=dict)  # window seconds
 
     async def call(
         self, name: str, *, path: Mapping[str, str] | None = None, **kwargs: Any
@@ -259,10 +288,11 @@ class ApiSession:
         for attempt in (0, 1):
             if self.token is not None:
                 headers["authorization"] = f"Bearer {await self._auth(refresh=attempt == 1)}"
+            sent = self.clock.now()
             response = await send(
                 self.client, endpoint.method, url, platform=self.platform, headers=headers, **kwargs
             )
-            self._note_rate(name, response)
+            self._note_rate(name, response, Opening(sent, self.clock.now()))
             if attempt == 0 and self.refresh is not None and self._expired(response):
                 continue
             self._raise(response)
@@ -282,11 +312,19 @@ class ApiSession:
     def _expired(self, response: httpx.Response) -> bool:
         return self.is_expired is not None and self.is_expired(response)
 
-    def _note_rate(self, name: str, response: httpx.Response) -> None:
+    def _note_rate(self, name: str, response: httpx.Response, call: Opening) -> None:
         bucket = self.shared_bucket or name
         info = self.rate_reader(response, bucket)
-        if info is not None:
-            self.last_rate[bucket] = info
+        if info is None:
+            return
+        if response.status_code == 429:  # our reading of this window was wrong: stop inferring
+            self.distrusted.add(bucket)
+        elif opened_by(info) and bucket not in self.distrusted:
+            opened = self.openings[bucket] = replace(call, reset=info.reset_at)
+            self.lengths[bucket] = narrow(self.lengths.get(bucket), length_bounds(opened))
+        trusted = bucket not in self.distrusted
+        opening = self.openings.get(bucket) if trusted else None
+        self.last_rate[bucket] = refine(info, opening, self.lengths.get(bucket))
 
     def _raise(self, response: httpx.Response) -> None:
         raise_for_response(
@@ -348,6 +386,8 @@ __all__ = [
     "parse_json",
     "raise_for_response",
     "request_id",
+    "reset_after_429",
+    "retry_after",
     "send",
     "token_getters",
 ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from socialseed.clock import Clock, iso
 from socialseed.errors import (
     AccountRestricted,
     ActionBlocked,
@@ -21,6 +22,7 @@ from socialseed.errors import (
     PermanentError,
     PlatformError,
     PolicyError,
+    UsageCapped,
 )
 from socialseed.model import (
     Action,
@@ -36,7 +38,7 @@ from socialseed.model import (
 from socialseed.platforms import _x_caps as caps_
 from socialseed.platforms import _x_map as m
 from socialseed.platforms.base import Platform, PlatformDeps, SourceReader, read_source
-from socialseed.platforms.http import ApiSession, Endpoint, token_getters
+from socialseed.platforms.http import ApiSession, Endpoint, request_id, token_getters
 
 if TYPE_CHECKING:
     from socialseed.config.schema import Account
@@ -89,15 +91,23 @@ def build(account: Account, deps: PlatformDeps) -> XPlatform:
         token=access,
         refresh=refresh,
         is_expired=lambda response: response.status_code == 401,
-        classifier=_classifier(tier),
+        classifier=_classifier(tier, deps.clock),
     )
     return XPlatform(account.id, account.handle, api, capabilities(account), tier)
 
 
-def _classifier(tier: str) -> Callable[[httpx.Response, str], PlatformError | None]:
+def _classifier(tier: str, clock: Clock) -> Callable[[httpx.Response, str], PlatformError | None]:
     def classify(response: httpx.Response, message: str) -> PlatformError | None:
         status, kind = response.status_code, m.problem_type(response)
         lower = message.lower()
+        if m.is_usage_capped(response):
+            reset = m.cap_reset(response, clock.now())
+            return UsageCapped(
+                f"{message} (X's monthly usage cap is spent until {iso(reset)})",
+                reset_at=reset,
+                status=429,
+                request_id=request_id(response),
+            )
         if status == 402:
             return PermanentError(
                 message,

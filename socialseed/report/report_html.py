@@ -74,6 +74,7 @@ def render_html(data: dict[str, Any]) -> str:
     body = [
         f"<h1>{escape(title)}</h1>",
         f'<p class="sub">generated {escape(data["generated_at"])}</p>',
+        *(f'<p class="sub">note: {escape(note)}</p>' for note in data.get("notes", [])),
         *(_account(a) for a in data["accounts"]),
         _ai(data["ai"]),
         _footer(data),

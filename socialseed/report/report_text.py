@@ -58,6 +58,7 @@ def render_status(console: Console, rows: Sequence[StatusRow]) -> None:
     for row in rows:
         notes = [f"{row.health.light.value}: " + "; ".join(row.health.reasons)]
         notes += [t for t in (row.pause, row.lock) if t]
+        notes += [use.text() for use in row.shared]
         for note in notes:
             console.print(f"  {clean(row.account)}: {clean(note)}", markup=False, highlight=False)
 
@@ -98,6 +99,8 @@ def render_sync(console: Console, results: Sequence[dict[str, Any]]) -> None:
 def render_report(console: Console, data: dict[str, Any]) -> None:
     unicode = can_draw(console)
     console.print(f"[bold]SocialSeed report[/] {data['since'][:10]} .. {data['until'][:10]}")
+    for note in data.get("notes", []):
+        console.print(f"note: {clean(note)}", markup=False, highlight=False)
     for acct in data["accounts"]:
         _render_account(console, acct, unicode)
     ai = data["ai"]
@@ -177,6 +180,8 @@ def _render_actions(console: Console, actions: dict[str, Any], unicode: bool) ->
 
 def report_markdown(data: dict[str, Any]) -> str:
     lines = [f"# SocialSeed report {data['since'][:10]} .. {data['until'][:10]}", ""]
+    lines += [f"> note: {markdown(note)}" for note in data.get("notes", [])]
+    lines += [""] if data.get("notes") else []
     lines += [
         "| account | platform | health | followers | net | gained | lost | follow-back "
         "| engagement | API cost |",

@@ -4,6 +4,8 @@
   audit log.
 - ``ai``: The scoring cache (table ``scores``) and the AI usage ledger (table ``ai_usage``) in
   SQLite.
+- ``backups``: Rolling backups of the state file, so that there is always a copy to go back
+  to.
 - ``audit_log``: The audit trail: decisions, journal outcomes and audit-log lines merged into
   one timeline.
 - ``candidates``: The discovery cache: candidates per account and source, and when each source
@@ -13,6 +15,8 @@
   until when.
 - ``health_rows``: Load the rows that ``observe.health`` judges, and store its verdict on the
   account.
+- ``integrity``: Is this state file whole? Checked on every open, before anything reads or
+  writes it.
 - ``journal``: The journal: an append-only record of every execution attempt and its outcome.
 - ``locks``: Per-account locks, so that two applies never work on one account at the same time.
 - ``migrations``: Append-only migrations. Never edit one that has shipped; add ``mNNN_...``
@@ -20,8 +24,8 @@
 - ``plans``: Saved plans: every plan made is recorded, so review and apply can find it by id.
 - ``relationships``: Relationships: whom each managed account follows, since when, made by whom
   (origin).
-- ``retention``: Retention: delete third-party data (profiles, cached scores, old plans) past
-  its age.
+- ``retention``: Retention: delete third-party data (profiles, their posts, cached scores, old
+  plans) past its age.
 - ``scores``: The score cache: one row per scorer, version, profile digest and topic.
 - ``snapshots``: Snapshots: an account's follower and following counts, taken by ``socialseed
   sync``.

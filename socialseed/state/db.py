@@ -1,7 +1,9 @@
-"""Open the state database: mode 0600, WAL, busy timeout, migrations on open.
+"""Open the state database: mode 0600, WAL, busy timeout, checks and migrations on open.
 
-A corrupt file, or one written by a newer SocialSeed, is refused with a clear error and is
-never overwritten.
+A new file is built aside and linked into place whole, so SocialSeed never leaves an empty
+state file behind. An existing file is checked first (``state.integrity``): an empty, damaged,
+incomplete or newer file is refused with ``StateUnusable`` and never overwritten. Before a
+migration changes a file, a backup is taken (``state.backups``).
 """
 
 from __future__ import annotations
@@ -13,40 +15,94 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from socialseed.clock import iso
+from socialseed.clock import SystemClock, iso
 from socialseed.errors import StateError
+from socialseed.state import backups, integrity
+from socialseed.state.integrity import MIGRATIONS_TABLE, applied_migrations
 from socialseed.state.migrations import MIGRATIONS
-
-MIGRATIONS_TABLE = "_migrations"
 
 
 def open_state(path: Path | str | None, *, now: datetime | None = None) -> Database:
     """Open (creating if needed) the state database at ``path``; ``None`` is in-memory."""
-    db = Database(memory=True) if path is None else _open_file(Path(path))
-    try:
+    if path is None:
+        db = Database(memory=True)
         migrate(db, now=now)
+        return db
+    path = Path(path)
+    _refuse_directory(path)
+    if not path.exists():
+        _create(path, now=now)
+    integrity.check_file(path)
+    db = connect(path)
+    try:
+        _check_and_upgrade(db, path, now=now)
     except sqlite3.DatabaseError as exc:
-        raise _corrupt(path, exc) from exc
+        db.conn.close()
+        raise integrity.unusable(path, f"cannot be read: {exc}") from exc
+    except BaseException:
+        db.conn.close()
+        raise
     return db
 
 
-def _open_file(path: Path) -> Database:
+def _check_and_upgrade(db: Database, path: Path, *, now: datetime | None) -> None:
+    done = integrity.check_schema(db, path)
+    checked = integrity.small(path)
+    if checked:
+        integrity.check_pages(db, path)
+    if pending(done) and done:
+        if not checked:
+            integrity.check_pages(db, path)
+        first = pending(done)[0]
+        backups.take(db, path, reason=f"before-{first}", now=now or SystemClock().now())
+    migrate(db, now=now)
+
+
+def pending(done: list[str]) -> list[str]:
+    """Migrations not yet run, in the order they will run."""
+    ran = set(done)
+    return [name for name, _ in MIGRATIONS if name not in ran]
+
+
+def _refuse_directory(path: Path) -> None:
     if path.is_dir():
         raise StateError(
             f"state file {path} is a directory",
             hint="point --state (or SOCIALSEED_STATE) at a file, for example "
             f"{path / 'state.sqlite'}",
         )
+
+
+def _create(path: Path, *, now: datetime | None) -> None:
+    """Build a new, fully migrated state beside ``path`` and link it in (if still absent)."""
+    staged = path.with_name(f".{path.name}.new-{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
+        os.close(os.open(staged, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
+        db = connect(staged)
+        try:
+            migrate(db, now=now)
+        finally:
+            db.conn.close()
+        try:
+            os.link(staged, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        except OSError:  # no hard links on this file system
+            if not path.exists():
+                os.replace(staged, path)
     except OSError as exc:
         raise StateError(
             f"state file {path} cannot be created: {exc.strerror or exc}",
             hint="choose a writable location with --state or SOCIALSEED_STATE",
         ) from exc
+    finally:
+        for sidecar in ("", "-wal", "-shm"):
+            staged.with_name(staged.name + sidecar).unlink(missing_ok=True)
+
+
+def connect(path: Path) -> Database:
+    """A connection in SocialSeed's settings (WAL, busy timeout, foreign keys)."""
     try:
         conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         conn.execute("PRAGMA busy_timeout = 30000")
@@ -54,22 +110,12 @@ def _open_file(path: Path) -> Database:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
-        raise _corrupt(path, exc) from exc
+        raise integrity.unusable(path, f"cannot be read: {exc}") from exc
     return Database(conn)
 
 
-def _corrupt(path: Path | str | None, exc: Exception) -> StateError:
-    return StateError(
-        f"state file {path} cannot be read: {exc}",
-        hint="it was left untouched; move it aside and run again to start fresh, "
-        "or point --state at a good copy",
-    )
-
-
 def applied(db: Database) -> list[str]:
-    if MIGRATIONS_TABLE not in db.table_names():
-        return []
-    return [row["name"] for row in db[MIGRATIONS_TABLE].rows_where(order_by="name")]
+    return applied_migrations(db)
 
 
 def migrate(db: Database, *, now: datetime | None = None) -> list[str]:
@@ -77,13 +123,6 @@ def migrate(db: Database, *, now: datetime | None = None) -> list[str]:
     if MIGRATIONS_TABLE not in db.table_names():
         db.table(MIGRATIONS_TABLE).create({"name": str, "applied_at": str}, pk="name")
     done = set(applied(db))
-    known = {name for name, _ in MIGRATIONS}
-    unknown = sorted(done - known)
-    if unknown:
-        raise StateError(
-            f"state file was written by a newer SocialSeed (migration {unknown[-1]} is unknown)",
-            hint="upgrade SocialSeed (pipx upgrade socialseed); the file was left untouched",
-        )
     ran: list[str] = []
     stamp = iso(now) if now else ""
     for name, fn in MIGRATIONS:

@@ -1,22 +1,33 @@
-"""Retention: delete third-party data (profiles, cached scores, old plans) past its age.
+"""Retention: delete third-party data (profiles, their posts, cached scores, old plans) past
+its age.
 
-People's profiles are personal data: SocialSeed keeps them only as long as planning needs
-them. The audit trail (journal, decisions, audit lines) is kept unless ``include_audit``;
-action rows that the trail still points at are kept with it.
+People's profiles and posts are personal data: SocialSeed keeps them only as long as planning
+needs them. The audit trail (journal, decisions, audit lines, the state-serial history) is kept
+unless ``include_audit``; action rows that the trail still points at are kept with it. Every
+prune that deletes is itself recorded in the audit log, with its cutoff and counts; the newest
+``include_audit`` cutoff is the *audit horizon*, before which reports have no trail to count.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlite_utils import Database
 
-from socialseed.clock import iso
+from socialseed.clock import iso, parse_instant
+from socialseed.state.accounts import ALL, audit
 
 # table -> the column holding the row's age
-THIRD_PARTY = {"candidates": "fetched_at", "source_fetches": "fetched_at", "scores": "created_at"}
+THIRD_PARTY = {
+    "candidates": "fetched_at",
+    "candidate_posts": "fetched_at",
+    "source_fetches": "fetched_at",
+    "scores": "created_at",
+}
 AUDIT = {"journal": "at", "decisions": "decided_at", "audit": "at", "serial_log": "at"}
+PRUNED = "prune"  # the audit line's kind
 _REFERENCED = (
     "exists (select 1 from decisions d where d.plan_id = actions.plan_id "
     "and d.action_id = actions.action_id) or exists (select 1 from journal j "
@@ -29,6 +40,12 @@ class PruneResult:
     cutoff: datetime
     counts: dict[str, int]  # table -> rows deleted (or that would be, in a dry run)
     dry_run: bool
+    include_audit: bool = False
+
+    @property
+    def audit_counts(self) -> dict[str, int]:
+        """Rows of the audit trail deleted (only with ``include_audit``)."""
+        return {t: n for t, n in self.counts.items() if t in AUDIT}
 
     @property
     def total(self) -> int:
@@ -39,6 +56,8 @@ class PruneResult:
             "cutoff": iso(self.cutoff),
             "dry_run": self.dry_run,
             "deleted": dict(sorted(self.counts.items())),
+            "include_audit": self.include_audit,
+            "audit_deleted": dict(sorted(self.audit_counts.items())),
             "total": self.total,
         }
 
@@ -57,9 +76,18 @@ def _statements(cutoff: str, include_audit: bool) -> list[tuple[str, str, list[s
 
 
 def prune(
-    db: Database, *, cutoff: datetime, include_audit: bool = False, dry_run: bool = False
+    db: Database,
+    *,
+    cutoff: datetime,
+    include_audit: bool = False,
+    dry_run: bool = False,
+    actor: str = "socialseed",
+    now: datetime | None = None,
 ) -> PruneResult:
-    """Delete rows older than ``cutoff``; with ``dry_run`` only count them."""
+    """Delete rows older than ``cutoff``; with ``dry_run`` only count them.
+
+    A prune that deletes anything is recorded in the audit log (``now``, default the cutoff).
+    """
     counts: dict[str, int] = {}
     stamp = iso(cutoff)
     with db.conn:
@@ -69,6 +97,28 @@ def prune(
             counts[table] = counts.get(table, 0) + (
                 int(cursor.fetchone()[0]) if dry_run else max(cursor.rowcount, 0)
             )
+    result = PruneResult(cutoff=cutoff, counts=counts, dry_run=dry_run, include_audit=include_audit)
     if not dry_run and any(counts.values()):
+        detail: dict[str, object] = {
+            "cutoff": stamp,
+            "include_audit": include_audit,
+            "deleted": {t: n for t, n in sorted(counts.items()) if n},
+        }
+        audit(db, account=ALL, kind=PRUNED, actor=actor, now=now or cutoff, detail=detail)
         db.conn.execute("VACUUM")  # deleted personal data must leave the file too
-    return PruneResult(cutoff=cutoff, counts=counts, dry_run=dry_run)
+    return result
+
+
+def audit_horizon(db: Database) -> datetime | None:
+    """The newest cutoff of a ``prune --include-audit``: no trail is left before it."""
+    newest: datetime | None = None
+    for row in db.execute("select detail from audit where kind = ?", [PRUNED]):
+        try:
+            detail = json.loads(str(row[0]))
+            if not detail.get("include_audit"):
+                continue
+            cutoff = parse_instant(str(detail["cutoff"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+        newest = cutoff if newest is None or cutoff > newest else newest
+    return newest

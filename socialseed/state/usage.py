@@ -25,6 +25,17 @@ def used_since(db: Database, account: str, since: datetime) -> dict[str, int]:
     return {str(verb): int(count) for verb, count in rows}
 
 
+def written_since(db: Database, account: str, since: datetime) -> dict[str, int]:
+    """Actions per verb that changed something on the platform (outcome ``done``) after
+    ``since``: what a platform's write budgets count ("already" wrote nothing)."""
+    rows = db.conn.execute(
+        "select verb, count(*) from journal where account = ? and kind = 'outcome' "
+        "and status = 'done' and at > ? group by verb",
+        [account, iso(since)],
+    )
+    return {str(verb): int(count) for verb, count in rows}
+
+
 def done_action_ids(db: Database, account: str, verbs: tuple[str, ...]) -> frozenset[str]:
     """Ids of the account's actions of these verbs that are in effect (done or already)."""
     marks = ", ".join("?" for _ in verbs)

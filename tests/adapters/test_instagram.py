@@ -139,4 +139,4 @@ async def test_me_and_app_usage() -> None:
     platform = make(srv)
     me = await platform.me()
     assert (me.id, me.handle, me.followers) == ("17841400000000001", "studio.example", 1200)
-    assert platform.last_rate["me"].remaining == 72
+    assert platform.last_rate["usage"].remaining == 72  # one budget for every call

@@ -41,8 +41,9 @@ def test_corrupt_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path.write_bytes(garbage)
     with pytest.raises(StateError) as err:
         open_state(path)
-    assert "cannot be read" in str(err.value)
+    assert f"state file {path} is not a SQLite database" in str(err.value)
     assert "left untouched" in str(err.value)
+    assert err.value.exit_code == 6
     assert path.read_bytes() == garbage
 
 
@@ -67,6 +68,6 @@ def test_cli_reports_corrupt_state_without_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--state", str(path), "pause", "--all", "--reason", "test"])
     if "No such command" in result.stderr:
         pytest.skip("pause command not built yet")
-    assert result.exit_code == 1
+    assert result.exit_code == 6
     assert "Traceback" not in result.stderr
-    assert "cannot be read" in result.stderr
+    assert "is not a SQLite database" in result.stderr

@@ -1,4 +1,4 @@
-"""One account that cannot authenticate does not stop the plan for the others (exit 6)."""
+"""One account that cannot authenticate does not stop the plan for the others (exit 7)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_the_other_accounts_are_planned_saved_and_the_failure_named(
 ) -> None:
     out = tmp_path / "plan.json"
     result = run(tmp_path, "plan", "-c", str(config), "-o", str(out), "--detailed-exitcode")
-    assert result.exit_code == 6
+    assert result.exit_code == 7
     assert result.stderr.endswith(
         "Error: 1 account(s) could not authenticate and were not planned; the plan covers "
         "the other 2:\n"

@@ -147,11 +147,24 @@ def test_bad_durations_name_the_flag_and_an_example(setup: Setup) -> None:
         assert_error(run(setup, *huge), 1, flag, "'99999999999d' is not a duration")
 
 
-UNUSABLE_STATE: dict[str, tuple[Callable[[Path], Path], str]] = {
-    "uncreatable-dir": (lambda tmp: Path("/proc/socialseed-qa/state.sqlite"), "cannot be created"),
-    "directory": (lambda tmp: _mkdir(tmp / "state-dir"), "is a directory"),
-    "random-bytes": (lambda tmp: _write(tmp / "noise.sqlite", bytes(range(256)) * 20), "cannot"),
-    "text-file": (lambda tmp: _write(tmp / "text.sqlite", b"hello, not sqlite\n" * 10), "cannot"),
+NOT_SQLITE = "is not a SQLite database"
+UNUSABLE_STATE: dict[str, tuple[Callable[[Path], Path], int, str]] = {
+    "uncreatable-dir": (
+        lambda tmp: Path("/proc/socialseed-qa/state.sqlite"),
+        1,
+        "cannot be created",
+    ),
+    "directory": (lambda tmp: _mkdir(tmp / "state-dir"), 1, "is a directory"),
+    "random-bytes": (
+        lambda tmp: _write(tmp / "noise.sqlite", bytes(range(256)) * 20),
+        6,
+        NOT_SQLITE,
+    ),
+    "text-file": (
+        lambda tmp: _write(tmp / "text.sqlite", b"hello, not sqlite\n" * 10),
+        6,
+        NOT_SQLITE,
+    ),
 }
 
 
@@ -169,11 +182,11 @@ def _write(path: Path, data: bytes) -> Path:
 def test_unusable_state_file_is_refused_by_every_command(
     setup: Setup, tmp_path: Path, case: str
 ) -> None:
-    make, fragment = UNUSABLE_STATE[case]
+    make, code, fragment = UNUSABLE_STATE[case]
     state = make(tmp_path)
     before = state.read_bytes() if state.is_file() else None
     for args in state_commands(setup):
-        assert_error(run(setup, *args, SOCIALSEED_STATE=str(state)), 1, str(state), fragment)
+        assert_error(run(setup, *args, SOCIALSEED_STATE=str(state)), code, str(state), fragment)
     if before is not None:
         assert state.read_bytes() == before  # never overwritten
 
@@ -186,7 +199,7 @@ def test_state_written_by_a_newer_version_is_left_alone(setup: Setup) -> None:
     conn.commit()
     conn.close()
     for args in state_commands(setup):
-        assert_error(run(setup, *args), 1, "newer SocialSeed", "upgrade")
+        assert_error(run(setup, *args), 6, "newer SocialSeed", "upgrade")
 
 
 def test_garbage_now_is_named_with_an_example(setup: Setup) -> None:
