@@ -112,7 +112,61 @@ async def _run(
     return fake, time.perf_counter() - started, cost
 
 
+PRICED_MODELS = (
+    ("openai", "gpt-4o-mini"),
+    ("openai", "gpt-5-mini"),
+    ("openai", "o4-mini"),
+    ("deepseek", "deepseek-chat"),
+    ("deepseek", "deepseek-reasoner"),
+    ("groq", "llama-3.1-8b-instant"),
+    ("anthropic", "claude-haiku-4-5"),
+    ("anthropic", "claude-sonnet-4-5"),
+)
+
+
+async def _estimate(kind: str, model: str, count: int) -> tuple[float | None, int]:
+    """The plan-time estimate for ``count`` candidates (a zero budget: nothing is sent)."""
+    settings = Scoring.model_validate(
+        {
+            "providers": {"p": {"kind": kind, "model": model, "api_key": "env/FAKE_KEY"}},
+            "batch_size": 10,
+            "max_cost_usd": 0,
+        }
+    )
+    deps = ScoringDeps(
+        env={"FAKE_KEY": "fake-key-0000"},
+        clock=FakeClock(datetime(2026, 1, 1, tzinfo=UTC)),
+        store=MemoryScoringStore(),
+        transport=httpx.MockTransport(lambda r: httpx.Response(500)),
+    )
+    scorer = build_scorer("p", settings, deps)
+    await scorer.score(_candidates(count), TOPIC)
+    report = getattr(scorer, "report", None)  # a RoutedScorer has one
+    assert report is not None
+    (estimate,) = report.estimates
+    return estimate.usd, estimate.requests
+
+
+def price_table() -> None:
+    """Estimated cost per 100 scored candidates, at the genai-prices library's prices."""
+    from socialseed.scoring.prices import library_version
+
+    started, cpu = time.perf_counter(), time.process_time()
+    print(
+        f"   estimated cost per 100 scored candidates (batch 10, worst case: prompt chars/3 in, "
+        f"whole allowance out; genai-prices {library_version()})"
+    )
+    print("   kind       model                  requests  estimate USD")
+    for kind, model in PRICED_MODELS:
+        usd, requests = asyncio.run(_estimate(kind, model, 100))
+        shown = "unknown" if usd is None else f"{usd:.4f}"
+        print(f"   {kind:<9}  {model:<21}  {requests:>8}  {shown:>12}")
+    wall, used = time.perf_counter() - started, time.process_time() - cpu
+    print(f"   (estimates: wall {wall:.2f} s, CPU {used:.2f} s, library load included)")
+
+
 def main() -> None:
+    price_table()
     print(
         f"   {CANDIDATES} candidates, fake provider latency {LATENCY_S * 1000:.0f} ms per request"
     )

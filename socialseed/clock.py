@@ -59,6 +59,10 @@ class FakeClock:
         self._now = when.astimezone(UTC)
 
 
+IDLE_TURNS = 50  # turns of the event loop before SimClock.drive stops spinning
+IDLE_PAUSE = 0.001  # seconds
+
+
 class SimClock:
     """Simulated time shared by concurrent tasks (a discrete-event clock).
 
@@ -92,12 +96,18 @@ class SimClock:
         import asyncio
 
         me = asyncio.current_task()
+        idle = 0
         while not main.done():
-            await asyncio.sleep(0)
+            # a task waiting on something real (a socket, another process's lock) is not
+            # spun for: after a few idle turns, yield to the event loop for a millisecond
+            await asyncio.sleep(IDLE_PAUSE if idle > IDLE_TURNS else 0)
             busy = [t for t in asyncio.all_tasks() if t not in (me, main) and not t.done()]
             asleep = sum(1 for *_, f in self._sleepers if not f.done())
             if self._sleepers and asleep >= len(busy):
                 self._wake_next()
+                idle = 0
+            else:
+                idle += 1
 
     def _wake_next(self) -> None:
         import heapq

@@ -56,6 +56,7 @@ class Result:
     detail: str = ""
     deliberate: bool = False  # a skip the rules or the person chose (not a failure)
     earlier: bool = False  # finished by an earlier run
+    unstarted: bool = False  # its account never started (its error says why, once)
 
 
 @dataclass
@@ -133,23 +134,30 @@ class AccountRun:
             locks.release(self.a.db, self.name, self.a.me)
 
     def _stop_all(self, actions: list[Action], error: SocialSeedError) -> None:
+        """The account never started (paused, locked): its error is told once, not per action."""
         self.report.error = error
-        for action in actions:
-            self._result(action, "skipped", error.message)
+        why = f"not run: {self.name} did not start (see its error)"
+        self.report.results += [Result(a, "skipped", why, unstarted=True) for a in actions]
 
     async def _lock(self) -> None:
-        started = self.a.clock.now()
+        """Take the account's lock, waiting up to --lock-timeout (real) seconds for it."""
+        waiting = self.a.lock_clock
+        started = waiting.now()
         while True:
-            now = self.a.clock.now()
             holder = locks.try_acquire(
-                self.a.db, self.name, self.a.me, now=now, ttl=self.ttl, alive=self.a.alive
+                self.a.db,
+                self.name,
+                self.a.me,
+                now=self.a.clock.now(),
+                ttl=self.ttl,
+                alive=self.a.alive,
             )
             if holder is None:
                 return
-            waited = (now - started).total_seconds()
+            waited = (waiting.now() - started).total_seconds()
             if waited >= self.a.options.lock_timeout:
                 raise locks.locked_error(holder, waited=waited)
-            await self.a.clock.sleep(min(LOCK_POLL_SECONDS, self.a.options.lock_timeout - waited))
+            await waiting.sleep(min(LOCK_POLL_SECONDS, self.a.options.lock_timeout - waited))
 
     async def _with_platform(self, actions: list[Action]) -> None:
         platform = self.a.platform_for(self.account)

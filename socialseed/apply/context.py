@@ -69,6 +69,7 @@ class RunContext(Protocol):
 
     db: Database
     clock: Clock
+    lock_clock: Clock  # real time: another process holds the lock
     rng: random.Random
     config: Config
     options: Options

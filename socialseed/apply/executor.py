@@ -28,7 +28,7 @@ from socialseed.apply.account_run import (
     paused_error,
 )
 from socialseed.apply.context import CapabilitiesFor, Event, EventSink, Options, PlatformFactory
-from socialseed.clock import Clock, iso, parse_instant
+from socialseed.clock import Clock, SystemClock, iso, parse_instant
 from socialseed.config.digest import config_digest
 from socialseed.config.schema import Account, Config
 from socialseed.errors import (
@@ -42,7 +42,7 @@ from socialseed.limits.phases import current_phase
 from socialseed.model import Action, Capabilities
 from socialseed.model.plan import Plan
 from socialseed.state import journal, locks
-from socialseed.state.accounts import active_pause, serial_moves_since
+from socialseed.state.accounts import active_pause, day_one, serial_moves_since
 from socialseed.state.counters import record_wait
 from socialseed.state.decisions import latest_decisions
 
@@ -166,10 +166,13 @@ class Applier:
         on_event: EventSink = lambda event: None,
         options: Options = Options(),
         alive: locks.PidAlive = locks.pid_alive,
+        lock_clock: Clock | None = None,
     ) -> None:
         self.db, self.plan, self.config, self.clock, self.rng = db, plan, config, clock, rng
         self.platform_for, self.capabilities_for = platform_for, capabilities_for
         self.me, self.on_event, self.options, self.alive = me, on_event, options, alive
+        # waiting for another process's lock takes real time, even when the run's is simulated
+        self.lock_clock: Clock = lock_clock or SystemClock()
         self.started = clock.now()
         self.deadline = self.started + timedelta(seconds=options.max_wait)
         self.plan_id = plan.id  # computed once: a plan's id hashes all of it
@@ -271,7 +274,7 @@ class Applier:
     ) -> pacing.Caps:
         phase = current_phase(
             self.config.phases[account.phases],
-            start=account.start_date,
+            start=day_one(self.db, account),
             today=now.date(),
             override=_phase_override(self.db, account.id),
         )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
     from rich.table import Table
 
-    from socialseed.apply.context import Event, PlatformFactory
+    from socialseed.apply.context import Event, EventSink, PlatformFactory
     from socialseed.apply.executor import AccountReport, Applier, Prepared, Report
     from socialseed.cli.context import AppContext
     from socialseed.clock import Clock
@@ -89,7 +89,9 @@ def apply(
     )
     view = View(app_ctx, the_plan, json_=json_)
     clock = _run_clock(app_ctx)
-    applier = _applier(app_ctx, the_plan, cfg, options, view, clock)
+    keep_time = app_ctx.simulated and not dry_run
+    on_event = _keeping_time(app_ctx, view.event) if keep_time else view.event
+    applier = _applier(app_ctx, the_plan, cfg, options, on_event, clock)
     prepared = applier.prepare()
     if not dry_run and not yes:
         _confirm(app_ctx, the_plan, prepared)
@@ -100,6 +102,8 @@ def apply(
         report = _run(applier, prepared, clock)
     finally:
         view.stop()
+        if keep_time:
+            _record_time(app_ctx, clock)
     view.finish(report)
     if report.exit_code:
         raise typer.Exit(report.exit_code)
@@ -140,8 +144,27 @@ def _run_clock(app_ctx: AppContext) -> Clock:
     return SimClock(clock.now()) if isinstance(clock, FakeClock) else clock
 
 
+def _keeping_time(app_ctx: AppContext, sink: EventSink) -> EventSink:
+    """Under simulated time: each finished action records how far time got (for a resume)."""
+
+    def on_event(event: Event) -> None:
+        sink(event)
+        if event.kind in FINAL_EVENTS:
+            from socialseed.state.simclock import advance
+
+            advance(app_ctx.db, event.at)
+
+    return on_event
+
+
+def _record_time(app_ctx: AppContext, clock: Clock) -> None:
+    from socialseed.state.simclock import advance
+
+    advance(app_ctx.db, clock.now())
+
+
 def _applier(
-    app_ctx: AppContext, plan: Plan, cfg: Config, options: Any, view: View, clock: Clock
+    app_ctx: AppContext, plan: Plan, cfg: Config, options: Any, on_event: EventSink, clock: Clock
 ) -> Applier:
     import os
     import random
@@ -161,7 +184,7 @@ def _applier(
         platform_for=_builder(app_ctx, cfg, clock),
         capabilities_for=capabilities,
         me=Me(owner=f"{who} applying {plan.id}", host=socket.gethostname(), pid=os.getpid()),
-        on_event=view.event,
+        on_event=on_event,
         options=options,
     )
 
@@ -288,7 +311,7 @@ class View:
 
         table = Table("account", "action", "verb", "target", "status", "why", box=None)
         for r in report.results:
-            if r.earlier:
+            if r.earlier or r.unstarted:  # an unstarted account's error is printed once
                 continue
             a = r.action
             why = "" if r.status in ("done", "already") else r.detail

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,16 +91,31 @@ class AppContext:
 
     @cached_property
     def clock(self) -> Clock:
+        """Real time; under SOCIALSEED_NOW simulated time, resumed where the last run left it."""
+        fixed = self._fixed_now()
+        if fixed is None:
+            return SystemClock()
+        if not self.resolved_state_path.is_file():
+            return FakeClock(fixed)
+        from socialseed.state.simclock import resumed
+
+        return FakeClock(resumed(fixed, self.db))
+
+    @property
+    def simulated(self) -> bool:
+        return isinstance(self.clock, FakeClock)
+
+    def _fixed_now(self) -> datetime | None:
         fixed = self.env.get("SOCIALSEED_NOW")
-        if fixed:
-            try:
-                return FakeClock(parse_instant(fixed))
-            except ValueError as exc:
-                raise ConfigError(
-                    [f"SOCIALSEED_NOW={fixed!r} is not an ISO 8601 instant"],
-                    hint="use a form like 2026-01-31T09:00:00Z",
-                ) from exc
-        return SystemClock()
+        if not fixed:
+            return None
+        try:
+            return parse_instant(fixed)
+        except ValueError as exc:
+            raise ConfigError(
+                [f"SOCIALSEED_NOW={fixed!r} is not an ISO 8601 instant"],
+                hint="use a form like 2026-01-31T09:00:00Z",
+            ) from exc
 
     @property
     def resolved_state_path(self) -> Path:
@@ -109,7 +125,7 @@ class AppContext:
     def db(self) -> Database:
         from socialseed.state.db import open_state
 
-        return open_state(self.resolved_state_path, now=self.clock.now())
+        return open_state(self.resolved_state_path, now=self._fixed_now() or SystemClock().now())
 
     def state_damage(self) -> StateUnusable | None:
         """After a database error in a command: is the state file damaged? (None if not.)"""

@@ -57,17 +57,29 @@ _CLICK_CONTROL: tuple[type[BaseException], ...] = (
 )
 
 
+def _usage_error_exits_1(exc: BaseException) -> None:
+    """Usage errors exit 1, not click's 2: 2 means "changes present" (--detailed-exitcode)."""
+    usage_error = not isinstance(exc, typer.Exit)  # typer.Exit(2) means "changes"
+    if usage_error and getattr(exc, "exit_code", 0) == 2:
+        exc.exit_code = 1  # type: ignore[attr-defined]
+
+
 class SafeGroup(TyperGroup):
     """Runs a command and turns any error into a message and an exit code."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:  # parsing the top level: a bare `socialseed` or an unknown global option
+            return super().make_context(*args, **kwargs)
+        except _CLICK_CONTROL as exc:
+            _usage_error_exits_1(exc)
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         debug = os.environ.get("SOCIALSEED_DEBUG") == "1"
         try:
             return super().invoke(ctx)
         except _CLICK_CONTROL as exc:
-            usage_error = not isinstance(exc, typer.Exit)  # typer.Exit(2) means "changes"
-            if usage_error and getattr(exc, "exit_code", 0) == 2:  # usage errors: 1, not 2
-                exc.exit_code = 1  # type: ignore[attr-defined]
+            _usage_error_exits_1(exc)
             raise
         except SocialSeedError as exc:
             if debug:

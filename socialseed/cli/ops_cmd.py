@@ -123,13 +123,14 @@ def status(
 
     app_ctx = context.get(ctx)
     cfg = app_ctx.load_config(config)
-    rows = status_rows(app_ctx.db, cfg, now=app_ctx.clock.now())
+    now = app_ctx.clock.now()
+    rows = status_rows(app_ctx.db, cfg, now=now)
     if as_json:
         typer.echo(_dumps([row.to_data() for row in rows]))
     else:
         from socialseed.report.report_text import render_status
 
-        render_status(app_ctx.out, rows)
+        render_status(app_ctx.out, rows, now)
     red = [row.account for row in rows if row.health.light.value == "red"]
     if fail_on_red and red:
         app_ctx.err.print(

@@ -284,11 +284,42 @@ class Provider(Strict):
     api_key: EnvRef
     timeout: Float = Field(default=30, gt=0, le=3600)
     concurrency: Int = Field(default=2, ge=1, le=32)
-    price_in_per_mtok: Money = 0
-    price_out_per_mtok: Money = 0
+    price_in_per_mtok: Money | None = Field(
+        default=None,
+        description="Dollars per million input tokens; unset: the genai-prices library's price.",
+    )
+    price_out_per_mtok: Money | None = Field(
+        default=None,
+        description="Dollars per million output tokens; unset: the genai-prices library's price.",
+    )
+    reasoning_tokens: Int | None = Field(
+        default=None,
+        ge=0,
+        le=64_000,
+        description=(
+            "Token headroom for a reasoning model's thinking, on top of the answer; unset: "
+            "4096 for OpenAI o-series/gpt-5 and deepseek-reasoner, none otherwise; on "
+            "anthropic a number turns on extended thinking with that budget (>= 1024)."
+        ),
+    )
+    max_wait: Float = Field(
+        default=30,
+        ge=0,
+        le=600,
+        description="Seconds a request may spend waiting out 429/5xx answers before moving on.",
+    )
     temperature: Float | None = Field(
         default=None, ge=0, le=2, description="Sent only when set (some models refuse it)."
     )
+
+    @model_validator(mode="after")
+    def _thinking_budget(self) -> Provider:
+        if self.kind == "anthropic" and self.reasoning_tokens and self.reasoning_tokens < 1024:
+            raise ValueError(
+                f"reasoning_tokens {self.reasoning_tokens} is below Anthropic's smallest "
+                "extended-thinking budget (1024); use 1024 or more, or 0 to turn thinking off"
+            )
+        return self
 
 
 class Scoring(Strict):

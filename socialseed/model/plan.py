@@ -17,6 +17,7 @@ from typing import Any
 from socialseed.clock import iso, parse_instant
 from socialseed.errors import PlanFileError
 from socialseed.model import Action, Risk, Verb
+from socialseed.model.scoring import CostEstimate
 
 FORMAT_VERSION = "1.1"  # 1.1: post targets carry the post's text (post_text); 1.0 still loads
 VERB_ORDER = {verb: i for i, verb in enumerate(Verb)}
@@ -67,6 +68,44 @@ class AccountPlan:
         )
 
 
+@dataclass(frozen=True)
+class AICost:
+    """The plan's AI scoring: estimates made before any request, what was spent, the budget."""
+
+    estimates: tuple[CostEstimate, ...] = ()
+    spent_usd: float = 0.0
+    max_cost_usd: float | None = None
+
+    @property
+    def used(self) -> tuple[CostEstimate, ...]:
+        return tuple(e for e in self.estimates if not e.refused)
+
+    @property
+    def estimated_usd(self) -> float | None:
+        """The estimate of the providers used; ``None`` when one of them has no known price."""
+        if any(e.usd is None for e in self.used):
+            return None
+        return sum(e.usd or 0.0 for e in self.used)
+
+    def to_data(self) -> dict[str, Any]:
+        estimated = self.estimated_usd
+        return {
+            "estimated_usd": None if estimated is None else round(estimated, 6),
+            "spent_usd": round(self.spent_usd, 6),
+            "max_cost_usd": self.max_cost_usd,
+            "estimates": [e.to_data() for e in self.estimates],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> AICost:
+        cap = data.get("max_cost_usd")
+        return cls(
+            estimates=tuple(CostEstimate.from_data(e) for e in data.get("estimates") or []),
+            spent_usd=float(data.get("spent_usd") or 0.0),
+            max_cost_usd=None if cap is None else float(cap),
+        )
+
+
 def _sort_key(action: Action) -> tuple[str, int, str]:
     return (action.account, action.seq, action.id)
 
@@ -85,6 +124,7 @@ class Plan:
         scorers: dict[str, int] | None = None,
         notes: list[str] | None = None,
         format_version: str = FORMAT_VERSION,
+        ai: AICost | None = None,
     ) -> None:
         self.format_version = format_version  # a loaded plan keeps its own (its checksum)
         self.actions = sorted(actions, key=_sort_key)
@@ -94,6 +134,7 @@ class Plan:
         self.accounts = sorted(accounts, key=lambda a: a.account)
         self.scorers = dict(sorted((scorers or {}).items()))
         self.notes = list(notes or [])
+        self.ai = ai  # None when no language model was asked to score
         self._by_id = {a.id: a for a in self.actions}
 
     # -- queries ---------------------------------------------------------------------------
@@ -132,7 +173,7 @@ class Plan:
     # -- serialisation ---------------------------------------------------------------------
     def data(self, *, include_profiles: bool = False) -> dict[str, Any]:
         """The one data form: rendered, saved and checksummed (profiles excluded)."""
-        return {
+        data = {
             "format_version": self.format_version,
             "created_at": iso(self.created_at),
             "expires_at": iso(self.expires_at),
@@ -143,6 +184,9 @@ class Plan:
             "summary": self.summary,
             "actions": [a.to_data(include_profile=include_profiles) for a in self.actions],
         }
+        if self.ai is not None:  # absent without AI scoring: older plans keep their checksum
+            data["ai"] = self.ai.to_data()
+        return data
 
     @cached_property
     def checksum(self) -> str:
@@ -194,6 +238,7 @@ class Plan:
                 scorers=data.get("scorers") or {},
                 notes=data.get("notes") or [],
                 format_version=str(data["format_version"]),
+                ai=AICost.from_data(data["ai"]) if data.get("ai") else None,
             )
         except (KeyError, ValueError, TypeError) as exc:
             raise PlanFileError(

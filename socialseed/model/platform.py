@@ -89,6 +89,7 @@ class Capabilities:
     cost_usd: Mapping[Verb, float] = field(default_factory=dict)  # pay-per-use estimates
     write_points: Mapping[Verb, int] = field(default_factory=dict)  # e.g. Bluesky create=3
     budgets: tuple[Budget, ...] = ()  # shared budgets; ``hard_caps`` are one-verb budgets
+    summoned_replies_only: str = ""  # the rule, when replies need the author's mention/quote
 
     def all_budgets(self) -> tuple[Budget, ...]:
         """Every limit the platform sets, as budgets: the shared ones, then the hard caps."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from socialseed.model.values import Score
 
@@ -39,3 +40,52 @@ class UsageRecord:
     profiles: int
     outcome: str
     plan_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    """What one provider would cost for a scoring step, worked out before any request is sent.
+
+    The worst case for the profiles left after the cache: each request's prompt at 3 characters
+    a token in, its whole output allowance (answer plus reasoning headroom) out, at the
+    provider's prices. ``refused`` says why the provider was not used (over the budget, or an
+    unknown price while a budget is set); empty when it was.
+    """
+
+    provider: str
+    model: str
+    profiles: int
+    requests: int
+    usd: float | None  # None: the price is unknown
+    prices: str  # where the prices come from, for people
+    refused: str = ""
+    step: str = ""  # account/targeting, set by the planner
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "profiles": self.profiles,
+            "requests": self.requests,
+            "estimated_usd": None if self.usd is None else round(self.usd, 6),
+            "prices": self.prices,
+            "refused": self.refused,
+            "step": self.step,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> CostEstimate:
+        usd = data.get("estimated_usd")
+        return cls(
+            provider=str(data["provider"]),
+            model=str(data["model"]),
+            profiles=int(data["profiles"]),
+            requests=int(data["requests"]),
+            usd=None if usd is None else float(usd),
+            prices=str(data.get("prices") or ""),
+            refused=str(data.get("refused") or ""),
+            step=str(data.get("step") or ""),
+        )
+
+    def usd_text(self) -> str:
+        return "unknown" if self.usd is None else f"${self.usd:.4f}"

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from socialseed.clock import iso
 from socialseed.model.health import Health
@@ -62,12 +62,21 @@ class StatusRow:
     lock: str  # "" when not locked
     last_apply: datetime | None
     shared: tuple[SharedUse, ...] = ()  # the platform's shared budgets, used and left
+    day_one: date | None = None  # day 1 of the first phase (None: not planned yet)
+    day_one_from: str = ""  # "start_date" (the config) or "first plan" (the state)
 
     @property
     def phase_text(self) -> str:
         total = f" of {self.phase_days}" if self.phase_days else ""
         lowered = " (lowered)" if self.phase_overridden else ""
         return f"{self.phase} day {self.phase_day}{total}{lowered}"
+
+    def day_text(self, today: date) -> str:
+        """'day 6 since 2026-11-20 (start_date)': counted from day 1 of the first phase."""
+        if self.day_one is None:
+            return "not planned yet: day 1 is its first plan"
+        n = (today - self.day_one).days + 1
+        return f"day {n} since {self.day_one.isoformat()} ({self.day_one_from})"
 
     def to_data(self) -> dict[str, object]:
         return {
@@ -80,6 +89,8 @@ class StatusRow:
                 "day": self.phase_day,
                 "days": self.phase_days,
                 "overridden": self.phase_overridden,
+                "day_one": self.day_one.isoformat() if self.day_one else None,
+                "day_one_from": self.day_one_from or None,
             },
             "today": {
                 b.verb: {"cap": b.cap, "used": b.used, "remaining": b.remaining}

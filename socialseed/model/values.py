@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -264,6 +265,23 @@ class Target:
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.id}:{self.post_id or ''}"
+
+
+MENTIONS_REF = "mentions"  # Post.ref: the lower-cased handles a post @mentions, space-separated
+QUOTES_REF = "quotes"  # Post.ref: "1" when the post quotes another post
+
+
+def summoned(ref: Mapping[str, str], handle: str) -> bool | None:
+    """Whether a post's author summoned ``handle`` (mentioned it, or quoted one of its posts).
+
+    ``None`` when the post's data cannot tell: its mentions were not read, or it quotes a post
+    whose author is not known (the platform then checks before replying).
+    """
+    if MENTIONS_REF not in ref:
+        return None
+    if handle.lstrip("@").lower() in ref[MENTIONS_REF].split():
+        return True
+    return None if ref.get(QUOTES_REF) else False
 
 
 def action_id(account: str, verb: str, target: Target) -> str:

@@ -19,6 +19,7 @@ from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account, Config
 from socialseed.limits.phases import current_phase
 from socialseed.observe.status import account_health
+from socialseed.state.accounts import day_one
 from socialseed.state.decisions import POLICY_REVIEWER
 from socialseed.state.relationships import SOCIALSEED
 from socialseed.state.retention import audit_horizon
@@ -259,12 +260,13 @@ def phases_by_day(
     override = phase_override(db, account)
     since = parse_instant(override[1]).date() if override and override[1] else None
     out = []
+    start = day_one(db, acct)
     for day in days:
-        if acct.start_date is not None and day < acct.start_date:
+        if start is not None and day < start:
             out.append({"date": day.isoformat(), "phase": NOT_STARTED})
             continue
         ov = (override[0], since) if override and since and since <= day else None
-        phase = current_phase(phases, start=acct.start_date, today=day, override=ov)
+        phase = current_phase(phases, start=start, today=day, override=ov)
         out.append({"date": day.isoformat(), "phase": phase.name})
     return out
 

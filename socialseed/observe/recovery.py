@@ -18,7 +18,7 @@ from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account, Phase
 from socialseed.limits.phases import PhaseState, current_phase
 from socialseed.model.health import Health, Light
-from socialseed.state.accounts import active_pause, audit, pause, resume
+from socialseed.state.accounts import active_pause, audit, day_one, pause, resume
 from socialseed.state.usage import phase_override
 
 ACTOR = "socialseed:health"
@@ -31,7 +31,8 @@ def phase_of(db: Database, account: Account, phases: Sequence[Phase], now: datet
     parsed = None
     if override is not None:
         parsed = (override[0], _day(override[1]) or now.date())
-    return current_phase(phases, start=account.start_date, today=now.date(), override=parsed)
+    start = day_one(db, account)
+    return current_phase(phases, start=start, today=now.date(), override=parsed)
 
 
 def _day(text: str) -> date | None:

@@ -16,7 +16,7 @@ from socialseed.model.status import SharedUse, StatusRow, VerbBudget
 from socialseed.observe.health import assess
 from socialseed.observe.recovery import phase_of
 from socialseed.state import health_rows as rows
-from socialseed.state.accounts import active_pause
+from socialseed.state.accounts import active_pause, day_one
 from socialseed.state.locks import holder
 from socialseed.state.snapshots import snapshots
 from socialseed.state.usage import used_today, written_since
@@ -99,6 +99,8 @@ def _row(
         lock=_lock_text(db, account.id, now),
         last_apply=last_apply(db, account.id),
         shared=shared_use(db, account.id, shared(account), now),
+        day_one=day_one(db, account),
+        day_one_from="start_date" if account.start_date else "first plan",
     )
 
 

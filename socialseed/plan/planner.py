@@ -15,7 +15,7 @@ from socialseed.config.digest import config_digest
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
 from socialseed.limits import phases as phase_rules
 from socialseed.model import Action, Candidate, Post, Risk, Score, Target, Verb, action_id
-from socialseed.model.plan import AccountPlan, Plan
+from socialseed.model.plan import AccountPlan, AICost, Plan
 from socialseed.plan import policy
 from socialseed.plan.filters import FilterResult, Relationship
 
@@ -82,6 +82,7 @@ def assemble_plan(
     *,
     force: bool = False,
     notes: Sequence[str] = (),
+    ai: AICost | None = None,
 ) -> Plan:
     """The plan made of the accounts' parts; refuse an unsafe one unless ``force``.
     ``notes`` say what the plan leaves out (an account that could not authenticate)."""
@@ -100,6 +101,7 @@ def assemble_plan(
         accounts=[part.summary for part in parts],
         scorers=dict(scorers),
         notes=[*notes, *(f"forced past: {p}" for p in problems)],
+        ai=ai,
     )
 
 
@@ -165,6 +167,7 @@ class AccountPlanner:
         self.low_relevance = 0
         self.left_out = 0  # candidates ranked below the point where today's budget ran out
         self.rejected = 0  # actions left out because a person rejected them before
+        self.unsummoned: list[str] = []  # replies left out: the author did not summon us
 
     def targeting(self, name: str) -> Targeting:
         return self.config.targeting[name]
@@ -181,6 +184,7 @@ class AccountPlanner:
                 break
             taken += self._take(item, risk, reasons)
         taken += self._unfollows()
+        taken, self.unsummoned = policy.summoned_replies(taken, self.account, self.caps)
         numbered = [a.with_seq(i + 1) for i, a in enumerate(taken)]
         return numbered, self._summary(numbered)
 
@@ -371,6 +375,7 @@ class AccountPlanner:
                 f"left out {self.rejected} action(s) a person rejected before "
                 "(see 'socialseed review --rejected'; lift one with 'socialseed review --lift')"
             )
+        notes += self.unsummoned
         if self.phase.overridden:
             notes.append(f"phase moved back to {self.phase.name} by a health regression")
         for verb, why in sorted(self.budget.limited_by.items()):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from socialseed.config.schema import Account, Policy, Targeting, TargetScoring, Thresholds
 from socialseed.errors import PolicyError, UnsafePlanError
 from socialseed.model import Action, Risk, Score, SourceKind, Verb
+from socialseed.model.values import summoned
 from socialseed.plan.filters import FilterResult
 
 if TYPE_CHECKING:
@@ -56,6 +57,31 @@ def check_account(
         check_sources(account, name, targeting, caps)
         check_verbs(account, name, targeting, caps)
         check_forbidden(account, name, targeting, caps)
+
+
+def summoned_replies(
+    actions: Sequence[Action], account: Account, caps: Capabilities
+) -> tuple[list[Action], list[str]]:
+    """Leave out replies the platform would refuse because the author did not summon us.
+
+    Only where the post's data says so (its mentions were read and it quotes nothing); a reply
+    the data cannot decide is kept, and the platform checks it again before sending.
+    """
+    if not caps.summoned_replies_only:
+        return list(actions), []
+    kept: list[Action] = []
+    notes: list[str] = []
+    for action in actions:
+        target = action.target
+        if action.verb is Verb.REPLY and summoned(target.ref, account.handle) is False:
+            notes.append(
+                f"left out reply {action.id} to post {target.post_id or target.id} by "
+                f"@{target.handle}: the post neither mentions nor quotes "
+                f"@{account.handle.lstrip('@')}; {caps.summoned_replies_only}"
+            )
+            continue
+        kept.append(action)
+    return kept, notes
 
 
 def check_sources(account: Account, name: str, targeting: Targeting, caps: Capabilities) -> None:

@@ -13,7 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
@@ -23,7 +23,7 @@ from socialseed.config.schema import Account, Config, Targeting, parse_duration
 from socialseed.errors import AuthExpired, ConfigError, SecretError, SocialSeedError
 from socialseed.limits import phases as phase_rules
 from socialseed.model import Candidate, Capabilities, Decision, Post, Verb
-from socialseed.model.plan import Plan
+from socialseed.model.plan import AICost, Plan
 from socialseed.plan import filters as filter_rules
 from socialseed.plan import policy
 from socialseed.plan.discovery import Discovered, discover_account
@@ -33,7 +33,7 @@ from socialseed.plan.reads import Reads, read_relationships
 from socialseed.plan.scoring import score_cached, select_scorer, topic_of
 from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
-from socialseed.scoring.base import Scorer
+from socialseed.scoring.base import Scorer, ScoringReport
 from socialseed.scoring.budget import SpendMeter
 from socialseed.state import accounts as account_store
 from socialseed.state import candidates as candidate_store
@@ -124,6 +124,7 @@ class AccountRun:
         self.caps = rt.capabilities_for(account)
         self.targetings = targetings_of(config, account)
         self.messages: list[str] = []
+        self.ai: list[tuple[str, ScoringReport]] = []  # (targeting, report) of AI scorers
 
     @property
     def db(self) -> Database:
@@ -310,11 +311,13 @@ class AccountRun:
                 scorer, [(c, d) for c, d, _ in group], topic, self.db, self.now
             )
             out += [Scored(c, r, s) for (c, _, r), s in zip(group, scores, strict=True)]
-            self._note_scorer(scorer)
+            self._note_scorer(name, scorer)
         return out
 
-    def _note_scorer(self, scorer: Scorer) -> None:
+    def _note_scorer(self, targeting: str, scorer: Scorer) -> None:
         report = getattr(scorer, "report", None)
+        if isinstance(report, ScoringReport):
+            self.ai.append((targeting, report))
         for note in getattr(report, "notes", []) or []:
             self.messages.append(f"{self.account.id}: {note}")
 
@@ -387,8 +390,6 @@ async def _fetch_posts(platform: Platform, ids: Sequence[str]) -> dict[str, list
 def _attach(item: Scored, posts: tuple[Post, ...] | None) -> Scored:
     if not posts or item.candidate.profile.recent_posts:
         return item
-    from dataclasses import replace
-
     profile = replace(item.candidate.profile, recent_posts=posts)
     return Scored(replace(item.candidate, profile=profile), item.filters, item.score)
 
@@ -431,7 +432,9 @@ async def make_plan(config: Config, rt: Runtime, options: PlanOptions) -> PlanRu
         if failed and not parts:
             raise failed[0].error  # nothing planned: the error itself (exit 4)
         notes = [f.note() for f in failed]
-        plan = assemble_plan(config, parts, now, force=options.force, notes=notes)
+        plan = assemble_plan(
+            config, parts, now, force=options.force, notes=notes, ai=ai_cost(config, runs)
+        )
     messages = [m for run in runs for m in run.messages]
     return PlanRun(plan=plan, messages=messages, failed=failed)
 
@@ -443,6 +446,23 @@ async def _part_or_failure(run: AccountRun) -> AccountPart | FailedAccount:
         return await run.part()
     except (AuthExpired, SecretError) as exc:
         return FailedAccount(run.account.id, exc)
+
+
+def ai_cost(config: Config, runs: Sequence[AccountRun]) -> AICost | None:
+    """The plan's AI section: every estimate made before scoring, and what was spent."""
+    reports = [(run.account.id, name, report) for run in runs for name, report in run.ai]
+    if not reports:
+        return None
+    estimates = [
+        replace(e, step=f"{account}/{targeting}")
+        for account, targeting, report in reports
+        for e in report.estimates
+    ]
+    return AICost(
+        estimates=tuple(estimates),
+        spent_usd=sum(report.cost_usd for _, _, report in reports),
+        max_cost_usd=config.scoring.max_cost_usd,
+    )
 
 
 def record(db: Database, plan: Plan, config: Config, *, now: datetime, path: str | None) -> int:

@@ -127,6 +127,12 @@ RATE_MODEL = (
 AUTH = "OAuth 2.0 authorization code + PKCE (user context; 2 h access token, offline.access)"
 
 
+SUMMONED_RULE = (
+    "since 2026-02-23 X's self-serve tiers may reply programmatically only where the post's "
+    f"author summoned the account (@mentioned it or quoted one of its posts) ({CHANGELOG})"
+)
+
+
 def for_tier(tier: str | None) -> Capabilities:
     """The capabilities of X API v2 at ``tier`` (``None``: pay-per-use, the default)."""
     tier = tier or DEFAULT_TIER
@@ -153,6 +159,7 @@ def for_tier(tier: str | None) -> Capabilities:
         rate_limit_model=RATE_MODEL,
         auth_method=AUTH,
         unsupported_reasons={} if enterprise else UNSUPPORTED,
+        summoned_replies_only="" if enterprise else SUMMONED_RULE,
         cost_usd={v: p for v, p in PRICES.items() if v in supports}
         if tier == "pay_per_use"
         else {},

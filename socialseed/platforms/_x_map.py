@@ -9,6 +9,7 @@ import httpx
 
 from socialseed.clock import parse_instant
 from socialseed.model import Post, Profile, RateInfo
+from socialseed.model.values import MENTIONS_REF, QUOTES_REF
 
 USER_FIELDS = "created_at,description,profile_image_url,protected,public_metrics,verified"
 TWEET_FIELDS = "created_at,public_metrics,author_id,referenced_tweets,entities,lang"
@@ -63,7 +64,16 @@ def post(tweet: dict[str, Any]) -> Post:
         created_at=instant(tweet.get("created_at")),
         like_count=_metric(metrics, "like_count"),
         reply_to=str(replied[0]) if replied else None,
+        ref=summons(tweet),
     )
+
+
+def summons(tweet: dict[str, Any]) -> dict[str, str]:
+    """What the plan needs to tell whether the author summoned us: mentions, and any quote."""
+    ref = {MENTIONS_REF: " ".join(sorted(mentions(tweet)))}
+    if references(tweet, "quoted"):
+        ref[QUOTES_REF] = "1"
+    return ref
 
 
 def references(tweet: dict[str, Any], kind: str) -> set[str]:

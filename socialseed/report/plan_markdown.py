@@ -12,8 +12,15 @@ from collections.abc import Sequence
 
 from socialseed.clock import iso
 from socialseed.model import Action, Verb
-from socialseed.model.plan import AccountPlan, Plan
-from socialseed.report.plan_render import SYMBOLS, budget_text, phase_text, summary_line
+from socialseed.model.plan import AccountPlan, AICost, Plan
+from socialseed.report.plan_render import (
+    SYMBOLS,
+    ai_estimate_lines,
+    ai_summary,
+    budget_text,
+    phase_text,
+    summary_line,
+)
 from socialseed.report.terminal import markdown
 
 LIMIT = 60_000
@@ -56,6 +63,17 @@ def summary_table(plan: Plan, by_account: dict[str, list[Action]]) -> list[str]:
             str(review),
         ]
         lines.append("| " + " | ".join(row) + " |")
+    return [*lines, ""]
+
+
+def ai_section(ai: AICost | None) -> list[str]:
+    if ai is None:
+        return []
+    lines = [f"**{cell(ai_summary(ai))}**", ""]
+    for line, refused in ai_estimate_lines(ai):
+        lines.append(f"- {cell(line)}")
+        if refused:
+            lines.append(f"  - skipped: {cell(refused)}")
     return [*lines, ""]
 
 
@@ -110,7 +128,7 @@ def render_markdown(plan: Plan, *, include_profiles: bool = False, limit: int = 
     for action in plan.actions:
         by_account.setdefault(action.account, []).append(action)
     out = _Budgeted(limit)
-    out.add_all(header(plan) + summary_table(plan, by_account))
+    out.add_all(header(plan) + summary_table(plan, by_account) + ai_section(plan.ai))
     for part in plan.accounts:
         actions = by_account.get(part.account, [])
         out.add_all(account_open(part, actions))

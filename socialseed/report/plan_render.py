@@ -13,7 +13,7 @@ from rich.text import Text
 
 from socialseed.clock import iso
 from socialseed.model import Action, Risk, Verb
-from socialseed.model.plan import AccountPlan, Plan
+from socialseed.model.plan import AccountPlan, AICost, Plan
 from socialseed.report.terminal import clean, json_text, one_line
 
 SYMBOLS: dict[Verb, str] = {
@@ -57,6 +57,44 @@ def summary_line(plan: Plan) -> str:
         f"{risks['red']} red; {s['auto_approved']} auto-approved, {review} need review"
         f"{cost}. Expires {iso(plan.expires_at)}."
     )
+
+
+def ai_summary(ai: AICost) -> str:
+    """One line: the AI scoring's estimate (made before any request), spend and budget."""
+    estimated = ai.estimated_usd
+    if not ai.estimates:
+        head = "AI scoring: nothing to estimate (every profile's answer was cached)"
+    elif not ai.used:
+        head = "AI scoring: not used (see below), the heuristic scored instead"
+    elif estimated is None:
+        head = "AI scoring: estimated cost unknown (a provider has no known price)"
+    else:
+        head = f"AI scoring: estimated at most ${estimated:.4f} before it ran"
+    cap = "no budget (scoring.max_cost_usd unset)"
+    if ai.max_cost_usd is not None:
+        cap = f"budget scoring.max_cost_usd = {ai.max_cost_usd:g}"
+    return f"{head}; spent ${ai.spent_usd:.4f}; {cap}"
+
+
+def ai_estimate_lines(ai: AICost) -> list[tuple[str, str]]:
+    """(line, why it was skipped or "") per estimate: step, provider, cost, prices."""
+    out = []
+    for e in ai.estimates:
+        line = (
+            f"{e.step}: {e.provider} ({e.model}) {e.usd_text()} for {e.profiles} profile(s) "
+            f"in {e.requests} request(s); prices: {e.prices}"
+        )
+        out.append((line, e.refused))
+    return out
+
+
+def ai_block(ai: AICost) -> list[Text]:
+    lines = [Text(clean(ai_summary(ai)), "bold")]
+    for line, refused in ai_estimate_lines(ai):
+        lines.append(Text(f"  {clean(line)}"))
+        if refused:
+            lines.append(Text(f"    skipped: {clean(refused)}", "yellow"))
+    return lines
 
 
 def phase_text(part: AccountPlan) -> str:
@@ -149,6 +187,8 @@ def render_text(
         lines += account_block(
             part, by_account.get(part.account, []), verbose=verbose, decisions=decisions
         )
+    if plan.ai is not None:
+        lines += [Text(""), *ai_block(plan.ai)]
     lines += [Text(f"note: {clean(note)}", "dim") for note in plan.notes]
     if plan.actions:
         lines += [Text(""), Text(LEGEND, "dim")]

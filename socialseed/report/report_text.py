@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from socialseed.clock import iso
 from socialseed.model.status import StatusRow
 from socialseed.report.charts import bar, sparkline
 from socialseed.report.terminal import clean, markdown, one_line, plain
@@ -34,9 +36,9 @@ def _signed(value: int | None) -> str:
 
 
 # -- status ------------------------------------------------------------------------------------
-def render_status(console: Console, rows: Sequence[StatusRow]) -> None:
-    """One table (compact enough for 80 columns), then the reasons behind each light."""
-    table = Table(title="SocialSeed status", show_lines=True)
+def render_status(console: Console, rows: Sequence[StatusRow], now: datetime) -> None:
+    """One table (compact enough for 80 columns), then day N and the reasons behind each light."""
+    table = Table(title=f"SocialSeed status at {iso(now)}", show_lines=True)
     for name in ("account", "phase", "today used/cap", "health", "pause/lock", "last apply"):
         table.add_column(name, no_wrap=name in ("account", "health", "last apply"))
     for row in rows:
@@ -56,7 +58,8 @@ def render_status(console: Console, rows: Sequence[StatusRow]) -> None:
         )
     console.print(table)
     for row in rows:
-        notes = [f"{row.health.light.value}: " + "; ".join(row.health.reasons)]
+        notes = [row.day_text(now.date())]
+        notes += [f"{row.health.light.value}: " + "; ".join(row.health.reasons)]
         notes += [t for t in (row.pause, row.lock) if t]
         notes += [use.text() for use in row.shared]
         for note in notes:

@@ -1,8 +1,10 @@
 """Scoring: the heuristic default and language-model providers behind one interface.
 
+- ``backoff``: How long a provider that answered 429 or 5xx asks us to wait before trying again.
 - ``base``: The scorer interface: a batch of candidates in, one ``Score`` per candidate out.
 - ``budget``: The spending cap of one plan (``scoring.max_cost_usd``).
 - ``heuristic``: The default scorer: offline, deterministic, explainable. See docs/heuristic.md.
+- ``prices``: What a provider's tokens cost: the config's prices, else the genai-prices library's.
 - ``prompt``: The versioned scoring prompt: what is sent about each profile, and how an answer
   is read.
 - ``providers``: Language-model providers over plain httpx (no vendor SDKs).

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from socialseed.model import Candidate, Score
+from socialseed.model.scoring import CostEstimate
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,9 @@ class ScoringReport:
     cached: int = 0
     requests: int = 0
     cost_usd: float = 0.0
+    tokens_reasoning: int = 0
     notes: list[str] = field(default_factory=list)
+    estimates: list[CostEstimate] = field(default_factory=list)  # before requests, per step
 
 
 class Scorer(Protocol):

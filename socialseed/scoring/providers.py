@@ -16,8 +16,11 @@ from typing import Any
 
 import httpx
 
+from socialseed.clock import Clock
 from socialseed.errors import ProviderError
 from socialseed.redact import scrub
+from socialseed.scoring import backoff
+from socialseed.scoring.prices import Pricing
 
 DEFAULT_BASE_URLS = {
     "openai": "https://api.openai.com/v1",
@@ -26,6 +29,8 @@ DEFAULT_BASE_URLS = {
     "anthropic": "https://api.anthropic.com",
 }
 ANTHROPIC_VERSION = "2023-06-01"
+REASONING_HEADROOM = 4096  # default thinking allowance of a reasoning model, in tokens
+ANTHROPIC_MIN_THINKING = 1024  # Anthropic's smallest extended-thinking budget
 USER_AGENT = "socialseed/0.1 (scoring)"
 
 
@@ -41,23 +46,25 @@ class ProviderSpec:
     base_url: str | None = None
     timeout: float = 30.0
     concurrency: int = 2
-    price_in_per_mtok: float = 0.0
-    price_out_per_mtok: float = 0.0
+    pricing: Pricing | None = None  # None: unknown price
     temperature: float | None = None
+    reasoning_tokens: int = 0  # headroom for a reasoning model's thinking (0: not reasoning)
+    max_wait: float = 30.0  # seconds a request may wait out 429/5xx answers
 
     @property
     def url_base(self) -> str:
         return (self.base_url or DEFAULT_BASE_URLS[self.kind]).rstrip("/")
 
-    def cost(self, tokens_in: int, tokens_out: int) -> float:
-        """Dollars for a request, from the price table (per million tokens)."""
-        return (
-            tokens_in * self.price_in_per_mtok + tokens_out * self.price_out_per_mtok
-        ) / 1_000_000
+    def cost(self, tokens_in: int, tokens_out: int) -> float | None:
+        """Dollars for a request (output tokens include reasoning); ``None``: unknown price."""
+        return self.pricing.cost(tokens_in, tokens_out) if self.pricing else None
 
     @property
     def priced(self) -> bool:
-        return self.price_in_per_mtok > 0 or self.price_out_per_mtok > 0
+        """Whether a request costs money as far as we know (an unknown price counts)."""
+        if self.pricing is None or not self.pricing.known:
+            return True
+        return (self.pricing.cost(1000, 1000) or 0.0) > 0
 
 
 @dataclass(frozen=True)
@@ -77,23 +84,42 @@ class Completion:
     model: str
     problem: str | None = None
     refused: bool = False
+    tokens_reasoning: int = 0  # part of tokens_out, when the provider reports it
 
 
 class ChatProvider(ABC):
     """One provider: builds the request, sends it, reads the answer."""
 
-    def __init__(self, spec: ProviderSpec) -> None:
+    def __init__(self, spec: ProviderSpec, clock: Clock) -> None:
         self.spec = spec
+        self.clock = clock  # its sleep waits out 429/5xx answers; its now reads reset instants
 
     @property
     def label(self) -> str:
         return f"scoring provider {self.spec.name!r} ({self.spec.kind}, {self.spec.model})"
 
+    def allowance(self, prompt: Prompt) -> int:
+        """Output tokens a request may use: the answer's, plus a reasoning model's thinking."""
+        return prompt.max_tokens + self.spec.reasoning_tokens
+
     async def complete(self, client: httpx.AsyncClient, prompt: Prompt) -> Completion:
-        """Send ``prompt``; a ``Completion``, or ``ProviderError`` when no answer came."""
-        response = await self._send(client, prompt)
-        if response.status_code >= 400:
-            raise self._http_error(response)
+        """Send ``prompt``; a ``Completion``, or ``ProviderError`` when no answer came.
+
+        A 429 or 5xx answer is retried after the wait the provider asks for (see ``backoff``),
+        at most ``backoff.MAX_RETRIES`` times and ``spec.max_wait`` seconds in all.
+        """
+        waited = 0.0
+        for retry in range(backoff.MAX_RETRIES + 1):
+            response = await self._send(client, prompt)
+            if response.status_code < 400:
+                break
+            if not backoff.retryable(response):
+                raise self._http_error(response)
+            wait = backoff.wait_seconds(response, retry, self.clock.now())
+            if retry == backoff.MAX_RETRIES or waited + wait > self.spec.max_wait:
+                raise self._http_error(response, self._gave_up(retry, waited, wait))
+            await self.clock.sleep(wait)
+            waited += wait
         try:
             data = response.json()
         except ValueError:
@@ -123,10 +149,18 @@ class ChatProvider(ABC):
                 hint="check the network and base_url",
             ) from exc
 
-    def _http_error(self, response: httpx.Response) -> ProviderError:
+    def _gave_up(self, retries: int, waited: float, wait: float) -> str:
+        if retries == backoff.MAX_RETRIES:
+            return f" (still, after {retries} retries and {waited:g} s of waiting)"
+        return (
+            f" (after {retries} retries and {waited:g} s of waiting; it asked for {wait:g} s "
+            f"more, past max_wait {self.spec.max_wait:g} s)"
+        )
+
+    def _http_error(self, response: httpx.Response, waits: str = "") -> ProviderError:
         status = response.status_code
         said = scrub(_error_text(response))
-        message = f"{self.label} answered HTTP {status}: {said}"
+        message = f"{self.label} answered HTTP {status}: {said}{waits}"
         return ProviderError(message, hint=_hint(status, self.spec.key_ref), status=status)
 
     @abstractmethod
@@ -161,8 +195,9 @@ class OpenAICompatible(ChatProvider):
             "response_format": {"type": "json_object"},
         }
         # OpenAI's current models take max_completion_tokens; DeepSeek and Groq take max_tokens.
+        # Either counts a reasoning model's thinking too, hence the allowance's headroom.
         limit_key = "max_completion_tokens" if self.spec.kind == "openai" else "max_tokens"
-        body[limit_key] = prompt.max_tokens
+        body[limit_key] = self.allowance(prompt)
         if self.spec.temperature is not None:
             body["temperature"] = self.spec.temperature
         return body
@@ -170,14 +205,25 @@ class OpenAICompatible(ChatProvider):
     def read(self, data: dict[str, Any]) -> Completion:
         usage = _dict(data.get("usage"))
         tokens_in = _int(usage, "prompt_tokens")
-        tokens_out = _int(usage, "completion_tokens")
+        tokens_out = _int(usage, "completion_tokens")  # reasoning tokens included
+        reasoning = _int(_dict(usage.get("completion_tokens_details")), "reasoning_tokens")
         model = str(data.get("model") or self.spec.model)
         choice = _first(data.get("choices"))
         message = _dict(choice.get("message"))
         content = message.get("content")
         text = content if isinstance(content, str) else ""
         problem, refused = _openai_problem(choice, message, text)
-        return Completion(text, tokens_in, tokens_out, model, problem=problem, refused=refused)
+        if problem and choice.get("finish_reason") == "length" and reasoning:
+            problem += f" ({reasoning} reasoning tokens; raise reasoning_tokens)"
+        return Completion(
+            text,
+            tokens_in,
+            tokens_out,
+            model,
+            problem=problem,
+            refused=refused,
+            tokens_reasoning=reasoning,
+        )
 
 
 class AnthropicMessages(ChatProvider):
@@ -192,11 +238,14 @@ class AnthropicMessages(ChatProvider):
     def body(self, prompt: Prompt) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": self.spec.model,
-            "max_tokens": prompt.max_tokens,
+            "max_tokens": self.allowance(prompt),
             "system": prompt.system,
             "messages": [{"role": "user", "content": prompt.user}],
         }
-        if self.spec.temperature is not None:
+        if self.spec.reasoning_tokens:
+            # extended thinking: budget_tokens counts within max_tokens; no temperature with it
+            body["thinking"] = {"type": "enabled", "budget_tokens": self.spec.reasoning_tokens}
+        elif self.spec.temperature is not None:
             body["temperature"] = min(self.spec.temperature, 1.0)
         return body
 
@@ -236,10 +285,26 @@ def _openai_problem(
     return None, False
 
 
-def build_provider(spec: ProviderSpec) -> ChatProvider:
+def build_provider(spec: ProviderSpec, clock: Clock) -> ChatProvider:
     if spec.kind == "anthropic":
-        return AnthropicMessages(spec)
-    return OpenAICompatible(spec)
+        return AnthropicMessages(spec, clock)
+    return OpenAICompatible(spec, clock)
+
+
+def reasoning_allowance(kind: str, model: str, configured: int | None) -> int:
+    """Thinking headroom: the config's, else 4096 for known reasoning models, else none.
+
+    OpenAI's o-series and gpt-5 models and DeepSeek's ``deepseek-reasoner`` always reason;
+    Anthropic's extended thinking is opt-in (a configured ``reasoning_tokens``).
+    """
+    if configured is not None:
+        return configured
+    name = model.lower().rsplit("/", 1)[-1]
+    if kind == "openai" and (name.startswith("gpt-5") or name[:2] in ("o1", "o3", "o4")):
+        return REASONING_HEADROOM
+    if kind == "deepseek" and "reasoner" in name:
+        return REASONING_HEADROOM
+    return 0
 
 
 def _first(value: Any) -> dict[str, Any]:

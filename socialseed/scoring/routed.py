@@ -2,9 +2,12 @@
 
 For each call of ``score``: answers cached for the same provider, model, prompt version and
 profile view are reused (no request); the rest go out in batches of ``batch_size`` to the first
-provider of the chain that can take them. A malformed or refused answer is retried once, then
-the next provider is tried, and the heuristic scores whatever no provider could. Every request
-writes one ledger row; ``report`` says who scored what, what it cost, and why anything fell back.
+provider of the chain that can take them. Before the first request the step's cost is
+estimated (worst case) per provider; a provider whose estimate is above what is left of
+``max_cost_usd`` (or whose price is unknown while a budget is set) is not asked at all. A
+malformed or refused answer is retried once, then the next provider is tried, and the heuristic
+scores whatever no provider could. Every request writes one ledger row; ``report`` says who
+scored what, what it cost, and why anything fell back.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from socialseed.clock import Clock
 from socialseed.config.schema import Scoring
 from socialseed.errors import ProviderError
 from socialseed.model import Candidate, Score, digest
-from socialseed.model.scoring import CachedScore, UsageRecord
+from socialseed.model.scoring import CachedScore, CostEstimate, UsageRecord
 from socialseed.scoring.base import Scorer, ScoringReport, Topic
 from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.prompt import (
@@ -65,9 +68,17 @@ class Route:
         spec = self.provider.spec
         return digest([spec.kind, spec.url_base, spec.model, PROMPT_VERSION, view_key])
 
-    def estimate(self, prompt: Prompt) -> float:
+    def estimate(self, prompt: Prompt) -> float | None:
+        """The worst case of one request (``None``: unknown price)."""
         chars = len(prompt.system) + len(prompt.user)
-        return self.provider.spec.cost(math.ceil(chars / 3), prompt.max_tokens)
+        return self.provider.spec.cost(math.ceil(chars / 3), self.provider.allowance(prompt))
+
+    def estimate_all(self, batches: Sequence[_Batch]) -> float | None:
+        costs = [
+            self.estimate(Prompt(system_prompt(), b.user, max_tokens_for(len(b.keys))))
+            for b in batches
+        ]
+        return None if None in costs else sum(c for c in costs if c is not None)
 
 
 @dataclass
@@ -91,6 +102,7 @@ class RoutedScorer:
     plan_id: str | None = None
     report: ScoringReport = field(default_factory=ScoringReport)
     version: str = PROMPT_VERSION
+    _held: dict[str, float] = field(default_factory=dict)  # pre-flight reservations, by route
 
     async def score(self, candidates: Sequence[Candidate], topic: Topic) -> list[Score]:
         views = [self._view(c) for c in candidates]
@@ -99,7 +111,12 @@ class RoutedScorer:
         results: list[Score | None] = [hits.get(k) for k in keys]
         self.report.cached += sum(1 for r in results if r is not None)
         missing = list(dict.fromkeys(k for k, r in zip(keys, results, strict=True) if r is None))
-        fresh = await self._fresh(missing, dict(zip(keys, views, strict=True)), topic)
+        batches = self._batches(missing, dict(zip(keys, views, strict=True)), topic)
+        routes = self._affordable(batches)
+        try:
+            fresh = await self._fresh(batches, routes)
+        finally:
+            self._release()
         results = [r if r is not None else fresh.get(k) for k, r in zip(keys, results, strict=True)]
         final = await self._fill(candidates, results, topic)
         for score in final:
@@ -134,26 +151,113 @@ class RoutedScorer:
 
     # --- requests ---------------------------------------------------------------------------
 
-    async def _fresh(
+    def _batches(
         self, keys: list[str], views: dict[str, dict[str, Any]], topic: Topic
-    ) -> dict[str, Score]:
-        if not keys or not self.routes:
-            return {}
+    ) -> list[_Batch]:
         size = self.settings.batch_size
-        batches = [
+        return [
             _Batch(chunk, user_message(topic, [views[k] for k in chunk]))
             for chunk in (keys[i : i + size] for i in range(0, len(keys), size))
         ]
+
+    # --- the estimate, before any request ---------------------------------------------------
+
+    def _affordable(self, batches: list[_Batch]) -> list[Route]:
+        """The routes to use: from the first whose estimate fits the budget (it is reserved)."""
+        if not batches:
+            return []
+        for i, route in enumerate(self.routes):
+            if route.down:
+                continue
+            usd = route.estimate_all(batches)
+            refused = self._refusal(route, usd, batches, last=i == len(self.routes) - 1)
+            self.report.estimates.append(self._estimate(route, usd, batches, refused))
+            if refused:
+                self._note(refused)
+                continue
+            if usd is not None:
+                self._held[route.name] = usd
+            elif self.meter.cap is None:
+                self._note(self._unknown_price(route) + "; its cost is not counted")
+            return self.routes[i:]
+        return []
+
+    def _refusal(
+        self, route: Route, usd: float | None, batches: list[_Batch], *, last: bool
+    ) -> str:
+        """Why ``route`` may not take this step ("" when it may); reserves its estimate."""
+        cap = self.meter.cap
+        then = "the heuristic scores them instead" if last else "trying the next provider"
+        if usd is None:
+            if cap is None:
+                return ""
+            return (
+                f"AI scoring skipped with {route.provider.label}: {self._unknown_price(route)} "
+                f"and scoring.max_cost_usd ({cap:g}) is set; {then}"
+            )
+        left = max(0.0, (cap or 0.0) - self.meter.spent - self.meter.reserved)
+        if self.meter.reserve(usd):
+            return ""
+        profiles = sum(len(b.keys) for b in batches)
+        return (
+            f"AI scoring skipped with {route.provider.label}: the estimated cost ${usd:.4f} "
+            f"for {profiles} profile(s) in {len(batches)} request(s) is more than the "
+            f"${left:.4f} left of the budget scoring.max_cost_usd = {cap:g}; {then} "
+            "(raise scoring.max_cost_usd to allow it)"
+        )
+
+    def _unknown_price(self, route: Route) -> str:
+        spec = route.provider.spec
+        return (
+            f"its price is unknown (genai-prices has no price for {spec.kind} model "
+            f"{spec.model!r}; set scoring.providers.{spec.name}.price_in_per_mtok and "
+            "price_out_per_mtok, 0 for a free local model)"
+        )
+
+    def _estimate(
+        self, route: Route, usd: float | None, batches: list[_Batch], refused: str
+    ) -> CostEstimate:
+        spec = route.provider.spec
+        return CostEstimate(
+            provider=spec.name,
+            model=spec.model,
+            profiles=sum(len(b.keys) for b in batches),
+            requests=len(batches),
+            usd=usd,
+            prices=spec.pricing.describe() if spec.pricing else "unknown price",
+            refused=refused,
+        )
+
+    def _take_held(self, route: Route, estimate: float) -> bool:
+        """Use the pre-flight reservation for a request, when it still covers it."""
+        held = self._held.get(route.name, 0.0)
+        if held + 1e-12 < estimate:
+            return False
+        self._held[route.name] = held - estimate
+        return True
+
+    def _release(self) -> None:
+        for held in self._held.values():
+            self.meter.settle(held, 0.0)
+        self._held.clear()
+
+    # --- requests ---------------------------------------------------------------------------
+
+    async def _fresh(self, batches: list[_Batch], routes: list[Route]) -> dict[str, Score]:
+        if not batches or not routes:
+            return {}
         async with httpx.AsyncClient(transport=_borrowed(self.transport)) as client:
-            answers = await asyncio.gather(*(self._batch(client, b) for b in batches))
+            answers = await asyncio.gather(*(self._batch(client, b, routes) for b in batches))
         fresh: dict[str, Score] = {}
         for batch, scores in zip(batches, answers, strict=True):
             if scores is not None:
                 fresh.update(zip(batch.keys, scores, strict=True))
         return fresh
 
-    async def _batch(self, client: httpx.AsyncClient, batch: _Batch) -> list[Score] | None:
-        for route in self.routes:
+    async def _batch(
+        self, client: httpx.AsyncClient, batch: _Batch, routes: list[Route]
+    ) -> list[Score] | None:
+        for route in routes:
             if route.down:
                 continue
             entries = await self._try(client, route, batch)
@@ -195,8 +299,8 @@ class RoutedScorer:
     ) -> Completion | None:
         if route.down:
             return None
-        estimate = route.estimate(prompt)
-        if not self.meter.reserve(estimate):
+        estimate = route.estimate(prompt) or 0.0
+        if not self._take_held(route, estimate) and not self.meter.reserve(estimate):
             self._note(self._budget_note())
             return None
         try:
@@ -210,13 +314,14 @@ class RoutedScorer:
                 route.down = True
             return None
         self.meter.settle(
-            estimate, route.provider.spec.cost(completion.tokens_in, completion.tokens_out)
+            estimate, route.provider.spec.cost(completion.tokens_in, completion.tokens_out) or 0.0
         )
         return completion
 
     def _answered(self, route: Route, completion: Completion, profiles: int, outcome: str) -> None:
         tokens_in, tokens_out = completion.tokens_in, completion.tokens_out
-        cost = route.provider.spec.cost(tokens_in, tokens_out)
+        cost = route.provider.spec.cost(tokens_in, tokens_out) or 0.0
+        self.report.tokens_reasoning += completion.tokens_reasoning
         self._ledger(route, tokens_in, tokens_out, profiles, outcome, cost)
 
     def _usable(self, completion: Completion, count: int) -> list[AnswerScore]:

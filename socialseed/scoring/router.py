@@ -37,7 +37,8 @@ from socialseed.errors import ConfigError
 from socialseed.redact import register
 from socialseed.scoring.base import Scorer, ScoringReport
 from socialseed.scoring.budget import SpendMeter
-from socialseed.scoring.providers import ProviderSpec, build_provider
+from socialseed.scoring.prices import Pricing, price_for
+from socialseed.scoring.providers import ProviderSpec, build_provider, reasoning_allowance
 from socialseed.scoring.routed import Route, RoutedScorer
 from socialseed.scoring.store import ScoringStore
 
@@ -110,7 +111,15 @@ def resolve_chain(provider: str, settings: Scoring) -> list[str]:
 
 
 def _price(provider: Provider) -> float:
-    return provider.price_in_per_mtok + provider.price_out_per_mtok
+    """A reference request's cost (1,000 tokens each way); an unknown price sorts last."""
+    cost = pricing_of(provider).cost(1000, 1000)
+    return float("inf") if cost is None else cost
+
+
+def pricing_of(provider: Provider) -> Pricing:
+    return price_for(
+        provider.kind, provider.model, provider.price_in_per_mtok, provider.price_out_per_mtok
+    )
 
 
 def _known(name: str, settings: Scoring, where: str) -> None:
@@ -154,11 +163,13 @@ def _route(name: str, settings: Scoring, deps: ScoringDeps, notes: list[str]) ->
         base_url=config.base_url,
         timeout=config.timeout,
         concurrency=config.concurrency,
-        price_in_per_mtok=config.price_in_per_mtok,
-        price_out_per_mtok=config.price_out_per_mtok,
+        pricing=pricing_of(config),
         temperature=config.temperature,
+        reasoning_tokens=reasoning_allowance(config.kind, config.model, config.reasoning_tokens),
+        max_wait=config.max_wait,
     )
-    return Route(build_provider(spec), asyncio.Semaphore(config.concurrency))
+    provider = build_provider(spec, deps.clock)
+    return Route(provider, asyncio.Semaphore(config.concurrency))
 
 
 def default_heuristic(clock: Clock) -> Scorer:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlite_utils import Database
 
 from socialseed.clock import iso, parse_instant
+from socialseed.config.schema import Account
 from socialseed.state.tx import atomic
 
 
@@ -34,6 +35,11 @@ def first_plan_on(db: Database, account: str) -> date | None:
     """The day ``account`` was first planned (day 1 when the config has no start_date)."""
     row = db.conn.execute("select first_plan_on from accounts where id = ?", [account]).fetchone()
     return date.fromisoformat(str(row[0])) if row and row[0] else None
+
+
+def day_one(db: Database, account: Account) -> date | None:
+    """Day 1 of the account's first phase: the config's start_date, else its first plan."""
+    return account.start_date or first_plan_on(db, account.id)
 
 
 def note_first_plan(db: Database, account: str, day: date) -> date:

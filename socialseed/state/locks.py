@@ -171,7 +171,8 @@ def force_unlock(db: Database, account: str, *, actor: str, now: datetime) -> Ho
 
 
 def locked_error(lock: Holder, *, waited: float) -> LockedError:
-    waited_text = f" after waiting {waited:g} s" if waited else ""
+    shown = round(waited, 1)  # real seconds: a first try that failed at once waited none
+    waited_text = f" after waiting {shown:g} s" if shown else ""
     return LockedError(
         f"{lock.account}: another apply holds the lock{waited_text}: {lock.describe()}",
         hint=f"wait for it to finish, pass --lock-timeout SECONDS to wait longer, or if that "

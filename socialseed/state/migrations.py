@@ -234,3 +234,9 @@ def m061_rejections(db: Database) -> None:
 def m062_account_first_plan(db: Database) -> None:
     """The day an account was first planned (its day 1 when the config has no start_date)."""
     db.table("accounts").add_column("first_plan_on", str)
+
+
+@migration
+def m063_simulated_clock(db: Database) -> None:
+    """How far simulated time (SOCIALSEED_NOW) got: the next simulated command resumes there."""
+    db.table("sim_clock").create({"id": int, "now": str}, pk="id")

@@ -244,6 +244,7 @@ class Harness:
             self.plan,
             self.cfg,
             clock=self.clock,
+            lock_clock=self.clock,  # waiting for a lock fast-forwards too, in these tests
             rng=random.Random(7),
             platform_for=self.factory,
             me=me,

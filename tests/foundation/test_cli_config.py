@@ -7,6 +7,7 @@ import re
 import stat
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from socialseed import __version__
@@ -20,6 +21,18 @@ def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.stdout.strip() == f"socialseed {__version__}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--bogus"], ["plans"], ["plan", "--bogus"], ["sandbox"], ["sandbox", "rest"]],
+    ids=["bare", "unknown-global-option", "unknown-command", "unknown-option", "group", "sub"],
+)
+def test_usage_errors_exit_1_never_2(args: list[str]) -> None:
+    """2 means "changes present" to CI (plan --detailed-exitcode); a typo must not say that."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, (args, result.exit_code)
+    assert "Usage: " in result.stderr
 
 
 def test_init_writes_a_valid_commented_config(tmp_path: Path) -> None:

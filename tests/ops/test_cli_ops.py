@@ -40,7 +40,14 @@ def test_status_json_shows_phase_budget_health_pause_and_last_apply(seeded: Seed
     assert result.exit_code == 0, result.output
     rows = {r["account"]: r for r in json.loads(result.stdout)}
     studio = rows["demo-studio"]
-    assert studio["phase"] == {"name": "growth", "day": 7, "days": 60, "overridden": False}
+    assert studio["phase"] == {
+        "name": "growth",
+        "day": 7,
+        "days": 60,
+        "overridden": False,
+        "day_one": "2026-11-20",
+        "day_one_from": "start_date",
+    }
     assert studio["today"]["follow"] == {"cap": 60, "used": 2, "remaining": 58}
     assert studio["health"]["light"] == "green"
     assert studio["paused"] is None and studio["locked"] is None

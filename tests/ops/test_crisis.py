@@ -55,7 +55,14 @@ def test_block_pause_red_cooldown_then_a_lower_phase(tmp_path: Path) -> None:
     ok = run(after, "status", "-c", CONFIG, "--json", "--fail-on-red")
     assert ok.exit_code == 0
     row = json.loads(ok.stdout)[0]
-    assert row["phase"] == {"name": "warmup", "day": 1, "days": 10, "overridden": True}
+    assert row["phase"] == {
+        "name": "warmup",
+        "day": 1,
+        "days": 10,
+        "overridden": True,
+        "day_one": "2026-11-01",
+        "day_one_from": "start_date",
+    }
     assert row["today"]["follow"]["cap"] == 4
     assert row["health"]["light"] == "green" and row["paused"] is None
 

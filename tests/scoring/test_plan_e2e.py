@@ -122,29 +122,115 @@ def test_plan_scores_with_the_provider_then_replans_from_the_cache(
 
     assert again.exit_code == 0, again.output
     assert len(llm_server.seen) == requests  # zero new provider requests
-    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    replanned = json.loads((tmp_path / "b.json").read_text())
+    assert replanned["actions"] == plan["actions"]
+    assert plan["ai"]["spent_usd"] > 0
+    assert replanned["ai"] == {
+        "estimated_usd": 0.0,
+        "spent_usd": 0.0,
+        "max_cost_usd": None,
+        "estimates": [],  # everything came from the cache: nothing to estimate
+    }
+    assert "AI scoring: nothing to estimate (every profile's answer was cached); spent $0.0000" in (
+        again.stdout
+    )
 
 
-def test_the_budget_cap_holds_for_the_whole_plan_not_per_targeting(
+def _library_priced(config: Path, cap: float | None = None) -> None:
+    """The local provider posing as gpt-4o-mini, with no prices in the config."""
+    data = yaml.safe_load(config.read_text())
+    local = data["scoring"]["providers"]["local"]
+    local["model"] = "gpt-4o-mini"
+    del local["price_in_per_mtok"], local["price_out_per_mtok"]
+    if cap is not None:
+        data["scoring"]["max_cost_usd"] = cap
+    config.write_text(yaml.safe_dump(data))
+
+
+def test_a_plan_without_prices_in_config_shows_the_price_librarys_estimate(
+    config: Path, llm_server: _Server, tmp_path: Path
+) -> None:
+    _library_priced(config)
+
+    result = runner.invoke(app, ["plan", "-c", str(config), "-o", str(tmp_path / "p.json")])
+
+    assert result.exit_code == 0, result.output
+    ai = json.loads((tmp_path / "p.json").read_text())["ai"]
+    (estimate,) = ai["estimates"]
+    profiles = sum(
+        len(json.loads(r["body"]["messages"][1]["content"])["profiles"]) for r in llm_server.seen
+    )
+    assert estimate["step"] == "demo-studio/film-photographers"
+    assert (estimate["provider"], estimate["model"], estimate["refused"]) == (
+        "local",
+        "gpt-4o-mini",
+        "",
+    )
+    assert (estimate["profiles"], estimate["requests"]) == (profiles, len(llm_server.seen))
+    assert estimate["prices"].startswith("$0.15 in / $0.6 out per million tokens (genai-prices ")
+    assert ai["estimated_usd"] == estimate["estimated_usd"] > 0
+    # the answers bill 50 tokens in and 10 out per profile, at $0.15 and $0.60 per million
+    assert ai["spent_usd"] == pytest.approx(profiles * (50 * 0.15 + 10 * 0.6) / 1e6, abs=1e-6)
+    assert ai["spent_usd"] < ai["estimated_usd"]
+    assert f"AI scoring: estimated at most ${ai['estimated_usd']:.4f} before it ran" in (
+        result.stdout
+    )
+    shown = runner.invoke(app, ["show", str(tmp_path / "p.json"), "--format", "markdown"])
+    assert f"**AI scoring: estimated at most ${ai['estimated_usd']:.4f} before it ran" in (
+        shown.stdout
+    ), shown.output
+
+
+def test_a_budget_below_the_estimate_stops_the_ai_step_and_falls_back(
+    config: Path, llm_server: _Server, tmp_path: Path
+) -> None:
+    _library_priced(config, cap=0.0001)
+
+    result = runner.invoke(app, ["plan", "-c", str(config), "-o", str(tmp_path / "p.json")])
+
+    assert result.exit_code == 0, result.output
+    assert llm_server.seen == []
+    plan = json.loads((tmp_path / "p.json").read_text())
+    (estimate,) = plan["ai"]["estimates"]
+    usd = estimate["estimated_usd"]
+    assert usd > 0.0001
+    message = (
+        "demo-studio: AI scoring skipped with scoring provider 'local' (openai, gpt-4o-mini): "
+        f"the estimated cost ${usd:.4f} for {estimate['profiles']} profile(s) in "
+        f"{estimate['requests']} request(s) is more than the $0.0001 left of the budget "
+        "scoring.max_cost_usd = 0.0001; the heuristic scores them instead "
+        "(raise scoring.max_cost_usd to allow it)"
+    )
+    assert message in result.stderr
+    assert estimate["refused"] == message.removeprefix("demo-studio: ")
+    assert plan["ai"]["spent_usd"] == 0 and plan["ai"]["estimated_usd"] == 0
+    assert {a["score"]["scorer"] for a in plan["actions"] if a["score"]} == {"heuristic"}
+    assert "AI scoring: not used (see below), the heuristic scored instead" in result.stdout
+
+
+def test_an_unknown_price_with_a_budget_refuses_the_provider_until_a_price_is_set(
     config: Path, llm_server: _Server, tmp_path: Path
 ) -> None:
     data = yaml.safe_load(config.read_text())
-    demo = yaml.safe_load((DEMO_CONFIG / "socialseed.yaml").read_text())
-    data["accounts"] = demo["accounts"]  # two accounts, two targetings, one provider
-    data["targeting"]["coffee-lovers"]["scoring"]["provider"] = "local"
-    cap = 1.0
-    data["scoring"]["max_cost_usd"] = cap
-    data["scoring"]["batch_size"] = 5
-    data["scoring"]["providers"]["local"]["price_in_per_mtok"] = 1000.0  # $0.25 a request
+    local = data["scoring"]["providers"]["local"]
+    del local["price_in_per_mtok"], local["price_out_per_mtok"]  # model "fake-model": unknown
+    data["scoring"]["max_cost_usd"] = 5
     config.write_text(yaml.safe_dump(data))
 
-    result = runner.invoke(app, ["plan", "-c", str(config)])
+    refused = runner.invoke(app, ["plan", "-c", str(config)])
 
-    assert result.exit_code == 0, result.output
-    assert llm_server.seen, "the provider was never asked"
-    usage = json.loads(runner.invoke(app, ["usage", "--json"]).stdout)
-    assert 0 < usage["total"]["cost_usd"] <= cap
-    # a request reserves its worst-case cost: the cap fits one, for the whole plan (a meter
-    # per targeting would let each of the two targetings send its own)
-    assert len(llm_server.seen) == 1
-    assert "budget" in result.stderr
+    assert refused.exit_code == 0, refused.output
+    assert llm_server.seen == []
+    assert (
+        "its price is unknown (genai-prices has no price for openai model 'fake-model'; set "
+        "scoring.providers.local.price_in_per_mtok and price_out_per_mtok, 0 for a free local "
+        "model) and scoring.max_cost_usd (5) is set; the heuristic scores them instead"
+    ) in refused.stderr
+
+    local["price_in_per_mtok"] = local["price_out_per_mtok"] = 0  # a free local model
+    config.write_text(yaml.safe_dump(data))
+    priced = runner.invoke(app, ["plan", "-c", str(config), "-o", str(tmp_path / "p.json")])
+
+    assert priced.exit_code == 0, priced.output
+    assert llm_server.seen
+    assert json.loads((tmp_path / "p.json").read_text())["ai"]["estimated_usd"] == 0

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from socialseed.clock import FakeClock
 from socialseed.errors import ProviderError
 from socialseed.model import Score
 from socialseed.scoring.prompt import RETRY_NOTE, system_prompt
@@ -17,6 +18,7 @@ from socialseed.scoring.store import MemoryScoringStore
 from tests.scoring.fakes import (
     ANTHROPIC_KEY,
     KEY,
+    NOW,
     TOPIC,
     by_host,
     deps,
@@ -248,7 +250,7 @@ async def test_provider_error_message_and_repr_hide_the_key() -> None:
 
     async with httpx.AsyncClient(transport=transport) as client:
         with pytest.raises(ProviderError) as caught:
-            await build_provider(spec).complete(client, Prompt("s", "u", 10))
+            await build_provider(spec, FakeClock(NOW)).complete(client, Prompt("s", "u", 10))
 
     text = str(caught.value)
     assert KEY not in text and KEY not in repr(spec)
@@ -264,7 +266,7 @@ async def test_timeout_is_a_provider_error_that_says_what_to_do() -> None:
     spec = ProviderSpec("slow", "groq", "m", api_key=KEY, timeout=2.5)
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
         with pytest.raises(ProviderError) as caught:
-            await build_provider(spec).complete(client, Prompt("s", "u", 10))
+            await build_provider(spec, FakeClock(NOW)).complete(client, Prompt("s", "u", 10))
 
     assert str(caught.value) == (
         "scoring provider 'slow' (groq, m) timed out after 2.5 s\n"

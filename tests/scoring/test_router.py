@@ -25,8 +25,10 @@ from tests.scoring.fakes import (
     candidates,
     deps,
     fixture,
+    openai_answer,
     openai_provider,
     pair,
+    scores_json,
     sent_profiles,
     settings,
 )
@@ -40,6 +42,7 @@ def _three_failing() -> dict[str, dict[str, object]]:
             "model": "deepseek-chat",
             "api_key": "env/OPENAI_API_KEY",
             "base_url": "http://broken.test",
+            "max_wait": 0,  # no back-off: the next provider at once
         },
         "garbled": {
             "kind": "groq",
@@ -83,7 +86,8 @@ async def test_three_failing_providers_end_at_the_heuristic_and_the_report_says_
     notes = "\n".join(report.notes)
     assert "scoring provider 'slow' (openai, gpt-4o-mini) timed out after 3 s" in notes
     assert (
-        "scoring provider 'broken' (deepseek, deepseek-chat) answered HTTP 500: overloaded" in notes
+        "scoring provider 'broken' (deepseek, deepseek-chat) answered HTTP 500: overloaded "
+        "(after 0 retries and 0 s of waiting; it asked for 1 s more, past max_wait 0 s)" in notes
     )
     assert "'garbled' (groq, llama-3.1-8b-instant) gave an unusable answer" in notes
     assert "retrying once" in notes and "trying the next scorer" in notes
@@ -161,32 +165,72 @@ async def test_the_same_profile_twice_is_sent_once() -> None:
     assert len(scores) == 3 and len(set(scores)) == 1
 
 
-async def test_budget_cap_stops_spending_at_the_cap_and_says_so() -> None:
-    # price: $1000 per million output tokens; each answer bills 500 output tokens = $0.50,
-    # and a request's worst case is max_tokens (576 for 2 profiles) = $0.576.
+async def test_an_estimate_over_the_budget_skips_the_ai_step_and_says_so() -> None:
+    # price: $1000 per million output tokens; a request's worst case is its max_tokens
+    # (576 for 2 profiles) = $0.576, so 10 profiles in 5 requests are estimated at $2.88.
+    fake = FakeLLM(tokens_in=lambda n: 0, tokens_out=lambda n: 500)
+    provider = openai_provider(price_out_per_mtok=1000, concurrency=1)
+    config = settings({"gpt": provider}, batch_size=2, max_cost_usd=1.728)
+    store = MemoryScoringStore()
+    scorer = build_scorer("gpt", config, deps(fake.transport, store=store))
+
+    scores = await scorer.score(candidates(10), TOPIC)
+
+    assert fake.requests == [] and store.usage == []
+    assert {s.scorer for s in scores} == {"heuristic"}
+    assert scorer.report.notes[0] == (
+        "AI scoring skipped with scoring provider 'gpt' (openai, gpt-4o-mini): the estimated "
+        "cost $2.8800 for 10 profile(s) in 5 request(s) is more than the $1.7280 left of the "
+        "budget scoring.max_cost_usd = 1.728; the heuristic scores them instead "
+        "(raise scoring.max_cost_usd to allow it)"
+    )
+    (estimate,) = scorer.report.estimates
+    assert (estimate.provider, estimate.profiles, estimate.requests) == ("gpt", 10, 5)
+    assert estimate.usd == pytest.approx(2.88)
+    assert estimate.prices == "$0 in / $1000 out per million tokens (config)"
+
+
+async def test_targetings_of_one_plan_share_the_budget() -> None:
     fake = FakeLLM(tokens_in=lambda n: 0, tokens_out=lambda n: 500)
     provider = openai_provider(price_out_per_mtok=1000, concurrency=1)
     config = settings({"gpt": provider}, batch_size=2, max_cost_usd=1.728)
     store = MemoryScoringStore()
     shared = deps(fake.transport, store=store)
-    scorer = build_scorer("gpt", config, shared)
 
-    scores = await scorer.score(candidates(10), TOPIC)
+    first = await build_scorer("gpt", config, shared).score(candidates(2), TOPIC)
 
-    assert len(fake.requests) == 3
-    spent = sum(u.cost_usd for u in store.usage)
-    assert spent == pytest.approx(1.5) and spent <= 1.728
-    assert [s.scorer for s in scores].count("gpt") == 6
-    assert [s.scorer for s in scores].count("heuristic") == 4
-    assert scorer.report.cost_usd == pytest.approx(1.5)
-    assert (
-        "scoring budget reached (max_cost_usd 1.728; spent or reserved by requests in flight "
-        "$1.5000); no more paid requests for this plan"
-    ) in scorer.report.notes
-    # another targeting of the same plan shares the budget: no more paid requests
+    assert len(fake.requests) == 1 and {s.scorer for s in first} == {"gpt"}
+    assert sum(u.cost_usd for u in store.usage) == pytest.approx(0.5)
+    # $1.228 left; 6 more profiles are estimated at 3 x $0.576 = $1.728: skipped
     other = build_scorer("gpt", config, shared)
-    await other.score(candidates(14)[10:], TOPIC)
-    assert len(fake.requests) == 3
+    scores = await other.score(candidates(8)[2:], TOPIC)
+    assert len(fake.requests) == 1
+    assert {s.scorer for s in scores} == {"heuristic"}
+    assert "more than the $1.2280 left of the budget" in other.report.notes[0]
+    assert shared.meter is not None and shared.meter.reserved == 0
+
+
+async def test_the_budget_still_stops_requests_the_estimate_did_not_foresee() -> None:
+    # the first answer is malformed: its retry was not in the estimate, so it must fit too
+    answers = iter(
+        [
+            httpx.Response(200, json=fixture("openai_malformed.json")),
+            httpx.Response(200, json=openai_answer(scores_json(2), 0, 500)),
+        ]
+    )
+    seen: list[httpx.Request] = []
+    transport = by_host({"api.openai.com": lambda r: next(answers)}, seen)
+    provider = openai_provider(price_out_per_mtok=1000)
+    config = settings({"gpt": provider}, batch_size=2, max_cost_usd=0.59)
+    scorer = build_scorer("gpt", config, deps(transport))
+
+    scores = await scorer.score(candidates(2), TOPIC)
+
+    assert len(seen) == 1  # $0.576 reserved for the first, $0.024 billed: the retry does not fit
+    assert {s.scorer for s in scores} == {"heuristic"}
+    assert any(
+        n.startswith("scoring budget reached (max_cost_usd 0.59") for n in scorer.report.notes
+    )
 
 
 async def test_budget_counts_what_the_plan_already_spent(tmp_path: Path) -> None:
@@ -277,7 +321,7 @@ async def test_a_provider_that_keeps_failing_is_skipped_for_the_rest_of_the_run(
         seen,
     )
     providers = {
-        "down": openai_provider(base_url="http://down.test/v1", concurrency=1),
+        "down": openai_provider(base_url="http://down.test/v1", concurrency=1, max_wait=0),
         "gpt": openai_provider(),
     }
     config = settings(providers, fallback=["gpt"], batch_size=1)
@@ -369,7 +413,10 @@ def test_fields_that_may_not_be_sent_are_config_errors() -> None:
 async def test_heuristic_in_the_fallback_list_ends_the_chain() -> None:
     seen: list[httpx.Request] = []
     transport = by_host({"api.openai.com": lambda r: httpx.Response(500)}, seen)
-    providers = {"gpt": openai_provider(), "other": openai_provider(base_url="http://o.test/v1")}
+    providers = {
+        "gpt": openai_provider(max_wait=0),
+        "other": openai_provider(base_url="http://o.test/v1"),
+    }
     config = settings(providers, fallback=["heuristic", "other"])
     scorer = build_scorer("gpt", config, deps(transport))
 

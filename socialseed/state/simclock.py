@@ -1,0 +1,40 @@
+"""Simulated time that carries on from one command to the next.
+
+Under ``SOCIALSEED_NOW`` an ``apply`` fast-forwards through hours of pacing. Each simulated
+run records how far it got here, and the next command resumes from there (never earlier than
+``SOCIALSEED_NOW``): ``status`` after ``make demo`` then sees every action the demo ran, and an
+apply resumed after a crash does not start before the actions it already journalled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from socialseed.clock import iso, parse_instant
+from socialseed.state.tx import atomic
+
+ROW = 1
+
+
+def simulated_until(db: Database) -> datetime | None:
+    """The latest simulated instant a command reached, if any ran."""
+    row = db.conn.execute("select now from sim_clock where id = ?", [ROW]).fetchone()
+    return parse_instant(str(row[0])) if row and row[0] else None
+
+
+def advance(db: Database, now: datetime) -> None:
+    """Record that simulated time reached ``now`` (it never moves back)."""
+    with atomic(db) as conn:
+        conn.execute(
+            "insert into sim_clock (id, now) values (?, ?) on conflict(id) do update "
+            "set now = excluded.now where excluded.now > sim_clock.now",
+            [ROW, iso(now)],
+        )
+
+
+def resumed(start: datetime, db: Database) -> datetime:
+    """Where a simulated command starts: ``start``, or later if time already got further."""
+    until = simulated_until(db)
+    return max(start, until) if until is not None else start
