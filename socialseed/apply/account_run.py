@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from socialseed.apply import pacing
+from socialseed.apply import pacing, replies
 from socialseed.clock import iso
 from socialseed.config.schema import parse_duration
 from socialseed.errors import (
@@ -31,7 +31,7 @@ from socialseed.errors import (
     Transient,
     UsageCapped,
 )
-from socialseed.model import Action, Decision, Outcome, RateInfo
+from socialseed.model import Action, Decision, Outcome, RateInfo, Verb
 from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
 from socialseed.state import journal, locks
@@ -217,15 +217,21 @@ class AccountRun:
             if not ok:
                 self._skip(action, why, deliberate=True)
                 return
+            assert decision is not None  # approval_of refuses a missing decision
+            tampered = replies.problem(action, decision, self.a.reply_guard)
+            if tampered is not None:
+                self._skip(action, f"not sent: {tampered}", deliberate=False)
+                return
+            sent = replies.with_text(action, decision)
             try:
                 if self._check_first(action, entries) and await self._reconcile(
-                    platform, action, entries
+                    platform, sent, entries
                 ):
                     return
                 if not await self._pace(platform, action) or not self._may_call(action):
                     return
                 attempt = journal.next_attempt(entries)
-                outcome = await self._call(platform, action, attempt)
+                outcome = await self._call(platform, sent, attempt)
             except UsageCapped as exc:
                 self._capped(action, exc)
                 return
@@ -297,6 +303,8 @@ class AccountRun:
     def _check_first(self, action: Action, entries: list[journal.Entry]) -> bool:
         """Ask the platform before writing? After an interrupted attempt of this plan, or
         when another plan already tried the same action (check before create)."""
+        if action.verb is Verb.REPLY:
+            return True  # one reply per message: look in the thread before every reply
         if journal.needs_verify(entries):
             return True
         return not entries and journal.tried_elsewhere(self.a.db, action, self.a.plan_id)
@@ -304,10 +312,26 @@ class AccountRun:
     async def _reconcile(
         self, platform: Platform, action: Action, entries: list[journal.Entry]
     ) -> bool:
-        """An earlier attempt may have landed: ask the platform. True when it is in effect."""
+        """An earlier attempt may have landed: ask the platform. True when it is in effect.
+
+        A reply found in the thread that no attempt of ours can explain was written by other
+        means since the plan (someone answered by hand): it is skipped as already answered.
+        """
         outcome = await platform.confirm(action)
         if outcome is None:
             return False
+        ours = journal.was_attempted(entries) or journal.tried_elsewhere(
+            self.a.db, action, self.a.plan_id
+        )
+        if action.verb is Verb.REPLY and not ours:
+            where = f" ({outcome.remote_ref})" if outcome.remote_ref else ""
+            self._skip(
+                action,
+                f"already answered: the account's reply to this message is there{where}, "
+                "written by other means since the plan; nothing sent",
+                deliberate=True,
+            )
+            return True
         self._finish(action, outcome, max((e.attempt for e in entries), default=1))
         return True
 

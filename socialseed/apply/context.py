@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from socialseed.state import locks
 
 PlatformFactory = Callable[["Account"], "Platform"]
+TextGuard = Callable[["Action", str], "str | None"]
 CapabilitiesFor = Callable[["Account"], "Capabilities | None"]
 EventSink = Callable[["Event"], None]
 
@@ -78,6 +79,7 @@ class RunContext(Protocol):
     deadline: datetime
     alive: locks.PidAlive
     platform_for: PlatformFactory
+    reply_guard: TextGuard | None
 
     def pacer_for(self, account: Account, capabilities: Capabilities | None) -> Pacer: ...
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from socialseed.apply import pacing
+from socialseed.apply import pacing, replies
 from socialseed.apply.account_run import (
     AccountReport,
     AccountRun,
@@ -27,7 +27,14 @@ from socialseed.apply.account_run import (
     approval_of,
     paused_error,
 )
-from socialseed.apply.context import CapabilitiesFor, Event, EventSink, Options, PlatformFactory
+from socialseed.apply.context import (
+    CapabilitiesFor,
+    Event,
+    EventSink,
+    Options,
+    PlatformFactory,
+    TextGuard,
+)
 from socialseed.clock import Clock, SystemClock, iso, parse_instant
 from socialseed.config.digest import config_digest
 from socialseed.config.schema import Account, Config
@@ -167,12 +174,14 @@ class Applier:
         options: Options = Options(),
         alive: locks.PidAlive = locks.pid_alive,
         lock_clock: Clock | None = None,
+        reply_guard: TextGuard | None = None,
     ) -> None:
         self.db, self.plan, self.config, self.clock, self.rng = db, plan, config, clock, rng
         self.platform_for, self.capabilities_for = platform_for, capabilities_for
         self.me, self.on_event, self.options, self.alive = me, on_event, options, alive
         # waiting for another process's lock takes real time, even when the run's is simulated
         self.lock_clock: Clock = lock_clock or SystemClock()
+        self.reply_guard = reply_guard  # the guards an approved reply text is checked against
         self.started = clock.now()
         self.deadline = self.started + timedelta(seconds=options.max_wait)
         self.plan_id = plan.id  # computed once: a plan's id hashes all of it
@@ -186,6 +195,11 @@ class Applier:
         check_fresh(self.db, self.plan, self.config, set(runnable), self.started)
         if chosen and not runnable:
             raise _nothing_approved(self.plan, len(chosen), excluded)
+        replies.refuse_tampered(
+            self.plan_id,
+            ((a, self.decisions[a.id]) for acts in runnable.values() for a in acts),
+            self.reply_guard,
+        )
         history = journal.history(self.db, self.plan_id)
         finished = {
             a.id

@@ -172,6 +172,7 @@ def _applier(
 
     from socialseed.apply.executor import Applier
     from socialseed.cli.platform_deps import capabilities
+    from socialseed.conversations.guards import text_guard
     from socialseed.state.locks import Me
 
     who = app_ctx.reviewer(None)
@@ -186,6 +187,7 @@ def _applier(
         me=Me(owner=f"{who} applying {plan.id}", host=socket.gethostname(), pid=os.getpid()),
         on_event=on_event,
         options=options,
+        reply_guard=text_guard(cfg),
     )
 
 

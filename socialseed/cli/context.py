@@ -97,9 +97,9 @@ class AppContext:
             return SystemClock()
         if not self.resolved_state_path.is_file():
             return FakeClock(fixed)
-        from socialseed.state.simclock import resumed
+        from socialseed.state.simclock import resumed_from_file
 
-        return FakeClock(resumed(fixed, self.db))
+        return FakeClock(resumed_from_file(fixed, self.resolved_state_path))
 
     @property
     def simulated(self) -> bool:

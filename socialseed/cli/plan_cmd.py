@@ -17,9 +17,14 @@ from socialseed.cli.options import ConfigOpt
 from socialseed.errors import EXIT_CHANGES, EXIT_PARTIAL, PlanFileError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from socialseed.cli.context import AppContext
+    from socialseed.config.schema import Account, Config
+    from socialseed.model import Action, Capabilities
     from socialseed.model.plan import Plan
-    from socialseed.plan.run import FailedAccount
+    from socialseed.plan.run import ConversationsFor, FailedAccount
+    from socialseed.platforms.base import Platform
 
 
 class Format(StrEnum):
@@ -104,6 +109,7 @@ def plan(
         platform_for=PlatformBuilder(app_ctx, cfg),
         capabilities_for=capabilities,
         env=app_ctx.env,
+        conversations_for=_conversations(app_ctx, cfg),
     )
     options = PlanOptions(
         accounts=tuple(_split(account)),
@@ -164,6 +170,19 @@ def show(
 
 
 # -- helpers -------------------------------------------------------------------------------------
+def _conversations(app_ctx: AppContext, cfg: Config) -> ConversationsFor:
+    """The inbox's actions for each account (read, sorted, drafted, guarded)."""
+    from socialseed.conversations.propose import propose
+
+    async def for_account(
+        account: Account, caps: Capabilities, platform: Platform, now: datetime
+    ) -> tuple[list[Action], list[str]]:
+        found = await propose(app_ctx.db, cfg, account, caps, platform, now)
+        return found.actions, found.notes
+
+    return for_account
+
+
 def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 

@@ -6,6 +6,7 @@ Thin: parse, build a ``ReviewSession`` (socialseed.review), call it, render, map
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -80,6 +81,26 @@ def review(
             "platform's pack allows bulk approval; requires_human verbs are refused.",
         ),
     ] = None,
+    choice: Annotated[
+        int | None,
+        typer.Option(
+            "--choice",
+            metavar="N",
+            help="With --approve of one reply: approve its alternative N (default 1).",
+            show_default=False,
+        ),
+    ] = None,
+    text_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--text-file",
+            metavar="FILE",
+            help="With --approve of one reply: approve the text in FILE instead ('-' reads "
+            "stdin); it must pass the rule set's guards and is recorded as an edit of "
+            "--choice (default 1).",
+            show_default=False,
+        ),
+    ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the pending actions.")] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     rejected: Annotated[
@@ -103,7 +124,8 @@ def review(
     """Decide on each proposed action of a plan: interactively, or by id with flags.
 
     Keys: a approve, r reject, s skip, b back, d details, g approve remaining green (where
-    allowed), q quit, ? help. Decisions are recorded at once; run again to resume.
+    allowed), q quit, ? help; on a reply, 1/2/3 pick an alternative and e edits the chosen text
+    ($EDITOR, else a prompt). Decisions are recorded at once; run again to resume.
     """
     from socialseed import review as core
 
@@ -114,6 +136,11 @@ def review(
     the_plan = core.open_plan(app_ctx.db, plan)
     approve_ids, reject_ids = core.split_ids(approve), core.split_ids(reject)
     deciding = bool(approve_ids or reject_ids or approve_risk)
+    if (choice is not None or text_file is not None) and not approve_ids:
+        raise ApprovalError(
+            "--choice and --text-file go with --approve of one reply",
+            hint="e.g. socialseed review PLAN --approve ID --choice 2",
+        )
     if list_ and deciding:
         raise ApprovalError(
             "--list cannot be combined with --approve, --reject or --approve-risk",
@@ -124,8 +151,9 @@ def review(
         return
     session = _session(app_ctx, the_plan, config, reviewer)
     if deciding:
+        reply = _ReplyFlags(choice, _read_text(text_file) if text_file else None)
         _decide_flags(
-            app_ctx, session, approve_ids, reject_ids, reason, override, approve_risk, json_
+            app_ctx, session, approve_ids, reject_ids, reason, override, approve_risk, json_, reply
         )
     else:
         _interactive(app_ctx, session, override=override, reason=reason or "")
@@ -138,6 +166,7 @@ def _session(
     from socialseed import review as core
     from socialseed.config.digest import config_digest
     from socialseed.config.schema import parse_duration
+    from socialseed.conversations.guards import text_guard
 
     config = app_ctx.load_config(config_path)
     check = core.freshness_guard(app_ctx.db, plan, config_sha256=config_digest(config))
@@ -150,6 +179,7 @@ def _session(
         approval_ttl=timedelta(seconds=parse_duration(config.policy.approval_ttl)),
         gate=core.platform_gates(config),
         check=check,
+        reply_guard=text_guard(config),
     )
 
 
@@ -172,6 +202,7 @@ def _list(
     from socialseed import review as core
     from socialseed.config.digest import config_digest
     from socialseed.report import review_card
+    from socialseed.report.terminal import json_text
 
     config = _optional_config(app_ctx, config_path)
     now = app_ctx.clock.now()
@@ -188,8 +219,8 @@ def _list(
     pending, progress = session.pending(), session.progress()
     rejected = _plan_rejections(app_ctx, plan)
     if json_:
-        data = _list_data(plan, session, stale) | {"rejections": rejected}
-        typer.echo(json.dumps(data, indent=2, sort_keys=True))
+        data = _list_data(plan, session, stale) | {"rejections": rejected}  # remote text
+        typer.echo(json_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)))
     elif pending:
         app_ctx.out.print(review_card.pending_table(pending, session.gate))
     err = app_ctx.err
@@ -296,19 +327,27 @@ def _decide_flags(
     override: bool,
     approve_risk: str | None,
     json_: bool,
+    reply: _ReplyFlags,
 ) -> None:
     from socialseed import review as core
     from socialseed.report import review_card
+    from socialseed.report.terminal import json_text
 
     level = _risk_level(approve_risk) if approve_risk else None
     decided = session.decide(
-        approve=approve_ids, reject=reject_ids, reason=reason or "", override=override
+        approve=approve_ids,
+        reject=reject_ids,
+        reason=reason or "",
+        override=override,
+        choice=reply.choice,
+        text=reply.text,
     )
     bulk = session.approve_up_to(level) if level is not None else core.BulkResult()
     decided.extend(bulk.approved)
     plan = session.plan
     if json_:
-        typer.echo(json.dumps(_decided_data(session, decided, bulk), indent=2, sort_keys=True))
+        data = _decided_data(session, decided, bulk)
+        typer.echo(json_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)))
     else:
         for decision in decided:
             line = review_card.decision_line(plan.action(decision.action_id), decision)
@@ -324,6 +363,27 @@ def _decide_flags(
             markup=False,
         )
         raise typer.Exit(EXIT_ERROR)
+
+
+@dataclass(frozen=True)
+class _ReplyFlags:
+    choice: int | None
+    text: str | None
+
+
+def _read_text(path: Path) -> str:
+    """A reply text from a file, or stdin for '-'."""
+    import sys
+
+    try:
+        if str(path) == "-":
+            return sys.stdin.read()
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ApprovalError(
+            f"--text-file {path}: cannot read it ({exc})",
+            hint="give a UTF-8 text file holding the reply exactly as it is to be sent",
+        ) from exc
 
 
 def _risk_level(value: str) -> Risk:
@@ -353,6 +413,11 @@ def _decided_data(
                 "expires_at": iso(d.expires_at) if d.expires_at else None,
                 "reason": d.reason,
                 "override": d.override,
+                **(
+                    {"text": d.text, "choice": d.choice, "edited": d.edited}
+                    if d.text is not None
+                    else {}
+                ),
             }
             for d in decided
         ],
@@ -365,9 +430,10 @@ def _decided_data(
 class TerminalPrompter:
     """The person at a terminal: cards to stdout, messages to stderr, one key per decision."""
 
-    def __init__(self, out: Console, err: Console) -> None:
+    def __init__(self, out: Console, err: Console, editor: str | None = None) -> None:
         self.out = out
         self.err = err
+        self.editor = editor  # $VISUAL or $EDITOR; None: replies are edited at a prompt
 
     def show(self, card: Card) -> None:
         from socialseed.report import review_card
@@ -390,6 +456,22 @@ class TerminalPrompter:
     def reason(self, prompt: str) -> str:
         return self.out.input(prompt, markup=False)
 
+    def edit(self, text: str) -> str:
+        """``$VISUAL``/``$EDITOR`` on the text; without one, a prompt (Enter keeps it)."""
+        import click
+
+        editor = self.editor
+        if editor:
+            try:
+                edited = click.edit(text, editor=editor, extension=".txt", require_save=False)
+            except click.ClickException as exc:
+                self.say(f"the editor failed ({exc.message}); nothing changed")
+                return text
+            return text if edited is None else edited
+        self.out.print("no $EDITOR set: type the reply on one line (Enter keeps it)", markup=False)
+        answer = self.out.input("reply text: ", markup=False)
+        return answer if answer.strip() else text
+
     def say(self, text: str) -> None:
         from socialseed.report.terminal import clean
 
@@ -410,8 +492,12 @@ def _interactive(
         f"Reviewing plan {plan.id} as {session.reviewer}: {pending} pending; press ? for help.",
         markup=False,
     )
+    editor = app_ctx.env.get("VISUAL") or app_ctx.env.get("EDITOR") or None
     result = core.walk(
-        session, TerminalPrompter(app_ctx.out, err), override=override, override_reason=reason
+        session,
+        TerminalPrompter(app_ctx.out, err, editor),
+        override=override,
+        override_reason=reason,
     )
     err.print(f"Recorded {result.recorded} decision(s). {result.progress}.", markup=False)
     if result.progress.pending:

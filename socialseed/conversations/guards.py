@@ -6,10 +6,16 @@ Length limits are the strictest documented per platform (shared PLATFORMS.md §8
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from socialseed.config.conversations import Guards
 from socialseed.conversations import text as txt
+
+if TYPE_CHECKING:
+    from socialseed.config.schema import Config
+    from socialseed.model import Action
 
 # platform: (limit, how it counts, where it is documented)
 LENGTH_LIMITS: dict[str, tuple[int, str]] = {
@@ -70,3 +76,23 @@ def check(text: str, ctx: GuardContext) -> str | None:
             f"(guards.max_replies_per_author_per_day: {cap})"
         )
     return None
+
+
+def guards_for(config: Config, account_id: str) -> Guards:
+    """The guards of an account's rule set (the defaults when it names none)."""
+    account = next((a for a in config.accounts if a.id == account_id), None)
+    if account is None or account.conversations is None:
+        return Guards()
+    rule_set = config.conversations.get(account.conversations)
+    return rule_set.guards if rule_set is not None else Guards()
+
+
+def text_guard(config: Config) -> Callable[[Action, str], str | None]:
+    """The check review and apply run on a reply's approved text: the content guards of the
+    action's account (the per-author cap was counted when the plan was made)."""
+
+    def check_text(action: Action, text: str) -> str | None:
+        ctx = GuardContext(action.platform, guards_for(config, action.account))
+        return check(text, ctx)
+
+    return check_text

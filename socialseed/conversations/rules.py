@@ -35,26 +35,32 @@ def facts(
 ) -> Facts:
     """The words, question flag, link count and spam signals of ``message``."""
     count = txt.links(message.text) if links is None else links
-    signals = spam_signals(message, rule_set, now, count, repeats or {})
-    return Facts(txt.padded(message.text), txt.is_question(message.text), count, signals)
+    padded = txt.padded(message.text)  # the words, once: every rule and heuristic reads them
+    signals = spam_signals(message, rule_set, now, count, repeats or {}, padded)
+    return Facts(padded, txt.is_question(message.text), count, signals)
 
 
 def spam_signals(
-    message: Message, rule_set: RuleSet, now: datetime, links: int, repeats: Mapping[str, int]
+    message: Message,
+    rule_set: RuleSet,
+    now: datetime,
+    links: int,
+    repeats: Mapping[str, int],
+    padded: str | None = None,
 ) -> tuple[str, ...]:
     """The spam heuristics that fired, or ``()`` when fewer than ``spam.signals`` did."""
     spam = rule_set.spam
     fired: list[str] = []
     if links > spam.max_links:
         fired.append(f"{links} links (spam.max_links: {spam.max_links})")
-    times = repeats.get(txt.fingerprint(message.text), 1)
+    words = padded if padded is not None else txt.padded(message.text)
+    times = repeats.get(words.strip()[:200], 1) if repeats else 1
     if times >= spam.repeated_text:
         fired.append(f"same text {times} times (spam.repeated_text: {spam.repeated_text})")
     age = _age_days(message, now)
     if age is not None and age < spam.new_account_days:
         fired.append(f"account {age} days old (spam.new_account_days: {spam.new_account_days})")
-    padded = txt.padded(message.text)
-    hits = [w for w in spam.words if txt.phrase(w) in padded]
+    hits = [w for w in spam.words if txt.phrase(w) in words]
     if hits:
         fired.append(f"spam words: {', '.join(hits)}")
     return tuple(fired) if len(fired) >= spam.signals else ()
@@ -93,7 +99,7 @@ def _keywords_ok(keywords: Keywords, padded: str) -> bool:
 
 
 def _author_ok(author: AuthorMatch, message: Message, now: datetime) -> bool:
-    if author == AuthorMatch():
+    if not author.model_fields_set:  # no author filter given (cheaper than comparing models)
         return True
     who = message.author
     if not _in_range(author.followers, who.followers):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -69,7 +70,9 @@ def padded(text: str) -> str:
     return f" {' '.join(words(text))} "
 
 
+@functools.lru_cache(maxsize=4096)
 def phrase(keyword: str) -> str:
+    """A config keyword as ``padded`` text (cached: the same few keywords meet every message)."""
     return padded(keyword)
 
 

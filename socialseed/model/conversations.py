@@ -167,3 +167,144 @@ class Triage:
             "spam_signals": list(self.spam_signals),
             "answered": self.answered,
         }
+
+
+@dataclass(frozen=True)
+class ThreadPost:
+    """One earlier post of a message's thread, shown as context (oldest first)."""
+
+    id: str
+    author_handle: str
+    text: str
+    mine: bool = False  # written by the managed account
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "author_handle": self.author_handle,
+            "text": self.text,
+            "mine": self.mine,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> ThreadPost:
+        return cls(
+            id=str(data["id"]),
+            author_handle=str(data["author_handle"]),
+            text=str(data.get("text") or ""),
+            mine=bool(data.get("mine", False)),
+        )
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One message a platform's inbox read returned, with the thread it sits in."""
+
+    message: Message
+    thread: tuple[ThreadPost, ...] = ()
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "message": self.message.to_data(),
+            "thread": [p.to_data() for p in self.thread],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> InboxItem:
+        return cls(
+            message=Message.from_data(data["message"]),
+            thread=tuple(ThreadPost.from_data(p) for p in data.get("thread") or []),
+        )
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """What one ``Platform.inbox(since)`` read found, and the cursor to read on from.
+
+    ``cursor`` is opaque and platform-specific (the newest notification/mention seen); pass it
+    back as ``since`` next time. ``complete`` is False when the read stopped at its page cap
+    with older unseen items left (they are not read again: the cursor has moved past them).
+    """
+
+    items: tuple[InboxItem, ...]
+    cursor: str | None
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """What a conversation action (reply, hide, like of a message) answers, in the plan.
+
+    ``message`` is the incoming message (its id, author, text, source, ``root_id``,
+    ``parent_id`` and the platform's ``ref``: Bluesky ``uri``/``cid``/``root_uri``/``root_cid``).
+    ``drafts`` are up to three guarded alternatives, each with its origin (``template:NAME`` or
+    ``ai:PROVIDER``); the first is the default text (also in ``Target.text``). ``dropped`` are
+    drafts a guard refused, with the reason shown. ``rule`` is the rule that matched.
+    """
+
+    message: Message
+    rule: str
+    drafts: tuple[Draft, ...] = ()
+    dropped: tuple[Dropped, ...] = ()
+    thread: tuple[ThreadPost, ...] = ()
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "message": self.message.to_data(),
+            "rule": self.rule,
+            "drafts": [d.to_data() for d in self.drafts],
+            "dropped": [d.to_data() for d in self.dropped],
+            "thread": [p.to_data() for p in self.thread],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Conversation:
+        return cls(
+            message=Message.from_data(data["message"]),
+            rule=str(data["rule"]),
+            drafts=tuple(Draft.from_data(d) for d in data.get("drafts") or []),
+            dropped=tuple(
+                Dropped(str(d["origin"]), str(d["reason"])) for d in data.get("dropped") or []
+            ),
+            thread=tuple(ThreadPost.from_data(p) for p in data.get("thread") or []),
+        )
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """One stored message as ``socialseed inbox`` shows it: how it was sorted, what became of
+    it: ``answered``, ``hidden``, ``unanswered`` (a reply or a person is wanted) or
+    ``no reply`` (the rules ask for none)."""
+
+    triage: Triage
+    status: str
+
+    def to_data(self) -> dict[str, Any]:
+        return {**self.triage.to_data(), "status": self.status}
+
+
+@dataclass(frozen=True)
+class InboxView:
+    """One account's inbox: what the read brought and the sorted messages of the window."""
+
+    account: str
+    platform: str
+    added: int
+    complete: bool
+    entries: tuple[InboxEntry, ...]
+    note: str = ""
+
+    @property
+    def unanswered(self) -> int:
+        return sum(1 for e in self.entries if e.status == "unanswered")
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "platform": self.platform,
+            "new": self.added,
+            "complete": self.complete,
+            "unanswered": self.unanswered,
+            "note": self.note,
+            "messages": [e.to_data() for e in self.entries],
+        }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from socialseed.model.values import Action, Decision
+from socialseed.model.values import Action, Decision, Verb
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,25 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class ReplyText:
+    """The text a person is about to approve for a reply: which drafted alternative it came
+    from (1-based) and whether they edited it."""
+
+    text: str
+    choice: int
+    edited: bool = False
+
+
+def alternatives(action: Action) -> tuple[str, ...]:
+    """A reply's drafted alternatives, in the plan's order (the first is the default text)."""
+    if action.verb is not Verb.REPLY:
+        return ()
+    if action.conversation is not None and action.conversation.drafts:
+        return tuple(d.text for d in action.conversation.drafts)
+    return (action.target.text,) if action.target.text else ()
+
+
+@dataclass(frozen=True)
 class Card:
     """Everything a prompter needs to show one action."""
 
@@ -62,3 +81,4 @@ class Card:
     decision: Decision | None  # the newest decision on it (maybe expired), when revisiting
     gate: Gate
     now: datetime
+    reply: ReplyText | None = None  # a reply's text as chosen (or edited) so far

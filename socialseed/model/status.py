@@ -64,6 +64,7 @@ class StatusRow:
     shared: tuple[SharedUse, ...] = ()  # the platform's shared budgets, used and left
     day_one: date | None = None  # day 1 of the first phase (None: not planned yet)
     day_one_from: str = ""  # "start_date" (the config) or "first plan" (the state)
+    unanswered: int | None = None  # messages awaiting a reply (None: no conversations)
 
     @property
     def phase_text(self) -> str:
@@ -110,4 +111,5 @@ class StatusRow:
                 }
                 for u in self.shared
             ],
+            "unanswered": self.unanswered,
         }

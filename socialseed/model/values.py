@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from socialseed.clock import iso, parse_instant
+from socialseed.model.conversations import Conversation
 
 
 class Verb(StrEnum):
@@ -309,6 +310,7 @@ class Action:
     cost_usd: float | None = None
     profile: Profile | None = None  # carried for review; not part of the plan's checksum data
     seq: int = 0
+    conversation: Conversation | None = None  # reply/hide/like of an incoming message
 
     def to_data(self, *, include_profile: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -327,6 +329,8 @@ class Action:
             "score": self.score.to_data() if self.score else None,
             "cost_usd": self.cost_usd,
         }
+        if self.conversation is not None:
+            data["conversation"] = self.conversation.to_data()
         if include_profile and self.profile is not None:
             data["profile"] = self.profile.to_data()
         return data
@@ -349,6 +353,9 @@ class Action:
             score=Score.from_data(data["score"]) if data.get("score") else None,
             cost_usd=data.get("cost_usd"),
             profile=Profile.from_data(data["profile"]) if data.get("profile") else None,
+            conversation=(
+                Conversation.from_data(data["conversation"]) if data.get("conversation") else None
+            ),
         )
 
     def with_seq(self, seq: int) -> Action:
@@ -367,6 +374,9 @@ class Decision:
     reason: str = ""
     override: bool = False
     expires_at: datetime | None = None
+    text: str | None = None  # a reply's approved text, exactly as it is to be sent
+    choice: int | None = None  # which drafted alternative it came from (1-based)
+    edited: bool = False  # the person changed the alternative's text before approving
 
     def is_live(self, now: datetime) -> bool:
         return self.expires_at is None or now < self.expires_at

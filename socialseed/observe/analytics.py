@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from itertools import pairwise
+from statistics import median
 from typing import Any
 
 from sqlite_utils import Database
@@ -21,6 +22,7 @@ from socialseed.limits.phases import current_phase
 from socialseed.observe.status import account_health
 from socialseed.state.accounts import day_one
 from socialseed.state.decisions import POLICY_REVIEWER
+from socialseed.state.inbox import received
 from socialseed.state.relationships import SOCIALSEED
 from socialseed.state.retention import audit_horizon
 from socialseed.state.snapshots import snapshots
@@ -120,6 +122,30 @@ def _account(
         "engagement_rate": round(gained / outbound, 4) if outbound and gained is not None else None,
         "phases": phases_by_day(db, config, account, days),
         "health": account_health(db, account, now=now).to_data(),
+        "conversations": conversations(db, account, since, now),
+    }
+
+
+def conversations(db: Database, account: str, since: datetime, now: datetime) -> dict[str, Any]:
+    """Messages received in the period, answered, hidden; the median first response (hours,
+    from the message to our reply) and questions still unanswered after a day."""
+    got = [r for r in received(db, account) if since <= r.item.message.created_at <= now]
+    waits = sorted(
+        (r.answered_at - r.item.message.created_at).total_seconds() / 3600
+        for r in got
+        if r.answered_at is not None
+    )
+    old_questions = sum(
+        1
+        for r in got
+        if r.question and r.unanswered and now - r.item.message.created_at > timedelta(days=1)
+    )
+    return {
+        "received": len(got),
+        "answered": len(waits),
+        "hidden": sum(1 for r in got if r.hidden_at is not None),
+        "median_first_response_hours": round(median(waits), 2) if waits else None,
+        "unanswered_questions_over_a_day": old_questions,
     }
 
 

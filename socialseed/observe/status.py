@@ -17,6 +17,7 @@ from socialseed.observe.health import assess
 from socialseed.observe.recovery import phase_of
 from socialseed.state import health_rows as rows
 from socialseed.state.accounts import active_pause, day_one
+from socialseed.state.inbox import unanswered_count
 from socialseed.state.locks import holder
 from socialseed.state.snapshots import snapshots
 from socialseed.state.usage import used_today, written_since
@@ -101,6 +102,7 @@ def _row(
         shared=shared_use(db, account.id, shared(account), now),
         day_one=day_one(db, account),
         day_one_from="start_date" if account.start_date else "first plan",
+        unanswered=unanswered_count(db, account.id) if account.conversations else None,
     )
 
 

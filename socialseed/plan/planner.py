@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -49,6 +49,7 @@ class Existing:
     rejected_ids: frozenset[str] = frozenset()  # a person said no to these: never again
     paused: str = ""  # why the account is paused now (then nothing is proposed)
     first_plan_on: date | None = None  # day 1 when the config names no start_date
+    conversation: tuple[Action, ...] = ()  # replies, hides, likes the inbox asks for (unfitted)
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ class AccountPlanner:
     def plan(self, items: Sequence[Scored]) -> tuple[list[Action], AccountPlan]:
         if self.state.paused:
             return [], self._summary([])  # apply would refuse every action: propose none
-        taken: list[Action] = []
+        taken = self._conversation()  # answering people comes before finding new ones
         ranked = self._ranked(items)
         wanted = self._wanted_verbs()
         for index, (item, risk, reasons) in enumerate(ranked):
@@ -187,6 +188,25 @@ class AccountPlanner:
         taken, self.unsummoned = policy.summoned_replies(taken, self.account, self.caps)
         numbered = [a.with_seq(i + 1) for i, a in enumerate(taken)]
         return numbered, self._summary(numbered)
+
+    # -- conversations -------------------------------------------------------------------------
+    def _conversation(self) -> list[Action]:
+        """The inbox's actions that fit today's budgets, oldest message first.
+
+        Policy may approve a hide or a like (by risk, as for other verbs), never a reply.
+        """
+        out: list[Action] = []
+        for action in self.state.conversation:
+            if action.id in self.state.rejected_ids:
+                self.rejected += 1
+                continue
+            if action.id in self.state.done_action_ids or not self._spend(action.verb, 1):
+                continue
+            auto = action.verb is not Verb.REPLY and policy.auto_approvable(
+                action.risk, action.verb, self.caps, self.config.policy
+            )
+            out.append(replace(action, auto_approved=auto))
+        return out
 
     # -- outbound proposals --------------------------------------------------------------------
     def _ranked(self, items: Sequence[Scored]) -> list[tuple[Scored, Risk, tuple[str, ...]]]:

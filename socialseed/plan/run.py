@@ -11,7 +11,7 @@ import asyncio
 import gc
 import math
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -22,7 +22,7 @@ from socialseed.clock import Clock, iso, parse_instant
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
 from socialseed.errors import AuthExpired, ConfigError, SecretError, SocialSeedError
 from socialseed.limits import phases as phase_rules
-from socialseed.model import Candidate, Capabilities, Decision, Post, Verb
+from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Verb
 from socialseed.model.plan import AICost, Plan
 from socialseed.plan import filters as filter_rules
 from socialseed.plan import policy
@@ -53,6 +53,13 @@ class PlanOptions:
     force: bool = False
 
 
+# The inbox's conversation actions (unfitted) and notes for one account: injected by the CLI
+# (``conversations.propose``), so the plan flow does not depend on the conversations flow.
+ConversationsFor = Callable[
+    [Account, Capabilities, Platform, datetime], Awaitable[tuple[list[Action], list[str]]]
+]
+
+
 @dataclass
 class Runtime:
     """What planning needs from outside (built by the CLI, faked in tests)."""
@@ -62,6 +69,7 @@ class Runtime:
     platform_for: Callable[[Account], Platform]
     capabilities_for: Callable[[Account], Capabilities]
     env: Mapping[str, str] = field(default_factory=dict)
+    conversations_for: ConversationsFor | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +201,11 @@ class AccountRun:
         scored = await self._score(passed)
         scored = await self._with_posts(platform, scored)
         existing = self._existing(relationships, reads, dropped)
+        if self.rt.conversations_for is not None:
+            talk, notes = await self.rt.conversations_for(
+                self.account, self.caps, platform, self.now
+            )
+            existing = replace(existing, conversation=tuple(talk), notes=(*existing.notes, *notes))
         return scored, existing
 
     def _note_sources(self, found: Discovered) -> None:

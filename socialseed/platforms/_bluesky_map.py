@@ -8,6 +8,7 @@ from typing import Any
 
 from socialseed.clock import parse_instant
 from socialseed.model import Post, Profile
+from socialseed.model.conversations import Author, InboxItem, Message, MessageSource
 
 FOLLOW = "app.bsky.graph.follow"
 LIKE = "app.bsky.feed.like"
@@ -120,3 +121,48 @@ def with_posts(profile: Profile, posts: list[Post]) -> Profile:
 def replies_to(record: dict[str, Any], uri: str) -> bool:
     reply = (record.get("value") or {}).get("reply") or {}
     return bool((reply.get("parent") or {}).get("uri") == uri)
+
+
+NOTIFIED_SOURCES = {"mention": "mention", "reply": "reply", "quote": "quote"}
+
+
+def message(note: dict[str, Any], account_id: str) -> InboxItem:
+    """A ``listNotifications`` item (mention, reply, quote) as an inbox item.
+
+    ``ref`` carries what a threaded reply to it needs: its own uri/cid (the parent) and, when
+    it is itself a reply, the thread's root uri/cid (else the root is the message itself).
+    """
+    record = note.get("record") or {}
+    author = note.get("author") or {}
+    reply = record.get("reply") or {}
+    root, parent = reply.get("root") or {}, reply.get("parent") or {}
+    ref = {"uri": str(note["uri"]), "cid": str(note.get("cid") or "")}
+    if root.get("uri"):
+        ref["root_uri"], ref["root_cid"] = str(root["uri"]), str(root.get("cid") or "")
+    langs = record.get("langs") or []
+    viewer = author.get("viewer") or {}
+    said = Message(
+        id=str(note["uri"]),
+        platform="bluesky",
+        account=account_id,
+        source=MessageSource(NOTIFIED_SOURCES[str(note.get("reason"))]),
+        author=Author(
+            id=str(author.get("did") or repo_of(str(note["uri"]))),
+            handle=str(author.get("handle") or ""),
+            name=str(author.get("displayName") or ""),
+            created_at=instant(author.get("createdAt")),
+            bio=str(author.get("description") or ""),
+            follows_us=bool(viewer.get("followedBy")) if "viewer" in author else None,
+        ),
+        text=str(record.get("text") or ""),
+        created_at=instant(record.get("createdAt")) or _required_instant(note),
+        language=str(langs[0]) if langs else None,
+        root_id=str(root["uri"]) if root.get("uri") else None,
+        parent_id=str(parent["uri"]) if parent.get("uri") else None,
+        ref=ref,
+    )
+    return InboxItem(said)
+
+
+def _required_instant(note: dict[str, Any]) -> datetime:
+    return parse_instant(str(note["indexedAt"]))

@@ -12,6 +12,7 @@ import httpx
 
 from socialseed.clock import parse_instant
 from socialseed.model import Post, Profile
+from socialseed.model.conversations import Author, InboxItem, Message, MessageSource
 
 _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"<\s*(br|/p)\s*/?>", re.IGNORECASE)
@@ -95,3 +96,42 @@ def status_id(value: str) -> str:
     if not last.isdigit():
         raise ValueError(value)
     return last
+
+
+def message(note: dict[str, Any], my_id: str) -> InboxItem | None:
+    """A ``mention`` Notification as an inbox item (``None`` without its status).
+
+    A mention that answers one of our statuses (``in_reply_to_account_id``) is a reply; a
+    reply to it is threaded with ``in_reply_to_id`` = this status's id.
+    """
+    status = note.get("status") or {}
+    if not status.get("id"):
+        return None
+    who = note.get("account") or status.get("account") or {}
+    answers_us = str(status.get("in_reply_to_account_id") or "") == my_id
+    created = instant(status.get("created_at")) or instant(note.get("created_at"))
+    if created is None:
+        return None
+    said = Message(
+        id=str(status["id"]),
+        platform="mastodon",
+        account=my_id,
+        source=MessageSource.REPLY if answers_us else MessageSource.MENTION,
+        author=Author(
+            id=str(who.get("id") or ""),
+            handle=str(who.get("acct") or who.get("username") or ""),
+            name=str(who.get("display_name") or ""),
+            followers=_count(who.get("followers_count")),
+            created_at=instant(who.get("created_at")),
+            bio=text(who.get("note")),
+        ),
+        text=text(status.get("content")),
+        created_at=created,
+        language=str(status["language"]) if status.get("language") else None,
+        parent_id=str(status["in_reply_to_id"]) if status.get("in_reply_to_id") else None,
+        ref={
+            "url": str(status.get("url") or status.get("uri") or ""),
+            "notification": str(note["id"]),
+        },
+    )
+    return InboxItem(said)

@@ -9,6 +9,7 @@ import httpx
 
 from socialseed.clock import parse_instant
 from socialseed.model import Post, Profile, RateInfo
+from socialseed.model.conversations import Author, InboxItem, Message, MessageSource
 from socialseed.model.values import MENTIONS_REF, QUOTES_REF
 
 USER_FIELDS = "created_at,description,profile_image_url,protected,public_metrics,verified"
@@ -165,3 +166,35 @@ def cap_reset(response: httpx.Response, now: datetime) -> datetime:
         return max(later)
     first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return (first + timedelta(days=32)).replace(day=1)
+
+
+MENTION_FIELDS = f"{TWEET_FIELDS},conversation_id,in_reply_to_user_id"
+
+
+def message(tweet: dict[str, Any], users: dict[str, dict[str, Any]], my_id: str) -> InboxItem:
+    """A post of the mentions timeline as an inbox item: every one of them @mentions us, so
+    a self-serve tier may answer it. ``root_id`` is its ``conversation_id``."""
+    author = users.get(str(tweet.get("author_id") or "")) or {"id": tweet.get("author_id")}
+    replied = references(tweet, "replied_to")
+    answers_us = str(tweet.get("in_reply_to_user_id") or "") == my_id
+    said = Message(
+        id=str(tweet["id"]),
+        platform="x",
+        account=my_id,
+        source=MessageSource.REPLY if answers_us else MessageSource.MENTION,
+        author=Author(
+            id=str(author.get("id") or ""),
+            handle=str(author.get("username") or author.get("id") or ""),
+            name=str(author.get("name") or ""),
+            followers=_metric(author.get("public_metrics") or {}, "followers_count"),
+            created_at=instant(author.get("created_at")),
+            bio=str(author.get("description") or ""),
+        ),
+        text=str(tweet.get("text") or ""),
+        created_at=instant(tweet.get("created_at")) or datetime.fromtimestamp(0, UTC),  # requested
+        language=str(tweet["lang"]) if tweet.get("lang") else None,
+        root_id=str(tweet["conversation_id"]) if tweet.get("conversation_id") else None,
+        parent_id=min(replied) if replied else None,
+        ref={"summoned": "mention"},
+    )
+    return InboxItem(said)

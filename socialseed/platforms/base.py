@@ -31,6 +31,7 @@ from socialseed.model import (
     Source,
     SourceKind,
 )
+from socialseed.model.conversations import InboxPage
 from socialseed.platforms.tokens import TokenSource
 
 if TYPE_CHECKING:
@@ -103,6 +104,18 @@ class Platform(ABC):
         if not await self.verify(action):
             return None
         return Outcome("done", CONFIRMED)
+
+    async def inbox(self, since: str | None = None) -> InboxPage:
+        """Messages to the managed account newer than the cursor ``since`` (``None``: recent).
+
+        Mentions, replies to our posts and comments on them, each with its thread context and
+        the platform refs a threaded reply needs; ``InboxPage.cursor`` is where the next read
+        starts (kept in state per account and source ``inbox``).
+        """
+        raise PolicyError(
+            f"{self.name}: reading mentions and replies is not offered",
+            hint="conversations run on sandbox, bluesky, mastodon and x",
+        )
 
     async def following_ids(self) -> set[str] | None:
         """Ids the managed account follows (``None`` where the API offers no such read)."""

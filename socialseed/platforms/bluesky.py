@@ -28,6 +28,7 @@ from socialseed.model import (
     SourceKind,
     Verb,
 )
+from socialseed.model.conversations import InboxItem, InboxPage
 from socialseed.platforms import _bluesky_map as m
 from socialseed.platforms import _bluesky_rules as rules
 from socialseed.platforms._bluesky_rules import CAPABILITIES
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 NAME = "bluesky"
 DEFAULT_SERVICE = "https://bsky.social"
 MAX_RECORD_PAGES = 200  # listRecords scans stop after 20,000 records
+INBOX_PAGES = 10  # listNotifications pages per inbox read (100 each, newest first)
 COMMENTED_POSTS = 10  # own posts per commenters page (one getPostThread each)
 
 # Every request this adapter can make. A test fails if any code path sends anything else.
@@ -73,6 +75,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "put_record": Endpoint("POST", "/xrpc/com.atproto.repo.putRecord"),
     "delete_record": Endpoint("POST", "/xrpc/com.atproto.repo.deleteRecord"),
     "mute_actor": Endpoint("POST", "/xrpc/app.bsky.graph.muteActor"),
+    "list_notifications": Endpoint("GET", "/xrpc/app.bsky.notification.listNotifications"),
 }
 
 
@@ -237,6 +240,32 @@ class BlueskyPlatform(Platform):
                 break
         return ids
 
+    async def inbox(self, since: str | None = None) -> InboxPage:
+        """Mentions, replies and quotes newer than ``since`` (an ``indexedAt`` instant).
+
+        ``listNotifications`` pages go newest first; the read stops at the first one at or
+        before ``since``. The cursor kept is the newest ``indexedAt`` seen.
+        """
+        reasons = sorted(m.NOTIFIED_SOURCES)
+        items: list[InboxItem] = []
+        newest, cursor = since, None
+        for _ in range(INBOX_PAGES):
+            params: dict[str, Any] = {"limit": m.PAGE_SIZE, "reasons": reasons}
+            if cursor:
+                params["cursor"] = cursor
+            data = await self.api.json("list_notifications", params=params)
+            for note in data.get("notifications") or []:
+                stamp = str(note.get("indexedAt") or "")
+                if since is not None and stamp <= since:
+                    return _inbox_page(items, newest)
+                newest = max(newest or stamp, stamp)
+                if note.get("reason") in m.NOTIFIED_SOURCES:
+                    items.append(m.message(note, await self.did()))
+            cursor = data.get("cursor")
+            if not cursor or not data.get("notifications"):
+                return _inbox_page(items, newest)
+        return _inbox_page(items, newest, complete=False)
+
     # --- writes -------------------------------------------------------------------------
 
     async def execute(self, action: Action) -> Outcome:
@@ -386,6 +415,8 @@ class BlueskyPlatform(Platform):
         The PDS keeps a second record when a follow is created twice, so a resumed or
         repeated write is confirmed from ``listRecords`` (with the record's URI) instead.
         """
+        if action.verb is Verb.REPLY:
+            return await self._confirm_reply(action)
         collection = _CREATED.get(action.verb)
         if collection is None:
             return await super().confirm(action)
@@ -397,6 +428,15 @@ class BlueskyPlatform(Platform):
         if not found:
             return None
         return Outcome("done", CONFIRMED, remote_ref=str(found[0]["uri"]))
+
+    async def _confirm_reply(self, action: Action) -> Outcome | None:
+        """Our post whose ``reply.parent`` is the message (read with ``listRecords``: the
+        reference PDS has no AppView, and our own repo is the authority on what we wrote)."""
+        uri = await self._target_uri(action)
+        found = [r for r in await self._records(m.POST) if m.replies_to(r, uri)]
+        if not found:
+            return None
+        return Outcome("done", CONFIRMED, remote_ref=str(found[-1]["uri"]))
 
     async def verify(self, action: Action) -> bool:
         verb = action.verb
@@ -426,6 +466,11 @@ class BlueskyPlatform(Platform):
 
 
 _CREATED = {Verb.FOLLOW: m.FOLLOW, Verb.LIKE: m.LIKE, Verb.REPOST: m.REPOST}
+
+
+def _inbox_page(items: list[InboxItem], cursor: str | None, *, complete: bool = True) -> InboxPage:
+    ordered = sorted(items, key=lambda i: (i.message.created_at, i.message.id))
+    return InboxPage(tuple(ordered), cursor, complete)
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -36,8 +36,15 @@ from socialseed.model import (
     SourceKind,
     Verb,
 )
+from socialseed.model.conversations import InboxItem, InboxPage
 from socialseed.platforms import _mastodon_map as m
-from socialseed.platforms.base import Platform, PlatformDeps, SourceReader, read_source
+from socialseed.platforms.base import (
+    CONFIRMED,
+    Platform,
+    PlatformDeps,
+    SourceReader,
+    read_source,
+)
 from socialseed.platforms.http import (
     ApiSession,
     Endpoint,
@@ -63,13 +70,22 @@ WRITE_VERBS = frozenset(Verb) - {Verb.HIDE_COMMENT}
 BUDGETS = (
     Budget("statuses", 300, 10800, {Verb.REPLY: 1, Verb.REPOST: 1}, LIMITER),
     Budget("follows", 400, 86400, {Verb.FOLLOW: 1}, LIMITER),
-    Budget("requests per token", 300, 300, dict.fromkeys(WRITE_VERBS, 1), RACK_ATTACK),
+    # a reply costs two calls: our replies are looked for in the thread before posting
+    Budget(
+        "requests per token",
+        300,
+        300,
+        {**dict.fromkeys(WRITE_VERBS, 1), Verb.REPLY: 2},
+        RACK_ATTACK,
+    ),
 )
 # The X-RateLimit-* headers describe "the one you are closest to exceeding" of every limit
 # that applies to the account, so all calls report into one bucket.
 RATE_BUCKET = "account"
 ACCOUNTS_PAGE, STATUSES_PAGE, SEARCH_PAGE = 80, 40, 40
 MAX_PAGES = 200
+NOTIFICATIONS_PAGE = 40  # the documented default (maximum 80)
+INBOX_PAGES = 10
 
 # Every request this adapter can make (specific paths before ``{id}`` ones).
 ENDPOINTS: dict[str, Endpoint] = {
@@ -91,6 +107,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "unfavourite": Endpoint("POST", "/api/v1/statuses/{id}/unfavourite"),
     "reblog": Endpoint("POST", "/api/v1/statuses/{id}/reblog"),
     "post_status": Endpoint("POST", "/api/v1/statuses"),
+    "notifications": Endpoint("GET", "/api/v1/notifications"),
 }
 
 _RESTRICTED_WORDS = (
@@ -306,6 +323,31 @@ class MastodonPlatform(Platform):
                 break
         return ids
 
+    async def inbox(self, since: str | None = None) -> InboxPage:
+        """Mentions (replies to us included) newer than the notification id ``since``.
+
+        ``GET /api/v1/notifications?types[]=mention&since_id=``, newest first, paged back with
+        the Link header's ``max_id``; the cursor kept is the newest notification id seen.
+        """
+        me = await self.me()
+        items: list[InboxItem] = []
+        newest, cursor = since, None
+        for _ in range(INBOX_PAGES):
+            params: dict[str, Any] = {"types[]": ["mention"], "limit": NOTIFICATIONS_PAGE}
+            params |= {k: v for k, v in m.cursor_params(cursor).items() if k == "max_id"}
+            if since:
+                params["since_id"] = since
+            notes, response = await self._json("notifications", params=params)
+            for note in notes:
+                newest = _newer(newest, str(note["id"]))
+                item = m.message(note, me.id) if note.get("type") == "mention" else None
+                if item is not None:
+                    items.append(item)
+            cursor = m.next_cursor(response) if notes else None
+            if cursor is None:
+                return _inbox_page(items, newest)
+        return _inbox_page(items, newest, complete=False)
+
     # --- writes -------------------------------------------------------------------------
 
     async def execute(self, action: Action) -> Outcome:
@@ -359,21 +401,48 @@ class MastodonPlatform(Platform):
             return await self._replied(_post_id(action))
         return False
 
+    async def confirm(self, action: Action) -> Outcome | None:
+        """A reply: our status among the message's descendants (``GET
+        /api/v1/statuses/:id/context``), with its id; other verbs: ``verify``."""
+        if action.verb is not Verb.REPLY:
+            return await super().confirm(action)
+        found = await self._our_replies(_post_id(action))
+        if not found:
+            return None
+        return Outcome("done", CONFIRMED, remote_ref=str(found[0]["id"]))
+
     async def _relationship(self, account_id: str) -> dict[str, Any]:
         data = await self.api.json("relationships", params={"id[]": [account_id]})
         return dict(data[0]) if data else {}
 
     async def _replied(self, status_id: str) -> bool:
+        return bool(await self._our_replies(status_id))
+
+    async def _our_replies(self, status_id: str) -> list[dict[str, Any]]:
+        """Our statuses that answer ``status_id`` directly, oldest first."""
         me = await self.me()
         context = await self.api.json("context", path={"id": status_id})
-        return any(
-            str(s.get("in_reply_to_id")) == status_id
-            and str((s.get("account") or {}).get("id")) == me.id
+        return [
+            s
             for s in context.get("descendants") or []
-        )
+            if str(s.get("in_reply_to_id")) == status_id
+            and str((s.get("account") or {}).get("id")) == me.id
+        ]
 
     async def aclose(self) -> None:
         await self.api.aclose()
+
+
+def _newer(kept: str | None, seen: str) -> str:
+    """The larger of two Mastodon ids (numeric strings; longer is newer)."""
+    if kept is None:
+        return seen
+    return max(kept, seen, key=lambda i: (len(i), i))
+
+
+def _inbox_page(items: list[InboxItem], cursor: str | None, *, complete: bool = True) -> InboxPage:
+    ordered = sorted(items, key=lambda i: (i.message.created_at, i.message.id))
+    return InboxPage(tuple(ordered), cursor, complete)
 
 
 def _post_id(action: Action) -> str:

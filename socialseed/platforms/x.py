@@ -35,9 +35,16 @@ from socialseed.model import (
     SourceKind,
     Verb,
 )
+from socialseed.model.conversations import InboxItem, InboxPage
 from socialseed.platforms import _x_caps as caps_
 from socialseed.platforms import _x_map as m
-from socialseed.platforms.base import Platform, PlatformDeps, SourceReader, read_source
+from socialseed.platforms.base import (
+    CONFIRMED,
+    Platform,
+    PlatformDeps,
+    SourceReader,
+    read_source,
+)
 from socialseed.platforms.http import ApiSession, Endpoint, request_id, token_getters
 
 if TYPE_CHECKING:
@@ -47,6 +54,7 @@ NAME = "x"
 BASE_URL = "https://api.x.com"
 TIERS = caps_.TIERS
 VERIFY_PAGES = 3
+INBOX_PAGES = 10  # mentions pages (100 posts each) per inbox read
 DISCOVERY_PAGE = 100  # users per discovery page (billed per user on pay-per-use)
 LIST_PAGE = 1000  # users per page when reading our own following/followers/muting lists
 
@@ -218,6 +226,29 @@ class XPlatform(Platform):
         me = await self.me()
         return _authors_page(await self._data("mentions", path={"id": me.id}, params=params))
 
+    async def inbox(self, since: str | None = None) -> InboxPage:
+        """Posts that @mention us newer than the post id ``since`` (``since_id``), paged with
+        ``pagination_token``; the cursor kept is the newest id (``meta.newest_id``)."""
+        me = await self.me()
+        items: list[InboxItem] = []
+        newest, token = since, None
+        for _ in range(INBOX_PAGES):
+            params = _post_params(100) | {"tweet.fields": m.MENTION_FIELDS}
+            if since:
+                params["since_id"] = since
+            if token:
+                params["pagination_token"] = token
+            body = await self._data("mentions", path={"id": me.id}, params=params)
+            meta = body.get("meta") or {}
+            if meta.get("newest_id"):
+                newest = _newer_id(newest, str(meta["newest_id"]))
+            users = {str(u["id"]): u for u in (body.get("includes") or {}).get("users") or []}
+            items.extend(m.message(t, users, me.id) for t in body.get("data") or [])
+            token = meta.get("next_token")
+            if not token:
+                return _inbox_page(items, newest)
+        return _inbox_page(items, newest, complete=False)
+
     async def recent_posts(self, user_id: str, limit: int = 5) -> list[Post]:
         params: dict[str, Any] = {
             "max_results": max(5, min(limit, 100)),
@@ -312,6 +343,19 @@ class XPlatform(Platform):
 
     # --- crash recovery -----------------------------------------------------------------
 
+    async def confirm(self, action: Action) -> Outcome | None:
+        """A reply: our post whose ``referenced_tweets`` has ``replied_to`` the message, from
+        our own timeline (``GET /2/users/:id/tweets``), with its id; other verbs: ``verify``."""
+        if action.verb is not Verb.REPLY:
+            return await super().confirm(action)
+        post = action.target.post_id or action.target.id
+        found = [
+            t for t in await self._own_tweets("user_posts") if post in m.references(t, "replied_to")
+        ]
+        if not found:
+            return None
+        return Outcome("done", CONFIRMED, remote_ref=str(found[0]["id"]))
+
     async def verify(self, action: Action) -> bool:
         verb, target = action.verb, action.target
         post = target.post_id or target.id
@@ -351,6 +395,16 @@ class XPlatform(Platform):
 
     async def aclose(self) -> None:
         await self.api.aclose()
+
+
+def _newer_id(kept: str | None, seen: str) -> str:
+    """The larger of two X ids (numeric strings; longer is newer)."""
+    return seen if kept is None else max(kept, seen, key=lambda i: (len(i), i))
+
+
+def _inbox_page(items: list[InboxItem], cursor: str | None, *, complete: bool = True) -> InboxPage:
+    ordered = sorted(items, key=lambda i: (i.message.created_at, i.message.id))
+    return InboxPage(tuple(ordered), cursor, complete)
 
 
 def _post_params(size: int) -> dict[str, Any]:

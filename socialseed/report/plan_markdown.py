@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from socialseed.clock import iso
 from socialseed.model import Action, Verb
 from socialseed.model.plan import AccountPlan, AICost, Plan
+from socialseed.report import conversation_text
 from socialseed.report.plan_render import (
     SYMBOLS,
     ai_estimate_lines,
@@ -84,7 +85,7 @@ def action_row(action: Action, *, include_profiles: bool) -> str:
     target = f"@{action.target.handle}"
     if action.target.post_id:
         target += f" (post {action.target.post_id})"
-    why = "; ".join([action.reason, *action.risk_reasons])
+    why = "; ".join([action.reason, *action.risk_reasons, *_conversation(action)])
     approval = "auto" if action.auto_approved else "review"
     cells = [
         f"{SYMBOLS.get(action.verb, '?')} {action.verb.value}",
@@ -99,6 +100,16 @@ def action_row(action: Action, *, include_profiles: bool) -> str:
         bio = action.profile.bio if action.profile else ""
         cells.append(cell(bio[:200]))
     return "| " + " | ".join(cells) + " |"
+
+
+def _conversation(action: Action) -> list[str]:
+    talk = action.conversation
+    if talk is None:
+        return []
+    said = [f"said {conversation_text.said(talk)}"]
+    if action.verb is not Verb.REPLY:
+        return said
+    return [*said, *conversation_text.drafts(talk), *conversation_text.dropped(talk)]
 
 
 def table_head(include_profiles: bool) -> list[str]:

@@ -14,6 +14,7 @@ from rich.text import Text
 from socialseed.clock import iso
 from socialseed.model import Action, Risk, Verb
 from socialseed.model.plan import AccountPlan, AICost, Plan
+from socialseed.report import conversation_text
 from socialseed.report.terminal import clean, json_text, one_line
 
 SYMBOLS: dict[Verb, str] = {
@@ -134,6 +135,21 @@ def action_line(action: Action) -> Text:
     return line
 
 
+def conversation_lines(action: Action) -> list[Text]:
+    """The message answered, its thread, the alternatives (for a reply) and dropped drafts."""
+    talk = action.conversation
+    if talk is None:
+        return []
+    lines = [Text(f"      ← {one_line(conversation_text.said(talk))}")]
+    lines += [
+        Text(f"        in thread: {one_line(t)}", "dim") for t in conversation_text.thread(talk)
+    ]
+    if action.verb is Verb.REPLY:
+        lines += [Text(f"      {one_line(d)}") for d in conversation_text.drafts(talk)]
+        lines += [Text(f"      {one_line(d)}", "dim") for d in conversation_text.dropped(talk)]
+    return lines
+
+
 def detail_lines(action: Action) -> list[Text]:
     lines = [Text(f"      why: {clean(action.reason)}", "dim")]
     lines += [
@@ -161,6 +177,7 @@ def account_block(
         lines.append(Text(f"  estimated cost: ${part.cost_usd:.2f}"))
     for action in actions:
         lines.append(action_line(action))
+        lines += conversation_lines(action)
         if decisions and action.id in decisions:
             style = "bold red" if "override" in decisions[action.id] else "dim"
             lines.append(Text(f"      decision: {clean(decisions[action.id])}", style))

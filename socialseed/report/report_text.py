@@ -62,6 +62,8 @@ def render_status(console: Console, rows: Sequence[StatusRow], now: datetime) ->
         notes += [f"{row.health.light.value}: " + "; ".join(row.health.reasons)]
         notes += [t for t in (row.pause, row.lock) if t]
         notes += [use.text() for use in row.shared]
+        if row.unanswered:
+            notes.append(f"{row.unanswered} unanswered message(s): see 'socialseed inbox'")
         for note in notes:
             console.print(f"  {clean(row.account)}: {clean(note)}", markup=False, highlight=False)
 
@@ -134,6 +136,15 @@ def _render_account(console: Console, acct: dict[str, Any], unicode: bool) -> No
         f"  follow-backs {fb['followed_back']} of {fb['follows_made']} ({_pct(fb['rate'])});  "
         f"engagement rate {_pct(acct['engagement_rate'])};  API cost ${acct['api_cost_usd']:.4f}"
     )
+    talk = acct.get("conversations") or {}
+    if talk.get("received"):
+        wait = talk["median_first_response_hours"]
+        console.print(
+            f"  conversations: {talk['received']} received, {talk['answered']} answered, "
+            f"{talk['hidden']} hidden; median first response "
+            f"{'-' if wait is None else f'{wait:.1f} h'}; "
+            f"{talk['unanswered_questions_over_a_day']} question(s) unanswered over a day"
+        )
     ap = acct["approvals"]
     console.print(
         f"  approvals: {ap['approved']} by a person, {ap['auto_approved']} by policy, "

@@ -17,7 +17,8 @@ from rich.text import Text
 
 from socialseed.clock import iso
 from socialseed.model import Action, Decision, Profile, Risk
-from socialseed.model.review import Card, Gate
+from socialseed.model.conversations import Conversation
+from socialseed.model.review import Card, Gate, ReplyText, alternatives
 from socialseed.report.terminal import clean, one_line, plain
 
 RISK_STYLE = {Risk.GREEN: "bold green", Risk.YELLOW: "bold yellow", Risk.RED: "bold red"}
@@ -80,9 +81,76 @@ def _target_line(action: Action) -> Text:
     text.append(f"@{one_line(target.handle.lstrip('@'))}")
     if target.post_id:
         text.append(f"  post {clean(target.post_id)}", style="dim")
-    if target.text:
+    if target.text and action.conversation is None:
         text.append(f'\nreply text: "{clean(target.text)}"')
     return text
+
+
+def _message(conversation: Conversation, now: datetime) -> Text:
+    """The incoming message: who, where from, when, and its text (sanitised)."""
+    message = conversation.message
+    author = message.author
+    who = Text(one_line(author.name or author.handle), style="bold")
+    who.append(f"  @{one_line(author.handle.lstrip('@'))}", style="dim")
+    who.append(f"  {message.source.value} · {ago(message.created_at, now)}", style="dim")
+    who.append(f"\n{clean(message.text)}")
+    return who
+
+
+def _thread(conversation: Conversation) -> Text | None:
+    if not conversation.thread:
+        return None
+    lines = [
+        f"@{one_line(p.author_handle.lstrip('@'))}{' (you)' if p.mine else ''}: "
+        f"{_short(p.text, 200)}"
+        for p in conversation.thread
+    ]
+    return Text("\n".join(lines), style="dim")
+
+
+def _alternatives(action: Action, chosen: ReplyText | None) -> Text | None:
+    options = alternatives(action)
+    if not options:
+        return None
+    drafts = action.conversation.drafts if action.conversation else ()
+    text = Text()
+    for i, option in enumerate(options, start=1):
+        mark = "▶" if chosen is not None and chosen.choice == i and not chosen.edited else " "
+        text.append(f"{mark} {i}  {clean(option)}", style="bold" if mark != " " else "")
+        if i <= len(drafts):
+            text.append(f"  ({clean(drafts[i - 1].origin)})", style="dim")
+        if i < len(options):
+            text.append("\n")
+    return text
+
+
+def _edited(chosen: ReplyText | None) -> Text | None:
+    if chosen is None or not chosen.edited:
+        return None
+    return Text(f"▶ edited from {chosen.choice}: {clean(chosen.text)}", style="bold")
+
+
+def _dropped(conversation: Conversation) -> Text | None:
+    if not conversation.dropped:
+        return None
+    return Text(
+        "\n".join(f"{clean(d.origin)}: {clean(d.reason)}" for d in conversation.dropped),
+        style="dim",
+    )
+
+
+def _conversation_rows(view: Card) -> list[tuple[str, RenderableType | None]]:
+    conversation = view.action.conversation
+    if conversation is None:
+        return []
+    return [
+        ("message", _message(conversation, view.now)),
+        ("thread", _thread(conversation)),
+        ("rule", Text(clean(conversation.rule))),
+        ("replies", _alternatives(view.action, view.reply)),
+        ("your text", _edited(view.reply)),
+        ("dropped", _dropped(conversation)),
+    ]
 
 
 def _post_text(action: Action) -> str | None:
@@ -172,7 +240,8 @@ def card(view: Card) -> Panel:
     post = _post_text(action)
     rows: list[tuple[str, RenderableType | None]] = [
         ("action", _target_line(action)),
-        ("post", _post_cell(action, post)),
+        *_conversation_rows(view),
+        ("post", _post_cell(action, post) if action.conversation is None else None),
         ("score", _score(action)),
         ("risk", _risk(action)),
         ("why", Text(clean(action.reason)) if action.reason else None),
@@ -268,9 +337,13 @@ def decision_line(action: Action, decision: Decision) -> str:
     reason = f': "{one_line(decision.reason)}"' if decision.reason else ""
     expires = iso(decision.expires_at or decision.decided_at)
     handle = one_line(action.target.handle.lstrip("@"))
+    text = ""
+    if decision.text is not None:
+        how = "edited from" if decision.edited else "alternative"
+        text = f'; text ({how} {decision.choice}): "{one_line(decision.text)}"'
     return (
         f"{verdict} {action.id} {action.verb.value} @{handle} "
-        f"({clean(action.account)}){extra}{reason}; expires {expires}"
+        f"({clean(action.account)}){extra}{reason}{text}; expires {expires}"
     )
 
 

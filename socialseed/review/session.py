@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 
 from socialseed.clock import Clock
 from socialseed.errors import ApprovalError
-from socialseed.model import Action, Decision, Risk
+from socialseed.model import Action, Decision, Risk, Verb
 from socialseed.model.plan import Plan
-from socialseed.model.review import Progress
+from socialseed.model.review import Progress, ReplyText
+from socialseed.review import replies
+from socialseed.review.replies import ReplyGuard
 from socialseed.review.rules import GateFn
 from socialseed.state import decisions as decision_state
 from socialseed.state import rejections as rejection_state
@@ -55,6 +57,7 @@ class ReviewSession:
         approval_ttl: timedelta,
         gate: GateFn,
         check: Callable[[datetime], None] | None = None,
+        reply_guard: ReplyGuard | None = None,
     ) -> None:
         self.db = db
         self.plan = plan
@@ -63,6 +66,7 @@ class ReviewSession:
         self.approval_ttl = approval_ttl
         self.gate = gate
         self._check = check or (lambda now: None)
+        self.reply_guard = reply_guard  # None: no rule set known, so no reply is approved
         self.plan_id = plan.id  # computed once: a plan's id hashes all of it
         self._latest = decision_state.latest_decisions(db, self.plan_id)
         self._rejected = {r.action_id: r for r in rejection_state.rejections(db)}
@@ -158,14 +162,57 @@ class ReviewSession:
                 hint="add --reason 'why this is safe'; it is recorded with the decision",
             )
 
-    def approve(self, action: Action, *, reason: str = "", override: bool = False) -> Decision:
+    def approve(
+        self,
+        action: Action,
+        *,
+        reason: str = "",
+        override: bool = False,
+        reply: ReplyText | None = None,
+    ) -> Decision:
+        """Approve ``action``; a reply is approved with its text (``reply``, else its first
+        alternative), which must pass the guards and is recorded with the decision."""
         self.check_approvable(action, reason=reason, override=override)
-        return self._record(action, "approve", reason, override and action.risk is Risk.RED)
+        text = self.reply_text(action, reply)
+        return self._record(action, "approve", reason, override and action.risk is Risk.RED, text)
+
+    def reply_text(self, action: Action, reply: ReplyText | None) -> ReplyText | None:
+        """The text a reply approval records, checked against the guards (None: not a reply)."""
+        if action.verb is not Verb.REPLY:
+            if reply is not None:
+                replies.pick(action, reply.choice)  # raises: only replies carry a text
+            return None
+        chosen = reply or replies.pick(action, 1)
+        if self.reply_guard is None:
+            raise ApprovalError(
+                f"reply {action.id}: the account's conversation guards are not known here, "
+                "so no reply text can be approved",
+                hint="run review with the config the plan was made from (-c FILE)",
+            )
+        problem = replies.refused(action, chosen, self.reply_guard)
+        if problem is not None:
+            raise problem
+        return chosen
+
+    def reply_refusal(self, action: Action, reply: ReplyText) -> str | None:
+        """Why ``reply`` could not be approved for ``action`` (None: it could)."""
+        try:
+            self.reply_text(action, reply)
+        except ApprovalError as exc:
+            return exc.message
+        return None
 
     def reject(self, action: Action, *, reason: str = "") -> Decision:
         return self._record(action, "reject", reason, False)
 
-    def _record(self, action: Action, verdict: str, reason: str, override: bool) -> Decision:
+    def _record(
+        self,
+        action: Action,
+        verdict: str,
+        reason: str,
+        override: bool,
+        reply: ReplyText | None = None,
+    ) -> Decision:
         now = self.clock.now()
         self._check(now)
         decision = Decision(
@@ -177,6 +224,9 @@ class ReviewSession:
             reason=reason.strip(),
             override=override,
             expires_at=now + self.approval_ttl,
+            text=reply.text if reply else None,
+            choice=reply.choice if reply else None,
+            edited=reply.edited if reply else False,
         )
         if verdict == "reject" and self.reviewer != POLICY_REVIEWER:
             rejection_state.record_rejection(self.db, decision, action)
@@ -203,10 +253,17 @@ class ReviewSession:
         reject: Iterable[str] = (),
         reason: str = "",
         override: bool = False,
+        choice: int | None = None,
+        text: str | None = None,
     ) -> list[Decision]:
-        """Decide on actions named by id. All are checked before any is recorded."""
+        """Decide on actions named by id. All are checked before any is recorded.
+
+        ``choice`` (an alternative, 1-based) and ``text`` (the person's own text, edited from
+        ``choice`` or the first) go with the approval of exactly one reply.
+        """
         to_approve = _unique(self.resolve(r) for r in approve)
         to_reject = _unique(self.resolve(r) for r in reject)
+        chosen = self._flag_reply(to_approve, choice, text)
         both = sorted({a.id for a in to_approve} & {a.id for a in to_reject})
         if both:
             raise ApprovalError(
@@ -215,9 +272,26 @@ class ReviewSession:
             )
         for action in to_approve:
             self.check_approvable(action, reason=reason, override=override)
+            self.reply_text(action, chosen)
         self._check(self.clock.now())
-        decided = [self.approve(a, reason=reason, override=override) for a in to_approve]
+        decided = [
+            self.approve(a, reason=reason, override=override, reply=chosen) for a in to_approve
+        ]
         return decided + [self.reject(a, reason=reason) for a in to_reject]
+
+    def _flag_reply(
+        self, to_approve: list[Action], choice: int | None, text: str | None
+    ) -> ReplyText | None:
+        if choice is None and text is None:
+            return None
+        if len(to_approve) != 1:
+            raise ApprovalError(
+                f"--choice and --text-file go with the approval of one reply; "
+                f"{len(to_approve)} actions were named with --approve",
+                hint="approve each reply in its own command: --approve ID --choice N",
+            )
+        base = replies.pick(to_approve[0], choice or 1)
+        return base if text is None else replies.edit(to_approve[0], base, text)
 
     def approve_up_to(self, level: Risk, actions: Iterable[Action] | None = None) -> BulkResult:
         """Approve pending actions at ``level`` or below, where the platform allows bulk."""

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from socialseed.errors import ApprovalError
-from socialseed.model import Risk
-from socialseed.model.review import Card, Progress
+from socialseed.model import Action, Risk
+from socialseed.model.review import Card, Progress, ReplyText, alternatives
+from socialseed.review import replies
 from socialseed.review.session import ReviewSession
 
 HELP = (
     "a approve   r reject (asks for an optional reason)   s skip   b back   d details\n"
+    "replies: 1/2/3 pick an alternative   e edit the chosen text ($EDITOR, else a prompt);\n"
+    "  a approves the text shown as chosen; an edit that breaks a guard is refused\n"
     "g approve every remaining green action (only where the platform's pack allows it)\n"
     "q quit: every decision made so far is kept; run review again to resume   ? this help"
 )
@@ -35,6 +38,10 @@ class Prompter(Protocol):
     def key(self, prompt: str) -> str: ...
 
     def reason(self, prompt: str) -> str: ...
+
+    def edit(self, text: str) -> str:
+        """The person's version of ``text`` (an editor, or a prompt where there is none)."""
+        ...
 
     def say(self, text: str) -> None: ...
 
@@ -60,6 +67,13 @@ class _Walk:
         self.queue = session.pending()
         self.i = 0
         self.recorded = 0
+        self.chosen: dict[str, ReplyText] = {}  # per reply: the text `a` approves
+        self.refused_edit: dict[str, str] = {}  # per reply: an edit a guard refused
+        self.redraw = False
+
+    def reply(self, action: Action) -> ReplyText | None:
+        """A reply's text as chosen so far (its first alternative until the person picks)."""
+        return self.chosen.get(action.id) or replies.default(action)
 
     def card(self) -> Card:
         action = self.queue[self.i]
@@ -71,6 +85,7 @@ class _Walk:
             decision=self.s.latest(action.id),
             gate=self.s.gate(action),
             now=self.s.clock.now(),
+            reply=self.reply(action),
         )
 
     def next_pending(self) -> None:
@@ -95,7 +110,7 @@ class _Walk:
                 self.p.say("an override needs a reason; nothing recorded")
                 return
         try:
-            self.s.approve(action, reason=reason, override=self.override)
+            self.s.approve(action, reason=reason, override=self.override, reply=self.reply(action))
         except ApprovalError as exc:
             self.p.say(f"{exc.message}; nothing recorded ({exc.hint})")
             return
@@ -107,6 +122,44 @@ class _Walk:
         self.s.reject(self.queue[self.i], reason=reason)
         self.recorded += 1
         self.next_pending()
+
+    def prompt(self) -> str:
+        action = self.queue[self.i]
+        count = len(alternatives(action))
+        if not count:
+            return "a/r/s/b/d/g/q/? > "
+        picks = "1" if count == 1 else f"1-{count}"
+        return f"{picks} pick, e edit, a approve, r/s/b/d/q/? > "
+
+    def pick(self, key: str) -> None:
+        action = self.queue[self.i]
+        try:
+            self.chosen[action.id] = replies.pick(action, int(key))
+        except ApprovalError as exc:
+            self.p.say(f"{exc.message}; nothing chosen ({exc.hint})")
+            return
+        self.refused_edit.pop(action.id, None)
+        self.redraw = True
+
+    def edit(self) -> None:
+        action = self.queue[self.i]
+        base = self.reply(action)
+        if base is None:
+            self.p.say(f"{action.id} is a {action.verb.value}: only a reply has a text to edit")
+            return
+        start = self.refused_edit.get(action.id, base.text)
+        proposed = replies.edit(action, base, self.p.edit(start))
+        problem = self.s.reply_refusal(action, proposed)
+        if problem is not None:
+            self.refused_edit[action.id] = proposed.text
+            self.p.say(
+                f"{problem}; the edit is not kept as the reply: press e to edit it again, "
+                "or 1/2/3 to pick an alternative"
+            )
+            return
+        self.refused_edit.pop(action.id, None)
+        self.chosen[action.id] = proposed
+        self.redraw = True
 
     def back(self) -> None:
         if self.i == 0:
@@ -142,10 +195,14 @@ class _Walk:
             "b": self.back,
             "g": self.bulk_green,
             "d": lambda: self.p.details(self.card()),
+            "e": self.edit,
             "?": lambda: self.p.say(HELP),
         }
         if key in {"q", "Q"}:
             return False
+        if key in {"1", "2", "3", "4", "5", "6", "7", "8", "9"}:
+            self.pick(key)
+            return True
         handler = handlers.get(key.lower() if len(key) == 1 else key)
         if handler is None:
             self.p.say(f"unknown key {key!r}: nothing recorded; press ? for help")
@@ -166,10 +223,10 @@ def walk(
     last_shown = -1
     try:
         while state.i < len(state.queue):
-            if state.i != last_shown:
+            if state.i != last_shown or state.redraw:
                 prompter.show(state.card())
-                last_shown = state.i
-            if not state.step(prompter.key("a/r/s/b/d/g/q/? > ")):
+                last_shown, state.redraw = state.i, False
+            if not state.step(prompter.key(state.prompt())):
                 return WalkResult(session.progress(), state.recorded, finished=False)
     except EOFError:
         return WalkResult(session.progress(), state.recorded, finished=False)

@@ -27,6 +27,9 @@ def record_decision(db: Database, decision: Decision) -> None:
                 "reason": decision.reason,
                 "override": int(decision.override),
                 "expires_at": iso(decision.expires_at) if decision.expires_at else None,
+                "text": decision.text,
+                "choice": decision.choice,
+                "edited": int(decision.edited),
             }
         )
 
@@ -42,6 +45,9 @@ def _from_row(row: dict[str, object]) -> Decision:
         reason=str(row.get("reason") or ""),
         override=bool(row.get("override")),
         expires_at=parse_instant(str(expires)) if expires else None,
+        text=str(row["text"]) if row.get("text") is not None else None,
+        choice=int(str(row["choice"])) if row.get("choice") is not None else None,
+        edited=bool(row.get("edited")),
     )
 
 
@@ -78,6 +84,9 @@ def describe(decision: Decision, now: datetime) -> str:
         text += " (red override)"
     if decision.reason:
         text += f': "{decision.reason}"'
+    if decision.text is not None:
+        how = "edited from" if decision.edited else "as"
+        text += f" (reply text {how} alternative {decision.choice})"
     if not decision.is_live(now) and decision.expires_at is not None:
         text += f" (expired {iso(decision.expires_at)})"
     return text

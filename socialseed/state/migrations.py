@@ -240,3 +240,40 @@ def m062_account_first_plan(db: Database) -> None:
 def m063_simulated_clock(db: Database) -> None:
     """How far simulated time (SOCIALSEED_NOW) got: the next simulated command resumes there."""
     db.table("sim_clock").create({"id": int, "now": str}, pk="id")
+
+
+@migration
+def m070_inbox(db: Database) -> None:
+    """Messages read from each account's inbox, how triage sorted them, and where each read
+    stopped (a cursor per account and source)."""
+    db.table("inbox").create(
+        {
+            "account": str,
+            "message_id": str,
+            "platform": str,
+            "source": str,
+            "author_id": str,
+            "author_handle": str,
+            "created_at": str,
+            "received_at": str,
+            "question": int,
+            "rule": str,
+            "outcomes": str,  # JSON list: reply, like, hide, mute, ignore, needs_person
+            "data": str,  # the InboxItem as JSON (remote text: rendered only through the cleaner)
+        },
+        pk=("account", "message_id"),
+    )
+    db.table("inbox").create_index(["account", "created_at"])
+    db.table("inbox_cursors").create(
+        {"account": str, "source": str, "cursor": str, "read_at": str},
+        pk=("account", "source"),
+    )
+
+
+@migration
+def m071_decision_reply_text(db: Database) -> None:
+    """A reply's approved text is part of the decision: the text, the alternative it came
+    from, and whether the person edited it (apply sends exactly that text)."""
+    db.table("decisions").add_column("text", str)
+    db.table("decisions").add_column("choice", int)
+    db.table("decisions").add_column("edited", int)

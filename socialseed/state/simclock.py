@@ -8,7 +8,9 @@ apply resumed after a crash does not start before the actions it already journal
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -34,7 +36,24 @@ def advance(db: Database, now: datetime) -> None:
         )
 
 
-def resumed(start: datetime, db: Database) -> datetime:
-    """Where a simulated command starts: ``start``, or later if time already got further."""
-    until = simulated_until(db)
-    return max(start, until) if until is not None else start
+def resumed_from_file(start: datetime, path: Path) -> datetime:
+    """Where a simulated command starts: ``start``, or later if time already got further;
+    read straight from the state file, read-only and without the state checks:
+    choosing the clock must never stop a command (``state restore`` of a damaged file, for one).
+    A file that cannot be read gives ``start``; the command's own open then says what is wrong."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return start
+    try:
+        row = conn.execute("select now from sim_clock where id = ?", [ROW]).fetchone()
+    except sqlite3.Error:
+        return start
+    finally:
+        conn.close()
+    if not row or not row[0]:
+        return start
+    try:
+        return max(start, parse_instant(str(row[0])))
+    except ValueError:
+        return start

@@ -408,3 +408,67 @@ async def test_a_reply_without_text_is_refused_before_any_request() -> None:
     with pytest.raises(PolicyError, match="has no text"):
         await make(srv).execute(act(Verb.REPLY, target))
     assert srv.seen == []
+
+
+async def test_inbox_reads_notifications_until_the_cursor_with_thread_refs() -> None:
+    srv = server()
+    srv.on("resolve_handle", fx("resolve_handle"))
+    srv.on("list_notifications", fx("list_notifications_p1"), fx("list_notifications_p2"))
+    platform = make(srv)
+
+    page = await platform.inbox("2026-11-24T09:00:00.000Z")
+
+    calls = srv.only("list_notifications")
+    assert [c.query for c in calls] == [
+        {"limit": ["100"], "reasons": ["mention", "quote", "reply"]},
+        {
+            "limit": ["100"],
+            "reasons": ["mention", "quote", "reply"],
+            "cursor": ["2026-11-25T15:00:00.000Z"],
+        },
+    ]
+    assert [(i.message.source.value, i.message.author.handle) for i in page.items] == [
+        ("quote", "dave.film.example"),
+        ("mention", "carol.film.example"),
+        ("reply", "alice.film.example"),
+    ]
+    assert page.cursor == "2026-11-25T17:00:01.000Z" and page.complete
+    reply = page.items[-1].message
+    assert reply.ref == {
+        "uri": "at://did:plc:alice1/app.bsky.feed.post/3lreply1",
+        "cid": "bafyreireply1",
+        "root_uri": "at://did:plc:me123/app.bsky.feed.post/3lmine1",
+        "root_cid": "bafyreimine1",
+    }
+    assert reply.parent_id == reply.root_id == "at://did:plc:me123/app.bsky.feed.post/3lmine1"
+    assert reply.author.follows_us is True and reply.language == "en"
+    mention = page.items[1].message
+    assert mention.ref == {
+        "uri": "at://did:plc:carol3/app.bsky.feed.post/3lmention1",
+        "cid": "bafyreimention1",
+    }
+    assert mention.author.follows_us is False and mention.language == "es"
+
+
+async def test_a_reply_to_an_inbox_message_threads_under_its_root() -> None:
+    srv = server()
+    srv.on("resolve_handle", fx("resolve_handle"))
+    srv.on("list_notifications", fx("list_notifications_p1"), fx("list_notifications_p2"))
+    srv.on("create_record", fx("create_record_like"))
+    platform = make(srv)
+    message = (await platform.inbox("2026-11-24T09:00:00.000Z")).items[-1].message
+    target = Target(
+        "post", message.author.id, message.author.handle, message.id, message.ref, "Portra 400!"
+    )
+
+    await platform.execute(act(Verb.REPLY, target))
+
+    record = srv.only("create_record")[0].json()["record"]
+    assert record["reply"] == {
+        "root": {"uri": "at://did:plc:me123/app.bsky.feed.post/3lmine1", "cid": "bafyreimine1"},
+        "parent": {
+            "uri": "at://did:plc:alice1/app.bsky.feed.post/3lreply1",
+            "cid": "bafyreireply1",
+        },
+    }
+    assert record["text"] == "Portra 400!"

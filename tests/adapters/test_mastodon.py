@@ -320,3 +320,49 @@ async def test_lookup_of_an_unknown_local_account_is_not_found_without_search() 
     with pytest.raises(NotFound, match="Record not found"):
         await make(srv).lookup("nobody")
     assert srv.names() == ["lookup"]
+
+
+async def test_inbox_reads_mentions_since_the_cursor_following_link_paging() -> None:
+    srv = server()
+    srv.on("verify_credentials", fx("verify_credentials"))
+    path = "/api/v1/notifications"
+    srv.on(
+        "notifications",
+        Reply(body=fx("notifications_p1"), headers=link(path, "5001")),
+        Reply(body=fx("notifications_p2")),
+    )
+    platform = make(srv)
+
+    page = await platform.inbox("4990")
+
+    calls = srv.only("notifications")
+    assert [c.query for c in calls] == [
+        {"types[]": ["mention"], "limit": ["40"], "since_id": ["4990"]},
+        {"types[]": ["mention"], "limit": ["40"], "max_id": ["5001"], "since_id": ["4990"]},
+    ]
+    assert page.cursor == "5002" and page.complete
+    got = [(i.message.id, i.message.source.value, i.message.parent_id) for i in page.items]
+    assert got == [
+        ("9050", "mention", "8000"),
+        ("9100", "mention", None),
+        ("9101", "reply", "9000"),
+    ]
+    alice = page.items[-1].message
+    assert alice.text == "@me which lens is this?" and alice.author.handle == "alice@film.example"
+    assert alice.language == "en" and alice.author.followers == 120
+
+
+async def test_a_reply_to_an_inbox_mention_sets_in_reply_to_id() -> None:
+    srv = server()
+    srv.on("verify_credentials", fx("verify_credentials"))
+    srv.on("notifications", Reply(body=fx("notifications_p2")))
+    srv.on("post_status", fx("status_created"))
+    platform = make(srv)
+    message = (await platform.inbox()).items[0].message
+    target = Target("post", message.author.id, message.author.handle, message.id, text="Thanks!")
+
+    await platform.execute(act(Verb.REPLY, target))
+
+    sent = srv.only("post_status")[0]
+    assert sent.form() == {"status": "Thanks!", "in_reply_to_id": "9050"}
+    assert sent.headers["idempotency-key"] == act(Verb.REPLY, target).id

@@ -319,3 +319,40 @@ async def test_5xx_malformed_json_and_html_pages_are_transient() -> None:
         await platform.me()
     with pytest.raises(Transient, match="HTML page"):
         await platform.me()
+
+
+async def test_inbox_reads_the_mentions_timeline_since_the_cursor_with_pagination() -> None:
+    srv = server().on("me", fx("me"))
+    srv.on("mentions", fx("mentions_inbox_p1"), fx("mentions_inbox_p2"))
+    platform = make(srv, "basic")
+
+    page = await platform.inbox("5200")
+
+    calls = srv.only("mentions")
+    assert calls[0].path == "/2/users/1000/mentions"
+    fields = f"{TWEET_FIELDS},conversation_id,in_reply_to_user_id"
+    first = {"max_results": "100", "tweet.fields": fields, "expansions": "author_id"}
+    first |= {"user.fields": USER_FIELDS, "since_id": "5200"}
+    assert calls[0].params() == first
+    assert calls[1].params() == first | {"pagination_token": "7140dibdnow9c7btw4"}
+    assert page.cursor == "5302" and page.complete
+    got = [
+        (i.message.id, i.message.source.value, i.message.root_id, i.message.parent_id)
+        for i in page.items
+    ]
+    assert got == [("5301", "mention", "5301", None), ("5302", "reply", "5000", "5000")]
+    assert page.items[1].message.author.handle == "alice"
+    assert page.items[1].message.author.followers == 500
+
+
+async def test_a_reply_to_an_inbox_mention_is_sent_with_in_reply_to_tweet_id() -> None:
+    srv = server().on("me", fx("me")).on("mentions", fx("mentions_inbox_p2"))
+    srv.on("post", fx("post_mentions_me")).on("create_post", Reply(201, fx("create_post")))
+    platform = make(srv, "basic")
+    message = (await platform.inbox()).items[0].message
+    target = Target("post", message.author.id, message.author.handle, message.id, text="Thanks!")
+
+    await platform.execute(act(Verb.REPLY, target))
+
+    sent = srv.only("create_post")[0].json()
+    assert sent == {"text": "Thanks!", "reply": {"in_reply_to_tweet_id": "5301"}}

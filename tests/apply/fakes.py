@@ -32,6 +32,7 @@ from socialseed.model import (
     action_id,
 )
 from socialseed.model.plan import AccountPlan, Plan
+from socialseed.model.review import alternatives
 from socialseed.platforms.base import Platform as BasePlatform
 from socialseed.state import locks
 from socialseed.state.db import open_state
@@ -202,8 +203,20 @@ def approve(
 ) -> None:
     record_plan(db, plan)
     for a in actions:
+        # a reply's approval carries its text, as review records it: the first alternative
+        said = alternatives(a)[0] if a.verb is Verb.REPLY and verdict == "approve" else None
         record_decision(
-            db, Decision(plan.id, a.id, verdict, "tester@example.com", now, expires_at=now + ttl)
+            db,
+            Decision(
+                plan.id,
+                a.id,
+                verdict,
+                "tester@example.com",
+                now,
+                expires_at=now + ttl,
+                text=said,
+                choice=1 if said is not None else None,
+            ),
         )
 
 

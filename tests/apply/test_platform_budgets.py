@@ -275,6 +275,10 @@ def mastodon_server(clock: FakeClock) -> BudgetServer:
                 200,
                 json={"id": f"st{next(seq)}", "in_reply_to_id": body(request)["in_reply_to_id"]},
             )
+        if name == "verify_credentials":  # who we are, read once: our replies are looked for
+            return httpx.Response(200, json={"id": "me", "acct": "acct", "username": "acct"})
+        if name == "context":  # before each reply: nobody answered the message yet
+            return httpx.Response(200, json={"ancestors": [], "descendants": []})
         raise AssertionError(f"unexpected {name}")
 
     def too_many(limit: Limit, now: datetime) -> httpx.Response:
@@ -350,6 +354,8 @@ def x_server(clock: FakeClock) -> BudgetServer:
             return httpx.Response(200, json=fixture("x", "me"))
         if name == "create_post":
             return httpx.Response(201, json={"data": {"id": str(next(seq)), "text": "x"}})
+        if name == "user_posts":  # before each reply: our own posts, none answers it yet
+            return httpx.Response(200, json={"meta": {"result_count": 0}})
         return httpx.Response(200, json={"data": answers[name]})
 
     def too_many(limit: Limit, now: datetime) -> httpx.Response:
@@ -376,6 +382,7 @@ def x_server(clock: FakeClock) -> BudgetServer:
             ("hide_reply", 50),
             ("create_post", 100),
             ("me", 75),
+            ("user_posts", 900),
         )
     ]
     limits += [

@@ -146,6 +146,7 @@ def test_insecure_storage_only_when_asked(vault: Vault, state_path: Path) -> Non
 @pytest.mark.parametrize(
     "text",
     [new_key_text(), "ab" * 32, "a long passphrase for the team vault"],
+    ids=["generated", "hex", "passphrase"],
 )
 def test_key_forms(text: str) -> None:
     assert len(parse_key(text)) == 32

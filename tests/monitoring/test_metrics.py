@@ -149,14 +149,14 @@ def test_unanswered_and_runway_only_when_the_status_row_has_them(db: Database) -
     inputs = metrics.gather(db, config, now=NOW)
     names = {f.name for f in metrics.families(inputs)}
     assert "socialseed_pool_runway_days" not in names
-    assert "socialseed_unanswered_messages" not in names
+    unanswered = {f.name: f for f in metrics.families(inputs)}["socialseed_unanswered_messages"]
+    assert [(s.labels["account"], s.value) for s in unanswered.samples] == [("demo-studio", 0.0)]
 
     @dataclass(frozen=True)
-    class Later(StatusRow):  # what conversations and discovery add to the row
-        unanswered: int = 0
+    class Later(StatusRow):  # what discovery adds to the row
         runway_days: float = 0.0
 
-    rows = [Later(**vars(r), unanswered=4, runway_days=2.5) for r in inputs.rows]
+    rows = [Later(**(vars(r) | {"unanswered": 4}), runway_days=2.5) for r in inputs.rows]
     found = {f.name: f for f in metrics.families(_with_rows(inputs, rows))}
     assert [s.value for s in found["socialseed_unanswered_messages"].samples] == [4.0, 4.0]
     assert [s.value for s in found["socialseed_pool_runway_days"].samples] == [2.5, 2.5]

@@ -54,6 +54,7 @@ class ScriptedPrompter:
 
     keys: list[str]
     reasons: list[str] = field(default_factory=list)
+    edits: list[str] = field(default_factory=list)
     shown: list[Card] = field(default_factory=list)
     detailed: list[str] = field(default_factory=list)
     said: list[str] = field(default_factory=list)
@@ -76,6 +77,11 @@ class ScriptedPrompter:
         if not self.reasons:
             raise EOFError
         return self.reasons.pop(0)
+
+    def edit(self, text: str) -> str:
+        if not self.edits:
+            raise EOFError
+        return self.edits.pop(0)
 
     def say(self, text: str) -> None:
         self.said.append(text)

@@ -8,6 +8,15 @@ from pathlib import Path
 from socialseed.config.digest import config_digest
 from socialseed.config.load import load_config
 from socialseed.model import Action, Post, Profile, Risk, Score, Target, Verb, action_id
+from socialseed.model.conversations import (
+    Author,
+    Conversation,
+    Draft,
+    Dropped,
+    Message,
+    MessageSource,
+    ThreadPost,
+)
 from socialseed.model.plan import AccountPlan, Plan
 
 NOW = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)
@@ -123,3 +132,75 @@ def make_plan(
 def save(plan: Plan, path: Path) -> Path:
     path.write_text(plan.to_json(include_profiles=True))
     return path
+
+
+REPLY_CONFIG_YAML = (
+    CONFIG_YAML.replace(
+        "    phases: standard\n  - id: bsky",
+        "    phases: standard\n    conversations: replies\n  - id: bsky",
+        1,
+    )
+    + """\
+conversations:
+  replies:
+    sources: [mentions, replies]
+    templates:
+      thanks: "Thank you, {author.name}!"
+    guards:
+      no_links: true
+      banned_words: [cheap]
+    rules:
+      - name: praise
+        match: {keywords: {any: [love]}}
+        then: {reply: {templates: [thanks]}}
+"""
+)
+
+DRAFTS = ("Thank you, Ada!", "Thanks so much, Ada.", "Glad you like it, Ada.")
+
+
+def reply_action(
+    handle: str = "ada.film",
+    drafts: tuple[str, ...] = DRAFTS,
+    *,
+    account: str = "studio",
+    platform: str = "sandbox",
+    message_id: str = "m-1",
+) -> Action:
+    """A reply to an incoming message, with its drafted alternatives (as the planner makes)."""
+    message = Message(
+        id=message_id,
+        platform=platform,
+        account=account,
+        source=MessageSource.REPLY,
+        author=Author(id=f"id-{handle}", handle=handle, name="Ada"),
+        text="I love this light! \x1b[31mred\x1b[0m",
+        created_at=NOW - timedelta(hours=3),
+        root_id="p-root",
+        parent_id="p-root",
+    )
+    conversation = Conversation(
+        message=message,
+        rule="praise",
+        drafts=tuple(Draft(text, f"template:t{i}") for i, text in enumerate(drafts)),
+        dropped=(Dropped("ai:fake", "the reply holds a link (guards.no_links)"),),
+        thread=(ThreadPost("p-root", "demo.studio", "Golden hour on Portra 400", mine=True),),
+    )
+    target = Target(
+        kind="post",
+        id=f"id-{handle}",
+        handle=handle,
+        post_id=message_id,
+        text=drafts[0] if drafts else None,
+    )
+    return Action(
+        id=action_id(account, Verb.REPLY.value, target),
+        account=account,
+        platform=platform,
+        verb=Verb.REPLY,
+        target=target,
+        reason=f"rule praise matched {handle}'s reply",
+        risk=Risk.GREEN,
+        requires_human=True,
+        conversation=conversation,
+    )

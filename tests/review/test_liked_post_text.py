@@ -19,7 +19,7 @@ NOW = "2026-11-25T09:00:00Z"
 
 
 def render_card(plan: Plan, verb: str) -> tuple[str, str]:
-    action = next(a for a in plan.actions if a.verb.value == verb)
+    action = next(a for a in plan.actions if a.verb.value == verb and a.conversation is None)
     gate = Gate(requires_human=True, bulk_ok=False, rule="r")
     card = Card(action, 1, 1, Progress(1, 0, 0, 0, 1), None, gate, plan.created_at)
     console = Console(file=io.StringIO(), width=120, no_color=True, highlight=False)
@@ -42,7 +42,7 @@ def test_a_plan_file_without_profiles_shows_the_liked_posts_text(tmp_path: Path)
     path = _plan_file(tmp_path)
     data = json.loads(path.read_text())
     assert data["format_version"] == "1.1"
-    likes = [a for a in data["actions"] if a["verb"] == "like"]
+    likes = [a for a in data["actions"] if a["verb"] == "like" and "conversation" not in a]
     assert likes and all(a["target"]["post_text"] for a in likes)
     assert all("profile" not in a for a in data["actions"])  # no --include-profiles
     plan = Plan.from_json(path.read_text())
@@ -55,7 +55,7 @@ def test_a_plan_file_without_profiles_shows_the_liked_posts_text(tmp_path: Path)
 def test_remote_post_text_is_sanitised_and_clipped_on_the_card(tmp_path: Path) -> None:
     path = _plan_file(tmp_path)
     data = json.loads(path.read_text())
-    like = next(a for a in data["actions"] if a["verb"] == "like")
+    like = next(a for a in data["actions"] if a["verb"] == "like" and "conversation" not in a)
     like["target"]["post_text"] = "look \x1b[2Jhere\u202e " + "x" * 400
     data.pop("checksum")
     data["checksum"] = _checksum(data)

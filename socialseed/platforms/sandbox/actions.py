@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from socialseed.platforms.sandbox import posts
+from socialseed.platforms.sandbox import inbox, posts
 from socialseed.platforms.sandbox.rand import short_hash, unit
 from socialseed.platforms.sandbox.users import BOT, HUB, User
 from socialseed.platforms.sandbox.world import World
@@ -76,7 +76,10 @@ def _target_user(world: World, actor: User, target_id: str) -> User:
     return user
 
 
-def _target_post(world: World, post_id: str, now_ts: int) -> str:
+def _target_post(world: World, post_id: str, now_ts: int, actor: User | None = None) -> str:
+    """``post_id`` if it is a post, or a message to ``actor``, that exists by now."""
+    if actor is not None and inbox.find(world, actor, post_id, now_ts) is not None:
+        return post_id
     author = world.user(posts.author_of(post_id) or "")
     if author is None or posts.find(world.seed, author, post_id, now_ts) is None:
         raise ApiError(404, "not_found", f"no post with id {post_id!r}")
@@ -128,7 +131,7 @@ def _unfollow(world: World, actor: User, req: Request, now_ts: int) -> Write:
 
 def _post_write(table: str, verb: str) -> Callable[[World, User, Request, int], Write]:
     def build(world: World, actor: User, req: Request, now_ts: int) -> Write:
-        post_id = _target_post(world, req.post_id, now_ts)
+        post_id = _target_post(world, req.post_id, now_ts, actor)
         query = f"SELECT 1 FROM {table} WHERE actor = ? AND post_id = ?"
 
         def perform(conn: sqlite3.Connection) -> None:
@@ -154,7 +157,8 @@ def _unlike(world: World, actor: User, req: Request, now_ts: int) -> Write:
 
 
 def _reply(world: World, actor: User, req: Request, now_ts: int) -> Write:
-    post_id = _target_post(world, req.post_id, now_ts)
+    post_id = _target_post(world, req.post_id, now_ts, actor)
+    asked = inbox.find(world, actor, post_id, now_ts)
     if not req.text.strip():
         raise ApiError(400, "empty_reply", "a reply needs text")
     key = req.idem_key or f"{post_id}:{req.text}"
@@ -166,8 +170,27 @@ def _reply(world: World, actor: User, req: Request, now_ts: int) -> Write:
             "INSERT INTO replies VALUES (?, ?, ?, ?, ?, ?)",
             (reply_id, actor.id, post_id, req.text, now_ts, key),
         )
+        if asked is not None:
+            _answered_followback(conn, world, actor, asked.message.author.id, now_ts)
 
     return Write("reply", post_id, lambda c: _exists(c, query, actor.id, key), perform, reply_id)
+
+
+def _answered_followback(
+    conn: sqlite3.Connection, world: World, actor: User, author_id: str, now_ts: int
+) -> None:
+    """Answered people become a little more likely to follow back."""
+    author = world.user(author_id)
+    if author is None or author.kind == BOT:
+        return
+    if unit(world.seed, "answered-followback", actor.id, author.id) >= inbox.FOLLOWBACK_CHANCE:
+        return
+    delay = HOUR + int(
+        unit(world.seed, "answered-followback-delay", actor.id, author.id) * 48 * HOUR
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO followbacks VALUES (?, ?, ?)", (author.id, actor.id, now_ts + delay)
+    )
 
 
 def _hide(world: World, actor: User, req: Request, now_ts: int) -> Write:

@@ -25,11 +25,13 @@ from socialseed.model import (
     Source,
     Verb,
 )
+from socialseed.model.conversations import InboxItem, InboxPage
 from socialseed.platforms.base import CONFIRMED, Platform
 from socialseed.platforms.http import epoch_reset, parse_json, raise_for_response, send
 
 NAME = "sandbox"
 _RESET = epoch_reset("x-ratelimit-reset")
+INBOX_PAGES = 20
 _FAULTS_HINT = "clear injected faults with 'socialseed sandbox faults --clear'"
 
 
@@ -98,6 +100,18 @@ class SandboxPlatform(Platform):
         data = await self._call("GET", f"/v1/users/{user_id}/posts", params={"limit": limit})
         return [Post.from_data(p) for p in data["posts"]]
 
+    async def inbox(self, since: str | None = None) -> InboxPage:
+        """Messages after ``since``, oldest first, walking at most ``INBOX_PAGES`` pages."""
+        cursor, items = since, list[InboxItem]()
+        for _ in range(INBOX_PAGES):
+            params = {"cursor": cursor} if cursor else {}
+            data = await self._call("GET", "/v1/notifications", params=params)
+            items.extend(InboxItem.from_data(i) for i in data["items"])
+            cursor = data.get("next_cursor") or cursor
+            if not data.get("more"):
+                return InboxPage(tuple(items), cursor)
+        return InboxPage(tuple(items), cursor, complete=False)
+
     async def following_ids(self) -> set[str] | None:
         return await self._ids("following")
 
@@ -156,6 +170,9 @@ class SandboxPlatform(Platform):
         except NotFound:
             gone = action.verb in (Verb.UNFOLLOW, Verb.UNLIKE)
             return Outcome("done", CONFIRMED) if gone else None
+        if not data.get("in_effect") and action.verb is Verb.REPLY:
+            params.pop("idem_key")  # a reply of ours to the message, written by other means
+            data = await self._call("GET", f"/v1/relations/{action.verb.value}", params=params)
         if not data.get("in_effect"):
             return None
         rid, ref = data.get("request_id"), data.get("ref")

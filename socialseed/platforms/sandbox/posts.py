@@ -11,7 +11,7 @@ import math
 from datetime import UTC, datetime
 
 from socialseed.model import Post
-from socialseed.platforms.sandbox import words
+from socialseed.platforms.sandbox import chatter, words
 from socialseed.platforms.sandbox.rand import pick, unit
 from socialseed.platforms.sandbox.users import BOT, User
 
@@ -106,15 +106,26 @@ def comment(seed: int, post: Post, index: int, author: User) -> Post:
     """The ``index``-th comment on ``post``, written by ``author``."""
     assert post.created_at is not None
     ts = int(post.created_at.timestamp()) + 600 + int(unit(seed, "ct", post.id, index) * DAY)
+    comment_id = f"{post.id}.c{index}"
     generic = author.kind == BOT
-    text = pick(words.BOT_POSTS, seed, "cx", post.id, index) if generic else _reply_text(seed, post)
+    if is_managed(post.author_id):
+        text = chatter.comment_said(seed, comment_id, generic)[1]
+    elif generic:
+        text = pick(words.BOT_POSTS, seed, "cx", post.id, index)
+    else:
+        text = _reply_text(seed, post)
     return Post(
-        id=f"{post.id}.c{index}",
+        id=comment_id,
         author_id=author.id,
         text=text,
         created_at=instant(ts),
         reply_to=post.id,
     )
+
+
+def is_managed(user_id: str) -> bool:
+    """Managed accounts' ids start with ``m`` (generated accounts' never do)."""
+    return user_id.startswith("m")
 
 
 def _reply_text(seed: int, post: Post) -> str:

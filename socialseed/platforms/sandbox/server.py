@@ -10,6 +10,8 @@ API (the acting account is named by the ``X-Sandbox-Actor`` header; no secrets i
     GET    /v1/users/{id}/posts?limit=N            recent posts, newest first
     GET    /v1/users/{id}/followers|following      ids, paged (?cursor=&limit=)
     GET    /v1/discover/{kind}?q=&cursor=&limit=   hashtag|search|followers_of|likers_of|commenters
+    GET    /v1/notifications?cursor=&limit=N       messages to the acting account, oldest
+           first, after the cursor: {"items": [...], "next_cursor": "<ts>:<id>", "more": bool}
     GET    /v1/relations/{verb}?target_id=&post_id=&idem_key=   {"in_effect": bool,
            "request_id": the write's request id, "ref": ...}
     POST   /v1/follows {target_id}      DELETE /v1/follows/{target_id}
@@ -32,7 +34,7 @@ import httpx
 from socialseed.clock import Clock, iso
 from socialseed.config.schema import Sandbox
 from socialseed.platforms.sandbox import faults as fault_store
-from socialseed.platforms.sandbox import limits, posts
+from socialseed.platforms.sandbox import inbox, limits, posts
 from socialseed.platforms.sandbox.actions import ApiError, Request, Write, resolve
 from socialseed.platforms.sandbox.discover import Finder
 from socialseed.platforms.sandbox.profiles import profile
@@ -141,7 +143,30 @@ class SandboxTransport(httpx.AsyncBaseTransport):
                 return self._discover(request, kind, params.get("q", ""), now_ts)
             case ["relations", verb]:
                 return self._relation(request, verb)
+            case ["notifications"]:
+                return self._notifications(self._actor(request), params, now_ts)
         raise ApiError(404, "no_route", f"no such endpoint GET {request.url.path}")
+
+    def _notifications(self, me: User, params: httpx.QueryParams, now_ts: int) -> httpx.Response:
+        cursor = params.get("cursor", "")
+        after_ts, after_id = _notification_cursor(cursor)
+        size = max(1, min(100, _int(params.get("limit", str(PAGE)))))
+        found = [
+            item
+            for item in inbox.messages(self.world, me, now_ts, after_ts - 1)
+            if (int(item.message.created_at.timestamp()), item.message.id) > (after_ts, after_id)
+        ]
+        chunk = found[:size]
+        last = chunk[-1].message if chunk else None
+        next_cursor = f"{int(last.created_at.timestamp())}:{last.id}" if last else cursor
+        return _json(
+            200,
+            {
+                "items": [i.to_data() for i in chunk],
+                "next_cursor": next_cursor or f"{now_ts}:",
+                "more": len(found) > size,
+            },
+        )
 
     def _ids_page(self, ids: list[str], params: httpx.QueryParams) -> httpx.Response:
         start = _int(params.get("cursor", "0"))
@@ -320,6 +345,14 @@ def _cursor(text: str, now_ts: int) -> tuple[int, int]:
         return 0, now_ts
     offset, _, snap = text.partition("@")
     return _int(offset), _int(snap) if snap else now_ts
+
+
+def _notification_cursor(text: str) -> tuple[int, str]:
+    """A notifications cursor is ``<ts>:<message id>``, the last message read."""
+    if not text:
+        return 0, ""
+    ts, _, message_id = text.partition(":")
+    return _int(ts), message_id
 
 
 def _int(text: str) -> int:
