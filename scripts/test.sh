@@ -15,7 +15,8 @@ peers_pid=$!
 bash scripts/install-chromium.sh 2>&1 | sed 's/^/chromium: /'
 bash scripts/install-promtool.sh 2>&1 | sed "s/^/promtool: /"
 
-$PY -m pytest --ignore=tests/peers "$@"
+# the main suite on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process)
+$PY -m pytest --ignore=tests/peers -n "${TEST_WORKERS:-auto}" "$@"
 main_rc=$?
 
 echo "waiting for the test peers' install (log: test-artifacts/peers-install.log) ..."

@@ -25,6 +25,9 @@
         ├── PermanentError               (other 4xx)
         └── ProviderError                (a scoring provider failed)
 
+``plan`` exits 7 (``EXIT_PARTIAL``) when some accounts could not authenticate: the others are
+planned and saved, and each failed account is named with its error and fix.
+
 Every message says what failed, where, and what to do next. No module outside this
 one defines an exception that reaches the CLI.
 """
@@ -40,6 +43,7 @@ EXIT_UNSAFE = 3
 EXIT_AUTH = 4
 EXIT_STALE = 5
 EXIT_STATE = 6
+EXIT_PARTIAL = 7  # plan: some accounts could not authenticate; the others were planned
 EXIT_INTERRUPTED = 130
 
 

@@ -44,15 +44,39 @@ def default_state_path(env: Mapping[str, str]) -> Path:
     return Path(user_data_dir("socialseed", appauthor=False)) / "state.sqlite"
 
 
+DEFAULT_CONFIG_FOLDER = Path("socialseed")
+DEFAULT_CONFIG_FILE = Path("socialseed.yaml")
+
+
+def _is_config_folder(folder: Path) -> bool:
+    """A folder of ``*.yaml`` files, not a Python package (a source checkout's ``socialseed/``)."""
+    if not folder.is_dir() or (folder / "__init__.py").exists():
+        return False
+    return any(folder.glob("*.y*ml"))
+
+
 def default_config_path(env: Mapping[str, str]) -> Path:
+    """SOCIALSEED_CONFIG, else ``./socialseed/`` (a folder of YAML files), else
+    ``./socialseed.yaml``; ``./socialseed.yaml`` is also what is reported missing."""
     if env.get("SOCIALSEED_CONFIG"):
         return Path(env["SOCIALSEED_CONFIG"]).expanduser()
-    folder, single = Path("socialseed"), Path("socialseed.yaml")
-    if folder.is_dir() and any(folder.glob("*.y*ml")):
-        return folder
-    if single.is_file():
-        return single
-    return folder
+    if _is_config_folder(DEFAULT_CONFIG_FOLDER):
+        return DEFAULT_CONFIG_FOLDER
+    return DEFAULT_CONFIG_FILE
+
+
+def no_default_config() -> ConfigError:
+    """The error when no config was named and none is at the default places."""
+    package = (DEFAULT_CONFIG_FOLDER / "__init__.py").exists()
+    skipped = " (./socialseed/ here is a Python package, not a config folder)" if package else ""
+    return ConfigError(
+        [
+            "no config found: looked for ./socialseed/ (a folder of *.yaml files) and "
+            f"./socialseed.yaml{skipped}"
+        ],
+        hint="pass -c PATH, set SOCIALSEED_CONFIG=PATH, or create one with "
+        "'socialseed init my-socialseed'",
+    )
 
 
 @dataclass
@@ -129,15 +153,15 @@ class AppContext:
 
     @cached_property
     def out(self) -> Console:
-        from rich.console import Console
+        from socialseed.cli.console import console
 
-        return Console(no_color=self.no_color, highlight=False, soft_wrap=True)
+        return console(stderr=False, no_color=self.no_color)
 
     @cached_property
     def err(self) -> Console:
-        from rich.console import Console
+        from socialseed.cli.console import console
 
-        return Console(stderr=True, no_color=self.no_color, highlight=False, soft_wrap=True)
+        return console(stderr=True, no_color=self.no_color)
 
     @property
     def no_color(self) -> bool:
@@ -157,6 +181,8 @@ class AppContext:
         from socialseed.config.load import load_config
 
         path = self.config_path(given)
+        if given is None and not self.env.get("SOCIALSEED_CONFIG") and not path.exists():
+            raise no_default_config()
         if path not in self._config_cache:
             self._config_cache[path] = load_config(path)
         return self._config_cache[path]

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from socialseed import __version__
 from socialseed.cli import context
 from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
 
@@ -32,6 +31,22 @@ def print_error(exc: BaseException, *, debug: bool = False) -> None:
             "nothing already recorded was lost"
         )
     typer.echo(clean(scrub(text)), err=True)
+
+
+def silence_stdout() -> None:
+    """Point stdout at the null device, so that nothing more (nor the final flush) fails."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
 
 
 # typer vendors its own click: find its exception bases through the public names
@@ -74,6 +89,9 @@ class SafeGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("Interrupted; what was recorded is kept.", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:  # the reader stopped (`socialseed show | head`): not an error
+            silence_stdout()
+            raise typer.Exit(0) from None
         except sqlite3.DatabaseError as exc:
             if debug:
                 raise
@@ -110,6 +128,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from socialseed import __version__
+
         typer.echo(f"socialseed {__version__}")
         raise typer.Exit(0)
 
@@ -155,3 +175,11 @@ def run() -> None:
         app()
     except KeyboardInterrupt:  # pragma: no cover - outside a command
         sys.exit(EXIT_INTERRUPTED)
+    except SystemExit:
+        # click answers a closed pipe outside a command (--help | head) with exit 1 after
+        # swapping stdout for a wrapper that swallows the rest: a closed pipe is not an error
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            sys.exit(0)
+        raise
+    finally:  # what is still buffered goes out now: a closed pipe is not an error
+        _flush_stdout()

@@ -14,7 +14,7 @@ import typer
 from socialseed.cli import context
 from socialseed.cli.files import write_output
 from socialseed.cli.options import ConfigOpt
-from socialseed.errors import EXIT_CHANGES, PlanFileError
+from socialseed.errors import EXIT_CHANGES, EXIT_PARTIAL, PlanFileError
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from socialseed.config.schema import Account, Config
     from socialseed.model import Action, Capabilities
     from socialseed.model.plan import Plan
-    from socialseed.plan.run import ConversationsFor
+    from socialseed.plan.run import ConversationsFor, FailedAccount
     from socialseed.platforms.base import Platform
 
 
@@ -78,7 +78,8 @@ def plan(
         bool,
         typer.Option(
             "--detailed-exitcode",
-            help="Exit 0 when there are no changes, 2 when there are (1 error, 3 unsafe).",
+            help="Exit 0 when there are no changes, 2 when there are (1 error, 3 unsafe, "
+            "4 no account could authenticate, 7 some could not: the others were planned).",
         ),
     ] = False,
     refresh: Annotated[
@@ -128,6 +129,8 @@ def plan(
         write_output(output, text, what="plan", flag="-o")
     _render(app_ctx, made, fmt, verbose=verbose, include_profiles=include_profiles)
     _next_steps(app_ctx, made, output, approved)
+    if run.failed:
+        _partial(app_ctx, run.failed, planned=len(made.accounts))
     if detailed_exitcode and made.actions:
         raise typer.Exit(EXIT_CHANGES)
 
@@ -230,6 +233,24 @@ def _next_steps(app_ctx: AppContext, made: Plan, output: Path | None, approved: 
             f"socialseed apply {made.id} (dry run until then)",
             markup=False,
         )
+
+
+def _partial(app_ctx: AppContext, failed: list[FailedAccount], *, planned: int) -> None:
+    """Name each account that could not authenticate, with its fix; exit 7 (partial)."""
+    from socialseed.redact import scrub
+    from socialseed.report.terminal import clean
+
+    app_ctx.err.print(
+        f"Error: {len(failed)} account(s) could not authenticate and were not planned; "
+        f"the plan covers the other {planned}:",
+        markup=False,
+    )
+    for item in failed:
+        hint = f"\n    fix: {item.error.hint}" if item.error.hint else ""
+        app_ctx.err.print(
+            clean(scrub(f"  {item.account}: {item.error.message}{hint}")), markup=False
+        )
+    raise typer.Exit(EXIT_PARTIAL)
 
 
 def _list(app_ctx: AppContext, fmt: Format) -> None:

@@ -103,6 +103,23 @@ def review(
     ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the pending actions.")] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    rejected: Annotated[
+        bool,
+        typer.Option(
+            "--rejected",
+            help="List the standing rejections (per account: verb, target, who, when, why).",
+        ),
+    ] = False,
+    lift: Annotated[
+        tuple[str, str, str] | None,
+        typer.Option(
+            "--lift",
+            metavar="ACCOUNT VERB TARGET",
+            help="Lift a standing rejection (needs --reason; audited): later plans may "
+            "propose it again.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Decide on each proposed action of a plan: interactively, or by id with flags.
 
@@ -113,6 +130,9 @@ def review(
     from socialseed import review as core
 
     app_ctx = context.get(ctx)
+    if rejected or lift:
+        _rejections(app_ctx, lift, reason=reason, reviewer=reviewer, json_=json_)
+        return
     the_plan = core.open_plan(app_ctx.db, plan)
     approve_ids, reject_ids = core.split_ids(approve), core.split_ids(reject)
     deciding = bool(approve_ids or reject_ids or approve_risk)
@@ -197,13 +217,22 @@ def _list(
         gate=core.platform_gates(config),
     )
     pending, progress = session.pending(), session.progress()
+    rejected = _plan_rejections(app_ctx, plan)
     if json_:
-        data = _list_data(plan, session, stale)  # holds remote text (messages, threads)
+        data = _list_data(plan, session, stale) | {"rejections": rejected}  # remote text
         typer.echo(json_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)))
     elif pending:
         app_ctx.out.print(review_card.pending_table(pending, session.gate))
     err = app_ctx.err
     err.print(f"plan {plan.id}: {progress}", markup=False)
+    if rejected and not json_:
+        err.print(
+            f"standing rejections of this plan's accounts ({len(rejected)}), left out of every "
+            "plan until lifted with 'socialseed review --lift ACCOUNT VERB TARGET --reason R':",
+            markup=False,
+        )
+        for line in review_card.rejection_lines(rejected):
+            err.print(line, markup=False)
     for problem in stale:
         err.print(f"warning: the plan is stale: {problem}; decisions will be refused", markup=False)
     if explicit or not pending:
@@ -215,6 +244,13 @@ def _list(
         markup=False,
     )
     raise typer.Exit(EXIT_ERROR)
+
+
+def _plan_rejections(app_ctx: AppContext, plan: Plan) -> list[dict[str, object]]:
+    from socialseed.review.lifting import standing
+
+    accounts = {a.account for a in plan.accounts} | {a.account for a in plan.actions}
+    return [r.to_data() for r in standing(app_ctx.db) if r.account in accounts]
 
 
 def _list_data(plan: Plan, session: ReviewSession, stale: list[str]) -> dict[str, Any]:
@@ -234,6 +270,51 @@ def _list_data(plan: Plan, session: ReviewSession, stale: list[str]) -> dict[str
         "progress": session.progress().to_data(),
         "pending": pending,
     }
+
+
+# -- standing rejections ----------------------------------------------------------------------
+def _rejections(
+    app_ctx: AppContext,
+    lift: tuple[str, str, str] | None,
+    *,
+    reason: str | None,
+    reviewer: str | None,
+    json_: bool,
+) -> None:
+    """``--rejected`` lists the standing rejections; ``--lift`` lifts one."""
+    from socialseed.review.lifting import lift_rejection, standing
+
+    if lift is None:
+        rows = [r.to_data() for r in standing(app_ctx.db)]
+        if json_:
+            typer.echo(json.dumps({"rejections": rows}, indent=2, sort_keys=True))
+        else:
+            from socialseed.report.review_card import rejection_lines
+
+            for line in rejection_lines(rows):
+                app_ctx.out.print(line, markup=False)
+        app_ctx.err.print(
+            f"{len(rows)} standing rejection(s); lift one with 'socialseed review --lift "
+            "ACCOUNT VERB TARGET --reason R'",
+            markup=False,
+        )
+        return
+    account, verb, target = lift
+    by = app_ctx.reviewer(reviewer)
+    now = app_ctx.clock.now()
+    found = lift_rejection(app_ctx.db, account, verb, target, by=by, reason=reason or "", now=now)
+    from socialseed.clock import iso
+    from socialseed.report.terminal import one_line
+
+    if json_:
+        lifted = {"lifted_at": iso(now), "lifted_by": by, "lift_reason": (reason or "").strip()}
+        typer.echo(json.dumps(found.to_data() | lifted, indent=2, sort_keys=True))
+    app_ctx.err.print(
+        f"lifted the rejection of {found.verb} @{one_line(found.target_handle.lstrip('@'))} "
+        f"for {one_line(found.account)} ({one_line(found.describe())}); the next plan may "
+        "propose it again",
+        markup=False,
+    )
 
 
 # -- deciding with flags -----------------------------------------------------------------------

@@ -44,7 +44,7 @@ def _since(value: str, now: datetime) -> datetime | None:
         return now - timedelta(seconds=parse_duration(value))
     except ValueError as exc:
         raise ConfigError(
-            [f"--since {value!r} is not a duration"],
+            [f"--since: {exc}"],
             hint="use a number and s, m, h, d or w (for example --since 30d), or --since all",
         ) from exc
 

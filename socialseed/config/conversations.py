@@ -13,7 +13,7 @@ import string
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 MessageSourceName = Literal["mentions", "replies", "comments", "quotes"]
 SOURCES: tuple[MessageSourceName, ...] = ("mentions", "replies", "comments", "quotes")
@@ -63,16 +63,16 @@ class Match(_Strict):
 
     sources: list[MessageSourceName] = Field(default_factory=list)
     keywords: Keywords = Keywords()
-    question: bool | None = None
+    question: StrictBool | None = None
     language: list[str] = Field(default_factory=list)
-    follower: bool | None = Field(default=None, description="Is the author following us?")
+    follower: StrictBool | None = Field(default=None, description="Is the author following us?")
     author: AuthorMatch = AuthorMatch()
-    spam: bool | None = Field(default=None, description="The spam heuristics' verdict.")
+    spam: StrictBool | None = Field(default=None, description="The spam heuristics' verdict.")
 
 
 class ReplyWith(_Strict):
     templates: list[str] = Field(default_factory=list, description="Named templates, in order.")
-    ai: bool = Field(default=False, description="Also ask the AI provider for a draft.")
+    ai: StrictBool = Field(default=False, description="Also ask the AI provider for a draft.")
 
     @model_validator(mode="after")
     def _something(self) -> ReplyWith:
@@ -83,11 +83,11 @@ class ReplyWith(_Strict):
 
 class Then(_Strict):
     reply: ReplyWith | None = None
-    like: bool = False
-    hide: bool = False
-    mute: bool = False
-    ignore: bool = False
-    needs_person: bool = False
+    like: StrictBool = False
+    hide: StrictBool = False
+    mute: StrictBool = False
+    ignore: StrictBool = False
+    needs_person: StrictBool = False
 
     @model_validator(mode="after")
     def _coherent(self) -> Then:
@@ -121,7 +121,7 @@ class Rule(_Strict):
 
 
 class Guards(_Strict):
-    no_links: bool = True
+    no_links: StrictBool = True
     banned_words: list[str] = Field(default_factory=list)
     max_replies_per_author_per_day: int = Field(default=1, ge=1, le=100)
     max_length: int | None = Field(
@@ -145,7 +145,7 @@ class ExampleAuthor(_Strict):
     followers: int = 100
     account_age_days: int = 365
     bio: str = ""
-    follower: bool = False
+    follower: StrictBool = False
 
 
 class Expect(_Strict):

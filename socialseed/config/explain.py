@@ -68,6 +68,11 @@ def _explain(error: Any, loc: Loc) -> str:
         return _unknown_key(loc)
     if kind == "missing":
         return "required field is missing"
+    if kind == "bool_type":
+        return (
+            f"expected true or false (unquoted), got {kind_of(given)} {short(given)}; "
+            "1, 0, yes, no, on and off are not booleans here"
+        )
     if kind == "int_parsing_size":
         return "the number is far too large"
     if kind == "literal_error":

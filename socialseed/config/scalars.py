@@ -93,7 +93,11 @@ def _typed(value: str, tag: str, explicit: bool) -> Any:
         raise _bad(value, tag, explicit, str(exc)) from exc
 
 
-def _boolean(value: str, explicit: bool) -> bool:
+def _boolean(value: str, explicit: bool) -> bool | str:
+    """``true`` and ``false`` only (YAML 1.2): an unquoted yes, no, on or off stays text, so a
+    boolean field refuses it with its location instead of reading it as true or false."""
+    if not explicit and value.lower() not in ("true", "false"):
+        return value
     found = SafeConstructor.bool_values.get(value.lower())
     if found is None:
         raise _bad(value, _BOOL, explicit, "")

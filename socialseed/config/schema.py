@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -29,7 +30,7 @@ VERBS = ("follow", "unfollow", "like", "unlike", "repost", "reply", "hide_commen
 X_TIERS = ("pay_per_use", "basic", "pro", "enterprise")
 PROVIDER_KINDS = ("heuristic", "openai", "deepseek", "groq", "anthropic")
 ENV_REF = re.compile(r"^env/[A-Za-z_][A-Za-z0-9_]*$")
-_DURATION = re.compile(r"^\s*(\d{1,12})\s*([smhdw])\s*$")
+_DURATION = re.compile(r"^\s*(?:(\d{1,12})\s*([smhdw])|(0+))\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 MAX_DAYS = 36_500  # a century: longer spans overflow dates
 MAX_COUNT = 1_000_000  # caps, limits, thresholds: anything above is a typo
@@ -50,14 +51,26 @@ SENDABLE_FIELDS = (  # profile fields a scoring provider may receive (scoring.pr
 
 
 def parse_duration(value: str) -> int:
-    """Seconds in a duration such as ``30m``, ``24h`` or ``7d``."""
+    """Seconds in a duration such as ``30m``, ``24h`` or ``7d``; a bare ``0`` is zero."""
     match = _DURATION.match(value)
     if not match:
-        raise ValueError(f"{value!r} is not a duration (use a number and s, m, h, d or w: '24h')")
+        raise ValueError(_not_a_duration(value))
+    if match.group(3) is not None:
+        return 0  # zero is zero in any unit
     seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
     if seconds > _MAX_DURATION:
         raise ValueError(f"{value!r} is not a duration we can use (at most {MAX_DAYS}d)")
     return seconds
+
+
+def _not_a_duration(value: str) -> str:
+    bare = value.strip()
+    if bare.isdigit():
+        return (
+            f"{value!r} has no unit: write {bare}s, {bare}m, {bare}h or {bare}d "
+            "(only 0 may be written without one)"
+        )
+    return f"{value!r} is not a duration (use a number and s, m, h, d or w: '24h')"
 
 
 def _check_positive_duration(value: str) -> str:
@@ -185,22 +198,22 @@ class Filters(Strict):
     ratio: Bounds = Field(default_factory=Bounds, description="following / followers")
     min_posts: Count | None = None
     active_within_days: Days | None = None
-    require_avatar: bool = False
+    require_avatar: StrictBool = False
     bio_include: list[Word] = Field(default_factory=list)
     bio_exclude: list[Word] = Field(default_factory=list)
     languages: list[Name] = Field(default_factory=list)
-    skip_opt_out: bool = True
+    skip_opt_out: StrictBool = True
     opt_out_markers: list[Word] = Field(default_factory=lambda: ["#nobot", "#noautomation"])
     blocklist: list[Word] = Field(default_factory=list)
     allowlist: list[Word] = Field(default_factory=list)
 
 
 class Actions(Strict):
-    follow: bool = False
+    follow: StrictBool = False
     like_recent: Int = Field(default=0, ge=0, le=20)
     repost_recent: Int = Field(default=0, ge=0, le=20)
     unfollow_non_followers_after_days: Days | None = None
-    hide_spam_comments: bool = False
+    hide_spam_comments: StrictBool = False
 
 
 class TargetScoring(Strict):
@@ -237,10 +250,10 @@ class Account(Strict):
     instance: Url | None = Field(default=None, description="Mastodon instance URL (https).")
     service: Url | None = Field(default=None, description="Bluesky PDS URL (https).")
     access_tier: Literal["pay_per_use", "basic", "pro", "enterprise"] | None = None
-    allow_manual: bool = Field(
+    allow_manual: StrictBool = Field(
         default=False, description="Allow actions on relationships made outside SocialSeed."
     )
-    enabled: bool = True
+    enabled: StrictBool = True
     conversations: str | None = Field(default=None, description="A conversations rule set.")
 
 

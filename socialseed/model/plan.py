@@ -19,7 +19,7 @@ from socialseed.errors import PlanFileError
 from socialseed.model import Action, Risk, Verb
 from socialseed.model.scoring import CostEstimate
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: post targets carry the post's text (post_text); 1.0 still loads
 VERB_ORDER = {verb: i for i, verb in enumerate(Verb)}
 
 
@@ -123,8 +123,10 @@ class Plan:
         accounts: list[AccountPlan],
         scorers: dict[str, int] | None = None,
         notes: list[str] | None = None,
+        format_version: str = FORMAT_VERSION,
         ai: AICost | None = None,
     ) -> None:
+        self.format_version = format_version  # a loaded plan keeps its own (its checksum)
         self.actions = sorted(actions, key=_sort_key)
         self.created_at = created_at
         self.expires_at = expires_at
@@ -172,7 +174,7 @@ class Plan:
     def data(self, *, include_profiles: bool = False) -> dict[str, Any]:
         """The one data form: rendered, saved and checksummed (profiles excluded)."""
         data = {
-            "format_version": FORMAT_VERSION,
+            "format_version": self.format_version,
             "created_at": iso(self.created_at),
             "expires_at": iso(self.expires_at),
             "config_sha256": self.config_sha256,
@@ -235,6 +237,7 @@ class Plan:
                 accounts=[AccountPlan.from_data(a) for a in data.get("accounts") or []],
                 scorers=data.get("scorers") or {},
                 notes=data.get("notes") or [],
+                format_version=str(data["format_version"]),
                 ai=AICost.from_data(data["ai"]) if data.get("ai") else None,
             )
         except (KeyError, ValueError, TypeError) as exc:

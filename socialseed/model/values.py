@@ -237,6 +237,7 @@ class Target:
     post_id: str | None = None
     ref: dict[str, str] = field(default_factory=dict)
     text: str | None = None  # reply text, for replies
+    post_text: str | None = None  # the liked or reposted post's text (remote, clipped)
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "id": self.id, "handle": self.handle}
@@ -246,6 +247,8 @@ class Target:
             data["ref"] = dict(sorted(self.ref.items()))
         if self.text is not None:
             data["text"] = self.text
+        if self.post_text is not None:  # plan format 1.1; 1.0 plans have none
+            data["post_text"] = self.post_text
         return data
 
     @classmethod
@@ -257,6 +260,7 @@ class Target:
             post_id=data.get("post_id"),
             ref=dict(data.get("ref") or {}),
             text=data.get("text"),
+            post_text=data.get("post_text"),
         )
 
     @property

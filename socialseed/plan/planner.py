@@ -82,9 +82,11 @@ def assemble_plan(
     now: datetime,
     *,
     force: bool = False,
+    notes: Sequence[str] = (),
     ai: AICost | None = None,
 ) -> Plan:
-    """The plan made of the accounts' parts; refuse an unsafe one unless ``force``."""
+    """The plan made of the accounts' parts; refuse an unsafe one unless ``force``.
+    ``notes`` say what the plan leaves out (an account that could not authenticate)."""
     actions = [a for part in parts for a in part.actions]
     following = {part.summary.account: part.following_count for part in parts}
     problems = policy.threshold_problems(actions, following, config.policy.thresholds)
@@ -99,7 +101,7 @@ def assemble_plan(
         config_sha256=config_digest(config),
         accounts=[part.summary for part in parts],
         scorers=dict(scorers),
-        notes=[f"forced past: {p}" for p in problems],
+        notes=[*notes, *(f"forced past: {p}" for p in problems)],
         ai=ai,
     )
 
@@ -429,8 +431,20 @@ def _neg_ts(post: Post) -> float:
     return -post.created_at.timestamp() if post.created_at else 0.0
 
 
+POST_TEXT_CHARS = 500  # of a liked or reposted post, kept in the plan for the reviewer
+
+
 def _post_target(author_id: str, handle: str, post: Post) -> Target:
-    return Target(kind="post", id=author_id, handle=handle, post_id=post.id, ref=dict(post.ref))
+    """The post to like or repost, with its text so that a reviewer sees what is liked."""
+    text = post.text[:POST_TEXT_CHARS] if post.text else None
+    return Target(
+        kind="post",
+        id=author_id,
+        handle=handle,
+        post_id=post.id,
+        ref=dict(post.ref),
+        post_text=text,
+    )
 
 
 def _post_words(post: Post) -> str:

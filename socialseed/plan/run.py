@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from socialseed.clock import Clock, iso, parse_instant
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
-from socialseed.errors import ConfigError
+from socialseed.errors import AuthExpired, ConfigError, SecretError, SocialSeedError
 from socialseed.limits import phases as phase_rules
 from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Verb
 from socialseed.model.plan import AICost, Plan
@@ -32,6 +32,7 @@ from socialseed.plan.planner import AccountPart, Existing, Scored, assemble_plan
 from socialseed.plan.reads import Reads, read_relationships
 from socialseed.plan.scoring import score_cached, select_scorer, topic_of
 from socialseed.platforms.base import Platform
+from socialseed.redact import scrub
 from socialseed.scoring.base import Scorer, ScoringReport
 from socialseed.scoring.budget import SpendMeter
 from socialseed.state import accounts as account_store
@@ -71,10 +72,23 @@ class Runtime:
     conversations_for: ConversationsFor | None = None
 
 
+@dataclass(frozen=True)
+class FailedAccount:
+    """An account left out of the plan because it could not authenticate."""
+
+    account: str
+    error: SocialSeedError
+
+    def note(self) -> str:
+        """For the plan's notes: scrubbed, as an error's text may quote what was sent."""
+        return scrub(f"account {self.account} was not planned: {self.error.message}")
+
+
 @dataclass
 class PlanRun:
     plan: Plan
     messages: list[str] = field(default_factory=list)  # for stderr: cache use, scoring notes
+    failed: list[FailedAccount] = field(default_factory=list)  # planned without these
 
 
 # -- accounts -----------------------------------------------------------------------------------
@@ -425,10 +439,26 @@ async def make_plan(config: Config, rt: Runtime, options: PlanOptions) -> PlanRu
     for run in runs:  # every account's platform rules, before any network call
         policy.check_account(run.account, run.targetings, run.caps)
     with bulk_allocation():
-        parts = await asyncio.gather(*(run.part() for run in runs))
-        plan = assemble_plan(config, parts, now, force=options.force, ai=ai_cost(config, runs))
+        outcomes = await asyncio.gather(*(_part_or_failure(run) for run in runs))
+        parts = [o for o in outcomes if isinstance(o, AccountPart)]
+        failed = [o for o in outcomes if isinstance(o, FailedAccount)]
+        if failed and not parts:
+            raise failed[0].error  # nothing planned: the error itself (exit 4)
+        notes = [f.note() for f in failed]
+        plan = assemble_plan(
+            config, parts, now, force=options.force, notes=notes, ai=ai_cost(config, runs)
+        )
     messages = [m for run in runs for m in run.messages]
-    return PlanRun(plan=plan, messages=messages)
+    return PlanRun(plan=plan, messages=messages, failed=failed)
+
+
+async def _part_or_failure(run: AccountRun) -> AccountPart | FailedAccount:
+    """The account's part, or why it could not authenticate: one account's missing or expired
+    credentials do not stop the others from being planned."""
+    try:
+        return await run.part()
+    except (AuthExpired, SecretError) as exc:
+        return FailedAccount(run.account.id, exc)
 
 
 def ai_cost(config: Config, runs: Sequence[AccountRun]) -> AICost | None:

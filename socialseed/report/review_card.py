@@ -154,7 +154,13 @@ def _conversation_rows(view: Card) -> list[tuple[str, RenderableType | None]]:
 
 
 def _post_text(action: Action) -> str | None:
-    if action.profile is None or action.target.post_id is None:
+    """The liked, reposted or replied-to post's text: from the plan's action (format 1.1), else
+    from the profile's recent posts when the plan carries profiles."""
+    if action.target.post_id is None:
+        return None
+    if action.target.post_text:
+        return action.target.post_text
+    if action.profile is None:
         return None
     post = next((p for p in action.profile.recent_posts if p.id == action.target.post_id), None)
     return post.text if post is not None and post.text else None
@@ -167,8 +173,8 @@ def _post_cell(action: Action, post: str | None) -> Text | None:
     if action.target.post_id is None:
         return None
     return Text(
-        "(its text is not in this plan: review the saved plan id, or make the plan file "
-        "with --include-profiles)",
+        "(its text is not in this plan: a plan made before format 1.1, or a post without "
+        "text; make a new plan to see it)",
         style="dim",
     )
 
@@ -339,3 +345,21 @@ def decision_line(action: Action, decision: Decision) -> str:
         f"{verdict} {action.id} {action.verb.value} @{handle} "
         f"({clean(action.account)}){extra}{reason}{text}; expires {expires}"
     )
+
+
+def rejection_lines(rows: Sequence[dict[str, object]]) -> list[str]:
+    """Standing rejections (``Rejection.to_data()``) grouped per account, one line each: verb,
+    target, who, when, why, and the action id."""
+    lines: list[str] = []
+    account = None
+    for row in sorted(rows, key=lambda r: (str(r["account"]), str(r["rejected_at"]))):
+        if row["account"] != account:
+            account = row["account"]
+            lines.append(one_line(str(account)))
+        handle = one_line(str(row.get("target_handle") or row.get("target_id") or ""))
+        why = f': "{one_line(str(row["reason"]))}"' if row.get("reason") else ""
+        lines.append(
+            f"  {row['verb']} @{handle.lstrip('@')}  rejected by {one_line(str(row['reviewer']))} "
+            f"on {row['rejected_at']}{why}  ({row['action_id']})"
+        )
+    return lines

@@ -169,6 +169,9 @@ def _audit_lines(db: Database, since: datetime | None) -> list[Entry]:
     where, args = _since("at", since)
     out = []
     for row in db["audit"].rows_where(where, args, order_by="id"):
+        if row["kind"] == "rejection_lifted":
+            out.append(_lift_entry(row))
+            continue
         out.append(
             Entry(
                 at=parse_instant(str(row["at"])),
@@ -179,6 +182,25 @@ def _audit_lines(db: Database, since: datetime | None) -> list[Entry]:
             )
         )
     return out
+
+
+def _lift_entry(row: dict[str, object]) -> Entry:
+    """A lifted rejection: which action it was, who lifted it and why, and the "no" it ends."""
+    data = json.loads(str(row.get("detail") or "{}"))
+    said = f': "{data["reason"]}"' if data.get("reason") else ""
+    return Entry(
+        at=parse_instant(str(row["at"])),
+        account=str(row["account"]),
+        kind="rejection_lifted",
+        actor=str(row.get("actor") or ""),
+        plan_id=str(data.get("plan_id") or ""),
+        action_id=str(data.get("action_id") or ""),
+        verb=str(data.get("verb") or ""),
+        target=str(data.get("target_handle") or data.get("target_id") or ""),
+        outcome="lifted",
+        detail=f"{data.get('lift_reason') or ''} (rejected by {data.get('reviewer')} on "
+        f"{data.get('rejected_at')}{said})",
+    )
 
 
 def _detail_text(raw: object) -> str:

@@ -118,6 +118,30 @@ def test_max_wait_skips_what_would_wait_too_long(tmp_path: Path) -> None:
     assert "it stays approved for a later run" in out
 
 
+def test_max_wait_zero_needs_no_unit_and_runs_only_what_needs_no_wait(tmp_path: Path) -> None:
+    (tmp_path / "bare").mkdir()
+    (tmp_path / "unit").mkdir()
+    bare = build(tmp_path / "bare", accounts=("alpha",), follows=5, per_window=2)
+    code, out, err = apply(bare, "--yes", "--max-wait", "0")
+    assert code == 0, err
+    with_unit = build(tmp_path / "unit", accounts=("alpha",), follows=5, per_window=2)
+    code_s, out_s, _err = apply(with_unit, "--yes", "--max-wait", "0s")
+    assert code_s == 0
+    assert out == out_s and "it stays approved for a later run" in out
+    assert len(world_follows(bare)) == len(world_follows(with_unit)) == 2
+
+
+def test_max_wait_without_a_unit_says_to_add_one(tmp_path: Path) -> None:
+    s = build(tmp_path, accounts=("alpha",), follows=2)
+    code, out, err = apply(s, "--yes", "--max-wait", "30")
+    assert code == 1 and out == ""
+    assert err == (
+        "Error: --max-wait: '30' has no unit: write 30s, 30m, 30h or 30d (only 0 may be "
+        "written without one)\n  hint: for example --max-wait 30m\n"
+    )
+    assert journal(s) == [] and world_follows(s) == []
+
+
 def test_a_block_mid_run_stops_and_pauses_the_account(tmp_path: Path) -> None:
     s = build(tmp_path, accounts=("alpha",), follows=6)
     set_faults(s.world_path, Faults(block_after=2), now=T0)

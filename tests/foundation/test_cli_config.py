@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 from pathlib import Path
 
@@ -138,3 +139,19 @@ def test_the_demo_configs_commented_real_accounts_validate_when_uncommented(
     result = runner.invoke(app, ["validate", "-c", str(path)])
     assert result.exit_code == 0, result.stderr
     assert "6 account(s) on bluesky, instagram, mastodon, sandbox, x" in result.stdout
+
+
+def _anchors(markdown: str) -> set[str]:
+    """GitHub's heading anchors: lower case, punctuation dropped, spaces to '-'."""
+    headings = re.findall(r"^#{1,6} (.+)$", markdown, flags=re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_init_points_the_config_at_a_readme_section_that_exists(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["init", str(tmp_path / "cfg")]).exit_code == 0
+    text = (tmp_path / "cfg" / "socialseed.yaml").read_text()
+    reference = next(line for line in text.splitlines() if line.startswith("# Reference:"))
+    assert "https://github.com/ " not in reference and "http" not in reference
+    links = re.findall(r"README\.md#([\w-]+)", reference)
+    assert links == ["configuration-reference"]
+    assert set(links) <= _anchors((ROOT / "README.md").read_text())

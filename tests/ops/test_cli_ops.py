@@ -423,3 +423,24 @@ def test_prune_bad_duration(seeded: Seeded) -> None:
     result = run("prune", "--older-than", "ninety")
     assert result.exit_code == 1
     assert "--older-than ninety" in result.stderr and "hint:" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("log", "--since", "7"),
+        ("report", "--since", "7"),
+        ("pause", "demo-studio", "--reason", "x", "--for", "7"),
+        ("prune", "--older-than", "7", "--dry-run"),
+        ("usage", "--since", "7"),
+    ],
+)
+def test_a_duration_without_a_unit_says_to_add_one(seeded: Seeded, args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.exit_code == 1
+    option = next(a for a in args if a in {"--since", "--for", "--older-than"})
+    assert f"Error: {option}" in result.stderr
+    assert "'7' has no unit: write 7s, 7m, 7h or 7d (only 0 may be written without one)" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr

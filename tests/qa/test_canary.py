@@ -174,7 +174,7 @@ def test_the_canary_never_leaks_through_any_command(tmp_path: Path, mock: respx.
     s.c("plan", "--account", "demo-studio", "-f", "json", "--include-profiles")
     s.c("plan", "--account", "demo-studio", "-f", "markdown")
     failing = s.c("plan", "-o", s.path("all.json"))  # the other platforms refuse every read
-    assert failing.code in {1, 4}, failing
+    assert failing.code in {1, 4, 7}, failing  # 7: the sandbox planned, the others not
     sessions = [
         c.request for c in mock.routes["bsky"].calls if "createSession" in c.request.url.path
     ]

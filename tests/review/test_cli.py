@@ -323,7 +323,7 @@ def test_deciding_needs_the_config(
     monkeypatch.chdir(tmp_path / "..")
     code, _, err = run(str(plan_file), "--approve", plan.actions[0].id)
     assert code == 1
-    assert "no such config file or folder" in err and "pass -c PATH" in err
+    assert "no config found: looked for ./socialseed/" in err and "pass -c PATH" in err
 
 
 def test_list_and_decide_flags_do_not_mix(plan_file: Path, config_path: Path) -> None:

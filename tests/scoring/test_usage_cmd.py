@@ -109,6 +109,7 @@ def test_usage_refuses_a_bad_since() -> None:
 
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: --since 'last week' is not a duration\n"
+        "Error: --since: 'last week' is not a duration (use a number and s, m, h, d or w: "
+        "'24h')\n"
         "  hint: use a number and s, m, h, d or w (for example --since 30d), or --since all\n"
     )
