@@ -136,7 +136,7 @@ def _targets(url: str) -> list[tuple[str, str]]:
 
 
 def _plan(cfg: Config, targets: list[tuple[str, str]], now: object) -> Plan:
-    actions = []
+    actions: list[Action] = []
     for n, (user, status) in enumerate(targets):
         for verb in VERBS:
             if verb is Verb.FOLLOW:
