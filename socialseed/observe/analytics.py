@@ -138,9 +138,7 @@ def conversations(db: Database, account: str, since: datetime, now: datetime) ->
     )
     questions = [r for r in got if r.question]
     old_questions = sum(
-        1
-        for r in questions
-        if r.unanswered and now - r.item.message.created_at > timedelta(days=1)
+        1 for r in questions if r.unanswered and now - r.item.message.created_at > timedelta(days=1)
     )
     return {
         "received": len(got),
