@@ -117,6 +117,7 @@ class AccountRun:
         self.attempted = 0
         self.failed = 0
         self.buckets: dict[str, set[str]] = {}  # verb -> rate buckets its calls update
+        self.charged: int | None = None  # requests sent and charged to pacing (None: uncounted)
 
     async def run(self, actions: list[Action]) -> None:
         paused = active_pause(self.a.db, self.name, self.a.clock.now())
@@ -163,6 +164,7 @@ class AccountRun:
         platform = self.a.platform_for(self.account)
         try:
             self.pacer = self.a.pacer_for(self.account, platform.capabilities)
+            self.charged = platform.requests_sent()
             await self._each(platform, actions)
         except SocialSeedError as exc:  # e.g. a missing token: the rest cannot run
             self.report.error = exc
@@ -224,12 +226,16 @@ class AccountRun:
                 return
             sent = replies.with_text(action, decision)
             try:
-                if self._check_first(action, entries) and await self._reconcile(
-                    platform, sent, entries
-                ):
-                    return
+                # paced before any request: the reads that check first are calls too
                 if not await self._pace(platform, action) or not self._may_call(action):
                     return
+                if self._check_first(action, entries):
+                    started = self.charged
+                    if await self._reconcile(platform, sent, entries):
+                        return
+                    read = self._charge(platform) - (started or 0)
+                    if not await self._pace(platform, action, read) or not self._may_call(action):
+                        return
                 attempt = journal.next_attempt(entries)
                 outcome = await self._call(platform, sent, attempt)
             except UsageCapped as exc:
@@ -249,6 +255,8 @@ class AccountRun:
             else:
                 self._finish(action, outcome, attempt)
                 return
+            finally:
+                self._charge(platform)
             entries = journal.history(self.a.db, self.a.plan_id, self.name).get(action.id, [])
 
     async def _call(self, platform: Platform, action: Action, attempt: int) -> Outcome:
@@ -296,7 +304,8 @@ class AccountRun:
         now = self.a.clock.now()
         journal.record_finish(self.a.db, self.a.plan_id, action, outcome, attempt=attempt, now=now)
         if outcome.status in journal.FINISHED:
-            self.pacer.record(action.verb.value, now, wrote=outcome.status == "done")
+            wrote, counted = outcome.status == "done", self.charged is not None
+            self.pacer.record(action.verb.value, now, wrote=wrote, counted=counted)
         self._result(action, outcome.status, outcome.detail)
         self._count(failed=outcome.status == "failed")
 
@@ -335,10 +344,20 @@ class AccountRun:
         self._finish(action, outcome, max((e.attempt for e in entries), default=1))
         return True
 
-    async def _pace(self, platform: Platform, action: Action) -> bool:
+    def _charge(self, platform: Platform) -> int:
+        """Charge pacing with the requests sent since the last charge; the count so far."""
+        sent = platform.requests_sent()
+        if sent is None or self.charged is None:
+            return 0
+        self.pacer.sent(sent - self.charged, self.a.clock.now())
+        self.charged = sent
+        return sent
+
+    async def _pace(self, platform: Platform, action: Action, already: int = 0) -> bool:
+        """Wait for room for ``action`` (``already``: requests it has sent, its reads)."""
         now = self.a.clock.now()
         wait = pacing.later(
-            self.pacer.wait_for(action.verb.value, now),
+            self.pacer.wait_for(action.verb.value, now, already=already),
             pacing.rate_wait(platform.last_rate, now, only=self.buckets.get(action.verb.value)),
         )
         return await self._wait(action, wait)

@@ -8,6 +8,10 @@ Three limits apply, and the longest wait wins:
   next action waits until every budget its verb draws from has room for its cost;
 - the platform's own rate-limit answer (``remaining == 0`` until ``reset_at``).
 
+A budget that counts every request (``Budget.per_request``, Mastodon's requests per token)
+is charged the requests apply really sent (``sent``), reads before a write included; the
+verb's cost is only what the next action is expected to send.
+
 Budget spending is kept incrementally (times and running cost sums per budget), so each
 ``wait_for`` is a couple of binary searches, not a scan of the day's history.
 
@@ -141,22 +145,39 @@ class Pacer:
         for at, verb in history:
             self._spend(verb, at)
 
-    def record(self, verb: str, at: datetime, *, wrote: bool = True) -> None:
+    def record(self, verb: str, at: datetime, *, wrote: bool = True, counted: bool = False) -> None:
+        """``counted``: the requests the action sent are charged by ``sent``, so the budgets
+        of every request are not charged its expected cost as well."""
         self.done.setdefault(verb, []).append(at)
         if wrote:
             self.written.setdefault(verb, []).append(at)
-            self._spend(verb, at)
+            self._spend(verb, at, requests=not counted)
 
-    def _spend(self, verb: str, at: datetime) -> None:
+    def sent(self, requests: int, at: datetime) -> None:
+        """``requests`` sent by ``at`` (reads included): charged to the budgets of every request."""
+        if requests <= 0:
+            return
         for spending in self.spending:
+            if spending.budget.per_request:
+                spending.add(at, requests)
+
+    def _spend(self, verb: str, at: datetime, *, requests: bool = True) -> None:
+        for spending in self.spending:
+            if spending.budget.per_request and not requests:
+                continue
             cost = spending.budget.cost(verb)
             if cost:
                 spending.add(at, cost)
 
-    def wait_for(self, verb: str, now: datetime) -> Wait | None:
-        """The wait the caps impose on the next ``verb`` (``None``: go now)."""
+    def wait_for(self, verb: str, now: datetime, *, already: int = 0) -> Wait | None:
+        """The wait the caps impose on the next ``verb`` (``None``: go now). ``already``:
+        requests this action has sent so far (its reads), charged by ``sent``; the budgets
+        of every request then need room only for the rest of its expected cost (at least
+        the write itself)."""
         waits = [w for w in (self._daily(verb, now), self._hourly(verb, now)) if w]
-        waits += [w for spending in self.spending if (w := self._budget(spending, verb, now))]
+        waits += [
+            w for spending in self.spending if (w := self._budget(spending, verb, now, already))
+        ]
         return max(waits, key=lambda w: w.until, default=None)
 
     def tightest(self, verb: str, now: datetime) -> tuple[Budget, int] | None:
@@ -187,9 +208,11 @@ class Pacer:
         until = _rolling(self.done.get(verb, []), cap, HOUR, now)
         return Wait(until, f"hourly {verb} cap ({cap}) reached") if until else None
 
-    def _budget(self, spending: Spending, verb: str, now: datetime) -> Wait | None:
+    def _budget(self, spending: Spending, verb: str, now: datetime, already: int) -> Wait | None:
         budget = spending.budget
         cost = budget.cost(verb)
+        if budget.per_request and cost and already:
+            cost = max(1, cost - already)
         until = spending.room_at(cost, now) if cost else None
         if until is None:
             return None

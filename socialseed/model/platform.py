@@ -47,6 +47,11 @@ class Budget:
     Bluesky's repo writes are one budget of points per account (create 3, delete 1; 5,000 an
     hour); Mastodon's replies and boosts share the "statuses" family. ``window_seconds == 0``
     is a standing total (e.g. 7,500 accounts followed), not a rate.
+
+    ``per_request``: the budget counts every request the account sends, reads included
+    (Mastodon's 300 requests per 5 minutes per token); a verb's cost is then the requests one
+    action is expected to send (a reply: the thread read and the post), and apply charges the
+    requests actually sent once they are known.
     """
 
     name: str
@@ -54,6 +59,7 @@ class Budget:
     window_seconds: int
     costs: Mapping[Verb, int]
     source: str = ""
+    per_request: bool = False
 
     def cost(self, verb: Verb | str) -> int:
         """What one ``verb`` spends of this budget (0: the verb does not draw from it)."""

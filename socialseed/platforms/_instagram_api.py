@@ -291,6 +291,9 @@ class InstagramPlatform(Platform):
             return any(str(r.get("username", "")).lower() == mine for r in data.get("data") or [])
         return False
 
+    def requests_sent(self) -> int:
+        return self.api.sent
+
     async def aclose(self) -> None:
         await self.api.aclose()
 

@@ -125,6 +125,14 @@ class Platform(ABC):
         """Ids following the managed account (``None`` where the API offers no such read)."""
         return None
 
+    def requests_sent(self) -> int | None:
+        """Requests this platform has sent so far, reads included (``None``: not counted).
+
+        Apply charges them to the budgets that count every request (``Budget.per_request``),
+        so the reads it makes before a write (is the reply already there?) are paced too.
+        """
+        return None
+
     async def aclose(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Release the HTTP client if this platform owns one."""
 

@@ -461,6 +461,9 @@ class BlueskyPlatform(Platform):
     async def _has_record(self, collection: str, subject: str) -> bool:
         return any(m.subject_of(r) == subject for r in await self._records(collection))
 
+    def requests_sent(self) -> int:
+        return self.api.sent
+
     async def aclose(self) -> None:
         await self.api.aclose()
 

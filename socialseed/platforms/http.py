@@ -277,6 +277,7 @@ class ApiSession:
     openings: dict[str, Opening] = field(default_factory=dict)  # the call that opened a window
     distrusted: set[str] = field(default_factory=set)  # buckets that answered 429
     lengths: dict[str, tuple[int, int] | None] = field(default_factory=dict)  # window seconds
+    sent: int = 0  # requests sent so far (reads, writes and refused ones alike)
 
     async def call(
         self, name: str, *, path: Mapping[str, str] | None = None, **kwargs: Any
@@ -289,6 +290,7 @@ class ApiSession:
             if self.token is not None:
                 headers["authorization"] = f"Bearer {await self._auth(refresh=attempt == 1)}"
             sent = self.clock.now()
+            self.sent += 1
             response = await send(
                 self.client, endpoint.method, url, platform=self.platform, headers=headers, **kwargs
             )

@@ -70,13 +70,15 @@ WRITE_VERBS = frozenset(Verb) - {Verb.HIDE_COMMENT}
 BUDGETS = (
     Budget("statuses", 300, 10800, {Verb.REPLY: 1, Verb.REPOST: 1}, LIMITER),
     Budget("follows", 400, 86400, {Verb.FOLLOW: 1}, LIMITER),
-    # a reply costs two calls: our replies are looked for in the thread before posting
+    # every request counts, reads included: a reply is expected to send two (our replies are
+    # looked for in the thread before posting), and apply charges what was really sent
     Budget(
         "requests per token",
         300,
         300,
         {**dict.fromkeys(WRITE_VERBS, 1), Verb.REPLY: 2},
         RACK_ATTACK,
+        per_request=True,
     ),
 )
 # The X-RateLimit-* headers describe "the one you are closest to exceeding" of every limit
@@ -428,6 +430,9 @@ class MastodonPlatform(Platform):
             if str(s.get("in_reply_to_id")) == status_id
             and str((s.get("account") or {}).get("id")) == me.id
         ]
+
+    def requests_sent(self) -> int:
+        return self.api.sent
 
     async def aclose(self) -> None:
         await self.api.aclose()

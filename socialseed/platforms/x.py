@@ -393,6 +393,9 @@ class XPlatform(Platform):
     async def _referenced(self, kind: str, post_id: str) -> bool:
         return any(post_id in m.references(t, kind) for t in await self._own_tweets("user_posts"))
 
+    def requests_sent(self) -> int:
+        return self.api.sent
+
     async def aclose(self) -> None:
         await self.api.aclose()
 

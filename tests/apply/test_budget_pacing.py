@@ -93,3 +93,26 @@ def test_the_wait_past_a_reset_is_the_margin_the_reading_allows() -> None:
     tight = pacing.rate_wait({"account": pinned}, NOW)
     assert slack is not None and slack.until == reset + timedelta(seconds=1)
     assert tight is not None and tight.until == reset + timedelta(seconds=0.1)
+
+
+REQUESTS = Budget("requests", 5, 300, {Verb.LIKE: 1, Verb.REPLY: 2}, per_request=True)
+
+
+def test_a_budget_of_requests_is_charged_the_requests_really_sent() -> None:
+    pacer = pacing.Pacer(pacing.Caps(budgets=(REQUESTS, STATUSES)))
+    pacer.sent(2, NOW)  # a reply's thread read and "who am I", before the post
+    pacer.sent(1, NOW)  # the post
+    pacer.record("reply", NOW, counted=True)  # its expected 2 are not charged again
+    assert pacer.wait_for("like", NOW) is None  # 3 of 5 spent: a like fits
+    assert pacer.wait_for("reply", NOW) is None  # so do a reply's 2 requests
+    pacer.sent(1, NOW)  # that reply's read: 4 of 5
+    wait = pacer.wait_for("reply", NOW)  # a new reply needs 2 more
+    assert wait is not None and wait.until == NOW + timedelta(minutes=5)
+    assert pacer.wait_for("reply", NOW, already=1) is None  # its post alone: 1 fits
+    assert pacer.tightest("repost", NOW) == (STATUSES, 1)  # the other budgets charge verbs
+
+
+def test_from_the_journal_a_budget_of_requests_charges_each_verb_its_expected_cost() -> None:
+    pacer = pacing.Pacer(pacing.Caps(budgets=(REQUESTS,)), {"reply": [NOW - timedelta(minutes=1)]})
+    pacer.record("like", NOW)  # uncounted platform: the expected cost
+    assert pacer.tightest("like", NOW) == (REQUESTS, 2)

@@ -326,6 +326,9 @@ async def test_mastodon_every_verb_at_its_maximum_stays_inside_its_families(tmp_
     assert server.refused == []  # 0 429s
     assert (server.peak("follows"), server.peak("statuses")) == (400, 300)
     assert server.peak("requests per token") == 300
+    # the reads before each reply (its thread; who we are, once) were sent and paced with it
+    assert server.count("context") == server.count("post_status") == 170
+    assert server.count("verify_credentials") == 1
     follows_left = [r for r in report.results if r.status == "skipped"]
     assert len(follows_left) == 50 and {r.action.verb for r in follows_left} == {Verb.FOLLOW}
     assert all(
@@ -490,8 +493,13 @@ async def test_instagram_stops_before_the_business_use_case_limit(tmp_path: Path
     )
 
     assert server.refused == []  # Meta never had to throttle
+    calls = len(server.sent)
+    assert 180 <= calls <= IG_CALLS  # 90 % reached, then one call an hour at most
+    assert server.peak("calls per 24 h") == calls
+    # every reply read the comment's replies first (is ours there?), and that read was paced
+    assert server.count("replies") == server.count("reply")
     done = report.counts()["done"]
-    assert 180 <= done <= IG_CALLS  # 90 % reached, then one call an hour at most
+    assert done == server.count("reply") + server.count("hide")
     left = [r for r in report.results if r.status == "skipped"]
     assert len(left) == len(actions) - done
     assert all("would wait past" in r.detail and "(usage)" in r.detail for r in left)
