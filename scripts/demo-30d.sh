@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A simulated month on the sandbox, one day at a time (SOCIALSEED_NOW moves a day per step):
-# sync, plan, approve where the sandbox's pack permits it, apply. Then status and the report
+# sync, plan, approve where the sandbox's pack permits it, a person approves each reply by id,
+# apply. Then status and the report
 # (terminal, and HTML at .demo/30d/report.html). Nothing leaves this machine.
 #   make demo-30d            DAYS=10 make demo-30d
 set -euo pipefail
@@ -15,6 +16,10 @@ export SOCIALSEED_SANDBOX="$PWD/$OUT/sandbox.sqlite"
 export SOCIALSEED_REVIEWER="${SOCIALSEED_REVIEWER:-demo@socialseed.local}"
 export SOCIALSEED_NO_INPUT=1
 ss() { .venv/bin/socialseed "$@"; }
+pending_replies() {  # the ids of the replies awaiting a decision, comma-separated
+  .venv/bin/python -c 'import json, sys
+print(",".join(a["id"] for a in json.load(sys.stdin)["pending"] if a["verb"] == "reply"))'
+}
 day_at() { date -u -d "$START + $1 days" +%Y-%m-%dT%H:%M:%SZ; }
 
 for ((n = 0; n < DAYS; n++)); do
@@ -30,6 +35,13 @@ for ((n = 0; n < DAYS; n++)); do
   # green actions were auto-approved by policy.auto_approve; a person approves the rest in bulk
   # (the sandbox's pack allows bulk approval; real platforms need one decision per action)
   ss review "$OUT/plan.json" -c "$CONFIG" --approve-risk yellow >/dev/null 2>&1 || true
+  # replies need a person's decision each: the reviewer ($SOCIALSEED_REVIEWER) reads the day's
+  # drafts and approves each by id with its first draft (never policy auto-approval)
+  replies=$(ss review "$OUT/plan.json" -c "$CONFIG" --list --json 2>/dev/null | pending_replies)
+  if [ -n "$replies" ]; then
+    ss review "$OUT/plan.json" -c "$CONFIG" --approve "$replies" \
+      --reason "read and approved in the daily review" >/dev/null 2>>"$OUT/review.err" || true
+  fi
   SOCIALSEED_NOW="${SOCIALSEED_NOW%T*}T09:05:00Z" \
     ss apply "$OUT/plan.json" -c "$CONFIG" --yes >/dev/null 2>"$OUT/apply.err" || true
   echo "   $(grep -E '^Applied' "$OUT/apply.err" | tail -1 || tail -1 "$OUT/apply.err")"
@@ -42,4 +54,20 @@ ss status -c "$CONFIG"
 echo
 ss report -c "$CONFIG" --since "${DAYS}d"
 ss report -c "$CONFIG" --since "${DAYS}d" --html "$OUT/report.html"
+ss report -c "$CONFIG" --since "${DAYS}d" --format json >"$OUT/report.json"
+echo
+.venv/bin/python - "$OUT/report.json" <<'PY'
+import json, sys
+for acct in json.load(open(sys.argv[1]))["accounts"]:
+    talk = acct.get("conversations") or {}
+    asked = talk.get("questions") or 0
+    if not asked:
+        continue
+    fast = talk["questions_answered_within_a_day"]
+    wait = talk["median_first_response_hours"]
+    print(f"{acct['account']}: {asked} question(s) asked, {fast} answered within a day "
+          f"({100 * fast / asked:.1f}%); median first response "
+          f"{'-' if wait is None else f'{wait:.1f} h'}; "
+          f"{talk['unanswered_questions_over_a_day']} unanswered over a day")
+PY
 echo "open $OUT/report.html in a browser (one self-contained file; it works on a phone too)"

@@ -128,21 +128,28 @@ def _account(
 
 def conversations(db: Database, account: str, since: datetime, now: datetime) -> dict[str, Any]:
     """Messages received in the period, answered, hidden; the median first response (hours,
-    from the message to our reply) and questions still unanswered after a day."""
+    from the message to our reply); questions asked, those answered within a day, and those
+    still unanswered after a day."""
     got = [r for r in received(db, account) if since <= r.item.message.created_at <= now]
     waits = sorted(
         (r.answered_at - r.item.message.created_at).total_seconds() / 3600
         for r in got
         if r.answered_at is not None
     )
+    questions = [r for r in got if r.question]
     old_questions = sum(
-        1
-        for r in got
-        if r.question and r.unanswered and now - r.item.message.created_at > timedelta(days=1)
+        1 for r in questions if r.unanswered and now - r.item.message.created_at > timedelta(days=1)
     )
     return {
         "received": len(got),
         "answered": len(waits),
+        "questions": len(questions),
+        "questions_answered_within_a_day": sum(
+            1
+            for r in questions
+            if r.answered_at is not None
+            and r.answered_at - r.item.message.created_at <= timedelta(days=1)
+        ),
         "hidden": sum(1 for r in got if r.hidden_at is not None),
         "median_first_response_hours": round(median(waits), 2) if waits else None,
         "unanswered_questions_over_a_day": old_questions,

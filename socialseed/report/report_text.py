@@ -143,7 +143,9 @@ def _render_account(console: Console, acct: dict[str, Any], unicode: bool) -> No
             f"  conversations: {talk['received']} received, {talk['answered']} answered, "
             f"{talk['hidden']} hidden; median first response "
             f"{'-' if wait is None else f'{wait:.1f} h'}; "
-            f"{talk['unanswered_questions_over_a_day']} question(s) unanswered over a day"
+            f"{talk['questions_answered_within_a_day']} of {talk['questions']} "
+            f"question(s) answered within a day, "
+            f"{talk['unanswered_questions_over_a_day']} unanswered over a day"
         )
     ap = acct["approvals"]
     console.print(
