@@ -104,6 +104,7 @@ def _account(a: dict[str, Any]) -> str:
         ]
     )
     reasons = "".join(f"<li>{escape(r)}</li>" for r in h["reasons"])
+    talk = _conversations(a.get("conversations") or {})
     points = [(p["date"], float(p["followers"])) for p in f["points"]]
     acts = a["actions"]
     series: dict[str, Sequence[int]] = {
@@ -116,6 +117,7 @@ def _account(a: dict[str, Any]) -> str:
         f'<span class="light {escape(h["light"])}">{escape(h["light"])}</span></h2>'
         f'<ul class="reasons">{reasons}</ul>'
         f'<h3>Summary</h3><div class="cards">{cards}</div>'
+        + talk
         + (
             f"<h3>Phases</h3>{phase_strip(a['phases'], label='phase by day')}"
             if a["phases"]
@@ -127,6 +129,26 @@ def _account(a: dict[str, Any]) -> str:
         + _totals_table(acts)
         + "</section>"
     )
+
+
+def _conversations(talk: dict[str, Any]) -> str:
+    """Cards for the account's inbox ("" when nothing came in)."""
+    if not talk.get("received"):
+        return ""
+    wait = talk["median_first_response_hours"]
+    cards = "".join(
+        [
+            _card(_num(talk["received"]), "received"),
+            _card(f"{talk['answered']:,} / {talk['hidden']:,}", "answered / hidden"),
+            _card("-" if wait is None else f"{wait:.1f} h", "median first response"),
+            _card(
+                f"{talk['questions_answered_within_a_day']} / {talk['questions']}",
+                "questions answered within a day",
+            ),
+            _card(_num(talk["unanswered_questions_over_a_day"]), "questions unanswered > 1 day"),
+        ]
+    )
+    return f'<h3>Conversations</h3><div class="cards">{cards}</div>'
 
 
 def _totals_table(acts: dict[str, Any]) -> str:

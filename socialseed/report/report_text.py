@@ -136,23 +136,32 @@ def _render_account(console: Console, acct: dict[str, Any], unicode: bool) -> No
         f"  follow-backs {fb['followed_back']} of {fb['follows_made']} ({_pct(fb['rate'])});  "
         f"engagement rate {_pct(acct['engagement_rate'])};  API cost ${acct['api_cost_usd']:.4f}"
     )
-    talk = acct.get("conversations") or {}
-    if talk.get("received"):
-        wait = talk["median_first_response_hours"]
-        console.print(
-            f"  conversations: {talk['received']} received, {talk['answered']} answered, "
-            f"{talk['hidden']} hidden; median first response "
-            f"{'-' if wait is None else f'{wait:.1f} h'}; "
-            f"{talk['questions_answered_within_a_day']} of {talk['questions']} "
-            f"question(s) answered within a day, "
-            f"{talk['unanswered_questions_over_a_day']} unanswered over a day"
-        )
+    talk = conversations_text(acct)
+    if talk:
+        console.print(f"  conversations: {talk}")
     ap = acct["approvals"]
     console.print(
         f"  approvals: {ap['approved']} by a person, {ap['auto_approved']} by policy, "
         f"{ap['rejected']} rejected, {ap['overridden']} overridden"
     )
     _render_actions(console, acct["actions"], unicode)
+
+
+def conversations_text(acct: dict[str, Any]) -> str:
+    """The account's conversations in one sentence ("" when nothing came in): the same words in
+    the text, Markdown and HTML reports."""
+    talk = acct.get("conversations") or {}
+    if not talk.get("received"):
+        return ""
+    wait = talk["median_first_response_hours"]
+    return (
+        f"{talk['received']} received, {talk['answered']} answered, "
+        f"{talk['hidden']} hidden; median first response "
+        f"{'-' if wait is None else f'{wait:.1f} h'}; "
+        f"{talk['questions_answered_within_a_day']} of {talk['questions']} "
+        f"question(s) answered within a day, "
+        f"{talk['unanswered_questions_over_a_day']} unanswered over a day"
+    )
 
 
 def _safe(value: str) -> str:
@@ -223,6 +232,8 @@ def report_markdown(data: dict[str, Any]) -> str:
             f"Approvals: {ap['approved']} by a person, {ap['auto_approved']} by policy, "
             f"{ap['rejected']} rejected, {ap['overridden']} overridden"
         )
+        talk = conversations_text(a)
+        lines += [f"Conversations: {talk}"] if talk else []
         lines += ["", "| verb | total |", "|---|---:|"]
         lines += [f"| {markdown(v)} | {n} |" for v, n in a["actions"]["totals"].items()]
     ai = data["ai"]

@@ -87,6 +87,26 @@ def test_every_question_asked_is_answered_within_a_day(days: tuple[Days, list[st
     assert f"{n} of {n} question(s) answered within a day, 0 unanswered over a day" in text
 
 
+def test_markdown_and_html_reports_show_the_same_conversation_figures(
+    days: tuple[Days, list[str]],
+) -> None:
+    sim, _ = days
+    end = START + timedelta(days=DAYS, hours=1)
+    report = json.loads(sim.run(end, "report", "--since", "2026-11-25", "--format", "json"))
+    talk = next(a for a in report["accounts"] if a["account"] == "demo-studio")["conversations"]
+    n, wait = talk["questions"], talk["median_first_response_hours"]
+    md = sim.run(end, "report", "--since", "2026-11-25", "--format", "markdown")
+    assert (
+        f"Conversations: {talk['received']} received, {talk['answered']} answered, "
+        f"{talk['hidden']} hidden; median first response {wait:.1f} h; "
+        f"{n} of {n} question(s) answered within a day, 0 unanswered over a day"
+    ) in md
+    html = sim.run(end, "report", "--since", "2026-11-25", "--format", "html")
+    assert "<h3>Conversations</h3>" in html
+    assert f"<b>{n} / {n}</b><span>questions answered within a day</span>" in html
+    assert f"<b>{wait:.1f} h</b><span>median first response</span>" in html
+
+
 def test_each_reply_sent_carries_the_persons_decision(days: tuple[Days, list[str]]) -> None:
     sim, approved = days
     db = open_state(sim.tmp / "state.sqlite")
