@@ -169,6 +169,9 @@ class Triage:
         }
 
 
+THREAD_KEPT = 3  # the earlier posts of a thread an inbox read keeps as context (the last ones)
+
+
 @dataclass(frozen=True)
 class ThreadPost:
     """One earlier post of a message's thread, shown as context (oldest first)."""

@@ -12,7 +12,14 @@ import httpx
 
 from socialseed.clock import parse_instant
 from socialseed.model import Post, Profile
-from socialseed.model.conversations import Author, InboxItem, Message, MessageSource
+from socialseed.model.conversations import (
+    THREAD_KEPT,
+    Author,
+    InboxItem,
+    Message,
+    MessageSource,
+    ThreadPost,
+)
 
 _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"<\s*(br|/p)\s*/?>", re.IGNORECASE)
@@ -135,3 +142,21 @@ def message(note: dict[str, Any], my_id: str) -> InboxItem | None:
         },
     )
     return InboxItem(said)
+
+
+def thread(context: dict[str, Any], my_id: str) -> tuple[ThreadPost, ...]:
+    """The last ``THREAD_KEPT`` ancestors of a Context (oldest first), ours marked ``mine``."""
+    ancestors = [s for s in context.get("ancestors") or [] if isinstance(s, dict) and s.get("id")]
+    return tuple(
+        ThreadPost(
+            id=str(s["id"]),
+            author_handle=str(
+                (s.get("account") or {}).get("acct")
+                or (s.get("account") or {}).get("username")
+                or ""
+            ),
+            text=text(s.get("content")),
+            mine=str((s.get("account") or {}).get("id") or "") == my_id,
+        )
+        for s in ancestors[-THREAD_KEPT:]
+    )

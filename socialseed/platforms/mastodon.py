@@ -8,6 +8,7 @@ the server caps follows at 400 per 24 hours and following at 7,500; there is no 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -329,7 +330,9 @@ class MastodonPlatform(Platform):
         """Mentions (replies to us included) newer than the notification id ``since``.
 
         ``GET /api/v1/notifications?types[]=mention&since_id=``, newest first, paged back with
-        the Link header's ``max_id``; the cursor kept is the newest notification id seen.
+        the Link header's ``max_id``; the cursor kept is the newest notification id seen. A
+        message that answers a status gets its thread from one ``GET
+        /api/v1/statuses/:id/context`` (the last ancestors); a plain mention costs no read.
         """
         me = await self.me()
         items: list[InboxItem] = []
@@ -344,11 +347,21 @@ class MastodonPlatform(Platform):
                 newest = _newer(newest, str(note["id"]))
                 item = m.message(note, me.id) if note.get("type") == "mention" else None
                 if item is not None:
-                    items.append(item)
+                    items.append(await self._with_thread(item, me.id))
             cursor = m.next_cursor(response) if notes else None
             if cursor is None:
                 return _inbox_page(items, newest)
         return _inbox_page(items, newest, complete=False)
+
+    async def _with_thread(self, item: InboxItem, my_id: str) -> InboxItem:
+        """The item with the statuses before it (none for a plain mention or a gone status)."""
+        if item.message.parent_id is None:
+            return item
+        try:
+            context = await self.api.json("context", path={"id": item.message.id})
+        except NotFound:
+            return item
+        return replace(item, thread=m.thread(context, my_id))
 
     # --- writes -------------------------------------------------------------------------
 

@@ -331,6 +331,7 @@ async def test_inbox_reads_mentions_since_the_cursor_following_link_paging() -> 
         Reply(body=fx("notifications_p1"), headers=link(path, "5001")),
         Reply(body=fx("notifications_p2")),
     )
+    srv.on("context", fx("context_reply"), fx("context_long"))
     platform = make(srv)
 
     page = await platform.inbox("4990")
@@ -352,10 +353,64 @@ async def test_inbox_reads_mentions_since_the_cursor_following_link_paging() -> 
     assert alice.language == "en" and alice.author.followers == 120
 
 
+async def test_inbox_reads_the_thread_of_each_message_that_answers_a_status() -> None:
+    srv = server()
+    srv.on("verify_credentials", fx("verify_credentials"))
+    path = "/api/v1/notifications"
+    srv.on(
+        "notifications",
+        Reply(body=fx("notifications_p1"), headers=link(path, "5001")),
+        Reply(body=fx("notifications_p2")),
+    )
+    srv.on("context", fx("context_reply"), fx("context_long"))
+    platform = make(srv)
+
+    page = await platform.inbox("4990")
+
+    # one context read per message that answers a status, none for bob's plain mention (9100)
+    assert srv.names() == [
+        "verify_credentials",
+        "notifications",
+        "context",
+        "notifications",
+        "context",
+    ]
+    assert [c.path for c in srv.only("context")] == [
+        "/api/v1/statuses/9101/context",
+        "/api/v1/statuses/9050/context",
+    ]
+    threads = {
+        i.message.id: [(p.id, p.author_handle, p.text, p.mine) for p in i.thread]
+        for i in page.items
+    }
+    assert threads == {
+        "9101": [("9000", "me", "New roll developed: #film", True)],
+        "9100": [],
+        # the last three ancestors only, HTML reduced to plain text, ours marked
+        "9050": [
+            ("7500", "me", "A flatbed, mostly.", True),
+            ("7800", "carol", "Same here & a light table.", False),
+            ("8000", "dan@photo.example", "Any tips for @carol? Asking for a friend", False),
+        ],
+    }
+
+
+async def test_a_message_whose_status_is_gone_keeps_no_thread() -> None:
+    srv = server()
+    srv.on("verify_credentials", fx("verify_credentials"))
+    srv.on("notifications", Reply(body=fx("notifications_p2")))
+    srv.on("context", Reply(404, fx("error_404")))
+
+    page = await make(srv).inbox()
+
+    assert [(i.message.id, i.thread) for i in page.items] == [("9050", ())]
+
+
 async def test_a_reply_to_an_inbox_mention_sets_in_reply_to_id() -> None:
     srv = server()
     srv.on("verify_credentials", fx("verify_credentials"))
     srv.on("notifications", Reply(body=fx("notifications_p2")))
+    srv.on("context", fx("context_long"))
     srv.on("post_status", fx("status_created"))
     platform = make(srv)
     message = (await platform.inbox()).items[0].message
