@@ -9,7 +9,13 @@ import httpx
 
 from socialseed.clock import parse_instant
 from socialseed.model import Post, Profile, RateInfo
-from socialseed.model.conversations import Author, InboxItem, Message, MessageSource
+from socialseed.model.conversations import (
+    Author,
+    InboxItem,
+    Message,
+    MessageSource,
+    ThreadPost,
+)
 from socialseed.model.values import MENTIONS_REF, QUOTES_REF
 
 USER_FIELDS = "created_at,description,profile_image_url,protected,public_metrics,verified"
@@ -169,11 +175,19 @@ def cap_reset(response: httpx.Response, now: datetime) -> datetime:
 
 
 MENTION_FIELDS = f"{TWEET_FIELDS},conversation_id,in_reply_to_user_id"
+# the post a mention answers, and its author, come in the same answer's ``includes``
+MENTION_EXPANSIONS = "author_id,referenced_tweets.id,referenced_tweets.id.author_id"
 
 
-def message(tweet: dict[str, Any], users: dict[str, dict[str, Any]], my_id: str) -> InboxItem:
+def message(
+    tweet: dict[str, Any],
+    users: dict[str, dict[str, Any]],
+    my_id: str,
+    tweets: dict[str, dict[str, Any]] | None = None,
+) -> InboxItem:
     """A post of the mentions timeline as an inbox item: every one of them @mentions us, so
-    a self-serve tier may answer it. ``root_id`` is its ``conversation_id``."""
+    a self-serve tier may answer it. ``root_id`` is its ``conversation_id``; the post it
+    answers, when ``tweets`` (the answer's ``includes.tweets``) has it, is its thread."""
     author = users.get(str(tweet.get("author_id") or "")) or {"id": tweet.get("author_id")}
     replied = references(tweet, "replied_to")
     answers_us = str(tweet.get("in_reply_to_user_id") or "") == my_id
@@ -197,4 +211,16 @@ def message(tweet: dict[str, Any], users: dict[str, dict[str, Any]], my_id: str)
         parent_id=min(replied) if replied else None,
         ref={"summoned": "mention"},
     )
-    return InboxItem(said)
+    parent = (tweets or {}).get(said.parent_id or "")
+    return InboxItem(said, (_thread_post(parent, users, my_id),) if parent else ())
+
+
+def _thread_post(tweet: dict[str, Any], users: dict[str, dict[str, Any]], my_id: str) -> ThreadPost:
+    author_id = str(tweet.get("author_id") or "")
+    author = users.get(author_id) or {}
+    return ThreadPost(
+        id=str(tweet.get("id") or ""),
+        author_handle=str(author.get("username") or author_id),
+        text=str(tweet.get("text") or ""),
+        mine=author_id == my_id,
+    )

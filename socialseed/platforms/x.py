@@ -228,12 +228,16 @@ class XPlatform(Platform):
 
     async def inbox(self, since: str | None = None) -> InboxPage:
         """Posts that @mention us newer than the post id ``since`` (``since_id``), paged with
-        ``pagination_token``; the cursor kept is the newest id (``meta.newest_id``)."""
+        ``pagination_token``; the cursor kept is the newest id (``meta.newest_id``). The post
+        each one answers comes expanded in the same answer (``includes.tweets``) as its thread."""
         me = await self.me()
         items: list[InboxItem] = []
         newest, token = since, None
         for _ in range(INBOX_PAGES):
-            params = _post_params(100) | {"tweet.fields": m.MENTION_FIELDS}
+            params = _post_params(100) | {
+                "tweet.fields": m.MENTION_FIELDS,
+                "expansions": m.MENTION_EXPANSIONS,
+            }
             if since:
                 params["since_id"] = since
             if token:
@@ -242,8 +246,10 @@ class XPlatform(Platform):
             meta = body.get("meta") or {}
             if meta.get("newest_id"):
                 newest = _newer_id(newest, str(meta["newest_id"]))
-            users = {str(u["id"]): u for u in (body.get("includes") or {}).get("users") or []}
-            items.extend(m.message(t, users, me.id) for t in body.get("data") or [])
+            includes = body.get("includes") or {}
+            users = {str(u["id"]): u for u in includes.get("users") or []}
+            tweets = {str(t["id"]): t for t in includes.get("tweets") or [] if t.get("id")}
+            items.extend(m.message(t, users, me.id, tweets) for t in body.get("data") or [])
             token = meta.get("next_token")
             if not token:
                 return _inbox_page(items, newest)

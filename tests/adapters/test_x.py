@@ -331,7 +331,8 @@ async def test_inbox_reads_the_mentions_timeline_since_the_cursor_with_paginatio
     calls = srv.only("mentions")
     assert calls[0].path == "/2/users/1000/mentions"
     fields = f"{TWEET_FIELDS},conversation_id,in_reply_to_user_id"
-    first = {"max_results": "100", "tweet.fields": fields, "expansions": "author_id"}
+    expansions = "author_id,referenced_tweets.id,referenced_tweets.id.author_id"
+    first = {"max_results": "100", "tweet.fields": fields, "expansions": expansions}
     first |= {"user.fields": USER_FIELDS, "since_id": "5200"}
     assert calls[0].params() == first
     assert calls[1].params() == first | {"pagination_token": "7140dibdnow9c7btw4"}
@@ -343,6 +344,44 @@ async def test_inbox_reads_the_mentions_timeline_since_the_cursor_with_paginatio
     assert got == [("5301", "mention", "5301", None), ("5302", "reply", "5000", "5000")]
     assert page.items[1].message.author.handle == "alice"
     assert page.items[1].message.author.followers == 500
+    # the post alice answers came expanded in the same answer: no extra request, ours marked
+    assert srv.names() == ["me", "mentions", "mentions"]
+    thread = [(p.id, p.author_handle, p.text, p.mine) for p in page.items[1].thread]
+    assert thread == [("5000", "me_studio", "New roll is up: Portra 400 & a Nikon FM2", True)]
+    assert page.items[0].thread == ()
+
+
+async def test_inbox_thread_is_the_post_answered_not_the_post_quoted() -> None:
+    mention = {
+        "id": "5400",
+        "text": "@me_studio @dan agreed, see this",
+        "author_id": "2003",
+        "conversation_id": "5390",
+        "in_reply_to_user_id": "2004",
+        "created_at": "2026-11-25T18:00:00.000Z",
+        "edit_history_tweet_ids": ["5400"],
+        "referenced_tweets": [
+            {"type": "quoted", "id": "5100"},
+            {"type": "replied_to", "id": "5390"},
+        ],
+    }
+    answered = {"id": "5390", "text": "Grain is a feature", "author_id": "2004"}
+    quoted = {"id": "5100", "text": "Unrelated quote", "author_id": "2005"}
+    body = {
+        "data": [mention],
+        "includes": {
+            "users": [{"id": "2003", "username": "carol"}, {"id": "2004", "username": "dan"}],
+            "tweets": [quoted, answered],
+        },
+        "meta": {"result_count": 1, "newest_id": "5400", "oldest_id": "5400"},
+    }
+    srv = server().on("me", fx("me")).on("mentions", body)
+
+    page = await make(srv, "basic").inbox()
+
+    thread = [(p.id, p.author_handle, p.text, p.mine) for p in page.items[0].thread]
+    assert thread == [("5390", "dan", "Grain is a feature", False)]
+    assert srv.names() == ["me", "mentions"]
 
 
 async def test_a_reply_to_an_inbox_mention_is_sent_with_in_reply_to_tweet_id() -> None:
