@@ -10,10 +10,8 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from socialseed.state.db import open_state
+from tests.apply.killing import kill_after
 
 from .sandbox_setup import Setup, build
 
@@ -48,22 +47,6 @@ def start(setup: Setup, env: dict[str, str]) -> subprocess.Popen[str]:
         text=True,
         cwd=setup.plan_path.parent,
     )
-
-
-def kill_after(proc: subprocess.Popen[str], calls: int, delay: float) -> bool:
-    """SIGKILL once ``calls`` platform calls have started (+``delay`` s); False if it ended."""
-    assert proc.stdout is not None
-    seen = 0
-    for line in proc.stdout:
-        if json.loads(line)["event"] == "action_started":
-            seen += 1
-            if seen >= calls:
-                time.sleep(delay)
-                proc.send_signal(signal.SIGKILL)
-                proc.wait()
-                return True
-    proc.wait()
-    return False
 
 
 @pytest.mark.slow

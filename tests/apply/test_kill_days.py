@@ -13,7 +13,6 @@ import json
 import os
 import random
 import resource
-import signal
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from typing import Any
 import pytest
 
 from socialseed.state.db import open_state
+from tests.apply.killing import kill_after
 
 CONFIG = """\
 version: 1
@@ -106,24 +106,6 @@ class Sim:
             text=True,
             cwd=self.dir,
         )
-
-
-def kill_after(proc: subprocess.Popen[str], calls: int, delay: float) -> bool:
-    """SIGKILL once ``calls`` platform calls have started (+``delay`` s); False if it ended."""
-    assert proc.stdout is not None
-    seen = 0
-    for line in proc.stdout:
-        if json.loads(line)["event"] == "action_started":
-            seen += 1
-            if seen >= calls:
-                time.sleep(delay)
-                proc.send_signal(signal.SIGKILL)
-                proc.wait()
-                proc.stdout.close()
-                return proc.returncode == -signal.SIGKILL
-    proc.wait()
-    proc.stdout.close()
-    return False
 
 
 def one_day(sim: Sim, day: date, rng: random.Random, tally: Tally) -> None:

@@ -13,10 +13,8 @@ import itertools
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -31,6 +29,7 @@ from socialseed.model import Action, Risk, Target, Verb, action_id
 from socialseed.model.plan import AccountPlan, Plan
 from socialseed.state.db import open_state
 from tests.apply.fakes import approve
+from tests.apply.killing import kill_after
 from tests.peers.conftest import Peer
 from tests.peers.test_bluesky_pds import records
 
@@ -142,24 +141,6 @@ def start(config: Path, plan: Path, env: dict[str, str]) -> subprocess.Popen[str
     return subprocess.Popen(
         [*cmd, "--yes", "--json"], env=env, stdout=subprocess.PIPE, text=True, cwd=plan.parent
     )
-
-
-def kill_after(proc: subprocess.Popen[str], calls: int, delay: float) -> bool:
-    """SIGKILL once ``calls`` platform calls have started (+``delay`` s); False if it ended."""
-    assert proc.stdout is not None
-    seen = 0
-    for line in proc.stdout:
-        if json.loads(line)["event"] == "action_started":
-            seen += 1
-            if seen >= calls:
-                time.sleep(delay)
-                proc.send_signal(signal.SIGKILL)
-                proc.wait()
-                proc.stdout.close()
-                return proc.returncode == -signal.SIGKILL
-    proc.wait()
-    proc.stdout.close()
-    return False
 
 
 def test_apply_killed_mid_run_on_the_pds_leaves_each_record_once(
