@@ -33,10 +33,22 @@ PREFIX = "socialseed_"
 ACCOUNT = ["account", "platform"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LEVEL = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
-# Figures other flows add to the status row, exposed only when the row has them.
+DAY_SECONDS = 86400.0
+# Figures other flows add to the status row, exposed only when the row has them:
+# (name, the row's attributes, the factor to base units, help).
 OPTIONAL_GAUGES = (
-    ("unanswered_messages", ("unanswered", "unanswered_messages"), "Messages awaiting a reply."),
-    ("pool_runway_days", ("runway_days", "pool_runway_days"), "Days the candidate pool lasts."),
+    (
+        "unanswered_messages",
+        ("unanswered", "unanswered_messages"),
+        1.0,
+        "Messages awaiting a reply.",
+    ),
+    (
+        "pool_runway_seconds",
+        ("runway_days", "pool_runway_days"),
+        DAY_SECONDS,
+        "How long the candidate pool lasts at today's pace, in seconds.",
+    ),
 )
 
 
@@ -149,12 +161,12 @@ def _budget_gauges(rows: Iterable[StatusRow]) -> list[Metric]:
 
 def _optional_gauges(rows: Sequence[StatusRow]) -> list[Metric]:
     found: list[Metric] = []
-    for name, attributes, doc in OPTIONAL_GAUGES:
+    for name, attributes, factor, doc in OPTIONAL_GAUGES:
         family = _gauge(name, doc)
         for row in rows:
             value = next((getattr(row, a) for a in attributes if hasattr(row, a)), None)
             if isinstance(value, int | float) and not isinstance(value, bool):
-                family.add_metric([row.account, row.platform], float(value))
+                family.add_metric([row.account, row.platform], float(value) * factor)
         if family.samples:
             found.append(family)
     return found

@@ -148,7 +148,7 @@ def test_unanswered_and_runway_only_when_the_status_row_has_them(db: Database) -
     config = load_config(DEMO_CONFIG)
     inputs = metrics.gather(db, config, now=NOW)
     names = {f.name for f in metrics.families(inputs)}
-    assert "socialseed_pool_runway_days" not in names
+    assert "socialseed_pool_runway_seconds" not in names
     unanswered = {f.name: f for f in metrics.families(inputs)}["socialseed_unanswered_messages"]
     assert [(s.labels["account"], s.value) for s in unanswered.samples] == [("demo-studio", 0.0)]
 
@@ -159,7 +159,7 @@ def test_unanswered_and_runway_only_when_the_status_row_has_them(db: Database) -
     rows = [Later(**(vars(r) | {"unanswered": 4}), runway_days=2.5) for r in inputs.rows]
     found = {f.name: f for f in metrics.families(_with_rows(inputs, rows))}
     assert [s.value for s in found["socialseed_unanswered_messages"].samples] == [4.0, 4.0]
-    assert [s.value for s in found["socialseed_pool_runway_days"].samples] == [2.5, 2.5]
+    assert [s.value for s in found["socialseed_pool_runway_seconds"].samples] == [216000.0] * 2
 
 
 def _with_rows(inputs: metrics.Inputs, rows: list[StatusRow]) -> metrics.Inputs:
