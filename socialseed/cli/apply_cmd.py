@@ -105,6 +105,10 @@ def apply(
         if keep_time:
             _record_time(app_ctx, clock)
     view.finish(report)
+    if not dry_run:
+        from socialseed.cli.notify_cmd import after_command
+
+        after_command(app_ctx, cfg)
     if report.exit_code:
         raise typer.Exit(report.exit_code)
 

@@ -131,6 +131,9 @@ def status(
         from socialseed.report.report_text import render_status
 
         render_status(app_ctx.out, rows, now)
+    from socialseed.cli.notify_cmd import after_command
+
+    after_command(app_ctx, cfg, rows)
     red = [row.account for row in rows if row.health.light.value == "red"]
     if fail_on_red and red:
         app_ctx.err.print(
@@ -172,6 +175,9 @@ def sync(
 
         render_sync(app_ctx.out, [d for d in data if d.get("error") is None])
     _sync_messages(app_ctx, done)
+    from socialseed.cli.notify_cmd import after_command
+
+    after_command(app_ctx, cfg)
     errors = [d.error for d in done if d.error is not None]
     if errors:
         raise typer.Exit(max(e.exit_code for e in errors))

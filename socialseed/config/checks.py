@@ -13,6 +13,7 @@ from typing import Any
 from socialseed.config.conversations import problems as conversation_problems
 from socialseed.config.explain import did_you_mean
 from socialseed.config.marks import Loc, Mark, find_mark, path_text, short
+from socialseed.config.notify import problems as notify_problems
 from socialseed.config.schema import MAX_DAYS, SENDABLE_FIELDS, Account, Config, Phase
 from socialseed.config.urls import url_problem
 
@@ -36,6 +37,8 @@ class Checker:
             yield from self.phase_set(name, phases)
         yield from self.scoring()
         yield from self.conversations()
+        for loc, problem in notify_problems(self.config.notify):
+            yield f"{find_mark(self.marks, loc, self.fallback)}: {path_text(loc)}: {problem}"
 
     def conversations(self) -> Iterator[str]:
         refs = [a.conversations for a in self.config.accounts]

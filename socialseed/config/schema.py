@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from socialseed.config.conversations import RuleSet
+from socialseed.config.notify import NotifyTarget
 
 PLATFORMS = ("sandbox", "bluesky", "mastodon", "x", "instagram", "tiktok")
 VERBS = ("follow", "unfollow", "like", "unlike", "repost", "reply", "hide_comment", "mute")
@@ -360,6 +361,7 @@ class Config(Strict):
     sandbox: Sandbox = Sandbox()
     retention: Retention = Retention()
     conversations: dict[Identifier, RuleSet] = Field(default_factory=dict)
+    notify: list[NotifyTarget] = Field(default_factory=list)
 
     def account(self, account_id: str) -> Account:
         for account in self.accounts:

@@ -166,3 +166,13 @@ def latest_counts(db: Database) -> dict[str, tuple[int | None, int | None]]:
         "on s.account = m.account and s.taken_at = m.t"
     ).fetchall()
     return {str(a): (fo, fg) for a, fo, fg in rows}
+
+
+def failures_since(db: Database, since: datetime) -> dict[str, int]:
+    """Failed outcomes per account since ``since`` (rate limits are not failures of apply)."""
+    rows = db.execute(
+        "select account, count(*) from journal where kind = 'outcome' and status = 'failed' "
+        "and coalesce(http_status, 0) != 429 and at >= ? group by account",
+        [iso(since)],
+    ).fetchall()
+    return {str(a): int(n) for a, n in rows}

@@ -277,3 +277,13 @@ def m071_decision_reply_text(db: Database) -> None:
     db.table("decisions").add_column("text", str)
     db.table("decisions").add_column("choice", int)
     db.table("decisions").add_column("edited", int)
+
+
+@migration
+def m072_notify_marks(db: Database) -> None:
+    """Which (target, event, account) alerts were notified and are still on: one notification
+    per event and account until it clears."""
+    db.table("notify_marks").create(
+        {"target": str, "event": str, "account": str, "since": str, "notified_at": str},
+        pk=("target", "event", "account"),
+    )
