@@ -19,6 +19,7 @@ MODULES = [
     "socialseed.cli.ops_cmd",  # status, sync, report, log, pause, resume, prune
     "socialseed.cli.metrics_cmd",  # metrics
     "socialseed.cli.notify_cmd",  # notify test|check
+    "socialseed.cli.schedule_cmd",  # schedule
     "socialseed.cli.state_cmd",  # state check|backups|backup|restore|reset
 ]
 
