@@ -284,6 +284,11 @@ class View:
         if self.json:
             typer.echo(scrub(json.dumps(event.to_data(), sort_keys=True)))
             return
+        if self.app_ctx.json_log:
+            from socialseed.cli.jsonlog import emit
+
+            emit(event.to_data())
+            return
         if self.progress is not None and event.account in self.bars:
             if event.kind in FINAL_EVENTS:
                 self.progress.advance(self.bars[event.account])
@@ -304,11 +309,16 @@ class View:
             summary = _summary(report)
             typer.echo(json.dumps(summary, sort_keys=True))
             return
+        if self.app_ctx.json_log:
+            from socialseed.cli.jsonlog import emit
+
+            emit(_summary(report))
         if report.dry_run:
             self._dry_table(report)
         else:
             self._table(report)
-        self.app_ctx.err.print(_summary_line(report), markup=False)
+        if not self.app_ctx.json_log:
+            self.app_ctx.err.print(_summary_line(report), markup=False)
 
     def _table(self, report: Report) -> None:
         from rich.table import Table

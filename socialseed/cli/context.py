@@ -87,6 +87,7 @@ class AppContext:
     state_path: Path | None = None
     debug: bool = False
     no_input: bool = False
+    log_format: str = "text"  # or "json": stderr as one JSON event per line
     _config_cache: dict[Path, Config] = field(default_factory=dict)
 
     @cached_property
@@ -159,9 +160,17 @@ class AppContext:
 
     @cached_property
     def err(self) -> Console:
+        if self.json_log:
+            from socialseed.cli import jsonlog
+
+            return jsonlog.console()
         from socialseed.cli.console import console
 
         return console(stderr=True, no_color=self.no_color)
+
+    @property
+    def json_log(self) -> bool:
+        return self.log_format == "json"
 
     @property
     def no_color(self) -> bool:

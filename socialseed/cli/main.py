@@ -18,10 +18,20 @@ from socialseed.cli import context
 from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
 
 
-def print_error(exc: BaseException, *, debug: bool = False) -> None:
+def print_error(exc: BaseException, *, debug: bool = False, json_log: bool = False) -> None:
     from socialseed.redact import scrub
     from socialseed.report.terminal import clean
 
+    if json_log:
+        from socialseed.cli.jsonlog import emit
+
+        code = exc.exit_code if isinstance(exc, SocialSeedError) else EXIT_ERROR
+        emit({"event": "error", "message": _error_text(exc), "exit_code": code})
+        return
+    typer.echo(clean(scrub(_error_text(exc))), err=True)
+
+
+def _error_text(exc: BaseException) -> str:
     if isinstance(exc, SocialSeedError):
         text = f"Error: {exc}"
     else:
@@ -30,7 +40,7 @@ def print_error(exc: BaseException, *, debug: bool = False) -> None:
             "  hint: rerun with SOCIALSEED_DEBUG=1 for details and report it; "
             "nothing already recorded was lost"
         )
-    typer.echo(clean(scrub(text)), err=True)
+    return text
 
 
 def silence_stdout() -> None:
@@ -84,7 +94,7 @@ class SafeGroup(TyperGroup):
         except SocialSeedError as exc:
             if debug:
                 raise
-            print_error(exc)
+            print_error(exc, json_log=_json_log(ctx))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("Interrupted; what was recorded is kept.", err=True)
@@ -96,13 +106,18 @@ class SafeGroup(TyperGroup):
             if debug:
                 raise
             damage = _state_damage(ctx)
-            print_error(damage or exc)
+            print_error(damage or exc, json_log=_json_log(ctx))
             raise typer.Exit(damage.exit_code if damage else EXIT_ERROR) from None
         except Exception as exc:
             if debug:
                 raise
-            print_error(exc)
+            print_error(exc, json_log=_json_log(ctx))
             raise typer.Exit(EXIT_ERROR) from None
+
+
+def _json_log(ctx: Any) -> bool:
+    app_ctx = ctx.find_root().obj
+    return isinstance(app_ctx, context.AppContext) and app_ctx.json_log
 
 
 def _state_damage(ctx: Any) -> SocialSeedError | None:
@@ -144,6 +159,14 @@ def root(
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt (env SOCIALSEED_NO_INPUT=1).")
     ] = False,
+    log_format: Annotated[
+        str,
+        typer.Option(
+            "--log-format",
+            envvar="SOCIALSEED_LOG_FORMAT",
+            help="text, or json: stderr as one JSON event per line (for log shippers).",
+        ),
+    ] = "text",
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
@@ -153,6 +176,9 @@ def root(
     app_ctx = context.get(ctx)
     app_ctx.state_path = state
     app_ctx.no_input = no_input
+    if log_format not in ("text", "json"):
+        raise typer.BadParameter(f"{log_format!r}: use text or json", param_hint="--log-format")
+    app_ctx.log_format = log_format
     app_ctx.debug = app_ctx.env.get("SOCIALSEED_DEBUG") == "1"
     if app_ctx.debug:  # debug tracebacks and logs go through the same scrubbing
         from socialseed.redact import install

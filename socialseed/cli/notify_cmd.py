@@ -94,5 +94,11 @@ def _notify(app_ctx: AppContext, cfg: Config, rows: Sequence[StatusRow] | None) 
 def _say(app_ctx: AppContext, done: Sequence[Delivery]) -> None:
     from socialseed.redact import scrub
 
+    if app_ctx.json_log:
+        from socialseed.cli.jsonlog import emit
+
+        for d in done:
+            emit(d.to_data())
+        return
     for d in done:
         app_ctx.err.print(scrub(d.text()), markup=False)

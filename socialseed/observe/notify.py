@@ -43,6 +43,18 @@ class Delivery:
     attempts: int
     problem: str = ""
 
+    def to_data(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "event": "notify_sent" if self.delivered else "notify_failed",
+            "target": self.target,
+            "alert": self.event,
+            "account": self.account or None,
+            "attempts": self.attempts,
+        }
+        if self.problem:
+            data["detail"] = self.problem
+        return data
+
     def text(self) -> str:
         about = f"{self.event} for {self.account}" if self.account else self.event
         if self.delivered:
