@@ -1,7 +1,8 @@
 """Operations at scale: a year of history for one busy account (≈ 100 actions a day).
 
 Measures building the report data, rendering it (text, HTML), status, the audit trail, a sync
-reconcile of 20,000 follows, and prune. Prints wall times; no targets are asserted here.
+reconcile of 20,000 follows, and prune. Then ``socialseed metrics`` for 100 accounts with a
+30-day history each (target: under 1 s). Prints wall and CPU times; nothing is asserted here.
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ ACCOUNT = "demo-studio"
 
 
 def _timed(label: str, fn: Callable[[], Any]) -> Any:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     value = fn()
-    print(f"   {label:<52} {(time.perf_counter() - started) * 1000:8.1f} ms", flush=True)
+    wall = (time.perf_counter() - started) * 1000
+    used = (time.process_time() - cpu) * 1000
+    print(f"   {label:<52} {wall:8.1f} ms wall {used:8.1f} ms CPU", flush=True)
     return value
 
 
@@ -190,6 +193,78 @@ def main() -> None:
         lambda: prune(db, cutoff=NOW - timedelta(days=90)),
     )
     print(f"   {'rows deleted':<52} {done.total:8d}")
+
+    bench_metrics()
+
+
+METRICS_ACCOUNTS = 100
+METRICS_DAYS = 30
+METRICS_PER_DAY = 30
+
+
+def bench_metrics() -> None:
+    """The exposition of 100 accounts, each with 30 days of 30 actions, snapshots and audits."""
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from socialseed.observe.metrics import StateCollector, families, gather
+
+    db = open_state(None)
+    base = load_config(Path(__file__).resolve().parent.parent / "configs" / "demo")
+    accounts = [
+        base.accounts[0].model_copy(update={"id": f"acct-{i:03d}", "handle": f"acct{i}.example"})
+        for i in range(METRICS_ACCOUNTS)
+    ]
+    config = base.model_copy(update={"accounts": accounts})
+    _timed(
+        f"seed {METRICS_ACCOUNTS} accounts x {METRICS_DAYS} days x {METRICS_PER_DAY} actions",
+        lambda: _seed_accounts(db, [a.id for a in accounts]),
+    )
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(StateCollector(lambda: families(gather(db, config, now=NOW))))
+    text = _timed(
+        f"metrics: {METRICS_ACCOUNTS} accounts, {METRICS_DAYS}-day history (target < 1 s)",
+        lambda: generate_latest(registry),
+    )
+    samples = sum(1 for line in text.decode().splitlines() if not line.startswith("#"))
+    print(f"   {'metrics: samples exposed':<52} {samples:8d}")
+
+
+def _seed_accounts(db: Database, ids: list[str]) -> None:
+    journal, snaps, audits, accounts = [], [], [], []
+    verbs = (Verb.FOLLOW, Verb.LIKE, Verb.REPOST)
+    for account in ids:
+        accounts.append({"id": account, "platform": "sandbox", "state_serial": 0})
+        for day in range(METRICS_DAYS):
+            at = NOW - timedelta(days=METRICS_DAYS - 1 - day, hours=2)
+            stamp = at.strftime("%Y-%m-%dT%H:%M:%SZ")
+            snaps.append(
+                {"account": account, "taken_at": stamp, "followers": 100 + day, "following": 50}
+            )
+            for n in range(METRICS_PER_DAY):
+                failed = n == 0 and day % 7 == 0
+                journal.append(
+                    {
+                        "plan_id": f"p-{day}",
+                        "action_id": f"a-{account}-{day}-{n}",
+                        "account": account,
+                        "verb": verbs[n % 3].value,
+                        "target": f"t{day}-{n}",
+                        "kind": "outcome",
+                        "attempt": 1,
+                        "at": stamp,
+                        "status": "failed" if failed else "done",
+                        "http_status": 500 if failed else 200,
+                        "error": "HTTP 500" if failed else None,
+                    }
+                )
+            if day % 10 == 0:
+                audits.append(
+                    {"at": stamp, "account": account, "kind": "pause", "actor": "t", "detail": "{}"}
+                )
+    with db.conn:
+        db.table("accounts").insert_all(accounts, pk="id")
+        for table, rows in (("journal", journal), ("snapshots", snaps), ("audit", audits)):
+            db.table(table).insert_all(rows, batch_size=5000)
 
 
 if __name__ == "__main__":

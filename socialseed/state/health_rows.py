@@ -15,18 +15,20 @@ FOLLOW_BACK_DAYS = 30  # health judges the follow-back rate of the last month's 
 
 
 def outcomes(db: Database, account: str, *, since: datetime) -> list[OutcomeRow]:
-    rows = db["journal"].rows_where(
-        "account = ? and kind = 'outcome' and at >= ?", [account, iso(since)], order_by="at"
-    )
+    rows = db.execute(  # tuples, not dicts: status and metrics read this for every account
+        "select at, verb, status, http_status, error from journal "
+        "where account = ? and kind = 'outcome' and at >= ? order by at",
+        [account, iso(since)],
+    ).fetchall()
     return [
         OutcomeRow(
-            at=parse_instant(str(row["at"])),
-            verb=str(row.get("verb") or ""),
-            status=str(row.get("status") or ""),
-            http_status=row.get("http_status"),
-            error=str(row.get("error") or ""),
+            at=parse_instant(str(at)),
+            verb=str(verb or ""),
+            status=str(status or ""),
+            http_status=http_status,
+            error=str(error or ""),
         )
-        for row in rows
+        for at, verb, status, http_status, error in rows
     ]
 
 
