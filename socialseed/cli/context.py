@@ -163,7 +163,7 @@ class AppContext:
         if self.json_log:
             from socialseed.cli import jsonlog
 
-            return jsonlog.console()
+            return jsonlog.console(lambda: self.clock.now())
         from socialseed.cli.console import console
 
         return console(stderr=True, no_color=self.no_color)

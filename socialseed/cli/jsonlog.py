@@ -12,7 +12,7 @@ import io
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import IO, Any, cast
 
 from rich.console import Console
@@ -28,14 +28,10 @@ def emit(data: dict[str, Any]) -> None:
     sys.stderr.flush()
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class JsonLines(io.TextIOBase):
     """A text stream that turns every line written to it into a ``message`` event."""
 
-    def __init__(self, now: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, now: Callable[[], datetime]) -> None:
         self._now = now
         self._pending = ""
 
@@ -55,7 +51,7 @@ class JsonLines(io.TextIOBase):
             self.write("\n")
 
 
-def console(now: Callable[[], datetime] = _utc_now) -> Console:
+def console(now: Callable[[], datetime]) -> Console:
     """A console whose every line becomes a JSON ``message`` event on stderr."""
     return Console(
         file=cast(IO[str], JsonLines(now)),
