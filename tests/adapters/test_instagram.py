@@ -109,6 +109,7 @@ async def test_graph_errors_are_mapped() -> None:
     srv = server().on(
         "hide",
         Reply(400, fx("error_190")),
+        Reply(400, fx("error_190")),  # refused again after one refresh
         Reply(400, fx("error_368")),
         Reply(400, fx("error_throttle"), {"x-business-use-case-usage": json.dumps(usage)}),
         Reply(500, fx("error_transient")),
@@ -116,10 +117,13 @@ async def test_graph_errors_are_mapped() -> None:
         Reply(502, text="<html><body>Bad Gateway</body></html>"),
     )
     platform = make(srv)
-    with pytest.raises(AuthExpired, match="Session has expired"):
+    with pytest.raises(AuthExpired, match="Session has expired") as expired:
         await platform.execute(act(Verb.HIDE_COMMENT, SPAM))
-    with pytest.raises(AccountRestricted, match="temporarily blocked"):
+    assert "socialseed auth login my-instagram" in str(expired.value.hint)
+    assert [s.headers["authorization"] for s in srv.seen] == ["Bearer tok-1", "Bearer tok-2"]
+    with pytest.raises(AccountRestricted, match="temporarily blocked") as blocked:
         await platform.execute(act(Verb.HIDE_COMMENT, SPAM))
+    assert "pauses it" in str(blocked.value.hint)
     with pytest.raises(RateLimited, match="request limit reached") as limited:
         await platform.execute(act(Verb.HIDE_COMMENT, SPAM))
     assert limited.value.reset_at == NOW + timedelta(minutes=7)
