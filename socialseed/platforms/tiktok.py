@@ -41,6 +41,7 @@ CAPABILITIES = Capabilities(
             "Business accounts only: /business/comment/reply/create/ and /business/comment/hide/ "
             f"on the account's own videos ({BUSINESS_API}).",
             "Other users' comments cannot be deleted, only hidden.",
+            "Personal accounts (Login Kit, Content Posting) have no comment API at all.",
             f"Violations can revoke the integration permanently ({GUIDELINES}).",
         ),
     ),
