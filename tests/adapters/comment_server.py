@@ -71,7 +71,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client was killed while waiting: the reply stays, unanswered
 
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("content-length") or 0))
@@ -80,7 +83,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._route("GET", b"")
 
     def do_POST(self) -> None:
-        self._route("POST", self._body())
+        body = self._body()
+        if len(body) < int(self.headers.get("content-length") or 0):
+            return  # the client died mid-request (a SIGKILL): nothing happens, as on a server
+        self._route("POST", body)
 
     def _route(self, method: str, body: bytes) -> None:
         parts = urlsplit(self.path)
