@@ -7,6 +7,7 @@ seconds: a SIGKILL in that window leaves a reply the journal does not know about
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -71,10 +72,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(data)))
         self.end_headers()
-        try:
+        # the client may have been killed while waiting: the reply stays, unanswered
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client was killed while waiting: the reply stays, unanswered
 
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("content-length") or 0))
