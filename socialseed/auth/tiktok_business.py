@@ -22,17 +22,28 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 
 from socialseed import redact
 from socialseed.auth.grant import Grant, seconds_from
+from socialseed.auth.providers import OAuthSpec
+from socialseed.clock import Clock
 from socialseed.errors import AuthExpired, PermanentError, SecretError, Transient
 from socialseed.platforms.http import USER_AGENT
 
-if TYPE_CHECKING:
-    from socialseed.auth.oauth import OAuthFlow
+
+class OAuthFlow(Protocol):
+    """What these calls need of ``auth.oauth.OAuthFlow`` (which calls them)."""
+
+    spec: OAuthSpec
+    client_id: str
+    client_secret: str | None
+    clock: Clock
+    transport: httpx.AsyncBaseTransport | None
+    timeout: float
+    login_hint: str
 
 API = "https://business-api.tiktok.com/open_api/v1.3"
 REFUSED_GRANT = {40102, 40104, 40105, 40107, 40110}  # expired/invalid token or code
