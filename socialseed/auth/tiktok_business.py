@@ -45,6 +45,7 @@ class OAuthFlow(Protocol):
     timeout: float
     login_hint: str
 
+
 API = "https://business-api.tiktok.com/open_api/v1.3"
 REFUSED_GRANT = {40102, 40104, 40105, 40107, 40110}  # expired/invalid token or code
 BAD_CLIENT = {40101}  # app id and secret do not match
