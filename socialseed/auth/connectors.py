@@ -122,4 +122,5 @@ async def identify_token(
 
     spec = spec_for(account.platform, info.get("instance") or account.instance)
     login = f"run 'socialseed auth login {account.id}' again"
-    return await identify(spec, Grant(access_token=token), transport=transport, login=login)
+    known = Grant(access_token=token, user_id=grant.user_id if grant else "")
+    return await identify(spec, known, transport=transport, login=login)

@@ -33,6 +33,7 @@ from socialseed.platforms.http import USER_AGENT, default_message
 
 T = TypeVar("T")
 _EXPIRED_GRANT = {"invalid_grant", "invalid_token", "access_token_invalid", "token_expired"}
+_EXPIRED_GRANT |= {"190"}  # Graph API (Instagram): access token expired, invalid or revoked
 
 
 def async_client_class() -> Any:
@@ -141,6 +142,10 @@ class OAuthFlow:
     async def exchange(self, auth: Authorization, redirect_url: str) -> Grant:
         """Check the answer's ``state``, trade its code for tokens, and learn who we are."""
         code = self._code_from(auth, redirect_url)
+        if self.spec.platform == "tiktok":
+            from socialseed.auth import tiktok_business
+
+            return await tiktok_business.exchange(self, code, auth.redirect_uri)
         body: dict[str, Any] = {"code": code, **self._client_params()}
         if self.spec.pkce != "none":
             body["code_verifier"] = auth.verifier
@@ -191,6 +196,10 @@ class OAuthFlow:
         """A new grant from the refresh token (rotated ones included)."""
         if self.spec.platform == "instagram":
             return await self._instagram_refresh(grant)
+        if self.spec.platform == "tiktok":
+            from socialseed.auth import tiktok_business
+
+            return await tiktok_business.refresh(self, grant)
         if not grant.refresh_token:
             raise AuthExpired(
                 f"{self.spec.platform}: the token expired and there is no refresh token",
@@ -210,6 +219,10 @@ class OAuthFlow:
         """Revoke at the platform where it offers that; ``False`` where it does not."""
         if not self.spec.revoke_url:
             return False
+        if self.spec.platform == "tiktok":
+            from socialseed.auth import tiktok_business
+
+            return await tiktok_business.revoke(self, grant)
         url = self.spec.revoke_url
         async with self._client() as client:
             response = await self._call(
@@ -225,6 +238,10 @@ class OAuthFlow:
 
     async def identify(self, grant: Grant) -> Grant:
         """``grant`` with the account's id and name, asked of the platform."""
+        if self.spec.platform == "tiktok":
+            from socialseed.auth import tiktok_business
+
+            return await tiktok_business.identify(self, grant)
         return await identify(self.spec, grant, transport=self.transport, login=self.login_hint)
 
     def _grant(self, token: dict[str, Any]) -> Grant:
@@ -281,6 +298,15 @@ async def identify(
     """``grant`` with the user id and handle from the platform's "who am I" endpoint."""
     if not spec.whoami_url:
         return grant
+    if spec.platform == "tiktok":
+        from socialseed.auth import tiktok_business
+        from socialseed.clock import SystemClock
+
+        flow = OAuthFlow(
+            spec, client_id="", client_secret="-", clock=SystemClock(), transport=transport
+        )
+        flow.login_hint = login
+        return await tiktok_business.identify(flow, grant)
     url = spec.whoami_url
     what = "asking who the token belongs to"
     headers = {"authorization": f"Bearer {grant.access_token}", "user-agent": USER_AGENT}

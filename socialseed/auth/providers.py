@@ -79,18 +79,25 @@ INSTAGRAM = OAuthSpec(
     notes=("short-lived token is exchanged for a 60-day token at once",),
 )
 
+TIKTOK_BUSINESS_API = "https://business-api.tiktok.com/open_api/v1.3"
 TIKTOK = OAuthSpec(
     platform="tiktok",
     authorize_url="https://www.tiktok.com/v2/auth/authorize/",
-    token_url="https://open.tiktokapis.com/v2/oauth/token/",
-    revoke_url="https://open.tiktokapis.com/v2/oauth/revoke/",
-    whoami_url="https://open.tiktokapis.com/v2/user/info/?fields=open_id,display_name",
-    scopes=("user.info.basic", "user.info.profile", "user.info.stats", "video.list"),
+    token_url=f"{TIKTOK_BUSINESS_API}/tt_user/oauth2/token/",
+    revoke_url=f"{TIKTOK_BUSINESS_API}/tt_user/oauth2/revoke/",
+    whoami_url=f"{TIKTOK_BUSINESS_API}/business/get/",
+    # API for Business account-holder scopes: profile, own videos, read and manage comments
+    scopes=("user.info.basic", "video.list", "comment.list", "comment.list.manage"),
     scope_separator=",",
-    pkce="hex",
+    pkce="none",  # not documented for the API for Business account-holder flow
     client_id_param="client_key",
     secret_required=True,
     rotating_refresh=True,
+    refresh_leeway=600.0,  # access tokens live 2 h (Login Kit) to 24 h (API for Business)
+    notes=(
+        "Business accounts only; tokens from the API for Business (/tt_user/oauth2/), "
+        "lifetimes read from each answer, refresh tokens rotate",
+    ),
 )
 
 MASTODON_SCOPES = ("read", "write")

@@ -2,7 +2,8 @@
 
 Sources: PLATFORMS.md §1.1 (X: ``PUT /2/tweets/:id/hidden`` needs ``tweet.moderate.write``;
 follows, likes and mutes their own ``*.write`` scopes; posts and reposts ``tweet.write``) and
-§2 (Instagram: replies and hiding need ``instagram_business_manage_comments``). Mastodon's
+§2 (Instagram: replies and hiding need ``instagram_business_manage_comments``) and §3 (TikTok's
+API for Business: ``comment.list.manage``). Mastodon's
 ``write`` scope covers every write; Bluesky app passwords have no scopes.
 """
 
@@ -26,6 +27,10 @@ VERB_SCOPES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "instagram": {
         "reply": ("instagram_business_manage_comments",),
         "hide_comment": ("instagram_business_manage_comments",),
+    },
+    "tiktok": {  # API for Business: manage comments on the account's own videos
+        "reply": ("comment.list.manage",),
+        "hide_comment": ("comment.list.manage",),
     },
     "mastodon": {
         verb: ("write",)

@@ -27,6 +27,8 @@ EXPIRED = "expired"
 UNREADABLE = "unreadable"
 NOT_IN_CONFIG = "not in config"
 MISSING_SCOPES = "missing scopes"
+WARN_DAYS = 7  # warn this long before a token that cannot renew itself expires
+RENEWS_WITH_ACCESS_TOKEN = frozenset({"instagram"})  # refresh uses the live token itself
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class AuthStatus:
     backend: str = ""
     last_refresh: str | None = None
     problem: str = ""
+    warning: str = ""
 
     @property
     def usable(self) -> bool:
@@ -91,7 +94,34 @@ def account_status(
         return replace(base, state=UNREADABLE, problem=exc.message)
     if _expired(base, now) and not base.refreshable:
         return replace(base, state=EXPIRED)
-    return base
+    return replace(base, warning=expiry_warning(base, now))
+
+
+def expiry_warning(row: AuthStatus, now: datetime) -> str:
+    """A warning when the token expires within ``WARN_DAYS`` days (empty otherwise)."""
+    if not row.expires_at:
+        return ""
+    left = parse_instant(str(row.expires_at)) - now
+    if left.total_seconds() <= 0 or left.days >= WARN_DAYS:
+        return ""
+    when = f"expires in {_left_text(left.total_seconds())} ({row.expires_at})"
+    if row.platform in RENEWS_WITH_ACCESS_TOKEN:
+        return (
+            f"{when}: the next run that uses it refreshes it (for 60 days); if none runs "
+            f"before then, run 'socialseed auth status --check' or 'socialseed auth login "
+            f"{row.account}'"
+        )
+    if row.refreshable:
+        return ""  # renewed with its refresh token whenever it is used
+    return f"{when} and cannot be refreshed: run 'socialseed auth login {row.account}' before then"
+
+
+def _left_text(seconds: float) -> str:
+    days = int(seconds // 86400)
+    if days >= 1:
+        return f"{days} day{'s' if days != 1 else ''}"
+    hours = max(int(seconds // 3600), 1)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
 
 
 def with_scope_check(row: AuthStatus, config: Config, account: Account) -> AuthStatus:

@@ -25,7 +25,7 @@ from socialseed.auth.bluesky import BlueskySessions, looks_like_app_password
 from socialseed.auth.connectors import Connector, connector_for, env_ref
 from socialseed.auth.grant import Grant
 from socialseed.auth.keys import KeyManager, Keyring, system_keyring
-from socialseed.auth.providers import INSTAGRAM, OAuthSpec, X
+from socialseed.auth.providers import INSTAGRAM, TIKTOK, OAuthSpec, X
 from socialseed.auth.vault import INSECURE, Vault
 from socialseed.clock import Clock, iso
 from socialseed.errors import AuthExpired
@@ -82,7 +82,7 @@ def backend_text(backend: str) -> str:
 
 
 def leeway_for(platform: str) -> float:
-    specs: dict[str, OAuthSpec] = {"x": X, "instagram": INSTAGRAM}
+    specs: dict[str, OAuthSpec] = {"x": X, "instagram": INSTAGRAM, "tiktok": TIKTOK}
     return specs[platform].refresh_leeway if platform in specs else DEFAULT_LEEWAY
 
 
@@ -114,6 +114,13 @@ class StoreTokenSource:
             token = await self._current(account)
             self._handed[account.id] = token
         return token
+
+    def user_id(self, account: Account) -> str | None:
+        """The platform's id of the account as its stored login recorded it (``AccountIds``)."""
+        if self._override(account) is not None:
+            return None  # a token from the environment: its owner is not known here
+        record = self.vault.record(account.id)
+        return str(record.meta.get("user_id") or "") or None if record is not None else None
 
     async def refresh(self, account: Account) -> str:
         """Called after an expired-token answer: a fresh token, or ``AuthExpired``."""

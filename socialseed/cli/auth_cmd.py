@@ -225,6 +225,8 @@ def _line(row: AuthStatus) -> str:
         parts.append(f"last refresh: {row.last_refresh}")
     if row.problem:
         parts.append(f"problem: {row.problem}")
+    if row.warning:
+        parts.append(f"warning: {row.warning}")
     return head + "\n  " + "\n  ".join(parts)
 
 

@@ -39,9 +39,55 @@ def validate(ctx: typer.Context, config: ConfigOpt = None) -> None:
     loaded = app_ctx.load_config(config)
     from socialseed.config.files import summary
 
+    _check_platform_verbs(path, loaded)
     ran = _run_examples(path, loaded)
     tested = f"; {ran} conversation example(s) pass" if ran else ""
     typer.echo(f"ok: {path}: {summary(path, loaded)}{tested}")
+
+
+NARROW_PLATFORMS = frozenset({"instagram", "tiktok"})  # their APIs offer replies and hiding only
+
+
+def _check_platform_verbs(path: Path, loaded: Config) -> None:
+    """A targeting on Instagram or TikTok that asks for a verb their APIs lack (follow, like,
+    repost...) fails here, at its line, as it would at plan time."""
+    from socialseed.cli.platform_deps import capabilities
+    from socialseed.plan.policy import requested_verbs
+
+    lines: list[str] = []
+    for account in loaded.accounts:
+        if account.platform not in NARROW_PLATFORMS or not account.enabled:
+            continue
+        caps = capabilities(account)
+        for name in account.targeting:
+            targeting = loaded.targeting.get(name)
+            asked = requested_verbs(targeting) if targeting else {}
+            for verb, key in asked.items():
+                if verb in caps.supports:
+                    continue
+                loc = ("targeting", name, *key.split("."))
+                lines.append(
+                    f"{_where(path, loc)}: targeting.{name}.{key}: account '{account.id}' is on "
+                    f"{account.platform}, which offers no {verb.value} "
+                    f"({caps.unsupported_reasons.get(verb, 'not in its API')}); it offers "
+                    f"{caps.offers()}"
+                )
+    if lines:
+        raise ConfigError(
+            lines,
+            hint="remove those actions from the targeting, or give the account a targeting "
+            "of its own that only hides spam comments (conversations: answers comments)",
+        )
+
+
+def _where(path: Path, loc: tuple[str, ...]) -> str:
+    from socialseed.config.load import parse_file
+    from socialseed.config.marks import Mark, find_mark
+    from socialseed.config.merge import merge
+    from socialseed.config.source import config_files
+
+    _, marks = merge([parse_file(f) for f in config_files(path)])
+    return str(find_mark(marks, loc, Mark(str(path), 1, 1)))
 
 
 def _run_examples(path: Path, loaded: Config) -> int:

@@ -20,6 +20,16 @@ from socialseed.config.urls import url_problem
 HEURISTIC, AUTO = "heuristic", "auto"
 
 
+PERSONAL_NOTHING = {
+    "tiktok": "a personal TikTok account has no comment API (Login Kit and Content Posting "
+    "offer only the profile, the video list and posting); switch it to a Business account in "
+    "the TikTok app and set account_type: business",
+    "instagram": "a personal Instagram account has no API at all (the Instagram Platform serves "
+    "professional accounts only); switch it to a Business or Creator account in the Instagram "
+    "app and set account_type: business or creator",
+}
+
+
 class Checker:
     """The checks of one config, with the marks that locate its values."""
 
@@ -82,9 +92,32 @@ class Checker:
                 f"{self.where('accounts', i)}: accounts[{i}].instance: a mastodon account needs "
                 "its instance URL (instance: https://mastodon.social)"
             )
+        yield from self.account_kind(i, account)
+
+    def account_kind(self, i: int, account: Account) -> Iterator[str]:
+        """Fields only some platforms take, and account types whose API offers nothing."""
+        where = self.where("accounts", i, "account_type")
+        if account.account_type == "personal" and account.platform in PERSONAL_NOTHING:
+            yield f"{where}: accounts[{i}].account_type: {PERSONAL_NOTHING[account.platform]}"
+        elif account.account_type and account.platform not in PERSONAL_NOTHING:
+            yield (
+                f"{where}: accounts[{i}].account_type: only instagram and tiktok accounts take "
+                "an account type"
+            )
+        if account.business_id and account.platform != "tiktok":
+            yield (
+                f"{self.where('accounts', i, 'business_id')}: accounts[{i}].business_id: only "
+                "tiktok accounts take a business_id"
+            )
+        if account.api_base and account.platform not in PERSONAL_NOTHING:
+            yield (
+                f"{self.where('accounts', i, 'api_base')}: accounts[{i}].api_base: only "
+                "instagram and tiktok accounts take an api_base (mastodon: instance, bluesky: "
+                "service)"
+            )
 
     def account_urls(self, i: int, account: Account) -> Iterator[str]:
-        for field in ("instance", "service"):
+        for field in ("instance", "service", "api_base"):
             yield from self.url(("accounts", i, field), getattr(account, field))
 
     def url(self, loc: Loc, value: str | None) -> Iterator[str]:

@@ -251,6 +251,21 @@ class Account(Strict):
     instance: Url | None = Field(default=None, description="Mastodon instance URL (https).")
     service: Url | None = Field(default=None, description="Bluesky PDS URL (https).")
     access_tier: Literal["pay_per_use", "basic", "pro", "enterprise"] | None = None
+    account_type: Literal["business", "creator", "personal"] | None = Field(
+        default=None,
+        description="Instagram/TikTok account type; their comment APIs serve professional "
+        "(Instagram) or Business (TikTok) accounts only.",
+    )
+    business_id: Word | None = Field(
+        default=None,
+        description="TikTok: the account's business_id (its open_id); unset: the one "
+        "'socialseed auth login' stored.",
+    )
+    api_base: Url | None = Field(
+        default=None,
+        description="Instagram/TikTok API base URL (a gateway or a local test server); unset: "
+        "the platform's official host.",
+    )
     allow_manual: StrictBool = Field(
         default=False, description="Allow actions on relationships made outside SocialSeed."
     )

@@ -21,6 +21,8 @@
   (PLATFORMS.md §2).
 - ``mastodon``: Mastodon's REST API on the account's own instance.
 - ``registry``: Which platforms exist, their capabilities, and how to build a connected one.
+- ``_tiktok_api``: The connected TikTok adapter: comments on a Business account's own videos
+  (API for Business).
 - ``tiktok``: TikTok: what TikTok's official APIs offer, as data (PLATFORMS.md §3).
 - ``tokens``: The token seam: how an adapter gets the account's current access token (auth
   implements it).

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from socialseed.clock import Clock, parse_instant
+from socialseed.clock import Clock, iso, parse_instant
 from socialseed.errors import (
     AccountRestricted,
     AuthExpired,
@@ -35,7 +35,8 @@ from socialseed.model import (
     SourceKind,
     Verb,
 )
-from socialseed.platforms.base import Platform, PlatformDeps
+from socialseed.model.conversations import Author, InboxItem, InboxPage, Message, MessageSource
+from socialseed.platforms.base import CONFIRMED, Platform, PlatformDeps
 from socialseed.platforms.http import ApiSession, Endpoint, default_message, token_getters
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ ME_FIELDS = "user_id,username,name,biography,followers_count,follows_count,media
 MEDIA_FIELDS = "id,caption,timestamp,comments_count,permalink"
 COMMENT_FIELDS = "id,text,timestamp,username,from,hidden,parent_id"
 MEDIA_PAGE, COMMENTS_PAGE = 10, 50
+INBOX_COMMENT_PAGES = 5  # comment pages per media per inbox read
 THROTTLED = {4, 17, 32, 613, 80002}
 USAGE_FIELDS = ("call_count", "total_cputime", "total_time")
 PACE_AT = 90  # percent of a usage budget at which apply waits instead of calling
@@ -65,17 +67,19 @@ ENDPOINTS: dict[str, Endpoint] = {
 
 
 def session(account: Account, deps: PlatformDeps) -> ApiSession:
-    access, _ = token_getters(deps.tokens, account, NAME)
+    access, refresh = token_getters(deps.tokens, account, NAME)
     return ApiSession(
         platform=NAME,
-        client=deps.client(BASE_URL),
+        client=deps.client(account.api_base or BASE_URL),
         endpoints=ENDPOINTS,
         clock=deps.clock,
         reset_reader=lambda response: None,
         rate_reader=usage_reader(deps.clock),
         shared_bucket="usage",
         token=access,
-        classifier=classifier(deps.clock),
+        refresh=refresh,
+        is_expired=lambda response: _error(response).get("code") == 190,
+        classifier=classifier(deps.clock, account.id),
         message_reader=message,
     )
 
@@ -147,15 +151,20 @@ def regain_at(response: httpx.Response, now: datetime) -> datetime:
     return now + timedelta(minutes=regain_minutes(response) or REGAIN_DEFAULT_MINUTES)
 
 
-def classifier(clock: Clock) -> Callable[[httpx.Response, str], PlatformError | None]:
+def classifier(
+    clock: Clock, account: str = "ACCOUNT"
+) -> Callable[[httpx.Response, str], PlatformError | None]:
     def classify(response: httpx.Response, text: str) -> PlatformError | None:
         error, status = _error(response), response.status_code
         code = error.get("code")
         if code == 190 or status == 401:
-            hint = "reconnect with 'socialseed auth login ACCOUNT'"
+            hint = f"the token expired or was revoked: run 'socialseed auth login {account}'"
             return AuthExpired(text, hint=hint, status=status)
         if code == 368:
-            hint = "Instagram temporarily blocked the account; wait before trying again"
+            hint = (
+                "Instagram temporarily blocked the account for a policy violation; SocialSeed "
+                "pauses it: check the account in the Instagram app before trying again"
+            )
             return AccountRestricted(text, hint=hint, status=status)
         if code in THROTTLED:
             return RateLimited(text, reset_at=regain_at(response, clock.now()), status=status)
@@ -264,6 +273,53 @@ class InstagramPlatform(Platform):
         visible = [c for c in data.get("data") or [] if not c.get("hidden")]
         return [_comment_post(c, media_id) for c in visible], _after(data)
 
+    async def inbox(self, since: str | None = None) -> InboxPage:
+        """Comments on the newest own media (one media page) at or after ``since`` (the
+        ISO time of the newest comment seen; the store keeps each comment once), each media's
+        comments paged with ``after`` cursors. Commenters come with id and username only."""
+        after = parse_instant(since) if since else None
+        params = {"fields": MEDIA_FIELDS, "limit": MEDIA_PAGE}
+        data = await self.api.json("media", path={"id": "me"}, params=params)
+        messages: list[Message] = []
+        for media in data.get("data") or []:
+            if media.get("comments_count") != 0:
+                messages += await self._media_messages(media, after)
+        ordered = sorted(messages, key=lambda m: (m.created_at, m.id))
+        cursor = iso(ordered[-1].created_at) if ordered else since
+        return InboxPage(tuple(InboxItem(m) for m in ordered), cursor)
+
+    async def _media_messages(self, media: dict[str, Any], after: datetime | None) -> list[Message]:
+        media_id, cursor = str(media["id"]), None
+        found: list[Message] = []
+        for _ in range(INBOX_COMMENT_PAGES):
+            comments, cursor = await self._comments(media_id, cursor)
+            found += [self._message(c, media) for c in comments if c.created_at is not None]
+            if cursor is None:
+                break
+        mine = self.handle.lstrip("@").lower()
+        return [
+            m
+            for m in found
+            if m.author.handle.lower() != mine and (after is None or m.created_at >= after)
+        ]
+
+    def _message(self, comment: Post, media: dict[str, Any]) -> Message:
+        assert comment.created_at is not None
+        media_id = comment.ref["media_id"]
+        return Message(
+            id=comment.id,
+            platform=NAME,
+            account=self.account_id,
+            source=MessageSource.COMMENT,
+            author=Author(id=comment.author_id, handle=comment.ref.get("username") or ""),
+            text=comment.text,
+            created_at=comment.created_at,
+            root_id=media_id,
+            parent_id=media_id,
+            post_excerpt=str(media.get("caption") or "")[:200],
+            ref={"media_id": media_id, "comment_id": comment.id},
+        )
+
     async def recent_posts(self, user_id: str, limit: int = 5) -> list[Post]:
         return []  # other accounts' media are not readable with Instagram Login
 
@@ -279,16 +335,28 @@ class InstagramPlatform(Platform):
         reason = self.capabilities.unsupported_reasons.get(action.verb, "a reply needs text")
         raise PolicyError(f"instagram: {reason}", hint=f"offered: {self.capabilities.offers()}")
 
+    async def _our_replies(self, comment: str) -> list[dict[str, Any]]:
+        params = {"fields": "id,username,text"}
+        data = await self.api.json("replies", path={"id": comment}, params=params)
+        mine = self.handle.lstrip("@").lower()
+        return [r for r in data.get("data") or [] if str(r.get("username", "")).lower() == mine]
+
+    async def confirm(self, action: Action) -> Outcome | None:
+        """A reply: ours among the comment's replies (by our username), with its id."""
+        if action.verb is not Verb.REPLY:
+            return await super().confirm(action)
+        ours = await self._our_replies(action.target.post_id or action.target.id)
+        if not ours:
+            return None
+        return Outcome("done", CONFIRMED, remote_ref=str(ours[0].get("id") or ""))
+
     async def verify(self, action: Action) -> bool:
         comment = action.target.post_id or action.target.id
         if action.verb is Verb.HIDE_COMMENT:
             data = await self.api.json("comment", path={"id": comment}, params={"fields": "hidden"})
             return bool(data.get("hidden"))
         if action.verb is Verb.REPLY:
-            params = {"fields": "id,username,text"}
-            data = await self.api.json("replies", path={"id": comment}, params=params)
-            mine = self.handle.lstrip("@").lower()
-            return any(str(r.get("username", "")).lower() == mine for r in data.get("data") or [])
+            return bool(await self._our_replies(comment))
         return False
 
     def requests_sent(self) -> int:

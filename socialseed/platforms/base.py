@@ -114,7 +114,7 @@ class Platform(ABC):
         """
         raise PolicyError(
             f"{self.name}: reading mentions and replies is not offered",
-            hint="conversations run on sandbox, bluesky, mastodon and x",
+            hint="conversations run on sandbox, bluesky, mastodon, x, instagram and tiktok",
         )
 
     async def following_ids(self) -> set[str] | None:

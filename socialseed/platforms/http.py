@@ -274,6 +274,8 @@ class ApiSession:
     message_reader: MessageReader = default_message
     last_rate: dict[str, RateInfo] = field(default_factory=dict)
     shared_bucket: str | None = None  # one limit for every call (e.g. Mastodon's headers)
+    token_header: str = "authorization"  # TikTok's API for Business: "Access-Token"
+    token_prefix: str = "Bearer "  # TikTok's API for Business: none
     openings: dict[str, Opening] = field(default_factory=dict)  # the call that opened a window
     distrusted: set[str] = field(default_factory=set)  # buckets that answered 429
     lengths: dict[str, tuple[int, int] | None] = field(default_factory=dict)  # window seconds
@@ -288,7 +290,8 @@ class ApiSession:
         headers = dict(kwargs.pop("headers", None) or {})
         for attempt in (0, 1):
             if self.token is not None:
-                headers["authorization"] = f"Bearer {await self._auth(refresh=attempt == 1)}"
+                token = await self._auth(refresh=attempt == 1)
+                headers[self.token_header] = f"{self.token_prefix}{token}"
             sent = self.clock.now()
             self.sent += 1
             response = await send(

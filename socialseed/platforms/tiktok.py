@@ -3,18 +3,24 @@
 No official API (Login Kit, Display, Content Posting, Research, API for Business) offers
 follow, like, repost or mute. The API for Business lets a Business account reply to and hide
 comments on its own videos; the Research API is for non-profit academic research only.
+Personal accounts (Login Kit, Content Posting) have no comment API at all.
+
+The connected adapter (``_tiktok_api``) reads the comments on the account's own videos into the
+inbox and replies to or hides them, with the ``business_id`` the login recorded (``open_id``)
+or the account's ``business_id:`` in the config.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
-from socialseed.errors import PolicyError
+from socialseed.errors import AuthExpired, PolicyError
 from socialseed.model import OUTBOUND_VERBS, Capabilities, PolicyPack, SourceKind, Verb
 from socialseed.platforms.base import PlatformDeps
 
 if TYPE_CHECKING:
     from socialseed.config.schema import Account
+    from socialseed.platforms._tiktok_api import TikTokPlatform
 
 NAME = "tiktok"
 BUSINESS_API = "https://business-api.tiktok.com/portal/docs/api-reference/v1.3"
@@ -35,6 +41,7 @@ CAPABILITIES = Capabilities(
             "Business accounts only: /business/comment/reply/create/ and /business/comment/hide/ "
             f"on the account's own videos ({BUSINESS_API}).",
             "Other users' comments cannot be deleted, only hidden.",
+            "Personal accounts (Login Kit, Content Posting) have no comment API at all.",
             f"Violations can revoke the integration permanently ({GUIDELINES}).",
         ),
     ),
@@ -43,7 +50,9 @@ CAPABILITIES = Capabilities(
         "API for Business limits not published; no rate-limit headers documented"
     ),
     auth_method=(
-        "TikTok API for Business account-holder OAuth; token sent in the Access-Token header"
+        "TikTok API for Business account-holder OAuth (/tt_user/oauth2/token/; lifetimes from "
+        "expires_in / refresh_token_expires_in, refresh tokens rotate); token sent in the "
+        "Access-Token header"
     ),
     unsupported_reasons={
         Verb.FOLLOW: _NONE.format(what="follow"),
@@ -60,10 +69,37 @@ def capabilities(account: Account | None) -> Capabilities:
     return CAPABILITIES
 
 
-def build(account: Account, deps: PlatformDeps) -> NoReturn:
-    raise PolicyError(
-        f"tiktok: account {account.id!r} cannot be connected yet; TikTok's official APIs "
-        f"offer only {CAPABILITIES.offers()} on the account's own videos, and SocialSeed does "
-        "not automate those yet",
-        hint="remove the account or set enabled: false; see 'socialseed platforms'",
-    )
+PERSONAL = (
+    "TikTok personal accounts have no comment API: Login Kit and Content Posting offer only "
+    "the profile, the video list and posting; comments are read, answered and hidden only "
+    f"through the API for Business ({BUSINESS_API})"
+)
+
+
+def build(account: Account, deps: PlatformDeps) -> TikTokPlatform:
+    from socialseed.platforms._tiktok_api import TikTokPlatform, session
+
+    if account.account_type == "personal":
+        raise PolicyError(
+            f"tiktok: account {account.id!r}: {PERSONAL}",
+            hint="switch it to a Business account in the TikTok app, then set "
+            "account_type: business (or enabled: false)",
+        )
+    business_id = account.business_id or _login_id(account, deps)
+    api = session(account, deps)
+    return TikTokPlatform(account, api, CAPABILITIES, deps.clock, business_id)
+
+
+def _login_id(account: Account, deps: PlatformDeps) -> str:
+    """The ``open_id`` the login stored: the ``business_id`` every request names."""
+    from socialseed.platforms.tokens import AccountIds
+
+    tokens = deps.tokens
+    found = tokens.user_id(account) if isinstance(tokens, AccountIds) else None
+    if not found:
+        raise AuthExpired(
+            f"tiktok: account {account.id!r} has no business_id: it is not connected",
+            hint=f"run 'socialseed auth login {account.id}', or set business_id: in the config "
+            "(with a token from SOCIALSEED_<ID>_TOKEN)",
+        )
+    return found

@@ -22,7 +22,19 @@ def test_every_commented_account_is_valid_when_uncommented(tmp_path: Path) -> No
     path.write_text(text)
     config = load_config(path)
     platforms = [a.platform for a in config.accounts]
-    assert platforms == ["sandbox", "bluesky", "mastodon", "x", "instagram"]
+    assert platforms == ["sandbox", "bluesky", "mastodon", "x", "instagram", "tiktok"]
     for acct in config.accounts:
         assert registry.capabilities(acct.platform, acct).platform == acct.platform
     assert "APP_PASSWORD" in text and "env/" in text
+
+
+def test_the_uncommented_example_passes_validate(tmp_path: Path) -> None:
+    """validate's platform checks too: Instagram and TikTok get no follow, like or repost."""
+    from typer.testing import CliRunner
+
+    from socialseed.cli.main import app
+
+    path = tmp_path / "uncommented.yaml"
+    path.write_text(re.sub(r"(?m)^  # (- |  )", r"  \1", EXAMPLE.read_text()))
+    result = CliRunner().invoke(app, ["validate", "-c", str(path)], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.stderr

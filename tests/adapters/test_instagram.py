@@ -109,6 +109,7 @@ async def test_graph_errors_are_mapped() -> None:
     srv = server().on(
         "hide",
         Reply(400, fx("error_190")),
+        Reply(400, fx("error_190")),  # refused again after one refresh
         Reply(400, fx("error_368")),
         Reply(400, fx("error_throttle"), {"x-business-use-case-usage": json.dumps(usage)}),
         Reply(500, fx("error_transient")),
@@ -116,10 +117,13 @@ async def test_graph_errors_are_mapped() -> None:
         Reply(502, text="<html><body>Bad Gateway</body></html>"),
     )
     platform = make(srv)
-    with pytest.raises(AuthExpired, match="Session has expired"):
+    with pytest.raises(AuthExpired, match="Session has expired") as expired:
         await platform.execute(act(Verb.HIDE_COMMENT, SPAM))
-    with pytest.raises(AccountRestricted, match="temporarily blocked"):
+    assert "socialseed auth login my-instagram" in str(expired.value.hint)
+    assert [s.headers["authorization"] for s in srv.seen] == ["Bearer tok-1", "Bearer tok-2"]
+    with pytest.raises(AccountRestricted, match="temporarily blocked") as blocked:
         await platform.execute(act(Verb.HIDE_COMMENT, SPAM))
+    assert "pauses it" in str(blocked.value.hint)
     with pytest.raises(RateLimited, match="request limit reached") as limited:
         await platform.execute(act(Verb.HIDE_COMMENT, SPAM))
     assert limited.value.reset_at == NOW + timedelta(minutes=7)
@@ -140,3 +144,67 @@ async def test_me_and_app_usage() -> None:
     me = await platform.me()
     assert (me.id, me.handle, me.followers) == ("17841400000000001", "studio.example", 1200)
     assert platform.last_rate["usage"].remaining == 72  # one budget for every call
+
+
+def comments_page(ids: list[str], after: str | None) -> dict[str, object]:
+    data = [
+        {
+            "id": cid,
+            "text": f"Which lens on {cid}?",
+            "timestamp": f"2026-11-24T10:0{i}:00+0000",
+            "username": "alice.film" if cid != "c-ours" else "Studio.Example",
+            "from": {"id": "17841400000000002", "username": "alice.film"},
+            "hidden": False,
+        }
+        for i, cid in enumerate(ids)
+    ]
+    paging: dict[str, object] = {"cursors": {"before": "b", "after": after or "last"}}
+    if after:
+        paging["next"] = f"https://graph.instagram.com/v23.0/m/comments?after={after}"
+    return {"data": data, "paging": paging}
+
+
+async def test_inbox_reads_own_media_and_pages_comments_with_after_cursors() -> None:
+    srv = server().on("media", fx("media_p1"))
+    srv.on("comments", comments_page(["c-1", "c-ours"], "CUR2"), comments_page(["c-3"], None))
+    page = await make(srv).inbox()
+
+    media, first, second = srv.seen
+    assert (media.path, media.query) == (
+        "/me/media",
+        {"fields": ["id,caption,timestamp,comments_count,permalink"], "limit": ["10"]},
+    )
+    assert (first.path, first.query) == (
+        "/18000000000000001/comments",  # the media with no comments is not read
+        {"fields": [COMMENT_FIELDS], "limit": ["50"]},
+    )
+    assert second.query == {"fields": [COMMENT_FIELDS], "limit": ["50"], "after": ["CUR2"]}
+    messages = [i.message for i in page.items]
+    assert [m.id for m in messages] == ["c-1", "c-3"]  # our own reply is not in the inbox
+    first_message = messages[0]
+    assert first_message.author.id == "17841400000000002"
+    assert first_message.author.handle == "alice.film"
+    assert first_message.ref == {"media_id": "18000000000000001", "comment_id": "c-1"}
+    assert first_message.post_excerpt == "New roll"
+    assert page.cursor == "2026-11-24T10:00:00Z"
+
+
+async def test_a_second_inbox_read_keeps_only_comments_from_the_cursor_on() -> None:
+    srv = server().on("media", fx("media_p1")).on("comments", fx("comments_m1"))
+    page = await make(srv).inbox(since="2026-11-24T10:02:00Z")
+    assert [i.message.id for i in page.items] == ["1790000000000002", "1790000000000003"]
+    assert page.cursor == "2026-11-24T10:03:00Z"
+
+
+async def test_confirm_finds_our_reply_with_its_id() -> None:
+    srv = server().on("replies", fx("replies"), {"data": []})
+    platform = make(srv)
+    reply = act(Verb.REPLY, replace(SPAM, text="Portra 400"))
+    found = await platform.confirm(reply)
+    assert found is not None and found.remote_ref == "17873440459141021"
+    assert await platform.confirm(reply) is None
+    seen = srv.seen[0]
+    assert (seen.path, seen.query) == (
+        "/17900000000000002/replies",
+        {"fields": ["id,username,text"]},
+    )

@@ -3,7 +3,6 @@ hex challenge, Instagram's 60-day token), the loopback listener, and env overrid
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -110,54 +109,28 @@ async def test_mastodon_registers_an_app_then_logs_in(vault: Vault, clock: FakeC
     assert stored.info["instance"] == "https://social.test"
 
 
-async def test_tiktok_uses_client_key_and_a_hex_challenge(clock: FakeClock) -> None:
+async def test_tiktok_uses_client_key_and_the_business_comment_scopes(clock: FakeClock) -> None:
     flow = OAuthFlow(TIKTOK, client_id="ck-1", client_secret="cs-1234567", clock=clock)
     auth = flow.authorize("http://127.0.0.1:8765/callback")
     query = dict(parse_qsl(urlsplit(auth.url).query))
     assert query["client_key"] == "ck-1"
-    assert query["scope"] == "user.info.basic,user.info.profile,user.info.stats,video.list"
-    assert query["code_challenge"] == hashlib.sha256(auth.verifier.encode()).hexdigest()
+    assert query["scope"] == "user.info.basic,video.list,comment.list,comment.list.manage"
+    assert "code_challenge" not in query  # PKCE is not documented for the API for Business
 
 
-async def test_tiktok_refresh_rotates(clock: FakeClock) -> None:
+async def test_tiktok_error_in_a_200_envelope_is_an_auth_error(clock: FakeClock) -> None:
     server = Recorder(
         {
-            "POST https://open.tiktokapis.com/v2/oauth/token/": httpx.Response(
-                200,
-                json={
-                    "access_token": "act.new-123456",
-                    "refresh_token": "rft.new-123456",
-                    "expires_in": 86400,
-                    "refresh_expires_in": 31536000,
-                    "open_id": "oid",
-                    "scope": "user.info.basic,video.list",
-                    "token_type": "Bearer",
-                },
-            )
-        }
-    )
-    flow = OAuthFlow(
-        TIKTOK,
-        client_id="ck-1",
-        client_secret="cs-1234567",
-        clock=clock,
-        transport=httpx.MockTransport(server),
-    )
-    old = Grant(access_token="act.old-123456", refresh_token="rft.old-123456", user_id="oid")
-    new = await flow.refresh(old)
-    form = server.form(0)
-    assert form["grant_type"] == "refresh_token" and form["refresh_token"] == "rft.old-123456"
-    assert form["client_key"] == "ck-1" and form["client_secret"] == "cs-1234567"
-    assert (new.access_token, new.refresh_token) == ("act.new-123456", "rft.new-123456")
-    assert new.scopes == ("user.info.basic", "video.list") and new.last_refresh == NOW
-
-
-async def test_tiktok_error_in_a_200_body_is_an_auth_error(clock: FakeClock) -> None:
-    server = Recorder(
-        {
-            "POST https://open.tiktokapis.com/v2/oauth/token/": httpx.Response(
-                200,
-                json={"error": "invalid_grant", "error_description": "Refresh token is invalid"},
+            "POST https://business-api.tiktok.com/open_api/v1.3/tt_user/oauth2/refresh_token/": (
+                httpx.Response(
+                    200,
+                    json={
+                        "code": 40107,
+                        "message": "The refresh token is invalid or has expired",
+                        "request_id": "r1",
+                        "data": {},
+                    },
+                )
             )
         }
     )
@@ -169,9 +142,15 @@ async def test_tiktok_error_in_a_200_body_is_an_auth_error(clock: FakeClock) -> 
         transport=httpx.MockTransport(server),
         account="tt",
     )
-    with pytest.raises(AuthExpired, match="Refresh token is invalid") as caught:
+    with pytest.raises(AuthExpired, match="refresh token is invalid") as caught:
         await flow.refresh(Grant(access_token="a-123456", refresh_token="r-123456"))
     assert caught.value.hint == "run 'socialseed auth login tt' again"
+    assert json.loads(server.seen[0].content) == {
+        "client_id": "ck-1",
+        "client_secret": "cs-1234567",
+        "grant_type": "refresh_token",
+        "refresh_token": "r-123456",
+    }
 
 
 async def test_instagram_swaps_for_a_60_day_token_and_refreshes_it(clock: FakeClock) -> None:

@@ -73,3 +73,13 @@ def test_conversation_rules_count_and_unknown_scopes_are_not_judged(vault: Vault
     vault.put("x-main", Grant(access_token="tok-123456789"), now=NOW)  # scopes not recorded
     (row,) = statuses(config(hide=True), {}, vault, NOW)
     assert row.state == OK
+
+
+def test_tiktok_and_instagram_replies_need_their_comment_scopes() -> None:
+    granted = ("user.info.basic", "video.list", "comment.list")
+    assert missing_scopes("tiktok", granted, {"reply", "hide_comment"}) == {
+        "comment.list.manage": ["hide_comment", "reply"]
+    }
+    assert missing_scopes("instagram", ("instagram_business_basic",), {"reply"}) == {
+        "instagram_business_manage_comments": ["reply"]
+    }
