@@ -82,7 +82,7 @@ def ai_estimate_lines(ai: AICost) -> list[tuple[str, str]]:
     out = []
     for e in ai.estimates:
         line = (
-            f"{e.step}: {e.provider} ({e.model}) {e.usd_text()} for {e.profiles} profile(s) "
+            f"{e.step}: {e.provider} ({e.model}) {e.usd_text()} for {e.profiles} {e.unit}(s) "
             f"in {e.requests} request(s); prices: {e.prices}"
         )
         out.append((line, e.refused))
