@@ -43,6 +43,7 @@ class Sorted:
 class Read:
     added: int
     complete: bool
+    without_context: int = 0
 
 
 def rule_set_for(config: Config, account: Account) -> RuleSet | None:
@@ -57,11 +58,16 @@ def rule_set_for(config: Config, account: Account) -> RuleSet | None:
     return SPAM_ONLY if hides else None
 
 
-async def read(db: Database, account: Account, platform: Platform, now: datetime) -> Read:
-    """One inbox read from where the last stopped; new messages and the cursor are kept."""
-    page = await platform.inbox(inbox_store.cursor(db, account.id))
+async def read(
+    db: Database, account: Account, platform: Platform, now: datetime, rule_set: RuleSet
+) -> Read:
+    """One inbox read from where the last stopped; new messages and the cursor are kept.
+    Thread context is read for at most ``rule_set.max_context_reads`` messages."""
+    page = await platform.inbox(
+        inbox_store.cursor(db, account.id), max_context=rule_set.max_context_reads
+    )
     added = inbox_store.store_read(db, account.id, page.items, page.cursor, now)
-    return Read(added, page.complete)
+    return Read(added, page.complete, page.without_context)
 
 
 def sort(
@@ -112,7 +118,7 @@ async def view(
     if rule_set is None:
         note = "no conversations rule set (set 'conversations:' on the account)"
         return InboxView(account.id, account.platform, 0, True, (), note)
-    done = await read(db, account, platform, now)
+    done = await read(db, account, platform, now, rule_set)
     entries = tuple(
         InboxEntry(s.triage, _shown_status(s)) for s in sort(db, account, rule_set, now)
     )

@@ -61,9 +61,16 @@ async def propose(
             "or hide is planned (conversations run on sandbox, bluesky, mastodon and x)"
         )
         return out
-    done = await inbox.read(db, account, platform, now)
+    done = await inbox.read(db, account, platform, now, rule_set)
     if not done.complete:
         out.notes.append("inbox: the read stopped at its page cap; older messages were skipped")
+    if done.without_context:
+        out.notes.append(
+            f"inbox: {done.without_context} message(s) shown without their thread: at most "
+            f"{rule_set.max_context_reads} thread reads per plan (conversations."
+            f"{account.conversations or 'RULESET'}.max_context_reads), questions and the newest "
+            "first, within the rate window"
+        )
     found = [s for s in inbox.sort(db, account, rule_set, now) if s.received.unanswered]
     wanted = [s for s in found if _wants_ai(s, rule_set)]
     if wanted and drafter is None:
