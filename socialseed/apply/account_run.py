@@ -224,6 +224,10 @@ class AccountRun:
             if tampered is not None:
                 self._skip(action, f"not sent: {tampered}", deliberate=False)
                 return
+            capped = self._over_author_cap(action)
+            if capped is not None:
+                self._skip(action, f"not sent: {capped}", deliberate=True)
+                return
             sent = replies.with_text(action, decision)
             try:
                 # paced before any request: the reads that check first are calls too
@@ -258,6 +262,12 @@ class AccountRun:
             finally:
                 self._charge(platform)
             entries = journal.history(self.a.db, self.a.plan_id, self.name).get(action.id, [])
+
+    def _over_author_cap(self, action: Action) -> str | None:
+        """Why a reply would pass ``max_replies_per_author_per_day`` (replies sent today)."""
+        if action.verb is not Verb.REPLY or self.a.reply_cap is None:
+            return None
+        return self.a.reply_cap(action)
 
     async def _call(self, platform: Platform, action: Action, attempt: int) -> Outcome:
         """Intent, call, and (on a refusal) the failed outcome; the caller records success."""

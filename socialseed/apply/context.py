@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 PlatformFactory = Callable[["Account"], "Platform"]
 TextGuard = Callable[["Action", str], "str | None"]
+ReplyCap = Callable[["Action"], "str | None"]  # why one more reply to the author is one too many
 CapabilitiesFor = Callable[["Account"], "Capabilities | None"]
 EventSink = Callable[["Event"], None]
 
@@ -80,6 +81,7 @@ class RunContext(Protocol):
     alive: locks.PidAlive
     platform_for: PlatformFactory
     reply_guard: TextGuard | None
+    reply_cap: ReplyCap | None
 
     def pacer_for(self, account: Account, capabilities: Capabilities | None) -> Pacer: ...
 

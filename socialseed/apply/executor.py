@@ -33,6 +33,7 @@ from socialseed.apply.context import (
     EventSink,
     Options,
     PlatformFactory,
+    ReplyCap,
     TextGuard,
 )
 from socialseed.clock import Clock, SystemClock, iso, parse_instant
@@ -175,6 +176,7 @@ class Applier:
         alive: locks.PidAlive = locks.pid_alive,
         lock_clock: Clock | None = None,
         reply_guard: TextGuard | None = None,
+        reply_cap: ReplyCap | None = None,
     ) -> None:
         self.db, self.plan, self.config, self.clock, self.rng = db, plan, config, clock, rng
         self.platform_for, self.capabilities_for = platform_for, capabilities_for
@@ -182,6 +184,7 @@ class Applier:
         # waiting for another process's lock takes real time, even when the run's is simulated
         self.lock_clock: Clock = lock_clock or SystemClock()
         self.reply_guard = reply_guard  # the guards an approved reply text is checked against
+        self.reply_cap = reply_cap  # replies per author per day, counted from the journal
         self.started = clock.now()
         self.deadline = self.started + timedelta(seconds=options.max_wait)
         self.plan_id = plan.id  # computed once: a plan's id hashes all of it

@@ -176,6 +176,7 @@ def _applier(
 
     from socialseed.apply.executor import Applier
     from socialseed.cli.platform_deps import capabilities
+    from socialseed.conversations.caps import author_cap
     from socialseed.conversations.guards import text_guard
     from socialseed.state.locks import Me
 
@@ -192,6 +193,7 @@ def _applier(
         on_event=on_event,
         options=options,
         reply_guard=text_guard(cfg),
+        reply_cap=author_cap(cfg, app_ctx.db, clock, approved=False),
     )
 
 

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from socialseed.model.plan import Plan
     from socialseed.plan.run import ConversationsFor, FailedAccount
     from socialseed.platforms.base import Platform
+    from socialseed.scoring.base import ScoringReport
+    from socialseed.scoring.budget import SpendMeter
+    from socialseed.scoring.drafter import Drafter
 
 
 class Format(StrEnum):
@@ -175,12 +178,33 @@ def _conversations(app_ctx: AppContext, cfg: Config) -> ConversationsFor:
     from socialseed.conversations.propose import propose
 
     async def for_account(
-        account: Account, caps: Capabilities, platform: Platform, now: datetime
-    ) -> tuple[list[Action], list[str]]:
-        found = await propose(app_ctx.db, cfg, account, caps, platform, now)
-        return found.actions, found.notes
+        account: Account,
+        caps: Capabilities,
+        platform: Platform,
+        now: datetime,
+        meter: SpendMeter | None,
+    ) -> tuple[list[Action], list[str], ScoringReport | None]:
+        drafter = _drafter(app_ctx, cfg, account, meter)
+        found = await propose(app_ctx.db, cfg, account, caps, platform, now, drafter)
+        return found.actions, found.notes, found.ai
 
     return for_account
+
+
+def _drafter(
+    app_ctx: AppContext, cfg: Config, account: Account, meter: SpendMeter | None
+) -> Drafter | None:
+    """The AI drafter of the account's rule set (``ai_provider``), on the plan's budget."""
+    rule_set = cfg.conversations.get(account.conversations or "")
+    if rule_set is None or rule_set.ai_provider is None:
+        return None
+    from socialseed.scoring.router import ScoringDeps, build_drafter
+    from socialseed.state.ai import SqliteScoringStore
+
+    deps = ScoringDeps(
+        env=app_ctx.env, clock=app_ctx.clock, store=SqliteScoringStore(app_ctx.db), meter=meter
+    )
+    return build_drafter(rule_set.ai_provider, cfg.scoring, deps)
 
 
 def _split(values: list[str] | None) -> list[str]:

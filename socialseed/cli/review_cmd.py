@@ -166,6 +166,7 @@ def _session(
     from socialseed import review as core
     from socialseed.config.digest import config_digest
     from socialseed.config.schema import parse_duration
+    from socialseed.conversations.caps import author_cap
     from socialseed.conversations.guards import text_guard
 
     config = app_ctx.load_config(config_path)
@@ -180,6 +181,7 @@ def _session(
         gate=core.platform_gates(config),
         check=check,
         reply_guard=text_guard(config),
+        reply_cap=author_cap(config, app_ctx.db, app_ctx.clock, approved=True),
     )
 
 

@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
+from socialseed.model.conversations import CONTEXT_READS
+
 MessageSourceName = Literal["mentions", "replies", "comments", "quotes"]
 SOURCES: tuple[MessageSourceName, ...] = ("mentions", "replies", "comments", "quotes")
 PLACEHOLDERS: tuple[str, ...] = (
@@ -171,6 +173,13 @@ class RuleSet(_Strict):
     spam: SpamHeuristics = SpamHeuristics()
     ai_provider: str | None = Field(default=None, description="A scoring.providers name.")
     max_drafts: int = Field(default=3, ge=1, le=3)
+    max_context_reads: int = Field(
+        default=CONTEXT_READS,
+        ge=0,
+        le=1000,
+        description="Thread-context reads per inbox read, where each costs a request "
+        "(Mastodon, Bluesky): questions first, then the newest; the rest show no thread.",
+    )
     examples: list[Example] = Field(default_factory=list)
 
 

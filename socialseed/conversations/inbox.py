@@ -7,6 +7,7 @@ their rule but get no drafts. Remote text is data: it is matched and quoted, nev
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,7 +15,7 @@ from sqlite_utils import Database
 
 from socialseed.config.conversations import Match, Rule, RuleSet, Then
 from socialseed.config.schema import Account, Config
-from socialseed.conversations.triage import triage
+from socialseed.conversations.triage import AiTexts, triage
 from socialseed.model.conversations import InboxEntry, InboxView, MessageSource, Triage
 from socialseed.platforms.base import Platform
 from socialseed.state import inbox as inbox_store
@@ -42,6 +43,7 @@ class Sorted:
 class Read:
     added: int
     complete: bool
+    without_context: int = 0
 
 
 def rule_set_for(config: Config, account: Account) -> RuleSet | None:
@@ -56,18 +58,30 @@ def rule_set_for(config: Config, account: Account) -> RuleSet | None:
     return SPAM_ONLY if hides else None
 
 
-async def read(db: Database, account: Account, platform: Platform, now: datetime) -> Read:
-    """One inbox read from where the last stopped; new messages and the cursor are kept."""
-    page = await platform.inbox(inbox_store.cursor(db, account.id))
+async def read(
+    db: Database, account: Account, platform: Platform, now: datetime, rule_set: RuleSet
+) -> Read:
+    """One inbox read from where the last stopped; new messages and the cursor are kept.
+    Thread context is read for at most ``rule_set.max_context_reads`` messages."""
+    page = await platform.inbox(
+        inbox_store.cursor(db, account.id), max_context=rule_set.max_context_reads
+    )
     added = inbox_store.store_read(db, account.id, page.items, page.cursor, now)
-    return Read(added, page.complete)
+    return Read(added, page.complete, page.without_context)
 
 
-def sort(db: Database, account: Account, rule_set: RuleSet, now: datetime) -> list[Sorted]:
+def sort(
+    db: Database,
+    account: Account,
+    rule_set: RuleSet,
+    now: datetime,
+    ai: Mapping[str, AiTexts] | None = None,
+) -> list[Sorted]:
     """The last ``WINDOW_DAYS`` of messages from the rule set's sources, sorted, oldest first.
 
     Drafts are made for unanswered messages only, and count against the per-author guard
-    together with the replies already done today.
+    together with the replies already done today. ``ai`` holds the AI provider's texts by
+    message id, when the plan asked for them.
     """
     since = now - timedelta(days=WINDOW_DAYS)
     sources = set(rule_set.sources)
@@ -84,6 +98,7 @@ def sort(db: Database, account: Account, rule_set: RuleSet, now: datetime) -> li
         now=now,
         replies_today=inbox_store.replies_today(db, account.id, now),
         answered=answered,
+        ai=ai,
     )
     inbox_store.record_triage(db, account.id, sorted_)
     return [Sorted(r, t) for r, t in zip(stored, sorted_, strict=True)]
@@ -103,7 +118,7 @@ async def view(
     if rule_set is None:
         note = "no conversations rule set (set 'conversations:' on the account)"
         return InboxView(account.id, account.platform, 0, True, (), note)
-    done = await read(db, account, platform, now)
+    done = await read(db, account, platform, now, rule_set)
     entries = tuple(
         InboxEntry(s.triage, _shown_status(s)) for s in sort(db, account, rule_set, now)
     )

@@ -14,13 +14,18 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from socialseed.config.conversations import RuleSet
 from socialseed.config.schema import Account, Config
-from socialseed.conversations import inbox
+from socialseed.conversations import guards, inbox
 from socialseed.conversations.inbox import OWN_THREAD, Sorted
+from socialseed.conversations.triage import AiTexts
 from socialseed.errors import PolicyError
 from socialseed.model import Action, Capabilities, Risk, Target, Verb, action_id
 from socialseed.model.conversations import Conversation
 from socialseed.platforms.base import Platform
+from socialseed.scoring.base import ScoringReport
+from socialseed.scoring.drafter import Drafter
+from socialseed.scoring.drafts import DraftRequest
 
 X_DEFAULT_TIER = "pay_per_use"
 REPLY_RISK = "a reply is sent in the account's name: a person reads and decides each one"
@@ -32,6 +37,7 @@ class Proposals:
 
     actions: list[Action] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    ai: ScoringReport | None = None  # what the AI drafts cost (estimates, spend), when asked
 
 
 async def propose(
@@ -41,8 +47,10 @@ async def propose(
     caps: Capabilities,
     platform: Platform,
     now: datetime,
+    drafter: Drafter | None = None,
 ) -> Proposals:
-    """Read the inbox, sort it, and turn what the rules ask for into actions."""
+    """Read the inbox, sort it, draft with AI where a rule asks (through ``drafter``), and
+    turn what the rules ask for into actions."""
     rule_set = inbox.rule_set_for(config, account)
     out = Proposals()
     if rule_set is None:
@@ -53,14 +61,61 @@ async def propose(
             "or hide is planned (conversations run on sandbox, bluesky, mastodon and x)"
         )
         return out
-    done = await inbox.read(db, account, platform, now)
+    done = await inbox.read(db, account, platform, now, rule_set)
     if not done.complete:
         out.notes.append("inbox: the read stopped at its page cap; older messages were skipped")
+    if done.without_context:
+        out.notes.append(
+            f"inbox: {done.without_context} message(s) shown without their thread: at most "
+            f"{rule_set.max_context_reads} thread reads per plan (conversations."
+            f"{account.conversations or 'RULESET'}.max_context_reads), questions and the newest "
+            "first, within the rate window"
+        )
     found = [s for s in inbox.sort(db, account, rule_set, now) if s.received.unanswered]
+    wanted = [s for s in found if _wants_ai(s, rule_set)]
+    if wanted and drafter is None:
+        out.notes.append(
+            f"inbox: {len(wanted)} message(s) wait for an AI draft, but no AI provider is set up"
+        )
+    elif wanted and drafter is not None:
+        ai = await ai_texts(drafter, wanted, rule_set, account)
+        out.ai = drafter.report
+        sorted_ = inbox.sort(db, account, rule_set, now, ai)
+        found = [s for s in sorted_ if s.received.unanswered]
     for item in found:
         out.actions += actions_for(item, account, caps)
     out.notes += _notes(found, caps)
     return out
+
+
+def _wants_ai(item: Sorted, rule_set: RuleSet) -> bool:
+    """An unanswered message whose rule asks for an AI draft."""
+    if "reply" not in item.triage.outcomes or item.triage.answered:
+        return False
+    rule = next((r for r in rule_set.rules if r.name == item.triage.rule), None)
+    return rule is not None and rule.then.reply is not None and rule.then.reply.ai
+
+
+async def ai_texts(
+    drafter: Drafter, wanted: list[Sorted], rule_set: RuleSet, account: Account
+) -> dict[str, AiTexts]:
+    """The provider's raw texts (or why none came) for each message, in batched requests."""
+    requests = [DraftRequest(s.triage.message, s.received.item.thread) for s in wanted]
+    result = await drafter.draft(
+        requests,
+        voice=rule_set.voice,
+        alternatives=rule_set.max_drafts,
+        limit=guards.limit(account.platform, rule_set.guards),
+    )
+    fallback = f"ai:{rule_set.ai_provider or 'provider'}"
+    return {
+        r.message.id: AiTexts(
+            result.origin.get(r.message.id, fallback),
+            tuple(result.texts.get(r.message.id, ())),
+            result.problems.get(r.message.id),
+        )
+        for r in requests
+    }
 
 
 def actions_for(item: Sorted, account: Account, caps: Capabilities) -> list[Action]:

@@ -1,7 +1,9 @@
-"""Sort messages by a rule set and draft template replies that pass the guards. Pure.
+"""Sort messages by a rule set and draft replies that pass the guards. Pure.
 
-AI drafts are added later by the plan (``drafts.ai``); here a rule that asks only for AI gets
-no draft yet, and a reply whose every draft broke a guard goes to a person with the reasons.
+Template drafts are rendered here; AI drafts come in as raw texts (``ai``, by message id: the
+plan asks the provider first) and pass the same guards. Without them a rule that asks only for
+AI gets no draft; a reply whose every draft broke a guard, or whose AI draft was asked for and
+did not come, goes to a person with the reasons.
 """
 
 from __future__ import annotations
@@ -19,6 +21,15 @@ from socialseed.conversations import text as txt
 from socialseed.model.conversations import Draft, Dropped, Message, Triage
 
 
+@dataclass(frozen=True)
+class AiTexts:
+    """What the AI provider answered for one message: raw texts, or why there are none."""
+
+    origin: str  # "ai:PROVIDER"
+    texts: tuple[str, ...] = ()
+    problem: str | None = None
+
+
 @dataclass
 class Sorter:
     """Triage for one account: keeps per-author reply counts across the batch."""
@@ -28,6 +39,7 @@ class Sorter:
     now: datetime
     replies_today: Counter[str] = field(default_factory=Counter)
     answered: frozenset[str] = frozenset()
+    ai: Mapping[str, AiTexts] = field(default_factory=dict)
 
     def run(self, messages: Sequence[Message]) -> list[Triage]:
         repeats = Counter(txt.fingerprint(m.text) for m in messages)
@@ -53,7 +65,7 @@ class Sorter:
             drafts, dropped = self._drafts(rule, message)
             if drafts:
                 self.replies_today[message.author.id] += 1
-            elif not rule.then.reply.ai:
+            elif not rule.then.reply.ai or message.id in self.ai:
                 outcomes = (*[o for o in outcomes if o != "reply"], "needs_person")
         return Triage(
             message,
@@ -85,7 +97,23 @@ class Sorter:
                 dropped.append(Dropped(origin, reason))
             elif len(kept) < self.rule_set.max_drafts and text not in {d.text for d in kept}:
                 kept.append(Draft(text, origin))
+        ai = self.ai.get(message.id) if rule.then.reply.ai else None
+        if ai is not None:
+            self._ai_drafts(ai, ctx, kept, dropped)
         return tuple(kept), tuple(dropped)
+
+    def _ai_drafts(
+        self, ai: AiTexts, ctx: guard.GuardContext, kept: list[Draft], dropped: list[Dropped]
+    ) -> None:
+        """The provider's texts through the same guards as a template's."""
+        if ai.problem:
+            dropped.append(Dropped(ai.origin, ai.problem))
+        for text in ai.texts:
+            reason = guard.check(text, ctx)
+            if reason is not None:
+                dropped.append(Dropped(ai.origin, reason))
+            elif len(kept) < self.rule_set.max_drafts and text not in {d.text for d in kept}:
+                kept.append(Draft(text, ai.origin))
 
 
 def triage(
@@ -96,7 +124,10 @@ def triage(
     now: datetime,
     replies_today: Mapping[str, int] | None = None,
     answered: frozenset[str] = frozenset(),
+    ai: Mapping[str, AiTexts] | None = None,
 ) -> list[Triage]:
-    """Each message sorted by the first matching rule, with guarded template drafts."""
-    sorter = Sorter(rule_set, account_handle, now, Counter(replies_today or {}), answered)
+    """Each message sorted by the first matching rule, with guarded drafts."""
+    sorter = Sorter(
+        rule_set, account_handle, now, Counter(replies_today or {}), answered, dict(ai or {})
+    )
     return sorter.run(messages)

@@ -170,6 +170,8 @@ class Triage:
 
 
 THREAD_KEPT = 3  # the earlier posts of a thread an inbox read keeps as context (the last ones)
+QUESTION_MARKS = ("?", "？", "¿", "؟")
+CONTEXT_READS = 40  # thread-context reads one inbox read may make, unless the config says
 
 
 @dataclass(frozen=True)
@@ -227,11 +229,14 @@ class InboxPage:
     ``cursor`` is opaque and platform-specific (the newest notification/mention seen); pass it
     back as ``since`` next time. ``complete`` is False when the read stopped at its page cap
     with older unseen items left (they are not read again: the cursor has moved past them).
+    ``without_context`` counts the messages that answer a post but whose thread was not read,
+    because the read's ``max_context`` cap was reached (or the rate window is nearly spent).
     """
 
     items: tuple[InboxItem, ...]
     cursor: str | None
     complete: bool = True
+    without_context: int = 0
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ class CostEstimate:
     prices: str  # where the prices come from, for people
     refused: str = ""
     step: str = ""  # account/targeting, set by the planner
+    unit: str = "profile"  # what ``profiles`` counts: profiles scored, or messages drafted
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -71,6 +72,7 @@ class CostEstimate:
             "prices": self.prices,
             "refused": self.refused,
             "step": self.step,
+            "unit": self.unit,
         }
 
     @classmethod
@@ -85,6 +87,7 @@ class CostEstimate:
             prices=str(data.get("prices") or ""),
             refused=str(data.get("refused") or ""),
             step=str(data.get("step") or ""),
+            unit=str(data.get("unit") or "profile"),
         )
 
     def usd_text(self) -> str:

@@ -53,10 +53,12 @@ class PlanOptions:
     force: bool = False
 
 
-# The inbox's conversation actions (unfitted) and notes for one account: injected by the CLI
-# (``conversations.propose``), so the plan flow does not depend on the conversations flow.
+# The inbox's conversation actions (unfitted), notes and AI-draft report (or None) for one
+# account: injected by the CLI (``conversations.propose``), so the plan flow does not depend on
+# the conversations flow. The meter is the plan's AI budget, shared with scoring.
 ConversationsFor = Callable[
-    [Account, Capabilities, Platform, datetime], Awaitable[tuple[list[Action], list[str]]]
+    [Account, Capabilities, Platform, datetime, SpendMeter | None],
+    Awaitable[tuple[list[Action], list[str], ScoringReport | None]],
 ]
 
 
@@ -202,9 +204,11 @@ class AccountRun:
         scored = await self._with_posts(platform, scored)
         existing = self._existing(relationships, reads, dropped)
         if self.rt.conversations_for is not None:
-            talk, notes = await self.rt.conversations_for(
-                self.account, self.caps, platform, self.now
+            talk, notes, drafted = await self.rt.conversations_for(
+                self.account, self.caps, platform, self.now, self.meter
             )
+            if drafted is not None:
+                self.ai.append((f"conversations {self.account.conversations}", drafted))
             existing = replace(existing, conversation=tuple(talk), notes=(*existing.notes, *notes))
         return scored, existing
 

@@ -8,7 +8,14 @@ from typing import Any
 
 from socialseed.clock import parse_instant
 from socialseed.model import Post, Profile
-from socialseed.model.conversations import Author, InboxItem, Message, MessageSource
+from socialseed.model.conversations import (
+    THREAD_KEPT,
+    Author,
+    InboxItem,
+    Message,
+    MessageSource,
+    ThreadPost,
+)
 
 FOLLOW = "app.bsky.graph.follow"
 LIKE = "app.bsky.feed.like"
@@ -166,3 +173,23 @@ def message(note: dict[str, Any], account_id: str) -> InboxItem:
 
 def _required_instant(note: dict[str, Any]) -> datetime:
     return parse_instant(str(note["indexedAt"]))
+
+
+def thread(data: dict[str, Any], my_did: str) -> tuple[ThreadPost, ...]:
+    """The last ``THREAD_KEPT`` ancestors of a ``getPostThread`` answer (oldest first), ours
+    marked ``mine``; the walk stops at a not-found or blocked parent."""
+    found: list[ThreadPost] = []
+    node = (data.get("thread") or {}).get("parent")
+    while isinstance(node, dict) and isinstance(node.get("post"), dict):
+        post = node["post"]
+        author = post.get("author") or {}
+        found.append(
+            ThreadPost(
+                id=str(post.get("uri") or ""),
+                author_handle=str(author.get("handle") or ""),
+                text=str((post.get("record") or {}).get("text") or ""),
+                mine=str(author.get("did") or "") == my_did,
+            )
+        )
+        node = node.get("parent")
+    return tuple(reversed(found[:THREAD_KEPT]))

@@ -31,7 +31,7 @@ from socialseed.model import (
     Source,
     SourceKind,
 )
-from socialseed.model.conversations import InboxPage
+from socialseed.model.conversations import CONTEXT_READS, QUESTION_MARKS, InboxItem, InboxPage
 from socialseed.platforms.tokens import TokenSource
 
 if TYPE_CHECKING:
@@ -105,12 +105,16 @@ class Platform(ABC):
             return None
         return Outcome("done", CONFIRMED)
 
-    async def inbox(self, since: str | None = None) -> InboxPage:
+    async def inbox(
+        self, since: str | None = None, *, max_context: int = CONTEXT_READS
+    ) -> InboxPage:
         """Messages to the managed account newer than the cursor ``since`` (``None``: recent).
 
         Mentions, replies to our posts and comments on them, each with its thread context and
         the platform refs a threaded reply needs; ``InboxPage.cursor`` is where the next read
-        starts (kept in state per account and source ``inbox``).
+        starts (kept in state per account and source ``inbox``). Where the thread costs a read
+        per message, at most ``max_context`` such reads are made (questions first, then the
+        newest); the rest come without thread, counted in ``InboxPage.without_context``.
         """
         raise PolicyError(
             f"{self.name}: reading mentions and replies is not offered",
@@ -168,3 +172,14 @@ class PlatformDeps:
             headers=all_headers,
             timeout=self.timeout,
         )
+
+
+def context_order(items: list[InboxItem]) -> list[InboxItem]:
+    """Which messages get their thread read first, when reads are capped: questions, then the
+    newest."""
+
+    def key(item: InboxItem) -> tuple[bool, float, str]:
+        asks = any(mark in item.message.text for mark in QUESTION_MARKS)
+        return (not asks, -item.message.created_at.timestamp(), item.message.id)
+
+    return sorted(items, key=key)

@@ -11,6 +11,7 @@ of trusting a stored record URI (PEERS.md).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -28,7 +29,7 @@ from socialseed.model import (
     SourceKind,
     Verb,
 )
-from socialseed.model.conversations import InboxItem, InboxPage
+from socialseed.model.conversations import CONTEXT_READS, InboxItem, InboxPage
 from socialseed.platforms import _bluesky_map as m
 from socialseed.platforms import _bluesky_rules as rules
 from socialseed.platforms._bluesky_rules import CAPABILITIES
@@ -37,6 +38,7 @@ from socialseed.platforms.base import (
     Platform,
     PlatformDeps,
     SourceReader,
+    context_order,
     read_source,
 )
 from socialseed.platforms.http import (
@@ -54,6 +56,7 @@ NAME = "bluesky"
 DEFAULT_SERVICE = "https://bsky.social"
 MAX_RECORD_PAGES = 200  # listRecords scans stop after 20,000 records
 INBOX_PAGES = 10  # listNotifications pages per inbox read (100 each, newest first)
+THREAD_PARENTS = 3  # getPostThread parentHeight: the ancestors a review card shows
 COMMENTED_POSTS = 10  # own posts per commenters page (one getPostThread each)
 
 # Every request this adapter can make. A test fails if any code path sends anything else.
@@ -240,12 +243,36 @@ class BlueskyPlatform(Platform):
                 break
         return ids
 
-    async def inbox(self, since: str | None = None) -> InboxPage:
+    async def inbox(
+        self, since: str | None = None, *, max_context: int = CONTEXT_READS
+    ) -> InboxPage:
         """Mentions, replies and quotes newer than ``since`` (an ``indexedAt`` instant).
 
         ``listNotifications`` pages go newest first; the read stops at the first one at or
-        before ``since``. The cursor kept is the newest ``indexedAt`` seen.
+        before ``since``. The cursor kept is the newest ``indexedAt`` seen. Then a message that
+        answers a post gets its thread from one ``getPostThread`` (``depth=0``,
+        ``parentHeight=3``: the last three ancestors), for at most ``max_context`` messages,
+        questions first, then the newest.
         """
+        items, newest, complete = await self._notifications(since)
+        wanted = context_order([i for i in items if i.message.parent_id is not None])
+        threaded = {i.message.id: await self._with_thread(i) for i in wanted[:max_context]}
+        items = [threaded.get(i.message.id, i) for i in items]
+        return _inbox_page(
+            items, newest, complete=complete, without_context=len(wanted[max_context:])
+        )
+
+    async def _with_thread(self, item: InboxItem) -> InboxItem:
+        """The item with the posts before it (none when its post is gone)."""
+        params = {"uri": item.message.id, "depth": 0, "parentHeight": THREAD_PARENTS}
+        try:
+            data = await self.api.json("get_post_thread", params=params)
+        except NotFound:
+            return item
+        return replace(item, thread=m.thread(data, await self.did()))
+
+    async def _notifications(self, since: str | None) -> tuple[list[InboxItem], str | None, bool]:
+        """The notified messages newer than ``since``, the newest ``indexedAt``, completeness."""
         reasons = sorted(m.NOTIFIED_SOURCES)
         items: list[InboxItem] = []
         newest, cursor = since, None
@@ -257,14 +284,14 @@ class BlueskyPlatform(Platform):
             for note in data.get("notifications") or []:
                 stamp = str(note.get("indexedAt") or "")
                 if since is not None and stamp <= since:
-                    return _inbox_page(items, newest)
+                    return items, newest, True
                 newest = max(newest or stamp, stamp)
                 if note.get("reason") in m.NOTIFIED_SOURCES:
                     items.append(m.message(note, await self.did()))
             cursor = data.get("cursor")
             if not cursor or not data.get("notifications"):
-                return _inbox_page(items, newest)
-        return _inbox_page(items, newest, complete=False)
+                return items, newest, True
+        return items, newest, False
 
     # --- writes -------------------------------------------------------------------------
 
@@ -471,9 +498,11 @@ class BlueskyPlatform(Platform):
 _CREATED = {Verb.FOLLOW: m.FOLLOW, Verb.LIKE: m.LIKE, Verb.REPOST: m.REPOST}
 
 
-def _inbox_page(items: list[InboxItem], cursor: str | None, *, complete: bool = True) -> InboxPage:
+def _inbox_page(
+    items: list[InboxItem], cursor: str | None, *, complete: bool = True, without_context: int = 0
+) -> InboxPage:
     ordered = sorted(items, key=lambda i: (i.message.created_at, i.message.id))
-    return InboxPage(tuple(ordered), cursor, complete)
+    return InboxPage(tuple(ordered), cursor, complete, without_context)
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -37,13 +37,14 @@ from socialseed.model import (
     SourceKind,
     Verb,
 )
-from socialseed.model.conversations import InboxItem, InboxPage
+from socialseed.model.conversations import CONTEXT_READS, InboxItem, InboxPage
 from socialseed.platforms import _mastodon_map as m
 from socialseed.platforms.base import (
     CONFIRMED,
     Platform,
     PlatformDeps,
     SourceReader,
+    context_order,
     read_source,
 )
 from socialseed.platforms.http import (
@@ -89,6 +90,8 @@ ACCOUNTS_PAGE, STATUSES_PAGE, SEARCH_PAGE = 80, 40, 40
 MAX_PAGES = 200
 NOTIFICATIONS_PAGE = 40  # the documented default (maximum 80)
 INBOX_PAGES = 10
+CONTEXT_RESERVE = 50  # calls of the 300-per-5-minutes window thread reads leave for the rest
+CONTEXT_READS_UNKNOWN = 1_000_000  # no rate header seen yet: only max_context bounds the reads
 
 # Every request this adapter can make (specific paths before ``{id}`` ones).
 ENDPOINTS: dict[str, Endpoint] = {
@@ -326,14 +329,35 @@ class MastodonPlatform(Platform):
                 break
         return ids
 
-    async def inbox(self, since: str | None = None) -> InboxPage:
+    async def inbox(
+        self, since: str | None = None, *, max_context: int = CONTEXT_READS
+    ) -> InboxPage:
         """Mentions (replies to us included) newer than the notification id ``since``.
 
         ``GET /api/v1/notifications?types[]=mention&since_id=``, newest first, paged back with
-        the Link header's ``max_id``; the cursor kept is the newest notification id seen. A
-        message that answers a status gets its thread from one ``GET
-        /api/v1/statuses/:id/context`` (the last ancestors); a plain mention costs no read.
+        the Link header's ``max_id``; the cursor kept is the newest notification id seen. Then
+        a message that answers a status gets its thread from one ``GET
+        /api/v1/statuses/:id/context`` (the last ancestors), for at most ``max_context``
+        messages (questions first, then the newest) and never past the rate window's remaining
+        calls less ``CONTEXT_RESERVE``; a plain mention costs no read.
         """
+        items, newest, complete = await self._mentions(since)
+        me = await self.me()
+        wanted = context_order([i for i in items if i.message.parent_id is not None])
+        reads = min(max_context, self._calls_left())
+        threaded = {i.message.id: await self._with_thread(i, me.id) for i in wanted[:reads]}
+        items = [threaded.get(i.message.id, i) for i in items]
+        return _inbox_page(items, newest, complete=complete, without_context=len(wanted[reads:]))
+
+    def _calls_left(self) -> int:
+        """Calls the shared rate window allows before our reserve (unlimited when unknown)."""
+        info = self.last_rate.get(RATE_BUCKET)
+        if info is None or info.remaining is None:
+            return CONTEXT_READS_UNKNOWN
+        return max(0, info.remaining - CONTEXT_RESERVE)
+
+    async def _mentions(self, since: str | None) -> tuple[list[InboxItem], str | None, bool]:
+        """The mention notifications newer than ``since``, the newest id, and completeness."""
         me = await self.me()
         items: list[InboxItem] = []
         newest, cursor = since, None
@@ -347,11 +371,11 @@ class MastodonPlatform(Platform):
                 newest = _newer(newest, str(note["id"]))
                 item = m.message(note, me.id) if note.get("type") == "mention" else None
                 if item is not None:
-                    items.append(await self._with_thread(item, me.id))
+                    items.append(item)
             cursor = m.next_cursor(response) if notes else None
             if cursor is None:
-                return _inbox_page(items, newest)
-        return _inbox_page(items, newest, complete=False)
+                return items, newest, True
+        return items, newest, False
 
     async def _with_thread(self, item: InboxItem, my_id: str) -> InboxItem:
         """The item with the statuses before it (none for a plain mention or a gone status)."""
@@ -458,9 +482,11 @@ def _newer(kept: str | None, seen: str) -> str:
     return max(kept, seen, key=lambda i: (len(i), i))
 
 
-def _inbox_page(items: list[InboxItem], cursor: str | None, *, complete: bool = True) -> InboxPage:
+def _inbox_page(
+    items: list[InboxItem], cursor: str | None, *, complete: bool = True, without_context: int = 0
+) -> InboxPage:
     ordered = sorted(items, key=lambda i: (i.message.created_at, i.message.id))
-    return InboxPage(tuple(ordered), cursor, complete)
+    return InboxPage(tuple(ordered), cursor, complete, without_context)
 
 
 def _post_id(action: Action) -> str:

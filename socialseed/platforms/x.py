@@ -35,7 +35,7 @@ from socialseed.model import (
     SourceKind,
     Verb,
 )
-from socialseed.model.conversations import InboxItem, InboxPage
+from socialseed.model.conversations import CONTEXT_READS, InboxItem, InboxPage
 from socialseed.platforms import _x_caps as caps_
 from socialseed.platforms import _x_map as m
 from socialseed.platforms.base import (
@@ -226,7 +226,9 @@ class XPlatform(Platform):
         me = await self.me()
         return _authors_page(await self._data("mentions", path={"id": me.id}, params=params))
 
-    async def inbox(self, since: str | None = None) -> InboxPage:
+    async def inbox(
+        self, since: str | None = None, *, max_context: int = CONTEXT_READS
+    ) -> InboxPage:
         """Posts that @mention us newer than the post id ``since`` (``since_id``), paged with
         ``pagination_token``; the cursor kept is the newest id (``meta.newest_id``). The post
         each one answers comes expanded in the same answer (``includes.tweets``) as its thread."""

@@ -63,14 +63,17 @@ def summary_line(plan: Plan) -> str:
 def ai_summary(ai: AICost) -> str:
     """One line: the AI scoring's estimate (made before any request), spend and budget."""
     estimated = ai.estimated_usd
+    what = "AI scoring"
+    if any(e.unit == "message" for e in ai.estimates):
+        what = "AI scoring and reply drafts"
     if not ai.estimates:
-        head = "AI scoring: nothing to estimate (every profile's answer was cached)"
+        head = f"{what}: nothing to estimate (every profile's answer was cached)"
     elif not ai.used:
-        head = "AI scoring: not used (see below), the heuristic scored instead"
+        head = f"{what}: not used (see below), the heuristic scored instead"
     elif estimated is None:
-        head = "AI scoring: estimated cost unknown (a provider has no known price)"
+        head = f"{what}: estimated cost unknown (a provider has no known price)"
     else:
-        head = f"AI scoring: estimated at most ${estimated:.4f} before it ran"
+        head = f"{what}: estimated at most ${estimated:.4f} before it ran"
     cap = "no budget (scoring.max_cost_usd unset)"
     if ai.max_cost_usd is not None:
         cap = f"budget scoring.max_cost_usd = {ai.max_cost_usd:g}"
@@ -82,7 +85,7 @@ def ai_estimate_lines(ai: AICost) -> list[tuple[str, str]]:
     out = []
     for e in ai.estimates:
         line = (
-            f"{e.step}: {e.provider} ({e.model}) {e.usd_text()} for {e.profiles} profile(s) "
+            f"{e.step}: {e.provider} ({e.model}) {e.usd_text()} for {e.profiles} {e.unit}(s) "
             f"in {e.requests} request(s); prices: {e.prices}"
         )
         out.append((line, e.refused))

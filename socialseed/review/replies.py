@@ -14,6 +14,7 @@ from socialseed.model import Action, Verb
 from socialseed.model.review import ReplyText, alternatives
 
 ReplyGuard = Callable[[Action, str], "str | None"]  # the first guard a text breaks, or None
+ReplyCap = Callable[[Action], "str | None"]  # why one more reply to its author breaks the cap
 
 
 def no_guard(action: Action, text: str) -> str | None:

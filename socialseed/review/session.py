@@ -17,7 +17,7 @@ from socialseed.model import Action, Decision, Risk, Verb
 from socialseed.model.plan import Plan
 from socialseed.model.review import Progress, ReplyText
 from socialseed.review import replies
-from socialseed.review.replies import ReplyGuard
+from socialseed.review.replies import ReplyCap, ReplyGuard
 from socialseed.review.rules import GateFn
 from socialseed.state import decisions as decision_state
 from socialseed.state import rejections as rejection_state
@@ -58,6 +58,7 @@ class ReviewSession:
         gate: GateFn,
         check: Callable[[datetime], None] | None = None,
         reply_guard: ReplyGuard | None = None,
+        reply_cap: ReplyCap | None = None,
     ) -> None:
         self.db = db
         self.plan = plan
@@ -67,6 +68,7 @@ class ReviewSession:
         self.gate = gate
         self._check = check or (lambda now: None)
         self.reply_guard = reply_guard  # None: no rule set known, so no reply is approved
+        self.reply_cap = reply_cap  # the replies-per-author-per-day guard, across plans
         self.plan_id = plan.id  # computed once: a plan's id hashes all of it
         self._latest = decision_state.latest_decisions(db, self.plan_id)
         self._rejected = {r.action_id: r for r in rejection_state.rejections(db)}
@@ -192,6 +194,12 @@ class ReviewSession:
         problem = replies.refused(action, chosen, self.reply_guard)
         if problem is not None:
             raise problem
+        capped = self.reply_cap(action) if self.reply_cap is not None else None
+        if capped is not None:
+            raise ApprovalError(
+                f"reply {action.id} cannot be approved: {capped}",
+                hint="reject it, or approve it tomorrow (a new plan proposes it again)",
+            )
         return chosen
 
     def reply_refusal(self, action: Action, reply: ReplyText) -> str | None:

@@ -37,6 +37,7 @@ from socialseed.errors import ConfigError
 from socialseed.redact import register
 from socialseed.scoring.base import Scorer, ScoringReport
 from socialseed.scoring.budget import SpendMeter
+from socialseed.scoring.drafter import Drafter
 from socialseed.scoring.prices import Pricing, price_for
 from socialseed.scoring.providers import ProviderSpec, build_provider, reasoning_allowance
 from socialseed.scoring.routed import Route, RoutedScorer
@@ -74,6 +75,22 @@ def build_scorer(provider: str, settings: Scoring, deps: ScoringDeps) -> Scorer:
         store=deps.store,
         clock=deps.clock,
         heuristic=heuristic,
+        meter=_meter(settings, deps),
+        transport=deps.transport,
+        plan_id=deps.plan_id,
+        report=ScoringReport(notes=notes),
+    )
+
+
+def build_drafter(provider: str, settings: Scoring, deps: ScoringDeps) -> Drafter:
+    """The AI reply drafter for ``provider`` (a name under ``scoring.providers``), then
+    ``scoring.fallback``; same keys, budget (``deps.meter``) and ledger as scoring."""
+    notes: list[str] = []
+    routes = [_route(name, settings, deps, notes) for name in resolve_chain(provider, settings)]
+    return Drafter(
+        routes=[route for route in routes if route is not None],
+        store=deps.store,
+        clock=deps.clock,
         meter=_meter(settings, deps),
         transport=deps.transport,
         plan_id=deps.plan_id,

@@ -145,3 +145,50 @@ def replies_today(db: Database, account: str, now: datetime) -> dict[str, int]:
         [account, start],
     )
     return {str(author): int(n) for author, n in rows.fetchall()}
+
+
+def replies_to_author(
+    db: Database,
+    account: str,
+    author_id: str,
+    now: datetime,
+    *,
+    exclude: str,
+    approved: bool,
+) -> int:
+    """Distinct replies to ``author_id`` today: done (journal), and with ``approved`` also those
+    whose newest decision, made today in any plan, is a live approval; ``exclude`` (the reply
+    being judged) is not counted."""
+    start = iso(now.replace(hour=0, minute=0, second=0, microsecond=0))
+    done = db.execute(
+        "select distinct action_id from journal where account = ? and verb = 'reply' "
+        "and kind = 'outcome' and status in ('done', 'already') and at >= ? "
+        "and json_extract(target, '$.id') = ?",
+        [account, start, author_id],
+    )
+    counted = {str(row[0]) for row in done.fetchall()}
+    if approved:
+        counted |= _approved_today(db, account, author_id, start, now)
+    counted.discard(exclude)
+    return len(counted)
+
+
+def _approved_today(
+    db: Database, account: str, author_id: str, start: str, now: datetime
+) -> set[str]:
+    rows = db.execute(
+        "select d.plan_id, d.action_id, d.verdict, d.expires_at from decisions d "
+        "join actions a on a.plan_id = d.plan_id and a.action_id = d.action_id "
+        "where a.account = ? and a.verb = 'reply' and json_extract(a.data, '$.target.id') = ? "
+        "and d.decided_at >= ? order by d.id",
+        [account, author_id, start],
+    )
+    newest: dict[tuple[str, str], tuple[str, object]] = {}
+    for plan_id, action_id, verdict, expires in rows.fetchall():
+        newest[(str(plan_id), str(action_id))] = (str(verdict), expires)
+    live = iso(now)
+    return {
+        action_id
+        for (_, action_id), (verdict, expires) in newest.items()
+        if verdict == "approve" and (expires is None or str(expires) > live)
+    }

@@ -414,6 +414,7 @@ async def test_inbox_reads_notifications_until_the_cursor_with_thread_refs() -> 
     srv = server()
     srv.on("resolve_handle", fx("resolve_handle"))
     srv.on("list_notifications", fx("list_notifications_p1"), fx("list_notifications_p2"))
+    srv.on("get_post_thread", fx("get_post_thread_reply"))
     platform = make(srv)
 
     page = await platform.inbox("2026-11-24T09:00:00.000Z")
@@ -450,10 +451,64 @@ async def test_inbox_reads_notifications_until_the_cursor_with_thread_refs() -> 
     assert mention.author.follows_us is False and mention.language == "es"
 
 
+async def test_inbox_reads_the_thread_of_a_reply_with_get_post_thread() -> None:
+    """One getPostThread (depth 0, the last three parents) per message that answers a post;
+    the card gets the last three ancestors, oldest first, ours marked; none for a mention."""
+    srv = server()
+    srv.on("resolve_handle", fx("resolve_handle"))
+    srv.on("list_notifications", fx("list_notifications_p1"), fx("list_notifications_p2"))
+    srv.on("get_post_thread", fx("get_post_thread_reply"))
+
+    page = await make(srv).inbox("2026-11-24T09:00:00.000Z")
+
+    assert srv.names() == [
+        "list_notifications",
+        "resolve_handle",
+        "list_notifications",
+        "get_post_thread",
+    ]
+    (read,) = srv.only("get_post_thread")
+    assert (read.method, read.path, read.query) == (
+        "GET",
+        "/xrpc/app.bsky.feed.getPostThread",
+        {
+            "uri": ["at://did:plc:alice1/app.bsky.feed.post/3lreply1"],
+            "depth": ["0"],
+            "parentHeight": ["3"],
+        },
+    )
+    threads = {
+        i.message.author.handle: [(p.author_handle, p.text, p.mine) for p in i.thread]
+        for i in page.items
+    }
+    assert threads == {
+        "dave.film.example": [],
+        "carol.film.example": [],
+        "alice.film.example": [
+            ("erin.film.example", "Film Friday: show your harbour shots", False),
+            ("dave.film.example", "Shot anything on the new roll?", False),
+            ("me.bsky.example", "Dusk at the harbour, one more from the new roll.", True),
+        ],
+    }
+    assert page.without_context == 0
+
+
+async def test_inbox_thread_reads_stop_at_max_context() -> None:
+    srv = server()
+    srv.on("resolve_handle", fx("resolve_handle"))
+    srv.on("list_notifications", fx("list_notifications_p1"), fx("list_notifications_p2"))
+
+    page = await make(srv).inbox("2026-11-24T09:00:00.000Z", max_context=0)
+
+    assert srv.only("get_post_thread") == []
+    assert page.without_context == 1 and all(i.thread == () for i in page.items)
+
+
 async def test_a_reply_to_an_inbox_message_threads_under_its_root() -> None:
     srv = server()
     srv.on("resolve_handle", fx("resolve_handle"))
     srv.on("list_notifications", fx("list_notifications_p1"), fx("list_notifications_p2"))
+    srv.on("get_post_thread", fx("get_post_thread_reply"))
     srv.on("create_record", fx("create_record_like"))
     platform = make(srv)
     message = (await platform.inbox("2026-11-24T09:00:00.000Z")).items[-1].message

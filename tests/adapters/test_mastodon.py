@@ -367,12 +367,13 @@ async def test_inbox_reads_the_thread_of_each_message_that_answers_a_status() ->
 
     page = await platform.inbox("4990")
 
-    # one context read per message that answers a status, none for bob's plain mention (9100)
+    # one context read per message that answers a status, none for bob's plain mention (9100),
+    # after the notification pages: questions first (alice's 9101), then the newest
     assert srv.names() == [
         "verify_credentials",
         "notifications",
-        "context",
         "notifications",
+        "context",
         "context",
     ]
     assert [c.path for c in srv.only("context")] == [
@@ -404,6 +405,75 @@ async def test_a_message_whose_status_is_gone_keeps_no_thread() -> None:
     page = await make(srv).inbox()
 
     assert [(i.message.id, i.thread) for i in page.items] == [("9050", ())]
+
+
+def _mentions(first: int, count: int, question_every: int = 0) -> list[dict[str, object]]:
+    """``count`` mention notifications, newest first, each answering one of our statuses."""
+    notes = []
+    for n in range(first + count - 1, first - 1, -1):
+        asks = question_every and n % question_every == 0
+        text = f"<p>@me shot {n}{'?' if asks else '!'}</p>"
+        status = {
+            "id": str(20000 + n),
+            "created_at": f"2026-11-25T{n // 60:02d}:{n % 60:02d}:00.000Z",
+            "in_reply_to_id": str(10000 + n),
+            "in_reply_to_account_id": "1",
+            "content": text,
+            "account": {"id": str(300 + n), "username": f"u{n}", "acct": f"u{n}"},
+        }
+        notes.append(
+            {
+                "id": str(5000 + n),
+                "type": "mention",
+                "created_at": status["created_at"],
+                "account": status["account"],
+                "status": status,
+            }
+        )
+    return notes
+
+
+async def test_thread_reads_are_capped_per_read_questions_first_then_the_newest() -> None:
+    """A 60-message inbox (two pages) with max_context 10: exactly 10 context reads, the
+    nine questions and then the newest; the other 50 come without thread, counted."""
+    srv = server()
+    srv.on("verify_credentials", fx("verify_credentials"))
+    path = "/api/v1/notifications"
+    srv.on(
+        "notifications",
+        Reply(body=_mentions(20, 40, question_every=7), headers=link(path, "5020")),
+        Reply(body=_mentions(0, 20, question_every=7)),
+    )
+    srv.on("context", *[fx("context_reply")] * 10)
+
+    page = await make(srv).inbox(max_context=10)
+
+    assert (
+        srv.names() == ["verify_credentials", "notifications", "notifications"] + ["context"] * 10
+    )
+    read = [c.path.split("/")[4] for c in srv.only("context")]
+    questions = [str(20000 + n) for n in (56, 49, 42, 35, 28, 21, 14, 7, 0)]
+    assert read == [*questions, "20059"]  # nine questions (newest first), then the newest
+    assert page.without_context == 50 and len(page.items) == 60
+    assert sum(1 for i in page.items if i.thread) == 10
+
+
+async def test_thread_reads_leave_the_rate_window_a_reserve() -> None:
+    """The notification page says 55 calls remain of the window: 5 thread reads, not 40."""
+    srv = server()
+    srv.on("verify_credentials", fx("verify_credentials"))
+    window = {
+        "x-ratelimit-limit": "300",
+        "x-ratelimit-remaining": "55",
+        "x-ratelimit-reset": "2026-11-25T18:05:00.000Z",
+    }
+    srv.on("notifications", Reply(body=_mentions(0, 30), headers=window))
+    srv.on("context", *[fx("context_reply")] * 5)
+
+    page = await make(srv).inbox()
+
+    assert len(srv.only("context")) == 5 == 55 - mastodon.CONTEXT_RESERVE
+    assert page.without_context == 25
 
 
 async def test_a_reply_to_an_inbox_mention_sets_in_reply_to_id() -> None:

@@ -156,3 +156,55 @@ async def test_a_reply_that_landed_before_the_answer_was_lost_is_confirmed_not_s
     again = await h.run_guarded()
     assert h.sent == [DRAFTS[0]]
     assert [r.earlier for r in again.results] == [True]
+
+
+async def test_apply_sends_no_more_replies_to_an_author_than_the_daily_cap(
+    tmp_path: Path,
+) -> None:
+    """Two approved replies to the same person (approved in different sessions, before the
+    first was sent): the guard's cap (1 a day by default) holds at apply too."""
+    import random
+
+    from socialseed.conversations.caps import author_cap
+
+    cfg = config(("alpha",), daily={"reply": 20})
+    first = reply_action(account="alpha", platform="sandbox", message_id="m-1")
+    second = reply_action(account="alpha", platform="sandbox", message_id="m-2")
+    plan = plan_for(cfg, [first, second])
+    db = state(tmp_path)
+    record_plan(db, plan)
+    for reply in (first, second):
+        record_decision(
+            db,
+            Decision(
+                plan.id, reply.id, "approve", "person@example.com", NOW,
+                expires_at=NOW + timedelta(hours=2), text=DRAFTS[0], choice=1,
+            ),
+        )  # fmt: skip
+    h = ReplyHarness(db, cfg, plan)
+    applier = Applier(
+        h.db,
+        h.plan,
+        h.cfg,
+        clock=h.clock,
+        rng=random.Random(7),
+        platform_for=h.factory,
+        me=ME,
+        capabilities_for=lambda account: CAPS,
+        alive=lambda pid: pid == ME.pid,
+        reply_guard=text_guard(h.cfg),
+        reply_cap=author_cap(h.cfg, h.db, h.clock, approved=False),
+    )
+    report = await applier.run()
+
+    assert h.sent == [DRAFTS[0]]
+    statuses = sorted((r.status, r.detail) for r in report.results)
+    assert statuses == [
+        ("done", ""),
+        (
+            "skipped",
+            "not sent: @ada.film already has 1 reply sent today "
+            "(guards.max_replies_per_author_per_day: 1)",
+        ),
+    ]
+    assert report.exit_code == 0

@@ -60,7 +60,7 @@ class HostileInbox(Platform):
 
     name = "sandbox"
 
-    async def inbox(self, since: str | None = None) -> InboxPage:
+    async def inbox(self, since: str | None = None, *, max_context: int = 40) -> InboxPage:
         return InboxPage(() if since else corpus(), "end")
 
     async def me(self) -> Profile:

@@ -25,7 +25,7 @@ from socialseed.model import (
     Source,
     Verb,
 )
-from socialseed.model.conversations import InboxItem, InboxPage
+from socialseed.model.conversations import CONTEXT_READS, InboxItem, InboxPage
 from socialseed.platforms.base import CONFIRMED, Platform
 from socialseed.platforms.http import epoch_reset, parse_json, raise_for_response, send
 
@@ -100,7 +100,9 @@ class SandboxPlatform(Platform):
         data = await self._call("GET", f"/v1/users/{user_id}/posts", params={"limit": limit})
         return [Post.from_data(p) for p in data["posts"]]
 
-    async def inbox(self, since: str | None = None) -> InboxPage:
+    async def inbox(
+        self, since: str | None = None, *, max_context: int = CONTEXT_READS
+    ) -> InboxPage:
         """Messages after ``since``, oldest first, walking at most ``INBOX_PAGES`` pages."""
         cursor, items = since, list[InboxItem]()
         for _ in range(INBOX_PAGES):
