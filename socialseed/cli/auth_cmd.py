@@ -125,6 +125,7 @@ def login(
     io = ConsoleIO(app_ctx.interactive)
     job = Login(acct, app_ctx.env, tokens.vault, app_ctx.clock, io, options)
     import asyncio
+
     result = asyncio.run(job.run())
     grant = result.grant
     who = grant.whoami or grant.user_id or "an unnamed account"
@@ -190,6 +191,7 @@ def _checked(
     account = config.account(row.account)
     try:
         import asyncio
+
         grant = asyncio.run(check_online(account, tokens, app_ctx.clock, None))
     except SocialSeedError as exc:
         return replace(row, state="refused", problem=exc.message)
@@ -247,6 +249,7 @@ def logout(
     tokens = _tokens(app_ctx)
     job = run_logout(account, acct, tokens, app_ctx.clock, None, local_only=local_only)
     import asyncio
+
     for line in asyncio.run(job):
         say(line)
 

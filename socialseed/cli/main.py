@@ -195,6 +195,9 @@ _register()
 
 def run() -> None:
     """Console-script entry point."""
+    # Pydantic looks for plugins in every installed package's metadata when it builds the first
+    # schema (a tenth of `validate`); SocialSeed uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - outside a command
