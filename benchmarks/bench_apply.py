@@ -15,9 +15,11 @@ import random
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchmarks.measure import in_child
 from socialseed.apply.context import Options
 from socialseed.apply.executor import Applier
 from socialseed.clock import SimClock
@@ -57,7 +59,13 @@ sandbox:
 """
 
 
-def _config(folder: Path, accounts: int) -> Config:
+def _config(
+    folder: Path,
+    accounts: int,
+    *,
+    per_window: int = PER_WINDOW,
+    latency: int = LATENCY_MS,
+) -> Config:
     lines = "\n".join(
         f"  - {{id: acct{i:02d}, platform: sandbox, handle: acct{i:02d}.bench, phases: std, "
         "start_date: 2026-11-01}"
@@ -65,18 +73,16 @@ def _config(folder: Path, accounts: int) -> Config:
     )
     path = folder / "socialseed.yaml"
     path.write_text(
-        CONFIG.format(
-            accounts=lines, latency=LATENCY_MS, per_window=PER_WINDOW, window=WINDOW_MINUTES
-        )
+        CONFIG.format(accounts=lines, latency=latency, per_window=per_window, window=WINDOW_MINUTES)
     )
     return load_config(path)
 
 
-def _plan(cfg: Config, world: Path) -> Plan:
+def _plan(cfg: Config, world: Path, per_account: int = ACTIONS) -> Plan:
     users = World(world).static_users()
     actions = []
     for i, account in enumerate(cfg.accounts):
-        for n in range(ACTIONS):
+        for n in range(per_account):
             user = users[(i * 37 + n) % len(users)]
             target = Target(kind="account", id=user.id, handle=user.handle)
             actions.append(
@@ -172,7 +178,100 @@ def _utilisation(windows: dict[str, list[int]]) -> tuple[float, float, int]:
     return min(ratios), sum(full) / (PER_WINDOW * len(full)), len(full)
 
 
+# -- overhead: apply against a raw loop over the same adapter ---------------------------------
+OVERHEAD_ACCOUNTS = 10
+OVERHEAD_ACTIONS = 100  # per account: 1,000 actions in all
+OVERHEAD_TARGET = 1.3
+
+
+def _world(folder: Path) -> tuple[Config, SimClock, Path, Plan]:
+    """No latency, limits far above the plan: what is measured is work, not waiting."""
+    cfg = _config(folder, OVERHEAD_ACCOUNTS, per_window=100_000, latency=0)
+    clock = SimClock(START)
+    world = folder / "world.sqlite"
+    ensure_world(world, cfg.sandbox, clock)
+    return cfg, clock, world, _plan(cfg, world, OVERHEAD_ACTIONS)
+
+
+def _deps(cfg: Config, clock: SimClock, world: Path) -> PlatformDeps:
+    return PlatformDeps(clock=clock, sandbox_path=world, sandbox=cfg.sandbox)
+
+
+def raw_loop() -> dict[str, float]:
+    """Every action of the plan sent straight through the sandbox adapter: no journal, no pacing."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg, clock, world, plan = _world(Path(tmp))
+        deps = _deps(cfg, clock, world)
+
+        async def send() -> None:
+            for account in cfg.accounts:
+                platform = build(account, deps)
+                for action in plan.actions:
+                    if action.account == account.id:
+                        await platform.execute(action)
+                await platform.aclose()
+
+        return _timed(lambda: asyncio.run(send()))
+
+
+def applied() -> dict[str, float]:
+    """The same plan through ``Applier``: approvals checked, paced, journalled, recorded."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        cfg, clock, world, plan = _world(folder)
+        db = open_state(folder / "state.sqlite")
+        plan_id = record_plan(db, plan)
+        until = START + timedelta(days=1)
+        for a in plan.actions:
+            record_decision(
+                db, Decision(plan_id, a.id, "approve", "bench", START, expires_at=until)
+            )
+        deps = _deps(cfg, clock, world)
+        applier = Applier(
+            db,
+            plan,
+            cfg,
+            clock=clock,
+            rng=random.Random(1),
+            platform_for=lambda account: build(account, deps),
+            me=Me("bench", "bench-host", 1),
+            options=Options(max_wait=2 * 86400),
+        )
+        result: dict[str, object] = {}
+
+        def run() -> None:
+            result["report"] = asyncio.run(_drive(clock, applier))
+
+        figures = _timed(run)
+        counts = result["report"].counts()  # type: ignore[attr-defined]
+        return {**figures, "done": float(counts["done"] + counts["already"])}
+
+
+def _timed(work: Callable[[], object]) -> dict[str, float]:
+    cpu, wall = time.process_time(), time.perf_counter()
+    work()
+    return {"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall}
+
+
+def _overhead() -> None:
+    raw = in_child("benchmarks.bench_apply:raw_loop").data
+    ours = in_child("benchmarks.bench_apply:applied").data
+    total = OVERHEAD_ACCOUNTS * OVERHEAD_ACTIONS
+    ratio = ours["cpu"] / raw["cpu"]
+    verdict = "ok" if ratio <= OVERHEAD_TARGET else "OVER TARGET"
+    print(f"   {total} follows, no latency, limits out of reach (each side in a fresh process):")
+    for label, f in (("raw loop over the sandbox adapter", raw), ("socialseed apply", ours)):
+        print(
+            f"   {label:<34} {f['cpu'] * 1000:7.0f} ms CPU {f['wall'] * 1000:7.0f} ms wall "
+            f"({total / f['cpu']:.0f} actions/s of CPU)"
+        )
+    print(f"   apply / raw loop: {ratio:.2f}x CPU (target <= {OVERHEAD_TARGET}x: {verdict})")
+    if int(ours["done"]) != total:
+        print(f"   (only {int(ours['done'])} of {total} were in effect: not comparable)")
+
+
 def main() -> None:
+    _overhead()
     many = _run(ACCOUNTS)
     one = _run(1)
     worst, mean, full = _utilisation(many["windows"])  # type: ignore[arg-type]

@@ -74,13 +74,17 @@ def history_since(now: datetime, caps: Caps) -> datetime:
 
 
 def _rolling(times: Sequence[datetime], cap: int, window: float, now: datetime) -> datetime | None:
-    """When a rolling window of ``window`` seconds will hold fewer than ``cap`` entries."""
-    inside = sorted(t for t in times if t > now - timedelta(seconds=window))
-    if len(inside) < cap:
+    """When a rolling window of ``window`` seconds will hold fewer than ``cap`` entries.
+
+    ``times`` is sorted: the window's entries are found by a binary search, not a scan.
+    """
+    first = bisect.bisect_right(times, now - timedelta(seconds=window))
+    inside = len(times) - first
+    if inside < cap:
         return None
     if cap <= 0:
         return now + timedelta(seconds=window)
-    return inside[len(inside) - cap] + timedelta(seconds=window)
+    return times[len(times) - cap] + timedelta(seconds=window)
 
 
 class Spending:
@@ -148,9 +152,9 @@ class Pacer:
     def record(self, verb: str, at: datetime, *, wrote: bool = True, counted: bool = False) -> None:
         """``counted``: the requests the action sent are charged by ``sent``, so the budgets
         of every request are not charged its expected cost as well."""
-        self.done.setdefault(verb, []).append(at)
+        bisect.insort(self.done.setdefault(verb, []), at)  # kept sorted for binary searches
         if wrote:
-            self.written.setdefault(verb, []).append(at)
+            bisect.insort(self.written.setdefault(verb, []), at)
             self._spend(verb, at, requests=not counted)
 
     def sent(self, requests: int, at: datetime) -> None:
@@ -197,7 +201,8 @@ class Pacer:
             where = f"phase {self.caps.phase}" if self.caps.phase else "the daily caps"
             return Wait(now + timedelta(days=NEVER_DAYS), f"{where} allows no {verb}")
         day = start_of_day(now)
-        if sum(1 for t in self.done.get(verb, []) if t >= day) < cap:
+        times = self.done.get(verb, [])
+        if len(times) - bisect.bisect_left(times, day) < cap:
             return None
         return Wait(day + timedelta(days=1), f"daily {verb} cap ({cap}) reached")
 

@@ -1,7 +1,8 @@
 """``socialseed apply`` and ``socialseed force-unlock``: thin; the executor is ``apply.executor``.
 
 Progress goes to stderr (a line per event; ``--json`` streams JSON lines to stdout instead);
-the final table of done, failed and skipped actions goes to stdout.
+the final table goes to stdout: on a terminal, counts per account, verb and outcome and a row
+for every failed or skipped action (every action with ``-v``); piped, a row for every action.
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ def apply(
         bool, typer.Option("--dry-run", help="Show what would run and the waits; change nothing.")
     ] = False,
     json_: Annotated[bool, typer.Option("--json", help="Stream JSON events to stdout.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="A row per action on a terminal too (not only failures)."
+        ),
+    ] = False,
     lock_timeout: Annotated[
         float, typer.Option(help="Seconds to wait for an account another apply holds.", min=0)
     ] = 0.0,
@@ -87,7 +94,7 @@ def apply(
         lock_timeout=lock_timeout,
         max_wait=float(_duration(max_wait)),
     )
-    view = View(app_ctx, the_plan, json_=json_)
+    view = View(app_ctx, the_plan, json_=json_, verbose=verbose)
     clock = _run_clock(app_ctx)
     keep_time = app_ctx.simulated and not dry_run
     on_event = _keeping_time(app_ctx, view.event) if keep_time else view.event
@@ -251,10 +258,13 @@ def _run(applier: Applier, prepared: Prepared, clock: Clock) -> Report:
 class View:
     """Renders events as they come, and the final table."""
 
-    def __init__(self, app_ctx: AppContext, plan: Plan, *, json_: bool) -> None:
+    def __init__(
+        self, app_ctx: AppContext, plan: Plan, *, json_: bool, verbose: bool = False
+    ) -> None:
         self.app_ctx = app_ctx
         self.plan = plan
         self.json = json_
+        self.verbose = verbose
         self.progress: Progress | None = None
         self.bars: dict[str, TaskID] = {}
 
@@ -323,18 +333,43 @@ class View:
             self.app_ctx.err.print(_summary_line(report), markup=False)
 
     def _table(self, report: Report) -> None:
+        """A row per action; on a terminal (without ``-v``) counts, then what did not go."""
         from rich.table import Table
 
         from socialseed.report.terminal import plain
 
+        every = self.verbose or not self.app_ctx.out.is_terminal
+        if not every:
+            self._counts(report)
         table = Table("account", "action", "verb", "target", "status", "why", box=None)
         for r in report.results:
             if r.earlier or r.unstarted:  # an unstarted account's error is printed once
+                continue
+            if not every and r.status in ("done", "already"):
                 continue
             a = r.action
             why = "" if r.status in ("done", "already") else r.detail
             cells = (a.account, a.id, a.verb.value, a.target.handle, r.status, why)
             table.add_row(*(plain(c) for c in cells))
+        if table.row_count:
+            self._print(table)
+
+    def _counts(self, report: Report) -> None:
+        """How many actions of each verb ended how, per account (a terminal's summary)."""
+        from collections import Counter
+
+        from rich.table import Table
+
+        from socialseed.report.terminal import plain
+
+        counts = Counter(
+            (r.action.account, r.action.verb.value, r.status)
+            for r in report.results
+            if not (r.earlier or r.unstarted)
+        )
+        table = Table("account", "verb", "status", "actions", box=None)
+        for (account, verb, status), n in sorted(counts.items()):
+            table.add_row(plain(account), plain(verb), status, str(n))
         if table.row_count:
             self._print(table)
 

@@ -6,7 +6,6 @@ Thin: parse, call ``socialseed.auth``, render. Every line printed goes through
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -125,6 +124,8 @@ def login(
     options = LoginOptions(no_browser, with_token, insecure_storage, redirect_uri)
     io = ConsoleIO(app_ctx.interactive)
     job = Login(acct, app_ctx.env, tokens.vault, app_ctx.clock, io, options)
+    import asyncio
+
     result = asyncio.run(job.run())
     grant = result.grant
     who = grant.whoami or grant.user_id or "an unnamed account"
@@ -189,6 +190,8 @@ def _checked(
         return row
     account = config.account(row.account)
     try:
+        import asyncio
+
         grant = asyncio.run(check_online(account, tokens, app_ctx.clock, None))
     except SocialSeedError as exc:
         return replace(row, state="refused", problem=exc.message)
@@ -247,6 +250,8 @@ def logout(
     acct = next((a for a in loaded.accounts if a.id == account), None) if loaded else None
     tokens = _tokens(app_ctx)
     job = run_logout(account, acct, tokens, app_ctx.clock, None, local_only=local_only)
+    import asyncio
+
     for line in asyncio.run(job):
         say(line)
 

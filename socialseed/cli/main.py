@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from socialseed.cli import context
+from socialseed.cli.lazy import LazyCommands
 from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
 
 
@@ -75,7 +76,26 @@ def _usage_error_exits_1(exc: BaseException) -> None:
 
 
 class SafeGroup(TyperGroup):
-    """Runs a command and turns any error into a message and an exit code."""
+    """Runs a command and turns any error into a message and an exit code.
+
+    Its commands are those of ``catalogue``, each built only when used (see ``cli.lazy``).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(catalogue, pretty_exceptions_short=True)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The listing of ``--help``, from each command's help alone (nothing is built)."""
+        commands = self.commands
+        assert isinstance(commands, LazyCommands)
+        shown = [(name, commands.summary(name)) for name in commands]
+        shown = [(name, command) for name, command in shown if not command.hidden]
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in shown)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in shown])
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:  # parsing the top level: a bare `socialseed` or an unknown global option
@@ -186,10 +206,14 @@ def root(
         install()
 
 
+# Every command, registered here rather than on ``app``: the root group builds them lazily.
+catalogue = typer.Typer()
+
+
 def _register() -> None:
     from socialseed.cli import commands
 
-    commands.register(app)
+    commands.register(catalogue)
 
 
 _register()
@@ -197,6 +221,9 @@ _register()
 
 def run() -> None:
     """Console-script entry point."""
+    # Pydantic looks for plugins in every installed package's metadata when it builds the first
+    # schema (a tenth of `validate`); SocialSeed uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - outside a command

@@ -117,14 +117,21 @@ def resume(db: Database, account: str, *, now: datetime, actor: str = "") -> Non
 
 def active_pause(db: Database, account: str, now: datetime) -> Pause | None:
     """The pause in force for ``account`` (its own, or the global one), if any."""
+    rows = {  # one plain query: apply asks before every call
+        row["id"]: row
+        for row in db.query(
+            "select id, paused_until, pause_reason from accounts where id in (?, ?) "
+            "and paused_until is not null and paused_until != ''",
+            [ALL, account],
+        )
+    }
     for key in (ALL, account):
-        rows = list(db["accounts"].rows_where("id = ?", [key]))
-        if not rows or not rows[0].get("paused_until"):
+        if key not in rows:
             continue
-        until_text = rows[0]["paused_until"]
+        until_text = rows[key]["paused_until"]
         until = None if until_text == "forever" else parse_instant(until_text)
         if until is None or now < until:
-            return Pause(account=key, until=until, reason=rows[0].get("pause_reason") or "")
+            return Pause(account=key, until=until, reason=rows[key]["pause_reason"] or "")
     return None
 
 

@@ -61,8 +61,9 @@ def latest_decisions(db: Database, plan_id: str) -> dict[str, Decision]:
 
 def latest_decision(db: Database, plan_id: str, action_id: str) -> Decision | None:
     """The newest decision on one action of a plan (apply re-reads it before each call)."""
-    rows = db["decisions"].rows_where(
-        "plan_id = ? and action_id = ?", [plan_id, action_id], order_by="id desc", limit=1
+    rows = db.query(  # a plain query: read before every call, so no table introspection
+        "select * from decisions where plan_id = ? and action_id = ? order by id desc limit 1",
+        [plan_id, action_id],
     )
     return next((_from_row(row) for row in rows), None)
 

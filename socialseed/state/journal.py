@@ -52,9 +52,7 @@ def record_intent(
     db: Database, plan_id: str, action: Action, *, attempt: int, now: datetime
 ) -> None:
     """Commit the intent to call the platform (before the call)."""
-    row = _base(plan_id, action, attempt, now) | {"kind": "intent", "status": "started"}
-    with db.conn:
-        db.table("journal").insert(row)
+    _insert(db, _base(plan_id, action, attempt, now) | {"kind": "intent", "status": "started"})
 
 
 def record_outcome(
@@ -67,9 +65,15 @@ def record_outcome(
     now: datetime,
 ) -> None:
     """Commit what happened (after the call, or instead of it for ``skipped``)."""
-    row = _outcome_row(plan_id, action, outcome, attempt, now)
+    _insert(db, _outcome_row(plan_id, action, outcome, attempt, now))
+
+
+def _insert(db: Database, row: dict[str, object]) -> None:
+    """One row, committed by the time this returns (one statement: it runs around every call)."""
+    names = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
     with db.conn:
-        db.table("journal").insert(row)
+        db.conn.execute(f"insert into journal ({names}) values ({marks})", list(row.values()))
 
 
 def _outcome_row(
@@ -195,6 +199,9 @@ def record_finish(
     row, and the next day's plan proposed (and ran) the same follow again.
     """
     row = _outcome_row(plan_id, action, outcome, attempt, now)
+    if not _changes_relationship(action, outcome):
+        _insert(db, row)  # one statement commits alone
+        return
     names = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     with atomic(db) as conn:
@@ -218,8 +225,12 @@ _FOLLOWED = (
 )
 
 
+def _changes_relationship(action: Action, outcome: Outcome) -> bool:
+    return outcome.status in FINISHED and action.verb in (Verb.FOLLOW, Verb.UNFOLLOW)
+
+
 def _relationship(conn: Connection, action: Action, outcome: Outcome, now: datetime) -> None:
-    if outcome.status not in FINISHED or action.verb not in (Verb.FOLLOW, Verb.UNFOLLOW):
+    if not _changes_relationship(action, outcome):
         return
     key = (action.account, action.target.id)
     if action.verb is Verb.FOLLOW:

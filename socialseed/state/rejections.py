@@ -153,8 +153,10 @@ def rejected_ids(db: Database, account: str) -> frozenset[str]:
 
 def active_rejection(db: Database, action_id: str) -> Rejection | None:
     """The standing rejection of this account, verb and target, if any."""
-    rows = list(db["rejections"].rows_where("action_id = ? and lifted_at is null", [action_id]))
-    return _from_row(rows[0]) if rows else None
+    rows = db.query(  # a plain query: read before every call, so no table introspection
+        "select * from rejections where action_id = ? and lifted_at is null limit 1", [action_id]
+    )
+    return next((_from_row(row) for row in rows), None)
 
 
 def matching(db: Database, account: str, verb: str, target: str) -> list[Rejection]:

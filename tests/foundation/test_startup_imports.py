@@ -1,0 +1,84 @@
+"""The quick commands load only what they use: no HTTP client, no report renderer.
+
+Each command runs in a fresh interpreter (the real entry point, the demo config), which then
+lists the modules it loaded; the speed these absences buy is measured by benchmarks/bench_cli.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = str(ROOT / "configs" / "demo")
+
+# Run the console script's function, then print the loaded modules as JSON on stderr's last line.
+PROBE = """
+import json, sys
+sys.argv = ["socialseed", *sys.argv[1:]]
+from socialseed.cli.main import run
+try:
+    run()
+finally:
+    print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+HEAVY = (
+    "httpx",
+    "socialseed.platforms.http",
+    "socialseed.report.report_html",
+    "socialseed.report.plan_markdown",
+    "socialseed.report.plan_render",
+    "socialseed.report.review_card",
+    "socialseed.report.svg",
+    "socialseed.plan",
+    "socialseed.apply",
+)
+
+
+def _loaded(args: list[str], tmp_path: Path) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "SOCIALSEED_NO_INPUT": "1",
+            "SOCIALSEED_STATE": str(tmp_path / "state.sqlite"),
+        },
+        timeout=60,
+    )
+    return done.returncode, set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["validate", "-c", DEMO],
+        ["status", "-c", DEMO],
+    ],
+    ids=["help", "validate", "status"],
+)
+def test_quick_commands_load_no_http_client_nor_report_renderers(
+    args: list[str], tmp_path: Path
+) -> None:
+    code, modules = _loaded(args, tmp_path)
+
+    assert code == 0
+    assert sorted(m for m in modules if m.split(".")[0] == "httpx" or m in HEAVY) == []
+
+
+def test_help_loads_no_command_implementation(tmp_path: Path) -> None:
+    code, modules = _loaded(["--help"], tmp_path)
+
+    assert code == 0
+    loaded = {m for m in modules if m.split(".")[0] in {"rich", "pydantic", "yaml", "sqlite_utils"}}
+    assert sorted(loaded) == []
+    assert sorted(m for m in modules if m.startswith("socialseed.config")) == []
