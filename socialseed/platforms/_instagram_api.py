@@ -35,7 +35,14 @@ from socialseed.model import (
     SourceKind,
     Verb,
 )
-from socialseed.model.conversations import Author, InboxItem, InboxPage, Message, MessageSource
+from socialseed.model.conversations import (
+    CONTEXT_READS,
+    Author,
+    InboxItem,
+    InboxPage,
+    Message,
+    MessageSource,
+)
 from socialseed.platforms.base import CONFIRMED, Platform, PlatformDeps
 from socialseed.platforms.http import ApiSession, Endpoint, default_message, token_getters
 
@@ -273,7 +280,9 @@ class InstagramPlatform(Platform):
         visible = [c for c in data.get("data") or [] if not c.get("hidden")]
         return [_comment_post(c, media_id) for c in visible], _after(data)
 
-    async def inbox(self, since: str | None = None) -> InboxPage:
+    async def inbox(
+        self, since: str | None = None, *, max_context: int = CONTEXT_READS
+    ) -> InboxPage:
         """Comments on the newest own media (one media page) at or after ``since`` (the
         ISO time of the newest comment seen; the store keeps each comment once), each media's
         comments paged with ``after`` cursors. Commenters come with id and username only."""

@@ -35,7 +35,14 @@ from socialseed.model import (
     SourceKind,
     Verb,
 )
-from socialseed.model.conversations import Author, InboxItem, InboxPage, Message, MessageSource
+from socialseed.model.conversations import (
+    CONTEXT_READS,
+    Author,
+    InboxItem,
+    InboxPage,
+    Message,
+    MessageSource,
+)
 from socialseed.platforms.base import CONFIRMED, Platform, PlatformDeps
 from socialseed.platforms.http import ApiSession, Endpoint, token_getters
 from socialseed.redact import scrub
@@ -234,7 +241,9 @@ class TikTokPlatform(Platform):
             ref={"video_id": video_id, "comment_id": str(comment["comment_id"])},
         )
 
-    async def inbox(self, since: str | None = None) -> InboxPage:
+    async def inbox(
+        self, since: str | None = None, *, max_context: int = CONTEXT_READS
+    ) -> InboxPage:
         """Comments on the newest own videos at or after ``since`` (epoch seconds of the
         newest comment seen; the store keeps each comment once), newest videos first."""
         after = int(since) if since and since.isdigit() else None
