@@ -51,6 +51,7 @@ class PlanOptions:
     exclude: tuple[str, ...] = ()
     refresh: bool = False
     force: bool = False
+    author: str | None = None  # who makes the plan (recorded when policy.reviewers is set)
 
 
 # The inbox's conversation actions (unfitted) and notes for one account: injected by the CLI
@@ -446,7 +447,13 @@ async def make_plan(config: Config, rt: Runtime, options: PlanOptions) -> PlanRu
             raise failed[0].error  # nothing planned: the error itself (exit 4)
         notes = [f.note() for f in failed]
         plan = assemble_plan(
-            config, parts, now, force=options.force, notes=notes, ai=ai_cost(config, runs)
+            config,
+            parts,
+            now,
+            force=options.force,
+            notes=notes,
+            ai=ai_cost(config, runs),
+            author=options.author,
         )
     messages = [m for run in runs for m in run.messages]
     return PlanRun(plan=plan, messages=messages, failed=failed)

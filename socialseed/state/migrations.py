@@ -277,3 +277,12 @@ def m071_decision_reply_text(db: Database) -> None:
     db.table("decisions").add_column("text", str)
     db.table("decisions").add_column("choice", int)
     db.table("decisions").add_column("edited", int)
+
+
+@migration
+def m080_signed_decisions(db: Database) -> None:
+    """Team approvals: the verb and target a reviewer decided on, and their signature over the
+    decision (apply verifies it against the reviewer's key in the config)."""
+    db.table("decisions").add_column("verb", str)
+    db.table("decisions").add_column("target", str)
+    db.table("decisions").add_column("signature", str)
