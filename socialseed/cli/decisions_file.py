@@ -104,6 +104,14 @@ def sign(
         Path | None,
         typer.Option("-o", "--output", help="Write the signed file here (default: in place)."),
     ] = None,
+    plan_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--plan",
+            metavar="PLAN",
+            help="The plan file or saved plan id (default: the file's plan:).",
+        ),
+    ] = None,
 ) -> None:
     """Sign your unsigned entries of a decisions file (decided_at and expires_at are filled
     in where missing); 'socialseed review PLAN --from-file FILE' then verifies and records it."""
@@ -128,7 +136,7 @@ def sign(
             f"{file}: not a decisions file (a mapping with plan: and decisions:)",
             hint="see docs/review.md, 'Decisions made elsewhere'",
         )
-    plan = open_plan(app_ctx.db, str(data.get("plan") or ""))
+    plan = open_plan(app_ctx.db, plan_ref or str(data.get("plan") or ""))
     mine = [
         d
         for d in data["decisions"]
