@@ -244,6 +244,7 @@ def _list(
     from socialseed import review as core
     from socialseed.config.digest import config_digest
     from socialseed.report import review_card
+    from socialseed.auth.approvals import Team
     from socialseed.report.terminal import json_text
 
     config = _optional_config(app_ctx, config_path)
@@ -257,6 +258,7 @@ def _list(
         reviewer="",
         approval_ttl=timedelta(0),
         gate=core.platform_gates(config),
+        team=Team.of(config),  # an action awaiting a second reviewer is pending
     )
     pending, progress = session.pending(), session.progress()
     rejected = _plan_rejections(app_ctx, plan)

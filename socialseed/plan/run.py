@@ -493,8 +493,9 @@ def record(db: Database, plan: Plan, config: Config, *, now: datetime, path: str
     expires = now + timedelta(seconds=parse_duration(config.policy.approval_ttl))
     known = latest_decisions(db, plan.id)
     count = 0
+    sensitive = {a.id for a in config.accounts if a.sensitive}  # two persons decide each one
     for action in plan.actions:
-        if not action.auto_approved or action.id in known:
+        if not action.auto_approved or action.id in known or action.account in sensitive:
             continue
         if rejection_store.active_rejection(db, action.id) is not None:
             continue  # a person said no to this target: the policy never overrules that

@@ -102,7 +102,18 @@ class ReviewSession:
         is pending too when its policy approval is not recorded in this state (a plan file
         made elsewhere) or has expired: then a person decides. A target a person rejected
         is never pending again (until the rejection is lifted)."""
-        return self.live(action.id) is None and action.id not in self._rejected
+        if action.id in self._rejected:
+            return False
+        return self.live(action.id) is None or self._awaits_second(action)
+
+    def _awaits_second(self, action: Action) -> bool:
+        """Under the two-person rule: approved, but not yet by two reviewers, and not by
+        this one (so the second reviewer sees it as pending)."""
+        if self.team is None or self.team.needed(action)[0] < 2:
+            return False
+        decisions = decision_state.decisions_on(self.db, self.plan_id, action.id)
+        counted = self.team.count(action, decisions, self.plan.author)
+        return len(counted.approvers) < counted.needed and self.reviewer not in counted.approvers
 
     def pending(self) -> list[Action]:
         return [a for a in self.plan.actions if self.is_pending(a)]

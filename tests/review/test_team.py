@@ -163,6 +163,15 @@ def test_an_unsigned_approval_by_a_keyed_reviewer_is_refused_and_audited(tmp_pat
     [audit] = t.refusals()
     assert audit["rule"] == "signature_missing" and audit["actor"] == "ada@example.com"
     assert audit["action_id"] == first(t) and audit["by"] == "socialseed review"
+    code, out, err = t.cli("log", "--json")
+    assert code == 0, err
+    [entry] = [e for e in json.loads(out) if e["kind"] == "approval_refused"]
+    assert (entry["actor"], entry["action_id"], entry["outcome"]) == (
+        "ada@example.com",
+        first(t),
+        "refused: signature_missing",
+    )
+    assert entry["detail"].endswith("was not approved (by socialseed review)")
 
 
 def test_signing_with_someone_elses_key_is_refused(tmp_path: Path) -> None:
@@ -245,7 +254,10 @@ def test_a_sensitive_account_needs_two_distinct_reviewers(tmp_path: Path) -> Non
     code, _out, err = t.review("--approve", a, "--sign-with", str(t.keys["ada"]))
     assert code == 0, err
     assert f"{a}: 1 of 2 approvals (two-person rule: account alpha is sensitive)" in err
-    # the same reviewer again does not make two
+    # a second reviewer still sees it pending; the first does not make two by approving again
+    code, out, err = t.review("--list", "--json", who="bob")
+    assert code == 0, err
+    assert a in [p["id"] for p in json.loads(out)["pending"]]
     assert t.review("--approve", a, "--sign-with", str(t.keys["ada"]))[0] == 0
     code, _out, err = t.apply()
     assert code == 1
