@@ -242,9 +242,9 @@ def _list(
     app_ctx: AppContext, plan: Plan, config_path: Path | None, *, json_: bool, explicit: bool
 ) -> None:
     from socialseed import review as core
+    from socialseed.auth.approvals import Team
     from socialseed.config.digest import config_digest
     from socialseed.report import review_card
-    from socialseed.auth.approvals import Team
     from socialseed.report.terminal import json_text
 
     config = _optional_config(app_ctx, config_path)
