@@ -76,7 +76,7 @@ def record_file(
         )
     for entry in entries:
         if entry.decision.verdict == "approve":
-            session._note_second(entry.action)
+            session.note_second(entry.action)
     for note in session.notes:
         app_ctx.err.print(note, markup=False)
     app_ctx.err.print(

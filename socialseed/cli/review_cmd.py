@@ -545,6 +545,8 @@ def _interactive(
         override=override,
         override_reason=reason,
     )
+    for note in session.notes:
+        err.print(note, markup=False)
     err.print(f"Recorded {result.recorded} decision(s). {result.progress}.", markup=False)
     if result.progress.pending:
         err.print(f"Resume with 'socialseed review {plan.id}'.", markup=False)

@@ -348,7 +348,7 @@ class ReviewSession:
             decision_state.record_decision(self.db, decision)
         self._latest[action.id] = decision
         if verdict == "approve":
-            self._note_second(action)
+            self.note_second(action)
         return decision
 
     def _signed(self, action: Action, decision: Decision) -> Decision:
@@ -366,7 +366,7 @@ class ReviewSession:
                 self.refuse(action, refused)
         return decision
 
-    def _note_second(self, action: Action) -> None:
+    def note_second(self, action: Action) -> None:
         """Tell the reviewer when the two-person rule still waits for another approval."""
         if self.team is None:
             return
