@@ -4,7 +4,8 @@ A signature is an SSH signature (``ssh-keygen -Y sign -n socialseed-decision`` m
 kind; see OpenSSH's PROTOCOL.sshsig), armored between ``-----BEGIN SSH SIGNATURE-----`` lines,
 or a bare Ed25519 signature written ``ed25519:BASE64``. Both are verified here, with
 ``cryptography``, against the reviewer's public key from the config (``ssh-ed25519 AAAA...``);
-nothing shells out.
+verifying never shells out. A key held by ssh-agent (``--sign-with ~/.ssh/id_ed25519.pub``)
+signs through ``ssh-keygen -Y sign``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import binascii
 import hashlib
 import json
 import struct
+import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -80,8 +84,20 @@ def fingerprint(key: Ed25519PublicKey) -> str:
     return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
 
 
+class Signer(Protocol):
+    """Signs decisions for one reviewer; ``public`` is the key it signs for."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def public(self) -> Ed25519PublicKey: ...
+
+    def sign(self, message: bytes) -> str: ...
+
+
 @dataclass(frozen=True)
-class Signer:
+class KeySigner:
     """A reviewer's private key, loaded from an OpenSSH (or PEM) Ed25519 key file."""
 
     key: Ed25519PrivateKey
@@ -95,8 +111,43 @@ class Signer:
         return sign(self.key, message)
 
 
-def load_signer(path: Path, passphrase: str | None = None) -> Signer:
-    """The Ed25519 private key in ``path``; ``ApprovalError`` (exit 1) saying why not."""
+@dataclass(frozen=True)
+class AgentSigner:
+    """A key held by ssh-agent, named by its ``.pub`` file: ``ssh-keygen -Y sign`` signs
+    through the agent (the private key never reaches SocialSeed); the signature it returns is
+    verified here before it is used."""
+
+    public: Ed25519PublicKey
+    path: str
+    env: Mapping[str, str]
+
+    def sign(self, message: bytes) -> str:
+        argv = ["ssh-keygen", "-q", "-Y", "sign", "-f", self.path, "-n", NAMESPACE]
+        try:
+            done = subprocess.run(
+                argv, input=message, capture_output=True, timeout=60, env=dict(self.env)
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise ApprovalError(
+                f"--sign-with {self.path}: ssh-keygen could not be run ({exc})",
+                hint="install OpenSSH's ssh-keygen, or give the private key file instead",
+            ) from None
+        signature = done.stdout.decode(errors="replace").strip()
+        if done.returncode != 0 or verify(self.public, message, signature) is not None:
+            said = done.stderr.decode(errors="replace").strip().splitlines()
+            raise ApprovalError(
+                f"--sign-with {self.path}: ssh-agent did not sign the decision"
+                + (f" ({said[-1]})" if said else ""),
+                hint="is the agent running (SSH_AUTH_SOCK) and the key added (ssh-add -l)?",
+            )
+        return signature
+
+
+def load_signer(
+    path: Path, passphrase: str | None = None, env: Mapping[str, str] | None = None
+) -> Signer:
+    """The Ed25519 key in ``path`` (a private key file, or a ``.pub`` whose private half
+    ssh-agent holds); ``ApprovalError`` (exit 1) saying why not."""
     try:
         data = path.expanduser().read_bytes()
     except OSError as exc:
@@ -104,6 +155,12 @@ def load_signer(path: Path, passphrase: str | None = None) -> Signer:
             f"--sign-with {path}: cannot read the key ({exc.strerror or exc})",
             hint="give your Ed25519 private key file, e.g. --sign-with ~/.ssh/id_ed25519",
         ) from None
+    if data.startswith(b"ssh-ed25519 "):
+        try:
+            public = public_key(data.decode())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApprovalError(f"--sign-with {path}: {exc}") from None
+        return AgentSigner(public, str(path.expanduser()), env or {})
     secret = passphrase.encode() if passphrase else None
     key: object
     try:
@@ -124,7 +181,7 @@ def load_signer(path: Path, passphrase: str | None = None) -> Signer:
             f"--sign-with {path}: not an Ed25519 key",
             hint="decisions are signed with Ed25519 keys (ssh-keygen -t ed25519)",
         )
-    return Signer(key, str(path))
+    return KeySigner(key, str(path))
 
 
 # -- SSH signatures ----------------------------------------------------------------------------

@@ -222,7 +222,7 @@ def _signer(app_ctx: AppContext, path: Path | None) -> Signer | None:
         return None
     from socialseed.auth.signing import load_signer
 
-    return load_signer(path, app_ctx.env.get("SOCIALSEED_SIGN_PASSPHRASE"))
+    return load_signer(path, app_ctx.env.get("SOCIALSEED_SIGN_PASSPHRASE"), app_ctx.env)
 
 
 def _optional_config(app_ctx: AppContext, given: Path | None) -> Config | None:

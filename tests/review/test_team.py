@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -400,3 +401,111 @@ def test_a_reply_text_changed_after_signing_does_not_verify() -> None:
     assert team_.check(action, decision, None) is None
     refused = team_.check(action, replace(decision, text="Buy cheap followers"), None)
     assert refused is not None and refused.rule == "signature_invalid"
+
+
+def test_a_red_override_needs_two_reviewers(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from socialseed.model import Risk
+
+    t = team(tmp_path)
+    red = replace(t.plan.actions[0], risk=Risk.RED, risk_reasons=("new account",))
+    t.plan = Plan(
+        [red, *t.plan.actions[1:]],
+        created_at=t.plan.created_at,
+        expires_at=t.plan.expires_at,
+        config_sha256=t.plan.config_sha256,
+        accounts=t.plan.accounts,
+        author=t.plan.author,
+    )
+    t.plan_path.write_text(t.plan.to_json())
+    why = ("--override", "--reason", "met them at the fair")
+    code, _out, err = t.review("--approve", red.id, *why, "--sign-with", str(t.keys["ada"]))
+    assert code == 0, err
+    assert "1 of 2 approvals (two-person rule: a red override" in err
+    code, _out, err = t.apply()
+    assert code == 1 and "[rule: two_person]" in err
+    assert world_follows(t.setup) == []
+    code, _out, err = t.review(
+        "--approve", red.id, *why, "--sign-with", str(t.keys["bob"]), who="bob"
+    )
+    assert code == 0, err
+    code, _out, err = t.apply()
+    done = [r for r in t.rows("journal") if r["kind"] == "outcome" and r["action_id"] == red.id]
+    assert done[-1]["status"] in ("done", "already"), err
+
+
+def test_a_reviewer_outside_their_scope_is_refused(tmp_path: Path) -> None:
+    extra = "    - id: liker@example.com\n      verbs: [like]\n  approvals: {unsigned: red}\n"
+    t = team(tmp_path, extra=extra)
+    code, _out, err = t.review("--approve", first(t), who="liker")
+    assert code == 1
+    assert "refused (reviewer_scope): policy.reviewers does not let liker@example.com " in err
+    assert "approve follow on alpha at green risk (accounts *; verbs like; max_risk red)" in err
+    assert [r["rule"] for r in t.refusals()] == ["reviewer_scope"]
+
+
+def test_a_key_held_by_ssh_agent_signs_through_ssh_keygen(tmp_path: Path) -> None:
+    t = team(tmp_path)
+    t.keys["ada"].chmod(0o600)
+    sock = tmp_path / "agent.sock"
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if sock.exists():
+                break
+            time.sleep(0.05)
+        env = {"SSH_AUTH_SOCK": str(sock), "PATH": "/usr/bin:/bin"}
+        added = subprocess.run(["ssh-add", str(t.keys["ada"])], env=env, capture_output=True)
+        assert added.returncode == 0, added.stderr
+        t.setup.env["SSH_AUTH_SOCK"] = str(sock)
+        pub = str(tmp_path / "id_ada.pub")
+        code, _out, err = t.review("--approve", first(t), "--sign-with", pub)
+    finally:
+        agent.terminate()
+        agent.wait(timeout=10)
+    assert code == 0, err
+    [row] = [r for r in t.rows("decisions") if r["plan_id"] == t.plan.id]
+    assert str(row["signature"]).startswith("-----BEGIN SSH SIGNATURE-----")
+    code, _out, err = t.apply()
+    assert code == 0, err
+    assert t.refusals() == []
+
+
+def test_a_bare_ed25519_signature_in_a_decisions_file_is_verified(tmp_path: Path) -> None:
+    import base64
+
+    from socialseed.auth.approvals import stamp
+    from socialseed.model import Decision
+
+    t = team(tmp_path)
+    action = t.plan.actions[0]
+    at = T0 - timedelta(minutes=1)
+    decision = stamp(
+        Decision(
+            t.plan.id,
+            action.id,
+            "approve",
+            "bob@example.com",
+            at,
+            expires_at=at + timedelta(hours=24),
+        ),
+        action,
+    )
+    key = serialization.load_ssh_private_key(t.keys["bob"].read_bytes(), password=None)
+    assert isinstance(key, Ed25519PrivateKey)
+    raw = base64.b64encode(key.sign(signing.payload(decision))).decode()
+    path = tmp_path / "decisions.yaml"
+    path.write_text(
+        f"plan: {t.plan.id}\ndecisions:\n"
+        f"  - action: {action.id}\n    decision: approve\n    reviewer: bob@example.com\n"
+        "    decided_at: 2026-11-25T08:59:00Z\n    expires_at: 2026-11-26T08:59:00Z\n"
+        f"    signature: ed25519:{raw}\n"
+    )
+    code, _out, err = t.review("--from-file", str(path))
+    assert code == 0, err
+    assert f"approve {action.id} by bob@example.com (signed)" in err
+    path.write_text(path.read_text().replace("2026-11-26T08:59", "2026-12-26T08:59"))
+    code, _out, err = t.review("--from-file", str(path))
+    assert code == 1
+    assert f"{path}:3:5: refused (signature_invalid)" in err
