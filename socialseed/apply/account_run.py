@@ -216,11 +216,11 @@ class AccountRun:
             standing = active_rejection(self.a.db, action.id)
             if ok and standing is not None:
                 ok, why = False, f"{standing.describe()} (a decision about the target)"
+            now = self.a.clock.now()
             refused = team.refusal(
-                self.a.db, self.a.team, self.a.plan_id, action, self.a.plan_author
+                self.a.db, self.a.team, self.a.plan_id, action, self.a.plan_author, now
             )
             if ok and refused is not None:  # checked again: the rows may have changed
-                now = self.a.clock.now()
                 team.record(
                     self.a.db, self.a.plan_id, action, refused, by="socialseed apply", now=now
                 )

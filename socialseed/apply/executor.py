@@ -230,7 +230,9 @@ class Applier:
         for action in chosen:
             decision = self.decisions.get(action.id)
             ok, why = approval_of(action, decision, self.started)
-            refused = team.refusal(self.db, self.team, self.plan_id, action, self.plan_author)
+            refused = team.refusal(
+                self.db, self.team, self.plan_id, action, self.plan_author, self.started
+            )
             if ok and refused is not None:
                 if not self.options.dry_run:
                     by = "socialseed apply"

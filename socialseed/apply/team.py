@@ -17,12 +17,17 @@ AUDIT_KIND = "approval_refused"
 
 
 def refusal(
-    db: Database, team: Team | None, plan_id: str, action: Action, author: str | None
+    db: Database,
+    team: Team | None,
+    plan_id: str,
+    action: Action,
+    author: str | None,
+    now: datetime,
 ) -> Refusal | None:
     """Why the approvals of ``action`` do not count (None: they do, or no team policy)."""
     if team is None:
         return None
-    return team.count(action, decisions_on(db, plan_id, action.id), author).refusal
+    return team.count(action, decisions_on(db, plan_id, action.id), author, now).refusal
 
 
 def record(

@@ -14,6 +14,7 @@ checks them all again, from state, before it counts an approval.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from socialseed.auth import signing
 from socialseed.config.schema import Config, Reviewer
@@ -159,9 +160,12 @@ class Team:
         return None
 
     # -- all decisions on an action ----------------------------------------------------------
-    def count(self, action: Action, decisions: list[Decision], author: str | None) -> Count:
-        """The approvals that count for ``action``: the newest decision per reviewer, if an
-        approval; the text sent (a reply's) must be the one each of them approved."""
+    def count(
+        self, action: Action, decisions: list[Decision], author: str | None, now: datetime
+    ) -> Count:
+        """The approvals that count for ``action``: the newest decision per reviewer, if a live
+        approval (with the override, for a red action); the text sent (a reply's) must be the
+        one each of them approved."""
         newest: dict[str, Decision] = {}
         for decision in decisions:
             newest[decision.reviewer] = decision
@@ -170,7 +174,11 @@ class Team:
         approvers: list[str] = []
         first_refusal: Refusal | None = None
         for who, decision in newest.items():
-            if decision.verdict != "approve" or (latest and decision.text != latest.text):
+            if decision.verdict != "approve" or not decision.is_live(now):
+                continue
+            if (latest and decision.text != latest.text) or (
+                action.risk is Risk.RED and not decision.override
+            ):
                 continue
             if who == POLICY:
                 if needed == 1:

@@ -18,7 +18,8 @@ from socialseed.errors import ApprovalError
 
 if TYPE_CHECKING:
     from socialseed.cli.context import AppContext
-    from socialseed.model.plan import Plan
+    from socialseed.config.schema import Config
+    from socialseed.review import ReviewSession
 
 decision_app = typer.Typer(
     help="Decisions made elsewhere: sign a decisions file for 'review --from-file'.",
@@ -41,16 +42,14 @@ def _text(path: Path) -> str:
 
 
 def record_file(
-    app_ctx: AppContext, plan: Plan, config_path: Path | None, path: Path, *, json_: bool
+    app_ctx: AppContext, session: ReviewSession, config: Config, path: Path, *, json_: bool
 ) -> None:
     """``review PLAN --from-file FILE``: check every entry, then record them all."""
-    from socialseed.cli.review_cmd import _session
     from socialseed.clock import iso
     from socialseed.config.schema import parse_duration
     from socialseed.review import from_file
 
-    session = _session(app_ctx, plan, config_path, None)
-    config = app_ctx.load_config(config_path)
+    plan = session.plan
     ttl = timedelta(seconds=parse_duration(config.policy.approval_ttl))
     now = app_ctx.clock.now()
     entries = from_file.read(str(path), _text(path), plan, ttl, now)

@@ -159,7 +159,8 @@ def review(
     if from_file is not None:
         from socialseed.cli.decisions_file import record_file
 
-        record_file(app_ctx, the_plan, config, from_file, json_=json_)
+        session = _session(app_ctx, the_plan, config, None)
+        record_file(app_ctx, session, app_ctx.load_config(config), from_file, json_=json_)
         return
     approve_ids, reject_ids = core.split_ids(approve), core.split_ids(reject)
     deciding = bool(approve_ids or reject_ids or approve_risk)

@@ -112,7 +112,7 @@ class ReviewSession:
         if self.team is None or self.team.needed(action)[0] < 2:
             return False
         decisions = decision_state.decisions_on(self.db, self.plan_id, action.id)
-        counted = self.team.count(action, decisions, self.plan.author)
+        counted = self.team.count(action, decisions, self.plan.author, self.clock.now())
         return len(counted.approvers) < counted.needed and self.reviewer not in counted.approvers
 
     def pending(self) -> list[Action]:
@@ -371,7 +371,7 @@ class ReviewSession:
         if self.team is None:
             return
         decisions = decision_state.decisions_on(self.db, self.plan_id, action.id)
-        counted = self.team.count(action, decisions, self.plan.author)
+        counted = self.team.count(action, decisions, self.plan.author, self.clock.now())
         if len(counted.approvers) < counted.needed:
             _, why = self.team.needed(action)
             self.notes.append(
