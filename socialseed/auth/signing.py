@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -168,13 +168,14 @@ def load_signer(
             key = serialization.load_ssh_private_key(data, password=secret)
         else:
             key = serialization.load_pem_private_key(data, password=secret)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         locked = "password" in str(exc).lower() or "encrypted" in str(exc).lower()
-        hint = (
-            "the key is protected by a passphrase: set SOCIALSEED_SIGN_PASSPHRASE"
-            if locked
-            else "give an Ed25519 private key (ssh-keygen -t ed25519 makes one)"
-        )
+        if secret is not None:
+            hint = "check SOCIALSEED_SIGN_PASSPHRASE: a wrong passphrase cannot unlock the key"
+        elif locked:
+            hint = "the key is protected by a passphrase: set SOCIALSEED_SIGN_PASSPHRASE"
+        else:
+            hint = "give an Ed25519 private key (ssh-keygen -t ed25519 makes one)"
         raise ApprovalError(f"--sign-with {path}: cannot load the key", hint=hint) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise ApprovalError(

@@ -509,3 +509,31 @@ def test_a_bare_ed25519_signature_in_a_decisions_file_is_verified(tmp_path: Path
     code, _out, err = t.review("--from-file", str(path))
     assert code == 1
     assert f"{path}:3:5: refused (signature_invalid)" in err
+
+
+def test_a_key_with_a_passphrase_needs_it(tmp_path: Path) -> None:
+    t = team(tmp_path)
+    key = serialization.load_ssh_private_key(t.keys["ada"].read_bytes(), password=None)
+    assert isinstance(key, Ed25519PrivateKey)
+    locked = tmp_path / "id_ada_locked"
+    locked.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.OpenSSH,
+            serialization.BestAvailableEncryption(b"correct horse"),
+        )
+    )
+    code, _out, err = t.review("--approve", first(t), "--sign-with", str(locked))
+    assert code == 1
+    assert f"Error: --sign-with {locked}: cannot load the key" in err
+    assert "hint: the key is protected by a passphrase: set SOCIALSEED_SIGN_PASSPHRASE" in err
+    assert "correct horse" not in err
+    t.setup.env["SOCIALSEED_SIGN_PASSPHRASE"] = "wrong horse"
+    code, _out, err = t.review("--approve", first(t), "--sign-with", str(locked))
+    assert code == 1 and "hint: check SOCIALSEED_SIGN_PASSPHRASE: a wrong passphrase" in err
+    assert "wrong horse" not in err and "Traceback" not in err
+    t.setup.env["SOCIALSEED_SIGN_PASSPHRASE"] = "correct horse"
+    code, _out, err = t.review("--approve", first(t), "--sign-with", str(locked))
+    assert code == 0, err
+    code, _out, err = t.apply()
+    assert code == 0, err
