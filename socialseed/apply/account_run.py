@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from socialseed.apply import pacing, replies
+from socialseed.apply import pacing, replies, team
 from socialseed.clock import iso
 from socialseed.config.schema import parse_duration
 from socialseed.errors import (
@@ -216,6 +216,16 @@ class AccountRun:
             standing = active_rejection(self.a.db, action.id)
             if ok and standing is not None:
                 ok, why = False, f"{standing.describe()} (a decision about the target)"
+            now = self.a.clock.now()
+            refused = team.refusal(
+                self.a.db, self.a.team, self.a.plan_id, action, self.a.plan_author, now
+            )
+            if ok and refused is not None:  # checked again: the rows may have changed
+                team.record(
+                    self.a.db, self.a.plan_id, action, refused, by="socialseed apply", now=now
+                )
+                self._skip(action, f"not run: {refused}", deliberate=False)
+                return
             if not ok:
                 self._skip(action, why, deliberate=True)
                 return

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from socialseed.apply.pacing import Pacer
+    from socialseed.auth.approvals import Team
     from socialseed.clock import Clock
     from socialseed.config.schema import Account, Config
     from socialseed.model import Action, Capabilities
@@ -82,6 +83,8 @@ class RunContext(Protocol):
     platform_for: PlatformFactory
     reply_guard: TextGuard | None
     reply_cap: ReplyCap | None
+    team: Team | None  # policy.reviewers (None: any name decides, unverified)
+    plan_author: str | None
 
     def pacer_for(self, account: Account, capabilities: Capabilities | None) -> Pacer: ...
 

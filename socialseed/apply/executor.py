@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from socialseed.apply import pacing, replies
+from socialseed.apply import pacing, replies, team
 from socialseed.apply.account_run import (
     AccountReport,
     AccountRun,
@@ -36,6 +36,7 @@ from socialseed.apply.context import (
     ReplyCap,
     TextGuard,
 )
+from socialseed.auth.approvals import Team
 from socialseed.clock import Clock, SystemClock, iso, parse_instant
 from socialseed.config.digest import config_digest
 from socialseed.config.schema import Account, Config
@@ -189,6 +190,8 @@ class Applier:
         self.deadline = self.started + timedelta(seconds=options.max_wait)
         self.plan_id = plan.id  # computed once: a plan's id hashes all of it
         self.decisions = latest_decisions(db, self.plan_id)
+        self.team = Team.of(config)  # None: no policy.reviewers, any name decides
+        self.plan_author = plan.author
 
     # -- entry -----------------------------------------------------------------------------
     def prepare(self) -> Prepared:
@@ -230,7 +233,17 @@ class Applier:
         for action in chosen:
             decision = self.decisions.get(action.id)
             ok, why = approval_of(action, decision, self.started)
-            if ok:
+            refused = team.refusal(
+                self.db, self.team, self.plan_id, action, self.plan_author, self.started
+            )
+            if ok and refused is not None:
+                if not self.options.dry_run:
+                    by = "socialseed apply"
+                    team.record(self.db, self.plan_id, action, refused, by=by, now=self.started)
+                excluded.setdefault(action.account, []).append(
+                    Result(action, "skipped", f"not run: {refused}", deliberate=False)
+                )
+            elif ok:
                 runnable.setdefault(action.account, []).append(action)
             elif decision is None or decision.verdict != "approve":
                 not_approved += 1

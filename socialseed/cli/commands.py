@@ -13,6 +13,7 @@ MODULES = [
     "socialseed.cli.plan_cmd",  # plan, show
     "socialseed.cli.inbox_cmd",  # inbox
     "socialseed.cli.review_cmd",  # review
+    "socialseed.cli.decisions_file",  # decision sign (review --from-file reads the file)
     "socialseed.cli.apply_cmd",  # apply, force-unlock
     "socialseed.cli.auth_cmd",  # auth login|status|logout
     "socialseed.cli.usage_cmd",  # usage

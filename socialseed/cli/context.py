@@ -7,6 +7,7 @@ Commands get an ``AppContext`` from ``get(ctx)``; everything it builds is lazy, 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 def default_state_path(env: Mapping[str, str]) -> Path:
     if env.get("SOCIALSEED_STATE"):
+        refuse_state_url(env["SOCIALSEED_STATE"], "SOCIALSEED_STATE")
         return Path(env["SOCIALSEED_STATE"]).expanduser()
     if not env.get("HOME") and not env.get("XDG_DATA_HOME"):
         # without them the user's data folder would be guessed, and a new empty state made
@@ -42,6 +44,30 @@ def default_state_path(env: Mapping[str, str]) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("socialseed", appauthor=False)) / "state.sqlite"
+
+
+# a scheme (two letters or more, so that C:/ stays a path) then ':/'; a Path folds '//' into '/'
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):/")
+_POSTGRES = ("postgresql", "postgres", "postgresql+psycopg", "pgsql")
+
+
+def refuse_state_url(value: str, where: str) -> None:
+    """A state given as a URL (``postgresql://...``) is refused, never taken as a file path
+    (which would silently make a SQLite file under a folder named ``postgresql:``)."""
+    match = _URL.match(value.strip())
+    if match is None:
+        return
+    scheme = match.group(1).lower()
+    shown = f"{scheme}://..."  # the rest may hold a password: never printed
+    if scheme in _POSTGRES:
+        what = "the PostgreSQL state backend is not available in this version of SocialSeed"
+    else:
+        what = f"{scheme!r} is not a state backend SocialSeed knows (it keeps state in SQLite)"
+    raise StateError(
+        f"{where} is a URL ({shown}): {what}; nothing was created",
+        hint="point --state or SOCIALSEED_STATE at a SQLite file path, for example "
+        "~/.local/share/socialseed/state.sqlite (or leave both unset for that default)",
+    )
 
 
 DEFAULT_CONFIG_FOLDER = Path("socialseed")
@@ -120,7 +146,10 @@ class AppContext:
 
     @property
     def resolved_state_path(self) -> Path:
-        return self.state_path or default_state_path(self.env)
+        if self.state_path is not None:
+            refuse_state_url(str(self.state_path), "--state")
+            return self.state_path
+        return default_state_path(self.env)
 
     @cached_property
     def db(self) -> Database:

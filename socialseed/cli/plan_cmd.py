@@ -119,6 +119,7 @@ def plan(
         exclude=tuple(_split(exclude_account)),
         refresh=refresh,
         force=force,
+        author=app_ctx.reviewer(None) if cfg.policy.reviewers else None,
     )
     run = asyncio.run(make_plan(cfg, runtime, options))
     made = run.plan

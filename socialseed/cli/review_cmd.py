@@ -20,6 +20,7 @@ from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, ApprovalError, Confi
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from socialseed.auth.signing import Signer
     from socialseed.cli.context import AppContext
     from socialseed.config.schema import Config
     from socialseed.model import Decision, Risk
@@ -110,6 +111,27 @@ def review(
             help="List the standing rejections (per account: verb, target, who, when, why).",
         ),
     ] = False,
+    sign_with: Annotated[
+        Path | None,
+        typer.Option(
+            "--sign-with",
+            metavar="KEY",
+            help="Sign each decision with this Ed25519 private key (e.g. ~/.ssh/id_ed25519); "
+            "required for reviewers listed with a key in policy.reviewers. A passphrase comes "
+            "from SOCIALSEED_SIGN_PASSPHRASE.",
+            show_default=False,
+        ),
+    ] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-file",
+            metavar="FILE",
+            help="Record the decisions in a decisions file (YAML; see docs/review.md), each "
+            "checked and its signature verified; all or nothing.",
+            show_default=False,
+        ),
+    ] = None,
     lift: Annotated[
         tuple[str, str, str] | None,
         typer.Option(
@@ -134,6 +156,12 @@ def review(
         _rejections(app_ctx, lift, reason=reason, reviewer=reviewer, json_=json_)
         return
     the_plan = core.open_plan(app_ctx.db, plan)
+    if from_file is not None:
+        from socialseed.cli.decisions_file import record_file
+
+        session = _session(app_ctx, the_plan, config, None)
+        record_file(app_ctx, session, app_ctx.load_config(config), from_file, json_=json_)
+        return
     approve_ids, reject_ids = core.split_ids(approve), core.split_ids(reject)
     deciding = bool(approve_ids or reject_ids or approve_risk)
     if (choice is not None or text_file is not None) and not approve_ids:
@@ -149,7 +177,7 @@ def review(
     if list_ or (not deciding and not app_ctx.interactive):
         _list(app_ctx, the_plan, config, json_=json_, explicit=list_)
         return
-    session = _session(app_ctx, the_plan, config, reviewer)
+    session = _session(app_ctx, the_plan, config, reviewer, sign_with)
     if deciding:
         reply = _ReplyFlags(choice, _read_text(text_file) if text_file else None)
         _decide_flags(
@@ -161,9 +189,14 @@ def review(
 
 # -- building the session ----------------------------------------------------------------------
 def _session(
-    app_ctx: AppContext, plan: Plan, config_path: Path | None, reviewer: str | None
+    app_ctx: AppContext,
+    plan: Plan,
+    config_path: Path | None,
+    reviewer: str | None,
+    sign_with: Path | None = None,
 ) -> ReviewSession:
     from socialseed import review as core
+    from socialseed.auth.approvals import Team
     from socialseed.config.digest import config_digest
     from socialseed.config.schema import parse_duration
     from socialseed.conversations.caps import author_cap
@@ -182,7 +215,17 @@ def _session(
         check=check,
         reply_guard=text_guard(config),
         reply_cap=author_cap(config, app_ctx.db, app_ctx.clock, approved=True),
+        team=Team.of(config),
+        signer=_signer(app_ctx, sign_with),
     )
+
+
+def _signer(app_ctx: AppContext, path: Path | None) -> Signer | None:
+    if path is None:
+        return None
+    from socialseed.auth.signing import load_signer
+
+    return load_signer(path, app_ctx.env.get("SOCIALSEED_SIGN_PASSPHRASE"), app_ctx.env)
 
 
 def _optional_config(app_ctx: AppContext, given: Path | None) -> Config | None:
@@ -202,6 +245,7 @@ def _list(
     app_ctx: AppContext, plan: Plan, config_path: Path | None, *, json_: bool, explicit: bool
 ) -> None:
     from socialseed import review as core
+    from socialseed.auth.approvals import Team
     from socialseed.config.digest import config_digest
     from socialseed.report import review_card
     from socialseed.report.terminal import json_text
@@ -217,6 +261,7 @@ def _list(
         reviewer="",
         approval_ttl=timedelta(0),
         gate=core.platform_gates(config),
+        team=Team.of(config),  # an action awaiting a second reviewer is pending
     )
     pending, progress = session.pending(), session.progress()
     rejected = _plan_rejections(app_ctx, plan)
@@ -356,6 +401,8 @@ def _decide_flags(
             app_ctx.out.print(line, markup=False)
     for refusal in bulk.refused:
         app_ctx.err.print(f"refused {refusal.action.id}: {refusal.rule}", markup=False)
+    for note in session.notes:
+        app_ctx.err.print(note, markup=False)
     app_ctx.err.print(f"plan {plan.id}: {session.progress()}", markup=False)
     if bulk.refused:
         app_ctx.err.print(
@@ -501,6 +548,8 @@ def _interactive(
         override=override,
         override_reason=reason,
     )
+    for note in session.notes:
+        err.print(note, markup=False)
     err.print(f"Recorded {result.recorded} decision(s). {result.progress}.", markup=False)
     if result.progress.pending:
         err.print(f"Resume with 'socialseed review {plan.id}'.", markup=False)

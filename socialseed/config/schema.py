@@ -8,6 +8,8 @@ tokens go to) are checked by the loader, in ``checks``.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -271,6 +273,9 @@ class Account(Strict):
     )
     enabled: StrictBool = True
     conversations: str | None = Field(default=None, description="A conversations rule set.")
+    sensitive: StrictBool = Field(
+        default=False, description="Two distinct reviewers approve each action (needs reviewers)."
+    )
 
 
 class Thresholds(Strict):
@@ -281,7 +286,63 @@ class Thresholds(Strict):
     )
 
 
+_ED25519_BLOB = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20"
+
+
+def _check_ssh_key(value: str) -> str:
+    """An ``ssh-ed25519 AAAA... [comment]`` line (the ``.pub`` file's content)."""
+    parts = value.split()
+    if len(parts) < 2 or parts[0] != "ssh-ed25519":
+        raise ValueError(
+            "key must be an Ed25519 SSH public key, the line of your id_ed25519.pub "
+            "('ssh-ed25519 AAAA... you@host')"
+        )
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except binascii.Error:
+        blob = b""
+    if len(blob) != len(_ED25519_BLOB) + 32 or not blob.startswith(_ED25519_BLOB):
+        raise ValueError("key is not a readable ssh-ed25519 public key (copy the .pub line whole)")
+    return value
+
+
+SshKey = Annotated[str, Field(max_length=1024), AfterValidator(_check_ssh_key)]
+RiskName = Literal["green", "yellow", "red"]
+
+
+class Reviewer(Strict):
+    id: Annotated[str, Field(min_length=1, max_length=256)] = Field(
+        description="Who: the name decisions record (--reviewer, e.g. an email)."
+    )
+    key: SshKey | None = Field(
+        default=None, description="Ed25519 SSH public key: every decision must be signed with it."
+    )
+    accounts: list[Name] = Field(
+        default_factory=lambda: ["*"], description="Accounts they may approve ('*': all)."
+    )
+    verbs: list[VerbName | Literal["*"]] = Field(default_factory=lambda: ["*"])  # type: ignore[arg-type]
+    max_risk: RiskName = Field(default="red", description="The highest risk they may approve.")
+
+
+class Approvals(Strict):
+    unsigned: Literal["never", "green", "yellow", "red"] = Field(
+        default="never",
+        description="Up to which risk an unsigned approval (a reviewer listed without a key) "
+        "counts.",
+    )
+    self_approval: StrictBool = Field(
+        default=False, description="May a plan's author approve its actions?"
+    )
+    two_person_red: StrictBool = Field(
+        default=True, description="A red override needs two distinct reviewers' approvals."
+    )
+
+
 class Policy(Strict):
+    reviewers: list[Reviewer] = Field(
+        default_factory=list, description="Who may approve what; empty: anyone, unverified."
+    )
+    approvals: Approvals = Approvals()
     auto_approve: list[Literal["green", "yellow"]] = Field(default_factory=list)
     approval_ttl: PositiveDuration = "24h"
     plan_ttl: PositiveDuration = "24h"
@@ -377,6 +438,28 @@ class Config(Strict):
     retention: Retention = Retention()
     conversations: dict[Identifier, RuleSet] = Field(default_factory=dict)
     notify: list[NotifyTarget] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _team(self) -> Config:
+        ids = [r.id for r in self.policy.reviewers]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"policy.reviewers lists {', '.join(twice)} more than once")
+        known = {a.id for a in self.accounts} | {"*"}
+        for reviewer in self.policy.reviewers:
+            unknown = [a for a in reviewer.accounts if a not in known]
+            if unknown:
+                raise ValueError(
+                    f"policy.reviewers: {reviewer.id} names account {unknown[0]!r}, which is "
+                    f"not in accounts (use an account id or '*')"
+                )
+        sensitive = [a.id for a in self.accounts if a.sensitive]
+        if sensitive and not self.policy.reviewers:
+            raise ValueError(
+                f"account {sensitive[0]} is sensitive (two reviewers approve each action), but "
+                "policy.reviewers lists nobody; list the reviewers, each with their key"
+            )
+        return self
 
     def account(self, account_id: str) -> Account:
         for account in self.accounts:

@@ -125,6 +125,7 @@ class Plan:
         notes: list[str] | None = None,
         format_version: str = FORMAT_VERSION,
         ai: AICost | None = None,
+        author: str | None = None,
     ) -> None:
         self.format_version = format_version  # a loaded plan keeps its own (its checksum)
         self.actions = sorted(actions, key=_sort_key)
@@ -135,6 +136,7 @@ class Plan:
         self.scorers = dict(sorted((scorers or {}).items()))
         self.notes = list(notes or [])
         self.ai = ai  # None when no language model was asked to score
+        self.author = author  # who made it (recorded under policy.reviewers; None: unknown)
         self._by_id = {a.id: a for a in self.actions}
 
     # -- queries ---------------------------------------------------------------------------
@@ -186,6 +188,8 @@ class Plan:
         }
         if self.ai is not None:  # absent without AI scoring: older plans keep their checksum
             data["ai"] = self.ai.to_data()
+        if self.author:  # absent when unknown: older plans keep their checksum
+            data["author"] = self.author
         return data
 
     @cached_property
@@ -239,6 +243,7 @@ class Plan:
                 notes=data.get("notes") or [],
                 format_version=str(data["format_version"]),
                 ai=AICost.from_data(data["ai"]) if data.get("ai") else None,
+                author=str(data["author"]) if data.get("author") else None,
             )
         except (KeyError, ValueError, TypeError) as exc:
             raise PlanFileError(

@@ -377,6 +377,9 @@ class Decision:
     text: str | None = None  # a reply's approved text, exactly as it is to be sent
     choice: int | None = None  # which drafted alternative it came from (1-based)
     edited: bool = False  # the person changed the alternative's text before approving
+    verb: str = ""  # the action's verb and target as the reviewer saw them (signed with it)
+    target: str = ""  # ``signing.target_key``: the platform id, and ``#post`` for a post
+    signature: str | None = None  # the reviewer's signature over ``signing.payload``
 
     def is_live(self, now: datetime) -> bool:
         return self.expires_at is None or now < self.expires_at

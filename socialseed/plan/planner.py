@@ -84,6 +84,7 @@ def assemble_plan(
     force: bool = False,
     notes: Sequence[str] = (),
     ai: AICost | None = None,
+    author: str | None = None,
 ) -> Plan:
     """The plan made of the accounts' parts; refuse an unsafe one unless ``force``.
     ``notes`` say what the plan leaves out (an account that could not authenticate)."""
@@ -103,6 +104,7 @@ def assemble_plan(
         scorers=dict(scorers),
         notes=[*notes, *(f"forced past: {p}" for p in problems)],
         ai=ai,
+        author=author if config.policy.reviewers else None,
     )
 
 

@@ -51,6 +51,7 @@ class PlanOptions:
     exclude: tuple[str, ...] = ()
     refresh: bool = False
     force: bool = False
+    author: str | None = None  # who makes the plan (recorded when policy.reviewers is set)
 
 
 # The inbox's conversation actions (unfitted), notes and AI-draft report (or None) for one
@@ -450,7 +451,13 @@ async def make_plan(config: Config, rt: Runtime, options: PlanOptions) -> PlanRu
             raise failed[0].error  # nothing planned: the error itself (exit 4)
         notes = [f.note() for f in failed]
         plan = assemble_plan(
-            config, parts, now, force=options.force, notes=notes, ai=ai_cost(config, runs)
+            config,
+            parts,
+            now,
+            force=options.force,
+            notes=notes,
+            ai=ai_cost(config, runs),
+            author=options.author,
         )
     messages = [m for run in runs for m in run.messages]
     return PlanRun(plan=plan, messages=messages, failed=failed)
@@ -490,8 +497,9 @@ def record(db: Database, plan: Plan, config: Config, *, now: datetime, path: str
     expires = now + timedelta(seconds=parse_duration(config.policy.approval_ttl))
     known = latest_decisions(db, plan.id)
     count = 0
+    sensitive = {a.id for a in config.accounts if a.sensitive}  # two persons decide each one
     for action in plan.actions:
-        if not action.auto_approved or action.id in known:
+        if not action.auto_approved or action.id in known or action.account in sensitive:
             continue
         if rejection_store.active_rejection(db, action.id) is not None:
             continue  # a person said no to this target: the policy never overrules that

@@ -7,7 +7,7 @@ bulk approval covers only what the platform's pack allows; ids may be unique pre
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,10 @@ from socialseed.state.rejections import Rejection
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from socialseed.auth.approvals import Refusal as TeamRefusal
+    from socialseed.auth.approvals import Team
+    from socialseed.auth.signing import Signer
 
 
 # -- progress and results --------------------------------------------------------------------
@@ -59,6 +63,8 @@ class ReviewSession:
         check: Callable[[datetime], None] | None = None,
         reply_guard: ReplyGuard | None = None,
         reply_cap: ReplyCap | None = None,
+        team: Team | None = None,
+        signer: Signer | None = None,
     ) -> None:
         self.db = db
         self.plan = plan
@@ -69,9 +75,16 @@ class ReviewSession:
         self._check = check or (lambda now: None)
         self.reply_guard = reply_guard  # None: no rule set known, so no reply is approved
         self.reply_cap = reply_cap  # the replies-per-author-per-day guard, across plans
+        self.team = team  # policy.reviewers (None: any name decides, unverified)
+        self.signer = signer  # the reviewer's key: every decision recorded is signed with it
+        self.notes: list[str] = []  # what a person should know about decisions just recorded
         self.plan_id = plan.id  # computed once: a plan's id hashes all of it
         self._latest = decision_state.latest_decisions(db, self.plan_id)
         self._rejected = {r.action_id: r for r in rejection_state.rejections(db)}
+
+    def check_fresh(self, now: datetime) -> None:
+        """Raise ``StalePlanError`` (exit 5) when the plan went stale."""
+        self._check(now)
 
     # -- queries -----------------------------------------------------------------------------
     def latest(self, action_id: str) -> Decision | None:
@@ -91,7 +104,18 @@ class ReviewSession:
         is pending too when its policy approval is not recorded in this state (a plan file
         made elsewhere) or has expired: then a person decides. A target a person rejected
         is never pending again (until the rejection is lifted)."""
-        return self.live(action.id) is None and action.id not in self._rejected
+        if action.id in self._rejected:
+            return False
+        return self.live(action.id) is None or self._awaits_second(action)
+
+    def _awaits_second(self, action: Action) -> bool:
+        """Under the two-person rule: approved, but not yet by two reviewers, and not by
+        this one (so the second reviewer sees it as pending)."""
+        if self.team is None or self.team.needed(action)[0] < 2:
+            return False
+        decisions = decision_state.decisions_on(self.db, self.plan_id, action.id)
+        counted = self.team.count(action, decisions, self.plan.author, self.clock.now())
+        return len(counted.approvers) < counted.needed and self.reviewer not in counted.approvers
 
     def pending(self) -> list[Action]:
         return [a for a in self.plan.actions if self.is_pending(a)]
@@ -138,8 +162,13 @@ class ReviewSession:
         )
 
     # -- decisions ---------------------------------------------------------------------------
-    def check_approvable(self, action: Action, *, reason: str, override: bool) -> None:
-        """Raise ``ApprovalError`` when the rules refuse approving ``action`` this way."""
+    def check_approvable(
+        self, action: Action, *, reason: str, override: bool, team: bool = True
+    ) -> None:
+        """Raise ``ApprovalError`` when the rules refuse approving ``action`` this way
+        (``team=False``: the caller checks policy.reviewers itself, on a signed decision)."""
+        if team:
+            self._check_team(action)
         standing = self._rejected.get(action.id)
         if standing is not None:
             raise ApprovalError(
@@ -163,6 +192,73 @@ class ReviewSession:
                 f"approving red {what} with --override needs a reason",
                 hint="add --reason 'why this is safe'; it is recorded with the decision",
             )
+
+    def _check_team(self, action: Action) -> None:
+        """Under ``policy.reviewers``: is this reviewer listed, in scope, not the plan's
+        author, and signing with their own key where one is listed?"""
+        if self.team is None or self.reviewer == POLICY_REVIEWER:
+            return
+        refused = self.team.check_person(action, self.reviewer, self.plan.author)
+        listed = self.team.reviewers.get(self.reviewer)
+        if refused is None and listed is not None and listed.key is not None:
+            refused = self._key_refusal(action, listed.key)
+        elif refused is None:  # listed without a key: up to policy.approvals.unsigned
+            unsigned = Decision(self.plan_id, action.id, "approve", self.reviewer, self.clock.now())
+            refused = self.team.check(action, unsigned, self.plan.author)
+        if refused is not None:
+            self.refuse(action, refused)
+
+    def _key_refusal(self, action: Action, listed_key: str) -> TeamRefusal | None:
+        from socialseed.auth import approvals, signing
+
+        key = signing.public_key(listed_key)
+        if self.signer is None:
+            return approvals.Refusal(
+                approvals.MISSING,
+                f"{self.reviewer} is listed with a key in policy.reviewers "
+                f"({signing.fingerprint(key)}), so each decision must be signed; "
+                f"{action.id} was not approved",
+                self.reviewer,
+            )
+        if signing.fingerprint(self.signer.public) != signing.fingerprint(key):
+            return approvals.Refusal(
+                approvals.INVALID,
+                f"the key in {self.signer.path} ({signing.fingerprint(self.signer.public)}) "
+                f"is not {self.reviewer}'s key in policy.reviewers ({signing.fingerprint(key)}); "
+                f"{action.id} was not approved",
+                self.reviewer,
+            )
+        return None
+
+    def refuse(self, action: Action, refused: TeamRefusal) -> None:
+        """Audit the refusal, then raise it (exit 1), naming the rule."""
+        from socialseed.state.accounts import audit
+
+        detail: dict[str, object] = {
+            "rule": refused.rule,
+            "plan_id": self.plan_id,
+            "action_id": action.id,
+            "verb": action.verb.value,
+            "by": "socialseed review",
+            "message": refused.message,
+        }
+        now = self.clock.now()
+        audit(
+            self.db,
+            account=action.account,
+            kind="approval_refused",
+            actor=self.reviewer,
+            now=now,
+            detail=detail,
+        )
+        hint = {
+            "signature_missing": "sign it: socialseed review PLAN --approve ID --sign-with "
+            "~/.ssh/id_ed25519 (the key whose .pub is listed for you)",
+            "signature_invalid": "sign with your own key, the one listed for you in "
+            "policy.reviewers",
+            "self_approval": "ask another reviewer listed in policy.reviewers to approve it",
+        }.get(refused.rule, "see policy.reviewers in the config for who may approve what")
+        raise ApprovalError(f"refused ({refused.rule}): {refused.message}", hint=hint)
 
     def approve(
         self,
@@ -236,7 +332,14 @@ class ReviewSession:
             choice=reply.choice if reply else None,
             edited=reply.edited if reply else False,
         )
-        if verdict == "reject" and self.reviewer != POLICY_REVIEWER:
+        if self.reviewer != POLICY_REVIEWER:
+            decision = self._signed(action, decision)
+        return self.write(action, decision)
+
+    def write(self, action: Action, decision: Decision) -> Decision:
+        """Record a decision as it is (a rejection is remembered for the target)."""
+        now, verdict = decision.decided_at, decision.verdict
+        if verdict == "reject" and decision.reviewer != POLICY_REVIEWER:
             rejection_state.record_rejection(self.db, decision, action)
             self._rejected[action.id] = Rejection(
                 action_id=action.id,
@@ -245,14 +348,44 @@ class ReviewSession:
                 target_id=action.target.id,
                 target_handle=action.target.handle,
                 plan_id=self.plan_id,
-                reviewer=self.reviewer,
+                reviewer=decision.reviewer,
                 reason=decision.reason,
                 rejected_at=now,
             )
         else:
             decision_state.record_decision(self.db, decision)
         self._latest[action.id] = decision
+        if verdict == "approve":
+            self.note_second(action)
         return decision
+
+    def _signed(self, action: Action, decision: Decision) -> Decision:
+        """The decision about the action's verb and target, signed where a key was given, and
+        (under policy.reviewers) checked as apply will check it."""
+        from socialseed.auth import approvals, signing
+
+        decision = approvals.stamp(decision, action)
+        if self.signer is not None:
+            signature = self.signer.sign(signing.payload(decision))
+            decision = replace(decision, signature=signature)
+        if self.team is not None and decision.verdict == "approve":
+            refused = self.team.check(action, decision, self.plan.author)
+            if refused is not None:
+                self.refuse(action, refused)
+        return decision
+
+    def note_second(self, action: Action) -> None:
+        """Tell the reviewer when the two-person rule still waits for another approval."""
+        if self.team is None:
+            return
+        decisions = decision_state.decisions_on(self.db, self.plan_id, action.id)
+        counted = self.team.count(action, decisions, self.plan.author, self.clock.now())
+        if len(counted.approvers) < counted.needed:
+            _, why = self.team.needed(action)
+            self.notes.append(
+                f"{action.id}: {len(counted.approvers)} of {counted.needed} approvals "
+                f"(two-person rule: {why}); apply runs it once another reviewer approves it"
+            )
 
     def decide(
         self,

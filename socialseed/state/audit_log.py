@@ -172,6 +172,9 @@ def _audit_lines(db: Database, since: datetime | None) -> list[Entry]:
         if row["kind"] == "rejection_lifted":
             out.append(_lift_entry(row))
             continue
+        if row["kind"] == "approval_refused":
+            out.append(_refusal_entry(row))
+            continue
         out.append(
             Entry(
                 at=parse_instant(str(row["at"])),
@@ -200,6 +203,22 @@ def _lift_entry(row: dict[str, object]) -> Entry:
         outcome="lifted",
         detail=f"{data.get('lift_reason') or ''} (rejected by {data.get('reviewer')} on "
         f"{data.get('rejected_at')}{said})",
+    )
+
+
+def _refusal_entry(row: dict[str, object]) -> Entry:
+    """An approval that did not count (policy.reviewers): the rule, whose, and why."""
+    data = json.loads(str(row.get("detail") or "{}"))
+    return Entry(
+        at=parse_instant(str(row["at"])),
+        account=str(row["account"]),
+        kind="approval_refused",
+        actor=str(row.get("actor") or ""),
+        plan_id=str(data.get("plan_id") or ""),
+        action_id=str(data.get("action_id") or ""),
+        verb=str(data.get("verb") or ""),
+        outcome=f"refused: {data.get('rule')}",
+        detail=f"{data.get('message') or ''} (by {data.get('by') or 'socialseed'})",
     )
 
 

@@ -30,6 +30,9 @@ def record_decision(db: Database, decision: Decision) -> None:
                 "text": decision.text,
                 "choice": decision.choice,
                 "edited": int(decision.edited),
+                "verb": decision.verb or None,
+                "target": decision.target or None,
+                "signature": decision.signature,
             }
         )
 
@@ -48,6 +51,9 @@ def _from_row(row: dict[str, object]) -> Decision:
         text=str(row["text"]) if row.get("text") is not None else None,
         choice=int(str(row["choice"])) if row.get("choice") is not None else None,
         edited=bool(row.get("edited")),
+        verb=str(row.get("verb") or ""),
+        target=str(row.get("target") or ""),
+        signature=str(row["signature"]) if row.get("signature") else None,
     )
 
 
@@ -66,6 +72,14 @@ def latest_decision(db: Database, plan_id: str, action_id: str) -> Decision | No
         [plan_id, action_id],
     )
     return next((_from_row(row) for row in rows), None)
+
+
+def decisions_on(db: Database, plan_id: str, action_id: str) -> list[Decision]:
+    """Every decision on one action of a plan, oldest first (team approvals count reviewers)."""
+    rows = db["decisions"].rows_where(
+        "plan_id = ? and action_id = ?", [plan_id, action_id], order_by="id"
+    )
+    return [_from_row(row) for row in rows]
 
 
 def live_approvals(db: Database, plan_id: str, now: datetime) -> dict[str, Decision]:

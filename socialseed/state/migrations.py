@@ -287,3 +287,11 @@ def m072_notify_marks(db: Database) -> None:
         {"target": str, "event": str, "account": str, "since": str, "notified_at": str},
         pk=("target", "event", "account"),
     )
+
+
+def m080_signed_decisions(db: Database) -> None:
+    """Team approvals: the verb and target a reviewer decided on, and their signature over the
+    decision (apply verifies it against the reviewer's key in the config)."""
+    db.table("decisions").add_column("verb", str)
+    db.table("decisions").add_column("target", str)
+    db.table("decisions").add_column("signature", str)
