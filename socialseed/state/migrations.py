@@ -289,7 +289,8 @@ def m072_notify_marks(db: Database) -> None:
     )
 
 
-def m080_signed_decisions(db: Database) -> None:
+@migration
+def m073_signed_decisions(db: Database) -> None:
     """Team approvals: the verb and target a reviewer decided on, and their signature over the
     decision (apply verifies it against the reviewer's key in the config)."""
     db.table("decisions").add_column("verb", str)
