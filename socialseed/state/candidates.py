@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -68,7 +68,89 @@ def _row(account: str, source: str, candidate: Candidate, stamp: str) -> dict[st
         "digest": candidate.profile.digest,
         "data": json.dumps(data, sort_keys=True, ensure_ascii=False),
         "fetched_at": stamp,
+        **typed_fields(candidate.profile),
     }
+
+
+# -- typed columns: what the filters and the ranking read, without decoding ``data`` -------------
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+class CandidateRow(NamedTuple):
+    """One cached candidate as typed columns: what filters and ranking need, no JSON.
+
+    ``last_seen_us`` is the newest sign of life (``last_active`` or the newest recent post) in
+    whole microseconds since the epoch, so that day arithmetic on it is exact.
+    """
+
+    rowid: int
+    profile_id: str
+    digest: str
+    handle: str
+    display_name: str
+    bio: str
+    followers: int | None
+    following: int | None
+    posts: int | None
+    last_seen_us: int | None
+    has_avatar: int | None
+    language: str | None
+    post_count: int
+
+
+ROW_COLUMNS = (
+    "rowid, profile_id, digest, handle, display_name, bio, followers, following, posts, "
+    "last_seen_us, has_avatar, language, post_count"
+)
+
+
+def micros(value: datetime) -> int:
+    """Whole microseconds since the epoch (a naive time is read as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def typed_fields(profile: Profile) -> dict[str, object]:
+    """The typed columns of a candidate row (see ``CandidateRow``)."""
+    stamps = [p.created_at for p in profile.recent_posts if p.created_at is not None]
+    if profile.last_active is not None:
+        stamps.append(profile.last_active)
+    return {
+        "handle": profile.handle,
+        "display_name": profile.display_name,
+        "bio": profile.bio,
+        "followers": profile.followers,
+        "following": profile.following,
+        "posts": profile.posts,
+        "last_seen_us": max(micros(s) for s in stamps) if stamps else None,
+        "has_avatar": None if profile.has_avatar is None else int(profile.has_avatar),
+        "language": profile.language,
+        "post_count": len(profile.recent_posts),
+    }
+
+
+def load_rows(db: Database, account: str, source: str) -> list[CandidateRow]:
+    """The cached candidates of one source as typed rows, in the order they were found."""
+    rows = db.conn.execute(
+        f"select {ROW_COLUMNS} from candidates where account = ? and source = ? order by rowid",
+        [account, source],
+    )
+    return [CandidateRow._make(row) for row in rows]
+
+
+def load_profiles(db: Database, rowids: Sequence[int]) -> dict[int, Profile]:
+    """The full profiles of some typed rows (by ``CandidateRow.rowid``)."""
+    found: dict[int, Profile] = {}
+    ids = list(dict.fromkeys(rowids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.conn.execute(f"select rowid, data from candidates where rowid in ({marks})", chunk)
+        for rowid, data in rows:
+            found[int(rowid)] = profile_from_data(json.loads(data))
+    return found
 
 
 def load_candidates(db: Database, account: str, source: str) -> list[tuple[Candidate, str]]:

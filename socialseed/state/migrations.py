@@ -277,3 +277,39 @@ def m071_decision_reply_text(db: Database) -> None:
     db.table("decisions").add_column("text", str)
     db.table("decisions").add_column("choice", int)
     db.table("decisions").add_column("edited", int)
+
+
+@migration
+def m080_typed_candidate_and_score_columns(db: Database) -> None:
+    """The discovery cache and the score cache get typed columns (filter fields, score numbers)
+    so that a plan filters and ranks without decoding JSON; existing rows are filled in."""
+    import json
+
+    from socialseed.model import Profile
+    from socialseed.state.candidates import typed_fields
+
+    for name, kind in (
+        ("handle", str),
+        ("display_name", str),
+        ("bio", str),
+        ("followers", int),
+        ("following", int),
+        ("posts", int),
+        ("last_seen_us", int),
+        ("has_avatar", int),
+        ("language", str),
+        ("post_count", int),
+    ):
+        db.table("candidates").add_column(name, kind)
+    for name, kind in (("authenticity", float), ("relevance", float), ("recommendation", str)):
+        db.table("scores").add_column(name, kind)
+    rows = db.conn.execute("select rowid, data from candidates").fetchall()
+    for rowid, data in rows:
+        fields = typed_fields(Profile.from_data(json.loads(data)))
+        sets = ", ".join(f"{column} = ?" for column in fields)
+        db.conn.execute(f"update candidates set {sets} where rowid = ?", [*fields.values(), rowid])
+    db.conn.execute(
+        "update scores set authenticity = json_extract(data, '$.authenticity'), "
+        "relevance = json_extract(data, '$.relevance'), "
+        "recommendation = json_extract(data, '$.recommendation')"
+    )
