@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -18,6 +19,7 @@ from socialseed.config.schema import Source as SourceConfig
 from socialseed.model import Candidate, Profile, Source, SourceKind
 from socialseed.platforms.base import Platform
 from socialseed.state import candidates as store
+from socialseed.state.candidates import CandidateRow
 
 MAX_EMPTY_PAGES = 3  # a source that keeps answering empty pages with a cursor is cut off
 
@@ -37,6 +39,23 @@ class Discovered:
             if pid not in self.digests:
                 self.digests[pid] = digest
                 self.candidates.append(candidate)
+
+
+class FoundRow(NamedTuple):
+    """A cached candidate as typed columns, with the source and targeting that found it."""
+
+    row: CandidateRow
+    source: str
+    targeting: str
+
+
+@dataclass
+class FoundRows:
+    """An account's candidates (one per profile) as typed rows, and how each source was served."""
+
+    rows: list[FoundRow] = field(default_factory=list)
+    fetched: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
 
 
 def to_source(config: SourceConfig) -> Source:
@@ -81,6 +100,30 @@ def planned_sources(
     return out
 
 
+async def read_stale_sources(
+    platform: Platform,
+    account: Account,
+    targetings: Mapping[str, Targeting],
+    db: Database,
+    *,
+    now: datetime,
+    refresh: bool = False,
+) -> list[tuple[str, str, bool]]:
+    """Read from the platform (into the cache) every source not read within its ``cache_ttl``;
+    (targeting name, source key, read now) in config order."""
+    served: list[tuple[str, str, bool]] = []
+    for name, targeting, config in planned_sources(account, targetings):
+        source = to_source(config)
+        ttl = parse_duration(targeting.cache_ttl)
+        fresh = store.is_fresh(db, account.id, source.key, now=now, ttl_seconds=ttl)
+        if refresh or not fresh:
+            profiles = await read_source(platform, source, config.limit)
+            found = [Candidate(p, source.key, name) for p in profiles]
+            store.store_candidates(db, account.id, source.key, found, now=now)
+        served.append((name, source.key, refresh or not fresh))
+    return served
+
+
 async def discover_account(
     platform: Platform,
     account: Account,
@@ -92,17 +135,31 @@ async def discover_account(
 ) -> Discovered:
     """Every candidate of the account's targetings, from the cache or the platform."""
     result = Discovered()
-    for name, targeting, config in planned_sources(account, targetings):
-        source = to_source(config)
-        ttl = parse_duration(targeting.cache_ttl)
-        fresh = store.is_fresh(db, account.id, source.key, now=now, ttl_seconds=ttl)
-        if refresh or not fresh:
-            profiles = await read_source(platform, source, config.limit)
-            found = [Candidate(p, source.key, name) for p in profiles]
-            store.store_candidates(db, account.id, source.key, found, now=now)
-            result.fetched.append(source.key)
-        else:
-            result.cached.append(source.key)
-        loaded = store.load_candidates(db, account.id, source.key)
+    served = await read_stale_sources(platform, account, targetings, db, now=now, refresh=refresh)
+    for name, key, fetched in served:
+        (result.fetched if fetched else result.cached).append(key)
+        loaded = store.load_candidates(db, account.id, key)
         result.add([(Candidate(c.profile, c.source, name), d) for c, d in loaded])
+    return result
+
+
+async def discover_rows(
+    platform: Platform,
+    account: Account,
+    targetings: Mapping[str, Targeting],
+    db: Database,
+    *,
+    now: datetime,
+    refresh: bool = False,
+) -> FoundRows:
+    """``discover_account`` as typed rows: the same candidates, in the same order, undecoded."""
+    result = FoundRows()
+    seen: set[str] = set()
+    served = await read_stale_sources(platform, account, targetings, db, now=now, refresh=refresh)
+    for name, key, fetched in served:
+        (result.fetched if fetched else result.cached).append(key)
+        for row in store.load_rows(db, account.id, key):
+            if row.profile_id not in seen:
+                seen.add(row.profile_id)
+                result.rows.append(FoundRow(row, key, name))
     return result

@@ -22,15 +22,17 @@ from socialseed.clock import Clock, iso, parse_instant
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
 from socialseed.errors import AuthExpired, ConfigError, SecretError, SocialSeedError
 from socialseed.limits import phases as phase_rules
-from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Verb
+from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Score
 from socialseed.model.plan import AICost, Plan
 from socialseed.plan import filters as filter_rules
 from socialseed.plan import policy
-from socialseed.plan.discovery import Discovered, discover_account
+from socialseed.plan.discovery import FoundRow, FoundRows, discover_rows
 from socialseed.plan.filters import FilterContext, Relationship
 from socialseed.plan.planner import AccountPart, Existing, Scored, assemble_plan, plan_account
 from socialseed.plan.reads import Reads, read_relationships
-from socialseed.plan.scoring import score_cached, select_scorer, topic_of
+from socialseed.plan.row_filters import row_checks
+from socialseed.plan.scoring import ScoreBook, score_rows, select_scorer, topic_of
+from socialseed.plan.topk import RankInput, Shortlist, key_of, top
 from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
 from socialseed.scoring.base import Scorer, ScoringReport
@@ -40,6 +42,7 @@ from socialseed.state import candidates as candidate_store
 from socialseed.state import rejections as rejection_store
 from socialseed.state import usage
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decisions, record_decision
+from socialseed.state.scores import ScoreNumbers
 
 POST_FETCH_CONCURRENCY = 8
 POSTS_PER_CANDIDATE = 5
@@ -167,7 +170,7 @@ class AccountRun:
             return None
         return account_store.note_first_plan(self.db, self.account.id, self.now.date())
 
-    async def gather(self) -> tuple[list[Scored], Existing]:
+    async def gather(self) -> tuple[Shortlist[Scored], Existing]:
         account_store.ensure_account(
             self.db, self.account.id, self.account.platform, self.account.handle
         )
@@ -177,8 +180,8 @@ class AccountRun:
         finally:
             await platform.aclose()
 
-    async def _gather(self, platform: Platform) -> tuple[list[Scored], Existing]:
-        found = await discover_account(
+    async def _gather(self, platform: Platform) -> tuple[Shortlist[Scored], Existing]:
+        found = await discover_rows(
             platform,
             self.account,
             self.targetings,
@@ -197,18 +200,18 @@ class AccountRun:
             max_shrink_pct=self.config.policy.thresholds.max_shrink_pct,
             force=self.options.force,
         )
-        passed, dropped = self._filter(found, reads.relationships or relationships)
-        scored = await self._score(passed)
-        scored = await self._with_posts(platform, scored)
+        contexts = self._contexts(reads.relationships or relationships)
+        passed, dropped = self._filter(found, contexts)
+        pool = await self._shortlist(platform, passed, contexts)
         existing = self._existing(relationships, reads, dropped)
         if self.rt.conversations_for is not None:
             talk, notes = await self.rt.conversations_for(
                 self.account, self.caps, platform, self.now
             )
             existing = replace(existing, conversation=tuple(talk), notes=(*existing.notes, *notes))
-        return scored, existing
+        return pool, existing
 
-    def _note_sources(self, found: Discovered) -> None:
+    def _note_sources(self, found: FoundRows) -> None:
         if found.cached:
             self.messages.append(
                 f"{self.account.id}: {len(found.cached)} source(s) served from the cache "
@@ -262,26 +265,28 @@ class AccountRun:
         )
 
     # -- filters, scores, posts ------------------------------------------------------------
+    def _contexts(self, relationships: dict[str, Relationship]) -> dict[str, FilterContext]:
+        return {name: self._context(t, relationships) for name, t in self.targetings.items()}
+
     def _filter(
-        self, found: Discovered, relationships: dict[str, Relationship]
-    ) -> tuple[list[tuple[Candidate, str, filter_rules.FilterResult]], Counter[str]]:
-        passed: list[tuple[Candidate, str, filter_rules.FilterResult]] = []
+        self, found: FoundRows, contexts: Mapping[str, FilterContext]
+    ) -> tuple[list[Passed], Counter[str]]:
+        """The candidates that pass their targeting's filters (no reason texts made here)."""
+        passed: list[Passed] = []
         dropped: Counter[str] = Counter()
-        contexts = {name: self._context(t, relationships) for name, t in self.targetings.items()}
+        checks = {
+            name: row_checks(t.filters, contexts[name]) for name, t in self.targetings.items()
+        }
         ours = self._managed_handles()
-        for candidate in found.candidates:
-            if candidate.profile.handle.lstrip("@").lower() in ours:
+        for entry in found.rows:
+            if entry.row.handle.lstrip("@").lower() in ours:
                 dropped["managed_account"] += 1  # never engage with our own accounts
                 continue
-            targeting = self.targetings[candidate.targeting]
-            result = filter_rules.apply_filters(
-                candidate.profile, targeting.filters, contexts[candidate.targeting]
-            )
-            failed = result.failed
-            if failed is None:
-                passed.append((candidate, found.digests[candidate.profile.id], result))
+            failed, unknown = checks[entry.targeting](entry.row)
+            if failed:
+                dropped[failed] += 1
             else:
-                dropped[failed.name] += 1
+                passed.append(Passed(entry, unknown))
         return passed, dropped
 
     def _managed_handles(self) -> frozenset[str]:
@@ -302,12 +307,28 @@ class AccountRun:
             allow_manual=self.account.allow_manual,
         )
 
-    async def _score(
-        self, passed: list[tuple[Candidate, str, filter_rules.FilterResult]]
-    ) -> list[Scored]:
-        out: list[Scored] = []
+    async def _shortlist(
+        self,
+        platform: Platform,
+        passed: list[Passed],
+        contexts: Mapping[str, FilterContext],
+    ) -> Shortlist[Scored]:
+        """Score what passed, fetch recent posts for the top, and rank the rest lazily."""
+        scored = await self._score(passed)
+        entries = [RankInput(*item.entry_numbers()) for item in scored]
+        posts = await self._posts(platform, scored, entries)
+        maker = CandidateMaker(self.db, self.targetings, contexts, scored, posts)
+        return Shortlist(
+            entries,
+            lambda name: self.targetings[name].scoring,
+            maker.build,
+            Counter(f"{item.numbers.scorer}@{item.numbers.version}" for item in scored),
+        )
+
+    async def _score(self, passed: list[Passed]) -> list[ScoredRow]:
+        out: list[ScoredRow] = []
         for name, targeting in self.targetings.items():
-            group = [p for p in passed if p[0].targeting == name]
+            group = [p for p in passed if p.entry.targeting == name]
             if not group:
                 continue
             scorer = select_scorer(
@@ -319,13 +340,28 @@ class AccountRun:
                 db=self.db,
                 meter=self.meter,
             )
-            topic = topic_of(targeting)
-            scores = await score_cached(
-                scorer, [(c, d) for c, d, _ in group], topic, self.db, self.now
+            book = await score_rows(
+                scorer,
+                [p.entry.row for p in group],
+                topic_of(targeting),
+                self.db,
+                self.now,
+                self._candidates_of(group),
             )
-            out += [Scored(c, r, s) for (c, _, r), s in zip(group, scores, strict=True)]
+            out += [ScoredRow(p, book, i) for i, p in enumerate(group)]
             self._note_scorer(name, scorer)
         return out
+
+    def _candidates_of(self, group: list[Passed]) -> Callable[[Sequence[int]], list[Candidate]]:
+        return lambda positions: self._candidates([group[i] for i in positions])
+
+    def _candidates(self, passed: Sequence[Passed]) -> list[Candidate]:
+        """Candidates built from the cache (for a scorer that needs whole profiles)."""
+        profiles = candidate_store.load_profiles(self.db, [p.entry.row.rowid for p in passed])
+        return [
+            Candidate(profiles[p.entry.row.rowid], p.entry.source, p.entry.targeting)
+            for p in passed
+        ]
 
     def _note_scorer(self, targeting: str, scorer: Scorer) -> None:
         report = getattr(scorer, "report", None)
@@ -334,11 +370,13 @@ class AccountRun:
         for note in getattr(report, "notes", []) or []:
             self.messages.append(f"{self.account.id}: {note}")
 
-    async def _with_posts(self, platform: Platform, scored: list[Scored]) -> list[Scored]:
-        """Attach recent posts to the top candidates that need them for likes or reposts."""
-        wanted = self._post_candidates(scored)
+    async def _posts(
+        self, platform: Platform, scored: list[ScoredRow], entries: list[RankInput]
+    ) -> dict[str, tuple[Post, ...]]:
+        """Recent posts for the top candidates that need them for likes or reposts."""
+        wanted = self._post_candidates(scored, entries)
         if not wanted:
-            return scored
+            return {}
         ttl = min(parse_duration(t.cache_ttl) for t in self.targetings.values())
         posts = candidate_store.cached_posts(
             self.db, self.account.id, wanted, now=self.now, ttl_seconds=ttl
@@ -347,17 +385,19 @@ class AccountRun:
         fetched = await _fetch_posts(platform, missing)
         candidate_store.store_posts(self.db, self.account.id, fetched, now=self.now)
         posts.update({pid: tuple(items) for pid, items in fetched.items()})
-        return [_attach(item, posts.get(item.candidate.profile.id)) for item in scored]
+        return posts
 
-    def _post_candidates(self, scored: list[Scored]) -> list[str]:
+    def _post_candidates(self, scored: list[ScoredRow], entries: list[RankInput]) -> list[str]:
         need = self._post_need()
         if need == 0:
             return []
-        wanting = [s for s in scored if self._wants_posts(s)]
-        if all(s.candidate.profile.recent_posts for s in wanting):
+        wanting = [i for i, item in enumerate(scored) if self._wants_posts(item.passed.entry)]
+        if all(scored[i].passed.entry.row.post_count for i in wanting):
             return []
-        top = sorted(wanting, key=self._rank)[:need]
-        return [s.candidate.profile.id for s in top if not s.candidate.profile.recent_posts]
+        settings = {name: t.scoring for name, t in self.targetings.items()}
+        keys = (key_of(entries[i], settings[entries[i].targeting], i) for i in wanting)
+        best = [scored[key[3]].passed.entry.row for key in top(keys, need)]
+        return [row.profile_id for row in best if not row.post_count]
 
     def _post_need(self) -> int:
         """How many top candidates may get likes/reposts today (twice that, for spares)."""
@@ -374,16 +414,80 @@ class AccountRun:
                     need = max(need, math.ceil(phase.daily.get(verb, 0) / count))
         return 2 * need
 
-    def _wants_posts(self, item: Scored) -> bool:
-        acts = self.targetings[item.candidate.targeting].actions
+    def _wants_posts(self, entry: FoundRow) -> bool:
+        acts = self.targetings[entry.targeting].actions
         return bool(acts.like_recent or acts.repost_recent)
 
-    def _rank(self, item: Scored) -> tuple[int, float, str]:
-        from socialseed.plan.planner import rank_key
 
-        settings = self.targetings[item.candidate.targeting].scoring
-        risk, _ = policy.assess(Verb.FOLLOW, item.score, item.filters, settings)
-        return rank_key(item, risk)
+@dataclass(frozen=True)
+class Passed:
+    """A candidate row that passed its filters."""
+
+    entry: FoundRow
+    unknown: bool  # some filter could not tell
+
+
+@dataclass(frozen=True)
+class ScoredRow:
+    """A candidate row that passed, with its score's place in its group's book."""
+
+    passed: Passed
+    book: ScoreBook
+    position: int
+
+    @property
+    def numbers(self) -> ScoreNumbers:
+        return self.book.numbers[self.position]
+
+    def entry_numbers(self) -> tuple[str, str, float, float, str, bool]:
+        n = self.numbers
+        entry = self.passed.entry
+        return (
+            entry.row.profile_id,
+            entry.targeting,
+            n.authenticity,
+            n.relevance,
+            n.recommendation,
+            self.passed.unknown,
+        )
+
+
+@dataclass(frozen=True)
+class CandidateMaker:
+    """Builds the few candidates a plan walks through: profile, filter texts, full score."""
+
+    db: Database
+    targetings: Mapping[str, Targeting]
+    contexts: Mapping[str, FilterContext]
+    scored: Sequence[ScoredRow]
+    posts: Mapping[str, tuple[Post, ...]]
+
+    def build(self, indices: list[int]) -> list[Scored]:
+        items = [self.scored[i] for i in indices]
+        profiles = candidate_store.load_profiles(self.db, [s.passed.entry.row.rowid for s in items])
+        scores = self._scores(items)
+        out: list[Scored] = []
+        for item, score in zip(items, scores, strict=True):
+            entry = item.passed.entry
+            profile = profiles[entry.row.rowid]
+            targeting = self.targetings[entry.targeting]
+            result = filter_rules.apply_filters(
+                profile, targeting.filters, self.contexts[entry.targeting]
+            )
+            made = Scored(Candidate(profile, entry.source, entry.targeting), result, score)
+            out.append(_attach(made, self.posts.get(profile.id)))
+        return out
+
+    def _scores(self, items: Sequence[ScoredRow]) -> list[Score]:
+        """Full scores in the order of ``items``, a book at a time."""
+        found: dict[int, Score] = {}
+        books: dict[int, tuple[ScoreBook, list[int]]] = {}
+        for index, item in enumerate(items):
+            books.setdefault(id(item.book), (item.book, []))[1].append(index)
+        for book, indices in books.values():
+            scores = book.full(self.db, [items[i].position for i in indices])
+            found.update(zip(indices, scores, strict=True))
+        return [found[i] for i in range(len(items))]
 
 
 def _instant(value: str | None) -> datetime | None:

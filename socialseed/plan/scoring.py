@@ -5,7 +5,8 @@ scores in state (a provider's answers are cached by the scoring router itself).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -18,6 +19,8 @@ from socialseed.scoring.base import Scorer, Topic
 from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.heuristic import HeuristicScorer
 from socialseed.state import scores as score_store
+from socialseed.state.candidates import CandidateRow
+from socialseed.state.scores import ScoreNumbers, numbers_of
 
 HEURISTIC = "heuristic"
 
@@ -79,3 +82,50 @@ async def score_cached(
     if new:
         score_store.store_scores(db, new, now=now)
     return [found.get(key) or new[key][1] for key in keys]
+
+
+COLD_BATCH = 2_000  # candidates scored and stored at a time when their scores are not cached
+
+
+@dataclass
+class ScoreBook:
+    """The scores of a group of candidates: numbers for all, the full score (with reasons)
+    on demand, read from the cache for the few a plan shows."""
+
+    numbers: list[ScoreNumbers]
+    keys: list[str] = field(default_factory=list)  # cache keys by position (the heuristic's)
+    fresh: dict[int, Score] = field(default_factory=dict)  # scored in this run, by position
+
+    def full(self, db: Database, positions: Sequence[int]) -> list[Score]:
+        """The full scores at ``positions`` (in that order)."""
+        wanted = [self.keys[p] for p in positions if p not in self.fresh]
+        cached = score_store.cached_scores(db, wanted) if wanted else {}
+        return [self.fresh[p] if p in self.fresh else cached[self.keys[p]] for p in positions]
+
+
+async def score_rows(
+    scorer: Scorer,
+    rows: Sequence[CandidateRow],
+    topic: Topic,
+    db: Database,
+    now: datetime,
+    candidates: Callable[[Sequence[int]], list[Candidate]],
+) -> ScoreBook:
+    """``score_cached`` over typed rows: cached numbers are read without their reasons, and
+    only candidates without a cached score are built (by ``candidates``, from positions)."""
+    if scorer.name != HEURISTIC:
+        scores = list(await scorer.score(candidates(range(len(rows))), topic))
+        return ScoreBook([numbers_of(s) for s in scores], fresh=dict(enumerate(scores)))
+    tdigest = _topic_digest(topic)
+    keys = [score_store.score_key(scorer.name, scorer.version, r.digest, tdigest) for r in rows]
+    found = score_store.cached_numbers(db, keys)
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    fresh: dict[int, Score] = {}
+    for start in range(0, len(missing), COLD_BATCH):
+        chunk = missing[start : start + COLD_BATCH]
+        scores = await scorer.score(candidates(chunk), topic)
+        fresh.update(zip(chunk, scores, strict=True))
+        new = {keys[i]: (rows[i].digest, s) for i, s in zip(chunk, scores, strict=True)}
+        score_store.store_scores(db, new, now=now)
+    numbers = [numbers_of(fresh[i]) if i in fresh else found[k] for i, k in enumerate(keys)]
+    return ScoreBook(numbers, keys, fresh)

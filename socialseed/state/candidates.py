@@ -147,7 +147,9 @@ def load_profiles(db: Database, rowids: Sequence[int]) -> dict[int, Profile]:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        rows = db.conn.execute(f"select rowid, data from candidates where rowid in ({marks})", chunk)
+        rows = db.conn.execute(
+            f"select rowid, data from candidates where rowid in ({marks})", chunk
+        )
         for rowid, data in rows:
             found[int(rowid)] = profile_from_data(json.loads(data))
     return found

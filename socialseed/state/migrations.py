@@ -301,8 +301,9 @@ def m080_typed_candidate_and_score_columns(db: Database) -> None:
         ("post_count", int),
     ):
         db.table("candidates").add_column(name, kind)
-    for name, kind in (("authenticity", float), ("relevance", float), ("recommendation", str)):
-        db.table("scores").add_column(name, kind)
+    db.table("scores").add_column("authenticity", float)
+    db.table("scores").add_column("relevance", float)
+    db.table("scores").add_column("recommendation", str)
     rows = db.conn.execute("select rowid, data from candidates").fetchall()
     for rowid, data in rows:
         fields = typed_fields(Profile.from_data(json.loads(data)))
