@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -19,7 +18,6 @@ from socialseed.config.schema import Source as SourceConfig
 from socialseed.model import Candidate, Profile, Source, SourceKind
 from socialseed.platforms.base import Platform
 from socialseed.state import candidates as store
-from socialseed.state.candidates import CandidateRow
 
 MAX_EMPTY_PAGES = 3  # a source that keeps answering empty pages with a cursor is cut off
 
@@ -39,23 +37,6 @@ class Discovered:
             if pid not in self.digests:
                 self.digests[pid] = digest
                 self.candidates.append(candidate)
-
-
-class FoundRow(NamedTuple):
-    """A cached candidate as typed columns, with the source and targeting that found it."""
-
-    row: CandidateRow
-    source: str
-    targeting: str
-
-
-@dataclass
-class FoundRows:
-    """An account's candidates (one per profile) as typed rows, and how each source was served."""
-
-    rows: list[FoundRow] = field(default_factory=list)
-    fetched: list[str] = field(default_factory=list)
-    cached: list[str] = field(default_factory=list)
 
 
 def to_source(config: SourceConfig) -> Source:
@@ -140,26 +121,4 @@ async def discover_account(
         (result.fetched if fetched else result.cached).append(key)
         loaded = store.load_candidates(db, account.id, key)
         result.add([(Candidate(c.profile, c.source, name), d) for c, d in loaded])
-    return result
-
-
-async def discover_rows(
-    platform: Platform,
-    account: Account,
-    targetings: Mapping[str, Targeting],
-    db: Database,
-    *,
-    now: datetime,
-    refresh: bool = False,
-) -> FoundRows:
-    """``discover_account`` as typed rows: the same candidates, in the same order, undecoded."""
-    result = FoundRows()
-    seen: set[str] = set()
-    served = await read_stale_sources(platform, account, targetings, db, now=now, refresh=refresh)
-    for name, key, fetched in served:
-        (result.fetched if fetched else result.cached).append(key)
-        for row in store.load_rows(db, account.id, key):
-            if row.profile_id not in seen:
-                seen.add(row.profile_id)
-                result.rows.append(FoundRow(row, key, name))
     return result

@@ -26,13 +26,13 @@ from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Sc
 from socialseed.model.plan import AICost, Plan
 from socialseed.plan import filters as filter_rules
 from socialseed.plan import policy
-from socialseed.plan.discovery import FoundRow, FoundRows, discover_rows
+from socialseed.plan.discovery import read_stale_sources
+from socialseed.plan.filter_sql import filter_query
 from socialseed.plan.filters import FilterContext, Relationship
 from socialseed.plan.planner import AccountPart, Existing, Scored, assemble_plan, plan_account
 from socialseed.plan.reads import Reads, read_relationships
-from socialseed.plan.row_filters import row_checks
-from socialseed.plan.scoring import ScoreBook, score_rows, select_scorer, topic_of
-from socialseed.plan.topk import RankInput, Shortlist, key_of, top
+from socialseed.plan.scoring import ScoreBook, score_join, score_rows, select_scorer, topic_of
+from socialseed.plan.topk import Shortlist, key_of, top
 from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
 from socialseed.scoring.base import Scorer, ScoringReport
@@ -41,8 +41,8 @@ from socialseed.state import accounts as account_store
 from socialseed.state import candidates as candidate_store
 from socialseed.state import rejections as rejection_store
 from socialseed.state import usage
+from socialseed.state.candidates import PassingRow
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decisions, record_decision
-from socialseed.state.scores import ScoreNumbers
 
 POST_FETCH_CONCURRENCY = 8
 POSTS_PER_CANDIDATE = 5
@@ -181,7 +181,7 @@ class AccountRun:
             await platform.aclose()
 
     async def _gather(self, platform: Platform) -> tuple[Shortlist[Scored], Existing]:
-        found = await discover_rows(
+        served = await read_stale_sources(
             platform,
             self.account,
             self.targetings,
@@ -189,7 +189,7 @@ class AccountRun:
             now=self.now,
             refresh=self.options.refresh,
         )
-        self._note_sources(found)
+        self._note_sources([key for _, key, fetched in served if not fetched])
         relationships = self._relationships()
         reads = await read_relationships(
             platform,
@@ -201,7 +201,7 @@ class AccountRun:
             force=self.options.force,
         )
         contexts = self._contexts(reads.relationships or relationships)
-        passed, dropped = self._filter(found, contexts)
+        passed, dropped = self._filter(served, reads.relationships or relationships, contexts)
         pool = await self._shortlist(platform, passed, contexts)
         existing = self._existing(relationships, reads, dropped)
         if self.rt.conversations_for is not None:
@@ -211,10 +211,10 @@ class AccountRun:
             existing = replace(existing, conversation=tuple(talk), notes=(*existing.notes, *notes))
         return pool, existing
 
-    def _note_sources(self, found: FoundRows) -> None:
-        if found.cached:
+    def _note_sources(self, cached: list[str]) -> None:
+        if cached:
             self.messages.append(
-                f"{self.account.id}: {len(found.cached)} source(s) served from the cache "
+                f"{self.account.id}: {len(cached)} source(s) served from the cache "
                 "(use --refresh to read them again)"
             )
 
@@ -269,25 +269,44 @@ class AccountRun:
         return {name: self._context(t, relationships) for name, t in self.targetings.items()}
 
     def _filter(
-        self, found: FoundRows, contexts: Mapping[str, FilterContext]
-    ) -> tuple[list[Passed], Counter[str]]:
-        """The candidates that pass their targeting's filters (no reason texts made here)."""
-        passed: list[Passed] = []
-        dropped: Counter[str] = Counter()
-        checks = {
-            name: row_checks(t.filters, contexts[name]) for name, t in self.targetings.items()
-        }
+        self,
+        served: list[tuple[str, str, bool]],
+        relationships: Mapping[str, Relationship],
+        contexts: Mapping[str, FilterContext],
+    ) -> tuple[dict[str, list[PassingRow]], Counter[str]]:
+        """The cached candidates that pass their targeting's filters, by targeting, in the
+        order they were found (filtered in SQL: no profile or reason text is made here)."""
+        candidate_store.set_relationship_verdicts(
+            self.db, self.account.id, self._verdicts(relationships)
+        )
         ours = self._managed_handles()
-        for entry in found.rows:
-            if entry.row.handle.lstrip("@").lower() in ours:
-                dropped["managed_account"] += 1  # never engage with our own accounts
-                continue
-            failed, unknown = checks[entry.targeting](entry.row)
-            if failed:
-                dropped[failed] += 1
-            else:
-                passed.append(Passed(entry, unknown))
+        queries = {
+            name: filter_query(t.filters, contexts[name], ours)
+            for name, t in self.targetings.items()
+        }
+        passed: dict[str, list[PassingRow]] = {name: [] for name in self.targetings}
+        dropped: Counter[str] = Counter()
+        earlier: list[str] = []
+        for name, key, _ in served:
+            query = queries[name]
+            args = (self.db, self.account.id, key, earlier, query)
+            dropped.update(candidate_store.drop_counts(*args))
+            join = score_join(self.targetings[name])
+            passed[name] += candidate_store.passing_rows(*args, name, join)
+            earlier.append(key)
         return passed, dropped
+
+    def _verdicts(self, relationships: Mapping[str, Relationship]) -> dict[str, str]:
+        """What the filters make of each relationship (see ``filters.relationship``)."""
+        out: dict[str, str] = {}
+        for pid, rel in relationships.items():
+            if rel.unfollowed_at is not None:
+                out[pid] = "unfollowed"
+            elif rel.origin == "manual" and not self.account.allow_manual:
+                out[pid] = "manual"
+            else:
+                out[pid] = "already_following"
+        return out
 
     def _managed_handles(self) -> frozenset[str]:
         """Handles of every account this config manages on this platform (ours, not targets)."""
@@ -310,25 +329,29 @@ class AccountRun:
     async def _shortlist(
         self,
         platform: Platform,
-        passed: list[Passed],
+        passed: dict[str, list[PassingRow]],
         contexts: Mapping[str, FilterContext],
     ) -> Shortlist[Scored]:
         """Score what passed, fetch recent posts for the top, and rank the rest lazily."""
-        scored = await self._score(passed)
-        entries = [RankInput(*item.entry_numbers()) for item in scored]
-        posts = await self._posts(platform, scored, entries)
-        maker = CandidateMaker(self.db, self.targetings, contexts, scored, posts)
+        rows, books = await self._score(passed)
+        posts = await self._posts(platform, rows)
+        maker = CandidateMaker(self.db, self.targetings, contexts, rows, books, posts)
         return Shortlist(
-            entries,
+            rows,
             lambda name: self.targetings[name].scoring,
             maker.build,
-            Counter(f"{item.numbers.scorer}@{item.numbers.version}" for item in scored),
+            Counter(f"{row[8]}@{row[9]}" for row in rows),
         )
 
-    async def _score(self, passed: list[Passed]) -> list[ScoredRow]:
-        out: list[ScoredRow] = []
+    async def _score(
+        self, passed: dict[str, list[PassingRow]]
+    ) -> tuple[list[PassingRow], dict[str, ScoreBook]]:
+        """Every passing row with its score numbers (targeting by targeting), and the books
+        that give the full scores."""
+        out: list[PassingRow] = []
+        books: dict[str, ScoreBook] = {}
         for name, targeting in self.targetings.items():
-            group = [p for p in passed if p.entry.targeting == name]
+            group = passed[name]
             if not group:
                 continue
             scorer = select_scorer(
@@ -340,27 +363,24 @@ class AccountRun:
                 db=self.db,
                 meter=self.meter,
             )
-            book = await score_rows(
+            scored, books[name] = await score_rows(
                 scorer,
-                [p.entry.row for p in group],
+                group,
                 topic_of(targeting),
                 self.db,
                 self.now,
-                self._candidates_of(group),
+                score_join(targeting),
+                self._candidates,
             )
-            out += [ScoredRow(p, book, i) for i, p in enumerate(group)]
+            out += scored
             self._note_scorer(name, scorer)
-        return out
+        return out, books
 
-    def _candidates_of(self, group: list[Passed]) -> Callable[[Sequence[int]], list[Candidate]]:
-        return lambda positions: self._candidates([group[i] for i in positions])
-
-    def _candidates(self, passed: Sequence[Passed]) -> list[Candidate]:
-        """Candidates built from the cache (for a scorer that needs whole profiles)."""
-        profiles = candidate_store.load_profiles(self.db, [p.entry.row.rowid for p in passed])
+    def _candidates(self, rows: Sequence[PassingRow]) -> list[tuple[Candidate, str]]:
+        """Candidates (with their digests) built from the cache, for a scorer."""
+        profiles = candidate_store.load_profiles(self.db, [row[6] for row in rows])
         return [
-            Candidate(profiles[p.entry.row.rowid], p.entry.source, p.entry.targeting)
-            for p in passed
+            (Candidate(profiles[row[6]][0], row[10], row[1]), profiles[row[6]][1]) for row in rows
         ]
 
     def _note_scorer(self, targeting: str, scorer: Scorer) -> None:
@@ -371,10 +391,10 @@ class AccountRun:
             self.messages.append(f"{self.account.id}: {note}")
 
     async def _posts(
-        self, platform: Platform, scored: list[ScoredRow], entries: list[RankInput]
+        self, platform: Platform, rows: list[PassingRow]
     ) -> dict[str, tuple[Post, ...]]:
         """Recent posts for the top candidates that need them for likes or reposts."""
-        wanted = self._post_candidates(scored, entries)
+        wanted = self._post_candidates(rows)
         if not wanted:
             return {}
         ttl = min(parse_duration(t.cache_ttl) for t in self.targetings.values())
@@ -387,17 +407,17 @@ class AccountRun:
         posts.update({pid: tuple(items) for pid, items in fetched.items()})
         return posts
 
-    def _post_candidates(self, scored: list[ScoredRow], entries: list[RankInput]) -> list[str]:
+    def _post_candidates(self, rows: list[PassingRow]) -> list[str]:
         need = self._post_need()
         if need == 0:
             return []
-        wanting = [i for i, item in enumerate(scored) if self._wants_posts(item.passed.entry)]
-        if all(scored[i].passed.entry.row.post_count for i in wanting):
+        wanting = [i for i, row in enumerate(rows) if self._wants_posts(row[1])]
+        if all(rows[i][7] for i in wanting):
             return []
         settings = {name: t.scoring for name, t in self.targetings.items()}
-        keys = (key_of(entries[i], settings[entries[i].targeting], i) for i in wanting)
-        best = [scored[key[3]].passed.entry.row for key in top(keys, need)]
-        return [row.profile_id for row in best if not row.post_count]
+        keys = (key_of(rows[i], settings[rows[i][1]], i) for i in wanting)
+        best = [rows[key[3]] for key in top(keys, need)]
+        return [row[0] for row in best if not row[7]]
 
     def _post_need(self) -> int:
         """How many top candidates may get likes/reposts today (twice that, for spares)."""
@@ -414,42 +434,9 @@ class AccountRun:
                     need = max(need, math.ceil(phase.daily.get(verb, 0) / count))
         return 2 * need
 
-    def _wants_posts(self, entry: FoundRow) -> bool:
-        acts = self.targetings[entry.targeting].actions
+    def _wants_posts(self, targeting: str) -> bool:
+        acts = self.targetings[targeting].actions
         return bool(acts.like_recent or acts.repost_recent)
-
-
-@dataclass(frozen=True)
-class Passed:
-    """A candidate row that passed its filters."""
-
-    entry: FoundRow
-    unknown: bool  # some filter could not tell
-
-
-@dataclass(frozen=True)
-class ScoredRow:
-    """A candidate row that passed, with its score's place in its group's book."""
-
-    passed: Passed
-    book: ScoreBook
-    position: int
-
-    @property
-    def numbers(self) -> ScoreNumbers:
-        return self.book.numbers[self.position]
-
-    def entry_numbers(self) -> tuple[str, str, float, float, str, bool]:
-        n = self.numbers
-        entry = self.passed.entry
-        return (
-            entry.row.profile_id,
-            entry.targeting,
-            n.authenticity,
-            n.relevance,
-            n.recommendation,
-            self.passed.unknown,
-        )
 
 
 @dataclass(frozen=True)
@@ -459,35 +446,31 @@ class CandidateMaker:
     db: Database
     targetings: Mapping[str, Targeting]
     contexts: Mapping[str, FilterContext]
-    scored: Sequence[ScoredRow]
+    rows: Sequence[PassingRow]
+    books: Mapping[str, ScoreBook]
     posts: Mapping[str, tuple[Post, ...]]
 
     def build(self, indices: list[int]) -> list[Scored]:
-        items = [self.scored[i] for i in indices]
-        profiles = candidate_store.load_profiles(self.db, [s.passed.entry.row.rowid for s in items])
-        scores = self._scores(items)
+        rows = [self.rows[i] for i in indices]
+        profiles = candidate_store.load_profiles(self.db, [row[6] for row in rows])
+        scores = self._scores(rows)
         out: list[Scored] = []
-        for item, score in zip(items, scores, strict=True):
-            entry = item.passed.entry
-            profile = profiles[entry.row.rowid]
-            targeting = self.targetings[entry.targeting]
-            result = filter_rules.apply_filters(
-                profile, targeting.filters, self.contexts[entry.targeting]
-            )
-            made = Scored(Candidate(profile, entry.source, entry.targeting), result, score)
+        for row in rows:
+            profile = profiles[row[6]][0]
+            targeting = self.targetings[row[1]]
+            result = filter_rules.apply_filters(profile, targeting.filters, self.contexts[row[1]])
+            made = Scored(Candidate(profile, row[10], row[1]), result, scores[row[6]])
             out.append(_attach(made, self.posts.get(profile.id)))
         return out
 
-    def _scores(self, items: Sequence[ScoredRow]) -> list[Score]:
-        """Full scores in the order of ``items``, a book at a time."""
+    def _scores(self, rows: Sequence[PassingRow]) -> dict[int, Score]:
+        """Full scores by rowid, a targeting's book at a time."""
         found: dict[int, Score] = {}
-        books: dict[int, tuple[ScoreBook, list[int]]] = {}
-        for index, item in enumerate(items):
-            books.setdefault(id(item.book), (item.book, []))[1].append(index)
-        for book, indices in books.values():
-            scores = book.full(self.db, [items[i].position for i in indices])
-            found.update(zip(indices, scores, strict=True))
-        return [found[i] for i in range(len(items))]
+        for name, book in self.books.items():
+            rowids = [row[6] for row in rows if row[1] == name]
+            if rowids:
+                found.update(zip(rowids, book.full(self.db, rowids), strict=True))
+        return found
 
 
 def _instant(value: str | None) -> datetime | None:

@@ -17,10 +17,11 @@ from socialseed.errors import ConfigError
 from socialseed.model import Candidate, Score, digest
 from socialseed.scoring.base import Scorer, Topic
 from socialseed.scoring.budget import SpendMeter
+from socialseed.scoring.heuristic import NAME as HEURISTIC_NAME
+from socialseed.scoring.heuristic import VERSION as HEURISTIC_VERSION
 from socialseed.scoring.heuristic import HeuristicScorer
 from socialseed.state import scores as score_store
-from socialseed.state.candidates import CandidateRow
-from socialseed.state.scores import ScoreNumbers, numbers_of
+from socialseed.state.candidates import PassingRow, ScoreJoin, cached_score_data
 
 HEURISTIC = "heuristic"
 
@@ -87,45 +88,64 @@ async def score_cached(
 COLD_BATCH = 2_000  # candidates scored and stored at a time when their scores are not cached
 
 
+def score_join(targeting: Targeting) -> ScoreJoin | None:
+    """Where the heuristic's cached scores of a targeting's candidates are (None for a scorer
+    that keeps its own cache)."""
+    if targeting.scoring.provider != HEURISTIC:
+        return None
+    key = score_store.score_key(
+        HEURISTIC_NAME, HEURISTIC_VERSION, "", _topic_digest(topic_of(targeting))
+    )
+    prefix, suffix = key.split("::")
+    return ScoreJoin(f"{prefix}:", f":{suffix}")
+
+
 @dataclass
 class ScoreBook:
-    """The scores of a group of candidates: numbers for all, the full score (with reasons)
-    on demand, read from the cache for the few a plan shows."""
+    """The full scores of a group of candidates (with reasons), made on demand: the ones
+    scored in this run are kept, cached ones are read for the few a plan shows."""
 
-    numbers: list[ScoreNumbers]
-    keys: list[str] = field(default_factory=list)  # cache keys by position (the heuristic's)
-    fresh: dict[int, Score] = field(default_factory=dict)  # scored in this run, by position
+    join: ScoreJoin | None
+    fresh: dict[int, Score] = field(default_factory=dict)  # scored in this run, by rowid
 
-    def full(self, db: Database, positions: Sequence[int]) -> list[Score]:
-        """The full scores at ``positions`` (in that order)."""
-        wanted = [self.keys[p] for p in positions if p not in self.fresh]
-        cached = score_store.cached_scores(db, wanted) if wanted else {}
-        return [self.fresh[p] if p in self.fresh else cached[self.keys[p]] for p in positions]
+    def full(self, db: Database, rowids: Sequence[int]) -> list[Score]:
+        """The full scores of candidates (by rowid, in that order)."""
+        wanted = [r for r in rowids if r not in self.fresh]
+        cached = cached_score_data(db, wanted, self.join) if wanted and self.join else {}
+        return [self.fresh[r] if r in self.fresh else cached[r] for r in rowids]
 
 
 async def score_rows(
     scorer: Scorer,
-    rows: Sequence[CandidateRow],
+    rows: list[PassingRow],
     topic: Topic,
     db: Database,
     now: datetime,
-    candidates: Callable[[Sequence[int]], list[Candidate]],
-) -> ScoreBook:
-    """``score_cached`` over typed rows: cached numbers are read without their reasons, and
-    only candidates without a cached score are built (by ``candidates``, from positions)."""
-    if scorer.name != HEURISTIC:
-        scores = list(await scorer.score(candidates(range(len(rows))), topic))
-        return ScoreBook([numbers_of(s) for s in scores], fresh=dict(enumerate(scores)))
-    tdigest = _topic_digest(topic)
-    keys = [score_store.score_key(scorer.name, scorer.version, r.digest, tdigest) for r in rows]
-    found = score_store.cached_numbers(db, keys)
-    missing = [i for i, key in enumerate(keys) if key not in found]
-    fresh: dict[int, Score] = {}
-    for start in range(0, len(missing), COLD_BATCH):
-        chunk = missing[start : start + COLD_BATCH]
-        scores = await scorer.score(candidates(chunk), topic)
-        fresh.update(zip(chunk, scores, strict=True))
-        new = {keys[i]: (rows[i].digest, s) for i, s in zip(chunk, scores, strict=True)}
-        score_store.store_scores(db, new, now=now)
-    numbers = [numbers_of(fresh[i]) if i in fresh else found[k] for i, k in enumerate(keys)]
-    return ScoreBook(numbers, keys, fresh)
+    join: ScoreJoin | None,
+    candidates: Callable[[Sequence[PassingRow]], list[tuple[Candidate, str]]],
+) -> tuple[list[PassingRow], ScoreBook]:
+    """Fill in the score numbers of rows that passed the filters: the heuristic's cached ones
+    came with the rows; the rest are scored (built by ``candidates``) and, for the heuristic,
+    stored. Returns the rows with their numbers and the book of full scores."""
+    book = ScoreBook(join)
+    missing = [i for i, row in enumerate(rows) if row[2] is None or join is None]
+    out = list(rows)
+    batch = COLD_BATCH if join is not None else max(len(missing), 1)  # a provider: one call
+    for start in range(0, len(missing), batch):
+        chunk = missing[start : start + batch]
+        made = candidates([rows[i] for i in chunk])
+        scores = await scorer.score([c for c, _ in made], topic)
+        if join is not None:
+            new = {
+                f"{join.prefix}{digest}{join.suffix}": (digest, s)
+                for (_, digest), s in zip(made, scores, strict=True)
+            }
+            score_store.store_scores(db, new, now=now)
+        for i, score in zip(chunk, scores, strict=True):
+            row = rows[i]
+            book.fresh[row[6]] = score
+            out[i] = (
+                row[0], row[1], score.authenticity, score.relevance, score.recommendation,
+                row[5], row[6], row[7], score.scorer, score.version, row[10],
+            )  # fmt: skip
+    return out, book

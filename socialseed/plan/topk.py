@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from socialseed.config.schema import TargetScoring
 from socialseed.model import Risk
@@ -20,6 +20,7 @@ from socialseed.plan import policy
 
 T = TypeVar("T")
 RankKey = tuple[int, float, str, int]  # risk rank, minus the combined score, profile id, index
+RankRow = tuple[Any, ...]  # begins with ``RankInput``'s fields, in its order (more may follow)
 FIRST_BATCH = 32  # candidates built at once when the walk starts; doubles up to LAST_BATCH
 LAST_BATCH = 1024
 
@@ -35,14 +36,13 @@ class RankInput(NamedTuple):
     unknown: bool  # some filter could not tell (the candidate's actions are at least yellow)
 
 
-def rank_key(entry: RankInput, risk: Risk, index: int) -> RankKey:
+def rank_key(entry: RankRow, risk: Risk, index: int) -> RankKey:
     """Best first: lower risk, then higher authenticity + relevance, then a stable id."""
-    combined = round(entry.authenticity + entry.relevance, 6)
-    return (risk.rank, -combined, entry.profile_id, index)
+    return (risk.rank, -round(entry[2] + entry[3], 6), entry[0], index)
 
 
-def key_of(entry: RankInput, settings: TargetScoring, index: int) -> RankKey:
-    risk = policy.risk_of(entry.authenticity, entry.recommendation, entry.unknown, settings)
+def key_of(entry: RankRow, settings: TargetScoring, index: int) -> RankKey:
+    risk = policy.risk_of(entry[2], entry[4], bool(entry[5]), settings)
     return rank_key(entry, risk, index)
 
 
@@ -55,7 +55,7 @@ class Shortlist(Generic[T]):
 
     def __init__(
         self,
-        entries: Sequence[RankInput],
+        entries: Sequence[RankRow],
         settings_for: Callable[[str], TargetScoring],
         build: Callable[[list[int]], list[T]],
         scorers: Counter[str],
@@ -65,8 +65,8 @@ class Shortlist(Generic[T]):
         self._build = build
         keys: list[RankKey] = []
         for index, entry in enumerate(entries):
-            settings = settings_for(entry.targeting)
-            if entry.relevance < settings.min_relevance:
+            settings = settings_for(entry[1])
+            if entry[3] < settings.min_relevance:
                 self.low_relevance += 1
                 continue
             keys.append(key_of(entry, settings, index))

@@ -7,14 +7,15 @@ network calls; ``socialseed plan --refresh`` reads again.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlite_utils import Database
 
 from socialseed.clock import iso, parse_instant
-from socialseed.model import Candidate, Post, Profile
+from socialseed.model import Candidate, Post, Profile, Score
 
 
 def last_fetch(db: Database, account: str, source: str) -> datetime | None:
@@ -77,32 +78,31 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
-class CandidateRow(NamedTuple):
-    """One cached candidate as typed columns: what filters and ranking need, no JSON.
+@dataclass(frozen=True)
+class RowQuery:
+    """Filters as SQL over the typed columns (alias ``c``; relationship verdicts ``r.verdict``):
+    ``failed`` names the first failing check or is '', ``unknown`` is true when a check could
+    not tell. ``functions`` are SQL functions the expressions call."""
 
-    ``last_seen_us`` is the newest sign of life (``last_active`` or the newest recent post) in
-    whole microseconds since the epoch, so that day arithmetic on it is exact.
-    """
-
-    rowid: int
-    profile_id: str
-    digest: str
-    handle: str
-    display_name: str
-    bio: str
-    followers: int | None
-    following: int | None
-    posts: int | None
-    last_seen_us: int | None
-    has_avatar: int | None
-    language: str | None
-    post_count: int
+    failed: str
+    unknown: str
+    params: Mapping[str, object]
+    functions: Mapping[str, Callable[[str], bool]] = field(default_factory=dict)
 
 
-ROW_COLUMNS = (
-    "rowid, profile_id, digest, handle, display_name, bio, followers, following, posts, "
-    "last_seen_us, has_avatar, language, post_count"
-)
+@dataclass(frozen=True)
+class ScoreJoin:
+    """Where a row's cached score is: key = prefix || digest || suffix in table ``scores``."""
+
+    prefix: str
+    suffix: str
+
+
+# profile_id, targeting, authenticity, relevance, recommendation, unknown, rowid, post_count,
+# scorer, version, source (the first six are what ranking reads: ``plan.topk.RankInput``'s order)
+PassingRow = tuple[
+    str, str, float | None, float | None, str | None, int, int, int, str | None, str | None, str
+]
 
 
 def micros(value: datetime) -> int:
@@ -113,7 +113,11 @@ def micros(value: datetime) -> int:
 
 
 def typed_fields(profile: Profile) -> dict[str, object]:
-    """The typed columns of a candidate row (see ``CandidateRow``)."""
+    """The typed columns of a candidate row: what the SQL filters and the ranking read.
+
+    ``last_seen_us`` is the newest sign of life (``last_active`` or the newest recent post) in
+    whole microseconds since the epoch, so that day arithmetic on it is exact.
+    """
     stamps = [p.created_at for p in profile.recent_posts if p.created_at is not None]
     if profile.last_active is not None:
         stamps.append(profile.last_active)
@@ -128,30 +132,115 @@ def typed_fields(profile: Profile) -> dict[str, object]:
         "has_avatar": None if profile.has_avatar is None else int(profile.has_avatar),
         "language": profile.language,
         "post_count": len(profile.recent_posts),
+        # lowered as Python lowers (SQLite's lower() knows ASCII only), for the SQL filters
+        "handle_key": profile.handle.lstrip("@").lower(),
+        "opt_text": f"{profile.bio} {profile.display_name}".lower(),
+        "bio_lower": profile.bio.lower(),
+        "language_lower": None if profile.language is None else profile.language.lower(),
     }
 
 
-def load_rows(db: Database, account: str, source: str) -> list[CandidateRow]:
-    """The cached candidates of one source as typed rows, in the order they were found."""
-    rows = db.conn.execute(
-        f"select {ROW_COLUMNS} from candidates where account = ? and source = ? order by rowid",
-        [account, source],
+def _from(source_count: int, joins: str = "") -> str:
+    """Rows of one source for one account, less profiles found by an earlier source."""
+    earlier = ", ".join(f":_earlier{i}" for i in range(source_count))
+    seen = (
+        "and not exists (select 1 from candidates e where e.account = c.account "
+        f"and e.source in ({earlier}) and e.profile_id = c.profile_id)"
+        if source_count
+        else ""
     )
-    return [CandidateRow._make(row) for row in rows]
+    return (
+        "from candidates c left join temp.plan_relationships r "
+        f"on r.account = c.account and r.profile_id = c.profile_id {joins}"
+        f"where c.account = :_account and c.source = :_source {seen}"
+    )
 
 
-def load_profiles(db: Database, rowids: Sequence[int]) -> dict[int, Profile]:
-    """The full profiles of some typed rows (by ``CandidateRow.rowid``)."""
-    found: dict[int, Profile] = {}
+def _params(
+    query: RowQuery, account: str, source: str, earlier: Sequence[str]
+) -> dict[str, object]:
+    params = dict(query.params)
+    params.update({"_account": account, "_source": source})
+    params.update({f"_earlier{i}": e for i, e in enumerate(earlier)})
+    return params
+
+
+def _functions(db: Database, query: RowQuery) -> None:
+    for name, fn in query.functions.items():
+        db.conn.create_function(name, 1, fn, deterministic=True)
+
+
+def drop_counts(
+    db: Database, account: str, source: str, earlier: Sequence[str], query: RowQuery
+) -> dict[str, int]:
+    """How many of a source's candidates each filter drops (profiles of ``earlier`` sources
+    are not counted again)."""
+    _functions(db, query)
+    rows = db.conn.execute(
+        f"select failed, count(*) from (select {query.failed} as failed "
+        f"{_from(len(earlier))}) where failed != '' group by failed",
+        _params(query, account, source, earlier),
+    )
+    return {str(name): int(n) for name, n in rows}
+
+
+def passing_rows(
+    db: Database,
+    account: str,
+    source: str,
+    earlier: Sequence[str],
+    query: RowQuery,
+    targeting: str,
+    scores: ScoreJoin | None,
+) -> list[PassingRow]:
+    """The candidates of one source that pass ``query``, in the order they were found, each
+    with its cached score numbers when ``scores`` says where (else nulls)."""
+    _functions(db, query)
+    params = _params(query, account, source, earlier)
+    params["_targeting"] = targeting
+    if scores is None:
+        numbers, join = "null, null, null", ""
+        tail = "null, null"
+    else:
+        numbers = "s.authenticity, s.relevance, s.recommendation"
+        join = "left join scores s on s.key = (:_prefix || c.digest || :_suffix) "
+        tail = "s.scorer, s.version"
+        params.update({"_prefix": scores.prefix, "_suffix": scores.suffix})
+    sql = (
+        f"select c.profile_id, :_targeting, {numbers}, {query.unknown}, c.rowid, c.post_count, "
+        f"{tail}, :_source {_from(len(earlier), join)} "
+        f"and ({query.failed}) = '' order by c.rowid"
+    )
+    return db.conn.execute(sql, params).fetchall()
+
+
+def set_relationship_verdicts(db: Database, account: str, verdicts: Mapping[str, str]) -> None:
+    """What the filters say of profiles the account has a relationship with (a temporary table
+    of this connection, read by the SQL filters)."""
+    db.conn.execute(
+        "create temp table if not exists plan_relationships "
+        "(account text, profile_id text, verdict text, primary key (account, profile_id))"
+    )
+    with db.conn:
+        db.conn.execute("delete from temp.plan_relationships where account = ?", [account])
+        db.conn.executemany(
+            "insert into temp.plan_relationships values (?, ?, ?)",
+            [(account, pid, verdict) for pid, verdict in verdicts.items()],
+        )
+
+
+def load_profiles(db: Database, rowids: Sequence[int]) -> dict[int, tuple[Profile, str]]:
+    """The full profiles of some cached candidates, with their digests, by rowid."""
+    found: dict[int, tuple[Profile, str]] = {}
     ids = list(dict.fromkeys(rowids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         rows = db.conn.execute(
-            f"select rowid, data from candidates where rowid in ({marks})", chunk
+            f"select rowid, digest, data from candidates where rowid in ({marks})", chunk
         )
-        for rowid, data in rows:
-            found[int(rowid)] = profile_from_data(json.loads(data))
+        for rowid, digest, data in rows:
+            found[int(rowid)] = (profile_from_data(json.loads(data)), str(digest))
     return found
 
 
@@ -251,3 +340,20 @@ def store_posts(
     if rows:
         with db.conn:
             db.table("candidate_posts").insert_all(rows, pk=("account", "profile_id"), replace=True)
+
+
+def cached_score_data(db: Database, rowids: Sequence[int], join: ScoreJoin) -> dict[int, Score]:
+    """The full cached scores (with reasons) of some cached candidates, by rowid."""
+    found: dict[int, Score] = {}
+    ids = list(dict.fromkeys(rowids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.conn.execute(
+            "select c.rowid, s.data from candidates c join scores s "
+            f"on s.key = (? || c.digest || ?) where c.rowid in ({marks})",
+            [join.prefix, join.suffix, *chunk],
+        )
+        for rowid, data in rows:
+            found[int(rowid)] = Score.from_data(json.loads(data))
+    return found

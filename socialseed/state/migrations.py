@@ -299,6 +299,10 @@ def m080_typed_candidate_and_score_columns(db: Database) -> None:
         ("has_avatar", int),
         ("language", str),
         ("post_count", int),
+        ("handle_key", str),
+        ("opt_text", str),
+        ("bio_lower", str),
+        ("language_lower", str),
     ):
         db.table("candidates").add_column(name, kind)
     db.table("scores").add_column("authenticity", float)
