@@ -20,8 +20,10 @@ from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.heuristic import NAME as HEURISTIC_NAME
 from socialseed.scoring.heuristic import VERSION as HEURISTIC_VERSION
 from socialseed.scoring.heuristic import HeuristicScorer
+from socialseed.state import candidates as candidate_store
 from socialseed.state import scores as score_store
 from socialseed.state.candidates import PassingRow, ScoreJoin, cached_score_data
+from socialseed.state.scores import ScoreNumbers, numbers_of, rounded_numbers
 
 HEURISTIC = "heuristic"
 
@@ -124,28 +126,55 @@ async def score_rows(
     join: ScoreJoin | None,
     candidates: Callable[[Sequence[PassingRow]], list[tuple[Candidate, str]]],
 ) -> tuple[list[PassingRow], ScoreBook]:
-    """Fill in the score numbers of rows that passed the filters: the heuristic's cached ones
-    came with the rows; the rest are scored (built by ``candidates``) and, for the heuristic,
-    stored. Returns the rows with their numbers and the book of full scores."""
+    """Fill in the score numbers of rows that passed the filters.
+
+    The heuristic's cached scores came with the rows (their copies) or are read from the score
+    cache (and copied onto the rows); the rest are scored, for the heuristic in batches, built
+    by ``candidates``, and cached. A provider scores every row in one call (it keeps its own
+    cache). Returns the rows with their numbers and the book of full scores.
+    """
     book = ScoreBook(join)
-    missing = [i for i, row in enumerate(rows) if row[2] is None or join is None]
     out = list(rows)
-    batch = COLD_BATCH if join is not None else max(len(missing), 1)  # a provider: one call
+    missing = list(range(len(rows))) if join is None else _from_cache(db, out, join)
+    batch = COLD_BATCH if join is not None else max(len(missing), 1)
     for start in range(0, len(missing), batch):
         chunk = missing[start : start + batch]
         made = candidates([rows[i] for i in chunk])
         scores = await scorer.score([c for c, _ in made], topic)
         if join is not None:
-            new = {
-                f"{join.prefix}{digest}{join.suffix}": (digest, s)
-                for (_, digest), s in zip(made, scores, strict=True)
-            }
-            score_store.store_scores(db, new, now=now)
+            keys = [f"{join.prefix}{digest}{join.suffix}" for _, digest in made]
+            score_store.store_scores(
+                db, {k: (d, s) for k, (_, d), s in zip(keys, made, scores, strict=True)}, now=now
+            )
+            copies = [
+                (k, rounded_numbers(s), rows[i][6])
+                for k, i, s in zip(keys, chunk, scores, strict=True)
+            ]
+            candidate_store.keep_scores(db, copies)
         for i, score in zip(chunk, scores, strict=True):
-            row = rows[i]
-            book.fresh[row[6]] = score
-            out[i] = (
-                row[0], row[1], score.authenticity, score.relevance, score.recommendation,
-                row[5], row[6], row[7], score.scorer, score.version, row[10],
-            )  # fmt: skip
+            book.fresh[rows[i][6]] = score
+            out[i] = _with_numbers(rows[i], numbers_of(score))
     return out, book
+
+
+def _from_cache(db: Database, rows: list[PassingRow], join: ScoreJoin) -> list[int]:
+    """Fill in, from the score cache, rows that hold no copy of their score (and copy it onto
+    them); the positions still without a score."""
+    absent = [i for i, row in enumerate(rows) if row[2] is None]
+    if not absent:
+        return []
+    keys = {i: f"{join.prefix}{rows[i][11]}{join.suffix}" for i in absent}
+    found = score_store.cached_numbers(db, keys.values())
+    copies = [(keys[i], found[keys[i]], rows[i][6]) for i in absent if keys[i] in found]
+    candidate_store.keep_scores(db, copies)
+    for i in absent:
+        if keys[i] in found:
+            rows[i] = _with_numbers(rows[i], found[keys[i]])
+    return [i for i in absent if keys[i] not in found]
+
+
+def _with_numbers(row: PassingRow, n: ScoreNumbers) -> PassingRow:
+    return (
+        row[0], row[1], n.authenticity, n.relevance, n.recommendation, row[5], row[6], row[7],
+        n.scorer, n.version, row[10], row[11],
+    )  # fmt: skip

@@ -36,9 +36,12 @@ class RankInput(NamedTuple):
     unknown: bool  # some filter could not tell (the candidate's actions are at least yellow)
 
 
+RISK_RANK = {risk: risk.rank for risk in Risk}
+
+
 def rank_key(entry: RankRow, risk: Risk, index: int) -> RankKey:
     """Best first: lower risk, then higher authenticity + relevance, then a stable id."""
-    return (risk.rank, -round(entry[2] + entry[3], 6), entry[0], index)
+    return (RISK_RANK[risk], -round(entry[2] + entry[3], 6), entry[0], index)
 
 
 def key_of(entry: RankRow, settings: TargetScoring, index: int) -> RankKey:
@@ -64,8 +67,9 @@ class Shortlist(Generic[T]):
         self.low_relevance = 0
         self._build = build
         keys: list[RankKey] = []
+        known: dict[str, TargetScoring] = {}
         for index, entry in enumerate(entries):
-            settings = settings_for(entry[1])
+            settings = known.get(entry[1]) or known.setdefault(entry[1], settings_for(entry[1]))
             if entry[3] < settings.min_relevance:
                 self.low_relevance += 1
                 continue

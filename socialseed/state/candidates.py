@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Candidate, Post, Profile, Score
+from socialseed.state.scores import ScoreNumbers
 
 
 def last_fetch(db: Database, account: str, source: str) -> datetime | None:
@@ -99,9 +100,21 @@ class ScoreJoin:
 
 
 # profile_id, targeting, authenticity, relevance, recommendation, unknown, rowid, post_count,
-# scorer, version, source (the first six are what ranking reads: ``plan.topk.RankInput``'s order)
+# scorer, version, source, digest (the first six are what ranking reads, in the order of
+# ``plan.topk.RankInput``; the score's fields are null when the row holds no score of this key)
 PassingRow = tuple[
-    str, str, float | None, float | None, str | None, int, int, int, str | None, str | None, str
+    str,
+    str,
+    float | None,
+    float | None,
+    str | None,
+    int,
+    int,
+    int,
+    str | None,
+    str | None,
+    str,
+    str,
 ]
 
 
@@ -199,19 +212,33 @@ def passing_rows(
     params = _params(query, account, source, earlier)
     params["_targeting"] = targeting
     if scores is None:
-        numbers, join = "null, null, null", ""
+        numbers = "null, null, null"
         tail = "null, null"
-    else:
-        numbers = "s.authenticity, s.relevance, s.recommendation"
-        join = "left join scores s on s.key = (:_prefix || c.digest || :_suffix) "
-        tail = "s.scorer, s.version"
+    else:  # the copy of the cached score on the row, when it is of this scorer and topic
+        hit = "c.score_key = (:_prefix || c.digest || :_suffix)"
+        numbers = ", ".join(
+            f"case when {hit} then c.{col} end"
+            for col in ("authenticity", "relevance", "recommendation")
+        )
+        tail = f"case when {hit} then c.scorer end, case when {hit} then c.version end"
         params.update({"_prefix": scores.prefix, "_suffix": scores.suffix})
     sql = (
         f"select c.profile_id, :_targeting, {numbers}, {query.unknown}, c.rowid, c.post_count, "
-        f"{tail}, :_source {_from(len(earlier), join)} "
+        f"{tail}, :_source, c.digest {_from(len(earlier))} "
         f"and ({query.failed}) = '' order by c.rowid"
     )
     return db.conn.execute(sql, params).fetchall()
+
+
+def keep_scores(db: Database, copies: Sequence[tuple[str, ScoreNumbers, int]]) -> None:
+    """Copy cached scores onto their candidate rows: (score key, its numbers, rowid)."""
+    rows = [(key, *numbers, rowid) for key, numbers, rowid in copies]
+    with db.conn:
+        db.conn.executemany(
+            "update candidates set score_key = ?, authenticity = ?, relevance = ?, "
+            "recommendation = ?, scorer = ?, version = ? where rowid = ?",
+            rows,
+        )
 
 
 def set_relationship_verdicts(db: Database, account: str, verdicts: Mapping[str, str]) -> None:

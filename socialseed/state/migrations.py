@@ -303,6 +303,12 @@ def m080_typed_candidate_and_score_columns(db: Database) -> None:
         ("opt_text", str),
         ("bio_lower", str),
         ("language_lower", str),
+        ("score_key", str),  # the cached score copied onto the row (key in table scores)
+        ("authenticity", float),
+        ("relevance", float),
+        ("recommendation", str),
+        ("scorer", str),
+        ("version", str),
     ):
         db.table("candidates").add_column(name, kind)
     db.table("scores").add_column("authenticity", float)

@@ -73,6 +73,14 @@ def numbers_of(score: Score) -> ScoreNumbers:
     )
 
 
+def rounded_numbers(score: Score) -> ScoreNumbers:
+    """The numbers as they are cached (rounded as the JSON is)."""
+    data = score.to_data()
+    return ScoreNumbers(
+        data["authenticity"], data["relevance"], score.recommendation, score.scorer, score.version
+    )
+
+
 def store_scores(db: Database, scores: Mapping[str, tuple[str, Score]], *, now: datetime) -> None:
     """Store scores; ``scores`` maps key -> (profile digest, score)."""
     stamp = iso(now)
