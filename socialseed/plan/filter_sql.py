@@ -12,11 +12,11 @@ patterns (block and allow lists) go through ``filters``' own matcher as SQL func
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import count
 
 from socialseed.config.schema import Bounds, Filters
-from socialseed.plan.filters import FilterContext, _match
+from socialseed.plan.filters import FilterContext, Relationship, _match
 from socialseed.state.candidates import RowQuery, micros
 
 _DAY_US = "86400000000.0"
@@ -66,6 +66,21 @@ def filter_query(
     if allowed:
         unknown = f"(case when {allowed} then 0 else ({unknown}) end)"
     return RowQuery(failed, f"({unknown})", p.values, functions)
+
+
+def relationship_verdicts(
+    relationships: Mapping[str, Relationship], allow_manual: bool
+) -> dict[str, str]:
+    """What ``filters.relationship`` makes of each relationship (the check that fails)."""
+    out: dict[str, str] = {}
+    for pid, rel in relationships.items():
+        if rel.unfollowed_at is not None:
+            out[pid] = "unfollowed"
+        elif rel.origin == "manual" and not allow_manual:
+            out[pid] = "manual"
+        else:
+            out[pid] = "already_following"
+    return out
 
 
 def _name(then: str) -> str:

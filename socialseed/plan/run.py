@@ -27,7 +27,7 @@ from socialseed.model.plan import AICost, Plan
 from socialseed.plan import filters as filter_rules
 from socialseed.plan import policy
 from socialseed.plan.discovery import read_stale_sources
-from socialseed.plan.filter_sql import filter_query
+from socialseed.plan.filter_sql import filter_query, relationship_verdicts
 from socialseed.plan.filters import FilterContext, Relationship
 from socialseed.plan.planner import AccountPart, Existing, Scored, assemble_plan, plan_account
 from socialseed.plan.reads import Reads, read_relationships
@@ -277,7 +277,9 @@ class AccountRun:
         """The cached candidates that pass their targeting's filters, by targeting, in the
         order they were found (filtered in SQL: no profile or reason text is made here)."""
         candidate_store.set_relationship_verdicts(
-            self.db, self.account.id, self._verdicts(relationships)
+            self.db,
+            self.account.id,
+            relationship_verdicts(relationships, self.account.allow_manual),
         )
         ours = self._managed_handles()
         queries = {
@@ -295,18 +297,6 @@ class AccountRun:
             passed[name] += candidate_store.passing_rows(*args, name, join)
             earlier.append(key)
         return passed, dropped
-
-    def _verdicts(self, relationships: Mapping[str, Relationship]) -> dict[str, str]:
-        """What the filters make of each relationship (see ``filters.relationship``)."""
-        out: dict[str, str] = {}
-        for pid, rel in relationships.items():
-            if rel.unfollowed_at is not None:
-                out[pid] = "unfollowed"
-            elif rel.origin == "manual" and not self.account.allow_manual:
-                out[pid] = "manual"
-            else:
-                out[pid] = "already_following"
-        return out
 
     def _managed_handles(self) -> frozenset[str]:
         """Handles of every account this config manages on this platform (ours, not targets)."""
