@@ -214,29 +214,31 @@ def passing_rows(
     if scores is None:
         numbers = "null, null, null"
         tail = "null, null"
-    else:  # the copy of the cached score on the row, when it is of this scorer and topic
-        hit = "c.score_key = (:_prefix || c.digest || :_suffix)"
+        join = ""
+    else:  # the row's copy of its cached score, when it is of this scorer and topic
+        hit = "k.score_key = (:_prefix || c.digest || :_suffix)"
         numbers = ", ".join(
-            f"case when {hit} then c.{col} end"
+            f"case when {hit} then k.{col} end"
             for col in ("authenticity", "relevance", "recommendation")
         )
-        tail = f"case when {hit} then c.scorer end, case when {hit} then c.version end"
+        tail = f"case when {hit} then k.scorer end, case when {hit} then k.version end"
+        join = "left join candidate_scores k on k.candidate = c.rowid "
         params.update({"_prefix": scores.prefix, "_suffix": scores.suffix})
     sql = (
         f"select c.profile_id, :_targeting, {numbers}, {query.unknown}, c.rowid, c.post_count, "
-        f"{tail}, :_source, c.digest {_from(len(earlier))} "
+        f"{tail}, :_source, c.digest {_from(len(earlier), join)} "
         f"and ({query.failed}) = '' order by c.rowid"
     )
     return db.conn.execute(sql, params).fetchall()
 
 
 def keep_scores(db: Database, copies: Sequence[tuple[str, ScoreNumbers, int]]) -> None:
-    """Copy cached scores onto their candidate rows: (score key, its numbers, rowid)."""
-    rows = [(key, *numbers, rowid) for key, numbers, rowid in copies]
+    """Keep a copy of cached scores by candidate row: (score key, its numbers, rowid)."""
+    rows = [(rowid, key, *numbers) for key, numbers, rowid in copies]
     with db.conn:
         db.conn.executemany(
-            "update candidates set score_key = ?, authenticity = ?, relevance = ?, "
-            "recommendation = ?, scorer = ?, version = ? where rowid = ?",
+            "insert or replace into candidate_scores (candidate, score_key, authenticity, "
+            "relevance, recommendation, scorer, version) values (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 

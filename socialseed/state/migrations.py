@@ -303,14 +303,20 @@ def m080_typed_candidate_and_score_columns(db: Database) -> None:
         ("opt_text", str),
         ("bio_lower", str),
         ("language_lower", str),
-        ("score_key", str),  # the cached score copied onto the row (key in table scores)
-        ("authenticity", float),
-        ("relevance", float),
-        ("recommendation", str),
-        ("scorer", str),
-        ("version", str),
     ):
         db.table("candidates").add_column(name, kind)
+    db.table("candidate_scores").create(  # a candidate's cached score, by its row: no text join
+        {
+            "candidate": int,  # candidates.rowid
+            "score_key": str,  # the key in table scores (scorer, version, digest, topic)
+            "authenticity": float,
+            "relevance": float,
+            "recommendation": str,
+            "scorer": str,
+            "version": str,
+        },
+        pk="candidate",
+    )
     db.table("scores").add_column("authenticity", float)
     db.table("scores").add_column("relevance", float)
     db.table("scores").add_column("recommendation", str)
