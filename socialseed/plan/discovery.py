@@ -81,6 +81,30 @@ def planned_sources(
     return out
 
 
+async def read_stale_sources(
+    platform: Platform,
+    account: Account,
+    targetings: Mapping[str, Targeting],
+    db: Database,
+    *,
+    now: datetime,
+    refresh: bool = False,
+) -> list[tuple[str, str, bool]]:
+    """Read from the platform (into the cache) every source not read within its ``cache_ttl``;
+    (targeting name, source key, read now) in config order."""
+    served: list[tuple[str, str, bool]] = []
+    for name, targeting, config in planned_sources(account, targetings):
+        source = to_source(config)
+        ttl = parse_duration(targeting.cache_ttl)
+        fresh = store.is_fresh(db, account.id, source.key, now=now, ttl_seconds=ttl)
+        if refresh or not fresh:
+            profiles = await read_source(platform, source, config.limit)
+            found = [Candidate(p, source.key, name) for p in profiles]
+            store.store_candidates(db, account.id, source.key, found, now=now)
+        served.append((name, source.key, refresh or not fresh))
+    return served
+
+
 async def discover_account(
     platform: Platform,
     account: Account,
@@ -92,17 +116,9 @@ async def discover_account(
 ) -> Discovered:
     """Every candidate of the account's targetings, from the cache or the platform."""
     result = Discovered()
-    for name, targeting, config in planned_sources(account, targetings):
-        source = to_source(config)
-        ttl = parse_duration(targeting.cache_ttl)
-        fresh = store.is_fresh(db, account.id, source.key, now=now, ttl_seconds=ttl)
-        if refresh or not fresh:
-            profiles = await read_source(platform, source, config.limit)
-            found = [Candidate(p, source.key, name) for p in profiles]
-            store.store_candidates(db, account.id, source.key, found, now=now)
-            result.fetched.append(source.key)
-        else:
-            result.cached.append(source.key)
-        loaded = store.load_candidates(db, account.id, source.key)
+    served = await read_stale_sources(platform, account, targetings, db, now=now, refresh=refresh)
+    for name, key, fetched in served:
+        (result.fetched if fetched else result.cached).append(key)
+        loaded = store.load_candidates(db, account.id, key)
         result.add([(Candidate(c.profile, c.source, name), d) for c, d in loaded])
     return result

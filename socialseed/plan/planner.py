@@ -18,6 +18,7 @@ from socialseed.model import Action, Candidate, Post, Risk, Score, Target, Verb,
 from socialseed.model.plan import AccountPlan, AICost, Plan
 from socialseed.plan import policy
 from socialseed.plan.filters import FilterResult, Relationship
+from socialseed.plan.topk import RankInput, Shortlist
 
 if TYPE_CHECKING:
     from socialseed.model import Capabilities
@@ -66,14 +67,37 @@ def plan_account(
     config: Config,
     account: Account,
     caps: Capabilities,
-    items: Sequence[Scored],
+    items: Sequence[Scored] | Shortlist[Scored],
     state: Existing,
     now: datetime,
 ) -> AccountPart:
-    """Propose, rank and fit one account's actions (pure)."""
-    scorers = Counter(f"{s.score.scorer}@{s.score.version}" for s in items)
-    actions, summary = AccountPlanner(config, account, caps, state, now).plan(items)
-    return AccountPart(actions, summary, dict(scorers), state.following_count)
+    """Propose, rank and fit one account's actions (pure, given a shortlist's builder)."""
+    pool = items if isinstance(items, Shortlist) else shortlist_of(config, items)
+    actions, summary = AccountPlanner(config, account, caps, state, now).plan(pool)
+    return AccountPart(actions, summary, dict(pool.scorers), state.following_count)
+
+
+def rank_input(item: Scored) -> RankInput:
+    """What ranking reads of a scored candidate."""
+    score = item.score
+    return RankInput(
+        item.candidate.profile.id,
+        item.candidate.targeting,
+        score.authenticity,
+        score.relevance,
+        score.recommendation,
+        bool(item.filters.unknown),
+    )
+
+
+def shortlist_of(config: Config, items: Sequence[Scored]) -> Shortlist[Scored]:
+    """A shortlist over candidates already built."""
+    return Shortlist(
+        [rank_input(item) for item in items],
+        lambda name: config.targeting[name].scoring,
+        lambda indices: [items[i] for i in indices],
+        Counter(f"{s.score.scorer}@{s.score.version}" for s in items),
+    )
 
 
 def assemble_plan(
@@ -175,16 +199,19 @@ class AccountPlanner:
     def targeting(self, name: str) -> Targeting:
         return self.config.targeting[name]
 
-    def plan(self, items: Sequence[Scored]) -> tuple[list[Action], AccountPlan]:
+    def plan(self, pool: Shortlist[Scored]) -> tuple[list[Action], AccountPlan]:
         if self.state.paused:
             return [], self._summary([])  # apply would refuse every action: propose none
         taken = self._conversation()  # answering people comes before finding new ones
-        ranked = self._ranked(items)
+        self.low_relevance = pool.low_relevance
         wanted = self._wanted_verbs()
-        for index, (item, risk, reasons) in enumerate(ranked):
+        walk = pool.best_first()
+        for index in range(len(pool)):
             if not any(self.left.get(verb, 0) for verb in wanted):
-                self.left_out = len(ranked) - index  # the budget is used: stop here
+                self.left_out = len(pool) - index  # the budget is used: stop here
                 break
+            item = next(walk)
+            risk, reasons = self._assess(item)
             taken += self._take(item, risk, reasons)
         taken += self._unfollows()
         taken, self.unsummoned = policy.summoned_replies(taken, self.account, self.caps)
@@ -211,18 +238,10 @@ class AccountPlanner:
         return out
 
     # -- outbound proposals --------------------------------------------------------------------
-    def _ranked(self, items: Sequence[Scored]) -> list[tuple[Scored, Risk, tuple[str, ...]]]:
-        """Candidates best first, each with its risk and reasons."""
-        assessed = []
-        for item in items:
-            settings = self.targeting(item.candidate.targeting).scoring
-            if item.score.relevance < settings.min_relevance:
-                self.low_relevance += 1
-                continue
-            risk, reasons = policy.assess(Verb.FOLLOW, item.score, item.filters, settings)
-            assessed.append((rank_key(item, risk), item, risk, reasons))
-        assessed.sort(key=lambda entry: entry[0])
-        return [(item, risk, reasons) for _key, item, risk, reasons in assessed]
+    def _assess(self, item: Scored) -> tuple[Risk, tuple[str, ...]]:
+        """The candidate's risk and its reasons (only for candidates the walk reaches)."""
+        settings = self.targeting(item.candidate.targeting).scoring
+        return policy.assess(Verb.FOLLOW, item.score, item.filters, settings)
 
     def _wanted_verbs(self) -> set[str]:
         """The outbound verbs the account's targetings ask for."""

@@ -163,6 +163,18 @@ def assess(
     return Risk.GREEN, ()
 
 
+def risk_of(
+    authenticity: float, recommendation: str, unknown: bool, settings: TargetScoring
+) -> Risk:
+    """The risk ``assess`` gives a scored candidate, from the numbers alone (no reasons)."""
+    floor = settings.min_authenticity
+    if authenticity < floor or recommendation == "avoid":
+        return Risk.RED
+    if authenticity < floor + BORDERLINE or recommendation == "caution" or unknown:
+        return Risk.YELLOW
+    return Risk.GREEN
+
+
 def _score_signals(score: Score, settings: TargetScoring) -> tuple[list[str], list[str]]:
     red: list[str] = []
     yellow: list[str] = []

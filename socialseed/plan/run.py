@@ -22,15 +22,17 @@ from socialseed.clock import Clock, iso, parse_instant
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
 from socialseed.errors import AuthExpired, ConfigError, SecretError, SocialSeedError
 from socialseed.limits import phases as phase_rules
-from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Verb
+from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Score
 from socialseed.model.plan import AICost, Plan
 from socialseed.plan import filters as filter_rules
 from socialseed.plan import policy
-from socialseed.plan.discovery import Discovered, discover_account
+from socialseed.plan.discovery import read_stale_sources
+from socialseed.plan.filter_sql import filter_query, relationship_verdicts
 from socialseed.plan.filters import FilterContext, Relationship
 from socialseed.plan.planner import AccountPart, Existing, Scored, assemble_plan, plan_account
 from socialseed.plan.reads import Reads, read_relationships
-from socialseed.plan.scoring import score_cached, select_scorer, topic_of
+from socialseed.plan.scoring import ScoreBook, score_join, score_rows, select_scorer, topic_of
+from socialseed.plan.topk import Shortlist, key_of, top
 from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
 from socialseed.scoring.base import Scorer, ScoringReport
@@ -39,6 +41,7 @@ from socialseed.state import accounts as account_store
 from socialseed.state import candidates as candidate_store
 from socialseed.state import rejections as rejection_store
 from socialseed.state import usage
+from socialseed.state.candidates import PassingRow
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decisions, record_decision
 
 POST_FETCH_CONCURRENCY = 8
@@ -170,7 +173,7 @@ class AccountRun:
             return None
         return account_store.note_first_plan(self.db, self.account.id, self.now.date())
 
-    async def gather(self) -> tuple[list[Scored], Existing]:
+    async def gather(self) -> tuple[Shortlist[Scored], Existing]:
         account_store.ensure_account(
             self.db, self.account.id, self.account.platform, self.account.handle
         )
@@ -180,8 +183,8 @@ class AccountRun:
         finally:
             await platform.aclose()
 
-    async def _gather(self, platform: Platform) -> tuple[list[Scored], Existing]:
-        found = await discover_account(
+    async def _gather(self, platform: Platform) -> tuple[Shortlist[Scored], Existing]:
+        served = await read_stale_sources(
             platform,
             self.account,
             self.targetings,
@@ -189,7 +192,7 @@ class AccountRun:
             now=self.now,
             refresh=self.options.refresh,
         )
-        self._note_sources(found)
+        self._note_sources([key for _, key, fetched in served if not fetched])
         relationships = self._relationships()
         reads = await read_relationships(
             platform,
@@ -200,9 +203,9 @@ class AccountRun:
             max_shrink_pct=self.config.policy.thresholds.max_shrink_pct,
             force=self.options.force,
         )
-        passed, dropped = self._filter(found, reads.relationships or relationships)
-        scored = await self._score(passed)
-        scored = await self._with_posts(platform, scored)
+        contexts = self._contexts(reads.relationships or relationships)
+        passed, dropped = self._filter(served, reads.relationships or relationships, contexts)
+        pool = await self._shortlist(platform, passed, contexts)
         existing = self._existing(relationships, reads, dropped)
         if self.rt.conversations_for is not None:
             talk, notes, drafted = await self.rt.conversations_for(
@@ -211,12 +214,12 @@ class AccountRun:
             if drafted is not None:
                 self.ai.append((f"conversations {self.account.conversations}", drafted))
             existing = replace(existing, conversation=tuple(talk), notes=(*existing.notes, *notes))
-        return scored, existing
+        return pool, existing
 
-    def _note_sources(self, found: Discovered) -> None:
-        if found.cached:
+    def _note_sources(self, cached: list[str]) -> None:
+        if cached:
             self.messages.append(
-                f"{self.account.id}: {len(found.cached)} source(s) served from the cache "
+                f"{self.account.id}: {len(cached)} source(s) served from the cache "
                 "(use --refresh to read them again)"
             )
 
@@ -267,26 +270,37 @@ class AccountRun:
         )
 
     # -- filters, scores, posts ------------------------------------------------------------
+    def _contexts(self, relationships: dict[str, Relationship]) -> dict[str, FilterContext]:
+        return {name: self._context(t, relationships) for name, t in self.targetings.items()}
+
     def _filter(
-        self, found: Discovered, relationships: dict[str, Relationship]
-    ) -> tuple[list[tuple[Candidate, str, filter_rules.FilterResult]], Counter[str]]:
-        passed: list[tuple[Candidate, str, filter_rules.FilterResult]] = []
-        dropped: Counter[str] = Counter()
-        contexts = {name: self._context(t, relationships) for name, t in self.targetings.items()}
+        self,
+        served: list[tuple[str, str, bool]],
+        relationships: Mapping[str, Relationship],
+        contexts: Mapping[str, FilterContext],
+    ) -> tuple[dict[str, list[PassingRow]], Counter[str]]:
+        """The cached candidates that pass their targeting's filters, by targeting, in the
+        order they were found (filtered in SQL: no profile or reason text is made here)."""
+        candidate_store.set_relationship_verdicts(
+            self.db,
+            self.account.id,
+            relationship_verdicts(relationships, self.account.allow_manual),
+        )
         ours = self._managed_handles()
-        for candidate in found.candidates:
-            if candidate.profile.handle.lstrip("@").lower() in ours:
-                dropped["managed_account"] += 1  # never engage with our own accounts
-                continue
-            targeting = self.targetings[candidate.targeting]
-            result = filter_rules.apply_filters(
-                candidate.profile, targeting.filters, contexts[candidate.targeting]
-            )
-            failed = result.failed
-            if failed is None:
-                passed.append((candidate, found.digests[candidate.profile.id], result))
-            else:
-                dropped[failed.name] += 1
+        queries = {
+            name: filter_query(t.filters, contexts[name], ours)
+            for name, t in self.targetings.items()
+        }
+        passed: dict[str, list[PassingRow]] = {name: [] for name in self.targetings}
+        dropped: Counter[str] = Counter()
+        earlier: list[str] = []
+        for name, key, _ in served:
+            query = queries[name]
+            args = (self.db, self.account.id, key, earlier, query)
+            dropped.update(candidate_store.drop_counts(*args))
+            join = score_join(self.targetings[name])
+            passed[name] += candidate_store.passing_rows(*args, name, join)
+            earlier.append(key)
         return passed, dropped
 
     def _managed_handles(self) -> frozenset[str]:
@@ -307,12 +321,32 @@ class AccountRun:
             allow_manual=self.account.allow_manual,
         )
 
+    async def _shortlist(
+        self,
+        platform: Platform,
+        passed: dict[str, list[PassingRow]],
+        contexts: Mapping[str, FilterContext],
+    ) -> Shortlist[Scored]:
+        """Score what passed, fetch recent posts for the top, and rank the rest lazily."""
+        rows, books = await self._score(passed)
+        posts = await self._posts(platform, rows)
+        maker = CandidateMaker(self.db, self.targetings, contexts, rows, books, posts)
+        return Shortlist(
+            rows,
+            lambda name: self.targetings[name].scoring,
+            maker.build,
+            Counter(f"{row[8]}@{row[9]}" for row in rows),
+        )
+
     async def _score(
-        self, passed: list[tuple[Candidate, str, filter_rules.FilterResult]]
-    ) -> list[Scored]:
-        out: list[Scored] = []
+        self, passed: dict[str, list[PassingRow]]
+    ) -> tuple[list[PassingRow], dict[str, ScoreBook]]:
+        """Every passing row with its score numbers (targeting by targeting), and the books
+        that give the full scores."""
+        out: list[PassingRow] = []
+        books: dict[str, ScoreBook] = {}
         for name, targeting in self.targetings.items():
-            group = [p for p in passed if p[0].targeting == name]
+            group = passed[name]
             if not group:
                 continue
             scorer = select_scorer(
@@ -324,13 +358,25 @@ class AccountRun:
                 db=self.db,
                 meter=self.meter,
             )
-            topic = topic_of(targeting)
-            scores = await score_cached(
-                scorer, [(c, d) for c, d, _ in group], topic, self.db, self.now
+            scored, books[name] = await score_rows(
+                scorer,
+                group,
+                topic_of(targeting),
+                self.db,
+                self.now,
+                score_join(targeting),
+                self._candidates,
             )
-            out += [Scored(c, r, s) for (c, _, r), s in zip(group, scores, strict=True)]
+            out += scored
             self._note_scorer(name, scorer)
-        return out
+        return out, books
+
+    def _candidates(self, rows: Sequence[PassingRow]) -> list[tuple[Candidate, str]]:
+        """Candidates (with their digests) built from the cache, for a scorer."""
+        profiles = candidate_store.load_profiles(self.db, [row[6] for row in rows])
+        return [
+            (Candidate(profiles[row[6]][0], row[10], row[1]), profiles[row[6]][1]) for row in rows
+        ]
 
     def _note_scorer(self, targeting: str, scorer: Scorer) -> None:
         report = getattr(scorer, "report", None)
@@ -339,11 +385,13 @@ class AccountRun:
         for note in getattr(report, "notes", []) or []:
             self.messages.append(f"{self.account.id}: {note}")
 
-    async def _with_posts(self, platform: Platform, scored: list[Scored]) -> list[Scored]:
-        """Attach recent posts to the top candidates that need them for likes or reposts."""
-        wanted = self._post_candidates(scored)
+    async def _posts(
+        self, platform: Platform, rows: list[PassingRow]
+    ) -> dict[str, tuple[Post, ...]]:
+        """Recent posts for the top candidates that need them for likes or reposts."""
+        wanted = self._post_candidates(rows)
         if not wanted:
-            return scored
+            return {}
         ttl = min(parse_duration(t.cache_ttl) for t in self.targetings.values())
         posts = candidate_store.cached_posts(
             self.db, self.account.id, wanted, now=self.now, ttl_seconds=ttl
@@ -352,17 +400,19 @@ class AccountRun:
         fetched = await _fetch_posts(platform, missing)
         candidate_store.store_posts(self.db, self.account.id, fetched, now=self.now)
         posts.update({pid: tuple(items) for pid, items in fetched.items()})
-        return [_attach(item, posts.get(item.candidate.profile.id)) for item in scored]
+        return posts
 
-    def _post_candidates(self, scored: list[Scored]) -> list[str]:
+    def _post_candidates(self, rows: list[PassingRow]) -> list[str]:
         need = self._post_need()
         if need == 0:
             return []
-        wanting = [s for s in scored if self._wants_posts(s)]
-        if all(s.candidate.profile.recent_posts for s in wanting):
+        wanting = [i for i, row in enumerate(rows) if self._wants_posts(row[1])]
+        if all(rows[i][7] for i in wanting):
             return []
-        top = sorted(wanting, key=self._rank)[:need]
-        return [s.candidate.profile.id for s in top if not s.candidate.profile.recent_posts]
+        settings = {name: t.scoring for name, t in self.targetings.items()}
+        keys = (key_of(rows[i], settings[rows[i][1]], i) for i in wanting)
+        best = [rows[key[3]] for key in top(keys, need)]
+        return [row[0] for row in best if not row[7]]
 
     def _post_need(self) -> int:
         """How many top candidates may get likes/reposts today (twice that, for spares)."""
@@ -379,16 +429,43 @@ class AccountRun:
                     need = max(need, math.ceil(phase.daily.get(verb, 0) / count))
         return 2 * need
 
-    def _wants_posts(self, item: Scored) -> bool:
-        acts = self.targetings[item.candidate.targeting].actions
+    def _wants_posts(self, targeting: str) -> bool:
+        acts = self.targetings[targeting].actions
         return bool(acts.like_recent or acts.repost_recent)
 
-    def _rank(self, item: Scored) -> tuple[int, float, str]:
-        from socialseed.plan.planner import rank_key
 
-        settings = self.targetings[item.candidate.targeting].scoring
-        risk, _ = policy.assess(Verb.FOLLOW, item.score, item.filters, settings)
-        return rank_key(item, risk)
+@dataclass(frozen=True)
+class CandidateMaker:
+    """Builds the few candidates a plan walks through: profile, filter texts, full score."""
+
+    db: Database
+    targetings: Mapping[str, Targeting]
+    contexts: Mapping[str, FilterContext]
+    rows: Sequence[PassingRow]
+    books: Mapping[str, ScoreBook]
+    posts: Mapping[str, tuple[Post, ...]]
+
+    def build(self, indices: list[int]) -> list[Scored]:
+        rows = [self.rows[i] for i in indices]
+        profiles = candidate_store.load_profiles(self.db, [row[6] for row in rows])
+        scores = self._scores(rows)
+        out: list[Scored] = []
+        for row in rows:
+            profile = profiles[row[6]][0]
+            targeting = self.targetings[row[1]]
+            result = filter_rules.apply_filters(profile, targeting.filters, self.contexts[row[1]])
+            made = Scored(Candidate(profile, row[10], row[1]), result, scores[row[6]])
+            out.append(_attach(made, self.posts.get(profile.id)))
+        return out
+
+    def _scores(self, rows: Sequence[PassingRow]) -> dict[int, Score]:
+        """Full scores by rowid, a targeting's book at a time."""
+        found: dict[int, Score] = {}
+        for name, book in self.books.items():
+            rowids = [row[6] for row in rows if row[1] == name]
+            if rowids:
+                found.update(zip(rowids, book.full(self.db, rowids), strict=True))
+        return found
 
 
 def _instant(value: str | None) -> datetime | None:

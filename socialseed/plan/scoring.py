@@ -5,7 +5,8 @@ scores in state (a provider's answers are cached by the scoring router itself).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -16,8 +17,13 @@ from socialseed.errors import ConfigError
 from socialseed.model import Candidate, Score, digest
 from socialseed.scoring.base import Scorer, Topic
 from socialseed.scoring.budget import SpendMeter
+from socialseed.scoring.heuristic import NAME as HEURISTIC_NAME
+from socialseed.scoring.heuristic import VERSION as HEURISTIC_VERSION
 from socialseed.scoring.heuristic import HeuristicScorer
+from socialseed.state import candidates as candidate_store
 from socialseed.state import scores as score_store
+from socialseed.state.candidates import PassingRow, ScoreJoin, cached_score_data
+from socialseed.state.scores import ScoreNumbers, numbers_of, rounded_numbers
 
 HEURISTIC = "heuristic"
 
@@ -79,3 +85,96 @@ async def score_cached(
     if new:
         score_store.store_scores(db, new, now=now)
     return [found.get(key) or new[key][1] for key in keys]
+
+
+COLD_BATCH = 2_000  # candidates scored and stored at a time when their scores are not cached
+
+
+def score_join(targeting: Targeting) -> ScoreJoin | None:
+    """Where the heuristic's cached scores of a targeting's candidates are (None for a scorer
+    that keeps its own cache)."""
+    if targeting.scoring.provider != HEURISTIC:
+        return None
+    key = score_store.score_key(
+        HEURISTIC_NAME, HEURISTIC_VERSION, "", _topic_digest(topic_of(targeting))
+    )
+    prefix, suffix = key.split("::")
+    return ScoreJoin(f"{prefix}:", f":{suffix}")
+
+
+@dataclass
+class ScoreBook:
+    """The full scores of a group of candidates (with reasons), made on demand: the ones
+    scored in this run are kept, cached ones are read for the few a plan shows."""
+
+    join: ScoreJoin | None
+    fresh: dict[int, Score] = field(default_factory=dict)  # scored in this run, by rowid
+
+    def full(self, db: Database, rowids: Sequence[int]) -> list[Score]:
+        """The full scores of candidates (by rowid, in that order)."""
+        wanted = [r for r in rowids if r not in self.fresh]
+        cached = cached_score_data(db, wanted, self.join) if wanted and self.join else {}
+        return [self.fresh[r] if r in self.fresh else cached[r] for r in rowids]
+
+
+async def score_rows(
+    scorer: Scorer,
+    rows: list[PassingRow],
+    topic: Topic,
+    db: Database,
+    now: datetime,
+    join: ScoreJoin | None,
+    candidates: Callable[[Sequence[PassingRow]], list[tuple[Candidate, str]]],
+) -> tuple[list[PassingRow], ScoreBook]:
+    """Fill in the score numbers of rows that passed the filters.
+
+    The heuristic's cached scores came with the rows (their copies) or are read from the score
+    cache (and copied onto the rows); the rest are scored, for the heuristic in batches, built
+    by ``candidates``, and cached. A provider scores every row in one call (it keeps its own
+    cache). Returns the rows with their numbers and the book of full scores.
+    """
+    book = ScoreBook(join)
+    out = list(rows)
+    missing = list(range(len(rows))) if join is None else _from_cache(db, out, join)
+    batch = COLD_BATCH if join is not None else max(len(missing), 1)
+    for start in range(0, len(missing), batch):
+        chunk = missing[start : start + batch]
+        made = candidates([rows[i] for i in chunk])
+        scores = await scorer.score([c for c, _ in made], topic)
+        if join is not None:
+            keys = [f"{join.prefix}{digest}{join.suffix}" for _, digest in made]
+            score_store.store_scores(
+                db, {k: (d, s) for k, (_, d), s in zip(keys, made, scores, strict=True)}, now=now
+            )
+            copies = [
+                (k, rounded_numbers(s), rows[i][6])
+                for k, i, s in zip(keys, chunk, scores, strict=True)
+            ]
+            candidate_store.keep_scores(db, copies)
+        for i, score in zip(chunk, scores, strict=True):
+            book.fresh[rows[i][6]] = score
+            out[i] = _with_numbers(rows[i], numbers_of(score))
+    return out, book
+
+
+def _from_cache(db: Database, rows: list[PassingRow], join: ScoreJoin) -> list[int]:
+    """Fill in, from the score cache, rows that hold no copy of their score (and copy it onto
+    them); the positions still without a score."""
+    absent = [i for i, row in enumerate(rows) if row[2] is None]
+    if not absent:
+        return []
+    keys = {i: f"{join.prefix}{rows[i][11]}{join.suffix}" for i in absent}
+    found = score_store.cached_numbers(db, keys.values())
+    copies = [(keys[i], found[keys[i]], rows[i][6]) for i in absent if keys[i] in found]
+    candidate_store.keep_scores(db, copies)
+    for i in absent:
+        if keys[i] in found:
+            rows[i] = _with_numbers(rows[i], found[keys[i]])
+    return [i for i in absent if keys[i] not in found]
+
+
+def _with_numbers(row: PassingRow, n: ScoreNumbers) -> PassingRow:
+    return (
+        row[0], row[1], n.authenticity, n.relevance, n.recommendation, row[5], row[6], row[7],
+        n.scorer, n.version, row[10], row[11],
+    )  # fmt: skip

@@ -7,14 +7,16 @@ network calls; ``socialseed plan --refresh`` reads again.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
 from socialseed.clock import iso, parse_instant
-from socialseed.model import Candidate, Post, Profile
+from socialseed.model import Candidate, Post, Profile, Score
+from socialseed.state.scores import ScoreNumbers
 
 
 def last_fetch(db: Database, account: str, source: str) -> datetime | None:
@@ -68,7 +70,207 @@ def _row(account: str, source: str, candidate: Candidate, stamp: str) -> dict[st
         "digest": candidate.profile.digest,
         "data": json.dumps(data, sort_keys=True, ensure_ascii=False),
         "fetched_at": stamp,
+        **typed_fields(candidate.profile),
     }
+
+
+# -- typed columns: what the filters and the ranking read, without decoding ``data`` -------------
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class RowQuery:
+    """Filters as SQL over the typed columns (alias ``c``; relationship verdicts ``r.verdict``):
+    ``failed`` names the first failing check or is '', ``unknown`` is true when a check could
+    not tell. ``functions`` are SQL functions the expressions call."""
+
+    failed: str
+    unknown: str
+    params: Mapping[str, object]
+    functions: Mapping[str, Callable[[str], bool]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScoreJoin:
+    """Where a row's cached score is: key = prefix || digest || suffix in table ``scores``."""
+
+    prefix: str
+    suffix: str
+
+
+# profile_id, targeting, authenticity, relevance, recommendation, unknown, rowid, post_count,
+# scorer, version, source, digest (the first six are what ranking reads, in the order of
+# ``plan.topk.RankInput``; the score's fields are null when the row holds no score of this key)
+PassingRow = tuple[
+    str,
+    str,
+    float | None,
+    float | None,
+    str | None,
+    int,
+    int,
+    int,
+    str | None,
+    str | None,
+    str,
+    str,
+]
+
+
+def micros(value: datetime) -> int:
+    """Whole microseconds since the epoch (a naive time is read as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def typed_fields(profile: Profile) -> dict[str, object]:
+    """The typed columns of a candidate row: what the SQL filters and the ranking read.
+
+    ``last_seen_us`` is the newest sign of life (``last_active`` or the newest recent post) in
+    whole microseconds since the epoch, so that day arithmetic on it is exact.
+    """
+    stamps = [p.created_at for p in profile.recent_posts if p.created_at is not None]
+    if profile.last_active is not None:
+        stamps.append(profile.last_active)
+    return {
+        "handle": profile.handle,
+        "display_name": profile.display_name,
+        "bio": profile.bio,
+        "followers": profile.followers,
+        "following": profile.following,
+        "posts": profile.posts,
+        "last_seen_us": max(micros(s) for s in stamps) if stamps else None,
+        "has_avatar": None if profile.has_avatar is None else int(profile.has_avatar),
+        "language": profile.language,
+        "post_count": len(profile.recent_posts),
+        # lowered as Python lowers (SQLite's lower() knows ASCII only), for the SQL filters
+        "handle_key": profile.handle.lstrip("@").lower(),
+        "opt_text": f"{profile.bio} {profile.display_name}".lower(),
+        "bio_lower": profile.bio.lower(),
+        "language_lower": None if profile.language is None else profile.language.lower(),
+    }
+
+
+def _from(source_count: int, joins: str = "") -> str:
+    """Rows of one source for one account, less profiles found by an earlier source."""
+    earlier = ", ".join(f":_earlier{i}" for i in range(source_count))
+    seen = (
+        "and not exists (select 1 from candidates e where e.account = c.account "
+        f"and e.source in ({earlier}) and e.profile_id = c.profile_id)"
+        if source_count
+        else ""
+    )
+    return (
+        "from candidates c left join temp.plan_relationships r "
+        f"on r.account = c.account and r.profile_id = c.profile_id {joins}"
+        f"where c.account = :_account and c.source = :_source {seen}"
+    )
+
+
+def _params(
+    query: RowQuery, account: str, source: str, earlier: Sequence[str]
+) -> dict[str, object]:
+    params = dict(query.params)
+    params.update({"_account": account, "_source": source})
+    params.update({f"_earlier{i}": e for i, e in enumerate(earlier)})
+    return params
+
+
+def _functions(db: Database, query: RowQuery) -> None:
+    for name, fn in query.functions.items():
+        db.conn.create_function(name, 1, fn, deterministic=True)
+
+
+def drop_counts(
+    db: Database, account: str, source: str, earlier: Sequence[str], query: RowQuery
+) -> dict[str, int]:
+    """How many of a source's candidates each filter drops (profiles of ``earlier`` sources
+    are not counted again)."""
+    _functions(db, query)
+    rows = db.conn.execute(
+        f"select failed, count(*) from (select {query.failed} as failed "
+        f"{_from(len(earlier))}) where failed != '' group by failed",
+        _params(query, account, source, earlier),
+    )
+    return {str(name): int(n) for name, n in rows}
+
+
+def passing_rows(
+    db: Database,
+    account: str,
+    source: str,
+    earlier: Sequence[str],
+    query: RowQuery,
+    targeting: str,
+    scores: ScoreJoin | None,
+) -> list[PassingRow]:
+    """The candidates of one source that pass ``query``, in the order they were found, each
+    with its cached score numbers when ``scores`` says where (else nulls)."""
+    _functions(db, query)
+    params = _params(query, account, source, earlier)
+    params["_targeting"] = targeting
+    if scores is None:
+        numbers = "null, null, null"
+        tail = "null, null"
+        join = ""
+    else:  # the row's copy of its cached score, when it is of this scorer and topic
+        hit = "k.score_key = (:_prefix || c.digest || :_suffix)"
+        numbers = ", ".join(
+            f"case when {hit} then k.{col} end"
+            for col in ("authenticity", "relevance", "recommendation")
+        )
+        tail = f"case when {hit} then k.scorer end, case when {hit} then k.version end"
+        join = "left join candidate_scores k on k.candidate = c.rowid "
+        params.update({"_prefix": scores.prefix, "_suffix": scores.suffix})
+    sql = (
+        f"select c.profile_id, :_targeting, {numbers}, {query.unknown}, c.rowid, c.post_count, "
+        f"{tail}, :_source, c.digest {_from(len(earlier), join)} "
+        f"and ({query.failed}) = '' order by c.rowid"
+    )
+    return db.conn.execute(sql, params).fetchall()
+
+
+def keep_scores(db: Database, copies: Sequence[tuple[str, ScoreNumbers, int]]) -> None:
+    """Keep a copy of cached scores by candidate row: (score key, its numbers, rowid)."""
+    rows = [(rowid, key, *numbers) for key, numbers, rowid in copies]
+    with db.conn:
+        db.conn.executemany(
+            "insert or replace into candidate_scores (candidate, score_key, authenticity, "
+            "relevance, recommendation, scorer, version) values (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
+def set_relationship_verdicts(db: Database, account: str, verdicts: Mapping[str, str]) -> None:
+    """What the filters say of profiles the account has a relationship with (a temporary table
+    of this connection, read by the SQL filters)."""
+    db.conn.execute(
+        "create temp table if not exists plan_relationships "
+        "(account text, profile_id text, verdict text, primary key (account, profile_id))"
+    )
+    with db.conn:
+        db.conn.execute("delete from temp.plan_relationships where account = ?", [account])
+        db.conn.executemany(
+            "insert into temp.plan_relationships values (?, ?, ?)",
+            [(account, pid, verdict) for pid, verdict in verdicts.items()],
+        )
+
+
+def load_profiles(db: Database, rowids: Sequence[int]) -> dict[int, tuple[Profile, str]]:
+    """The full profiles of some cached candidates, with their digests, by rowid."""
+    found: dict[int, tuple[Profile, str]] = {}
+    ids = list(dict.fromkeys(rowids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.conn.execute(
+            f"select rowid, digest, data from candidates where rowid in ({marks})", chunk
+        )
+        for rowid, digest, data in rows:
+            found[int(rowid)] = (profile_from_data(json.loads(data)), str(digest))
+    return found
 
 
 def load_candidates(db: Database, account: str, source: str) -> list[tuple[Candidate, str]]:
@@ -167,3 +369,20 @@ def store_posts(
     if rows:
         with db.conn:
             db.table("candidate_posts").insert_all(rows, pk=("account", "profile_id"), replace=True)
+
+
+def cached_score_data(db: Database, rowids: Sequence[int], join: ScoreJoin) -> dict[int, Score]:
+    """The full cached scores (with reasons) of some cached candidates, by rowid."""
+    found: dict[int, Score] = {}
+    ids = list(dict.fromkeys(rowids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.conn.execute(
+            "select c.rowid, s.data from candidates c join scores s "
+            f"on s.key = (? || c.digest || ?) where c.rowid in ({marks})",
+            [join.prefix, join.suffix, *chunk],
+        )
+        for rowid, data in rows:
+            found[int(rowid)] = Score.from_data(json.loads(data))
+    return found

@@ -296,3 +296,56 @@ def m073_signed_decisions(db: Database) -> None:
     db.table("decisions").add_column("verb", str)
     db.table("decisions").add_column("target", str)
     db.table("decisions").add_column("signature", str)
+
+
+@migration
+def m074_typed_candidate_and_score_columns(db: Database) -> None:
+    """The discovery cache and the score cache get typed columns (filter fields, score numbers)
+    so that a plan filters and ranks without decoding JSON; existing rows are filled in."""
+    import json
+
+    from socialseed.model import Profile
+    from socialseed.state.candidates import typed_fields
+
+    for name, kind in (
+        ("handle", str),
+        ("display_name", str),
+        ("bio", str),
+        ("followers", int),
+        ("following", int),
+        ("posts", int),
+        ("last_seen_us", int),
+        ("has_avatar", int),
+        ("language", str),
+        ("post_count", int),
+        ("handle_key", str),
+        ("opt_text", str),
+        ("bio_lower", str),
+        ("language_lower", str),
+    ):
+        db.table("candidates").add_column(name, kind)
+    db.table("candidate_scores").create(  # a candidate's cached score, by its row: no text join
+        {
+            "candidate": int,  # candidates.rowid
+            "score_key": str,  # the key in table scores (scorer, version, digest, topic)
+            "authenticity": float,
+            "relevance": float,
+            "recommendation": str,
+            "scorer": str,
+            "version": str,
+        },
+        pk="candidate",
+    )
+    db.table("scores").add_column("authenticity", float)
+    db.table("scores").add_column("relevance", float)
+    db.table("scores").add_column("recommendation", str)
+    rows = db.conn.execute("select rowid, data from candidates").fetchall()
+    for rowid, data in rows:
+        fields = typed_fields(Profile.from_data(json.loads(data)))
+        sets = ", ".join(f"{column} = ?" for column in fields)
+        db.conn.execute(f"update candidates set {sets} where rowid = ?", [*fields.values(), rowid])
+    db.conn.execute(
+        "update scores set authenticity = json_extract(data, '$.authenticity'), "
+        "relevance = json_extract(data, '$.relevance'), "
+        "recommendation = json_extract(data, '$.recommendation')"
+    )

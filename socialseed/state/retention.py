@@ -97,6 +97,11 @@ def prune(
             counts[table] = counts.get(table, 0) + (
                 int(cursor.fetchone()[0]) if dry_run else max(cursor.rowcount, 0)
             )
+        if not dry_run:  # a candidate's copy of a cached score goes with either
+            db.conn.execute(
+                "delete from candidate_scores where candidate not in (select rowid from "
+                "candidates) or score_key not in (select key from scores)"
+            )
     result = PruneResult(cutoff=cutoff, counts=counts, dry_run=dry_run, include_audit=include_audit)
     if not dry_run and any(counts.values()):
         detail: dict[str, object] = {

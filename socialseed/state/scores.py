@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -35,20 +36,73 @@ def cached_scores(db: Database, keys: Iterable[str]) -> dict[str, Score]:
     return found
 
 
+class ScoreNumbers(NamedTuple):
+    """What ranking needs of a cached score (typed columns; the reasons stay in ``data``)."""
+
+    authenticity: float
+    relevance: float
+    recommendation: str
+    scorer: str
+    version: str
+
+
+def cached_numbers(db: Database, keys: Iterable[str]) -> dict[str, ScoreNumbers]:
+    """The typed numbers of the cached scores among ``keys`` (no reasons decoded)."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[str, ScoreNumbers] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = db.conn.execute(
+            "select key, authenticity, relevance, recommendation, scorer, version, data "
+            f"from scores where key in ({marks})",
+            chunk,
+        )
+        for key, auth, rel, rec, scorer, version, data in rows:
+            if auth is None or rel is None or rec is None:  # a row written without them
+                score = Score.from_data(json.loads(data))
+                found[key] = numbers_of(score)
+            else:
+                found[key] = ScoreNumbers(auth, rel, rec, scorer, version)
+    return found
+
+
+def numbers_of(score: Score) -> ScoreNumbers:
+    return ScoreNumbers(
+        score.authenticity, score.relevance, score.recommendation, score.scorer, score.version
+    )
+
+
+def rounded_numbers(score: Score) -> ScoreNumbers:
+    """The numbers as they are cached (rounded as the JSON is)."""
+    data = score.to_data()
+    return ScoreNumbers(
+        data["authenticity"], data["relevance"], score.recommendation, score.scorer, score.version
+    )
+
+
 def store_scores(db: Database, scores: Mapping[str, tuple[str, Score]], *, now: datetime) -> None:
     """Store scores; ``scores`` maps key -> (profile digest, score)."""
     stamp = iso(now)
     rows = [
-        (key, score.scorer, score.version, digest, _dump(score), stamp)
+        (key, digest, stamp, *_typed(score))
         for key, (digest, score) in sorted(scores.items())  # in key order: faster inserts
     ]
     with db.conn:
         db.conn.executemany(
-            "insert or replace into scores (key, scorer, version, digest, data, created_at) "
-            "values (?, ?, ?, ?, ?, ?)",
+            "insert or replace into scores (key, digest, created_at, scorer, version, data, "
+            "authenticity, relevance, recommendation) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 
 
-def _dump(score: Score) -> str:
-    return json.dumps(score.to_data(), sort_keys=True)
+def _typed(score: Score) -> tuple[str, str, str, float, float, str]:
+    data = score.to_data()  # the typed numbers are rounded as the JSON is
+    return (
+        score.scorer,
+        score.version,
+        json.dumps(data, sort_keys=True),
+        data["authenticity"],
+        data["relevance"],
+        score.recommendation,
+    )
