@@ -9,9 +9,11 @@ import typer
 
 from socialseed.cli import context
 from socialseed.cli.options import ConfigOpt
+from socialseed.config.marks import Mark
 from socialseed.errors import ConfigError
 
 if TYPE_CHECKING:
+    from socialseed.config.marks import Loc
     from socialseed.config.schema import Config
 
 
@@ -39,9 +41,36 @@ def validate(ctx: typer.Context, config: ConfigOpt = None) -> None:
     loaded = app_ctx.load_config(config)
     from socialseed.config.files import summary
 
+    _check_capabilities(path, loaded)
     ran = _run_examples(path, loaded)
     tested = f"; {ran} conversation example(s) pass" if ran else ""
     typer.echo(f"ok: {path}: {summary(path, loaded)}{tested}")
+
+
+def _check_capabilities(path: Path, loaded: Config) -> None:
+    """What ``plan`` would refuse before any network call (platform, tier, verb, source)."""
+    from socialseed.cli.platform_deps import capabilities
+    from socialseed.plan.capability_check import capability_problems
+
+    marks, fallback = _marks(path)
+    problems = capability_problems(loaded, capabilities, marks, fallback)
+    if problems:
+        raise ConfigError(
+            [f"{len(problems)} thing(s) the platforms do not allow:", *problems],
+            hint="change the targeting named above; 'socialseed platforms' lists what each "
+            "platform offers",
+        )
+
+
+def _marks(path: Path) -> tuple[dict[Loc, Mark], Mark]:
+    """Where each value of the config is (file, line, column)."""
+    from socialseed.config.load import parse_file
+    from socialseed.config.merge import merge
+    from socialseed.config.source import config_files
+
+    files = config_files(path)
+    _, marks = merge([parse_file(f) for f in files])
+    return marks, Mark(str(files[0]), 1, 1)
 
 
 def _run_examples(path: Path, loaded: Config) -> int:
