@@ -34,7 +34,18 @@ def init(
     )
 
 
-def validate(ctx: typer.Context, config: ConfigOpt = None) -> None:
+def validate(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    env_vars: Annotated[
+        bool,
+        typer.Option(
+            "--env-vars",
+            help="After the checks, print the environment variables the config references "
+            "(env/NAME), one per line: the secrets a CI job must provide.",
+        ),
+    ] = False,
+) -> None:
     """Check the config offline; print a one-line summary (exit 0) or every problem (exit 1)."""
     app_ctx = context.get(ctx)
     path = app_ctx.config_path(config)
@@ -43,6 +54,12 @@ def validate(ctx: typer.Context, config: ConfigOpt = None) -> None:
 
     _check_capabilities(path, loaded)
     ran = _run_examples(path, loaded)
+    if env_vars:
+        from socialseed.config.env_refs import env_references
+
+        for ref in env_references(loaded):
+            typer.echo(ref.name)
+        return
     tested = f"; {ran} conversation example(s) pass" if ran else ""
     typer.echo(f"ok: {path}: {summary(path, loaded)}{tested}")
 
