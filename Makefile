@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check socialseed tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/check_workflows.py
 
 # test also installs the end-to-end peers (npm, PyPI) and Debian's chromium: see scripts/test.sh
 test: lint

@@ -11,6 +11,7 @@ MODULES = [
     "socialseed.cli.platforms_cmd",  # platforms
     "socialseed.cli.sandbox_cmd",  # sandbox reset|info
     "socialseed.cli.plan_cmd",  # plan, show
+    "socialseed.cli.diff_cmd",  # diff (the PR comment)
     "socialseed.cli.inbox_cmd",  # inbox
     "socialseed.cli.review_cmd",  # review
     "socialseed.cli.decisions_file",  # decision sign (review --from-file reads the file)

@@ -12,6 +12,7 @@ from socialseed.cli.options import ConfigOpt
 from socialseed.errors import ConfigError
 
 if TYPE_CHECKING:
+    from socialseed.config.marks import Loc, Mark
     from socialseed.config.schema import Config
 
 
@@ -32,62 +33,61 @@ def init(
     )
 
 
-def validate(ctx: typer.Context, config: ConfigOpt = None) -> None:
+def validate(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    env_vars: Annotated[
+        bool,
+        typer.Option(
+            "--env-vars",
+            help="After the checks, print the environment variables the config references "
+            "(env/NAME), one per line: the secrets a CI job must provide.",
+        ),
+    ] = False,
+) -> None:
     """Check the config offline; print a one-line summary (exit 0) or every problem (exit 1)."""
     app_ctx = context.get(ctx)
     path = app_ctx.config_path(config)
     loaded = app_ctx.load_config(config)
     from socialseed.config.files import summary
 
-    _check_platform_verbs(path, loaded)
+    _check_capabilities(path, loaded)
     ran = _run_examples(path, loaded)
+    if env_vars:
+        from socialseed.config.env_refs import env_references
+
+        for ref in env_references(loaded):
+            typer.echo(ref.name)
+        return
     tested = f"; {ran} conversation example(s) pass" if ran else ""
     typer.echo(f"ok: {path}: {summary(path, loaded)}{tested}")
 
 
-NARROW_PLATFORMS = frozenset({"instagram", "tiktok"})  # their APIs offer replies and hiding only
-
-
-def _check_platform_verbs(path: Path, loaded: Config) -> None:
-    """A targeting on Instagram or TikTok that asks for a verb their APIs lack (follow, like,
-    repost...) fails here, at its line, as it would at plan time."""
+def _check_capabilities(path: Path, loaded: Config) -> None:
+    """What ``plan`` would refuse before any network call (platform, tier, verb, source)."""
     from socialseed.cli.platform_deps import capabilities
-    from socialseed.plan.policy import requested_verbs
+    from socialseed.plan.capability_check import capability_problems
 
-    lines: list[str] = []
-    for account in loaded.accounts:
-        if account.platform not in NARROW_PLATFORMS or not account.enabled:
-            continue
-        caps = capabilities(account)
-        for name in account.targeting:
-            targeting = loaded.targeting.get(name)
-            asked = requested_verbs(targeting) if targeting else {}
-            for verb, key in asked.items():
-                if verb in caps.supports:
-                    continue
-                loc = ("targeting", name, *key.split("."))
-                lines.append(
-                    f"{_where(path, loc)}: targeting.{name}.{key}: account '{account.id}' is on "
-                    f"{account.platform}, which offers no {verb.value} "
-                    f"({caps.unsupported_reasons.get(verb, 'not in its API')}); it offers "
-                    f"{caps.offers()}"
-                )
-    if lines:
+    marks, fallback = _marks(path)
+    problems = capability_problems(loaded, capabilities, marks, fallback)
+    if problems:
         raise ConfigError(
-            lines,
-            hint="remove those actions from the targeting, or give the account a targeting "
-            "of its own that only hides spam comments (conversations: answers comments)",
+            [f"{len(problems)} thing(s) the platforms do not allow:", *problems],
+            hint="change the targeting named above; 'socialseed platforms' lists what each "
+            "platform offers",
         )
 
 
-def _where(path: Path, loc: tuple[str, ...]) -> str:
+def _marks(path: Path) -> tuple[dict[Loc, Mark], Mark]:
+    """Where each value of the config is (file, line, column)."""
     from socialseed.config.load import parse_file
-    from socialseed.config.marks import Mark, find_mark
+    from socialseed.config.marks import Mark
     from socialseed.config.merge import merge
     from socialseed.config.source import config_files
 
-    _, marks = merge([parse_file(f) for f in config_files(path)])
-    return str(find_mark(marks, loc, Mark(str(path), 1, 1)))
+    files = config_files(path)
+    _, marks = merge([parse_file(f) for f in files])
+    return marks, Mark(str(files[0]), 1, 1)
 
 
 def _run_examples(path: Path, loaded: Config) -> int:

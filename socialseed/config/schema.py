@@ -110,9 +110,25 @@ def _check_env_ref(value: str) -> str:
     return value
 
 
-Duration = Annotated[str, Field(max_length=32), AfterValidator(_check_duration)]
-PositiveDuration = Annotated[str, Field(max_length=32), AfterValidator(_check_positive_duration)]
-EnvRef = Annotated[str, Field(max_length=256), AfterValidator(_check_env_ref)]
+# The JSON Schema (for editors) says what the validators say, where a pattern can: the loader's
+# checks stay the authority (their messages say what to write); these only mirror them.
+DURATION_PATTERN = r"^\s*(?:\d{1,12}\s*[smhdw]|0+)\s*$"
+POSITIVE_DURATION_PATTERN = r"^\s*(?=\d*[1-9])\d{1,12}\s*[smhdw]\s*$"
+Duration = Annotated[
+    str,
+    Field(max_length=32, json_schema_extra={"pattern": DURATION_PATTERN}),
+    AfterValidator(_check_duration),
+]
+PositiveDuration = Annotated[
+    str,
+    Field(max_length=32, json_schema_extra={"pattern": POSITIVE_DURATION_PATTERN}),
+    AfterValidator(_check_positive_duration),
+]
+EnvRef = Annotated[
+    str,
+    Field(max_length=256, json_schema_extra={"pattern": ENV_REF.pattern}),
+    AfterValidator(_check_env_ref),
+]
 Int = Annotated[int, _number_only("int_type", "a valid integer")]
 Float = Annotated[float, _number_only("float_type", "a valid number"), Field(allow_inf_nan=False)]
 Count = Annotated[Int, Field(ge=0, le=MAX_COUNT)]
@@ -164,7 +180,21 @@ class Phase(Strict):
         return self
 
 
+SOURCE_KINDS = ("hashtag", "search", "followers_of", "likers_of", "commenters")
+
+
 class Source(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={  # exactly one kind: one branch per kind, a string in that key
+            "oneOf": [
+                {"required": [kind], "properties": {kind: {"type": "string"}}}
+                for kind in SOURCE_KINDS
+            ]
+        },
+    )
+
     hashtag: Word | None = None
     search: Text | None = None
     followers_of: Handle | None = None
@@ -184,7 +214,7 @@ class Source(Strict):
 
     @staticmethod
     def kinds() -> tuple[str, ...]:
-        return ("hashtag", "search", "followers_of", "likers_of", "commenters")
+        return SOURCE_KINDS
 
     @property
     def kind(self) -> str:

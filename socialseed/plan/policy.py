@@ -49,14 +49,33 @@ def requested_verbs(targeting: Targeting) -> dict[Verb, str]:
     return wanted
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Something a platform or its pack does not allow, and the config path that asks for it."""
+
+    message: str
+    hint: str
+    loc: tuple[str | int, ...]
+
+
+def account_refusals(
+    account: Account, targetings: Mapping[str, Targeting], caps: Capabilities
+) -> list[Refusal]:
+    """Everything the account's targeting asks for that its platform refuses (no network)."""
+    found: list[Refusal] = []
+    for name, targeting in targetings.items():
+        found += source_refusals(account, name, targeting, caps)
+        found += verb_refusals(account, name, targeting, caps)
+        found += forbidden_refusals(account, name, targeting, caps)
+    return found
+
+
 def check_account(
     account: Account, targetings: Mapping[str, Targeting], caps: Capabilities
 ) -> None:
     """Refuse, before any network call, what the platform or its pack does not allow."""
-    for name, targeting in targetings.items():
-        check_sources(account, name, targeting, caps)
-        check_verbs(account, name, targeting, caps)
-        check_forbidden(account, name, targeting, caps)
+    for refusal in account_refusals(account, targetings, caps)[:1]:
+        raise PolicyError(refusal.message, hint=refusal.hint)
 
 
 def summoned_replies(
@@ -84,61 +103,96 @@ def summoned_replies(
     return kept, notes
 
 
-def check_sources(account: Account, name: str, targeting: Targeting, caps: Capabilities) -> None:
+def source_refusals(
+    account: Account, name: str, targeting: Targeting, caps: Capabilities
+) -> list[Refusal]:
     offered = ", ".join(sorted(k.value for k in caps.sources)) or "none"
-    for source in targeting.sources:
-        if SourceKind(source.kind) not in caps.sources:
-            raise PolicyError(
-                f"{account.id}: {platform_label(account, caps)} offers no {source.kind} "
-                f"discovery (targeting '{name}'); it offers {offered}",
-                hint=f"remove the {source.kind} source from targeting '{name}' in the config",
-            )
+    return [
+        Refusal(
+            f"{account.id}: {platform_label(account, caps)} offers no {source.kind} "
+            f"discovery (targeting '{name}'); it offers {offered}",
+            f"remove the {source.kind} source from targeting '{name}' in the config",
+            ("targeting", name, "sources", i, source.kind),
+        )
+        for i, source in enumerate(targeting.sources)
+        if SourceKind(source.kind) not in caps.sources
+    ]
 
 
-def check_verbs(account: Account, name: str, targeting: Targeting, caps: Capabilities) -> None:
+def verb_refusals(
+    account: Account, name: str, targeting: Targeting, caps: Capabilities
+) -> list[Refusal]:
+    found: list[Refusal] = []
     for verb, key in requested_verbs(targeting).items():
         if verb not in caps.supports:
             why = caps.unsupported_reasons.get(verb, "it is not in the platform's API")
-            raise PolicyError(
-                f"{account.id}: {platform_label(account, caps)} does not offer {verb.value}: "
-                f"{why}; it offers {caps.offers()}",
-                hint=f"remove {key} from targeting '{name}' in the config",
+            found.append(
+                Refusal(
+                    f"{account.id}: {platform_label(account, caps)} does not offer "
+                    f"{verb.value}: {why}; it offers {caps.offers()}",
+                    f"remove {key} from targeting '{name}' in the config",
+                    ("targeting", name, *key.split(".")),
+                )
             )
     unfollow = targeting.actions.unfollow_non_followers_after_days
     if unfollow is not None and not caps.pack.unfollow_non_followers:
-        raise PolicyError(
-            f"{account.id}: {platform_label(account, caps)} does not allow unfollowing "
-            "accounts that did not follow back (its policy pack forbids follow/unfollow churn)",
-            hint=f"remove actions.unfollow_non_followers_after_days from targeting '{name}'",
+        found.append(
+            Refusal(
+                f"{account.id}: {platform_label(account, caps)} does not allow unfollowing "
+                "accounts that did not follow back (its policy pack forbids follow/unfollow "
+                "churn)",
+                f"remove actions.unfollow_non_followers_after_days from targeting '{name}'",
+                ("targeting", name, "actions", "unfollow_non_followers_after_days"),
+            )
         )
+    return found
 
 
 def forbidden_use(pattern: ForbiddenPattern, targeting: Targeting) -> str | None:
     """What in ``targeting`` matches a forbidden pattern (by the pattern's name), if anything."""
+    match = _forbidden_match(pattern, targeting)
+    return None if match is None else match[0]
+
+
+def _forbidden_match(
+    pattern: ForbiddenPattern, targeting: Targeting
+) -> tuple[str, tuple[str, ...]] | None:
+    """The use that matches, and the ``actions`` key that asks for it."""
     acts = targeting.actions
     name = pattern.name.lower()
     searched = [s.kind for s in targeting.sources if s.kind in SEARCH_SOURCES]
     if "churn" in name and acts.follow and acts.unfollow_non_followers_after_days is not None:
-        return "follow together with actions.unfollow_non_followers_after_days"
+        return (
+            "follow together with actions.unfollow_non_followers_after_days",
+            ("actions", "unfollow_non_followers_after_days"),
+        )
     if "like" in name and acts.like_recent and searched:
-        return f"actions.like_recent on {searched[0]} discovery"
+        return f"actions.like_recent on {searched[0]} discovery", ("actions", "like_recent")
     if "repost" in name and acts.repost_recent and searched:
-        return f"actions.repost_recent on {searched[0]} discovery"
+        return f"actions.repost_recent on {searched[0]} discovery", ("actions", "repost_recent")
     if "follow" in name and "churn" not in name and acts.follow and searched:
-        return f"actions.follow on {searched[0]} discovery"
+        return f"actions.follow on {searched[0]} discovery", ("actions", "follow")
     return None
 
 
-def check_forbidden(account: Account, name: str, targeting: Targeting, caps: Capabilities) -> None:
+def forbidden_refusals(
+    account: Account, name: str, targeting: Targeting, caps: Capabilities
+) -> list[Refusal]:
+    found: list[Refusal] = []
     for pattern in caps.pack.forbidden:
-        use = forbidden_use(pattern, targeting)
-        if use is not None:
-            raise PolicyError(
-                f"{account.id}: {platform_label(account, caps)} forbids {pattern.name}: "
-                f"{pattern.rule} (source: {pattern.source}); targeting '{name}' asks for {use}; "
-                f"it offers {caps.offers()}",
-                hint=f"change targeting '{name}' so it no longer asks for {use}",
+        match = _forbidden_match(pattern, targeting)
+        if match is not None:
+            use, key = match
+            found.append(
+                Refusal(
+                    f"{account.id}: {platform_label(account, caps)} forbids {pattern.name}: "
+                    f"{pattern.rule} (source: {pattern.source}); targeting '{name}' asks for "
+                    f"{use}; it offers {caps.offers()}",
+                    f"change targeting '{name}' so it no longer asks for {use}",
+                    ("targeting", name, *key),
+                )
             )
+    return found
 
 
 # -- the traffic light ----------------------------------------------------------------------------

@@ -68,10 +68,10 @@ def test_validate_refuses_follow_and_like_targeting_at_its_line(
     code, _, err = run("validate", "-c", str(path))
     assert code == 1
     assert (
-        f"{path}, line 15, column 23: targeting.grow.actions.follow: account 'shop' is on " in err
+        f"{path}, line 15, column 23: targeting.grow.actions.follow: shop: {platform} does not offer follow"
+        in err
     )
-    assert f"{platform}, which offers no follow" in err
-    assert "targeting.grow.actions.like_recent" in err and "offers no like" in err
+    assert "targeting.grow.actions.like_recent" in err and "does not offer like" in err
     assert "it offers hide_comment, reply" in err
     assert "hide_spam_comments" not in err.split("hint")[0]
 

@@ -35,7 +35,9 @@ HEAVY = (
     "socialseed.report.plan_render",
     "socialseed.report.review_card",
     "socialseed.report.svg",
-    "socialseed.plan",
+    "socialseed.plan.run",
+    "socialseed.plan.planner",
+    "socialseed.plan.discovery",
     "socialseed.apply",
 )
 
