@@ -14,7 +14,7 @@ bash scripts/peers-install.sh >test-artifacts/peers-install.log 2>&1 &
 peers_pid=$!
 bash scripts/install-chromium.sh 2>&1 | sed 's/^/chromium: /'
 bash scripts/install-promtool.sh 2>&1 | sed "s/^/promtool: /"
-bash scripts/install-openssh.sh 2>&1 | sed "s/^/openssh: /"
+bash scripts/apt-install.sh openssh "ssh-agent ssh-add ssh-keygen" openssh-client 2>&1 | sed "s/^/openssh: /"
 
 # the main suite on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process)
 $PY -m pytest --ignore=tests/peers -n "${TEST_WORKERS:-auto}" "$@"
