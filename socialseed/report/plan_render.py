@@ -69,7 +69,7 @@ def ai_summary(ai: AICost) -> str:
     if not ai.estimates:
         head = f"{what}: nothing to estimate (every profile's answer was cached)"
     elif not ai.used:
-        head = f"{what}: not used (see below), the heuristic scored instead"
+        head = f"{what}: not used (see below), {_instead(ai)}"
     elif estimated is None:
         head = f"{what}: estimated cost unknown (a provider has no known price)"
     else:
@@ -78,6 +78,17 @@ def ai_summary(ai: AICost) -> str:
     if ai.max_cost_usd is not None:
         cap = f"budget scoring.max_cost_usd = {ai.max_cost_usd:g}"
     return f"{head}; spent ${ai.spent_usd:.4f}; {cap}"
+
+
+def _instead(ai: AICost) -> str:
+    """What took the AI's place: the heuristic for profiles, templates for reply drafts."""
+    units = {e.unit for e in ai.estimates}
+    parts = []
+    if units - {"message"}:
+        parts.append("the heuristic scored instead")
+    if "message" in units:
+        parts.append("replies come from templates only (a message without one goes to a person)")
+    return "; ".join(parts)
 
 
 def ai_estimate_lines(ai: AICost) -> list[tuple[str, str]]:
