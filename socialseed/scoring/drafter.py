@@ -21,7 +21,7 @@ import httpx
 
 from socialseed.clock import Clock
 from socialseed.errors import ProviderError
-from socialseed.model.scoring import CostEstimate, UsageRecord
+from socialseed.model.scoring import CostEstimate
 from socialseed.scoring.base import ScoringReport
 from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.drafts import (
@@ -35,7 +35,7 @@ from socialseed.scoring.drafts import (
 )
 from socialseed.scoring.prompt import MalformedAnswer
 from socialseed.scoring.providers import Completion, Prompt
-from socialseed.scoring.routed import AUTH_STATUSES, Route, _borrowed
+from socialseed.scoring.routed import AUTH_STATUSES, Route, _borrowed, ledger
 from socialseed.scoring.store import ScoringStore
 
 DRAFT_BATCH = 20  # messages per request, at most
@@ -278,21 +278,7 @@ class Drafter:
         outcome: str,
     ) -> None:
         spec = route.provider.spec
-        self.store.record_usage(
-            UsageRecord(
-                self.clock.now(),
-                spec.name,
-                spec.model,
-                tokens_in,
-                tokens_out,
-                cost,
-                messages,
-                outcome,
-                self.plan_id,
-            )
-        )
-        self.report.requests += 1
-        self.report.cost_usd += cost
+        ledger(self, route, tokens_in, tokens_out, cost, messages, outcome)
         self.report.by_scorer[spec.name] = self.report.by_scorer.get(spec.name, 0) + (
             messages if outcome == "ok" else 0
         )

@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -376,22 +376,7 @@ class RoutedScorer:
         outcome: str,
         cost: float = 0.0,
     ) -> None:
-        spec = route.provider.spec
-        self.store.record_usage(
-            UsageRecord(
-                self.clock.now(),
-                spec.name,
-                spec.model,
-                tokens_in,
-                tokens_out,
-                cost,
-                profiles,
-                outcome,
-                self.plan_id,
-            )
-        )
-        self.report.requests += 1
-        self.report.cost_usd += cost
+        ledger(self, route, tokens_in, tokens_out, cost, profiles, outcome)
 
     def _budget_note(self) -> str:
         return (
@@ -428,3 +413,45 @@ class _Borrowed(httpx.AsyncBaseTransport):
 
 def _borrowed(transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncBaseTransport | None:
     return _Borrowed(transport) if transport is not None else None
+
+
+class _Ledgered(Protocol):
+    """A scorer or drafter: where its requests are recorded."""
+
+    @property
+    def store(self) -> ScoringStore: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def plan_id(self) -> str | None: ...
+    @property
+    def report(self) -> ScoringReport: ...
+
+
+def ledger(
+    owner: _Ledgered,
+    route: Route,
+    tokens_in: int,
+    tokens_out: int,
+    cost: float,
+    count: int,
+    outcome: str,
+) -> None:
+    """One provider request in the usage ledger (``socialseed usage``) and in the report:
+    ``count`` profiles scored or messages drafted."""
+    spec = route.provider.spec
+    owner.store.record_usage(
+        UsageRecord(
+            owner.clock.now(),
+            spec.name,
+            spec.model,
+            tokens_in,
+            tokens_out,
+            cost,
+            count,
+            outcome,
+            owner.plan_id,
+        )
+    )
+    owner.report.requests += 1
+    owner.report.cost_usd += cost
