@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 EventName = Literal[
     "account_red",
@@ -90,6 +90,9 @@ class NotifyTarget(BaseModel):
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
     url: NotifyUrl
     events: list[EventName] = Field(default_factory=lambda: list(EVENTS), min_length=1)
+    send_resolved: StrictBool = Field(
+        default=False, description="Also say when an alert this target was told about clears."
+    )
 
 
 def problems(targets: Sequence[NotifyTarget]) -> Iterator[tuple[tuple[str | int, ...], str]]:

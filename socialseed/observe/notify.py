@@ -130,12 +130,17 @@ def notify(
     on = {a.key for a in alerts}
     marks = notify_marks.marked(db)
     wanted = {t.name: t for t in config.notify}
+    over: list[tuple[NotifyTarget, str, str]] = []  # (target, event, account) that cleared
     with db.conn:
         for key in marks:
             target = wanted.get(key[0])
             if target is None or key[1] not in target.events or (key[1], key[2]) not in on:
                 notify_marks.clear(db, key)
+                if target is not None and target.send_resolved and key[1] in target.events:
+                    over.append((target, key[1], key[2]))
     done: list[Delivery] = []
+    for target, event, account in over:
+        done += _send_resolved(db, target, event, account, env=env, now=now, send=send, sleep=sleep)
     for target in config.notify:
         new = [a for a in alerts if a.event in target.events]
         new = [a for a in new if (target.name, *a.key) not in marks]
@@ -167,6 +172,32 @@ def _send_all(
         done.append(Delivery(target.name, alert.event, alert.account, ok, attempts, problem))
         _record(db, done[-1:], now)
     return done
+
+
+def _send_resolved(
+    db: Database,
+    target: NotifyTarget,
+    event: str,
+    account: str,
+    *,
+    env: Mapping[str, str],
+    now: datetime,
+    send: Send,
+    sleep: Callable[[float], None],
+) -> list[Delivery]:
+    """Tell a target (``send_resolved: true``) that an alert it was told about is over. Tried
+    like any delivery, and recorded; one that fails is not tried again (the alert is over)."""
+    about = f"{account}: {event}" if account else event
+    resolved = Alert(
+        f"{event}_resolved",
+        account,
+        f"SocialSeed: resolved: {about}",
+        f"{about} is over (first reported earlier; see 'socialseed log').",
+    )
+    found = _send_all(db, target, [resolved], env=env, now=now, send=send, sleep=sleep)
+    with db.conn:
+        notify_marks.clear(db, (target.name, resolved.event, account))
+    return found
 
 
 def _record(db: Database, done: Sequence[Delivery], now: datetime) -> None:

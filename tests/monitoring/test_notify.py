@@ -26,13 +26,14 @@ from tests.ops.conftest import ACCOUNT, NOW, make_action, make_plan, run_action,
 TOKEN = "hook0secret0Zq81xQvT42"  # what the receiver's URL needs; never shown anywhere
 
 
-def _config(tmp_path: Path, events: str = "[account_red]") -> Path:
+def _config(tmp_path: Path, events: str = "[account_red]", extra: str = "") -> Path:
     text = (DEMO_CONFIG / "socialseed.yaml").read_text()
     text += (
         "\nnotify:\n"
         "  - name: ops-hook\n"
         '    url: "json://127.0.0.1:{env/HOOK_PORT}/hook/{env/HOOK_TOKEN}"\n'
         f"    events: {events}\n"
+        f"{extra}"
     )
     path = tmp_path / "socialseed.yaml"
     path.write_text(text)
@@ -95,6 +96,29 @@ def test_one_notification_per_red_turn_with_no_secret_anywhere(
     assert TOKEN not in everything
     sent = db.execute("select count(*) from audit where kind = 'notify_sent'").fetchone()[0]
     assert sent == 2
+
+
+def test_send_resolved_says_once_when_the_red_turn_is_over(
+    state_path: Path, tmp_path: Path
+) -> None:
+    db = open_state(state_path)
+    seed_month(db)
+    config = str(_config(tmp_path, extra="    send_resolved: true\n"))
+    with webhook_receiver() as hook:
+        _block(db, -30)
+        assert _run(hook, "status", "-c", config).exit_code == 0
+        assert _run(hook, "resume", ACCOUNT, "-c", config).exit_code == 0
+        later = iso(NOW + timedelta(minutes=10))
+        cleared = _run(hook, "status", "-c", config, now=later)
+        quiet = _run(hook, "status", "-c", config, now=iso(NOW + timedelta(minutes=20)))
+    assert cleared.exit_code == 0 and quiet.exit_code == 0
+    assert [r.body["title"] for r in hook.received] == [
+        "SocialSeed: demo-studio is red",
+        "SocialSeed: resolved: demo-studio: account_red",
+    ]
+    assert "notify: ops-hook: sent account_red_resolved for demo-studio" in cleared.stderr
+    assert "notify:" not in quiet.stderr  # said once; nothing more until it turns red again
+    assert TOKEN not in str(hook.received[1].body)
 
 
 def _dump(db: Database) -> str:
