@@ -344,6 +344,10 @@ class Sandbox(Strict):
     size: Int = Field(default=5000, ge=50, le=500_000)
     limits: SandboxLimits = SandboxLimits()
     latency_ms: Int = Field(default=0, ge=0, le=60_000)
+    followback: Literal["standard", "variant"] = Field(
+        default="standard",
+        description="The world's follow-back drivers (docs/sandbox-model.md); new worlds only.",
+    )
 
 
 class Retention(Strict):
