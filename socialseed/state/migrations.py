@@ -277,3 +277,26 @@ def m071_decision_reply_text(db: Database) -> None:
     db.table("decisions").add_column("text", str)
     db.table("decisions").add_column("choice", int)
     db.table("decisions").add_column("edited", int)
+
+
+@migration
+def m072_growth(db: Database) -> None:
+    """Growth: when each follower was first seen (a follow-back is a follow that started after
+    ours), and each proposed follow's arm (chosen or control), expected follow-back and
+    features (the ranker's training rows once the outcome is known)."""
+    db.table("followers_seen").create(
+        {"account": str, "follower_id": str, "first_seen": str}, pk=("account", "follower_id")
+    )
+    db.table("growth_proposals").create(
+        {
+            "account": str,
+            "target_id": str,
+            "targeting": str,
+            "source": str,
+            "arm": str,  # chosen | control
+            "expected": float,
+            "features": str,  # JSON: the ranker's features when proposed
+            "proposed_at": str,
+        },
+        pk=("account", "target_id"),
+    )
