@@ -222,6 +222,16 @@ class TargetScoring(Strict):
     min_relevance: Share = 0.0
 
 
+class Experiment(Strict):
+    control_pct: Float = Field(
+        default=0.0,
+        ge=0,
+        le=50,
+        description="Share (percent) of proposed follows drawn at random from the filtered pool "
+        "(the control group report compares the ranked choice against).",
+    )
+
+
 class Targeting(Strict):
     description: Text = ""
     keywords: list[Word] = Field(default_factory=list)
@@ -229,6 +239,7 @@ class Targeting(Strict):
     filters: Filters = Field(default_factory=Filters)
     actions: Actions = Field(default_factory=Actions)
     scoring: TargetScoring = Field(default_factory=TargetScoring)
+    experiment: Experiment = Field(default_factory=Experiment)
     cache_ttl: Duration = "24h"
 
 

@@ -5,6 +5,7 @@ No network, no disk, no clock: ``now`` is handed in. The same inputs give the sa
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,6 +31,9 @@ class Scored:
     candidate: Candidate
     filters: FilterResult
     score: Score
+    expected: float | None = None  # expected follow-back (plan.ranking)
+    arm: str = ""  # chosen | control (the targeting's experiment)
+    place: int | None = None  # position in plan.ranking's order (lower is better)
 
 
 @dataclass(frozen=True)
@@ -132,9 +136,16 @@ def build_plan(
 
 
 def rank_key(item: Scored, risk: Risk) -> tuple[int, float, str]:
-    """Best first: lower risk, then higher score, then a stable id."""
+    """Best first: lower risk, then the ranker's order (expected follow-back, seeded ties,
+    the control group spread through it); unranked items by score, ties by a hash."""
+    if item.place is not None:
+        return (risk.rank, float(item.place), "")
     combined = round(item.score.authenticity + item.score.relevance, 6)
-    return (risk.rank, -combined, item.candidate.profile.id)
+    return (risk.rank, -combined, _tie(item.candidate.profile.id))
+
+
+def _tie(profile_id: str) -> str:
+    return hashlib.blake2b(profile_id.encode(), digest_size=8).hexdigest()
 
 
 class AccountPlanner:
@@ -169,6 +180,7 @@ class AccountPlanner:
         self.left_out = 0  # candidates ranked below the point where today's budget ran out
         self.rejected = 0  # actions left out because a person rejected them before
         self.unsummoned: list[str] = []  # replies left out: the author did not summon us
+        self._proposed: Sequence[Action] = ()
 
     def targeting(self, name: str) -> Targeting:
         return self.config.targeting[name]
@@ -187,6 +199,7 @@ class AccountPlanner:
         taken += self._unfollows()
         taken, self.unsummoned = policy.summoned_replies(taken, self.account, self.caps)
         numbered = [a.with_seq(i + 1) for i, a in enumerate(taken)]
+        self._proposed = numbered
         return numbered, self._summary(numbered)
 
     # -- conversations -------------------------------------------------------------------------
@@ -283,7 +296,14 @@ class AccountPlanner:
         reason = (
             f"{what}{found}; authenticity {score.authenticity:.2f}, relevance {score.relevance:.2f}"
         )
-        return self._make(verb, target, reason, risk, risk_reasons, item)
+        if verb is Verb.FOLLOW and item.expected is not None:
+            reason += f"; expected follow-back {item.expected:.0%}"
+            if item.arm == "control":
+                reason += " (control group: a random pick from the filtered pool)"
+        action = self._make(verb, target, reason, risk, risk_reasons, item)
+        if verb is Verb.FOLLOW and item.expected is not None:
+            action = replace(action, expected_followback=item.expected, arm=item.arm)
+        return action
 
     def _make(
         self,
@@ -377,6 +397,17 @@ class AccountPlanner:
             cost_usd=sum(a.cost_usd or 0.0 for a in actions),
         )
 
+    def _expected_note(self) -> list[str]:
+        follows = [a for a in self._proposed if a.expected_followback is not None]
+        if not follows:
+            return []
+        total = sum(a.expected_followback or 0.0 for a in follows)
+        control = sum(1 for a in follows if a.arm == "control")
+        return [
+            f"expected follow-backs from this plan's {len(follows)} follow(s): {total:.1f}"
+            + (f" ({control} in the control group)" if control else "")
+        ]
+
     def _why_none(self, verb: str) -> str:
         if self.budget.caps.get(verb, 0) == 0:
             return f"phase {self.phase.name} allows no {verb}"
@@ -410,6 +441,7 @@ class AccountPlanner:
             notes.append(f"dropped {self.low_relevance} candidate(s): relevance below minimum")
         for verb, count in sorted(self.over.items()):
             notes.append(f"{count} more {verb} action(s) left out: {self._why_none(verb)}")
+        notes += self._expected_note()
         if self.left_out:
             notes.append(
                 f"{self.left_out} more candidate(s) left out: today's budget is used "

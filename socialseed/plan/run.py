@@ -25,7 +25,7 @@ from socialseed.limits import phases as phase_rules
 from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Verb
 from socialseed.model.plan import AICost, Plan
 from socialseed.plan import filters as filter_rules
-from socialseed.plan import policy
+from socialseed.plan import policy, ranking
 from socialseed.plan.discovery import Discovered, discover_account
 from socialseed.plan.filters import FilterContext, Relationship
 from socialseed.plan.planner import AccountPart, Existing, Scored, assemble_plan, plan_account
@@ -37,6 +37,7 @@ from socialseed.scoring.base import Scorer, ScoringReport
 from socialseed.scoring.budget import SpendMeter
 from socialseed.state import accounts as account_store
 from socialseed.state import candidates as candidate_store
+from socialseed.state import growth as growth_store
 from socialseed.state import rejections as rejection_store
 from socialseed.state import usage
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decisions, record_decision
@@ -133,6 +134,8 @@ class AccountRun:
         self.targetings = targetings_of(config, account)
         self.messages: list[str] = []
         self.ai: list[tuple[str, ScoringReport]] = []  # (targeting, report) of AI scorers
+        self.growth_notes: list[str] = []
+        self._features: dict[str, ranking.Features] = {}
 
     @property
     def db(self) -> Database:
@@ -149,7 +152,9 @@ class AccountRun:
             )
             return plan_account(self.config, self.account, self.caps, [], existing, self.now)
         scored, existing = await self.gather()
-        return plan_account(self.config, self.account, self.caps, scored, existing, self.now)
+        part = plan_account(self.config, self.account, self.caps, scored, existing, self.now)
+        self._keep_proposals(scored, part.actions)
+        return part
 
     def _paused(self) -> str:
         account_store.ensure_account(
@@ -198,9 +203,10 @@ class AccountRun:
             force=self.options.force,
         )
         passed, dropped = self._filter(found, reads.relationships or relationships)
-        scored = await self._score(passed)
+        scored = self._by_outcome(await self._score(passed))
         scored = await self._with_posts(platform, scored)
         existing = self._existing(relationships, reads, dropped)
+        existing = replace(existing, notes=(*existing.notes, *self.growth_notes))
         if self.rt.conversations_for is not None:
             talk, notes = await self.rt.conversations_for(
                 self.account, self.caps, platform, self.now
@@ -326,6 +332,58 @@ class AccountRun:
             out += [Scored(c, r, s) for (c, _, r), s in zip(group, scores, strict=True)]
             self._note_scorer(name, scorer)
         return out
+
+    # -- ranking by expected follow-back --------------------------------------------------
+    def _by_outcome(self, scored: list[Scored]) -> list[Scored]:
+        """Each candidate's expected follow-back, learned from this account's own outcomes,
+        and its place in each targeting's order (with its control group)."""
+        if not scored:
+            return scored
+        ranker = ranking.Ranker(self._outcomes())
+        self.growth_notes.append(f"ranking by expected follow-back: {ranker.describe()}")
+        feats = [
+            ranking.features(s.candidate.profile, s.candidate.source, s.score, self.now)
+            for s in scored
+        ]
+        expected = ranker.expected(feats)
+        out = list(scored)
+        for name, targeting in self.targetings.items():
+            members = [i for i, s in enumerate(scored) if s.candidate.targeting == name]
+            placed = ranking.order(
+                [expected[i] for i in members],
+                control_pct=targeting.experiment.control_pct,
+                seed=f"{self.account.id}:{name}:{self.now.date().isoformat()}",
+            )
+            for place, p in enumerate(placed):
+                i = members[p.index]
+                out[i] = replace(scored[i], expected=p.expected, arm=p.arm, place=place)
+                self._features[scored[i].candidate.profile.id] = feats[i]
+        return out
+
+    def _outcomes(self) -> list[ranking.Outcome]:
+        """Follows old enough to judge (made ``MATURE_DAYS`` ago or more), as training rows."""
+        made_before = self.now - timedelta(days=ranking.MATURE_DAYS)
+        rows = growth_store.labelled(self.db, self.account.id, made_before=made_before)
+        return [ranking.Outcome(r.features, r.followed_back) for r in rows]
+
+    def _keep_proposals(self, scored: Sequence[Scored], actions: Sequence[Action]) -> None:
+        """Record each proposed follow's arm, expectation and features (for learning)."""
+        by_id = {s.candidate.profile.id: s for s in scored}
+        rows = [
+            growth_store.Proposal(
+                target_id=action.target.id,
+                targeting=item.candidate.targeting,
+                source=item.candidate.source,
+                arm=action.arm or "chosen",
+                expected=action.expected_followback,
+                features=self._features.get(action.target.id, {}),
+            )
+            for action in actions
+            if action.verb is Verb.FOLLOW
+            and action.expected_followback is not None
+            and (item := by_id.get(action.target.id)) is not None
+        ]
+        growth_store.record_proposals(self.db, self.account.id, rows, now=self.now)
 
     def _note_scorer(self, targeting: str, scorer: Scorer) -> None:
         report = getattr(scorer, "report", None)
