@@ -21,7 +21,6 @@ from typing import Any
 
 from socialseed.model import Profile, Score
 
-MATURE_DAYS = 3  # a follow is judged (followed back or not) this many days after it was made
 MIN_OUTCOMES = 20  # fewer labelled follows than this: the prior alone
 PRIOR_WEIGHT = 40.0  # the prior counts as this many follows when blended with the model
 NUMERIC = (

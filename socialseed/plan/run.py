@@ -362,7 +362,7 @@ class AccountRun:
 
     def _outcomes(self) -> list[ranking.Outcome]:
         """Follows old enough to judge (made ``MATURE_DAYS`` ago or more), as training rows."""
-        made_before = self.now - timedelta(days=ranking.MATURE_DAYS)
+        made_before = self.now - timedelta(days=growth_store.MATURE_DAYS)
         rows = growth_store.labelled(self.db, self.account.id, made_before=made_before)
         return [ranking.Outcome(r.features, r.followed_back) for r in rows]
 

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from socialseed.clock import iso, parse_instant
 
 SOCIALSEED = "socialseed"
+MATURE_DAYS = 3  # a follow is judged (followed back or not) this many days after it was made
 
 
 def first_seen(db: Database, account: str) -> dict[str, datetime]:
