@@ -65,3 +65,39 @@ def test_demo_plan_is_capped_safe_readable_and_deterministic(demo_env: Path) -> 
     assert lines[0].startswith("Plan p_") and "for 2 account(s)" in lines[0]
     assert any(line.startswith("demo-studio (sandbox) phase warmup, day 6 of 14") for line in lines)
     assert any(line.startswith("  today: follow 15 proposed, 0 left") for line in lines)
+
+
+def test_demo_plan_shows_expected_follow_backs_and_a_control_group(demo_env: Path) -> None:
+    """film-photographers has experiment: {control_pct: 10}: one follow in ten is a random
+    pick from the filtered pool, marked as control; every follow carries its expectation,
+    and the account's notes give the plan's sum. The proposals are kept for learning."""
+    import sqlite3
+
+    state = demo_env / "state.sqlite"
+    result = runner.invoke(
+        app,
+        ["plan", "-c", str(DEMO_CONFIG), "-o", str(demo_env / "p.json")],
+        env={"SOCIALSEED_STATE": str(state)},
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((demo_env / "p.json").read_text())
+    follows = [a for a in data["actions"] if a["verb"] == "follow"]
+    studio = [a for a in follows if a["account"] == "demo-studio"]
+    assert all(0 < a["expected_followback"] < 1 for a in follows)
+    assert [a["arm"] for a in studio].count("control") == len(studio) // 10
+    assert all("control group" in a["reason"] for a in studio if a["arm"] == "control")
+    notes = {a["account"]: " ".join(a["notes"]) for a in data["accounts"]}
+    total = sum(a["expected_followback"] for a in studio)
+    assert (
+        f"expected follow-backs from this plan's {len(studio)} follow(s): {total:.1f}"
+        in (notes["demo-studio"])
+    )
+    assert "ranking by expected follow-back: heuristic prior" in notes["demo-studio"]
+    rows = sqlite3.connect(state).execute(
+        "select account, arm, count(*) from growth_proposals group by 1, 2 order by 1, 2"
+    )
+    assert list(rows) == [
+        ("demo-cafe", "chosen", sum(1 for a in follows if a["account"] == "demo-cafe")),
+        ("demo-studio", "chosen", len(studio) - len(studio) // 10),
+        ("demo-studio", "control", len(studio) // 10),
+    ]
