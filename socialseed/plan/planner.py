@@ -98,6 +98,12 @@ def assemble_plan(
     scorers: Counter[str] = Counter()
     for part in parts:
         scorers.update(part.scorers)
+    low = [
+        f"{part.summary.account}: {n}"
+        for part in parts
+        for n in part.summary.notes
+        if n.startswith(RUNWAY_LOW)
+    ]
     return Plan(
         actions,
         created_at=now,
@@ -105,7 +111,7 @@ def assemble_plan(
         config_sha256=config_digest(config),
         accounts=[part.summary for part in parts],
         scorers=dict(scorers),
-        notes=[*notes, *(f"forced past: {p}" for p in problems)],
+        notes=[*notes, *(f"forced past: {p}" for p in problems), *low],
         ai=ai,
     )
 
@@ -133,6 +139,10 @@ def build_plan(
         if account.id in capabilities
     ]
     return assemble_plan(config, parts, now, force=force)
+
+
+RUNWAY_LOW_DAYS = 3
+RUNWAY_LOW = "runway low"  # the start of the note (and of the plan's note) when it is short
 
 
 def rank_key(item: Scored, risk: Risk) -> tuple[int, float, str]:
@@ -397,6 +407,27 @@ class AccountPlanner:
             cost_usd=sum(a.cost_usd or 0.0 for a in actions),
         )
 
+    def _runway_note(self) -> list[str]:
+        """How many more days of follows the filtered pool holds at today's cap; under
+        ``RUNWAY_LOW_DAYS`` a warning with the config change that would widen it."""
+        cap = self.budget.caps.get(Verb.FOLLOW.value, 0)
+        if not cap or Verb.FOLLOW.value not in self._wanted_verbs():
+            return []
+        days = self.left_out / cap
+        text = (
+            f"the filtered pool fills about {days:.1f} more day(s) of follows at today's cap "
+            f"({cap} a day)"
+        )
+        if days >= RUNWAY_LOW_DAYS:
+            return [f"runway: {text}"]
+        dropped = max(self.state.dropped.items(), key=lambda kv: kv[1], default=None)
+        loosen = f" or loosen filters.{dropped[0]} (dropped {dropped[1]})" if dropped else ""
+        return [
+            f"{RUNWAY_LOW}: {text}; to widen it raise the sources' limit, add a source "
+            f"(e.g. followers_of: an account that followed back){loosen} in targeting "
+            f"{', '.join(self.account.targeting)}"
+        ]
+
     def _expected_note(self) -> list[str]:
         follows = [a for a in self._proposed if a.expected_followback is not None]
         if not follows:
@@ -442,6 +473,7 @@ class AccountPlanner:
         for verb, count in sorted(self.over.items()):
             notes.append(f"{count} more {verb} action(s) left out: {self._why_none(verb)}")
         notes += self._expected_note()
+        notes += self._runway_note()
         if self.left_out:
             notes.append(
                 f"{self.left_out} more candidate(s) left out: today's budget is used "

@@ -101,3 +101,34 @@ def test_demo_plan_shows_expected_follow_backs_and_a_control_group(demo_env: Pat
         ("demo-studio", "chosen", len(studio) - len(studio) // 10),
         ("demo-studio", "control", len(studio) // 10),
     ]
+
+
+def test_a_short_runway_is_a_warning_with_the_change_that_widens_it(demo_env: Path) -> None:
+    """coffee-lovers' sources capped at 25 candidates each: the filtered pool holds less than
+    3 days of follows at demo-cafe's cap, so its notes warn and name what to change, and the
+    JSON plan carries a distinct note; demo-studio's longer runway is only reported."""
+    text = (
+        (DEMO_CONFIG / "socialseed.yaml")
+        .read_text()
+        .replace(
+            "      - hashtag: coffee\n      - search: espresso\n",
+            "      - {hashtag: coffee, limit: 25}\n      - {search: espresso, limit: 25}\n",
+        )
+    )
+    config = demo_env / "socialseed.yaml"
+    config.write_text(text)
+    result = runner.invoke(
+        app,
+        ["plan", "-c", str(config), "-o", str(demo_env / "p.json")],
+        env={"SOCIALSEED_STATE": str(demo_env / "state.sqlite")},
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((demo_env / "p.json").read_text())
+    notes = {a["account"]: a["notes"] for a in data["accounts"]}
+    low = [n for n in notes["demo-cafe"] if n.startswith("runway low: ")]
+    assert len(low) == 1
+    assert "more day(s) of follows at today's cap (30 a day)" in low[0]
+    assert "raise the sources' limit, add a source" in low[0] and "coffee-lovers" in low[0]
+    assert f"demo-cafe: {low[0]}" in data["notes"]
+    assert any(n.startswith("runway: the filtered pool fills about") for n in notes["demo-studio"])
+    assert "runway low" in result.output
