@@ -18,6 +18,7 @@ MODULES = [
     "socialseed.cli.usage_cmd",  # usage
     "socialseed.cli.ops_cmd",  # status, sync, report, log, pause, resume, prune
     "socialseed.cli.metrics_cmd",  # metrics
+    "socialseed.cli.tune_cmd",  # tune
     "socialseed.cli.state_cmd",  # state check|backups|backup|restore|reset
 ]
 
