@@ -7,6 +7,8 @@ three days after the last follow. Printed: chosen vs control follow-back with th
 each with the learned ranker and with the heuristic prior alone. Targets: standard learned
 >= 1.5x control; variant learned >= 1.3x while the prior alone is not. Then the time to rank
 100,000 candidates with a fitted model (target: within the 3 s plan-speed budget).
+Between them: a month with a weak extra source (hashtag:art), tune's changes from its
+outcomes, and the month again on a fresh world: all follows' follow-back before and after.
 """
 
 from __future__ import annotations
@@ -40,6 +42,49 @@ def _line(model: str, learn: bool, result: growth_sim.Result, target: str) -> st
         f"   {model:8} {'learned' if learn else 'prior  '}: chosen {c.rate:.1%} ({c.backs}/{c.follows})"
         f" vs control {k.rate:.1%} ({k.backs}/{k.follows}) = {result.lift:.2f}x "
         f"[95% {low:.2f}-{high:.2f}]; predicted {result.expected_chosen:.1%}  {target}"
+    )
+
+
+def _tune(folder: Path) -> None:
+    """A month with a weak extra source (hashtag:art), tune's changes, the month again."""
+    from socialseed.config.schema import Config
+    from socialseed.plan import tune
+
+    def month(name: str, sources: tuple[tuple[str, str], ...]) -> growth_sim.Result:
+        world = growth_sim.make_world(folder / f"tune-{name}.sqlite", size=SIZE, model="standard")
+        try:
+            return growth_sim.simulate(world, sources=sources)
+        finally:
+            world.close()
+
+    before = month("before", growth_sim.WITH_WEAK_SOURCE)
+    config = Config.model_validate(
+        {
+            "accounts": [{"id": "a", "platform": "sandbox", "handle": "a", "phases": "p"}],
+            "phases": {"p": [{"name": "growth", "daily": {"follow": 25}}]},
+            "targeting": {
+                "film": {
+                    "sources": [
+                        {"followers_of": s.split(":", 1)[1]}
+                        if s.startswith("followers_of:")
+                        else {"hashtag": s.split(":", 1)[1]}
+                        for s, _ in growth_sim.WITH_WEAK_SOURCE
+                    ]
+                }
+            },
+        }
+    )
+    outcomes = tune.outcomes_by_source([("film", s, b) for s, b in before.by_source])
+    changes = tune.suggest(config, outcomes)
+    for line in tune.describe(changes):
+        print(f"   tune: {line}")
+    dropped = {c.source for c in changes if c.kind == "drop"}
+    kept = tuple(s for s in growth_sim.WITH_WEAK_SOURCE if s[0] not in dropped)
+    after = month("after", kept)
+    b, a = before.overall, after.overall
+    print(
+        f"   tune before/after (all follows, 30 days each): {b.rate:.1%} ({b.backs}/{b.follows})"
+        f" -> {a.rate:.1%} ({a.backs}/{a.follows})"
     )
 
 
@@ -89,6 +134,12 @@ def main() -> None:
                     f"{time.process_time() - cpu:.1f} s CPU",
                     flush=True,
                 )
+        wall, cpu = time.perf_counter(), time.process_time()
+        _tune(folder)
+        print(
+            f"      {time.perf_counter() - wall:.1f} s wall, {time.process_time() - cpu:.1f} s CPU",
+            flush=True,
+        )
     wall, cpu = _rank_time()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(

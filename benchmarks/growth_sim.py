@@ -32,6 +32,7 @@ SOURCES = (
     ("hashtag:analog", "analog"),
     ("followers_of:lens.collective", ""),
 )
+WITH_WEAK_SOURCE = (*SOURCES, ("hashtag:art", "art"))  # general people: few share the topic
 TOPIC = Topic(
     "People who shoot, develop and share analog film photography.",
     ("film", "analog", "35mm", "darkroom", "photography"),
@@ -56,6 +57,7 @@ class Follow:
     arm: str
     expected: float
     features: dict[str, float]
+    source: str = ""
 
 
 @dataclass
@@ -82,6 +84,13 @@ class Result:
     chosen: ArmRate
     control: ArmRate
     expected_chosen: float  # mean predicted follow-back of the chosen follows
+    by_source: tuple[tuple[str, bool], ...] = ()  # (source, followed back) per follow
+
+    @property
+    def overall(self) -> ArmRate:
+        return ArmRate(
+            self.chosen.follows + self.control.follows, self.chosen.backs + self.control.backs
+        )
 
     @property
     def lift(self) -> float:
@@ -106,10 +115,10 @@ def make_world(path: Path, *, size: int, model: str, seed: int = 42) -> World:
     return World(path)
 
 
-def _pool(world: World) -> dict[str, str]:
+def _pool(world: World, sources: tuple[tuple[str, str], ...] = SOURCES) -> dict[str, str]:
     """Candidate id -> the first source that finds it."""
     found: dict[str, str] = {}
-    for source, tag in SOURCES:
+    for source, tag in sources:
         if tag:
             ids = world.users_with_tag(tag)
         else:
@@ -129,10 +138,11 @@ def simulate(
     learn: bool = True,
     filters: Filters = FILTERS,
     handle: str = "growth.studio",
+    sources: tuple[tuple[str, str], ...] = SOURCES,
 ) -> Result:
     me = world.ensure_managed(handle)
     month = Month(followers_before=set(world.follower_ids(me.id, world.anchor_ts)))
-    pool = _pool(world)
+    pool = _pool(world, sources)
     scorer_terms = topic_terms(TOPIC)
     followed: set[str] = set(world.following_ids(me.id))
     seen: dict[str, Profile] = {}  # profiles are read again each week (counts move slowly)
@@ -162,13 +172,15 @@ def simulate(
             uid, feats = rows[place.index]
             _follow(world, me.id, uid, now_ts)
             followed.add(uid)
-            month.follows.append(Follow(uid, day, place.arm, place.expected, feats))
+            source = pool[uid]
+            month.follows.append(Follow(uid, day, place.arm, place.expected, feats, source))
     end_ts = world.anchor_ts + (days + MATURE_DAYS) * DAY
     backs = month.backs(world, me.id, end_ts)
     return Result(
         chosen=_arm(month, backs, "chosen"),
         control=_arm(month, backs, "control"),
         expected_chosen=_mean([f.expected for f in month.follows if f.arm == "chosen"]),
+        by_source=tuple((f.source, f.target in backs) for f in month.follows),
     )
 
 
