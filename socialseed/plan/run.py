@@ -541,6 +541,10 @@ def record(db: Database, plan: Plan, config: Config, *, now: datetime, path: str
     from socialseed.state.plans import record_plan
 
     record_plan(db, plan, path=path)
+    for summary in plan.accounts:
+        for note in summary.notes:
+            if note.startswith("runway"):
+                growth_store.record_runway(db, summary.account, note, now=now)
     expires = now + timedelta(seconds=parse_duration(config.policy.approval_ttl))
     known = latest_decisions(db, plan.id)
     count = 0

@@ -300,3 +300,11 @@ def m072_growth(db: Database) -> None:
         },
         pk=("account", "target_id"),
     )
+
+
+@migration
+def m073_runway(db: Database) -> None:
+    """The last plan's runway note per account (how long the filtered pool lasts), for
+    ``status`` and the health light."""
+    db.table("accounts").add_column("runway", str)
+    db.table("accounts").add_column("runway_at", str)
