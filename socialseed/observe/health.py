@@ -62,9 +62,8 @@ def assess(
     signals: Sequence[Signal] = (),
     resumed_at: datetime | None = None,
     thresholds: Thresholds = Thresholds(),
-    runway: str = "",
 ) -> Health:
-    """The health of one account at ``now``; ``runway`` is the last plan's runway note."""
+    """The health of one account at ``now``."""
     start = now - timedelta(days=thresholds.window_days)
     fresh = max(start, resumed_at) if resumed_at else start  # a resume starts a clean slate
     recent = [o for o in outcomes if fresh <= o.at <= now and o.status != "skipped"]
@@ -86,13 +85,7 @@ def assess(
         window_days=thresholds.window_days,
     )
     light, reasons = _judge(health, thresholds)
-    if runway.startswith(RUNWAY_LOW):  # discovery is running dry: growth stops without it
-        reasons = [*reasons, runway] if light is not Light.GREEN else [runway]
-        light = Light.RED if light is Light.RED else Light.YELLOW
     return replace(health, light=light, reasons=tuple(reasons))
-
-
-RUNWAY_LOW = "runway low"  # as the planner starts the note
 
 
 def _answerable(follows: Sequence[FollowRow], now: datetime, grace_days: int) -> list[FollowRow]:

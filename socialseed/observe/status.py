@@ -15,7 +15,6 @@ from socialseed.model.health import Counts, Health, Thresholds
 from socialseed.model.status import SharedUse, StatusRow, VerbBudget
 from socialseed.observe.health import assess
 from socialseed.observe.recovery import phase_of
-from socialseed.state import growth as growth_store
 from socialseed.state import health_rows as rows
 from socialseed.state.accounts import active_pause, day_one
 from socialseed.state.inbox import unanswered_count
@@ -151,5 +150,4 @@ def account_health(
         signals=rows.signals(db, account, since=since),
         resumed_at=rows.last_resume(db, account),
         thresholds=thresholds,
-        runway=growth_store.runway(db, account, now=now),
     )

@@ -132,13 +132,3 @@ def test_a_short_runway_is_a_warning_with_the_change_that_widens_it(demo_env: Pa
     assert f"demo-cafe: {low[0]}" in data["notes"]
     assert any(n.startswith("runway: the filtered pool fills about") for n in notes["demo-studio"])
     assert "runway low" in result.output
-    status = runner.invoke(
-        app,
-        ["status", "-c", str(config), "--json"],
-        env={"SOCIALSEED_STATE": str(demo_env / "state.sqlite")},
-    )
-    assert status.exit_code == 0, status.output
-    health = {a["account"]: a["health"] for a in json.loads(status.stdout)}
-    assert health["demo-cafe"]["light"] == "yellow"
-    assert health["demo-cafe"]["reasons"] == [low[0]]
-    assert health["demo-studio"]["light"] == "green"
