@@ -142,6 +142,10 @@ def build_plan(
 
 
 RUNWAY_LOW_DAYS = 3
+# filters a user may loosen to widen the pool (not: already followed, opted out, blocklisted)
+LOOSENABLE = frozenset(
+    {"followers", "following", "ratio", "min_posts", "active", "avatar", "bio_include", "language"}
+)
 RUNWAY_LOW = "runway low"  # the start of the note (and of the plan's note) when it is short
 
 
@@ -420,7 +424,8 @@ class AccountPlanner:
         )
         if days >= RUNWAY_LOW_DAYS:
             return [f"runway: {text}"]
-        dropped = max(self.state.dropped.items(), key=lambda kv: kv[1], default=None)
+        loosenable = {k: v for k, v in self.state.dropped.items() if k in LOOSENABLE}
+        dropped = max(loosenable.items(), key=lambda kv: (kv[1], kv[0]), default=None)
         loosen = f" or loosen filters.{dropped[0]} (dropped {dropped[1]})" if dropped else ""
         return [
             f"{RUNWAY_LOW}: {text}; to widen it raise the sources' limit, add a source "
