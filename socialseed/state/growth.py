@@ -22,26 +22,12 @@ SOCIALSEED = "socialseed"
 MATURE_DAYS = 3  # a follow is judged (followed back or not) this many days after it was made
 
 
-RUNWAY_FRESH_DAYS = 2  # a runway note older than this (no plan since) is not shown
-
-
 def record_runway(db: Database, account: str, note: str, *, now: datetime) -> None:
     """Keep the last plan's runway note for ``status`` and health."""
     db.conn.execute(
         "update accounts set runway = ?, runway_at = ? where id = ?", [note, iso(now), account]
     )
     db.conn.commit()
-
-
-def runway(db: Database, account: str, *, now: datetime) -> str:
-    """The last plan's runway note, if it is fresh ('' otherwise)."""
-    row = db.conn.execute(
-        "select runway, runway_at from accounts where id = ?", [account]
-    ).fetchone()
-    if not row or not row[0] or not row[1]:
-        return ""
-    age = now - parse_instant(str(row[1]))
-    return str(row[0]) if age.total_seconds() <= RUNWAY_FRESH_DAYS * 86400 else ""
 
 
 def first_seen(db: Database, account: str) -> dict[str, datetime]:
