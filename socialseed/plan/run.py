@@ -144,6 +144,7 @@ class AccountRun:
         self.growth_notes: list[str] = []
         self._rows: list[PassingRow] = []  # what passed the filters, scored (for learning)
         self._ranks: list[ranking.Rank] = []  # their ranks, row by row
+        self._now_us = candidate_store.micros(now)
 
     @property
     def db(self) -> Database:
@@ -162,6 +163,7 @@ class AccountRun:
         scored, existing = await self.gather()
         part = plan_account(self.config, self.account, self.caps, scored, existing, self.now)
         self._keep_proposals(part.actions)
+        self._rows, self._ranks = [], []  # let the candidates go (the plan holds every run)
         return part
 
     def _paused(self) -> str:
@@ -415,7 +417,7 @@ class AccountRun:
 
     def _features(self, row: PassingRow) -> ranking.Features:
         known = ranking.Known(*row[12:17], row[10], row[3] or 0.0, row[2] or 0.0)
-        return ranking.features_of(known, candidate_store.micros(self.now))
+        return ranking.features_of(known, self._now_us)
 
     def _outcomes(self) -> list[ranking.Outcome]:
         """Follows old enough to judge (made ``MATURE_DAYS`` ago or more), as training rows."""
