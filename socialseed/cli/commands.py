@@ -22,6 +22,7 @@ MODULES = [
     "socialseed.cli.metrics_cmd",  # metrics
     "socialseed.cli.notify_cmd",  # notify test|check
     "socialseed.cli.schedule_cmd",  # schedule
+    "socialseed.cli.tune_cmd",  # tune
     "socialseed.cli.state_cmd",  # state check|backups|backup|restore|reset
 ]
 

@@ -51,6 +51,7 @@ def reset(
         settings.seed if seed is None else seed,
         settings.size if size is None else size,
         app_ctx.clock.now(),
+        settings.followback,
     )
     generate(app_ctx.sandbox_path, spec)
     app_ctx.err.print(

@@ -255,6 +255,16 @@ class TargetScoring(Strict):
     min_relevance: Share = 0.0
 
 
+class Experiment(Strict):
+    control_pct: Float = Field(
+        default=0.0,
+        ge=0,
+        le=50,
+        description="Share (percent) of proposed follows drawn at random from the filtered pool "
+        "(the control group report compares the ranked choice against).",
+    )
+
+
 class Targeting(Strict):
     description: Text = ""
     keywords: list[Word] = Field(default_factory=list)
@@ -262,6 +272,7 @@ class Targeting(Strict):
     filters: Filters = Field(default_factory=Filters)
     actions: Actions = Field(default_factory=Actions)
     scoring: TargetScoring = Field(default_factory=TargetScoring)
+    experiment: Experiment = Field(default_factory=Experiment)
     cache_ttl: Duration = "24h"
 
 
@@ -451,6 +462,10 @@ class Sandbox(Strict):
     size: Int = Field(default=5000, ge=50, le=500_000)
     limits: SandboxLimits = SandboxLimits()
     latency_ms: Int = Field(default=0, ge=0, le=60_000)
+    followback: Literal["standard", "variant"] = Field(
+        default="standard",
+        description="The world's follow-back drivers (docs/sandbox-model.md); new worlds only.",
+    )
 
 
 class Retention(Strict):

@@ -311,6 +311,8 @@ class Action:
     profile: Profile | None = None  # carried for review; not part of the plan's checksum data
     seq: int = 0
     conversation: Conversation | None = None  # reply/hide/like of an incoming message
+    expected_followback: float | None = None  # the ranker's estimate, for a follow
+    arm: str = ""  # "chosen" or "control" (the targeting's experiment), for a follow
 
     def to_data(self, *, include_profile: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -331,6 +333,10 @@ class Action:
         }
         if self.conversation is not None:
             data["conversation"] = self.conversation.to_data()
+        if self.expected_followback is not None:
+            data["expected_followback"] = round(self.expected_followback, 4)
+        if self.arm:
+            data["arm"] = self.arm
         if include_profile and self.profile is not None:
             data["profile"] = self.profile.to_data()
         return data
@@ -356,6 +362,12 @@ class Action:
             conversation=(
                 Conversation.from_data(data["conversation"]) if data.get("conversation") else None
             ),
+            expected_followback=(
+                float(data["expected_followback"])
+                if data.get("expected_followback") is not None
+                else None
+            ),
+            arm=str(data.get("arm") or ""),
         )
 
     def with_seq(self, seq: int) -> Action:

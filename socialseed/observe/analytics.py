@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account, Config
 from socialseed.limits.phases import current_phase
+from socialseed.observe.experiment import experiment
 from socialseed.observe.status import account_health
 from socialseed.state.accounts import day_one
 from socialseed.state.decisions import POLICY_REVIEWER
@@ -123,6 +124,7 @@ def _account(
         "phases": phases_by_day(db, config, account, days),
         "health": account_health(db, account, now=now).to_data(),
         "conversations": conversations(db, account, since, now),
+        "experiment": experiment(db, account, since, now),
     }
 
 

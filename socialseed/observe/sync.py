@@ -31,6 +31,7 @@ from socialseed.observe.recovery import pause_if_red, recover
 from socialseed.observe.status import account_health
 from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
+from socialseed.state import growth as growth_store
 from socialseed.state.accounts import bump_serial, ensure_account
 from socialseed.state.health_rows import store_health
 from socialseed.state.relationships import (
@@ -39,6 +40,7 @@ from socialseed.state.relationships import (
     active_ids,
     awaiting_follow_back,
     executed_targets,
+    follow_starts,
     mark_followed_back_many,
     record_follows,
     record_unfollows,
@@ -191,9 +193,20 @@ def _end_gone(db: Database, account: str, gone: list[str], now: datetime) -> tup
 
 
 def _follow_backs(db: Database, account: str, followers: set[str], *, now: datetime) -> int:
-    """Mark follows that are now followed back; return how many of SocialSeed's are new."""
+    """Mark follows that are now followed back; return how many of SocialSeed's are new.
+
+    A follow-back is a follow that started after ours: a follower first seen at or before
+    the day we followed them already followed the account, and is not counted.
+    """
+    seen = growth_store.first_seen(db, account)
+    growth_store.note_followers(db, account, followers - set(seen), now=now)
     waiting = awaiting_follow_back(db, account)
-    new = sorted(set(waiting) & followers)
+    since = follow_starts(db, account, set(waiting) & followers)
+    new = sorted(
+        target
+        for target in set(waiting) & followers
+        if target not in seen or since.get(target) is None or seen[target] > since[target]
+    )
     mark_followed_back_many(db, account, new, at=now)
     return sum(1 for target in new if waiting[target] == SOCIALSEED)
 

@@ -31,6 +31,9 @@ class Scored:
     candidate: Candidate
     filters: FilterResult
     score: Score
+    expected: float | None = None  # expected follow-back (plan.ranking)
+    arm: str = ""  # chosen | control (the targeting's experiment)
+    place: int | None = None  # position in plan.ranking's order (lower is better)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ def shortlist_of(config: Config, items: Sequence[Scored]) -> Shortlist[Scored]:
         lambda name: config.targeting[name].scoring,
         lambda indices: [items[i] for i in indices],
         Counter(f"{s.score.scorer}@{s.score.version}" for s in items),
+        [item.place for item in items],
     )
 
 
@@ -119,6 +123,12 @@ def assemble_plan(
     scorers: Counter[str] = Counter()
     for part in parts:
         scorers.update(part.scorers)
+    low = [
+        f"{part.summary.account}: {n}"
+        for part in parts
+        for n in part.summary.notes
+        if n.startswith(RUNWAY_LOW)
+    ]
     return Plan(
         actions,
         created_at=now,
@@ -126,7 +136,7 @@ def assemble_plan(
         config_sha256=config_digest(config),
         accounts=[part.summary for part in parts],
         scorers=dict(scorers),
-        notes=[*notes, *(f"forced past: {p}" for p in problems)],
+        notes=[*notes, *(f"forced past: {p}" for p in problems), *low],
         ai=ai,
         author=author if config.policy.reviewers else None,
     )
@@ -157,8 +167,19 @@ def build_plan(
     return assemble_plan(config, parts, now, force=force)
 
 
+RUNWAY_LOW_DAYS = 3
+# filters a user may loosen to widen the pool (not: already followed, opted out, blocklisted)
+LOOSENABLE = frozenset(
+    {"followers", "following", "ratio", "min_posts", "active", "avatar", "bio_include", "language"}
+)
+RUNWAY_LOW = "runway low"  # the start of the note (and of the plan's note) when it is short
+
+
 def rank_key(item: Scored, risk: Risk) -> tuple[int, float, str]:
-    """Best first: lower risk, then higher score, then a stable id."""
+    """Best first: lower risk, then the ranker's order (expected follow-back, seeded ties,
+    the control group spread through it); unranked items by score, then a stable id."""
+    if item.place is not None:
+        return (risk.rank, float(item.place), "")
     combined = round(item.score.authenticity + item.score.relevance, 6)
     return (risk.rank, -combined, item.candidate.profile.id)
 
@@ -195,6 +216,7 @@ class AccountPlanner:
         self.left_out = 0  # candidates ranked below the point where today's budget ran out
         self.rejected = 0  # actions left out because a person rejected them before
         self.unsummoned: list[str] = []  # replies left out: the author did not summon us
+        self._proposed: Sequence[Action] = ()
 
     def targeting(self, name: str) -> Targeting:
         return self.config.targeting[name]
@@ -216,6 +238,7 @@ class AccountPlanner:
         taken += self._unfollows()
         taken, self.unsummoned = policy.summoned_replies(taken, self.account, self.caps)
         numbered = [a.with_seq(i + 1) for i, a in enumerate(taken)]
+        self._proposed = numbered
         return numbered, self._summary(numbered)
 
     # -- conversations -------------------------------------------------------------------------
@@ -304,7 +327,14 @@ class AccountPlanner:
         reason = (
             f"{what}{found}; authenticity {score.authenticity:.2f}, relevance {score.relevance:.2f}"
         )
-        return self._make(verb, target, reason, risk, risk_reasons, item)
+        if verb is Verb.FOLLOW and item.expected is not None:
+            reason += f"; expected follow-back {item.expected:.0%}"
+            if item.arm == "control":
+                reason += " (control group: a random pick from the filtered pool)"
+        action = self._make(verb, target, reason, risk, risk_reasons, item)
+        if verb is Verb.FOLLOW and item.expected is not None:
+            action = replace(action, expected_followback=item.expected, arm=item.arm)
+        return action
 
     def _make(
         self,
@@ -398,6 +428,39 @@ class AccountPlanner:
             cost_usd=sum(a.cost_usd or 0.0 for a in actions),
         )
 
+    def _runway_note(self) -> list[str]:
+        """How many more days of follows the filtered pool holds at today's cap; under
+        ``RUNWAY_LOW_DAYS`` a warning with the config change that would widen it."""
+        cap = self.budget.caps.get(Verb.FOLLOW.value, 0)
+        if not cap or Verb.FOLLOW.value not in self._wanted_verbs():
+            return []
+        days = self.left_out / cap
+        text = (
+            f"the filtered pool fills about {days:.1f} more day(s) of follows at today's cap "
+            f"({cap} a day)"
+        )
+        if days >= RUNWAY_LOW_DAYS:
+            return [f"runway: {text}"]
+        loosenable = {k: v for k, v in self.state.dropped.items() if k in LOOSENABLE}
+        dropped = max(loosenable.items(), key=lambda kv: (kv[1], kv[0]), default=None)
+        loosen = f" or loosen filters.{dropped[0]} (dropped {dropped[1]})" if dropped else ""
+        return [
+            f"{RUNWAY_LOW}: {text}; to widen it raise the sources' limit, add a source "
+            f"(e.g. followers_of: an account that followed back){loosen} in targeting "
+            f"{', '.join(self.account.targeting)}"
+        ]
+
+    def _expected_note(self) -> list[str]:
+        follows = [a for a in self._proposed if a.expected_followback is not None]
+        if not follows:
+            return []
+        total = sum(a.expected_followback or 0.0 for a in follows)
+        control = sum(1 for a in follows if a.arm == "control")
+        return [
+            f"expected follow-backs from this plan's {len(follows)} follow(s): {total:.1f}"
+            + (f" ({control} in the control group)" if control else "")
+        ]
+
     def _why_none(self, verb: str) -> str:
         if self.budget.caps.get(verb, 0) == 0:
             return f"phase {self.phase.name} allows no {verb}"
@@ -431,6 +494,8 @@ class AccountPlanner:
             notes.append(f"dropped {self.low_relevance} candidate(s): relevance below minimum")
         for verb, count in sorted(self.over.items()):
             notes.append(f"{count} more {verb} action(s) left out: {self._why_none(verb)}")
+        notes += self._expected_note()
+        notes += self._runway_note()
         if self.left_out:
             notes.append(
                 f"{self.left_out} more candidate(s) left out: today's budget is used "

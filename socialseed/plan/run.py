@@ -22,10 +22,10 @@ from socialseed.clock import Clock, iso, parse_instant
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
 from socialseed.errors import AuthExpired, ConfigError, SecretError, SocialSeedError
 from socialseed.limits import phases as phase_rules
-from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Score
+from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Score, Verb
 from socialseed.model.plan import AICost, Plan
 from socialseed.plan import filters as filter_rules
-from socialseed.plan import policy
+from socialseed.plan import policy, ranking
 from socialseed.plan.discovery import read_stale_sources
 from socialseed.plan.filter_sql import filter_query, relationship_verdicts
 from socialseed.plan.filters import FilterContext, Relationship
@@ -39,12 +39,14 @@ from socialseed.scoring.base import Scorer, ScoringReport
 from socialseed.scoring.budget import SpendMeter
 from socialseed.state import accounts as account_store
 from socialseed.state import candidates as candidate_store
+from socialseed.state import growth as growth_store
 from socialseed.state import rejections as rejection_store
 from socialseed.state import usage
 from socialseed.state.candidates import PassingRow
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decisions, record_decision
 
 POST_FETCH_CONCURRENCY = 8
+RANK_BATCH = 4096  # rows whose ranking features are held at once
 POSTS_PER_CANDIDATE = 5
 
 
@@ -139,6 +141,10 @@ class AccountRun:
         self.targetings = targetings_of(config, account)
         self.messages: list[str] = []
         self.ai: list[tuple[str, ScoringReport]] = []  # (targeting, report) of AI scorers
+        self.growth_notes: list[str] = []
+        self._rows: list[PassingRow] = []  # what passed the filters, scored (for learning)
+        self._ranks: list[ranking.Rank] = []  # their ranks, row by row
+        self._now_us = candidate_store.micros(now)
 
     @property
     def db(self) -> Database:
@@ -155,7 +161,10 @@ class AccountRun:
             )
             return plan_account(self.config, self.account, self.caps, [], existing, self.now)
         scored, existing = await self.gather()
-        return plan_account(self.config, self.account, self.caps, scored, existing, self.now)
+        part = plan_account(self.config, self.account, self.caps, scored, existing, self.now)
+        self._keep_proposals(part.actions)
+        self._rows, self._ranks = [], []  # let the candidates go (the plan holds every run)
+        return part
 
     def _paused(self) -> str:
         account_store.ensure_account(
@@ -207,6 +216,7 @@ class AccountRun:
         passed, dropped = self._filter(served, reads.relationships or relationships, contexts)
         pool = await self._shortlist(platform, passed, contexts)
         existing = self._existing(relationships, reads, dropped)
+        existing = replace(existing, notes=(*existing.notes, *self.growth_notes))
         if self.rt.conversations_for is not None:
             talk, notes, drafted = await self.rt.conversations_for(
                 self.account, self.caps, platform, self.now, self.meter
@@ -327,15 +337,20 @@ class AccountRun:
         passed: dict[str, list[PassingRow]],
         contexts: Mapping[str, FilterContext],
     ) -> Shortlist[Scored]:
-        """Score what passed, fetch recent posts for the top, and rank the rest lazily."""
+        """Score what passed, rank it by expected follow-back, fetch recent posts for the top,
+        and build the candidates lazily, best first."""
         rows, books = await self._score(passed)
-        posts = await self._posts(platform, rows)
-        maker = CandidateMaker(self.db, self.targetings, contexts, rows, books, posts)
+        ranks = self._rank(rows)
+        self._rows, self._ranks = rows, ranks
+        places = [rank.place for rank in ranks]
+        posts = await self._posts(platform, rows, places)
+        maker = CandidateMaker(self.db, self.targetings, contexts, rows, books, posts, ranks)
         return Shortlist(
             rows,
             lambda name: self.targetings[name].scoring,
             maker.build,
             Counter(f"{row[8]}@{row[9]}" for row in rows),
+            places,
         )
 
     async def _score(
@@ -378,6 +393,63 @@ class AccountRun:
             (Candidate(profiles[row[6]][0], row[10], row[1]), profiles[row[6]][1]) for row in rows
         ]
 
+    # -- ranking by expected follow-back --------------------------------------------------
+    def _rank(self, rows: Sequence[PassingRow]) -> list[ranking.Rank]:
+        """Each row's expected follow-back, learned from this account's own outcomes, and its
+        place in its targeting's order (with its control group), from the rows' numbers."""
+        if not rows:
+            return []
+        ranker = ranking.Ranker(self._outcomes())
+        self.growth_notes.append(f"ranking by expected follow-back: {ranker.describe()}")
+        expected: list[float] = []
+        for start in range(0, len(rows), RANK_BATCH):  # the features of a batch at a time
+            chunk = rows[start : start + RANK_BATCH]
+            expected += ranker.expected([self._features(row) for row in chunk])
+        return ranking.rank_pool(
+            [(row[0], row[1]) for row in rows],
+            expected,
+            control_pct={n: t.experiment.control_pct for n, t in self.targetings.items()},
+            seed_of={n: self._seed(n) for n in self.targetings},
+        )
+
+    def _seed(self, targeting: str) -> str:
+        return f"{self.account.id}:{targeting}:{self.now.date().isoformat()}"
+
+    def _features(self, row: PassingRow) -> ranking.Features:
+        known = ranking.Known(*row[12:17], row[10], row[3] or 0.0, row[2] or 0.0)
+        return ranking.features_of(known, self._now_us)
+
+    def _outcomes(self) -> list[ranking.Outcome]:
+        """Follows old enough to judge (made ``MATURE_DAYS`` ago or more), as training rows."""
+        made_before = self.now - timedelta(days=growth_store.MATURE_DAYS)
+        rows = growth_store.labelled(self.db, self.account.id, made_before=made_before)
+        return [ranking.Outcome(r.features, r.followed_back) for r in rows]
+
+    def _keep_proposals(self, actions: Sequence[Action]) -> None:
+        """Record each proposed follow's arm, expectation and features (for learning); the
+        row behind a follow is the one of its profile whose rank the follow carries."""
+        follows = {
+            a.target.id: a
+            for a in actions
+            if a.verb is Verb.FOLLOW and a.expected_followback is not None
+        }
+        kept: dict[str, growth_store.Proposal] = {}
+        for row, rank in zip(self._rows, self._ranks, strict=True):
+            action = follows.get(row[0])
+            if action is None or row[0] in kept:
+                continue
+            if (rank.expected, rank.arm) != (action.expected_followback, action.arm):
+                continue  # the profile's row in another targeting
+            kept[row[0]] = growth_store.Proposal(
+                target_id=row[0],
+                targeting=row[1],
+                source=row[10],
+                arm=action.arm or "chosen",
+                expected=rank.expected,
+                features=self._features(row),
+            )
+        growth_store.record_proposals(self.db, self.account.id, list(kept.values()), now=self.now)
+
     def _note_scorer(self, targeting: str, scorer: Scorer) -> None:
         report = getattr(scorer, "report", None)
         if isinstance(report, ScoringReport):
@@ -386,10 +458,10 @@ class AccountRun:
             self.messages.append(f"{self.account.id}: {note}")
 
     async def _posts(
-        self, platform: Platform, rows: list[PassingRow]
+        self, platform: Platform, rows: list[PassingRow], places: Sequence[int | None]
     ) -> dict[str, tuple[Post, ...]]:
         """Recent posts for the top candidates that need them for likes or reposts."""
-        wanted = self._post_candidates(rows)
+        wanted = self._post_candidates(rows, places)
         if not wanted:
             return {}
         ttl = min(parse_duration(t.cache_ttl) for t in self.targetings.values())
@@ -402,7 +474,7 @@ class AccountRun:
         posts.update({pid: tuple(items) for pid, items in fetched.items()})
         return posts
 
-    def _post_candidates(self, rows: list[PassingRow]) -> list[str]:
+    def _post_candidates(self, rows: list[PassingRow], places: Sequence[int | None]) -> list[str]:
         need = self._post_need()
         if need == 0:
             return []
@@ -410,7 +482,7 @@ class AccountRun:
         if all(rows[i][7] for i in wanting):
             return []
         settings = {name: t.scoring for name, t in self.targetings.items()}
-        keys = (key_of(rows[i], settings[rows[i][1]], i) for i in wanting)
+        keys = (key_of(rows[i], settings[rows[i][1]], i, places[i]) for i in wanting)
         best = [rows[key[3]] for key in top(keys, need)]
         return [row[0] for row in best if not row[7]]
 
@@ -444,17 +516,26 @@ class CandidateMaker:
     rows: Sequence[PassingRow]
     books: Mapping[str, ScoreBook]
     posts: Mapping[str, tuple[Post, ...]]
+    ranks: Sequence[ranking.Rank]
 
     def build(self, indices: list[int]) -> list[Scored]:
         rows = [self.rows[i] for i in indices]
         profiles = candidate_store.load_profiles(self.db, [row[6] for row in rows])
         scores = self._scores(rows)
         out: list[Scored] = []
-        for row in rows:
+        for index, row in zip(indices, rows, strict=True):
             profile = profiles[row[6]][0]
             targeting = self.targetings[row[1]]
             result = filter_rules.apply_filters(profile, targeting.filters, self.contexts[row[1]])
-            made = Scored(Candidate(profile, row[10], row[1]), result, scores[row[6]])
+            rank = self.ranks[index]
+            made = Scored(
+                Candidate(profile, row[10], row[1]),
+                result,
+                scores[row[6]],
+                expected=rank.expected,
+                arm=rank.arm,
+                place=rank.place,
+            )
             out.append(_attach(made, self.posts.get(profile.id)))
         return out
 
@@ -486,7 +567,7 @@ def _attach(item: Scored, posts: tuple[Post, ...] | None) -> Scored:
     if not posts or item.candidate.profile.recent_posts:
         return item
     profile = replace(item.candidate.profile, recent_posts=posts)
-    return Scored(replace(item.candidate, profile=profile), item.filters, item.score)
+    return replace(item, candidate=replace(item.candidate, profile=profile))
 
 
 # -- the whole plan -----------------------------------------------------------------------------
@@ -571,6 +652,10 @@ def record(db: Database, plan: Plan, config: Config, *, now: datetime, path: str
     from socialseed.state.plans import record_plan
 
     record_plan(db, plan, path=path)
+    for summary in plan.accounts:
+        for note in summary.notes:
+            if note.startswith("runway"):
+                growth_store.record_runway(db, summary.account, note, now=now)
     expires = now + timedelta(seconds=parse_duration(config.policy.approval_ttl))
     known = latest_decisions(db, plan.id)
     count = 0

@@ -176,5 +176,5 @@ def _from_cache(db: Database, rows: list[PassingRow], join: ScoreJoin) -> list[i
 def _with_numbers(row: PassingRow, n: ScoreNumbers) -> PassingRow:
     return (
         row[0], row[1], n.authenticity, n.relevance, n.recommendation, row[5], row[6], row[7],
-        n.scorer, n.version, row[10], row[11],
+        n.scorer, n.version, *row[10:],
     )  # fmt: skip

@@ -136,6 +136,9 @@ def _render_account(console: Console, acct: dict[str, Any], unicode: bool) -> No
         f"  follow-backs {fb['followed_back']} of {fb['follows_made']} ({_pct(fb['rate'])});  "
         f"engagement rate {_pct(acct['engagement_rate'])};  API cost ${acct['api_cost_usd']:.4f}"
     )
+    lift = experiment_text(acct)
+    if lift:
+        console.print(f"  experiment: {lift}")
     talk = conversations_text(acct)
     if talk:
         console.print(f"  conversations: {talk}")
@@ -145,6 +148,26 @@ def _render_account(console: Console, acct: dict[str, Any], unicode: bool) -> No
         f"{ap['rejected']} rejected, {ap['overridden']} overridden"
     )
     _render_actions(console, acct["actions"], unicode)
+
+
+def experiment_text(acct: dict[str, Any]) -> str:
+    """Chosen vs control follow-back with the interval, and the ranker's calibration."""
+    exp = acct.get("experiment") or {}
+    chosen, control = exp.get("chosen") or {}, exp.get("control") or {}
+    if not chosen.get("follows"):
+        return ""
+    text = (
+        f"chosen {_pct(chosen['rate'])} ({chosen['followed_back']}/{chosen['follows']}, "
+        f"predicted {_pct(chosen['expected'])})"
+    )
+    if control.get("follows"):
+        text += (
+            f" vs control {_pct(control['rate'])} ({control['followed_back']}/{control['follows']})"
+        )
+        lift = exp.get("lift")
+        if lift:
+            text += f" = {lift['ratio']:.2f}x [95% {lift['low']:.2f}-{lift['high']:.2f}]"
+    return text + f"; follows judged after {exp['judged_after_days']} days"
 
 
 def conversations_text(acct: dict[str, Any]) -> str:

@@ -100,8 +100,9 @@ class ScoreJoin:
 
 
 # profile_id, targeting, authenticity, relevance, recommendation, unknown, rowid, post_count,
-# scorer, version, source, digest (the first six are what ranking reads, in the order of
-# ``plan.topk.RankInput``; the score's fields are null when the row holds no score of this key)
+# scorer, version, source, digest, followers, following, posts, last_seen_us, has_avatar (the
+# first six are what ranking reads, in the order of ``plan.topk.RankInput``; the score's fields
+# are null when the row holds no score of this key; the last five are the ranker's features)
 PassingRow = tuple[
     str,
     str,
@@ -115,6 +116,11 @@ PassingRow = tuple[
     str | None,
     str,
     str,
+    int | None,
+    int | None,
+    int | None,
+    int | None,
+    int | None,
 ]
 
 
@@ -226,7 +232,8 @@ def passing_rows(
         params.update({"_prefix": scores.prefix, "_suffix": scores.suffix})
     sql = (
         f"select c.profile_id, :_targeting, {numbers}, {query.unknown}, c.rowid, c.post_count, "
-        f"{tail}, :_source, c.digest {_from(len(earlier), join)} "
+        f"{tail}, :_source, c.digest, c.followers, c.following, c.posts, c.last_seen_us, "
+        f"c.has_avatar {_from(len(earlier), join)} "
         f"and ({query.failed}) = '' order by c.rowid"
     )
     return db.conn.execute(sql, params).fetchall()

@@ -349,3 +349,34 @@ def m074_typed_candidate_and_score_columns(db: Database) -> None:
         "relevance = json_extract(data, '$.relevance'), "
         "recommendation = json_extract(data, '$.recommendation')"
     )
+
+
+@migration
+def m075_growth(db: Database) -> None:
+    """Growth: when each follower was first seen (a follow-back is a follow that started after
+    ours), and each proposed follow's arm (chosen or control), expected follow-back and
+    features (the ranker's training rows once the outcome is known)."""
+    db.table("followers_seen").create(
+        {"account": str, "follower_id": str, "first_seen": str}, pk=("account", "follower_id")
+    )
+    db.table("growth_proposals").create(
+        {
+            "account": str,
+            "target_id": str,
+            "targeting": str,
+            "source": str,
+            "arm": str,  # chosen | control
+            "expected": float,
+            "features": str,  # JSON: the ranker's features when proposed
+            "proposed_at": str,
+        },
+        pk=("account", "target_id"),
+    )
+
+
+@migration
+def m076_runway(db: Database) -> None:
+    """The last plan's runway note per account (how long the filtered pool lasts), for
+    ``status`` and the health light."""
+    db.table("accounts").add_column("runway", str)
+    db.table("accounts").add_column("runway_at", str)

@@ -83,6 +83,16 @@ def awaiting_follow_back(db: Database, account: str) -> dict[str, str]:
     return {str(target): str(origin or MANUAL) for target, origin in rows}
 
 
+def follow_starts(db: Database, account: str, targets: set[str]) -> dict[str, datetime]:
+    """When each active follow of ``targets`` started (targets without a known start left out)."""
+    rows = db.conn.execute(
+        "select target_id, since from relationships where account = ? "
+        "and unfollowed_at is null and since is not null",
+        [account],
+    )
+    return {str(t): parse_instant(str(at)) for t, at in rows if str(t) in targets}
+
+
 def record_follow(
     db: Database, account: str, target_id: str, *, origin: str, at: datetime, handle: str = ""
 ) -> None:

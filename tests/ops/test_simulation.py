@@ -103,7 +103,10 @@ def test_report_shows_growth_follow_backs_approvals_and_costs(sim: Sim) -> None:
     followers = acct["followers"]
     assert followers["end"] > followers["start"] and followers["net"] > 10
     fb = acct["follow_backs"]
-    assert fb["follows_made"] >= 80 and fb["followed_back"] >= 20
+    # the sandbox's follow-back model (docs/sandbox-model.md): about 1 in 6 for this targeting
+    assert fb["follows_made"] >= 80 and fb["followed_back"] >= 10
+    judged = acct["experiment"]["chosen"]
+    assert 0 < judged["follows"] <= fb["follows_made"] and judged["expected"] > 0
     assert acct["actions"]["totals"]["follow"] == fb["follows_made"]
     assert acct["actions"]["totals"]["like"] > 0 and acct["actions"]["totals"]["unfollow"] > 0
     approvals = acct["approvals"]

@@ -189,3 +189,25 @@ async def test_a_persons_timed_pause_ends_without_losing_a_phase() -> None:
     assert row["phase_override"] is None and row["paused_until"] is None
     kinds = [(r["kind"], r["actor"]) for r in db["audit"].rows_where(order_by="id")]
     assert kinds == [("pause", "ana@example.com"), ("resume", "socialseed:health")]
+
+
+async def test_a_follower_who_followed_before_ours_is_not_a_follow_back() -> None:
+    """The constructed case of issue 19: 8 follows, 4 of them follow the account afterwards,
+    but one (f1) already followed it before: 3 of 8 (0.375), not 4 of 8 (0.50)."""
+    from socialseed.observe.analytics import follow_backs
+
+    db = open_state(None)
+    platform = FakePlatform("demo-studio", following=set(), follower_ids={"f1", "fan"})
+    await sync_account(db, platform, now=NOW)  # f1 and fan already follow the account
+    targets = [f"f{i}" for i in range(1, 9)]
+    for t in targets:
+        journal_follow(db, t, at=NOW + timedelta(days=1))
+    platform.following = set(targets)
+    await sync_account(db, platform, now=NOW + timedelta(days=1, hours=1))
+    platform.followers_set = {"f1", "f2", "f3", "f4", "fan"}
+    result = await sync_account(db, platform, now=NOW + timedelta(days=3))
+    assert result.new_follow_backs == 3
+    backs = {r.target_id for r in relationships(db, "demo-studio") if r.followed_back_at}
+    assert backs == {"f2", "f3", "f4"}
+    made, back = follow_backs(db, "demo-studio", NOW, NOW + timedelta(days=3))
+    assert (made, back, back / made) == (8, 3, 0.375)

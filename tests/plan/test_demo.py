@@ -65,3 +65,70 @@ def test_demo_plan_is_capped_safe_readable_and_deterministic(demo_env: Path) -> 
     assert lines[0].startswith("Plan p_") and "for 2 account(s)" in lines[0]
     assert any(line.startswith("demo-studio (sandbox) phase warmup, day 6 of 14") for line in lines)
     assert any(line.startswith("  today: follow 15 proposed, 0 left") for line in lines)
+
+
+def test_demo_plan_shows_expected_follow_backs_and_a_control_group(demo_env: Path) -> None:
+    """film-photographers has experiment: {control_pct: 10}: one follow in ten is a random
+    pick from the filtered pool, marked as control; every follow carries its expectation,
+    and the account's notes give the plan's sum. The proposals are kept for learning."""
+    import sqlite3
+
+    state = demo_env / "state.sqlite"
+    result = runner.invoke(
+        app,
+        ["plan", "-c", str(DEMO_CONFIG), "-o", str(demo_env / "p.json")],
+        env={"SOCIALSEED_STATE": str(state)},
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((demo_env / "p.json").read_text())
+    follows = [a for a in data["actions"] if a["verb"] == "follow"]
+    studio = [a for a in follows if a["account"] == "demo-studio"]
+    assert all(0 < a["expected_followback"] < 1 for a in follows)
+    assert [a["arm"] for a in studio].count("control") == len(studio) // 10
+    assert all("control group" in a["reason"] for a in studio if a["arm"] == "control")
+    notes = {a["account"]: " ".join(a["notes"]) for a in data["accounts"]}
+    total = sum(a["expected_followback"] for a in studio)
+    assert (
+        f"expected follow-backs from this plan's {len(studio)} follow(s): {total:.1f}"
+        in (notes["demo-studio"])
+    )
+    assert "ranking by expected follow-back: heuristic prior" in notes["demo-studio"]
+    rows = sqlite3.connect(state).execute(
+        "select account, arm, count(*) from growth_proposals group by 1, 2 order by 1, 2"
+    )
+    assert list(rows) == [
+        ("demo-cafe", "chosen", sum(1 for a in follows if a["account"] == "demo-cafe")),
+        ("demo-studio", "chosen", len(studio) - len(studio) // 10),
+        ("demo-studio", "control", len(studio) // 10),
+    ]
+
+
+def test_a_short_runway_is_a_warning_with_the_change_that_widens_it(demo_env: Path) -> None:
+    """coffee-lovers' sources capped at 25 candidates each: the filtered pool holds less than
+    3 days of follows at demo-cafe's cap, so its notes warn and name what to change, and the
+    JSON plan carries a distinct note; demo-studio's longer runway is only reported."""
+    text = (
+        (DEMO_CONFIG / "socialseed.yaml")
+        .read_text()
+        .replace(
+            "      - hashtag: coffee\n      - search: espresso\n",
+            "      - {hashtag: coffee, limit: 25}\n      - {search: espresso, limit: 25}\n",
+        )
+    )
+    config = demo_env / "socialseed.yaml"
+    config.write_text(text)
+    result = runner.invoke(
+        app,
+        ["plan", "-c", str(config), "-o", str(demo_env / "p.json")],
+        env={"SOCIALSEED_STATE": str(demo_env / "state.sqlite")},
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((demo_env / "p.json").read_text())
+    notes = {a["account"]: a["notes"] for a in data["accounts"]}
+    low = [n for n in notes["demo-cafe"] if n.startswith("runway low: ")]
+    assert len(low) == 1
+    assert "more day(s) of follows at today's cap (30 a day)" in low[0]
+    assert "raise the sources' limit, add a source" in low[0] and "coffee-lovers" in low[0]
+    assert f"demo-cafe: {low[0]}" in data["notes"]
+    assert any(n.startswith("runway: the filtered pool fills about") for n in notes["demo-studio"])
+    assert "runway low" in result.output

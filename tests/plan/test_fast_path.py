@@ -1,13 +1,16 @@
 """The plan's fast data path (SQL filters over typed columns, cached score numbers, a heap
 that builds only the candidates the walk reaches) against a plain reference: full profiles,
-``apply_filters`` on each, every score made, a full sort. Same inputs, same verdicts, same plan.
+``apply_filters`` on each, every score made, ranked by expected follow-back from the decoded
+profiles, a full sort. Same inputs, same verdicts, same plan.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import random
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -16,10 +19,10 @@ from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from socialseed.clock import FakeClock
-from socialseed.config.schema import Config, Filters, TargetScoring
+from socialseed.config.schema import Config, Filters, Targeting, TargetScoring
 from socialseed.model import Candidate, Post, Profile, Score, Verb
 from socialseed.model.plan import Plan
-from socialseed.plan import policy
+from socialseed.plan import policy, ranking
 from socialseed.plan.discovery import discover_account
 from socialseed.plan.filter_sql import filter_query, relationship_verdicts
 from socialseed.plan.filters import (
@@ -36,6 +39,7 @@ from socialseed.plan.scoring import topic_of
 from socialseed.plan.topk import Shortlist
 from socialseed.scoring.heuristic import HeuristicScorer
 from socialseed.state import candidates as store
+from socialseed.state import growth as growth_store
 from socialseed.state.db import open_state
 from tests.plan.conftest import BASE_CONFIG
 from tests.plan.fakes import NOW, FakeNetwork, FakePlatform
@@ -170,18 +174,19 @@ def test_sql_filters_give_the_verdicts_of_apply_filters(data: st.DataObject) -> 
 
 # -- the ranking -------------------------------------------------------------------------------
 def _reference_ranked(items: list[Scored], scoring: TargetScoring) -> list[Scored]:
-    """The plain way: assess every candidate, sort them all (stable)."""
+    """The plain way: assess every candidate, sort them all (stable): by risk, then by the
+    ranker's place when there is one, else by score and id."""
     kept = [s for s in items if s.score.relevance >= scoring.min_relevance]
     risks = [policy.assess(Verb.FOLLOW, s.score, s.filters, scoring)[0] for s in kept]
-    order = sorted(
-        range(len(kept)),
-        key=lambda i: (
-            risks[i].rank,
-            -round(kept[i].score.authenticity + kept[i].score.relevance, 6),
-            kept[i].candidate.profile.id,
-        ),
-    )
-    return [kept[i] for i in order]
+
+    def key(i: int) -> tuple[int, float, str]:
+        item = kept[i]
+        if item.place is not None:
+            return (risks[i].rank, item.place, "")
+        combined = round(item.score.authenticity + item.score.relevance, 6)
+        return (risks[i].rank, -combined, item.candidate.profile.id)
+
+    return [kept[i] for i in sorted(range(len(kept)), key=key)]
 
 
 @settings(max_examples=60, deadline=None)
@@ -198,9 +203,13 @@ def _reference_ranked(items: list[Scored], scoring: TargetScoring) -> list[Score
     ),
     st.sampled_from([0.0, 0.3, 0.5]),
     st.sampled_from([0.0, 0.2]),
+    st.none() | st.randoms(use_true_random=False),
 )
 def test_the_heap_walks_in_the_order_of_a_full_sort(
-    entries: list[tuple[str, float, float, str, bool]], floor: float, least: float
+    entries: list[tuple[str, float, float, str, bool]],
+    floor: float,
+    least: float,
+    shuffle: random.Random | None,
 ) -> None:
     scoring = TargetScoring(min_authenticity=floor, min_relevance=least)
     unknown = FilterResult((Check("avatar", UNKNOWN, "avatar not given by the platform"),))
@@ -212,11 +221,16 @@ def test_the_heap_walks_in_the_order_of_a_full_sort(
         )
         for pid, auth, rel, rec, not_known in entries
     ]
+    if shuffle is not None:  # ranked by expected follow-back: a place each, in any order
+        places = list(range(len(items)))
+        shuffle.shuffle(places)
+        items = [replace(s, place=p) for s, p in zip(items, places, strict=True)]
     pool = Shortlist(
         [rank_input(s) for s in items],
         lambda _: scoring,
         lambda indices: [items[i] for i in indices],
         Counter(),
+        [s.place for s in items],
     )
     walked = list(pool.best_first())
     reference = _reference_ranked(items, scoring)
@@ -226,13 +240,14 @@ def test_the_heap_walks_in_the_order_of_a_full_sort(
 
 
 # -- the whole plan ----------------------------------------------------------------------------
-def _config(raw: dict[str, Any], like: int) -> Config:
+def _config(raw: dict[str, Any], like: int, control_pct: float) -> Config:
     data = copy.deepcopy(BASE_CONFIG)
     film = data["targeting"]["film"]
     film["filters"] = {k: v for k, v in raw.items() if k != "allowlist"}
     film["filters"]["allowlist"] = raw.get("allowlist", [])
     film["actions"] = {"follow": True, "like_recent": like}
     film["scoring"] = {"provider": "heuristic", "min_authenticity": 0.55, "min_relevance": 0.1}
+    film["experiment"] = {"control_pct": control_pct}
     data["phases"]["standard"][0]["daily"] = {"follow": 4, "like": 3}
     return Config.model_validate(data)
 
@@ -274,9 +289,36 @@ def _reference_plan(config: Config, db: Database, network: FakeNetwork, *, warm:
     if warm:  # what the cache gives back
         scores = [Score.from_data(s.to_data()) for s in scores]
     items = [Scored(c, r, s) for (c, r), s in zip(passed, scores, strict=True)]
-    state = Existing(dropped=dict(dropped))
+    items, notes = _reference_ranking(db, account.id, targeting, items)
+    state = Existing(dropped=dict(dropped), notes=notes)
     part = plan_account(config, account, network.caps, items, state, NOW)
     return assemble_plan(config, [part], NOW)
+
+
+def _reference_ranking(
+    db: Database, account: str, targeting: Targeting, items: list[Scored]
+) -> tuple[list[Scored], tuple[str, ...]]:
+    """Expected follow-back from each decoded profile (not the cache's numbers), the account's
+    outcomes so far, and the targeting's order with its control group."""
+    if not items:
+        return items, ()
+    made_before = NOW - timedelta(days=growth_store.MATURE_DAYS)
+    outcomes = growth_store.labelled(db, account, made_before=made_before)
+    ranker = ranking.Ranker([ranking.Outcome(o.features, o.followed_back) for o in outcomes])
+    expected = ranker.expected(
+        [ranking.features(s.candidate.profile, s.candidate.source, s.score, NOW) for s in items]
+    )
+    ranks = ranking.rank_pool(
+        [(s.candidate.profile.id, "film") for s in items],
+        expected,
+        control_pct={"film": targeting.experiment.control_pct},
+        seed_of={"film": f"{account}:film:{NOW.date().isoformat()}"},
+    )
+    ranked = [
+        replace(s, expected=r.expected, arm=r.arm, place=r.place)
+        for s, r in zip(items, ranks, strict=True)
+    ]
+    return ranked, (f"ranking by expected follow-back: {ranker.describe()}",)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -284,7 +326,7 @@ def _reference_plan(config: Config, db: Database, network: FakeNetwork, *, warm:
 def test_the_fast_path_plans_what_the_reference_plans(data: st.DataObject) -> None:
     found = [data.draw(profiles(f"u{i:02d}")) for i in range(data.draw(st.integers(1, 24)))]
     raw = data.draw(filter_sets)
-    config = _config(raw, data.draw(st.sampled_from([0, 1])))
+    config = _config(raw, data.draw(st.sampled_from([0, 1])), data.draw(st.sampled_from([0, 25])))
     network = FakeNetwork()
     db = open_state(None)
     _store(db, found)

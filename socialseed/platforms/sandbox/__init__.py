@@ -67,7 +67,7 @@ def ensure_world(path: Path, settings: Sandbox | None, clock: Clock) -> None:
     from socialseed.platforms.sandbox.generate import WorldSpec, generate
 
     settings = settings or Sandbox()
-    generate(path, WorldSpec.at(settings.seed, settings.size, clock.now()))
+    generate(path, WorldSpec.at(settings.seed, settings.size, clock.now(), settings.followback))
 
 
 def build(account: Account, deps: PlatformDeps) -> SandboxPlatform:

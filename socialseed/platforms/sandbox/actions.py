@@ -8,9 +8,9 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from socialseed.platforms.sandbox import inbox, posts
+from socialseed.platforms.sandbox import followback, inbox, posts
 from socialseed.platforms.sandbox.rand import short_hash, unit
-from socialseed.platforms.sandbox.users import BOT, HUB, User
+from socialseed.platforms.sandbox.users import BOT, User
 from socialseed.platforms.sandbox.world import World
 
 HOUR = 3600
@@ -92,25 +92,15 @@ def _follow(world: World, actor: User, req: Request, now_ts: int) -> Write:
 
     def perform(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO edges VALUES (?, ?, ?)", (actor.id, target.id, now_ts))
-        due = followback_at(world.seed, actor, target, now_ts)
+        due = followback.followback_at(
+            conn, world.seed, world.followback_model, actor, target, now_ts
+        )
         if due is not None:
             conn.execute(
                 "INSERT OR IGNORE INTO followbacks VALUES (?, ?, ?)", (target.id, actor.id, due)
             )
 
     return Write("follow", target.id, lambda c: _exists(c, edge, actor.id, target.id), perform)
-
-
-def followback_at(seed: int, actor: User, target: User, now_ts: int) -> int | None:
-    """When ``target`` follows ``actor`` back, if ever: bots never, relevant people sometimes."""
-    if target.kind == BOT:
-        return None
-    chance = 0.02 if target.kind == HUB or target.opted_out else 0.10
-    if target.kind != HUB and not target.opted_out:
-        chance += (0.25 if target.topic else 0.0) + (0.10 if target.followers < 300 else 0.0)
-    if unit(seed, "followback", actor.id, target.id) >= chance:
-        return None
-    return now_ts + HOUR + int(unit(seed, "followback-delay", actor.id, target.id) * 72 * HOUR)
 
 
 def _unfollow(world: World, actor: User, req: Request, now_ts: int) -> Write:

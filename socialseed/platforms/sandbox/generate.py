@@ -20,7 +20,7 @@ from socialseed.platforms.sandbox.schema import DDL, FORMAT
 from socialseed.platforms.sandbox.users import BOT, HUB, INSERT_USER, PERSON, User
 
 DAY = 86400
-_MEMO: dict[tuple[int, int, int], bytes] = {}
+_MEMO: dict[tuple[int, int, int, str], bytes] = {}
 
 
 @dataclass(frozen=True)
@@ -28,15 +28,16 @@ class WorldSpec:
     seed: int
     size: int
     anchor_ts: int  # midnight UTC of the day the world was made
+    followback: str = "standard"  # the follow-back drivers (sandbox/followback.py)
 
     @classmethod
-    def at(cls, seed: int, size: int, now: datetime) -> WorldSpec:
-        return cls(seed, size, int(now.timestamp()) // DAY * DAY)
+    def at(cls, seed: int, size: int, now: datetime, followback: str = "standard") -> WorldSpec:
+        return cls(seed, size, int(now.timestamp()) // DAY * DAY, followback)
 
 
 def generate(path: Path, spec: WorldSpec, *, use_memo: bool = True) -> None:
     """Write a fresh world to ``path`` (atomically replacing any old one)."""
-    key = (spec.seed, spec.size, spec.anchor_ts)
+    key = (spec.seed, spec.size, spec.anchor_ts, spec.followback)
     try:
         if path.is_dir():
             raise IsADirectoryError(21, "it is a directory", str(path))
@@ -83,6 +84,8 @@ def _write(tmp: Path, spec: WorldSpec) -> None:
         _ddl(conn)
         meta = {"format": FORMAT, "seed": str(spec.seed), "size": str(spec.size)}
         meta["anchor_ts"] = str(spec.anchor_ts)
+        if spec.followback != "standard":  # standard worlds stay byte-identical to before
+            meta["followback"] = spec.followback
         conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         conn.executemany(INSERT_USER, [u.row() for u in users])
         tag_rows = sorted({(t, u.id) for u in users for t in u.tag_list})

@@ -40,6 +40,7 @@ class World:
         self.seed = int(meta["seed"])
         self.size = int(meta["size"])
         self.anchor_ts = int(meta["anchor_ts"])
+        self.followback_model = meta.get("followback", "standard")  # followback.MODELS
         self._by_id: dict[str, User] = {}
         self._by_handle: dict[str, User] = {}
         self._tags: dict[str, list[str]] | None = None

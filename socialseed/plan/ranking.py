@@ -1,0 +1,243 @@
+"""Ranking by expected follow-back, learned from the account's own outcomes.
+
+Features come only from what a platform's API returns about a candidate (counts, when it was
+last seen, avatar, the source that found it), read from the discovery cache's typed columns,
+and the scorer's two numbers; labels only from the account's
+recorded follows (a follow-back is a follow that started after ours). The model is
+scikit-learn's ``LogisticRegression`` on standardised features, fitted in the plan step
+(deterministic: lbfgs, no random state), and shrunk towards the heuristic prior by how much
+evidence there is. With too few outcomes (or only one kind) the prior alone ranks.
+
+Pure: no state, no network, no clock (``now`` is handed in).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple, cast
+
+from socialseed.model import Profile, Score
+from socialseed.state.candidates import micros, typed_fields
+
+MIN_OUTCOMES = 20  # fewer labelled follows than this: the prior alone
+PRIOR_WEIGHT = 40.0  # the prior counts as this many follows when blended with the model
+NUMERIC = (
+    "log_followers",
+    "log_following",
+    "log_ratio",
+    "log_posts",
+    "days_quiet",
+    "avatar",
+    "relevance",
+    "authenticity",
+    "unknown_counts",
+)
+DAY_US = 86_400_000_000
+
+Features = dict[str, float]
+
+
+class Known(NamedTuple):
+    """What the ranker reads of a candidate: the discovery cache's typed columns (no profile
+    is decoded for it) and the score's two numbers."""
+
+    followers: int | None
+    following: int | None
+    posts: int | None
+    last_seen_us: int | None  # the newest sign of life, microseconds since the epoch
+    has_avatar: int | None
+    source: str
+    relevance: float
+    authenticity: float
+
+
+def known_of(profile: Profile, source: str, score: Score) -> Known:
+    """The same numbers taken from a profile (as the cache's typed columns hold them)."""
+    fields = typed_fields(profile)
+    return Known(
+        profile.followers,
+        profile.following,
+        profile.posts,
+        cast("int | None", fields["last_seen_us"]),
+        cast("int | None", fields["has_avatar"]),
+        source,
+        score.relevance,
+        score.authenticity,
+    )
+
+
+def features(profile: Profile, source: str, score: Score, now: datetime) -> Features:
+    """What the ranker knows about one candidate (numbers only, JSON-safe)."""
+    return features_of(known_of(profile, source, score), micros(now))
+
+
+def features_of(known: Known, now_us: int) -> Features:
+    """The ranker's features from the typed numbers (``now_us``: microseconds since the epoch)."""
+    followers = known.followers
+    following = known.following
+    seen = known.last_seen_us
+    quiet = (now_us - seen) // DAY_US if seen is not None else 120
+    return {
+        "log_followers": math.log1p(followers) if followers is not None else 4.0,
+        "log_following": math.log1p(following) if following is not None else 5.0,
+        "log_ratio": (math.log1p(following or 0) - math.log1p(followers))
+        if followers is not None
+        else 0.0,
+        "log_posts": math.log1p(known.posts or 0),
+        "days_quiet": float(max(0, min(quiet, 120))),
+        "avatar": 1.0 if known.has_avatar else 0.0,
+        "relevance": float(known.relevance),
+        "authenticity": float(known.authenticity),
+        "unknown_counts": 1.0 if followers is None or following is None else 0.0,
+        f"source={known.source}": 1.0,
+    }
+
+
+def prior(feats: Mapping[str, float]) -> float:
+    """The heuristic's guess: a low base rate raised by relevance and authenticity."""
+    quiet = feats.get("days_quiet", 0.0)
+    active = 1.0 if quiet <= 14 else 0.5
+    return 0.03 + 0.17 * feats.get("relevance", 0.0) * feats.get("authenticity", 0.0) * active
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One labelled follow: its features when proposed, and whether it was followed back."""
+
+    features: Mapping[str, float]
+    followed_back: bool
+
+
+class Ranker:
+    """Expected follow-back per candidate: the prior, or the fitted model blended with it."""
+
+    def __init__(self, outcomes: Sequence[Outcome] = ()) -> None:
+        self.outcomes = len(outcomes)
+        self.rate = sum(o.followed_back for o in outcomes) / len(outcomes) if outcomes else None
+        self._model = _fit(outcomes)
+
+    @property
+    def learned(self) -> bool:
+        return self._model is not None
+
+    def describe(self) -> str:
+        if self._model is None:
+            return f"heuristic prior (learning starts at {MIN_OUTCOMES} outcomes with both kinds)"
+        rate = f"{self.rate:.1%}" if self.rate is not None else "-"
+        return f"learned from {self.outcomes} outcome(s) ({rate} followed back)"
+
+    def expected(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
+        priors = [prior(r) for r in rows]
+        if self._model is None or not rows:
+            return priors
+        names, pipeline = self._model
+        learned = pipeline.predict_proba(_matrix(rows, names))[:, 1]
+        n = float(self.outcomes)
+        return [
+            (n * float(p) + PRIOR_WEIGHT * q) / (n + PRIOR_WEIGHT)
+            for p, q in zip(learned, priors, strict=True)
+        ]
+
+
+def _matrix(rows: Sequence[Mapping[str, float]], names: Sequence[str]) -> Any:
+    import numpy as np
+
+    return np.array([[r.get(name, 0.0) for name in names] for r in rows], dtype=float)
+
+
+def _fit(outcomes: Sequence[Outcome]) -> tuple[list[str], Any] | None:
+    labels = [o.followed_back for o in outcomes]
+    if len(outcomes) < MIN_OUTCOMES or all(labels) or not any(labels):
+        return None
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    names = sorted({name for o in outcomes for name in o.features})
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=1000))
+    pipeline.fit(_matrix([o.features for o in outcomes], names), labels)
+    return names, pipeline
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One candidate's place in the ranking: its index in the input and its arm."""
+
+    index: int
+    expected: float
+    arm: str  # "chosen" | "control"
+
+
+def order(expected: Sequence[float], *, control_pct: float, seed: str) -> list[Placed]:
+    """Best expected first, ties by a seeded shuffle; ``control_pct`` of the places go to a
+    random sample of the whole pool (the control group), spread evenly through the order."""
+    rng = random.Random(seed)
+    count = len(expected)
+    tie = list(range(count))
+    rng.shuffle(tie)
+    rounded = [round(e, 9) for e in expected]
+    best = sorted(tie, key=rounded.__getitem__, reverse=True)  # stable: ties keep the shuffle
+    control = list(range(count))
+    rng.shuffle(control)
+    used = bytearray(count)
+    queues = {"chosen": best, "control": control}
+    heads = {"chosen": 0, "control": 0}
+    share = max(0.0, min(control_pct, 100.0)) / 100.0
+    out: list[Placed] = []
+    while len(out) < count:
+        slot = len(out)
+        arm = "control" if math.floor((slot + 1) * share) > math.floor(slot * share) else "chosen"
+        index = _next_unused(queues[arm], heads, arm, used)
+        if index is None:
+            arm = "chosen" if arm == "control" else "control"
+            index = _next_unused(queues[arm], heads, arm, used)
+        assert index is not None  # fewer places than candidates: one queue still has some
+        used[index] = 1
+        out.append(Placed(index, expected[index], arm))
+    return out
+
+
+def _next_unused(queue: list[int], heads: dict[str, int], arm: str, used: bytearray) -> int | None:
+    head = heads[arm]
+    while head < len(queue) and used[queue[head]]:
+        head += 1
+    heads[arm] = head + 1
+    return queue[head] if head < len(queue) else None
+
+
+class Rank(NamedTuple):
+    """One candidate's rank in its targeting: its place (lower is better), expectation, arm."""
+
+    place: int
+    expected: float
+    arm: str
+
+
+def rank_pool(
+    members: Sequence[tuple[str, str]],
+    expected: Sequence[float],
+    *,
+    control_pct: Mapping[str, float],
+    seed_of: Mapping[str, str],
+) -> list[Rank]:
+    """Each candidate's rank, given its (profile id, targeting) and expected follow-back: one
+    ``order`` per targeting over its candidates taken by profile id (so the order, its seeded
+    ties and its control group do not depend on the order they were found in)."""
+    groups: dict[str, list[int]] = {}
+    for i, (_, targeting) in enumerate(members):
+        groups.setdefault(targeting, []).append(i)
+    out: list[Rank] = [Rank(0, 0.0, "")] * len(members)
+    for targeting, indices in groups.items():
+        indices.sort(key=lambda i: members[i][0])
+        placed = order(
+            [expected[i] for i in indices],
+            control_pct=control_pct[targeting],
+            seed=seed_of[targeting],
+        )
+        for place, p in enumerate(placed):
+            out[indices[p.index]] = Rank(place, p.expected, p.arm)
+    return out

@@ -1,0 +1,114 @@
+"""plan.ranking: expected follow-back learned from outcomes, seeded ties, the control group."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from socialseed.model import Post, Profile, Score
+from socialseed.plan import ranking
+from socialseed.state.candidates import micros
+
+NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
+
+
+def _score(rel: float = 1.0, auth: float = 1.0) -> Score:
+    return Score(auth, rel, "engage", (), "heuristic", "1")
+
+
+def test_features_come_from_the_profile_the_source_and_the_score() -> None:
+    profile = Profile(
+        "sandbox",
+        "u1",
+        "ada",
+        followers=99,
+        following=999,
+        posts=50,
+        last_active=NOW - timedelta(days=2),
+        created_at=NOW - timedelta(days=730),
+        has_avatar=True,
+    )
+    feats = ranking.features(profile, "hashtag:film", _score(0.5, 0.8), NOW)
+    assert feats["source=hashtag:film"] == 1.0
+    assert round(feats["log_ratio"], 3) == round(6.908 - 4.605, 3)
+    assert (feats["days_quiet"], feats["relevance"], feats["authenticity"]) == (2.0, 0.5, 0.8)
+    assert "age_years" not in feats  # the discovery cache keeps no creation date to rank by
+
+
+def test_the_cache_numbers_give_the_features_the_profile_gives() -> None:
+    profile = Profile(
+        "sandbox",
+        "u1",
+        "ada",
+        followers=None,
+        following=12,
+        posts=7,
+        last_active=NOW - timedelta(days=9, hours=3),
+        recent_posts=(Post("p1", "u1", "hi", NOW - timedelta(days=1, seconds=1)),),
+        has_avatar=False,
+    )
+    known = ranking.Known(None, 12, 7, micros(NOW - timedelta(days=1, seconds=1)), 0, "s", 1, 1)
+    from_numbers = ranking.features_of(known, micros(NOW))
+    assert from_numbers == ranking.features(profile, "s", _score(), NOW)
+    assert from_numbers["days_quiet"] == 1.0  # the newest post is the last sign of life
+    assert (from_numbers["unknown_counts"], from_numbers["log_followers"]) == (1.0, 4.0)
+
+
+def test_a_pool_ranks_the_same_whatever_order_it_was_found_in() -> None:
+    members = [(f"u{i}", "film" if i % 3 else "art") for i in range(60)]
+    expected = [round((i * 7 % 11) / 20, 2) for i in range(60)]
+    pct, seeds = {"film": 20.0, "art": 0.0}, {"film": "a:film:d", "art": "a:art:d"}
+    ranks = ranking.rank_pool(members, expected, control_pct=pct, seed_of=seeds)
+    flipped = ranking.rank_pool(members[::-1], expected[::-1], control_pct=pct, seed_of=seeds)
+    assert ranks == flipped[::-1]
+    film = sorted((r.place, r.arm) for r, (_, t) in zip(ranks, members, strict=True) if t == "film")
+    assert [place for place, _ in film] == list(range(40))
+    assert sum(arm == "control" for _, arm in film) == 8
+
+
+def test_without_outcomes_the_prior_ranks_and_says_so() -> None:
+    ranker = ranking.Ranker([])
+    assert not ranker.learned and "heuristic prior" in ranker.describe()
+    rows = [{"relevance": 1.0, "authenticity": 1.0}, {"relevance": 0.2, "authenticity": 1.0}]
+    assert ranker.expected(rows) == [0.2, 0.03 + 0.17 * 0.2]
+
+
+def test_the_model_learns_what_the_outcomes_say_and_is_calibrated() -> None:
+    rng = random.Random(3)
+    rows = []
+    for _ in range(600):
+        ratio = rng.uniform(-3, 3)
+        rows.append(
+            ranking.Outcome(
+                {"log_ratio": ratio, "relevance": 1.0}, rng.random() < (0.4 if ratio > 0 else 0.05)
+            )
+        )
+    ranker = ranking.Ranker(rows)
+    assert ranker.learned and "600 outcome(s)" in ranker.describe()
+    giver, taker = ranker.expected(
+        [{"log_ratio": 2.0, "relevance": 1.0}, {"log_ratio": -2.0, "relevance": 1.0}]
+    )
+    assert giver > 0.3 > 0.1 > taker
+    predicted = ranker.expected([dict(o.features) for o in rows])
+    observed = sum(o.followed_back for o in rows) / len(rows)
+    assert abs(sum(predicted) / len(predicted) - observed) < 0.03
+
+
+def test_ties_are_broken_by_a_seeded_shuffle_not_by_id() -> None:
+    expected = [0.2] * 50
+    first = [p.index for p in ranking.order(expected, control_pct=0, seed="a:day1")]
+    again = [p.index for p in ranking.order(expected, control_pct=0, seed="a:day1")]
+    other = [p.index for p in ranking.order(expected, control_pct=0, seed="a:day2")]
+    assert first == again and first != other and first != list(range(50))
+
+
+def test_the_control_group_is_a_random_share_spread_through_the_order() -> None:
+    expected = [i / 1000 for i in range(1000)]
+    placed = ranking.order(expected, control_pct=20, seed="s")
+    assert sorted(p.index for p in placed) == list(range(1000))
+    top = placed[:50]
+    control = [p for p in top if p.arm == "control"]
+    assert len(control) == 10  # every fifth place
+    chosen = [p.expected for p in top if p.arm == "chosen"]
+    assert chosen == sorted(chosen, reverse=True) and min(chosen) >= 0.959
+    assert sum(p.expected for p in control) / 10 < 0.9  # random, not the best
