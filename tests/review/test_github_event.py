@@ -211,3 +211,34 @@ def test_malformed_payloads_name_the_file_and_field(tmp_path: Path) -> None:
     code, _out, err = pr.review("--from-github-event", "", env={"GITHUB_EVENT_PATH": ""})
     assert code == 1 and "GITHUB_EVENT_PATH is not set" in err
     assert pr.decisions() == []
+
+
+def test_a_reviewer_listed_with_a_key_is_refused_unsigned(tmp_path: Path) -> None:
+    from tests.review.test_team import keypair
+
+    pr = PR(tmp_path)
+    _key, line = keypair(tmp_path, "bob")
+    text = pr.setup.config_path.read_text().replace(
+        "    - {id: carol@example.com, github: carol-dev}\n",
+        "    - {id: carol@example.com, github: carol-dev}\n"
+        f"    - {{id: bob@example.com, github: Bob-B, key: '{line}'}}\n",
+    )
+    pr.setup.config_path.write_text(text)
+    pr.plan = Plan(
+        pr.plan.actions,
+        created_at=T0,
+        expires_at=T0 + timedelta(hours=24),
+        config_sha256=config_digest(load_config(pr.setup.config_path)),
+        accounts=pr.plan.accounts,
+        author="carol@example.com",
+    )
+    pr.plan_path.write_text(pr.plan.to_json())
+    login = {"login": "bob-b", "id": 77, "type": "User"}
+    path = pr.event("pull_request_review", f"/socialseed approve {pr.ids[0]}", review__user=login)
+    code, _out, err = pr.review("--from-github-event", str(path))
+    assert code == 1
+    assert "review.body line 1: refused (signature_missing): bob@example.com" in err
+    assert pr.decisions() == []
+    assert [(r["rule"], r["actor"]) for r in pr.refusals()] == [
+        ("signature_missing", "bob@example.com")
+    ]
