@@ -6,7 +6,7 @@ Thin: read the file, build the session, call ``socialseed.review.from_file``, re
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from socialseed.cli.context import AppContext
     from socialseed.config.schema import Config
     from socialseed.review import ReviewSession
+    from socialseed.review.from_file import Entry
 
 decision_app = typer.Typer(
     help="Decisions made elsewhere: sign a decisions file for 'review --from-file'.",
@@ -45,14 +46,29 @@ def record_file(
     app_ctx: AppContext, session: ReviewSession, config: Config, path: Path, *, json_: bool
 ) -> None:
     """``review PLAN --from-file FILE``: check every entry, then record them all."""
-    from socialseed.clock import iso
     from socialseed.config.schema import parse_duration
     from socialseed.review import from_file
 
-    plan = session.plan
     ttl = timedelta(seconds=parse_duration(config.policy.approval_ttl))
     now = app_ctx.clock.now()
-    entries = from_file.read(str(path), _text(path), plan, ttl, now)
+    entries = from_file.read(str(path), _text(path), session.plan, ttl, now)
+    _record(app_ctx, session, entries, now, str(path), json_=json_)
+
+
+def _record(
+    app_ctx: AppContext,
+    session: ReviewSession,
+    entries: list[Entry],
+    now: datetime,
+    source: str,
+    *,
+    json_: bool,
+) -> None:
+    """Check every entry under review's rules, record them all, and say what was recorded."""
+    from socialseed.clock import iso
+    from socialseed.review import from_file
+
+    plan = session.plan
     from_file.check(session, entries, session.team)
     from_file.record(session, entries, now)
     if json_:
@@ -79,9 +95,43 @@ def record_file(
     for note in session.notes:
         app_ctx.err.print(note, markup=False)
     app_ctx.err.print(
-        f"Recorded {len(entries)} decision(s) from {path}. plan {plan.id}: {session.progress()}",
+        f"Recorded {len(entries)} decision(s) from {source}. plan {plan.id}: {session.progress()}",
         markup=False,
     )
+
+
+def record_event(
+    app_ctx: AppContext, session: ReviewSession, config: Config, path: Path, *, json_: bool
+) -> None:
+    """``review PLAN --from-github-event PATH``: the pull request's decisions, checked and
+    recorded like a decisions file (all or nothing)."""
+    from socialseed.config.schema import parse_duration
+    from socialseed.review import from_file, github_event
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ApprovalError(
+            f"{path}: cannot read the event payload ({exc})",
+            hint="give the file GitHub writes for the event ($GITHUB_EVENT_PATH)",
+        ) from None
+    event = github_event.read(str(path), text)
+    ttl = timedelta(seconds=parse_duration(config.policy.approval_ttl))
+    now = app_ctx.clock.now()
+    if event.at > now + from_file._SKEW:
+        raise ApprovalError(
+            f"{path}: the {event.kind} is dated {event.at.isoformat()}, in the future",
+            hint="check the clock of the machine running the step",
+        )
+    entries = github_event.entries(session, event, config, ttl)
+    if not entries:
+        why = event.ignored or f"no /socialseed approve or reject line in the {event.kind}"
+        if json_:
+            typer.echo(json.dumps({"plan": session.plan.id, "recorded": [], "ignored": why}))
+        app_ctx.err.print(f"Nothing recorded from {path}: {why}.", markup=False)
+        return
+    github_event.check_author(session, event, config, entries)
+    _record(app_ctx, session, entries, now, str(path), json_=json_)
 
 
 @decision_app.command("sign")

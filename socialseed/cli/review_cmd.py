@@ -132,6 +132,18 @@ def review(
             show_default=False,
         ),
     ] = None,
+    from_github_event: Annotated[
+        str | None,
+        typer.Option(
+            "--from-github-event",
+            metavar="PATH",
+            help="Record the decisions of a pull request comment or review (a GitHub "
+            "issue_comment or pull_request_review event payload; an empty PATH reads "
+            "$GITHUB_EVENT_PATH): '/socialseed approve ID...' and '/socialseed reject ID... "
+            "reason' lines, by the commenter's GitHub login; all or nothing.",
+            show_default=False,
+        ),
+    ] = None,
     lift: Annotated[
         tuple[str, str, str] | None,
         typer.Option(
@@ -162,6 +174,13 @@ def review(
         session = _session(app_ctx, the_plan, config, None)
         record_file(app_ctx, session, app_ctx.load_config(config), from_file, json_=json_)
         return
+    if from_github_event is not None:
+        from socialseed.cli.decisions_file import record_event
+
+        event_path = _event_path(app_ctx, from_github_event)
+        session = _session(app_ctx, the_plan, config, None)
+        record_event(app_ctx, session, app_ctx.load_config(config), event_path, json_=json_)
+        return
     approve_ids, reject_ids = core.split_ids(approve), core.split_ids(reject)
     deciding = bool(approve_ids or reject_ids or approve_risk)
     if (choice is not None or text_file is not None) and not approve_ids:
@@ -185,6 +204,16 @@ def review(
         )
     else:
         _interactive(app_ctx, session, override=override, reason=reason or "")
+
+
+def _event_path(app_ctx: AppContext, given: str) -> Path:
+    path = given or app_ctx.env.get("GITHUB_EVENT_PATH", "")
+    if not path:
+        raise ApprovalError(
+            "--from-github-event has no PATH and GITHUB_EVENT_PATH is not set",
+            hint="give the event payload file: --from-github-event event.json",
+        )
+    return Path(path)
 
 
 # -- building the session ----------------------------------------------------------------------

@@ -358,6 +358,11 @@ class Reviewer(Strict):
     key: SshKey | None = Field(
         default=None, description="Ed25519 SSH public key: every decision must be signed with it."
     )
+    github: Annotated[str, Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")] | None = Field(
+        default=None,
+        description="Their GitHub login: decisions from a pull request "
+        "('review --from-github-event') by this login are theirs.",
+    )
     accounts: list[Name] = Field(
         default_factory=lambda: ["*"], description="Accounts they may approve ('*': all)."
     )

@@ -81,7 +81,7 @@ def test_every_workflow_passes_the_github_workflow_schema(tmp_path: Path) -> Non
     check = [sys.executable, str(ROOT / "scripts" / "check_workflows.py")]
     result = subprocess.run(check, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout
-    assert result.stdout == "ok: 3 workflow(s) pass the GitHub workflow schema\n"
+    assert result.stdout == "ok: 4 workflow(s) pass the GitHub workflow schema\n"
     bad = tmp_path / "bad.yml"
     bad.write_text(
         (ROOT / "examples/github-actions/plan.yml")
