@@ -35,7 +35,7 @@ from socialseed.scoring.drafts import (
 )
 from socialseed.scoring.prompt import MalformedAnswer
 from socialseed.scoring.providers import Completion, Prompt
-from socialseed.scoring.routed import AUTH_STATUSES, Route, _borrowed, ledger
+from socialseed.scoring.routed import AUTH_STATUSES, Route, _borrowed, budget_refusal, ledger
 from socialseed.scoring.store import ScoringStore
 
 DRAFT_BATCH = 20  # messages per request, at most
@@ -139,24 +139,14 @@ class Drafter:
         return []
 
     def _refusal(self, route: Route, usd: float | None, jobs: list[_Job]) -> str:
-        cap = self.meter.cap
-        spec = route.provider.spec
-        if usd is None:
-            if cap is None:
-                return ""
-            return (
-                f"AI drafts skipped with {route.provider.label}: its price is unknown (set "
-                f"scoring.providers.{spec.name}.price_in_per_mtok and price_out_per_mtok) and "
-                f"scoring.max_cost_usd ({cap:g}) is set"
-            )
-        left = max(0.0, (cap or 0.0) - self.meter.spent - self.meter.reserved)
-        if self.meter.reserve(usd):
-            return ""
         messages = sum(len(j.requests) for j in jobs)
-        return (
-            f"AI drafts skipped with {route.provider.label}: the estimated cost ${usd:.4f} for "
-            f"{messages} message(s) in {len(jobs)} request(s) is more than the ${left:.4f} "
-            f"left of the budget scoring.max_cost_usd = {cap:g} (raise it to allow them)"
+        return budget_refusal(
+            self.meter,
+            route,
+            usd,
+            what="AI drafts",
+            counted=f"{messages} message(s) in {len(jobs)} request(s)",
+            then="the messages get template drafts only",
         )
 
     def _estimate(

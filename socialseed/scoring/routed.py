@@ -178,7 +178,7 @@ class RoutedScorer:
             if usd is not None:
                 self._held[route.name] = usd
             elif self.meter.cap is None:
-                self._note(self._unknown_price(route) + "; its cost is not counted")
+                self._note(unknown_price(route) + "; its cost is not counted")
             return self.routes[i:]
         return []
 
@@ -186,32 +186,14 @@ class RoutedScorer:
         self, route: Route, usd: float | None, batches: list[_Batch], *, last: bool
     ) -> str:
         """Why ``route`` may not take this step ("" when it may); reserves its estimate."""
-        cap = self.meter.cap
-        then = "the heuristic scores them instead" if last else "trying the next provider"
-        if usd is None:
-            if cap is None:
-                return ""
-            return (
-                f"AI scoring skipped with {route.provider.label}: {self._unknown_price(route)} "
-                f"and scoring.max_cost_usd ({cap:g}) is set; {then}"
-            )
-        left = max(0.0, (cap or 0.0) - self.meter.spent - self.meter.reserved)
-        if self.meter.reserve(usd):
-            return ""
         profiles = sum(len(b.keys) for b in batches)
-        return (
-            f"AI scoring skipped with {route.provider.label}: the estimated cost ${usd:.4f} "
-            f"for {profiles} profile(s) in {len(batches)} request(s) is more than the "
-            f"${left:.4f} left of the budget scoring.max_cost_usd = {cap:g}; {then} "
-            "(raise scoring.max_cost_usd to allow it)"
-        )
-
-    def _unknown_price(self, route: Route) -> str:
-        spec = route.provider.spec
-        return (
-            f"its price is unknown (genai-prices has no price for {spec.kind} model "
-            f"{spec.model!r}; set scoring.providers.{spec.name}.price_in_per_mtok and "
-            "price_out_per_mtok, 0 for a free local model)"
+        return budget_refusal(
+            self.meter,
+            route,
+            usd,
+            what="AI scoring",
+            counted=f"{profiles} profile(s) in {len(batches)} request(s)",
+            then="the heuristic scores them instead" if last else "trying the next provider",
         )
 
     def _estimate(
@@ -455,3 +437,36 @@ def ledger(
     )
     owner.report.requests += 1
     owner.report.cost_usd += cost
+
+
+def unknown_price(route: Route) -> str:
+    spec = route.provider.spec
+    return (
+        f"its price is unknown (genai-prices has no price for {spec.kind} model "
+        f"{spec.model!r}; set scoring.providers.{spec.name}.price_in_per_mtok and "
+        "price_out_per_mtok, 0 for a free local model)"
+    )
+
+
+def budget_refusal(
+    meter: SpendMeter, route: Route, usd: float | None, *, what: str, counted: str, then: str
+) -> str:
+    """Why ``route`` may not take a step of ``usd`` under scoring.max_cost_usd ("" when it
+    may: its estimate is then reserved). ``counted`` says what the step holds, ``then`` what
+    happens instead."""
+    cap = meter.cap
+    if usd is None:
+        if cap is None:
+            return ""
+        return (
+            f"{what} skipped with {route.provider.label}: {unknown_price(route)} "
+            f"and scoring.max_cost_usd ({cap:g}) is set; {then}"
+        )
+    left = max(0.0, (cap or 0.0) - meter.spent - meter.reserved)
+    if meter.reserve(usd):
+        return ""
+    return (
+        f"{what} skipped with {route.provider.label}: the estimated cost ${usd:.4f} "
+        f"for {counted} is more than the ${left:.4f} left of the budget "
+        f"scoring.max_cost_usd = {cap:g}; {then} (raise scoring.max_cost_usd to allow it)"
+    )
