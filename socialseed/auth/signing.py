@@ -144,22 +144,26 @@ class AgentSigner:
 
 
 def load_signer(
-    path: Path, passphrase: str | None = None, env: Mapping[str, str] | None = None
+    path: Path,
+    passphrase: str | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    option: str = "--sign-with",
 ) -> Signer:
     """The Ed25519 key in ``path`` (a private key file, or a ``.pub`` whose private half
-    ssh-agent holds); ``ApprovalError`` (exit 1) saying why not."""
+    ssh-agent holds); ``ApprovalError`` (exit 1) saying why not, naming its ``option``."""
     try:
         data = path.expanduser().read_bytes()
     except OSError as exc:
         raise ApprovalError(
-            f"--sign-with {path}: cannot read the key ({exc.strerror or exc})",
-            hint="give your Ed25519 private key file, e.g. --sign-with ~/.ssh/id_ed25519",
+            f"{option} {path}: cannot read the key ({exc.strerror or exc})",
+            hint=f"give your Ed25519 private key file, e.g. {option} ~/.ssh/id_ed25519",
         ) from None
     if data.startswith(b"ssh-ed25519 "):
         try:
             public = public_key(data.decode())
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ApprovalError(f"--sign-with {path}: {exc}") from None
+            raise ApprovalError(f"{option} {path}: {exc}") from None
         return AgentSigner(public, str(path.expanduser()), env or {})
     secret = passphrase.encode() if passphrase else None
     key: object
@@ -176,10 +180,10 @@ def load_signer(
             hint = "the key is protected by a passphrase: set SOCIALSEED_SIGN_PASSPHRASE"
         else:
             hint = "give an Ed25519 private key (ssh-keygen -t ed25519 makes one)"
-        raise ApprovalError(f"--sign-with {path}: cannot load the key", hint=hint) from None
+        raise ApprovalError(f"{option} {path}: cannot load the key", hint=hint) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise ApprovalError(
-            f"--sign-with {path}: not an Ed25519 key",
+            f"{option} {path}: not an Ed25519 key",
             hint="decisions are signed with Ed25519 keys (ssh-keygen -t ed25519)",
         )
     return KeySigner(key, str(path))

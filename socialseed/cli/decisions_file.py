@@ -174,7 +174,9 @@ def sign(
 
     app_ctx = context.get(ctx)
     who = app_ctx.reviewer(reviewer)
-    signer = signing.load_signer(key, app_ctx.env.get("SOCIALSEED_SIGN_PASSPHRASE"), app_ctx.env)
+    signer = signing.load_signer(
+        key, app_ctx.env.get("SOCIALSEED_SIGN_PASSPHRASE"), app_ctx.env, option="--key"
+    )
     cfg = app_ctx.load_config(config)
     ttl = timedelta(seconds=parse_duration(cfg.policy.approval_ttl))
     now = app_ctx.clock.now()

@@ -537,3 +537,17 @@ def test_a_key_with_a_passphrase_needs_it(tmp_path: Path) -> None:
     assert code == 0, err
     code, _out, err = t.apply()
     assert code == 0, err
+
+
+def test_decision_sign_with_an_unreadable_key_names_the_key_option(tmp_path: Path) -> None:
+    t = team(tmp_path)
+    path = tmp_path / "decisions.yaml"
+    path.write_text(f"plan: {t.plan.id}\ndecisions: []\n")
+    missing = tmp_path / "no-such-key"
+    code, _out, err = t.cli(
+        "decision", "sign", str(path), "--key", str(missing), "-c", str(t.setup.config_path)
+    )
+    assert code == 1
+    assert f"--key {missing}: cannot read the key (No such file or directory)" in err
+    assert "e.g. --key ~/.ssh/id_ed25519" in err
+    assert path.read_text() == f"plan: {t.plan.id}\ndecisions: []\n"  # nothing written
