@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from socialseed.apply import pacing, replies, team
 from socialseed.clock import iso
 from socialseed.config.schema import parse_duration
@@ -37,6 +35,7 @@ from socialseed.redact import scrub
 from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, audit, bump_serial, ensure_account, pause
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decision
+from socialseed.state.handle import StateDB
 from socialseed.state.rejections import active_rejection
 
 if TYPE_CHECKING:
@@ -514,7 +513,7 @@ def _failure_text(exc: PlatformError) -> str:
     return scrub(text)
 
 
-def _mark_red(db: Database, account: str, reasons: list[str], now: datetime) -> None:
+def _mark_red(db: StateDB, account: str, reasons: list[str], now: datetime) -> None:
     ensure_account(db, account)
     with db.conn:
         db.table("accounts").update(

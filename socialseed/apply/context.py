@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from socialseed.clock import iso
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from socialseed.apply.pacing import Pacer
     from socialseed.auth.approvals import Team
     from socialseed.clock import Clock
@@ -21,6 +19,7 @@ if TYPE_CHECKING:
     from socialseed.model import Action, Capabilities
     from socialseed.platforms.base import Platform
     from socialseed.state import locks
+    from socialseed.state.handle import StateDB
 
 PlatformFactory = Callable[["Account"], "Platform"]
 TextGuard = Callable[["Action", str], "str | None"]
@@ -70,7 +69,7 @@ class Event:
 class RunContext(Protocol):
     """What ``AccountRun`` uses of the executor that started it."""
 
-    db: Database
+    db: StateDB
     clock: Clock
     lock_clock: Clock  # real time: another process holds the lock
     rng: random.Random

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from socialseed.apply import pacing, replies, team
 from socialseed.apply.account_run import (
     AccountReport,
@@ -54,6 +52,7 @@ from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, day_one, serial_moves_since
 from socialseed.state.counters import record_wait
 from socialseed.state.decisions import latest_decisions
+from socialseed.state.handle import StateDB
 
 
 @dataclass
@@ -122,9 +121,7 @@ def select(plan: Plan, options: Options) -> list[Action]:
     ]
 
 
-def check_fresh(
-    db: Database, plan: Plan, config: Config, accounts: set[str], now: datetime
-) -> None:
+def check_fresh(db: StateDB, plan: Plan, config: Config, accounts: set[str], now: datetime) -> None:
     """Refuse a plan whose world moved: expiry, config, or an account's state serial."""
     problems: list[str] = []
     if plan.is_expired(now):
@@ -144,7 +141,7 @@ def check_fresh(
         )
 
 
-def _serial_problems(db: Database, plan: Plan, plan_id: str, account: str) -> list[str]:
+def _serial_problems(db: StateDB, plan: Plan, plan_id: str, account: str) -> list[str]:
     ap = plan.account_plan(account)
     base = ap.state_serial if ap else 0
     moves = [m for m in serial_moves_since(db, account, base) if m.get("plan_id") != plan_id]
@@ -163,7 +160,7 @@ class Applier:
 
     def __init__(
         self,
-        db: Database,
+        db: StateDB,
         plan: Plan,
         config: Config,
         *,
@@ -360,7 +357,7 @@ def _nothing_approved(plan: Plan, chosen: int, excluded: dict[str, list[Result]]
     )
 
 
-def _phase_override(db: Database, account: str) -> tuple[str, Any] | None:
+def _phase_override(db: StateDB, account: str) -> tuple[str, Any] | None:
     rows = list(
         db["accounts"].rows_where("id = ?", [account], select="phase_override, phase_override_at")
     )

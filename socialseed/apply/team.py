@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.auth.approvals import Refusal, Team
 from socialseed.model import Action
 from socialseed.state.accounts import audit
 from socialseed.state.decisions import decisions_on
+from socialseed.state.handle import StateDB
 
 AUDIT_KIND = "approval_refused"
 
 
 def refusal(
-    db: Database,
+    db: StateDB,
     team: Team | None,
     plan_id: str,
     action: Action,
@@ -31,7 +30,7 @@ def refusal(
 
 
 def record(
-    db: Database, plan_id: str, action: Action, refused: Refusal, *, by: str, now: datetime
+    db: StateDB, plan_id: str, action: Action, refused: Refusal, *, by: str, now: datetime
 ) -> None:
     """One audit line per refusal: the rule, the action, whose decision, and the message."""
     audit(

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
-from sqlite_utils import Database
 
 from socialseed import redact
 from socialseed.auth.bluesky import BlueskySessions, looks_like_app_password
@@ -30,6 +29,7 @@ from socialseed.auth.vault import INSECURE, Vault
 from socialseed.clock import Clock, iso
 from socialseed.errors import AuthExpired
 from socialseed.state.accounts import audit
+from socialseed.state.handle import StateDB
 
 if TYPE_CHECKING:
     from socialseed.config.schema import Account, Config
@@ -231,7 +231,7 @@ class StoreTokenSource:
         return self.connector(account, self.env, self.clock, self.transport, grant)
 
 
-def state_file(db: Database) -> Path | None:
+def state_file(db: StateDB) -> Path | None:
     """The file behind a state database (``None`` for an in-memory one)."""
     for row in db.execute("PRAGMA database_list").fetchall():
         if row[1] == "main" and row[2]:
@@ -245,7 +245,7 @@ def stderr_warning(message: str) -> None:
 
 def key_manager(
     env: Mapping[str, str],
-    db: Database,
+    db: StateDB,
     *,
     state_path: Path | None = None,
     keyring: Keyring | None = None,
@@ -258,7 +258,7 @@ def key_manager(
 
 def token_source(
     app_ctx_env: Mapping[str, str],
-    db: Database,
+    db: StateDB,
     config: Config | None,
     clock: Clock,
     transport: httpx.AsyncBaseTransport | None = None,

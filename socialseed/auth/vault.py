@@ -14,12 +14,12 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlite_utils import Database
 
 from socialseed.auth.grant import Grant
 from socialseed.auth.keys import KEY_ENV, Key, KeyManager
 from socialseed.clock import iso
 from socialseed.errors import SecretError
+from socialseed.state.handle import StateDB
 from socialseed.state.tokens import TokenRecord, delete_token, list_tokens, load_token, save_token
 
 SEALED = "aesgcm-v1"
@@ -31,7 +31,7 @@ _VERSION = b"\x01"
 class Vault:
     """Grants in the ``tokens`` table, sealed with the managed key."""
 
-    def __init__(self, db: Database, keys: KeyManager) -> None:
+    def __init__(self, db: StateDB, keys: KeyManager) -> None:
         self.db = db
         self.keys = keys
 

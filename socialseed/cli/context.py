@@ -24,9 +24,9 @@ from socialseed.errors import ConfigError, StateError, StateUnusable
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from sqlite_utils import Database
 
     from socialseed.config.schema import Config
+    from socialseed.state.handle import StateDB
 
 
 def default_state_path(env: Mapping[str, str]) -> Path:
@@ -152,7 +152,7 @@ class AppContext:
         return default_state_path(self.env)
 
     @cached_property
-    def db(self) -> Database:
+    def db(self) -> StateDB:
         from socialseed.state.db import open_state
 
         return open_state(self.resolved_state_path, now=self._fixed_now() or SystemClock().now())

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlite_utils import Database
-
 from socialseed.clock import Clock
 from socialseed.config.schema import Config
 from socialseed.conversations.guards import guards_for
 from socialseed.model import Action
 from socialseed.state import inbox as inbox_store
+from socialseed.state.handle import StateDB
 
 
 def author_cap(
-    config: Config, db: Database, clock: Clock, *, approved: bool
+    config: Config, db: StateDB, clock: Clock, *, approved: bool
 ) -> Callable[[Action], str | None]:
     """Why one more reply to this author today would break
     ``guards.max_replies_per_author_per_day`` (None: it would not). Review counts replies done

@@ -11,14 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
-
 from socialseed.config.conversations import Match, Rule, RuleSet, Then
 from socialseed.config.schema import Account, Config
 from socialseed.conversations.triage import AiTexts, triage
 from socialseed.model.conversations import InboxEntry, InboxView, MessageSource, Triage
 from socialseed.platforms.base import Platform
 from socialseed.state import inbox as inbox_store
+from socialseed.state.handle import StateDB
 from socialseed.state.inbox import Received
 
 WINDOW_DAYS = 7
@@ -59,7 +58,7 @@ def rule_set_for(config: Config, account: Account) -> RuleSet | None:
 
 
 async def read(
-    db: Database, account: Account, platform: Platform, now: datetime, rule_set: RuleSet
+    db: StateDB, account: Account, platform: Platform, now: datetime, rule_set: RuleSet
 ) -> Read:
     """One inbox read from where the last stopped; new messages and the cursor are kept.
     Thread context is read for at most ``rule_set.max_context_reads`` messages."""
@@ -71,7 +70,7 @@ async def read(
 
 
 def sort(
-    db: Database,
+    db: StateDB,
     account: Account,
     rule_set: RuleSet,
     now: datetime,
@@ -111,7 +110,7 @@ def status_of(received: Received) -> str:
 
 
 async def view(
-    db: Database, config: Config, account: Account, platform: Platform, now: datetime
+    db: StateDB, config: Config, account: Account, platform: Platform, now: datetime
 ) -> InboxView:
     """Read the account's inbox, sort the window, and say what became of each message."""
     rule_set = rule_set_for(config, account)

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.config.conversations import RuleSet
 from socialseed.config.schema import Account, Config
 from socialseed.conversations import guards, inbox
@@ -26,6 +24,7 @@ from socialseed.platforms.base import Platform
 from socialseed.scoring.base import ScoringReport
 from socialseed.scoring.drafter import Drafter
 from socialseed.scoring.drafts import DraftRequest
+from socialseed.state.handle import StateDB
 
 X_DEFAULT_TIER = "pay_per_use"
 REPLY_RISK = "a reply is sent in the account's name: a person reads and decides each one"
@@ -41,7 +40,7 @@ class Proposals:
 
 
 async def propose(
-    db: Database,
+    db: StateDB,
     config: Config,
     account: Account,
     caps: Capabilities,

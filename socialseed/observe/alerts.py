@@ -13,14 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso
 from socialseed.config.schema import Config
 from socialseed.model.health import Light
 from socialseed.model.status import StatusRow
 from socialseed.observe.status import status_rows
 from socialseed.state import counters
+from socialseed.state.handle import StateDB
 
 TOKEN_WARNING = timedelta(days=7)
 FAILURE_WINDOW = timedelta(hours=24)
@@ -41,7 +40,7 @@ class Alert:
 
 
 def active(
-    db: Database, config: Config, *, now: datetime, rows: Sequence[StatusRow] | None = None
+    db: StateDB, config: Config, *, now: datetime, rows: Sequence[StatusRow] | None = None
 ) -> list[Alert]:
     """Every alert that is on at ``now``."""
     rows = status_rows(db, config, now=now) if rows is None else rows

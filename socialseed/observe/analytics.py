@@ -14,8 +14,6 @@ from itertools import pairwise
 from statistics import median
 from typing import Any
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account, Config
 from socialseed.limits.phases import current_phase
@@ -23,6 +21,7 @@ from socialseed.observe.experiment import experiment
 from socialseed.observe.status import account_health
 from socialseed.state.accounts import day_one
 from socialseed.state.decisions import POLICY_REVIEWER
+from socialseed.state.handle import StateDB
 from socialseed.state.inbox import received
 from socialseed.state.relationships import SOCIALSEED
 from socialseed.state.retention import audit_horizon
@@ -45,7 +44,7 @@ def days_between(start: date, end: date) -> list[date]:
 
 
 def build_report(
-    db: Database,
+    db: StateDB,
     *,
     now: datetime,
     since: datetime,
@@ -77,7 +76,7 @@ def build_report(
     }
 
 
-def clip_to_horizon(db: Database, since: datetime) -> tuple[datetime, list[str]]:
+def clip_to_horizon(db: StateDB, since: datetime) -> tuple[datetime, list[str]]:
     """``since``, moved up to the audit horizon when it is earlier; and the note saying so."""
     horizon = audit_horizon(db)
     if horizon is None or since >= horizon:
@@ -89,14 +88,14 @@ def clip_to_horizon(db: Database, since: datetime) -> tuple[datetime, list[str]]
     ]
 
 
-def known_accounts(db: Database, config: Config | None) -> list[str]:
+def known_accounts(db: StateDB, config: Config | None) -> list[str]:
     if config is not None:
         return [a.id for a in config.accounts]
     return [str(r["id"]) for r in db["accounts"].rows_where("id != '*'", order_by="id")]
 
 
 def _account(
-    db: Database,
+    db: StateDB,
     account: str,
     since: datetime,
     now: datetime,
@@ -128,7 +127,7 @@ def _account(
     }
 
 
-def conversations(db: Database, account: str, since: datetime, now: datetime) -> dict[str, Any]:
+def conversations(db: StateDB, account: str, since: datetime, now: datetime) -> dict[str, Any]:
     """Messages received in the period, answered, hidden; the median first response (hours,
     from the message to our reply); questions asked, those answered within a day, and those
     still unanswered after a day."""
@@ -158,7 +157,7 @@ def conversations(db: Database, account: str, since: datetime, now: datetime) ->
     }
 
 
-def _platform(db: Database, account: str, config: Config | None) -> str:
+def _platform(db: StateDB, account: str, config: Config | None) -> str:
     if config is not None:
         found = [a.platform for a in config.accounts if a.id == account]
         if found:
@@ -167,7 +166,7 @@ def _platform(db: Database, account: str, config: Config | None) -> str:
     return str(rows[0]["platform"] or "") if rows else ""
 
 
-def followers_series(db: Database, account: str, since: datetime, now: datetime) -> dict[str, Any]:
+def followers_series(db: StateDB, account: str, since: datetime, now: datetime) -> dict[str, Any]:
     """The last snapshot of each day, and gains and losses between consecutive days."""
     daily: dict[str, dict[str, Any]] = {}
     for snap in snapshots(db, account, since=since):
@@ -190,7 +189,7 @@ def followers_series(db: Database, account: str, since: datetime, now: datetime)
 
 
 def actions_per_day(
-    db: Database, account: str, since: datetime, now: datetime, days: list[date]
+    db: StateDB, account: str, since: datetime, now: datetime, days: list[date]
 ) -> dict[str, Any]:
     """Executed actions (journal outcomes ``done``) per day and verb; failures counted apart."""
     rows = db.conn.execute(
@@ -211,7 +210,7 @@ def actions_per_day(
     return {"verbs": verbs, "per_day": per_day, "totals": totals, "failed": failed}
 
 
-def follow_backs(db: Database, account: str, since: datetime, now: datetime) -> tuple[int, int]:
+def follow_backs(db: StateDB, account: str, since: datetime, now: datetime) -> tuple[int, int]:
     """(follows SocialSeed made in the period, how many of them followed back)."""
     made, back = db.conn.execute(
         "select count(*), count(followed_back_at) from relationships where account = ? "
@@ -221,7 +220,7 @@ def follow_backs(db: Database, account: str, since: datetime, now: datetime) -> 
     return int(made), int(back)
 
 
-def approvals(db: Database, account: str, since: datetime, now: datetime) -> dict[str, int]:
+def approvals(db: StateDB, account: str, since: datetime, now: datetime) -> dict[str, int]:
     """Decisions on the account's actions: by a person, by policy, rejected, overridden."""
     rows = db.conn.execute(
         "select d.verdict, d.reviewer, d.override from decisions d join actions a "
@@ -241,7 +240,7 @@ def approvals(db: Database, account: str, since: datetime, now: datetime) -> dic
     return out
 
 
-def api_cost(db: Database, account: str, since: datetime, now: datetime) -> float:
+def api_cost(db: StateDB, account: str, since: datetime, now: datetime) -> float:
     """Estimated platform cost (pay-per-use) of the actions executed in the period."""
     rows = db.conn.execute(
         "select a.data from journal j join actions a on a.plan_id = j.plan_id "
@@ -255,7 +254,7 @@ def api_cost(db: Database, account: str, since: datetime, now: datetime) -> floa
     return round(total, 4)
 
 
-def ai_costs(db: Database, since: datetime, now: datetime) -> dict[str, Any]:
+def ai_costs(db: StateDB, since: datetime, now: datetime) -> dict[str, Any]:
     """The AI scoring ledger in the period, in total and per provider and model."""
     rows = db.conn.execute(
         "select provider, model, count(*), coalesce(sum(tokens_in), 0), "
@@ -284,7 +283,7 @@ def ai_costs(db: Database, since: datetime, now: datetime) -> dict[str, Any]:
 
 
 def phases_by_day(
-    db: Database, config: Config | None, account: str, days: list[date]
+    db: StateDB, config: Config | None, account: str, days: list[date]
 ) -> list[dict[str, str]]:
     """The phase the account was in on each day (needs the config; [] without it)."""
     found = [a for a in config.accounts if a.id == account] if config is not None else []

@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from socialseed.state.growth import MATURE_DAYS, Labelled, labelled
+from socialseed.state.handle import StateDB
 
 BANDS = ((0.0, 0.1), (0.1, 0.2), (0.2, 0.3), (0.3, 1.01))
 
 
-def experiment(db: Database, account: str, since: datetime, now: datetime) -> dict[str, Any]:
+def experiment(db: StateDB, account: str, since: datetime, now: datetime) -> dict[str, Any]:
     rows = labelled(db, account, made_before=now - timedelta(days=MATURE_DAYS), made_after=since)
     chosen = [r for r in rows if r.arm != "control"]
     control = [r for r in rows if r.arm == "control"]

@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlite_utils import Database
 
 from socialseed.config.schema import Config
 from socialseed.model.health import Light, OutcomeRow, Signal
@@ -28,6 +27,7 @@ from socialseed.model.status import StatusRow
 from socialseed.observe.health import is_block, is_block_signal, is_rate_limit
 from socialseed.observe.status import HardCaps, platform_hard_caps, status_rows
 from socialseed.state import counters
+from socialseed.state.handle import StateDB
 
 PREFIX = "socialseed_"
 ACCOUNT = ["account", "platform"]
@@ -71,7 +71,7 @@ class Inputs:
 
 
 def gather(
-    db: Database, config: Config, *, now: datetime, hard_caps: HardCaps = platform_hard_caps
+    db: StateDB, config: Config, *, now: datetime, hard_caps: HardCaps = platform_hard_caps
 ) -> Inputs:
     return Inputs(
         rows=status_rows(db, config, now=now, hard_caps=hard_caps),

@@ -17,8 +17,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.config.notify import ENV_REF, PLACEHOLDER, NotifyTarget, env_names
 from socialseed.config.schema import Config
 from socialseed.errors import SocialSeedError
@@ -26,6 +24,7 @@ from socialseed.observe.alerts import Alert
 from socialseed.redact import ScrubFilter, register
 from socialseed.state import notify_marks
 from socialseed.state.accounts import audit
+from socialseed.state.handle import StateDB
 
 Send = Callable[[str, str, str], bool]  # (url, title, body) -> delivered
 ATTEMPTS = 3
@@ -117,7 +116,7 @@ def deliver(
 
 
 def notify(
-    db: Database,
+    db: StateDB,
     config: Config,
     alerts: Sequence[Alert],
     *,
@@ -150,7 +149,7 @@ def notify(
 
 
 def _send_all(
-    db: Database,
+    db: StateDB,
     target: NotifyTarget,
     alerts: Sequence[Alert],
     *,
@@ -175,7 +174,7 @@ def _send_all(
 
 
 def _send_resolved(
-    db: Database,
+    db: StateDB,
     target: NotifyTarget,
     event: str,
     account: str,
@@ -200,7 +199,7 @@ def _send_resolved(
     return found
 
 
-def _record(db: Database, done: Sequence[Delivery], now: datetime) -> None:
+def _record(db: StateDB, done: Sequence[Delivery], now: datetime) -> None:
     with db.conn:
         for d in done:
             kind = "notify_sent" if d.delivered else "notify_failed"

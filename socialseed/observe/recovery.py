@@ -12,20 +12,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account, Phase
 from socialseed.limits.phases import PhaseState, current_phase
 from socialseed.model.health import Health, Light
 from socialseed.state.accounts import active_pause, audit, day_one, pause, resume
+from socialseed.state.handle import StateDB
 from socialseed.state.usage import phase_override
 
 ACTOR = "socialseed:health"
 AUTOMATIC = frozenset({ACTOR, "socialseed apply"})  # who pauses on a red light or a block
 
 
-def phase_of(db: Database, account: Account, phases: Sequence[Phase], now: datetime) -> PhaseState:
+def phase_of(db: StateDB, account: Account, phases: Sequence[Phase], now: datetime) -> PhaseState:
     """The account's phase today, honouring a phase override in state."""
     override = phase_override(db, account.id)
     parsed = None
@@ -47,14 +46,14 @@ def lower_phase(phases: Sequence[Phase], name: str) -> str:
     return names[max(names.index(name) - 1, 0)]
 
 
-def expired_timed_pause(db: Database, account: str, now: datetime) -> bool:
+def expired_timed_pause(db: StateDB, account: str, now: datetime) -> bool:
     """Was the account paused with an end time that has now passed?"""
     rows = list(db["accounts"].rows_where("id = ?", [account], select="paused_until"))
     until = str(rows[0]["paused_until"] or "") if rows else ""
     return bool(until) and until != "forever" and parse_instant(until) <= now
 
 
-def _last_pause_actor(db: Database, account: str) -> str:
+def _last_pause_actor(db: StateDB, account: str) -> str:
     rows = db.conn.execute(
         "select actor from audit where account = ? and kind = 'pause' order by id desc limit 1",
         [account],
@@ -62,7 +61,7 @@ def _last_pause_actor(db: Database, account: str) -> str:
     return str(rows[0][0]) if rows else ""
 
 
-def recover(db: Database, account: Account, phases: Sequence[Phase], now: datetime) -> str | None:
+def recover(db: StateDB, account: Account, phases: Sequence[Phase], now: datetime) -> str | None:
     """After a cool-down: resume and drop one phase. Returns the new phase, if it moved."""
     if not expired_timed_pause(db, account.id, now):
         return None
@@ -88,7 +87,7 @@ def recover(db: Database, account: Account, phases: Sequence[Phase], now: dateti
 
 
 def pause_if_red(
-    db: Database, account: str, health: Health, *, now: datetime, cooldown: timedelta
+    db: StateDB, account: str, health: Health, *, now: datetime, cooldown: timedelta
 ) -> bool:
     """Pause a red account for its cool-down unless a pause is already in force."""
     if health.light is not Light.RED or active_pause(db, account, now) is not None:

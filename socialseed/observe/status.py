@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account, Config
 from socialseed.limits.phases import budget
@@ -17,6 +15,7 @@ from socialseed.observe.health import assess
 from socialseed.observe.recovery import phase_of
 from socialseed.state import health_rows as rows
 from socialseed.state.accounts import active_pause, day_one
+from socialseed.state.handle import StateDB
 from socialseed.state.inbox import unanswered_count
 from socialseed.state.locks import holder
 from socialseed.state.snapshots import snapshots
@@ -47,7 +46,7 @@ def platform_budgets(account: Account) -> Sequence[Budget]:
 
 
 def status_rows(
-    db: Database,
+    db: StateDB,
     config: Config,
     *,
     now: datetime,
@@ -58,7 +57,7 @@ def status_rows(
 
 
 def shared_use(
-    db: Database, account: str, budgets: Sequence[Budget], now: datetime
+    db: StateDB, account: str, budgets: Sequence[Budget], now: datetime
 ) -> tuple[SharedUse, ...]:
     """Each rolling budget's spending now, from the writes the journal shows done."""
     out = []
@@ -72,7 +71,7 @@ def shared_use(
 
 
 def _row(
-    db: Database,
+    db: StateDB,
     config: Config,
     account: Account,
     now: datetime,
@@ -106,7 +105,7 @@ def _row(
     )
 
 
-def _pause_text(db: Database, account: str, now: datetime) -> str:
+def _pause_text(db: StateDB, account: str, now: datetime) -> str:
     found = active_pause(db, account, now)
     if found is None:
         return ""
@@ -115,7 +114,7 @@ def _pause_text(db: Database, account: str, now: datetime) -> str:
     return f"{scope}{until}: {found.reason}".strip()
 
 
-def _lock_text(db: Database, account: str, now: datetime) -> str:
+def _lock_text(db: StateDB, account: str, now: datetime) -> str:
     lock = holder(db, account)
     if lock is None:
         return ""
@@ -123,7 +122,7 @@ def _lock_text(db: Database, account: str, now: datetime) -> str:
     return f"locked by {lock.describe()}{stale}"
 
 
-def last_apply(db: Database, account: str) -> datetime | None:
+def last_apply(db: StateDB, account: str) -> datetime | None:
     """When SocialSeed last executed something for the account."""
     row = db.conn.execute(
         "select max(at) from journal where account = ? and kind = 'outcome'", [account]
@@ -138,7 +137,7 @@ def last_apply(db: Database, account: str) -> datetime | None:
 
 
 def account_health(
-    db: Database, account: str, *, now: datetime, thresholds: Thresholds = Thresholds()
+    db: StateDB, account: str, *, now: datetime, thresholds: Thresholds = Thresholds()
 ) -> Health:
     """The health of ``account`` at ``now``, from the state."""
     since = now - timedelta(days=thresholds.window_days)

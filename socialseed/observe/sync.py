@@ -21,8 +21,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
-
 from socialseed.clock import Clock
 from socialseed.config.schema import Account, Config, parse_duration
 from socialseed.errors import SocialSeedError
@@ -33,6 +31,7 @@ from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
 from socialseed.state import growth as growth_store
 from socialseed.state.accounts import bump_serial, ensure_account
+from socialseed.state.handle import StateDB
 from socialseed.state.health_rows import store_health
 from socialseed.state.relationships import (
     MANUAL,
@@ -97,7 +96,7 @@ class SyncResult:
 
 
 async def sync_account(
-    db: Database, platform: Platform, *, now: datetime, max_shrink_pct: float = 20.0
+    db: StateDB, platform: Platform, *, now: datetime, max_shrink_pct: float = 20.0
 ) -> SyncResult:
     """Sync one account through its connected platform."""
     account = platform.account_id
@@ -144,7 +143,7 @@ def _change(before: int | None, after: int | None) -> int | None:
 
 
 def _reconcile(
-    db: Database, account: str, following: set[str], *, now: datetime, max_shrink_pct: float
+    db: StateDB, account: str, following: set[str], *, now: datetime, max_shrink_pct: float
 ) -> tuple[Drift, list[str]]:
     known = active_ids(db, account)
     gone = sorted(known - following)
@@ -166,7 +165,7 @@ def _suspect(known: int, gone: int, max_shrink_pct: float) -> bool:
 
 
 def _add_new(
-    db: Database,
+    db: StateDB,
     account: str,
     following: set[str],
     known: set[str],
@@ -185,14 +184,14 @@ def _add_new(
     return tuple(manual)
 
 
-def _end_gone(db: Database, account: str, gone: list[str], now: datetime) -> tuple[str, ...]:
+def _end_gone(db: StateDB, account: str, gone: list[str], now: datetime) -> tuple[str, ...]:
     """Record ended follows; return those SocialSeed did not unfollow."""
     undone = executed_targets(db, account, "unfollow")
     record_unfollows(db, account, [(target, undone.get(target, now)) for target in gone])
     return tuple(target for target in gone if target not in undone)
 
 
-def _follow_backs(db: Database, account: str, followers: set[str], *, now: datetime) -> int:
+def _follow_backs(db: StateDB, account: str, followers: set[str], *, now: datetime) -> int:
     """Mark follows that are now followed back; return how many of SocialSeed's are new.
 
     A follow-back is a follow that started after ours: a follower first seen at or before
@@ -234,7 +233,7 @@ class AccountSync:
 
 
 async def run_sync(
-    db: Database,
+    db: StateDB,
     config: Config,
     accounts: Sequence[Account],
     build: Callable[[Account], Platform],
@@ -245,7 +244,7 @@ async def run_sync(
 
 
 async def _one(
-    db: Database,
+    db: StateDB,
     config: Config,
     account: Account,
     build: Callable[[Account], Platform],

@@ -11,13 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.config.schema import Account, Targeting, parse_duration
 from socialseed.config.schema import Source as SourceConfig
 from socialseed.model import Candidate, Profile, Source, SourceKind
 from socialseed.platforms.base import Platform
 from socialseed.state import candidates as store
+from socialseed.state.handle import StateDB
 
 MAX_EMPTY_PAGES = 3  # a source that keeps answering empty pages with a cursor is cut off
 
@@ -85,7 +84,7 @@ async def read_stale_sources(
     platform: Platform,
     account: Account,
     targetings: Mapping[str, Targeting],
-    db: Database,
+    db: StateDB,
     *,
     now: datetime,
     refresh: bool = False,
@@ -109,7 +108,7 @@ async def discover_account(
     platform: Platform,
     account: Account,
     targetings: Mapping[str, Targeting],
-    db: Database,
+    db: StateDB,
     *,
     now: datetime,
     refresh: bool = False,

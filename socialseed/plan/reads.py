@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
 from socialseed.errors import UnsafePlanError
 from socialseed.plan import policy
 from socialseed.plan.filters import Relationship
 from socialseed.platforms.base import Platform
 from socialseed.state import usage
+from socialseed.state.handle import StateDB
 
 
 @dataclass
@@ -31,7 +30,7 @@ class Reads:
 
 async def read_relationships(
     platform: Platform,
-    db: Database,
+    db: StateDB,
     account: str,
     *,
     wanted: bool,
@@ -63,7 +62,7 @@ async def read_relationships(
 
 
 def _checks(
-    db: Database, account: str, followers: set[str] | None, following: set[str] | None, active: int
+    db: StateDB, account: str, followers: set[str] | None, following: set[str] | None, active: int
 ) -> list[policy.ReadCheck]:
     snap = usage.last_snapshot(db, account)
     before_followers = snap[0] if snap else None

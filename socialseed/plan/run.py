@@ -16,8 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlite_utils import Database
-
 from socialseed.clock import Clock, iso, parse_instant
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
 from socialseed.errors import AuthExpired, ConfigError, SecretError, SocialSeedError
@@ -44,6 +42,7 @@ from socialseed.state import rejections as rejection_store
 from socialseed.state import usage
 from socialseed.state.candidates import PassingRow
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decisions, record_decision
+from socialseed.state.handle import StateDB
 
 POST_FETCH_CONCURRENCY = 8
 RANK_BATCH = 4096  # rows whose ranking features are held at once
@@ -72,7 +71,7 @@ ConversationsFor = Callable[
 class Runtime:
     """What planning needs from outside (built by the CLI, faked in tests)."""
 
-    db: Database
+    db: StateDB
     clock: Clock
     platform_for: Callable[[Account], Platform]
     capabilities_for: Callable[[Account], Capabilities]
@@ -147,7 +146,7 @@ class AccountRun:
         self._now_us = candidate_store.micros(now)
 
     @property
-    def db(self) -> Database:
+    def db(self) -> StateDB:
         return self.rt.db
 
     async def part(self) -> AccountPart:
@@ -510,7 +509,7 @@ class AccountRun:
 class CandidateMaker:
     """Builds the few candidates a plan walks through: profile, filter texts, full score."""
 
-    db: Database
+    db: StateDB
     targetings: Mapping[str, Targeting]
     contexts: Mapping[str, FilterContext]
     rows: Sequence[PassingRow]
@@ -647,7 +646,7 @@ def ai_cost(config: Config, runs: Sequence[AccountRun]) -> AICost | None:
     )
 
 
-def record(db: Database, plan: Plan, config: Config, *, now: datetime, path: str | None) -> int:
+def record(db: StateDB, plan: Plan, config: Config, *, now: datetime, path: str | None) -> int:
     """Record the plan and the policy's auto-approvals; return how many were approved now."""
     from socialseed.state.plans import record_plan
 

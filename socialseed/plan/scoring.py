@@ -9,8 +9,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import Clock
 from socialseed.config.schema import Config, Targeting
 from socialseed.errors import ConfigError
@@ -23,6 +21,7 @@ from socialseed.scoring.heuristic import HeuristicScorer
 from socialseed.state import candidates as candidate_store
 from socialseed.state import scores as score_store
 from socialseed.state.candidates import PassingRow, ScoreJoin, cached_score_data
+from socialseed.state.handle import StateDB
 from socialseed.state.scores import ScoreNumbers, numbers_of, rounded_numbers
 
 HEURISTIC = "heuristic"
@@ -35,7 +34,7 @@ def select_scorer(
     now: datetime,
     clock: Clock,
     env: Mapping[str, str],
-    db: Database,
+    db: StateDB,
     meter: SpendMeter | None = None,
 ) -> Scorer:
     """The scorer a targeting asks for: the heuristic, or whatever the scoring router builds."""
@@ -70,7 +69,7 @@ async def score_cached(
     scorer: Scorer,
     items: Sequence[tuple[Candidate, str]],
     topic: Topic,
-    db: Database,
+    db: StateDB,
     now: datetime,
 ) -> list[Score]:
     """Scores for (candidate, digest) pairs; the heuristic's are cached in state."""
@@ -110,7 +109,7 @@ class ScoreBook:
     join: ScoreJoin | None
     fresh: dict[int, Score] = field(default_factory=dict)  # scored in this run, by rowid
 
-    def full(self, db: Database, rowids: Sequence[int]) -> list[Score]:
+    def full(self, db: StateDB, rowids: Sequence[int]) -> list[Score]:
         """The full scores of candidates (by rowid, in that order)."""
         wanted = [r for r in rowids if r not in self.fresh]
         cached = cached_score_data(db, wanted, self.join) if wanted and self.join else {}
@@ -121,7 +120,7 @@ async def score_rows(
     scorer: Scorer,
     rows: list[PassingRow],
     topic: Topic,
-    db: Database,
+    db: StateDB,
     now: datetime,
     join: ScoreJoin | None,
     candidates: Callable[[Sequence[PassingRow]], list[tuple[Candidate, str]]],
@@ -157,7 +156,7 @@ async def score_rows(
     return out, book
 
 
-def _from_cache(db: Database, rows: list[PassingRow], join: ScoreJoin) -> list[int]:
+def _from_cache(db: StateDB, rows: list[PassingRow], join: ScoreJoin) -> list[int]:
     """Fill in, from the score cache, rows that hold no copy of their score (and copy it onto
     them); the positions still without a score."""
     absent = [i for i, row in enumerate(rows) if row[2] is None]

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.config.schema import VERBS
 from socialseed.errors import ApprovalError
 from socialseed.state import rejections as rejection_state
+from socialseed.state.handle import StateDB
 from socialseed.state.rejections import Rejection
 
 
-def standing(db: Database, account: str | None = None) -> list[Rejection]:
+def standing(db: StateDB, account: str | None = None) -> list[Rejection]:
     """The rejections nobody lifted, per account, oldest first."""
     return sorted(rejection_state.rejections(db, account), key=lambda r: r.account)
 
 
 def lift_rejection(
-    db: Database, account: str, verb: str, target: str, *, by: str, reason: str, now: datetime
+    db: StateDB, account: str, verb: str, target: str, *, by: str, reason: str, now: datetime
 ) -> Rejection:
     """Lift the standing rejection of ``account``'s ``verb`` on ``target``; return it."""
     if verb not in VERBS:

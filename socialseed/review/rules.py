@@ -21,10 +21,9 @@ from socialseed.state import accounts as account_state
 from socialseed.state import plans as plan_state
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from socialseed.config.schema import Config
     from socialseed.model import Capabilities
+    from socialseed.state.handle import StateDB
 
 
 # -- the platform's rules, per action --------------------------------------------------------
@@ -87,14 +86,14 @@ def platform_gates(config: Config | None, lookup: CapsLookup = registry_capabili
 
 # -- staleness -------------------------------------------------------------------------------
 def stale_reasons(
-    db: Database, plan: Plan, *, now: datetime, config_sha256: str | None
+    db: StateDB, plan: Plan, *, now: datetime, config_sha256: str | None
 ) -> list[str]:
     """Why ``plan`` may no longer be decided on (empty: it is fresh)."""
     return _stale(db, plan, plan.id, now=now, config_sha256=config_sha256)
 
 
 def _stale(
-    db: Database, plan: Plan, plan_id: str, *, now: datetime, config_sha256: str | None
+    db: StateDB, plan: Plan, plan_id: str, *, now: datetime, config_sha256: str | None
 ) -> list[str]:
     problems: list[str] = []
     if plan.is_expired(now):
@@ -125,7 +124,7 @@ def _by_plan(move: Mapping[str, object]) -> str:
 
 
 def freshness_guard(
-    db: Database, plan: Plan, *, config_sha256: str | None
+    db: StateDB, plan: Plan, *, config_sha256: str | None
 ) -> Callable[[datetime], None]:
     """A check that raises ``StalePlanError`` (exit 5) when the plan went stale."""
 
@@ -144,7 +143,7 @@ def freshness_guard(
 
 
 # -- finding the plan ------------------------------------------------------------------------
-def open_plan(db: Database, ref: str | None) -> Plan:
+def open_plan(db: StateDB, ref: str | None) -> Plan:
     """A plan file path, a saved plan id (a unique prefix will do), or the latest plan.
 
     A plan file that the state does not know yet is recorded, so decisions attach to its id.

@@ -25,11 +25,10 @@ from socialseed.state.decisions import POLICY_REVIEWER
 from socialseed.state.rejections import Rejection
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from socialseed.auth.approvals import Refusal as TeamRefusal
     from socialseed.auth.approvals import Team
     from socialseed.auth.signing import Signer
+    from socialseed.state.handle import StateDB
 
 
 # -- progress and results --------------------------------------------------------------------
@@ -53,7 +52,7 @@ class ReviewSession:
 
     def __init__(
         self,
-        db: Database,
+        db: StateDB,
         plan: Plan,
         *,
         clock: Clock,

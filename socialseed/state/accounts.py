@@ -6,10 +6,9 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account
+from socialseed.state.handle import StateDB
 from socialseed.state.tx import atomic
 
 
@@ -23,7 +22,7 @@ class Pause:
 ALL = "*"  # the account id that pauses every account
 
 
-def ensure_account(db: Database, account: str, platform: str = "", handle: str = "") -> None:
+def ensure_account(db: StateDB, account: str, platform: str = "", handle: str = "") -> None:
     if db["accounts"].count_where("id = ?", [account]) == 0:
         db.table("accounts").insert(
             {"id": account, "platform": platform, "handle": handle, "state_serial": 0},
@@ -31,18 +30,18 @@ def ensure_account(db: Database, account: str, platform: str = "", handle: str =
         )
 
 
-def first_plan_on(db: Database, account: str) -> date | None:
+def first_plan_on(db: StateDB, account: str) -> date | None:
     """The day ``account`` was first planned (day 1 when the config has no start_date)."""
     row = db.conn.execute("select first_plan_on from accounts where id = ?", [account]).fetchone()
     return date.fromisoformat(str(row[0])) if row and row[0] else None
 
 
-def day_one(db: Database, account: Account) -> date | None:
+def day_one(db: StateDB, account: Account) -> date | None:
     """Day 1 of the account's first phase: the config's start_date, else its first plan."""
     return account.start_date or first_plan_on(db, account.id)
 
 
-def note_first_plan(db: Database, account: str, day: date) -> date:
+def note_first_plan(db: StateDB, account: str, day: date) -> date:
     """Remember the first day ``account`` was planned (kept once set); return that day."""
     with atomic(db) as conn:
         conn.execute(
@@ -52,12 +51,12 @@ def note_first_plan(db: Database, account: str, day: date) -> date:
     return first_plan_on(db, account) or day
 
 
-def state_serial(db: Database, account: str) -> int:
+def state_serial(db: StateDB, account: str) -> int:
     rows = list(db["accounts"].rows_where("id = ?", [account], select="state_serial"))
     return int(rows[0]["state_serial"] or 0) if rows else 0
 
 
-def bump_serial(db: Database, account: str, *, plan_id: str, reason: str, now: datetime) -> int:
+def bump_serial(db: StateDB, account: str, *, plan_id: str, reason: str, now: datetime) -> int:
     """Record that the account's world moved (an apply ran, a sync found drift)."""
     ensure_account(db, account)
     serial = state_serial(db, account) + 1
@@ -75,7 +74,7 @@ def bump_serial(db: Database, account: str, *, plan_id: str, reason: str, now: d
     return serial
 
 
-def serial_moves_since(db: Database, account: str, serial: int) -> list[dict[str, object]]:
+def serial_moves_since(db: StateDB, account: str, serial: int) -> list[dict[str, object]]:
     """The serial bumps after ``serial``, oldest first (plan id and reason of each)."""
     return list(
         db["serial_log"].rows_where(
@@ -85,7 +84,7 @@ def serial_moves_since(db: Database, account: str, serial: int) -> list[dict[str
 
 
 def pause(
-    db: Database,
+    db: StateDB,
     account: str,
     *,
     reason: str,
@@ -108,14 +107,14 @@ def pause(
     )
 
 
-def resume(db: Database, account: str, *, now: datetime, actor: str = "") -> None:
+def resume(db: StateDB, account: str, *, now: datetime, actor: str = "") -> None:
     ensure_account(db, account)
     with db.conn:
         db.table("accounts").update(account, {"paused_until": None, "pause_reason": None})
     audit(db, account=account, kind="resume", actor=actor, now=now, detail={})
 
 
-def active_pause(db: Database, account: str, now: datetime) -> Pause | None:
+def active_pause(db: StateDB, account: str, now: datetime) -> Pause | None:
     """The pause in force for ``account`` (its own, or the global one), if any."""
     rows = {  # one plain query: apply asks before every call
         row["id"]: row
@@ -136,7 +135,7 @@ def active_pause(db: Database, account: str, now: datetime) -> Pause | None:
 
 
 def audit(
-    db: Database, *, account: str, kind: str, actor: str, now: datetime, detail: dict[str, object]
+    db: StateDB, *, account: str, kind: str, actor: str, now: datetime, detail: dict[str, object]
 ) -> None:
     """Append one line to the audit log."""
     db.table("audit").insert(

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso
 from socialseed.model import Score
 from socialseed.model.scoring import CachedScore, UsageRecord
+from socialseed.state.handle import StateDB
 
 _CHUNK = 500  # keys per SELECT (SQLite's variable limit is 999 on old builds)
 
@@ -25,7 +24,7 @@ _CHUNK = 500  # keys per SELECT (SQLite's variable limit is 999 on old builds)
 class SqliteScoringStore:
     """A ``ScoringStore`` over the state database."""
 
-    db: Database
+    db: StateDB
 
     def cached(self, keys: Sequence[str]) -> dict[str, Score]:
         found: dict[str, Score] = {}
@@ -116,7 +115,7 @@ from ai_usage where at >= ? group by provider, model order by provider, model
 """
 
 
-def usage_totals(db: Database, since: datetime | None) -> list[UsageTotal]:
+def usage_totals(db: StateDB, since: datetime | None) -> list[UsageTotal]:
     """Totals per provider and model for requests at or after ``since`` (all when ``None``)."""
     cursor = db.execute(_TOTALS_SQL, [iso(since) if since else ""])
     return [

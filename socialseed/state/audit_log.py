@@ -11,9 +11,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
+from socialseed.state.handle import StateDB
 
 COLUMNS = (
     "at",
@@ -52,9 +51,7 @@ class Entry:
         return data
 
 
-def trail(
-    db: Database, *, account: str | None = None, since: datetime | None = None
-) -> list[Entry]:
+def trail(db: StateDB, *, account: str | None = None, since: datetime | None = None) -> list[Entry]:
     """The whole trail (or one account's, or since a time), oldest first."""
     actions = _actions(db)
     approvers = _approvers(db)
@@ -75,14 +72,14 @@ def _since(column: str, since: datetime | None) -> tuple[str | None, list[str]]:
     return (f"{column} >= ?", [iso(since)]) if since else (None, [])
 
 
-def _actions(db: Database) -> dict[tuple[str, str], dict[str, object]]:
+def _actions(db: StateDB) -> dict[tuple[str, str], dict[str, object]]:
     out = {}
     for row in db["actions"].rows_where(select="plan_id, action_id, account, verb, data"):
         out[(str(row["plan_id"]), str(row["action_id"]))] = row
     return out
 
 
-def _approvers(db: Database) -> dict[tuple[str, str], str]:
+def _approvers(db: StateDB) -> dict[tuple[str, str], str]:
     """The newest approver per (plan, action)."""
     out: dict[tuple[str, str], str] = {}
     for row in db["decisions"].rows_where("verdict = 'approve'", order_by="id"):
@@ -105,7 +102,7 @@ def _target_text(raw: object) -> str:
 
 
 def _decisions(
-    db: Database, actions: dict[tuple[str, str], dict[str, object]], since: datetime | None
+    db: StateDB, actions: dict[tuple[str, str], dict[str, object]], since: datetime | None
 ) -> list[Entry]:
     where, args = _since("decided_at", since)
     out = []
@@ -134,7 +131,7 @@ def _decisions(
 
 
 def _executions(
-    db: Database, approvers: dict[tuple[str, str], str], since: datetime | None
+    db: StateDB, approvers: dict[tuple[str, str], str], since: datetime | None
 ) -> list[Entry]:
     where = "kind = 'outcome'" + (" and at >= ?" if since else "")
     args = [iso(since)] if since else []
@@ -165,7 +162,7 @@ def _outcome_text(row: dict[str, object]) -> str:
     return f"{status} (HTTP {row['http_status']})" if row.get("http_status") else status
 
 
-def _audit_lines(db: Database, since: datetime | None) -> list[Entry]:
+def _audit_lines(db: StateDB, since: datetime | None) -> list[Entry]:
     where, args = _since("at", since)
     out = []
     for row in db["audit"].rows_where(where, args, order_by="id"):

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Candidate, Post, Profile, Score
+from socialseed.state.handle import StateDB
 from socialseed.state.scores import ScoreNumbers
 
 
-def last_fetch(db: Database, account: str, source: str) -> datetime | None:
+def last_fetch(db: StateDB, account: str, source: str) -> datetime | None:
     """When ``source`` was last read for ``account`` (``None``: never)."""
     rows = list(
         db["source_fetches"].rows_where(
@@ -29,14 +28,14 @@ def last_fetch(db: Database, account: str, source: str) -> datetime | None:
     return parse_instant(rows[0]["fetched_at"]) if rows else None
 
 
-def is_fresh(db: Database, account: str, source: str, *, now: datetime, ttl_seconds: int) -> bool:
+def is_fresh(db: StateDB, account: str, source: str, *, now: datetime, ttl_seconds: int) -> bool:
     """Was ``source`` read for ``account`` less than ``ttl_seconds`` ago?"""
     fetched = last_fetch(db, account, source)
     return fetched is not None and now - fetched < timedelta(seconds=ttl_seconds)
 
 
 def store_candidates(
-    db: Database,
+    db: StateDB,
     account: str,
     source: str,
     candidates: Sequence[Candidate],
@@ -184,13 +183,13 @@ def _params(
     return params
 
 
-def _functions(db: Database, query: RowQuery) -> None:
+def _functions(db: StateDB, query: RowQuery) -> None:
     for name, fn in query.functions.items():
         db.conn.create_function(name, 1, fn, deterministic=True)
 
 
 def drop_counts(
-    db: Database, account: str, source: str, earlier: Sequence[str], query: RowQuery
+    db: StateDB, account: str, source: str, earlier: Sequence[str], query: RowQuery
 ) -> dict[str, int]:
     """How many of a source's candidates each filter drops (profiles of ``earlier`` sources
     are not counted again)."""
@@ -204,7 +203,7 @@ def drop_counts(
 
 
 def passing_rows(
-    db: Database,
+    db: StateDB,
     account: str,
     source: str,
     earlier: Sequence[str],
@@ -239,7 +238,7 @@ def passing_rows(
     return db.conn.execute(sql, params).fetchall()
 
 
-def keep_scores(db: Database, copies: Sequence[tuple[str, ScoreNumbers, int]]) -> None:
+def keep_scores(db: StateDB, copies: Sequence[tuple[str, ScoreNumbers, int]]) -> None:
     """Keep a copy of cached scores by candidate row: (score key, its numbers, rowid)."""
     rows = [(rowid, key, *numbers) for key, numbers, rowid in copies]
     with db.conn:
@@ -250,7 +249,7 @@ def keep_scores(db: Database, copies: Sequence[tuple[str, ScoreNumbers, int]]) -
         )
 
 
-def set_relationship_verdicts(db: Database, account: str, verdicts: Mapping[str, str]) -> None:
+def set_relationship_verdicts(db: StateDB, account: str, verdicts: Mapping[str, str]) -> None:
     """What the filters say of profiles the account has a relationship with (a temporary table
     of this connection, read by the SQL filters)."""
     db.conn.execute(
@@ -265,7 +264,7 @@ def set_relationship_verdicts(db: Database, account: str, verdicts: Mapping[str,
         )
 
 
-def load_profiles(db: Database, rowids: Sequence[int]) -> dict[int, tuple[Profile, str]]:
+def load_profiles(db: StateDB, rowids: Sequence[int]) -> dict[int, tuple[Profile, str]]:
     """The full profiles of some cached candidates, with their digests, by rowid."""
     found: dict[int, tuple[Profile, str]] = {}
     ids = list(dict.fromkeys(rowids))
@@ -280,7 +279,7 @@ def load_profiles(db: Database, rowids: Sequence[int]) -> dict[int, tuple[Profil
     return found
 
 
-def load_candidates(db: Database, account: str, source: str) -> list[tuple[Candidate, str]]:
+def load_candidates(db: StateDB, account: str, source: str) -> list[tuple[Candidate, str]]:
     """The cached candidates of one source, with each profile's digest, in a stable order."""
     rows = db.conn.execute(
         "select targeting, digest, data from candidates "
@@ -340,7 +339,7 @@ def profile_from_data(data: dict[str, Any]) -> Profile:
 
 
 def cached_posts(
-    db: Database, account: str, profile_ids: Sequence[str], *, now: datetime, ttl_seconds: int
+    db: StateDB, account: str, profile_ids: Sequence[str], *, now: datetime, ttl_seconds: int
 ) -> dict[str, tuple[Post, ...]]:
     """Recent posts fetched for these profiles less than ``ttl_seconds`` ago."""
     cutoff = iso(now - timedelta(seconds=ttl_seconds))
@@ -360,7 +359,7 @@ def cached_posts(
 
 
 def store_posts(
-    db: Database, account: str, posts: Mapping[str, Sequence[Post]], *, now: datetime
+    db: StateDB, account: str, posts: Mapping[str, Sequence[Post]], *, now: datetime
 ) -> None:
     """Remember the recent posts fetched for some profiles."""
     stamp = iso(now)
@@ -378,7 +377,7 @@ def store_posts(
             db.table("candidate_posts").insert_all(rows, pk=("account", "profile_id"), replace=True)
 
 
-def cached_score_data(db: Database, rowids: Sequence[int], join: ScoreJoin) -> dict[int, Score]:
+def cached_score_data(db: StateDB, rowids: Sequence[int], join: ScoreJoin) -> dict[int, Score]:
     """The full cached scores (with reasons) of some cached candidates, by rowid."""
     found: dict[int, Score] = {}
     ids = list(dict.fromkeys(rowids))

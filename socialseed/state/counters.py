@@ -11,9 +11,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
+from socialseed.state.handle import StateDB
 
 WAIT = "wait"  # audit kind of a sleep during apply (pacing or a platform's rate limit)
 
@@ -64,7 +63,7 @@ class AiTotal:
     cost_usd: float
 
 
-def action_counts(db: Database) -> list[ActionCount]:
+def action_counts(db: StateDB) -> list[ActionCount]:
     rows = db.execute(
         "select account, verb, status, http_status, count(*) from journal "
         "where kind = 'outcome' group by account, verb, status, http_status"
@@ -72,7 +71,7 @@ def action_counts(db: Database) -> list[ActionCount]:
     return [ActionCount(str(a), str(v or ""), str(s or ""), h, int(n)) for a, v, s, h, n in rows]
 
 
-def failed_outcomes(db: Database) -> list[FailedOutcome]:
+def failed_outcomes(db: StateDB) -> list[FailedOutcome]:
     rows = db.execute(
         "select account, verb, status, http_status, error from journal "
         "where kind = 'outcome' and (status = 'failed' or http_status = 429)"
@@ -80,13 +79,13 @@ def failed_outcomes(db: Database) -> list[FailedOutcome]:
     return [FailedOutcome(str(a), str(v or ""), str(s), h, str(e or "")) for a, v, s, h, e in rows]
 
 
-def audit_counts(db: Database) -> list[AuditCount]:
+def audit_counts(db: StateDB) -> list[AuditCount]:
     rows = db.execute("select account, kind, count(*) from audit group by account, kind")
     return [AuditCount(str(a), str(k), int(n)) for a, k, n in rows.fetchall()]
 
 
 def record_wait(
-    db: Database, account: str, *, cause: str, seconds: float, reason: str, now: datetime
+    db: StateDB, account: str, *, cause: str, seconds: float, reason: str, now: datetime
 ) -> None:
     """Append one apply sleep to the audit log (its reason names no target)."""
     detail = {"cause": cause, "seconds": round(seconds, 3), "reason": reason}
@@ -102,7 +101,7 @@ def record_wait(
         )
 
 
-def wait_totals(db: Database) -> list[WaitTotal]:
+def wait_totals(db: StateDB) -> list[WaitTotal]:
     rows = db.execute(
         "select account, json_extract(detail, '$.cause'), count(*), "
         "sum(coalesce(json_extract(detail, '$.seconds'), 0)) from audit where kind = ? "
@@ -112,7 +111,7 @@ def wait_totals(db: Database) -> list[WaitTotal]:
     return [WaitTotal(str(a), str(c or "pacing"), int(n), float(s or 0)) for a, c, n, s in rows]
 
 
-def ai_totals(db: Database) -> list[AiTotal]:
+def ai_totals(db: StateDB) -> list[AiTotal]:
     rows = db.execute(
         "select provider, model, coalesce(outcome, 'ok'), count(*), sum(coalesce(tokens_in, 0)), "
         "sum(coalesce(tokens_out, 0)), sum(coalesce(cost_usd, 0)) from ai_usage group by 1, 2, 3"
@@ -123,7 +122,7 @@ def ai_totals(db: Database) -> list[AiTotal]:
     ]
 
 
-def last_plan_cost(db: Database) -> float | None:
+def last_plan_cost(db: StateDB) -> float | None:
     """What the AI cost for the newest plan that used it (``None`` without any)."""
     row = db.execute(
         "select plan_id, sum(coalesce(cost_usd, 0)) from ai_usage where plan_id is not null "
@@ -132,7 +131,7 @@ def last_plan_cost(db: Database) -> float | None:
     return float(row[1]) if row else None
 
 
-def notification_counts(db: Database) -> list[tuple[str, str, int]]:
+def notification_counts(db: StateDB) -> list[tuple[str, str, int]]:
     """(target, outcome, count) of notifications, from the audit log's ``notify_*`` lines."""
     rows = db.execute(
         "select json_extract(detail, '$.target'), kind, count(*) from audit "
@@ -141,7 +140,7 @@ def notification_counts(db: Database) -> list[tuple[str, str, int]]:
     return [(str(t or ""), str(k).removeprefix("notify_"), int(n)) for t, k, n in rows]
 
 
-def token_expiry(db: Database) -> dict[str, datetime]:
+def token_expiry(db: StateDB) -> dict[str, datetime]:
     """When each account's stored credentials stop working without a new login.
 
     A refreshable token lasts until its refresh token expires (no date: no expiry known);
@@ -158,7 +157,7 @@ def token_expiry(db: Database) -> dict[str, datetime]:
     return found
 
 
-def latest_counts(db: Database) -> dict[str, tuple[int | None, int | None]]:
+def latest_counts(db: StateDB) -> dict[str, tuple[int | None, int | None]]:
     """Each account's newest snapshot: (followers, following)."""
     rows = db.execute(
         "select s.account, s.followers, s.following from snapshots s join "
@@ -168,7 +167,7 @@ def latest_counts(db: Database) -> dict[str, tuple[int | None, int | None]]:
     return {str(a): (fo, fg) for a, fo, fg in rows}
 
 
-def failures_since(db: Database, since: datetime) -> dict[str, int]:
+def failures_since(db: StateDB, since: datetime) -> dict[str, int]:
     """Failed outcomes per account since ``since`` (rate limits are not failures of apply)."""
     rows = db.execute(
         "select account, count(*) from journal where kind = 'outcome' and status = 'failed' "

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Decision
+from socialseed.state.handle import StateDB
 
 POLICY_REVIEWER = "policy:auto_approve"
 
 
-def record_decision(db: Database, decision: Decision) -> None:
+def record_decision(db: StateDB, decision: Decision) -> None:
     with db.conn:
         db.table("decisions").insert(
             {
@@ -57,7 +56,7 @@ def _from_row(row: dict[str, object]) -> Decision:
     )
 
 
-def latest_decisions(db: Database, plan_id: str) -> dict[str, Decision]:
+def latest_decisions(db: StateDB, plan_id: str) -> dict[str, Decision]:
     """The newest decision per action of a plan (expired ones included)."""
     out: dict[str, Decision] = {}
     for row in db["decisions"].rows_where("plan_id = ?", [plan_id], order_by="id"):
@@ -65,7 +64,7 @@ def latest_decisions(db: Database, plan_id: str) -> dict[str, Decision]:
     return out
 
 
-def latest_decision(db: Database, plan_id: str, action_id: str) -> Decision | None:
+def latest_decision(db: StateDB, plan_id: str, action_id: str) -> Decision | None:
     """The newest decision on one action of a plan (apply re-reads it before each call)."""
     rows = db.query(  # a plain query: read before every call, so no table introspection
         "select * from decisions where plan_id = ? and action_id = ? order by id desc limit 1",
@@ -74,7 +73,7 @@ def latest_decision(db: Database, plan_id: str, action_id: str) -> Decision | No
     return next((_from_row(row) for row in rows), None)
 
 
-def decisions_on(db: Database, plan_id: str, action_id: str) -> list[Decision]:
+def decisions_on(db: StateDB, plan_id: str, action_id: str) -> list[Decision]:
     """Every decision on one action of a plan, oldest first (team approvals count reviewers)."""
     rows = db["decisions"].rows_where(
         "plan_id = ? and action_id = ?", [plan_id, action_id], order_by="id"
@@ -82,7 +81,7 @@ def decisions_on(db: Database, plan_id: str, action_id: str) -> list[Decision]:
     return [_from_row(row) for row in rows]
 
 
-def live_approvals(db: Database, plan_id: str, now: datetime) -> dict[str, Decision]:
+def live_approvals(db: StateDB, plan_id: str, now: datetime) -> dict[str, Decision]:
     """Actions of a plan whose newest decision is an unexpired approval."""
     return {
         action_id: d
@@ -107,6 +106,6 @@ def describe(decision: Decision, now: datetime) -> str:
     return text
 
 
-def decision_labels(db: Database, plan_id: str, now: datetime) -> dict[str, str]:
+def decision_labels(db: StateDB, plan_id: str, now: datetime) -> dict[str, str]:
     """``describe`` of the newest decision on each decided action of a plan."""
     return {aid: describe(d, now) for aid, d in latest_decisions(db, plan_id).items()}

@@ -14,15 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
+from socialseed.state.handle import StateDB
 
 SOCIALSEED = "socialseed"
 MATURE_DAYS = 3  # a follow is judged (followed back or not) this many days after it was made
 
 
-def record_runway(db: Database, account: str, note: str, *, now: datetime) -> None:
+def record_runway(db: StateDB, account: str, note: str, *, now: datetime) -> None:
     """Keep the last plan's runway note for ``status`` and health."""
     db.conn.execute(
         "update accounts set runway = ?, runway_at = ? where id = ?", [note, iso(now), account]
@@ -30,14 +29,14 @@ def record_runway(db: Database, account: str, note: str, *, now: datetime) -> No
     db.conn.commit()
 
 
-def first_seen(db: Database, account: str) -> dict[str, datetime]:
+def first_seen(db: StateDB, account: str) -> dict[str, datetime]:
     rows = db.conn.execute(
         "select follower_id, first_seen from followers_seen where account = ?", [account]
     )
     return {str(f): parse_instant(str(at)) for f, at in rows}
 
 
-def note_followers(db: Database, account: str, followers: Iterable[str], *, now: datetime) -> None:
+def note_followers(db: StateDB, account: str, followers: Iterable[str], *, now: datetime) -> None:
     """Record followers not seen before as first seen ``now``."""
     sql = "insert or ignore into followers_seen (account, follower_id, first_seen) values (?, ?, ?)"
     with db.conn:
@@ -55,7 +54,7 @@ class Proposal:
 
 
 def record_proposals(
-    db: Database, account: str, proposals: Iterable[Proposal], *, now: datetime
+    db: StateDB, account: str, proposals: Iterable[Proposal], *, now: datetime
 ) -> None:
     """Keep each proposed follow's arm and features (a later proposal of the same target,
     not yet followed, replaces the earlier one)."""
@@ -99,7 +98,7 @@ class Labelled:
 
 
 def labelled(
-    db: Database, account: str, *, made_before: datetime, made_after: datetime | None = None
+    db: StateDB, account: str, *, made_before: datetime, made_after: datetime | None = None
 ) -> list[Labelled]:
     """Follows made (by SocialSeed, as proposed) before ``made_before``: old enough to judge."""
     sql = (

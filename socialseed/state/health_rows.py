@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
 from socialseed.model.health import FollowRow, Health, OutcomeRow, Signal
+from socialseed.state.handle import StateDB
 from socialseed.state.relationships import SOCIALSEED
 
 FOLLOW_BACK_DAYS = 30  # health judges the follow-back rate of the last month's follows
 
 
-def outcomes(db: Database, account: str, *, since: datetime) -> list[OutcomeRow]:
+def outcomes(db: StateDB, account: str, *, since: datetime) -> list[OutcomeRow]:
     rows = db.execute(  # tuples, not dicts: status and metrics read this for every account
         "select at, verb, status, http_status, error from journal "
         "where account = ? and kind = 'outcome' and at >= ? order by at",
@@ -32,7 +31,7 @@ def outcomes(db: Database, account: str, *, since: datetime) -> list[OutcomeRow]
     ]
 
 
-def signals(db: Database, account: str, *, since: datetime) -> list[Signal]:
+def signals(db: StateDB, account: str, *, since: datetime) -> list[Signal]:
     rows = db["audit"].rows_where("account = ? and at >= ?", [account, iso(since)], order_by="at")
     return [
         Signal(at=parse_instant(str(r["at"])), kind=str(r["kind"]), detail=str(r["detail"] or ""))
@@ -40,7 +39,7 @@ def signals(db: Database, account: str, *, since: datetime) -> list[Signal]:
     ]
 
 
-def last_resume(db: Database, account: str) -> datetime | None:
+def last_resume(db: StateDB, account: str) -> datetime | None:
     rows = list(
         db["audit"].rows_where(
             "account in (?, '*') and kind = 'resume'", [account], order_by="at desc", limit=1
@@ -49,7 +48,7 @@ def last_resume(db: Database, account: str) -> datetime | None:
     return parse_instant(str(rows[0]["at"])) if rows else None
 
 
-def follows(db: Database, account: str, *, since: datetime) -> list[FollowRow]:
+def follows(db: StateDB, account: str, *, since: datetime) -> list[FollowRow]:
     """SocialSeed's follows made since ``since``, with their follow-back times."""
     rows = db.conn.execute(
         "select since, followed_back_at from relationships where account = ? and origin = ? "
@@ -65,7 +64,7 @@ def follows(db: Database, account: str, *, since: datetime) -> list[FollowRow]:
     ]
 
 
-def store_health(db: Database, account: str, health: Health, *, now: datetime) -> None:
+def store_health(db: StateDB, account: str, health: Health, *, now: datetime) -> None:
     """Remember the verdict on the account's row (``status`` reads it back)."""
     with db.conn:
         db.table("accounts").update(

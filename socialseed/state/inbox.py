@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
 from socialseed.model.conversations import InboxItem, Triage
+from socialseed.state.handle import StateDB
 from socialseed.state.tx import atomic
 
 INBOX = "inbox"
@@ -38,7 +37,7 @@ class Received:
         return self.answered_at is None and self.hidden_at is None
 
 
-def cursor(db: Database, account: str, source: str = INBOX) -> str | None:
+def cursor(db: StateDB, account: str, source: str = INBOX) -> str | None:
     row = db.execute(
         "select cursor from inbox_cursors where account = ? and source = ?", [account, source]
     ).fetchone()
@@ -46,7 +45,7 @@ def cursor(db: Database, account: str, source: str = INBOX) -> str | None:
 
 
 def store_read(
-    db: Database,
+    db: StateDB,
     account: str,
     items: Iterable[InboxItem],
     new_cursor: str | None,
@@ -85,7 +84,7 @@ def store_read(
     return added
 
 
-def record_triage(db: Database, account: str, triaged: Iterable[Triage]) -> None:
+def record_triage(db: StateDB, account: str, triaged: Iterable[Triage]) -> None:
     with atomic(db) as conn:
         conn.executemany(
             "update inbox set rule = ?, outcomes = ?, question = ? "
@@ -109,7 +108,7 @@ _SELECT = (
 )
 
 
-def received(db: Database, account: str | None = None) -> list[Received]:
+def received(db: StateDB, account: str | None = None) -> list[Received]:
     """Stored messages, oldest first (of one account, or of all)."""
     where, params = ("where i.account = ?", [account]) if account else ("", [])
     rows = db.execute(f"{_SELECT} {where} order by i.created_at, i.message_id", params)
@@ -129,13 +128,13 @@ def _received(row: tuple[object, ...]) -> Received:
     )
 
 
-def unanswered_count(db: Database, account: str) -> int:
+def unanswered_count(db: StateDB, account: str) -> int:
     """Messages the rules want answered (a reply, or a person) that have no reply yet."""
     wanted = {"reply", "needs_person"}
     return sum(1 for r in received(db, account) if r.unanswered and wanted & set(r.outcomes))
 
 
-def replies_today(db: Database, account: str, now: datetime) -> dict[str, int]:
+def replies_today(db: StateDB, account: str, now: datetime) -> dict[str, int]:
     """Replies done today per author id (the guard ``max_replies_per_author_per_day``)."""
     start = iso(now.replace(hour=0, minute=0, second=0, microsecond=0))
     rows = db.execute(
@@ -148,7 +147,7 @@ def replies_today(db: Database, account: str, now: datetime) -> dict[str, int]:
 
 
 def replies_to_author(
-    db: Database,
+    db: StateDB,
     account: str,
     author_id: str,
     now: datetime,
@@ -174,7 +173,7 @@ def replies_to_author(
 
 
 def _approved_today(
-    db: Database, account: str, author_id: str, start: str, now: datetime
+    db: StateDB, account: str, author_id: str, start: str, now: datetime
 ) -> set[str]:
     rows = db.execute(
         "select d.plan_id, d.action_id, d.verdict, d.expires_at from decisions d "

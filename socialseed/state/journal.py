@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from sqlite3 import Connection
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Action, Outcome, Verb
+from socialseed.state.handle import StateDB
 from socialseed.state.tx import atomic
 
 FINISHED = frozenset({"done", "already"})
@@ -49,14 +48,14 @@ def _base(plan_id: str, action: Action, attempt: int, now: datetime) -> dict[str
 
 
 def record_intent(
-    db: Database, plan_id: str, action: Action, *, attempt: int, now: datetime
+    db: StateDB, plan_id: str, action: Action, *, attempt: int, now: datetime
 ) -> None:
     """Commit the intent to call the platform (before the call)."""
     _insert(db, _base(plan_id, action, attempt, now) | {"kind": "intent", "status": "started"})
 
 
 def record_outcome(
-    db: Database,
+    db: StateDB,
     plan_id: str,
     action: Action,
     outcome: Outcome,
@@ -68,7 +67,7 @@ def record_outcome(
     _insert(db, _outcome_row(plan_id, action, outcome, attempt, now))
 
 
-def _insert(db: Database, row: dict[str, object]) -> None:
+def _insert(db: StateDB, row: dict[str, object]) -> None:
     """One row, committed by the time this returns (one statement: it runs around every call)."""
     names = ", ".join(row)
     marks = ", ".join("?" for _ in row)
@@ -101,7 +100,7 @@ def _entry(row: dict[str, object]) -> Entry:
     )
 
 
-def history(db: Database, plan_id: str, account: str | None = None) -> dict[str, list[Entry]]:
+def history(db: StateDB, plan_id: str, account: str | None = None) -> dict[str, list[Entry]]:
     """Every row of a plan's journal, per action, oldest first."""
     where, args = "plan_id = ?", [plan_id]
     if account is not None:
@@ -127,7 +126,7 @@ def was_attempted(entries: list[Entry]) -> bool:
     return any(e.kind == "intent" for e in entries)
 
 
-def tried_elsewhere(db: Database, action: Action, plan_id: str) -> bool:
+def tried_elsewhere(db: StateDB, action: Action, plan_id: str) -> bool:
     """Did another plan already call the platform for this action (same account, verb and
     target: the id is the same in every plan)?"""
     row = db.conn.execute(
@@ -142,7 +141,7 @@ def next_attempt(entries: list[Entry]) -> int:
 
 
 def done_times(
-    db: Database, account: str, since: datetime, statuses: tuple[str, ...] = ("done", "already")
+    db: StateDB, account: str, since: datetime, statuses: tuple[str, ...] = ("done", "already")
 ) -> dict[str, list[datetime]]:
     """When each verb was finished by ``account`` since ``since`` (any plan), oldest first.
 
@@ -162,7 +161,7 @@ def done_times(
     return dict(out)
 
 
-def outcomes(db: Database, plan_id: str) -> list[dict[str, object]]:
+def outcomes(db: StateDB, plan_id: str) -> list[dict[str, object]]:
     """The outcome rows of a plan, oldest first (for reports and tests)."""
     return list(
         db["journal"].rows_where("plan_id = ? and kind = 'outcome'", [plan_id], order_by="id")
@@ -185,7 +184,7 @@ def needs_verify(entries: list[Entry]) -> bool:
 
 
 def record_finish(
-    db: Database,
+    db: StateDB,
     plan_id: str,
     action: Action,
     outcome: Outcome,

@@ -12,11 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
 from socialseed.errors import LockedError
 from socialseed.state.accounts import audit
+from socialseed.state.handle import StateDB
 
 PidAlive = Callable[[int], bool]
 
@@ -61,7 +60,7 @@ class Me:
     pid: int
 
 
-def holder(db: Database, account: str) -> Holder | None:
+def holder(db: StateDB, account: str) -> Holder | None:
     rows = list(db["locks"].rows_where("account = ?", [account]))
     if not rows:
         return None
@@ -84,7 +83,7 @@ def is_stale(lock: Holder, *, host: str, now: datetime, alive: PidAlive = pid_al
 
 
 def try_acquire(
-    db: Database,
+    db: StateDB,
     account: str,
     me: Me,
     *,
@@ -126,7 +125,7 @@ def _mine(lock: Holder, me: Me) -> bool:
     return (lock.owner, lock.host, lock.pid) == (me.owner, me.host, me.pid)
 
 
-def renew(db: Database, account: str, me: Me, *, now: datetime, ttl: timedelta) -> None:
+def renew(db: StateDB, account: str, me: Me, *, now: datetime, ttl: timedelta) -> None:
     """Push the expiry forward; ``LockedError`` if the lock was taken away meanwhile."""
     with db.conn:
         cursor = db.conn.execute(
@@ -144,7 +143,7 @@ def renew(db: Database, account: str, me: Me, *, now: datetime, ttl: timedelta) 
         )
 
 
-def release(db: Database, account: str, me: Me) -> None:
+def release(db: StateDB, account: str, me: Me) -> None:
     with db.conn:
         db.conn.execute(
             "delete from locks where account = ? and owner = ? and host = ? and pid = ?",
@@ -152,7 +151,7 @@ def release(db: Database, account: str, me: Me) -> None:
         )
 
 
-def force_unlock(db: Database, account: str, *, actor: str, now: datetime) -> Holder | None:
+def force_unlock(db: StateDB, account: str, *, actor: str, now: datetime) -> Holder | None:
     """Remove an account's lock whoever holds it; recorded in the audit log."""
     current = holder(db, account)
     if current is None:

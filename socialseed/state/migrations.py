@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlite_utils import Database
+from socialseed.state.handle import StateDB
 
-Migration = Callable[[Database], None]
+Migration = Callable[[StateDB], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
 
 
@@ -19,7 +19,7 @@ def migration(fn: Migration) -> Migration:
 
 
 @migration
-def m001_initial(db: Database) -> None:
+def m001_initial(db: StateDB) -> None:
     db.table("accounts").create(
         {
             "id": str,
@@ -183,7 +183,7 @@ def m001_initial(db: Database) -> None:
 
 
 @migration
-def m050_scoring_cache_model_and_ledger_outcome(db: Database) -> None:
+def m050_scoring_cache_model_and_ledger_outcome(db: StateDB) -> None:
     """Scores cache: which model answered; ledger: how each request ended (ok, error...)."""
     db.table("scores").add_column("model", str)
     db.table("ai_usage").add_column("outcome", str)
@@ -191,7 +191,7 @@ def m050_scoring_cache_model_and_ledger_outcome(db: Database) -> None:
 
 
 @migration
-def m010_candidate_posts(db: Database) -> None:
+def m010_candidate_posts(db: StateDB) -> None:
     """Recent posts fetched at plan time for the top candidates (kept apart from the
     discovery cache so that a profile's digest, and so its score, does not change)."""
     db.table("candidate_posts").create(
@@ -201,13 +201,13 @@ def m010_candidate_posts(db: Database) -> None:
 
 
 @migration
-def m060_relationship_request_id(db: Database) -> None:
+def m060_relationship_request_id(db: StateDB) -> None:
     """The platform's request id of the write that made a relationship (audit)."""
     db.table("relationships").add_column("request_id", str)
 
 
 @migration
-def m061_rejections(db: Database) -> None:
+def m061_rejections(db: StateDB) -> None:
     """A person's rejection, remembered per account, verb and target (never re-proposed)."""
     db.table("rejections").create(
         {
@@ -231,19 +231,19 @@ def m061_rejections(db: Database) -> None:
 
 
 @migration
-def m062_account_first_plan(db: Database) -> None:
+def m062_account_first_plan(db: StateDB) -> None:
     """The day an account was first planned (its day 1 when the config has no start_date)."""
     db.table("accounts").add_column("first_plan_on", str)
 
 
 @migration
-def m063_simulated_clock(db: Database) -> None:
+def m063_simulated_clock(db: StateDB) -> None:
     """How far simulated time (SOCIALSEED_NOW) got: the next simulated command resumes there."""
     db.table("sim_clock").create({"id": int, "now": str}, pk="id")
 
 
 @migration
-def m070_inbox(db: Database) -> None:
+def m070_inbox(db: StateDB) -> None:
     """Messages read from each account's inbox, how triage sorted them, and where each read
     stopped (a cursor per account and source)."""
     db.table("inbox").create(
@@ -271,7 +271,7 @@ def m070_inbox(db: Database) -> None:
 
 
 @migration
-def m071_decision_reply_text(db: Database) -> None:
+def m071_decision_reply_text(db: StateDB) -> None:
     """A reply's approved text is part of the decision: the text, the alternative it came
     from, and whether the person edited it (apply sends exactly that text)."""
     db.table("decisions").add_column("text", str)
@@ -280,7 +280,7 @@ def m071_decision_reply_text(db: Database) -> None:
 
 
 @migration
-def m072_notify_marks(db: Database) -> None:
+def m072_notify_marks(db: StateDB) -> None:
     """Which (target, event, account) alerts were notified and are still on: one notification
     per event and account until it clears."""
     db.table("notify_marks").create(
@@ -290,7 +290,7 @@ def m072_notify_marks(db: Database) -> None:
 
 
 @migration
-def m073_signed_decisions(db: Database) -> None:
+def m073_signed_decisions(db: StateDB) -> None:
     """Team approvals: the verb and target a reviewer decided on, and their signature over the
     decision (apply verifies it against the reviewer's key in the config)."""
     db.table("decisions").add_column("verb", str)
@@ -299,7 +299,7 @@ def m073_signed_decisions(db: Database) -> None:
 
 
 @migration
-def m074_typed_candidate_and_score_columns(db: Database) -> None:
+def m074_typed_candidate_and_score_columns(db: StateDB) -> None:
     """The discovery cache and the score cache get typed columns (filter fields, score numbers)
     so that a plan filters and ranks without decoding JSON; existing rows are filled in."""
     import json
@@ -352,7 +352,7 @@ def m074_typed_candidate_and_score_columns(db: Database) -> None:
 
 
 @migration
-def m075_growth(db: Database) -> None:
+def m075_growth(db: StateDB) -> None:
     """Growth: when each follower was first seen (a follow-back is a follow that started after
     ours), and each proposed follow's arm (chosen or control), expected follow-back and
     features (the ranker's training rows once the outcome is known)."""
@@ -375,7 +375,7 @@ def m075_growth(db: Database) -> None:
 
 
 @migration
-def m076_runway(db: Database) -> None:
+def m076_runway(db: StateDB) -> None:
     """The last plan's runway note per account (how long the filtered pool lasts), for
     ``status`` and the health light."""
     db.table("accounts").add_column("runway", str)

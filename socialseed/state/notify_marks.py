@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso
+from socialseed.state.handle import StateDB
 
 Key = tuple[str, str, str]  # target, event, account ("" for the whole config)
 
 
-def marked(db: Database) -> set[Key]:
+def marked(db: StateDB) -> set[Key]:
     rows = db.execute("select target, event, account from notify_marks").fetchall()
     return {(str(t), str(e), str(a)) for t, e, a in rows}
 
 
-def mark(db: Database, key: Key, *, now: datetime) -> None:
+def mark(db: StateDB, key: Key, *, now: datetime) -> None:
     target, event, account = key
     db.table("notify_marks").upsert(
         {
@@ -34,5 +33,5 @@ def mark(db: Database, key: Key, *, now: datetime) -> None:
     )
 
 
-def clear(db: Database, key: Key) -> None:
+def clear(db: StateDB, key: Key) -> None:
     db.execute("delete from notify_marks where target = ? and event = ? and account = ?", list(key))

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso
 from socialseed.errors import PlanFileError
 from socialseed.model.plan import Plan
+from socialseed.state.handle import StateDB
 
 
-def record_plan(db: Database, plan: Plan, *, path: str | None = None) -> str:
+def record_plan(db: StateDB, plan: Plan, *, path: str | None = None) -> str:
     """Store a plan (idempotent: the same plan is stored once) and return its id."""
     plan_id = plan.id  # hashes the whole plan: compute once, not once per action
     with db.conn:
@@ -46,7 +45,7 @@ def record_plan(db: Database, plan: Plan, *, path: str | None = None) -> str:
     return plan.id
 
 
-def load_plan(db: Database, plan_id: str) -> Plan:
+def load_plan(db: StateDB, plan_id: str) -> Plan:
     rows = list(db["plans"].rows_where("id = ? or id like ?", [plan_id, f"{plan_id}%"], limit=2))
     if not rows:
         raise PlanFileError(
@@ -58,7 +57,7 @@ def load_plan(db: Database, plan_id: str) -> Plan:
     return Plan.from_json(rows[0]["body"], source=f"saved plan {rows[0]['id']}")
 
 
-def latest_plan(db: Database) -> Plan:
+def latest_plan(db: StateDB) -> Plan:
     rows = list(db["plans"].rows_where(order_by="created_at desc, rowid desc", limit=1))
     if not rows:
         raise PlanFileError(
@@ -67,7 +66,7 @@ def latest_plan(db: Database) -> Plan:
     return Plan.from_json(rows[0]["body"], source=f"saved plan {rows[0]['id']}")
 
 
-def saved_plans(db: Database, limit: int = 50) -> list[dict[str, Any]]:
+def saved_plans(db: StateDB, limit: int = 50) -> list[dict[str, Any]]:
     """Id, times, action counts and accounts of the newest saved plans."""
     rows = db.conn.execute(
         "select id, created_at, expires_at, path, body from plans "

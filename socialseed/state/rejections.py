@@ -12,10 +12,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Action, Decision
+from socialseed.state.handle import StateDB
 from socialseed.state.tx import atomic
 
 
@@ -72,7 +71,7 @@ _REMEMBER = (
 )
 
 
-def record_rejection(db: Database, decision: Decision, action: Action) -> None:
+def record_rejection(db: StateDB, decision: Decision, action: Action) -> None:
     """Record a person's rejection and remember it for the target, in one transaction."""
     expires = iso(decision.expires_at) if decision.expires_at else None
     target = json.dumps(action.target.to_data(), sort_keys=True)
@@ -129,7 +128,7 @@ def _from_row(row: dict[str, object]) -> Rejection:
 
 
 def rejections(
-    db: Database, account: str | None = None, *, include_lifted: bool = False
+    db: StateDB, account: str | None = None, *, include_lifted: bool = False
 ) -> list[Rejection]:
     """Remembered rejections (active ones unless ``include_lifted``), oldest first."""
     clauses, args = [], []
@@ -143,7 +142,7 @@ def rejections(
     return [_from_row(row) for row in rows]
 
 
-def rejected_ids(db: Database, account: str) -> frozenset[str]:
+def rejected_ids(db: StateDB, account: str) -> frozenset[str]:
     """The action ids a person rejected for ``account`` and nobody lifted."""
     rows = db.conn.execute(
         "select action_id from rejections where account = ? and lifted_at is null", [account]
@@ -151,7 +150,7 @@ def rejected_ids(db: Database, account: str) -> frozenset[str]:
     return frozenset(str(row[0]) for row in rows)
 
 
-def active_rejection(db: Database, action_id: str) -> Rejection | None:
+def active_rejection(db: StateDB, action_id: str) -> Rejection | None:
     """The standing rejection of this account, verb and target, if any."""
     rows = db.query(  # a plain query: read before every call, so no table introspection
         "select * from rejections where action_id = ? and lifted_at is null limit 1", [action_id]
@@ -159,7 +158,7 @@ def active_rejection(db: Database, action_id: str) -> Rejection | None:
     return next((_from_row(row) for row in rows), None)
 
 
-def matching(db: Database, account: str, verb: str, target: str) -> list[Rejection]:
+def matching(db: StateDB, account: str, verb: str, target: str) -> list[Rejection]:
     """Standing rejections of ``account``'s ``verb`` on ``target`` (an id, a handle with or
     without ``@``, or the action id)."""
     wanted = target.strip().lstrip("@").lower()
@@ -171,7 +170,7 @@ def matching(db: Database, account: str, verb: str, target: str) -> list[Rejecti
     ]
 
 
-def lift(db: Database, found: Rejection, *, by: str, reason: str, now: datetime) -> None:
+def lift(db: StateDB, found: Rejection, *, by: str, reason: str, now: datetime) -> None:
     """Lift a standing rejection (a person's explicit decision), with an audit line."""
     detail = found.to_data() | {"lift_reason": reason}
     with atomic(db) as conn:

@@ -11,9 +11,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
+from socialseed.state.handle import StateDB
 
 SOCIALSEED = "socialseed"
 MANUAL = "manual"
@@ -51,7 +50,7 @@ def _from_row(row: dict[str, object]) -> Relationship:
     )
 
 
-def relationships(db: Database, account: str | None = None) -> list[Relationship]:
+def relationships(db: StateDB, account: str | None = None) -> list[Relationship]:
     """Every relationship row (active and ended), of one account or all."""
     where = "account = ?" if account is not None else None
     args = [account] if account is not None else []
@@ -59,12 +58,12 @@ def relationships(db: Database, account: str | None = None) -> list[Relationship
     return [_from_row(row) for row in rows]
 
 
-def active_following(db: Database, account: str) -> dict[str, Relationship]:
+def active_following(db: StateDB, account: str) -> dict[str, Relationship]:
     """Whom ``account`` follows now, as far as the state knows, by target id."""
     return {r.target_id: r for r in relationships(db, account) if r.active}
 
 
-def active_ids(db: Database, account: str) -> set[str]:
+def active_ids(db: StateDB, account: str) -> set[str]:
     """The target ids ``account`` follows now, as far as the state knows (fast: ids only)."""
     rows = db.conn.execute(
         "select target_id from relationships where account = ? and unfollowed_at is null",
@@ -73,7 +72,7 @@ def active_ids(db: Database, account: str) -> set[str]:
     return {str(target) for (target,) in rows}
 
 
-def awaiting_follow_back(db: Database, account: str) -> dict[str, str]:
+def awaiting_follow_back(db: StateDB, account: str) -> dict[str, str]:
     """Active follows not yet followed back: target id -> origin."""
     rows = db.conn.execute(
         "select target_id, origin from relationships where account = ? "
@@ -83,7 +82,7 @@ def awaiting_follow_back(db: Database, account: str) -> dict[str, str]:
     return {str(target): str(origin or MANUAL) for target, origin in rows}
 
 
-def follow_starts(db: Database, account: str, targets: set[str]) -> dict[str, datetime]:
+def follow_starts(db: StateDB, account: str, targets: set[str]) -> dict[str, datetime]:
     """When each active follow of ``targets`` started (targets without a known start left out)."""
     rows = db.conn.execute(
         "select target_id, since from relationships where account = ? "
@@ -94,14 +93,14 @@ def follow_starts(db: Database, account: str, targets: set[str]) -> dict[str, da
 
 
 def record_follow(
-    db: Database, account: str, target_id: str, *, origin: str, at: datetime, handle: str = ""
+    db: StateDB, account: str, target_id: str, *, origin: str, at: datetime, handle: str = ""
 ) -> None:
     """Record that ``account`` follows ``target_id`` (re-following clears ``unfollowed_at``)."""
     record_follows(db, account, [(target_id, origin, at)], handle=handle)
 
 
 def record_follows(
-    db: Database, account: str, follows: list[tuple[str, str, datetime]], *, handle: str = ""
+    db: StateDB, account: str, follows: list[tuple[str, str, datetime]], *, handle: str = ""
 ) -> None:
     """Record many ``(target_id, origin, since)`` follows in one transaction."""
     sql = (
@@ -115,24 +114,22 @@ def record_follows(
         db.conn.executemany(sql, rows)
 
 
-def record_unfollow(db: Database, account: str, target_id: str, *, at: datetime) -> None:
+def record_unfollow(db: StateDB, account: str, target_id: str, *, at: datetime) -> None:
     record_unfollows(db, account, [(target_id, at)])
 
 
-def record_unfollows(db: Database, account: str, ended: list[tuple[str, datetime]]) -> None:
+def record_unfollows(db: StateDB, account: str, ended: list[tuple[str, datetime]]) -> None:
     """Record many ``(target_id, when)`` ended follows in one transaction."""
     sql = "update relationships set unfollowed_at = ? where account = ? and target_id = ?"
     with db.conn:
         db.conn.executemany(sql, [(iso(at), account, target) for target, at in ended])
 
 
-def mark_followed_back(db: Database, account: str, target_id: str, *, at: datetime) -> None:
+def mark_followed_back(db: StateDB, account: str, target_id: str, *, at: datetime) -> None:
     mark_followed_back_many(db, account, [target_id], at=at)
 
 
-def mark_followed_back_many(
-    db: Database, account: str, targets: list[str], *, at: datetime
-) -> None:
+def mark_followed_back_many(db: StateDB, account: str, targets: list[str], *, at: datetime) -> None:
     sql = "update relationships set followed_back_at = ? where account = ? and target_id = ?"
     with db.conn:
         db.conn.executemany(sql, [(iso(at), account, target) for target in targets])
@@ -151,7 +148,7 @@ def journal_target_id(target: object) -> str:
     return text
 
 
-def executed_targets(db: Database, account: str, verb: str) -> dict[str, datetime]:
+def executed_targets(db: StateDB, account: str, verb: str) -> dict[str, datetime]:
     """Targets on which SocialSeed executed ``verb`` for ``account`` (newest time per target)."""
     rows = db["journal"].rows_where(
         "account = ? and verb = ? and kind = 'outcome' and status in (?, ?)",

@@ -14,10 +14,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
 from socialseed.state.accounts import ALL, audit
+from socialseed.state.handle import StateDB
 
 # table -> the column holding the row's age
 THIRD_PARTY = {
@@ -76,7 +75,7 @@ def _statements(cutoff: str, include_audit: bool) -> list[tuple[str, str, list[s
 
 
 def prune(
-    db: Database,
+    db: StateDB,
     *,
     cutoff: datetime,
     include_audit: bool = False,
@@ -114,7 +113,7 @@ def prune(
     return result
 
 
-def audit_horizon(db: Database) -> datetime | None:
+def audit_horizon(db: StateDB) -> datetime | None:
     """The newest cutoff of a ``prune --include-audit``: no trail is left before it."""
     newest: datetime | None = None
     for row in db.execute("select detail from audit where kind = ?", [PRUNED]):

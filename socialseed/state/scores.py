@@ -11,10 +11,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso
 from socialseed.model import Score
+from socialseed.state.handle import StateDB
 
 _CHUNK = 500
 
@@ -23,7 +22,7 @@ def score_key(scorer: str, version: str, profile_digest: str, topic_digest: str)
     return f"{scorer}:{version}:{profile_digest}:{topic_digest[:16]}"
 
 
-def cached_scores(db: Database, keys: Iterable[str]) -> dict[str, Score]:
+def cached_scores(db: StateDB, keys: Iterable[str]) -> dict[str, Score]:
     """The cached scores among ``keys``."""
     wanted = list(dict.fromkeys(keys))
     found: dict[str, Score] = {}
@@ -46,7 +45,7 @@ class ScoreNumbers(NamedTuple):
     version: str
 
 
-def cached_numbers(db: Database, keys: Iterable[str]) -> dict[str, ScoreNumbers]:
+def cached_numbers(db: StateDB, keys: Iterable[str]) -> dict[str, ScoreNumbers]:
     """The typed numbers of the cached scores among ``keys`` (no reasons decoded)."""
     wanted = list(dict.fromkeys(keys))
     found: dict[str, ScoreNumbers] = {}
@@ -81,7 +80,7 @@ def rounded_numbers(score: Score) -> ScoreNumbers:
     )
 
 
-def store_scores(db: Database, scores: Mapping[str, tuple[str, Score]], *, now: datetime) -> None:
+def store_scores(db: StateDB, scores: Mapping[str, tuple[str, Score]], *, now: datetime) -> None:
     """Store scores; ``scores`` maps key -> (profile digest, score)."""
     stamp = iso(now)
     rows = [

@@ -12,21 +12,20 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
+from socialseed.state.handle import StateDB
 from socialseed.state.tx import atomic
 
 ROW = 1
 
 
-def simulated_until(db: Database) -> datetime | None:
+def simulated_until(db: StateDB) -> datetime | None:
     """The latest simulated instant a command reached, if any ran."""
     row = db.conn.execute("select now from sim_clock where id = ?", [ROW]).fetchone()
     return parse_instant(str(row[0])) if row and row[0] else None
 
 
-def advance(db: Database, now: datetime) -> None:
+def advance(db: StateDB, now: datetime) -> None:
     """Record that simulated time reached ``now`` (it never moves back)."""
     with atomic(db) as conn:
         conn.execute(

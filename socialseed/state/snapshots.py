@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso, parse_instant
+from socialseed.state.handle import StateDB
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,7 @@ class Snapshot:
 
 
 def record_snapshot(
-    db: Database, account: str, *, taken_at: datetime, followers: int | None, following: int | None
+    db: StateDB, account: str, *, taken_at: datetime, followers: int | None, following: int | None
 ) -> Snapshot:
     """Store one snapshot (a second one at the same instant replaces the first)."""
     with db.conn:
@@ -46,7 +45,7 @@ def _from_row(row: dict[str, object]) -> Snapshot:
 
 
 def snapshots(
-    db: Database, account: str | None = None, *, since: datetime | None = None
+    db: StateDB, account: str | None = None, *, since: datetime | None = None
 ) -> list[Snapshot]:
     """Snapshots, oldest first, optionally of one account and after ``since``."""
     where, args = [], []
@@ -63,7 +62,7 @@ def snapshots(
 
 
 def latest_snapshot(
-    db: Database, account: str, *, before: datetime | None = None
+    db: StateDB, account: str, *, before: datetime | None = None
 ) -> Snapshot | None:
     """The newest snapshot of ``account`` (taken before ``before`` when given)."""
     where, args = "account = ?", [account]

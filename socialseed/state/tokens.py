@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlite_utils import Database
+from socialseed.state.handle import StateDB
 
 _UPSERT = (
     "INSERT INTO tokens (account, ciphertext, scheme, backend, meta, updated_at) "
@@ -35,7 +35,7 @@ class TokenRecord:
     updated_at: str = ""
 
 
-def save_token(db: Database, record: TokenRecord) -> None:
+def save_token(db: StateDB, record: TokenRecord) -> None:
     """Insert or replace the account's row in one transaction."""
     params = (
         record.account,
@@ -48,16 +48,16 @@ def save_token(db: Database, record: TokenRecord) -> None:
     _atomic(db.conn, _UPSERT, params)
 
 
-def load_token(db: Database, account: str) -> TokenRecord | None:
+def load_token(db: StateDB, account: str) -> TokenRecord | None:
     rows = list(db["tokens"].rows_where("account = ?", [account]))
     return _record(rows[0]) if rows else None
 
 
-def list_tokens(db: Database) -> list[TokenRecord]:
+def list_tokens(db: StateDB) -> list[TokenRecord]:
     return [_record(row) for row in db["tokens"].rows_where(order_by="account")]
 
 
-def delete_token(db: Database, account: str) -> bool:
+def delete_token(db: StateDB, account: str) -> bool:
     """Remove the account's row; ``False`` if there was none."""
     if load_token(db, account) is None:
         return False

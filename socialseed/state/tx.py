@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from sqlite3 import Connection
 
-from sqlite_utils import Database
+from socialseed.state.handle import StateDB
 
 
 @contextmanager
-def atomic(db: Database) -> Iterator[Connection]:
+def atomic(db: StateDB) -> Iterator[Connection]:
     """Run the block's statements as one transaction (all or nothing)."""
     conn = db.conn
     if conn.in_transaction:

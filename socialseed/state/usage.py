@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from sqlite_utils import Database
-
 from socialseed.clock import iso
+from socialseed.state.handle import StateDB
 
 DONE_STATUSES = ("done", "already")
 
@@ -15,7 +14,7 @@ def utc_midnight(now: datetime) -> datetime:
     return datetime.combine(now.astimezone(UTC).date(), time(0), tzinfo=UTC)
 
 
-def used_since(db: Database, account: str, since: datetime) -> dict[str, int]:
+def used_since(db: StateDB, account: str, since: datetime) -> dict[str, int]:
     """Executed actions per verb (journal outcomes done/already) since ``since``."""
     rows = db.conn.execute(
         "select verb, count(*) from journal where account = ? and kind = 'outcome' "
@@ -25,7 +24,7 @@ def used_since(db: Database, account: str, since: datetime) -> dict[str, int]:
     return {str(verb): int(count) for verb, count in rows}
 
 
-def written_since(db: Database, account: str, since: datetime) -> dict[str, int]:
+def written_since(db: StateDB, account: str, since: datetime) -> dict[str, int]:
     """Actions per verb that changed something on the platform (outcome ``done``) after
     ``since``: what a platform's write budgets count ("already" wrote nothing)."""
     rows = db.conn.execute(
@@ -36,7 +35,7 @@ def written_since(db: Database, account: str, since: datetime) -> dict[str, int]
     return {str(verb): int(count) for verb, count in rows}
 
 
-def done_action_ids(db: Database, account: str, verbs: tuple[str, ...]) -> frozenset[str]:
+def done_action_ids(db: StateDB, account: str, verbs: tuple[str, ...]) -> frozenset[str]:
     """Ids of the account's actions of these verbs that are in effect (done or already)."""
     marks = ", ".join("?" for _ in verbs)
     rows = db.conn.execute(
@@ -47,12 +46,12 @@ def done_action_ids(db: Database, account: str, verbs: tuple[str, ...]) -> froze
     return frozenset(str(row[0]) for row in rows)
 
 
-def used_today(db: Database, account: str, now: datetime) -> dict[str, int]:
+def used_today(db: StateDB, account: str, now: datetime) -> dict[str, int]:
     """Executed actions per verb since UTC midnight."""
     return used_since(db, account, utc_midnight(now))
 
 
-def relationships(db: Database, account: str) -> list[dict[str, str | None]]:
+def relationships(db: StateDB, account: str) -> list[dict[str, str | None]]:
     """The account's known relationships (who it follows or followed, origin, since when)."""
     rows = db.conn.execute(
         "select target_id, target_handle, origin, since, unfollowed_at, followed_back_at "
@@ -63,7 +62,7 @@ def relationships(db: Database, account: str) -> list[dict[str, str | None]]:
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
-def last_snapshot(db: Database, account: str) -> tuple[int | None, int | None] | None:
+def last_snapshot(db: StateDB, account: str) -> tuple[int | None, int | None] | None:
     """The newest (followers, following) snapshot of the account, if any."""
     row = db.conn.execute(
         "select followers, following from snapshots where account = ? "
@@ -73,7 +72,7 @@ def last_snapshot(db: Database, account: str) -> tuple[int | None, int | None] |
     return (row[0], row[1]) if row else None
 
 
-def phase_override(db: Database, account: str) -> tuple[str, str] | None:
+def phase_override(db: StateDB, account: str) -> tuple[str, str] | None:
     """The (phase, since) an account was moved to by a health regression, if any."""
     row = db.conn.execute(
         "select phase_override, phase_override_at from accounts where id = ?", [account]
