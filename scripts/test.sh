@@ -15,6 +15,10 @@ peers_pid=$!
 bash scripts/install-chromium.sh 2>&1 | sed 's/^/chromium: /'
 bash scripts/install-promtool.sh 2>&1 | sed "s/^/promtool: /"
 bash scripts/apt-install.sh openssh "ssh-agent ssh-add ssh-keygen" openssh-client 2>&1 | sed "s/^/openssh: /"
+# PostgreSQL's server binaries for the shared-state and worker tests (tests/pgserver.py)
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  bash scripts/apt-install.sh postgresql "initdb" postgresql 2>&1 | sed "s/^/postgresql: /"
+fi
 
 # the main suite on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process)
 $PY -m pytest --ignore=tests/peers -n "${TEST_WORKERS:-auto}" "$@"

@@ -28,3 +28,29 @@ def _isolated_env(state_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     monkeypatch.setenv("SOCIALSEED_REVIEWER", "tester@example.com")
     monkeypatch.setenv("NO_COLOR", "1")
     yield
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """One real PostgreSQL server per test process (see tests/pgserver.py)."""
+    import os
+
+    from tests import pgserver
+
+    reason = pgserver.missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with pgserver.running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server: object) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test: its URL."""
+    from tests.pgserver import PgServer
+
+    assert isinstance(pg_server, PgServer)
+    with pg_server.fresh_database() as url:
+        yield url
