@@ -114,7 +114,9 @@ class AppContext:
     debug: bool = False
     no_input: bool = False
     log_format: str = "text"  # or "json": stderr as one JSON event per line
+    read_only_state: bool = False  # plan --read-only-state (or SOCIALSEED_STATE_READONLY=1)
     _config_cache: dict[Path, Config] = field(default_factory=dict)
+    _scratch: Path | None = None
 
     @cached_property
     def clock(self) -> Clock:
@@ -151,11 +153,42 @@ class AppContext:
             return self.state_path
         return default_state_path(self.env)
 
+    @property
+    def read_only(self) -> bool:
+        """Is the shared state only read in this run (a pull request's plan)?"""
+        flag = self.env.get("SOCIALSEED_STATE_READONLY", "").strip().lower()
+        return self.read_only_state or flag in {"1", "true", "yes"}
+
     @cached_property
     def db(self) -> StateDB:
         from socialseed.state.db import open_state
 
-        return open_state(self.resolved_state_path, now=self._fixed_now() or SystemClock().now())
+        now = self._fixed_now() or SystemClock().now()
+        if self.read_only:
+            return open_state(self._snapshot(), now=now)
+        return open_state(self.resolved_state_path, now=now)
+
+    def _snapshot(self) -> Path:
+        """Read-only: a copy of the shared state in a scratch folder; every write goes there."""
+        import tempfile
+
+        from socialseed.state import snapshot
+
+        self._scratch = Path(tempfile.mkdtemp(prefix="socialseed-readonly-"))
+        copy = self._scratch / "state.sqlite"
+        snapshot.take(self.resolved_state_path, copy)
+        return copy
+
+    def close(self) -> None:
+        """After the command: a read-only run's scratch copy is closed and thrown away."""
+        if self._scratch is None:
+            return
+        if "db" in self.__dict__:
+            self.__dict__.pop("db").conn.close()
+        import shutil
+
+        shutil.rmtree(self._scratch, ignore_errors=True)
+        self._scratch = None
 
     def state_damage(self) -> StateUnusable | None:
         """After a database error in a command: is the state file damaged? (None if not.)"""

@@ -199,11 +199,35 @@ def root(
     if log_format not in ("text", "json"):
         raise typer.BadParameter(f"{log_format!r}: use text or json", param_hint="--log-format")
     app_ctx.log_format = log_format
+    ctx.call_on_close(app_ctx.close)
+    if app_ctx.read_only:
+        refuse_writes_when_read_only(ctx.invoked_subcommand)
     app_ctx.debug = app_ctx.env.get("SOCIALSEED_DEBUG") == "1"
     if app_ctx.debug:  # debug tracebacks and logs go through the same scrubbing
         from socialseed.redact import install
 
         install()
+
+
+# Commands whose purpose is to record in the state: refused where the state is read-only
+WRITERS = frozenset(
+    {"apply", "review", "sync", "pause", "resume", "prune", "state", "force-unlock", "auth"}
+    | {"notify"}
+)
+
+
+def refuse_writes_when_read_only(command: str | None) -> None:
+    """SOCIALSEED_STATE_READONLY=1 (a pull request's plan job) allows only commands that
+    read the state: a decision or a journal row written to a scratch copy would be lost."""
+    if command in WRITERS:
+        from socialseed.errors import StateError
+
+        raise StateError(
+            f"'socialseed {command}' records in the state, but SOCIALSEED_STATE_READONLY=1 "
+            "makes this run read-only (a pull request's plan job); nothing was recorded",
+            hint=f"run 'socialseed {command}' where the shared state is writable (the "
+            "decisions, apply or nightly job), without SOCIALSEED_STATE_READONLY",
+        )
 
 
 # Every command, registered here rather than on ``app``: the root group builds them lazily.

@@ -96,6 +96,14 @@ def plan(
     ] = False,
     verbose: VerboseOpt = False,
     include_profiles: ProfilesOpt = False,
+    read_only_state: Annotated[
+        bool,
+        typer.Option(
+            "--read-only-state",
+            help="Plan against the state without writing it: a read-only copy takes the "
+            "plan's own writes (env SOCIALSEED_STATE_READONLY=1; a pull request's plan).",
+        ),
+    ] = False,
 ) -> None:
     """Discover, filter, score and propose actions within today's caps. Changes nothing remote."""
     import asyncio
@@ -105,6 +113,7 @@ def plan(
     from socialseed.report.terminal import clean
 
     app_ctx = context.get(ctx)
+    app_ctx.read_only_state = app_ctx.read_only_state or read_only_state
     cfg = app_ctx.load_config(config)
     runtime = Runtime(
         db=app_ctx.db,
@@ -250,6 +259,13 @@ def _render(
 def _next_steps(app_ctx: AppContext, made: Plan, output: Path | None, approved: int) -> None:
     if output is not None:
         app_ctx.err.print(f"wrote {output}", markup=False)
+    if app_ctx.read_only:
+        app_ctx.err.print(
+            f"read-only state: planned against {app_ctx.resolved_state_path} without writing "
+            "it; the plan is not saved there (review and apply record the plan file)",
+            markup=False,
+        )
+        return
     if approved:
         app_ctx.err.print(f"policy auto-approved {approved} action(s) (policy.auto_approve)")
     if made.actions:

@@ -27,6 +27,8 @@
 - ``retention``: Retention: delete third-party data (profiles, their posts, cached scores, old
   plans) past its age.
 - ``scores``: The score cache: one row per scorer, version, profile digest and topic.
+- ``snapshot``: A read-only look at a shared state: a consistent copy in a scratch file (a
+  pull request's plan).
 - ``snapshots``: Snapshots: an account's follower and following counts, taken by ``socialseed
   sync``.
 - ``tokens``: The ``tokens`` table: one sealed secret per account, plus metadata that is not
