@@ -4,6 +4,8 @@
 - ``account_run``: one account's run: lock, reconcile, pace, journal, execute, break the circuit.
 - ``context``: what the executor hands a run (options, events, the ``RunContext`` protocol).
 - ``pacing``: waits from phase caps, platform hard caps and rate-limit headers (pure).
+- ``replan``: apply on merge: which actions of a stale reviewed plan a fresh plan still
+  confirms, and what is dropped and why (pure).
 """
 
 from __future__ import annotations

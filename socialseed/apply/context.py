@@ -40,6 +40,9 @@ class Options:
     max_wait: float = 6 * 3600.0
     transient_retries: int = 4
     backoff_base: float = 2.0
+    # apply --replan-if-stale: a fresh plan confirmed the chosen actions (``apply.replan``),
+    # so the reviewed plan's own staleness (expiry, config digest, serials) is not checked
+    revalidated: bool = False
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,8 @@ class Applier:
         """Select, check freshness and approvals; nothing is changed. Raises when stale."""
         chosen = select(self.plan, self.options)
         runnable, excluded, not_approved = self._split(chosen)
-        check_fresh(self.db, self.plan, self.config, set(runnable), self.started)
+        if not self.options.revalidated:
+            check_fresh(self.db, self.plan, self.config, set(runnable), self.started)
         if chosen and not runnable:
             raise _nothing_approved(self.plan, len(chosen), excluded)
         replies.refuse_tampered(

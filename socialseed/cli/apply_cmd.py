@@ -14,7 +14,7 @@ import typer
 
 from socialseed.cli import context
 from socialseed.cli.options import ConfigOpt
-from socialseed.errors import ApprovalError, SocialSeedError
+from socialseed.errors import ApprovalError, SocialSeedError, StalePlanError
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -75,6 +75,14 @@ def apply(
     max_wait: Annotated[
         str, typer.Option(help="Longest pacing wait; later actions are skipped (e.g. 30m, 6h).")
     ] = "6h",
+    replan_if_stale: Annotated[
+        bool,
+        typer.Option(
+            "--replan-if-stale",
+            help="If the plan is stale, plan again and run only the approved actions in both "
+            "plans, unchanged; print and record each one dropped and why (apply on merge).",
+        ),
+    ] = False,
 ) -> None:
     """Execute a plan's approved actions: paced, journalled, stopping at the first block.
 
@@ -99,7 +107,16 @@ def apply(
     keep_time = app_ctx.simulated and not dry_run
     on_event = _keeping_time(app_ctx, view.event) if keep_time else view.event
     applier = _applier(app_ctx, the_plan, cfg, options, on_event, clock)
-    prepared = applier.prepare()
+    try:
+        prepared = applier.prepare()
+    except StalePlanError as stale:
+        if not replan_if_stale:
+            raise
+        from socialseed.cli.replan import replanned
+
+        options = replanned(app_ctx, the_plan, cfg, options, stale)
+        applier = _applier(app_ctx, the_plan, cfg, options, on_event, clock)
+        prepared = applier.prepare()
     if not dry_run and not yes:
         _confirm(app_ctx, the_plan, prepared)
     if not dry_run:

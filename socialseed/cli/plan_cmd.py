@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from socialseed.config.schema import Account, Config
     from socialseed.model import Action, Capabilities
     from socialseed.model.plan import Plan
-    from socialseed.plan.run import ConversationsFor, FailedAccount
+    from socialseed.plan.run import ConversationsFor, FailedAccount, PlanOptions, PlanRun
     from socialseed.platforms.base import Platform
     from socialseed.scoring.base import ScoringReport
     from socialseed.scoring.budget import SpendMeter
@@ -106,23 +106,11 @@ def plan(
     ] = False,
 ) -> None:
     """Discover, filter, score and propose actions within today's caps. Changes nothing remote."""
-    import asyncio
-
-    from socialseed.cli.platform_deps import PlatformBuilder, capabilities
-    from socialseed.plan.run import PlanOptions, Runtime, make_plan, record
-    from socialseed.report.terminal import clean
+    from socialseed.plan.run import PlanOptions
 
     app_ctx = context.get(ctx)
     app_ctx.read_only_state = app_ctx.read_only_state or read_only_state
     cfg = app_ctx.load_config(config)
-    runtime = Runtime(
-        db=app_ctx.db,
-        clock=app_ctx.clock,
-        platform_for=PlatformBuilder(app_ctx, cfg),
-        capabilities_for=capabilities,
-        env=app_ctx.env,
-        conversations_for=_conversations(app_ctx, cfg),
-    )
     options = PlanOptions(
         accounts=tuple(_split(account)),
         exclude=tuple(_split(exclude_account)),
@@ -130,11 +118,8 @@ def plan(
         force=force,
         author=app_ctx.reviewer(None) if cfg.policy.reviewers else None,
     )
-    run = asyncio.run(make_plan(cfg, runtime, options))
+    run, approved = make_and_record(app_ctx, cfg, options, path=_path(output))
     made = run.plan
-    approved = record(app_ctx.db, made, cfg, now=app_ctx.clock.now(), path=_path(output))
-    for message in run.messages:
-        app_ctx.err.print(clean(message), markup=False)
     if output is not None:
         from socialseed.report.plan_render import render_json
 
@@ -183,6 +168,32 @@ def show(
 
 
 # -- helpers -------------------------------------------------------------------------------------
+def make_and_record(
+    app_ctx: AppContext, cfg: Config, options: PlanOptions, *, path: str | None
+) -> tuple[PlanRun, int]:
+    """Make a plan (discovery, scoring, the pure planner), record it with the policy's
+    auto-approvals and print its messages; also ``apply --replan-if-stale``'s fresh plan."""
+    import asyncio
+
+    from socialseed.cli.platform_deps import PlatformBuilder, capabilities
+    from socialseed.plan.run import Runtime, make_plan, record
+    from socialseed.report.terminal import clean
+
+    runtime = Runtime(
+        db=app_ctx.db,
+        clock=app_ctx.clock,
+        platform_for=PlatformBuilder(app_ctx, cfg),
+        capabilities_for=capabilities,
+        env=app_ctx.env,
+        conversations_for=_conversations(app_ctx, cfg),
+    )
+    run = asyncio.run(make_plan(cfg, runtime, options))
+    approved = record(app_ctx.db, run.plan, cfg, now=app_ctx.clock.now(), path=path)
+    for message in run.messages:
+        app_ctx.err.print(clean(message), markup=False)
+    return run, approved
+
+
 def _conversations(app_ctx: AppContext, cfg: Config) -> ConversationsFor:
     """The inbox's actions for each account (read, sorted, drafted, guarded)."""
     from socialseed.conversations.propose import propose

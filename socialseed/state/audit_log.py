@@ -172,6 +172,9 @@ def _audit_lines(db: StateDB, since: datetime | None) -> list[Entry]:
         if row["kind"] == "approval_refused":
             out.append(_refusal_entry(row))
             continue
+        if row["kind"] == "replan_dropped":
+            out.append(_dropped_entry(row))
+            continue
         out.append(
             Entry(
                 at=parse_instant(str(row["at"])),
@@ -216,6 +219,23 @@ def _refusal_entry(row: dict[str, object]) -> Entry:
         verb=str(data.get("verb") or ""),
         outcome=f"refused: {data.get('rule')}",
         detail=f"{data.get('message') or ''} (by {data.get('by') or 'socialseed'})",
+    )
+
+
+def _dropped_entry(row: dict[str, object]) -> Entry:
+    """An approved action that ``apply --replan-if-stale`` did not run: which, and why."""
+    data = json.loads(str(row.get("detail") or "{}"))
+    return Entry(
+        at=parse_instant(str(row["at"])),
+        account=str(row["account"]),
+        kind="replan_dropped",
+        actor=str(row.get("actor") or ""),
+        plan_id=str(data.get("plan_id") or ""),
+        action_id=str(data.get("action_id") or ""),
+        verb=str(data.get("verb") or ""),
+        target=str(data.get("target") or ""),
+        outcome="dropped",
+        detail=f"{data.get('reason') or ''} (fresh plan {data.get('fresh_plan_id') or '?'})",
     )
 
 

@@ -136,6 +136,21 @@ def tried_elsewhere(db: StateDB, action: Action, plan_id: str) -> bool:
     return row is not None
 
 
+def finished_elsewhere(db: StateDB, action_ids: list[str], plan_id: str) -> set[str]:
+    """Which of these actions another plan already carried out (done or already in effect)."""
+    found: set[str] = set()
+    for start in range(0, len(action_ids), 500):
+        chunk = action_ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = db.conn.execute(
+            f"select distinct action_id from journal where action_id in ({marks}) and "
+            "kind = 'outcome' and status in ('done', 'already') and plan_id != ?",
+            [*chunk, plan_id],
+        )
+        found |= {str(row[0]) for row in rows}
+    return found
+
+
 def next_attempt(entries: list[Entry]) -> int:
     return max((e.attempt for e in entries), default=0) + 1
 
