@@ -81,7 +81,7 @@ def test_every_workflow_passes_the_github_workflow_schema(tmp_path: Path) -> Non
     check = [sys.executable, str(ROOT / "scripts" / "check_workflows.py")]
     result = subprocess.run(check, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout
-    assert result.stdout == "ok: 4 workflow(s) pass the GitHub workflow schema\n"
+    assert result.stdout == "ok: 5 workflow(s) pass the GitHub workflow schema\n"
     bad = tmp_path / "bad.yml"
     bad.write_text(
         (ROOT / "examples/github-actions/plan.yml")
@@ -129,7 +129,7 @@ def test_no_example_installs_an_unpinned_socialseed() -> None:
             command,
         )
         assert "$SOCIALSEED_SOURCE" in command or "--require-hashes" in command, (name, command)
-    for flow in ("plan.yml", "nightly.yml"):
+    for flow in ("plan.yml", "nightly.yml", "decisions.yml", "apply-on-merge.yml"):
         env = yaml.safe_load((ROOT / "examples" / "github-actions" / flow).read_text())["env"]
         assert PINNED.match(env["SOCIALSEED_SOURCE"]), (flow, env["SOCIALSEED_SOURCE"])
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from socialseed.report.diff_markdown import MARKER
+from socialseed.state.db import open_state
 from tests.conftest import ROOT
 
 FLOW = yaml.safe_load((ROOT / "examples" / "github-actions" / "plan.yml").read_text())
@@ -130,7 +131,9 @@ def pr(tmp_path: Path, base_config: str, head_config: str) -> tuple[Job, str]:
     git(repo, "init", "-q")
     base = commit(repo, base_config, "base")
     head = commit(repo, head_config, "head")
-    return Job(repo, base, head, tmp_path / "state" / "state.sqlite"), head
+    state = tmp_path / "state" / "state.sqlite"
+    open_state(state).conn.close()  # the shared state the plan reads (and never writes)
+    return Job(repo, base, head, state), head
 
 
 def test_a_config_change_posts_its_plan_diff_with_the_head_sha(tmp_path: Path) -> None:
