@@ -2,8 +2,9 @@
 
 Measures what every open costs (header, schema, version: the cheap checks), ``quick_check``
 (run on every open up to ``QUICK_CHECK_MAX_BYTES``, and before apply and migrations),
-``integrity_check`` (``socialseed state check``) and one backup. Prints wall and CPU times; no
-targets are asserted here.
+``integrity_check`` (``socialseed state check``), one backup, and the read-only snapshot a pull
+request's plan takes (``plan --read-only-state``: a ``mode=ro`` copy, then its open). Prints
+wall and CPU times; no targets are asserted here.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from socialseed.state import backups, integrity
+from socialseed.state import backups, integrity, snapshot
 from socialseed.state.db import connect, open_state
 
 NOW = datetime(2026, 12, 10, 12, tzinfo=UTC)
@@ -86,6 +87,9 @@ def main() -> None:
         _timed("backup (before apply)", lambda: backups.take(fresh, path, reason="b", now=NOW))
         fresh.conn.close()
         _timed("open_state (what every command pays)", lambda: open_state(path).conn.close())
+        scratch = Path(folder) / "scratch.sqlite"
+        _timed("read-only snapshot (plan --read-only-state)", lambda: snapshot.take(path, scratch))
+        _timed("open_state of the snapshot", lambda: open_state(scratch).conn.close())
 
 
 def _cheap(db: Database, path: Path) -> None:
