@@ -57,11 +57,14 @@ def intersect(
     decisions: Mapping[str, Decision],
     now: datetime,
     done_elsewhere: frozenset[str] = frozenset(),
+    unplanned: Mapping[str, str] | None = None,
 ) -> Intersection:
     """Split the reviewed plan's approved actions into those that still run and those dropped
-    (``done_elsewhere``: the ids another plan's run already carried out, from the journal)."""
+    (``done_elsewhere``: the ids another plan's run already carried out, from the journal;
+    ``unplanned``: why an account could not be planned now, e.g. it could not authenticate)."""
     fresh_by_id = {a.id: a for a in fresh.actions}
-    fresh_accounts = {s.account for s in fresh.accounts}
+    fresh_accounts = {s.account: "" for s in fresh.accounts}
+    missing = dict(unplanned or {})
     keep: list[str] = []
     dropped: list[Dropped] = []
     for action in reviewed.actions:
@@ -69,6 +72,8 @@ def intersect(
         if decision is None or decision.verdict != "approve":
             continue  # never approved: it was not going to run, nothing is dropped
         why = _why_dropped(action, decision, fresh_by_id.get(action.id), fresh_accounts, now)
+        if action.account in missing and action.account not in fresh_accounts and why:
+            why = f"account {action.account} could not be planned now: {missing[action.account]}"
         if why and action.id in done_elsewhere:
             why = "already carried out by another plan's apply (the journal has it)"
         if why:
@@ -84,7 +89,7 @@ def _why_dropped(
     action: Action,
     decision: Decision,
     fresh: Action | None,
-    fresh_accounts: set[str],
+    fresh_accounts: Mapping[str, str],
     now: datetime,
 ) -> str:
     if not decision.is_live(now):
@@ -92,7 +97,10 @@ def _why_dropped(
         return f"its approval by {decision.reviewer} expired ({expired}): review it again"
     if fresh is None:
         if action.account not in fresh_accounts:
-            return f"account {action.account} is not in the fresh plan (not in the config now)"
+            return (
+                f"account {action.account} is not in the fresh plan (removed from the config, "
+                "or disabled)"
+            )
         return (
             "not in the fresh plan: against the current config and state it is no longer "
             "proposed (over today's cap, filtered out, blocklisted or rejected)"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from socialseed.cli.context import AppContext
     from socialseed.config.schema import Config
     from socialseed.model.plan import Plan
+    from socialseed.plan.run import PlanRun
 
 DROPPED = "replan_dropped"
 
@@ -28,6 +29,7 @@ def replanned(
 ) -> Options:
     """The options that run the intersection; ``StalePlanError`` when nothing is left."""
     from socialseed.apply.replan import intersect
+    from socialseed.redact import scrub
     from socialseed.state.decisions import latest_decisions
     from socialseed.state.journal import finished_elsewhere
 
@@ -36,11 +38,13 @@ def replanned(
         "state; only actions in both plans, unchanged and still approved, will run",
         markup=False,
     )
-    fresh = _fresh_plan(app_ctx, reviewed, cfg)
+    run = _fresh_plan(app_ctx, reviewed, cfg)
+    fresh = run.plan
     now = app_ctx.clock.now()
     decisions = latest_decisions(app_ctx.db, reviewed.id)
     done = finished_elsewhere(app_ctx.db, sorted(decisions), reviewed.id)
-    found = intersect(reviewed, fresh, decisions, now, frozenset(done))
+    unplanned = {f.account: scrub(f.error.message) for f in run.failed}  # shown and audited
+    found = intersect(reviewed, fresh, decisions, now, frozenset(done), unplanned)
     _show(app_ctx, reviewed, fresh, found)
     if not options.dry_run:
         _record(app_ctx, reviewed, fresh, found)
@@ -54,7 +58,7 @@ def replanned(
     return dataclasses.replace(options, only=keep, revalidated=True)
 
 
-def _fresh_plan(app_ctx: AppContext, reviewed: Plan, cfg: Config) -> Plan:
+def _fresh_plan(app_ctx: AppContext, reviewed: Plan, cfg: Config) -> PlanRun:
     from socialseed.cli.plan_cmd import make_and_record
     from socialseed.plan.run import PlanOptions
 
@@ -65,7 +69,7 @@ def _fresh_plan(app_ctx: AppContext, reviewed: Plan, cfg: Config) -> Plan:
         author=app_ctx.reviewer(None) if cfg.policy.reviewers else None,
     )
     run, _approved = make_and_record(app_ctx, cfg, options, path=None)
-    return run.plan
+    return run
 
 
 def _show(app_ctx: AppContext, reviewed: Plan, fresh: Plan, found: Intersection) -> None:

@@ -55,8 +55,13 @@ def test_a_changed_risk_an_expired_approval_and_a_removed_account_are_dropped() 
         A2.id: "its approval by ada@example.com expired (2026-11-25T09:05:00Z): review it again",
         A3.id: "changed since the review (it no longer needs a person's approval): review the "
         "fresh plan",
-        B1.id: "account beta is not in the fresh plan (not in the config now)",
+        B1.id: "account beta is not in the fresh plan (removed from the config, or disabled)",
     }
+    unplanned = {"beta": "no credentials are connected for account 'beta'"}
+    found = intersect(REVIEWED, fresh, decisions, later, unplanned=unplanned)
+    assert {d.action_id: d.reason for d in found.dropped}[B1.id] == (
+        "account beta could not be planned now: no credentials are connected for account 'beta'"
+    )
 
 
 def test_an_action_another_plan_carried_out_says_so() -> None:
