@@ -142,8 +142,10 @@ def github_workflow(setup: Setup) -> str:
     crons = "\n".join(f'    - cron: "{job.cron}"  # {job.name}' for job in schedule)
     parts = [
         "# SocialSeed schedule: copy to .github/workflows/socialseed.yml. Times are UTC.",
-        "# The state is carried between runs as a cache; secrets come from the repository's",
-        "# secrets (the config refers to them as env/NAME). A failed step fails the run.",
+        "# Every job uses ONE shared state (the secret SOCIALSEED_STATE: a SQLite file on the",
+        "# self-hosted runner, docs/pr-workflow.md), so sync knows what apply did; the jobs",
+        "# take turns (concurrency). Secrets come from the repository's secrets (the config",
+        "# refers to them as env/NAME). A failed step fails the run.",
         "name: socialseed-schedule",
         "",
         "on:",
@@ -161,7 +163,7 @@ def github_workflow(setup: Setup) -> str:
         "env:",
         "  SOCIALSEED_SOURCE: git+https://github.com/socialseed/socialseed@v0.1.0  # pin it",
         '  SOCIALSEED_NO_INPUT: "1"',
-        "  SOCIALSEED_STATE: ${{ github.workspace }}/.socialseed/state.sqlite",
+        "  SOCIALSEED_STATE: ${{ secrets.SOCIALSEED_STATE }}  # the shared state",
         '  NO_COLOR: "1"',
         "",
         "jobs:",
@@ -178,7 +180,7 @@ def _github_job(job: Job) -> str:
     run = "\n".join(f"          {cmd}" for cmd in job.commands)
     return f"""  {job.name}:
     if: {when}
-    runs-on: ubuntu-latest
+    runs-on: self-hosted
     timeout-minutes: 30
     steps:
       - uses: actions/checkout@v4
@@ -186,17 +188,7 @@ def _github_job(job: Job) -> str:
         with:
           python-version: "3.11"
       - run: pipx install "$SOCIALSEED_SOURCE"
-      - uses: actions/cache/restore@v4
-        with:
-          path: .socialseed
-          key: socialseed-state-${{{{ github.run_id }}}}
-          restore-keys: socialseed-state-
       - name: {json.dumps(job.what)}
         run: |
 {run}
-      - if: always()
-        uses: actions/cache/save@v4
-        with:
-          path: .socialseed
-          key: socialseed-state-${{{{ github.run_id }}}}-{job.name}
 """

@@ -131,6 +131,9 @@ def test_github_actions_workflow_is_valid_yaml_with_the_jobs() -> None:
         assert job["if"].startswith(f"github.event.schedule == '{cron}'")
         runs = [s["run"] for s in job["steps"] if "run" in s]
         assert runs[0] == 'pipx install "$SOCIALSEED_SOURCE"'
+        assert job["runs-on"] == "self-hosted"  # where the one shared state is
+        assert not [s for s in job["steps"] if "cache" in str(s.get("uses", ""))]
+    assert flow["env"]["SOCIALSEED_STATE"] == "${{ secrets.SOCIALSEED_STATE }}"
     health = [s["run"] for s in flow["jobs"]["health"]["steps"] if "run" in s][1]
     assert health.splitlines() == [
         "socialseed sync -c socialseed",
