@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from socialseed.cli import context
 from socialseed.cli.options import ConfigOpt
+from socialseed.config.yaml_edit import unified_diff
 from socialseed.errors import ConfigError
+
+if TYPE_CHECKING:
+    from socialseed.config.schema import Config
+    from socialseed.plan.tune import Change, Judged
 
 
 def tune(
@@ -31,9 +37,7 @@ def tune(
     ] = False,
 ) -> None:
     """Propose config changes from the outcomes per source (a unified diff; --write applies)."""
-    from socialseed.config.yaml_edit import edit_sources, has_targeting, unified_diff
     from socialseed.plan import tune as rules
-    from socialseed.state import growth as growth_store
 
     app_ctx = context.get(ctx)
     cfg = app_ctx.load_config(config)
@@ -43,39 +47,15 @@ def tune(
             [f"--account: no account {account!r} in the config"],
             hint=f"accounts in the config: {', '.join(known)}",
         )
-    now = app_ctx.clock.now()
-    judged_before = now - timedelta(days=growth_store.MATURE_DAYS)
-    rows = [
-        (r.targeting, r.source, r.followed_back)
-        for a in cfg.accounts
-        if account in (None, a.id)
-        for r in growth_store.labelled(app_ctx.db, a.id, made_before=judged_before)
-    ]
-    outcomes = rules.outcomes_by_source(rows)
-    changes = rules.suggest(cfg, outcomes)
+    judged = _judged(app_ctx, cfg, account)
+    changes = rules.suggest(cfg, judged)
     if not changes:
-        app_ctx.err.print(
-            f"no changes proposed: {len(rows)} judged follow(s); a source needs "
-            f"{rules.MIN_FOLLOWS} judged follows (made {growth_store.MATURE_DAYS}+ days ago) "
-            "before tune compares it",
-            markup=False,
-        )
-        for outcome in outcomes:
-            app_ctx.err.print(f"  {outcome.targeting}: {outcome.text()}", markup=False)
+        _nothing(app_ctx, judged)
         return
     path = app_ctx.config_path(config)
     files = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
     texts = {f: f.read_text(encoding="utf-8") for f in files}
-    edited = dict(texts)
-    for name in sorted({c.targeting for c in changes}):
-        mine = [c for c in changes if c.targeting == name]
-        home = next(f for f in files if has_targeting(edited[f], name))
-        edited[home] = edit_sources(
-            edited[home],
-            name,
-            [c.source for c in mine if c.kind == "drop"],
-            {c.source: c.limit for c in mine if c.kind == "limit" and c.limit is not None},
-        )
+    edited = _edit(texts, changes)
     _validate(path, files, edited)
     for line in rules.describe(changes):
         app_ctx.err.print(line, markup=False)
@@ -88,6 +68,53 @@ def tune(
         "written; the next plan uses it" if write else "nothing written (use --write to apply)",
         markup=False,
     )
+
+
+def _judged(app_ctx: context.AppContext, cfg: Config, account: str | None) -> list[Judged]:
+    """The follows old enough to judge (made ``MATURE_DAYS`` ago or more), of every account
+    (or ``account``), with their source, outcome and the features the ranker saw."""
+    from socialseed.plan.tune import Judged
+    from socialseed.state import growth as growth_store
+
+    judged_before = app_ctx.clock.now() - timedelta(days=growth_store.MATURE_DAYS)
+    return [
+        Judged(r.targeting, r.source, r.followed_back, r.features)
+        for a in cfg.accounts
+        if account in (None, a.id)
+        for r in growth_store.labelled(app_ctx.db, a.id, made_before=judged_before)
+    ]
+
+
+def _nothing(app_ctx: context.AppContext, judged: Sequence[Judged]) -> None:
+    from socialseed.plan import tune as rules
+    from socialseed.state.growth import MATURE_DAYS
+
+    app_ctx.err.print(
+        f"no changes proposed: {len(judged)} judged follow(s); a source or filter band needs "
+        f"{rules.MIN_FOLLOWS} judged follows (made {MATURE_DAYS}+ days ago), and a 95% "
+        "interval of its follow-back against the rest wholly under 1, before tune changes it",
+        markup=False,
+    )
+    for (targeting, source), rate in rules.rates_by_source(judged).items():
+        app_ctx.err.print(f"  {targeting}: source {source}: {rate.text()}", markup=False)
+
+
+def _edit(texts: Mapping[Path, str], changes: Sequence[Change]) -> dict[Path, str]:
+    """Each file's text with the changes of the targetings it defines."""
+    from socialseed.config.yaml_edit import edit_targeting, has_targeting
+
+    edited = dict(texts)
+    for name in sorted({c.targeting for c in changes}):
+        mine = [c for c in changes if c.targeting == name]
+        home = next(f for f in edited if has_targeting(edited[f], name))
+        edited[home] = edit_targeting(
+            edited[home],
+            name,
+            drop=[c.target for c in mine if c.kind == "drop"],
+            limits={c.target: int(c.value) for c in mine if c.kind == "limit" and c.value},
+            filters={c.target: c.value for c in mine if c.kind == "filter" and c.value is not None},
+        )
+    return edited
 
 
 def _validate(path: Path, files: list[Path], edited: dict[Path, str]) -> None:
