@@ -131,22 +131,43 @@ class Ranker:
         return f"learned from {self.outcomes} outcome(s) ({rate} followed back)"
 
     def expected(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
-        priors = [prior(r) for r in rows]
+        """Each row's expected follow-back: one matrix, one ``predict_proba``, and the prior
+        and the blend computed on its columns (numpy), not row by row."""
         if self._model is None or not rows:
-            return priors
+            return [prior(r) for r in rows]
+        import numpy as np
+
         names, pipeline = self._model
-        learned = pipeline.predict_proba(_matrix(rows, names))[:, 1]
+        matrix = _matrix(rows, names)
+        learned = pipeline.predict_proba(matrix)[:, 1]
+        priors = _priors(matrix, names) if set(PRIOR_INPUTS) <= set(names) else None
+        if priors is None:
+            priors = np.array([prior(r) for r in rows], dtype=float)
         n = float(self.outcomes)
-        return [
-            (n * float(p) + PRIOR_WEIGHT * q) / (n + PRIOR_WEIGHT)
-            for p, q in zip(learned, priors, strict=True)
-        ]
+        blended = (n * learned + PRIOR_WEIGHT * priors) / (n + PRIOR_WEIGHT)
+        return cast("list[float]", blended.tolist())
+
+
+PRIOR_INPUTS = ("relevance", "authenticity", "days_quiet")
+
+
+def _priors(matrix: Any, names: Sequence[str]) -> Any:
+    """``prior`` on the matrix's columns (the same arithmetic, in the same order)."""
+    import numpy as np
+
+    rel, auth, quiet = (matrix[:, names.index(name)] for name in PRIOR_INPUTS)
+    active = np.where(quiet <= 14, 1.0, 0.5)
+    return 0.03 + 0.17 * rel * auth * active
 
 
 def _matrix(rows: Sequence[Mapping[str, float]], names: Sequence[str]) -> Any:
+    """The rows' features in ``names``' order (absent: 0), filled column by column."""
     import numpy as np
 
-    return np.array([[r.get(name, 0.0) for name in names] for r in rows], dtype=float)
+    out = np.empty((len(rows), len(names)), dtype=float)
+    for j, name in enumerate(names):
+        out[:, j] = np.fromiter((r.get(name, 0.0) for r in rows), dtype=float, count=len(rows))
+    return out
 
 
 def _fit(outcomes: Sequence[Outcome]) -> tuple[list[str], Any] | None:
