@@ -35,6 +35,10 @@ def tune(
     write: Annotated[
         bool, typer.Option("--write", help="Write the changes to the YAML files.")
     ] = False,
+    no_ai: Annotated[
+        bool,
+        typer.Option("--no-ai", help="No AI rationale, even with a scoring provider set."),
+    ] = False,
 ) -> None:
     """Propose config changes from the outcomes per source (a unified diff; --write applies)."""
     from socialseed.plan import tune as rules
@@ -59,6 +63,8 @@ def tune(
     _validate(path, files, edited)
     for line in rules.describe(changes):
         app_ctx.err.print(line, markup=False)
+    if not no_ai:
+        _rationale(app_ctx, cfg, changes)
     for f in files:
         if edited[f] != texts[f]:
             typer.echo(unified_diff(texts[f], edited[f], str(f)), nl=False)
@@ -115,6 +121,35 @@ def _edit(texts: Mapping[Path, str], changes: Sequence[Change]) -> dict[Path, st
             filters={c.target: c.value for c in mine if c.kind == "filter" and c.value is not None},
         )
     return edited
+
+
+def _rationale(app_ctx: context.AppContext, cfg: Config, changes: Sequence[Change]) -> None:
+    """A short written rationale from the first changed targeting's AI provider, shown beside
+    the changes (it never changes them); nothing when every targeting scores heuristically."""
+    import asyncio
+
+    from socialseed.report.terminal import one_line
+    from socialseed.scoring.router import HEURISTIC, ScoringDeps, build_rationale
+    from socialseed.state.ai import SqliteScoringStore
+
+    providers = [
+        cfg.targeting[c.targeting].scoring.provider
+        for c in changes
+        if cfg.targeting[c.targeting].scoring.provider != HEURISTIC
+    ]
+    if not providers:
+        return
+    deps = ScoringDeps(env=app_ctx.env, clock=app_ctx.clock, store=SqliteScoringStore(app_ctx.db))
+    writer = build_rationale(providers[0], cfg.scoring, deps)
+    found = asyncio.run(writer.write([c.describe() for c in changes]))
+    if found.text is None:
+        why = "; ".join(writer.report.notes) or "no provider answered"
+        app_ctx.err.print(f"no AI rationale: {one_line(why)}", markup=False)
+        return
+    spent = f"${writer.report.cost_usd:.4f}"
+    app_ctx.err.print(
+        f"rationale (AI, {found.provider}, {spent}): {one_line(found.text)}", markup=False
+    )
 
 
 def _validate(path: Path, files: list[Path], edited: dict[Path, str]) -> None:

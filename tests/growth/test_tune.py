@@ -27,11 +27,8 @@ SOURCES = {  # source -> (follows, followed back)
 }
 
 
-@pytest.fixture
-def setup(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    config = tmp_path / "demo"
-    shutil.copytree(DEMO_CONFIG, config)
-    state = tmp_path / "state.sqlite"
+def seed_outcomes(state: Path) -> None:
+    """Judged follows of demo-studio per source (``SOURCES``), made ten days before NOW."""
     db = open_state(state)
     since = NOW - timedelta(days=10)
     for source, (follows, backs) in SOURCES.items():
@@ -45,6 +42,14 @@ def setup(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         record_follows(db, "demo-studio", [(t, "socialseed", since) for t in ids])
         mark_followed_back_many(db, "demo-studio", ids[:backs], at=since + timedelta(days=1))
     db.conn.close()
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    config = tmp_path / "demo"
+    shutil.copytree(DEMO_CONFIG, config)
+    state = tmp_path / "state.sqlite"
+    seed_outcomes(state)
     env = {"SOCIALSEED_STATE": str(state), "SOCIALSEED_NOW": "2026-12-20T09:00:00Z"}
     return config, env
 
