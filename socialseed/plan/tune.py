@@ -235,7 +235,8 @@ def _tighten(
     for share in CUT_SHARES:
         if len(values) < 2 * MIN_FOLLOWS:
             return None
-        at = int(len(values) * (1 - share)) if bound.upper else int(len(values) * share)
+        upper_at = max(0, int(len(values) * (1 - share)) - 1)  # the last value kept
+        at = upper_at if bound.upper else int(len(values) * share)  # the first value kept
         cut = values[at]
         value = bound.to_value(cut)
         if not bound.tighter(value, filters):
