@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -42,6 +41,7 @@ def tune(
 ) -> None:
     """Propose config changes from the outcomes per source (a unified diff; --write applies)."""
     from socialseed.plan import tune as rules
+    from socialseed.plan.tune_inputs import judged_follows
 
     app_ctx = context.get(ctx)
     cfg = app_ctx.load_config(config)
@@ -51,7 +51,12 @@ def tune(
             [f"--account: no account {account!r} in the config"],
             hint=f"accounts in the config: {', '.join(known)}",
         )
-    judged = _judged(app_ctx, cfg, account)
+    judged = judged_follows(
+        app_ctx.db,
+        cfg,
+        [a.id for a in cfg.accounts if account in (None, a.id)],
+        app_ctx.clock.now(),
+    )
     changes = rules.suggest(cfg, judged)
     if not changes:
         _nothing(app_ctx, judged)
@@ -74,21 +79,6 @@ def tune(
         "written; the next plan uses it" if write else "nothing written (use --write to apply)",
         markup=False,
     )
-
-
-def _judged(app_ctx: context.AppContext, cfg: Config, account: str | None) -> list[Judged]:
-    """The follows old enough to judge (made ``MATURE_DAYS`` ago or more), of every account
-    (or ``account``), with their source, outcome and the features the ranker saw."""
-    from socialseed.plan.tune import Judged
-    from socialseed.state import growth as growth_store
-
-    judged_before = app_ctx.clock.now() - timedelta(days=growth_store.MATURE_DAYS)
-    return [
-        Judged(r.targeting, r.source, r.followed_back, r.features)
-        for a in cfg.accounts
-        if account in (None, a.id)
-        for r in growth_store.labelled(app_ctx.db, a.id, made_before=judged_before)
-    ]
 
 
 def _nothing(app_ctx: context.AppContext, judged: Sequence[Judged]) -> None:
@@ -119,6 +109,7 @@ def _edit(texts: Mapping[Path, str], changes: Sequence[Change]) -> dict[Path, st
             drop=[c.target for c in mine if c.kind == "drop"],
             limits={c.target: int(c.value) for c in mine if c.kind == "limit" and c.value},
             filters={c.target: c.value for c in mine if c.kind == "filter" and c.value is not None},
+            keywords=[c.target for c in mine if c.kind == "keyword"],
         )
     return edited
 

@@ -43,9 +43,11 @@ def edit_targeting(
     drop: Sequence[str] = (),
     limits: Mapping[str, int] | None = None,
     filters: Mapping[str, float] | None = None,
+    keywords: Sequence[str] = (),
 ) -> str:
     """``text`` with targeting ``name``'s sources in ``drop`` removed, source ``limits`` set
-    and ``filters`` bounds set (by path: ``followers.min``, ``min_posts``); only the blocks
+    ``filters`` bounds set (by path: ``followers.min``, ``min_posts``) and ``keywords``
+    removed; only the blocks
     that change are taken from the dump, the rest of the file stays byte for byte."""
     limits, filters = dict(limits or {}), dict(filters or {})
     yaml = _yaml()
@@ -60,11 +62,14 @@ def edit_targeting(
             sources[index]["limit"] = limits[key]
     for path, value in filters.items():
         _set_filter(targeting, path, value)
+    for keyword in keywords:
+        targeting["keywords"].remove(keyword)
     out = io.StringIO()
     yaml.dump(data, out)
     dumped = out.getvalue()
     if "filters" in _yaml().load(text)["targeting"][name] or not filters:
-        keys = [k for k, on in (("sources", drop or limits), ("filters", filters)) if on]
+        changed = (("sources", drop or limits), ("filters", filters), ("keywords", keywords))
+        keys = [k for k, on in changed if on]
         for key in keys:
             text = _splice(text, dumped, name, key)
         return text

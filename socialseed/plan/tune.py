@@ -10,7 +10,8 @@ the numbers support, each change with its reason and numbers:
 - **raise** the best source's ``limit``, so that discovery reads deeper where it pays;
 - **tighten** one filter: the bound (``followers.min``, ``ratio.max``, ``min_posts``,
   ``active_within_days``, ...) beyond which the passers followed back under half as often as
-  the rest.
+  the rest;
+- **drop** a keyword whose mentioners followed back under half as often as the rest.
 
 The evidence threshold: both groups compared hold at least ``MIN_FOLLOWS`` judged follows, and
 the 95% interval of the rate ratio (Katz) lies wholly under 1. The CLI turns the changes into
@@ -40,6 +41,8 @@ class Judged:
     source: str  # kind:value, as discovery names it
     followed_back: bool
     features: Mapping[str, float] = field(default_factory=dict)
+    keywords: frozenset[str] | None = None  # the targeting's keywords its profile mentions
+    # (lower case, without '#'); None: the profile is no longer cached
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,12 @@ class Change:
     value: float | None = None
 
     def describe(self) -> str:
-        verb = {"drop": "drop", "limit": "set the limit of", "filter": "tighten"}[self.kind]
+        verb = {
+            "drop": "drop",
+            "limit": "set the limit of",
+            "filter": "tighten",
+            "keyword": "drop the keyword",
+        }[self.kind]
         return f"{self.targeting}: {verb} {self.target}: {self.reason}"
 
 
@@ -121,6 +129,7 @@ def suggest(config: Config, judged: Sequence[Judged]) -> list[Change]:
         if targeting is not None:
             changes += _source_changes(name, rows, targeting.sources)
             changes += _filter_changes(name, rows, targeting.filters)
+            changes += _keyword_changes(name, rows, targeting.keywords)
     return changes
 
 
@@ -262,6 +271,35 @@ def _beyond(row: Judged, bound: Bound, cut: float) -> bool:
     if value is None:
         return False
     return value > cut if bound.upper else value < cut
+
+
+# -- keywords --------------------------------------------------------------------------------
+def keyword_key(keyword: str) -> str:
+    """A config keyword as the scorer matches it: lower case, without '#'."""
+    return keyword.lower().lstrip("#")
+
+
+def _keyword_changes(name: str, rows: Sequence[Judged], keywords: Sequence[str]) -> list[Change]:
+    """Drop a keyword whose mentioners followed back under half as often as the people who do
+    not mention it (relevance counts it: the ranking's prior and ``min_relevance`` favour
+    them); one keyword always stays. Only follows whose profile is still cached count."""
+    known = [r for r in rows if r.keywords is not None]
+    changes: list[Change] = []
+    left = len(keywords)
+    for keyword in sorted(keywords, key=keyword_key):
+        key = keyword_key(keyword)
+        said = [r for r in known if r.keywords is not None and key in r.keywords]
+        rest = [r for r in known if r.keywords is not None and key not in r.keywords]
+        evidence = Evidence.weaker(Rate.of(said), Rate.of(rest))
+        if evidence is None or evidence.ratio >= WEAK_SHARE or left <= 1:
+            continue
+        left -= 1
+        reason = (
+            f"keyword {keyword}: follows whose profile mentions it: {Rate.of(said).text()} vs "
+            f"{Rate.of(rest).text()} for the rest ({evidence.text()})"
+        )
+        changes.append(Change(name, "keyword", keyword, reason))
+    return changes
 
 
 def describe(changes: Sequence[Change]) -> list[str]:

@@ -155,3 +155,54 @@ def test_tune_tightens_the_filter_whose_passers_rarely_follow_back(tmp_path: Pat
     assert written.exit_code == 0, written.output
     filters = load_config(config).targeting["film-photographers"].filters
     assert (filters.followers.min, filters.followers.max) == (400, 20000)
+
+
+def test_tune_drops_a_keyword_whose_mentioners_rarely_follow_back(tmp_path: Path) -> None:
+    """Profiles still in the discovery cache: 30 mention 'photography' (1 followed back), 30
+    mention 'darkroom' (12 back): keyword photography goes, the flow list kept."""
+    from socialseed.model import Candidate, Profile
+    from socialseed.state.candidates import store_candidates
+
+    config = tmp_path / "demo"
+    shutil.copytree(DEMO_CONFIG, config)
+    state = tmp_path / "state.sqlite"
+    db = open_state(state)
+    since = NOW - timedelta(days=10)
+    source = "hashtag:filmphotography"
+    found = []
+    for word, backs in (("photography", 1), ("darkroom", 12)):
+        ids = [f"{word}-{i}" for i in range(30)]
+        record_proposals(
+            db,
+            "demo-studio",
+            [Proposal(t, "film-photographers", source, "chosen", 0.2, {}) for t in ids],
+            now=since,
+        )
+        record_follows(db, "demo-studio", [(t, "socialseed", since) for t in ids])
+        mark_followed_back_many(db, "demo-studio", ids[:backs], at=since + timedelta(days=1))
+        found += [
+            Candidate(Profile("sandbox", t, t, bio=f"I love {word}"), source, "film-photographers")
+            for t in ids
+        ]
+    store_candidates(db, "demo-studio", source, found, now=since)
+    db.conn.close()
+    env = {"SOCIALSEED_STATE": str(state), "SOCIALSEED_NOW": "2026-12-20T09:00:00Z"}
+    yaml = config / "socialseed.yaml"
+    result = runner.invoke(app, ["tune", "-c", str(config)], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"--- a/{yaml}\n+++ b/{yaml}\n@@ -62,7 +62,7 @@\n"
+        " targeting:\n"
+        "   film-photographers:\n"
+        "     description: People who shoot, develop and share analog film photography.\n"
+        "-    keywords: [film, analog, 35mm, darkroom, photography]\n"
+        "+    keywords: [film, analog, 35mm, darkroom]\n"
+        "     sources:\n"
+        "       - hashtag: filmphotography\n"
+        '       - search: "35mm film"\n'
+    )
+    assert (
+        "film-photographers: drop the keyword photography: keyword photography: follows whose "
+        "profile mentions it: 3% follow-back (1/30) vs 40% follow-back (12/30) for the rest "
+        "(ratio 0.08, 95% 0.01-0.60)"
+    ) in result.stderr
