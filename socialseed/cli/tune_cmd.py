@@ -17,7 +17,6 @@ import typer
 
 from socialseed.cli import context
 from socialseed.cli.options import ConfigOpt
-from socialseed.config.yaml_edit import unified_diff
 from socialseed.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -40,6 +39,7 @@ def tune(
     ] = False,
 ) -> None:
     """Propose config changes from the outcomes per source (a unified diff; --write applies)."""
+    from socialseed.config.yaml_edit import unified_diff
     from socialseed.plan import tune as rules
     from socialseed.plan.tune_inputs import judged_follows
 
