@@ -12,9 +12,9 @@ ratio's 95% interval, for the standard world and the ``variant`` world (other fo
 drivers). Targets: standard learned >= 1.5x control; variant learned >= 1.3x while the prior
 alone is not.
 
-Then tune: four accounts run the month with a weak extra source (hashtag:art), tune reads
-their judged follows and proposes changes, the changes are applied to the YAML (the diff is
-printed; the simulation reads every source whole, so a ``limit`` change moves nothing here)
+Then tune: four accounts run the month with a weak extra source (hashtag:art); their judged
+follows go into a state file and ``socialseed tune --write`` runs on it (its reasons and diff
+are printed; the simulation reads every source whole, so a ``limit`` change moves nothing here)
 and the month runs again on a fresh world: all follows' follow-back before and
 after, side by side. Last, the ranker's own cost: fit on 600 outcomes, then features,
 expected follow-back and the order with its control group for 100,000 candidates.
@@ -27,11 +27,14 @@ import random
 import resource
 import tempfile
 import time
+from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from benchmarks import growth_sim
 from socialseed.model.rates import rate_ratio
 from socialseed.plan import ranking
+from socialseed.plan.tune import Judged
 
 SIZE = 40_000
 ACCOUNTS = 4  # per ranking, per world
@@ -106,35 +109,21 @@ def _month(folder: Path, name: str, sources: tuple[str, ...], filters: object) -
 
 
 def _tune(folder: Path) -> None:
-    """A month with a weak extra source, tune's changes written to the YAML, the month again."""
+    """A month with a weak extra source; ``socialseed tune --write`` on its outcomes (the
+    real command, on a state holding the month's judged follows); the month again."""
     from socialseed.config.load import load_config
-    from socialseed.config.yaml_edit import edit_targeting, unified_diff
     from socialseed.plan import tune
 
-    path = folder / "socialseed.yaml"
+    config_dir = folder / "config"
+    config_dir.mkdir()
+    path = config_dir / "socialseed.yaml"
     path.write_text(CONFIG, encoding="utf-8")
-    config = load_config(path)
-    film = config.targeting["film"]
+    film = load_config(path).targeting["film"]
     sources = tuple(tune.source_key(s) for s in film.sources)
     before = _month(folder, "before", sources, film.filters)
-    changes = tune.suggest(config, before.judged)
-    for line in tune.describe(changes):
-        print(f"   tune: {line}")
-    edited = edit_targeting(
-        CONFIG,
-        "film",
-        drop=[c.target for c in changes if c.kind == "drop"],
-        limits={c.target: int(c.value) for c in changes if c.kind == "limit" and c.value},
-        filters={c.target: c.value for c in changes if c.kind == "filter" and c.value is not None},
-    )
-    print(
-        "".join(
-            f"      {line}\n"
-            for line in unified_diff(CONFIG, edited, "socialseed.yaml").splitlines()
-        ),
-        end="",
-    )
-    path.write_text(edited, encoding="utf-8")
+    env = _tune_state(folder / "tune-state.sqlite", before.judged)
+    for line in _run_tune(config_dir, env):
+        print(f"      {line}")
     film = load_config(path).targeting["film"]
     after = _month(folder, "after", tuple(tune.source_key(s) for s in film.sources), film.filters)
     b, a = before.overall, after.overall
@@ -145,6 +134,41 @@ def _tune(folder: Path) -> None:
         f"{b.rate:.1%} ({b.backs}/{b.follows}) | {a.rate:.1%} ({a.backs}/{a.follows}) "
         f"= {ratio}"
     )
+
+
+def _tune_state(path: Path, judged: Sequence[Judged]) -> dict[str, str]:
+    """A state holding ``judged`` as the account's follows (made on the month's first day,
+    followed back or not by its end), and the environment that points tune at it."""
+    from socialseed.state.db import open_state
+    from socialseed.state.growth import Proposal, record_proposals
+    from socialseed.state.relationships import mark_followed_back_many, record_follows
+
+    made = growth_sim.START
+    db = open_state(path)
+    ids = [f"t{i}" for i in range(len(judged))]
+    proposals = [
+        Proposal(t, j.targeting, j.source, "chosen", 0.0, j.features)
+        for t, j in zip(ids, judged, strict=True)
+    ]
+    record_proposals(db, "studio", proposals, now=made)
+    record_follows(db, "studio", [(t, "socialseed", made) for t in ids])
+    backs = [t for t, j in zip(ids, judged, strict=True) if j.followed_back]
+    mark_followed_back_many(db, "studio", backs, at=made + timedelta(days=1))
+    db.conn.close()
+    now = made + timedelta(days=33)
+    return {"SOCIALSEED_STATE": str(path), "SOCIALSEED_NOW": now.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def _run_tune(config: Path, env: dict[str, str]) -> list[str]:
+    """``socialseed tune -c CONFIG --write`` in-process: its reasons and diff, line by line."""
+    from typer.testing import CliRunner
+
+    from socialseed.cli.main import app
+
+    result = CliRunner().invoke(app, ["tune", "-c", str(config), "--write"], env=env)
+    if result.exit_code != 0:
+        raise RuntimeError(f"tune failed ({result.exit_code}): {result.output}")
+    return [*result.stderr.splitlines(), *result.stdout.splitlines()]
 
 
 def _rank() -> None:

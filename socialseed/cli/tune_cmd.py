@@ -67,7 +67,7 @@ def tune(
     edited = _edit(texts, changes)
     _validate(path, files, edited)
     for line in rules.describe(changes):
-        app_ctx.err.print(line, markup=False)
+        app_ctx.err.print(line, markup=False, emoji=False)
     if not no_ai:
         _rationale(app_ctx, cfg, changes)
     for f in files:
@@ -78,6 +78,7 @@ def tune(
     app_ctx.err.print(
         "written; the next plan uses it" if write else "nothing written (use --write to apply)",
         markup=False,
+        emoji=False,
     )
 
 
@@ -90,9 +91,12 @@ def _nothing(app_ctx: context.AppContext, judged: Sequence[Judged]) -> None:
         f"{rules.MIN_FOLLOWS} judged follows (made {MATURE_DAYS}+ days ago), and a 95% "
         "interval of its follow-back against the rest wholly under 1, before tune changes it",
         markup=False,
+        emoji=False,
     )
     for (targeting, source), rate in rules.rates_by_source(judged).items():
-        app_ctx.err.print(f"  {targeting}: source {source}: {rate.text()}", markup=False)
+        app_ctx.err.print(
+            f"  {targeting}: source {source}: {rate.text()}", markup=False, emoji=False
+        )
 
 
 def _edit(texts: Mapping[Path, str], changes: Sequence[Change]) -> dict[Path, str]:
@@ -135,11 +139,13 @@ def _rationale(app_ctx: context.AppContext, cfg: Config, changes: Sequence[Chang
     found = asyncio.run(writer.write([c.describe() for c in changes]))
     if found.text is None:
         why = "; ".join(writer.report.notes) or "no provider answered"
-        app_ctx.err.print(f"no AI rationale: {one_line(why)}", markup=False)
+        app_ctx.err.print(f"no AI rationale: {one_line(why)}", markup=False, emoji=False)
         return
     spent = f"${writer.report.cost_usd:.4f}"
     app_ctx.err.print(
-        f"rationale (AI, {found.provider}, {spent}): {one_line(found.text)}", markup=False
+        f"rationale (AI, {found.provider}, {spent}): {one_line(found.text)}",
+        markup=False,
+        emoji=False,
     )
 
 

@@ -4,6 +4,7 @@ a maximum bound, and a group that never followed back."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from socialseed.config.schema import Config
 from socialseed.plan.tune import MIN_FOLLOWS, Judged, suggest
@@ -53,3 +54,23 @@ def test_a_filter_maximum_is_lowered_where_the_largest_accounts_do_not_answer() 
         "followers.max 20000 -> 300: follows with followers over 300: 0% follow-back (0/30) "
         "vs 30% follow-back (9/30) for the rest"
     )
+
+
+def test_a_source_named_like_an_emoji_code_is_printed_as_written(tmp_path: Path) -> None:
+    """'hashtag:art:' must not become a picture: tune prints names as they are written."""
+    from typer.testing import CliRunner
+
+    from benchmarks.bench_growth import CONFIG, _tune_state
+    from socialseed.cli.main import app
+
+    (tmp_path / "socialseed.yaml").write_text(CONFIG)
+    judged = [Judged("film", "hashtag:art", i < 2, {}) for i in range(40)]
+    judged += [Judged("film", "hashtag:filmphotography", i < 12, {}) for i in range(40)]
+    env = _tune_state(tmp_path / "state.sqlite", judged)
+    result = CliRunner().invoke(app, ["tune", "-c", str(tmp_path)], env=env)
+    assert result.exit_code == 0, result.output
+    assert (
+        "film: drop hashtag:art: source hashtag:art: 5% follow-back (2/40) vs 30% for "
+        "hashtag:filmphotography (ratio 0.17, 95% 0.04-0.70)\n"
+    ) in result.stderr
+    assert "-      - hashtag: art\n" in result.stdout
