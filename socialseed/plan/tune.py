@@ -168,14 +168,12 @@ def _source_changes(name: str, rows: Sequence[Judged], sources: Sequence[Source]
         elif by_key[key].limit > 1:
             limit = max(1, by_key[key].limit // 2)
             changes.append(Change(name, "limit", key, f"{reason}: read less", float(limit)))
-    if changes:  # the best source reads deeper only when another one was found weaker
+    if changes and by_key[best].limit < MAX_LIMIT:  # the best reads deeper when another is weaker
         changes.append(_widen(name, best, rates[best], by_key[best]))
-    return [c for c in changes if c.kind != "limit" or c.value is not None]
+    return changes
 
 
 def _widen(name: str, key: str, rate: Rate, source: Source) -> Change:
-    if source.limit >= MAX_LIMIT:
-        return Change(name, "limit", key, "already at the largest limit")  # dropped above
     limit = min(MAX_LIMIT, source.limit * 2)
     return Change(
         name,
