@@ -9,6 +9,7 @@
 - ``health``: the traffic light and the rows it is judged from.
 - ``review``: what a review walk shows (the approval gate of an action).
 - ``status``: one account's status row (phase, today's budget, health, pause, lock).
+- ``rates``: two follow-back rates compared (the rate ratio and its 95% interval).
 
 Nothing here does I/O or imports anything above ``errors`` and ``clock``.
 """

@@ -7,11 +7,11 @@ the ranker's mean expectation with the observed rate, per band of expectation.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from socialseed.model.rates import rate_ratio
 from socialseed.state.growth import MATURE_DAYS, Labelled, labelled
 from socialseed.state.handle import StateDB
 
@@ -39,15 +39,6 @@ def _arm(rows: Sequence[Labelled]) -> dict[str, Any]:
         "rate": round(backs / len(rows), 4) if rows else None,
         "expected": round(sum(r.expected for r in rows) / len(rows), 4) if rows else None,
     }
-
-
-def rate_ratio(a: int, n1: int, c: int, n2: int) -> tuple[float, float, float] | None:
-    """(ratio, low, high) of a/n1 over c/n2 with its 95% interval; None when undefined."""
-    if not (a and c and n1 and n2):
-        return None
-    ratio = (a / n1) / (c / n2)
-    se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
-    return ratio, ratio * math.exp(-1.96 * se), ratio * math.exp(1.96 * se)
 
 
 def _lift(chosen: Sequence[Labelled], control: Sequence[Labelled]) -> dict[str, Any] | None:

@@ -7,6 +7,8 @@
 - ``policy``: the platform's capabilities and policy pack applied to a targeting; risk (pure).
 - ``planner``: the pure planner: ranked, filtered candidates fitted to today's budget.
 - ``run``: orchestration of one ``socialseed plan``: accounts side by side, then record.
+- ``tune``: config changes the judged follows support, with their evidence (pure);
+  ``tune_inputs`` reads those follows from the state.
 
 The Plan value itself lives in ``socialseed.model.plan``: review, apply and report read it too.
 """

@@ -131,22 +131,43 @@ class Ranker:
         return f"learned from {self.outcomes} outcome(s) ({rate} followed back)"
 
     def expected(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
-        priors = [prior(r) for r in rows]
+        """Each row's expected follow-back: one matrix, one ``predict_proba``, and the prior
+        and the blend computed on its columns (numpy), not row by row."""
         if self._model is None or not rows:
-            return priors
+            return [prior(r) for r in rows]
+        import numpy as np
+
         names, pipeline = self._model
-        learned = pipeline.predict_proba(_matrix(rows, names))[:, 1]
+        matrix = _matrix(rows, names)
+        learned = pipeline.predict_proba(matrix)[:, 1]
+        priors = _priors(matrix, names) if set(PRIOR_INPUTS) <= set(names) else None
+        if priors is None:
+            priors = np.array([prior(r) for r in rows], dtype=float)
         n = float(self.outcomes)
-        return [
-            (n * float(p) + PRIOR_WEIGHT * q) / (n + PRIOR_WEIGHT)
-            for p, q in zip(learned, priors, strict=True)
-        ]
+        blended = (n * learned + PRIOR_WEIGHT * priors) / (n + PRIOR_WEIGHT)
+        return cast("list[float]", blended.tolist())
+
+
+PRIOR_INPUTS = ("relevance", "authenticity", "days_quiet")
+
+
+def _priors(matrix: Any, names: Sequence[str]) -> Any:
+    """``prior`` on the matrix's columns (the same arithmetic, in the same order)."""
+    import numpy as np
+
+    rel, auth, quiet = (matrix[:, names.index(name)] for name in PRIOR_INPUTS)
+    active = np.where(quiet <= 14, 1.0, 0.5)
+    return 0.03 + 0.17 * rel * auth * active
 
 
 def _matrix(rows: Sequence[Mapping[str, float]], names: Sequence[str]) -> Any:
+    """The rows' features in ``names``' order (absent: 0), filled column by column."""
     import numpy as np
 
-    return np.array([[r.get(name, 0.0) for name in names] for r in rows], dtype=float)
+    out = np.empty((len(rows), len(names)), dtype=float)
+    for j, name in enumerate(names):
+        out[:, j] = np.fromiter((r.get(name, 0.0) for r in rows), dtype=float, count=len(rows))
+    return out
 
 
 def _fit(outcomes: Sequence[Outcome]) -> tuple[list[str], Any] | None:
@@ -163,7 +184,7 @@ def _fit(outcomes: Sequence[Outcome]) -> tuple[list[str], Any] | None:
     return names, pipeline
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placed:
     """One candidate's place in the ranking: its index in the input and its arm."""
 
@@ -174,7 +195,10 @@ class Placed:
 
 def order(expected: Sequence[float], *, control_pct: float, seed: str) -> list[Placed]:
     """Best expected first, ties by a seeded shuffle; ``control_pct`` of the places go to a
-    random sample of the whole pool (the control group), spread evenly through the order."""
+    random sample of the whole pool (the control group), spread evenly through the order.
+
+    One pass over the places: each arm's queue (best first, or the seeded shuffle) skips what
+    the other arm took; when one queue runs dry the other fills the rest."""
     rng = random.Random(seed)
     count = len(expected)
     tie = list(range(count))
@@ -183,30 +207,29 @@ def order(expected: Sequence[float], *, control_pct: float, seed: str) -> list[P
     best = sorted(tie, key=rounded.__getitem__, reverse=True)  # stable: ties keep the shuffle
     control = list(range(count))
     rng.shuffle(control)
-    used = bytearray(count)
-    queues = {"chosen": best, "control": control}
-    heads = {"chosen": 0, "control": 0}
     share = max(0.0, min(control_pct, 100.0)) / 100.0
+    used = bytearray(count)
+    queues = (best, control)
+    heads = [0, 0]
     out: list[Placed] = []
-    while len(out) < count:
-        slot = len(out)
-        arm = "control" if math.floor((slot + 1) * share) > math.floor(slot * share) else "chosen"
-        index = _next_unused(queues[arm], heads, arm, used)
-        if index is None:
-            arm = "chosen" if arm == "control" else "control"
-            index = _next_unused(queues[arm], heads, arm, used)
-        assert index is not None  # fewer places than candidates: one queue still has some
+    arms = ("chosen", "control")
+    floor = math.floor
+    for slot in range(count):
+        arm = 1 if floor((slot + 1) * share) > floor(slot * share) else 0
+        queue, head = queues[arm], heads[arm]
+        while head < count and used[queue[head]]:
+            head += 1
+        if head >= count:  # this arm's queue ran dry: the other one fills the place
+            heads[arm] = head
+            arm = 1 - arm
+            queue, head = queues[arm], heads[arm]
+            while used[queue[head]]:  # fewer places than candidates: one queue still has some
+                head += 1
+        index = queue[head]
+        heads[arm] = head + 1
         used[index] = 1
-        out.append(Placed(index, expected[index], arm))
+        out.append(Placed(index, expected[index], arms[arm]))
     return out
-
-
-def _next_unused(queue: list[int], heads: dict[str, int], arm: str, used: bytearray) -> int | None:
-    head = heads[arm]
-    while head < len(queue) and used[queue[head]]:
-        head += 1
-    heads[arm] = head + 1
-    return queue[head] if head < len(queue) else None
 
 
 class Rank(NamedTuple):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from socialseed.report.growth_text import calibration_text, experiment_text
 from socialseed.report.svg import line_chart, phase_strip, stacked_bars
 from socialseed.report.terminal import html_text as escape
 
@@ -117,6 +118,7 @@ def _account(a: dict[str, Any]) -> str:
         f'<span class="light {escape(h["light"])}">{escape(h["light"])}</span></h2>'
         f'<ul class="reasons">{reasons}</ul>'
         f'<h3>Summary</h3><div class="cards">{cards}</div>'
+        + _experiment(a)
         + talk
         + (
             f"<h3>Phases</h3>{phase_strip(a['phases'], label='phase by day')}"
@@ -129,6 +131,17 @@ def _account(a: dict[str, Any]) -> str:
         + _totals_table(acts)
         + "</section>"
     )
+
+
+def _experiment(a: dict[str, Any]) -> str:
+    """The ranked choice against the control group, and the calibration ("" before any
+    judged follow): the text report's sentences."""
+    lift, calibration = experiment_text(a), calibration_text(a)
+    if not lift:
+        return ""
+    rows = f"<p>{escape(lift)}</p>"
+    rows += f"<p>calibration: {escape(calibration)}</p>" if calibration else ""
+    return f'<h3>Experiment: chosen vs control</h3><div class="experiment">{rows}</div>'
 
 
 def _conversations(talk: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ from rich.table import Table
 from socialseed.clock import iso
 from socialseed.model.status import StatusRow
 from socialseed.report.charts import bar, sparkline
+from socialseed.report.growth_text import calibration_text, experiment_text
 from socialseed.report.terminal import clean, markdown, one_line, plain
 
 LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "bold red"}
@@ -138,7 +139,10 @@ def _render_account(console: Console, acct: dict[str, Any], unicode: bool) -> No
     )
     lift = experiment_text(acct)
     if lift:
-        console.print(f"  experiment: {lift}")
+        console.print(f"  experiment: {lift}", markup=False, highlight=False)
+    calibration = calibration_text(acct)
+    if calibration:
+        console.print(f"  calibration: {calibration}", markup=False, highlight=False)
     talk = conversations_text(acct)
     if talk:
         console.print(f"  conversations: {talk}")
@@ -148,26 +152,6 @@ def _render_account(console: Console, acct: dict[str, Any], unicode: bool) -> No
         f"{ap['rejected']} rejected, {ap['overridden']} overridden"
     )
     _render_actions(console, acct["actions"], unicode)
-
-
-def experiment_text(acct: dict[str, Any]) -> str:
-    """Chosen vs control follow-back with the interval, and the ranker's calibration."""
-    exp = acct.get("experiment") or {}
-    chosen, control = exp.get("chosen") or {}, exp.get("control") or {}
-    if not chosen.get("follows"):
-        return ""
-    text = (
-        f"chosen {_pct(chosen['rate'])} ({chosen['followed_back']}/{chosen['follows']}, "
-        f"predicted {_pct(chosen['expected'])})"
-    )
-    if control.get("follows"):
-        text += (
-            f" vs control {_pct(control['rate'])} ({control['followed_back']}/{control['follows']})"
-        )
-        lift = exp.get("lift")
-        if lift:
-            text += f" = {lift['ratio']:.2f}x [95% {lift['low']:.2f}-{lift['high']:.2f}]"
-    return text + f"; follows judged after {exp['judged_after_days']} days"
 
 
 def conversations_text(acct: dict[str, Any]) -> str:
@@ -257,6 +241,9 @@ def report_markdown(data: dict[str, Any]) -> str:
         )
         talk = conversations_text(a)
         lines += [f"Conversations: {talk}"] if talk else []
+        lift, calibration = experiment_text(a), calibration_text(a)
+        lines += [f"Experiment: {markdown(lift)}"] if lift else []
+        lines += [f"Calibration: {markdown(calibration)}"] if calibration else []
         lines += ["", "| verb | total |", "|---|---:|"]
         lines += [f"| {markdown(v)} | {n} |" for v, n in a["actions"]["totals"].items()]
     ai = data["ai"]

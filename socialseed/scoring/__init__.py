@@ -8,6 +8,8 @@
 - ``prompt``: The versioned scoring prompt: what is sent about each profile, and how an answer
   is read.
 - ``providers``: Language-model providers over plain httpx (no vendor SDKs).
+- ``rationale``: A short written explanation of tune's changes, through the same providers,
+  budget and ledger.
 - ``routed``: ``RoutedScorer``: language-model scoring with cache, fallback order, budget and
   ledger.
 - ``router``: Choose the scorer for a targeting: the heuristic, one provider, or ``auto``.

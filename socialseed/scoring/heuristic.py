@@ -241,13 +241,19 @@ def _words(text: str) -> set[str]:
     return {w.lstrip("#@") for w in _WORD.findall(text.lower())}
 
 
-def relevance_of(profile: Profile, terms: TopicTerms) -> tuple[float, str]:
-    if terms.empty:
-        return 0.5, "~ relevance 0.50: the targeting has no description or keywords"
+def keyword_hits(profile: Profile, terms: TopicTerms) -> tuple[set[str], list[str]]:
+    """The words of the profile's name, bio and recent posts, and the topic's keywords and
+    phrases among them (lower case, without '#')."""
     text = " ".join([profile.display_name, profile.bio, *(p.text for p in profile.recent_posts)])
     words = _words(text)
     lowered = text.lower()
-    hits = sorted(terms.keywords & words) + [p for p in terms.phrases if p in lowered]
+    return words, sorted(terms.keywords & words) + [p for p in terms.phrases if p in lowered]
+
+
+def relevance_of(profile: Profile, terms: TopicTerms) -> tuple[float, str]:
+    if terms.empty:
+        return 0.5, "~ relevance 0.50: the targeting has no description or keywords"
+    words, hits = keyword_hits(profile, terms)
     loose = sorted(terms.description & words)
     total = len(hits) + DESCRIPTION_WEIGHT * len(loose)
     value = min(1.0, total / RELEVANCE_FULL_AT)

@@ -40,6 +40,7 @@ from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.drafter import Drafter
 from socialseed.scoring.prices import Pricing, price_for
 from socialseed.scoring.providers import ProviderSpec, build_provider, reasoning_allowance
+from socialseed.scoring.rationale import Rationale
 from socialseed.scoring.routed import Route, RoutedScorer
 from socialseed.scoring.store import ScoringStore
 
@@ -88,6 +89,22 @@ def build_drafter(provider: str, settings: Scoring, deps: ScoringDeps) -> Drafte
     notes: list[str] = []
     routes = [_route(name, settings, deps, notes) for name in resolve_chain(provider, settings)]
     return Drafter(
+        routes=[route for route in routes if route is not None],
+        store=deps.store,
+        clock=deps.clock,
+        meter=_meter(settings, deps),
+        transport=deps.transport,
+        plan_id=deps.plan_id,
+        report=ScoringReport(notes=notes),
+    )
+
+
+def build_rationale(provider: str, settings: Scoring, deps: ScoringDeps) -> Rationale:
+    """The writer of tune's rationale for ``provider``, then ``scoring.fallback``; same keys,
+    budget and ledger as scoring."""
+    notes: list[str] = []
+    routes = [_route(name, settings, deps, notes) for name in resolve_chain(provider, settings)]
+    return Rationale(
         routes=[route for route in routes if route is not None],
         store=deps.store,
         clock=deps.clock,

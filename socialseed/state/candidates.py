@@ -279,6 +279,25 @@ def load_profiles(db: StateDB, rowids: Sequence[int]) -> dict[int, tuple[Profile
     return found
 
 
+def cached_profiles(db: StateDB, account: str, profile_ids: Sequence[str]) -> dict[str, Profile]:
+    """The newest cached profile of each of ``profile_ids`` that discovery still holds for
+    ``account`` (people pruned or no longer found are missing)."""
+    found: dict[str, tuple[str, Profile]] = {}
+    ids = list(dict.fromkeys(profile_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.conn.execute(
+            "select profile_id, fetched_at, data from candidates "
+            f"where account = ? and profile_id in ({marks})",
+            [account, *chunk],
+        )
+        for pid, fetched, data in rows:
+            if str(pid) not in found or str(fetched) > found[str(pid)][0]:
+                found[str(pid)] = (str(fetched), profile_from_data(json.loads(data)))
+    return {pid: profile for pid, (_, profile) in found.items()}
+
+
 def load_candidates(db: StateDB, account: str, source: str) -> list[tuple[Candidate, str]]:
     """The cached candidates of one source, with each profile's digest, in a stable order."""
     rows = db.conn.execute(

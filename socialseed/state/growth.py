@@ -95,6 +95,7 @@ class Labelled:
     features: Mapping[str, float]
     since: datetime
     followed_back: bool
+    target_id: str = ""
 
 
 def labelled(
@@ -103,7 +104,7 @@ def labelled(
     """Follows made (by SocialSeed, as proposed) before ``made_before``: old enough to judge."""
     sql = (
         "select g.targeting, g.source, g.arm, g.expected, g.features, r.since, "
-        "r.followed_back_at from growth_proposals g join relationships r "
+        "r.followed_back_at, g.target_id from growth_proposals g join relationships r "
         "on r.account = g.account and r.target_id = g.target_id "
         "where g.account = ? and r.origin = ? and r.since is not null and r.since <= ?"
     )
@@ -112,7 +113,7 @@ def labelled(
         sql += " and r.since >= ?"
         args.append(iso(made_after))
     out: list[Labelled] = []
-    for targeting, source, arm, expected, feats, since, back in db.conn.execute(
+    for targeting, source, arm, expected, feats, since, back, target in db.conn.execute(
         sql + " order by r.since, g.target_id", args
     ):
         out.append(
@@ -124,6 +125,7 @@ def labelled(
                 features=json.loads(str(feats or "{}")),
                 since=parse_instant(str(since)),
                 followed_back=back is not None,
+                target_id=str(target),
             )
         )
     return out

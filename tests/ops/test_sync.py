@@ -211,3 +211,25 @@ async def test_a_follower_who_followed_before_ours_is_not_a_follow_back() -> Non
     assert backs == {"f2", "f3", "f4"}
     made, back = follow_backs(db, "demo-studio", NOW, NOW + timedelta(days=3))
     assert (made, back, back / made) == (8, 3, 0.375)
+
+
+async def test_a_follow_back_that_ends_again_stays_a_follow_back() -> None:
+    """People unfollow again over time: the label is what happened (a follow-back), so a
+    later sync that no longer sees the follower keeps it and counts nothing new."""
+    from socialseed.observe.analytics import follow_backs
+
+    db = open_state(None)
+    platform = FakePlatform("demo-studio", following=set(), follower_ids={"fan"})
+    await sync_account(db, platform, now=NOW)
+    targets = ["f1", "f2", "f3", "f4"]
+    for t in targets:
+        journal_follow(db, t, at=NOW + timedelta(days=1))
+    platform.following = set(targets)
+    platform.followers_set = {"fan", "f1", "f2"}
+    first = await sync_account(db, platform, now=NOW + timedelta(days=2))
+    platform.followers_set = {"fan", "f2"}  # f1 unfollowed again
+    second = await sync_account(db, platform, now=NOW + timedelta(days=9))
+    assert (first.new_follow_backs, second.new_follow_backs) == (2, 0)
+    backs = {r.target_id for r in relationships(db, "demo-studio") if r.followed_back_at}
+    assert backs == {"f1", "f2"}
+    assert follow_backs(db, "demo-studio", NOW, NOW + timedelta(days=9)) == (4, 2)

@@ -96,3 +96,39 @@ def test_the_same_world_gives_the_same_follow_backs(tmp_path: Path) -> None:
                     write.perform(conn)
         runs.append(world.follower_ids(me.id, now_ts + 4 * DAY))
     assert runs[0] == runs[1]
+
+
+def test_some_people_unfollow_again_over_time_and_the_same_ones_every_run(tmp_path: Path) -> None:
+    """A quarter of the follow-backs end 2 to 42 days after they began (followback_ends)."""
+    gone_runs = []
+    for n in range(2):
+        world = _world(tmp_path / str(n))
+        me = world.ensure_managed("demo.studio")
+        now_ts = int(NOW.timestamp())
+        for target in _people(world):
+            write = actions.resolve(world, me, actions.Request("follow", target.id), now_ts)
+            with world.transaction() as conn:
+                if not write.already(conn):
+                    write.perform(conn)
+        before = set(world.follower_ids(me.id, now_ts))
+        starts = {
+            str(src): int(ts)
+            for src, ts in world.conn.execute(
+                "SELECT src, ts FROM followbacks WHERE dst = ?", (me.id,)
+            )
+            if str(src) not in before  # who followed before stays a follower
+        }
+        later = set(world.follower_ids(me.id, now_ts + 60 * DAY))
+        gone = set(starts) - later
+        assert later == before | (set(starts) - gone)  # nobody else arrives or leaves
+        assert gone == {
+            f for f in starts if followback.followback_ends(42, f, me.id, starts[f]) is not None
+        }
+        assert 0 < len(gone) < len(starts) / 2, (len(gone), len(starts))
+        for f in gone:  # still following two days in, gone by day 42 after
+            ends = followback.followback_ends(42, f, me.id, starts[f])
+            assert ends is not None and starts[f] + 2 * DAY <= ends <= starts[f] + 42 * DAY
+            assert f in world.follower_ids(me.id, ends - 1)
+            assert f not in world.follower_ids(me.id, ends)
+        gone_runs.append(sorted(gone))
+    assert gone_runs[0] == gone_runs[1]

@@ -10,7 +10,9 @@ managed account back grows with
 - earlier interaction (the managed account liked or answered one of their posts).
 
 Bots, dormant accounts (no post for 30 days) and hubs almost never follow back; opted-out
-people rarely. Every draw comes from ``unit(seed, ...)``: the same world gives the same answer.
+people rarely. Some people unfollow again over time (``followback_ends``): a quarter of the
+follow-backs end 2 to 42 days after they began. Every draw comes from ``unit(seed, ...)``: the
+same world gives the same answer.
 
 Two driver sets, a world option (``sandbox.followback`` in the config, kept in the world's
 ``meta``): ``standard`` ties reciprocity to following many relative to one's followers;
@@ -23,6 +25,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -36,6 +39,9 @@ STANDARD = "standard"
 VARIANT = "variant"
 MODELS = (STANDARD, VARIANT)
 _NORMAL = NormalDist()
+UNFOLLOW_SHARE = 0.25  # of follow-backs that end again
+UNFOLLOW_MIN_DAYS = 2
+UNFOLLOW_SPAN_DAYS = 40
 
 
 @dataclass(frozen=True)
@@ -143,3 +149,22 @@ def followback_at(
     if unit(seed, "followback", actor.id, target.id) >= p:
         return None
     return now_ts + HOUR + int(unit(seed, "followback-delay", actor.id, target.id) * 72 * HOUR)
+
+
+def followback_ends(seed: int, follower: str, followed: str, start_ts: int) -> int | None:
+    """When the follow-back of ``follower`` to ``followed`` (begun at ``start_ts``) ends, if
+    ever: people unfollow again over time, a fixed share of them, 2 to 42 days later."""
+    if unit(seed, "unfollow-again", follower, followed) >= UNFOLLOW_SHARE:
+        return None
+    span = unit(seed, "unfollow-again-delay", follower, followed) * UNFOLLOW_SPAN_DAYS
+    return start_ts + UNFOLLOW_MIN_DAYS * DAY + int(span * DAY)
+
+
+def lasting(seed: int, followed: str, rows: Iterable[tuple[str, int]], now_ts: int) -> list[str]:
+    """The followers among ``rows`` (follower, follow-back start) still following at ``now_ts``."""
+    out = []
+    for follower, start in rows:
+        ends = followback_ends(seed, follower, followed, start)
+        if ends is None or ends > now_ts:
+            out.append(follower)
+    return out

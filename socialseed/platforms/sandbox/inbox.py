@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from socialseed.model import Post
 from socialseed.model.conversations import Author, InboxItem, Message, MessageSource, ThreadPost
-from socialseed.platforms.sandbox import chatter, posts
+from socialseed.platforms.sandbox import chatter, followback, posts
 from socialseed.platforms.sandbox.rand import unit
 from socialseed.platforms.sandbox.users import BOT, PERSON, User
 from socialseed.platforms.sandbox.world import World
@@ -219,13 +219,12 @@ def _message(
     parent: str | None = None,
     excerpt: str = "",
 ) -> Message:
-    follows_us = (
-        world.has("edges", src=author.id, dst=me.id)
-        or world.conn.execute(
-            "SELECT 1 FROM followbacks WHERE src = ? AND dst = ? AND ts <= ?",
-            (author.id, me.id, ts),
-        ).fetchone()
-        is not None
+    back = world.conn.execute(
+        "SELECT src, ts FROM followbacks WHERE src = ? AND dst = ? AND ts <= ?",
+        (author.id, me.id, ts),
+    ).fetchall()
+    follows_us = world.has("edges", src=author.id, dst=me.id) or bool(
+        followback.lasting(world.seed, me.id, [(str(s), int(t)) for s, t in back], ts)
     )
     return Message(
         id=message_id,

@@ -16,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from socialseed.errors import StateError
+from socialseed.platforms.sandbox import followback
 from socialseed.platforms.sandbox.rand import short_hash
 from socialseed.platforms.sandbox.schema import FORMAT
 from socialseed.platforms.sandbox.users import (
@@ -172,14 +173,17 @@ class World:
     # the graph ------------------------------------------------------------------------
 
     def follower_ids(self, user_id: str, now_ts: int) -> list[str]:
-        """Who follows ``user_id`` now, newest first (follow-backs count once due)."""
+        """Who follows ``user_id`` now, newest first (follow-backs count once due, and no more
+        once the person unfollowed again: ``followback.followback_ends``)."""
         rows = self.conn.execute(
-            "SELECT src, ts FROM edges WHERE dst = ? UNION "
-            "SELECT src, ts FROM followbacks WHERE dst = ? AND ts <= ? "
+            "SELECT src, ts, 0 FROM edges WHERE dst = ? UNION "
+            "SELECT src, ts, 1 FROM followbacks WHERE dst = ? AND ts <= ? "
             "AND src NOT IN (SELECT src FROM edges WHERE dst = ?) ORDER BY 2 DESC, 1",
             (user_id, user_id, now_ts, user_id),
-        )
-        return [str(r[0]) for r in rows]
+        ).fetchall()
+        backs = [(str(src), int(ts)) for src, ts, back in rows if back]
+        kept = set(followback.lasting(self.seed, user_id, backs, now_ts))
+        return [str(src) for src, _, back in rows if not back or str(src) in kept]
 
     def following_ids(self, user_id: str) -> list[str]:
         rows = self.conn.execute(
