@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from itertools import islice
 
 from socialseed.model import Post
 from socialseed.platforms.sandbox import posts
@@ -14,6 +15,7 @@ from socialseed.platforms.sandbox.world import World
 HASHTAG_DAYS = 30
 HASHTAG_POSTS = 10
 OWN_POSTS = 10
+MAX_SEARCHES = 256  # answers kept per kind (hashtag per minute, search)
 
 
 class Finder:
@@ -23,35 +25,45 @@ class Finder:
         self.world = world
         self._cache: dict[tuple[str, str, int], list[str]] = {}
         self._haystacks: dict[str, str] | None = None
+        self._searches: dict[tuple[str, ...], list[str]] = {}
 
     def hashtag(self, tag: str, now_ts: int) -> list[str]:
         key = ("hashtag", tag.lower().lstrip("#"), now_ts // 60)
         if key not in self._cache:
+            if len(self._cache) >= MAX_SEARCHES:
+                self._cache.clear()
             self._cache[key] = self._hashtag(key[1], now_ts)
         return self._cache[key]
 
     def _hashtag(self, tag: str, now_ts: int) -> list[str]:
-        marker, since = f"#{tag}", now_ts - HASHTAG_DAYS * 86400
+        """Accounts whose newest post carrying ``#tag`` (among their last ``HASHTAG_POSTS``,
+        within ``HASHTAG_DAYS``) is newest first; only post times and tags are drawn."""
+        seed, since = self.world.seed, now_ts - HASHTAG_DAYS * 86400
         latest: list[tuple[int, str]] = []
         for user_id in self.world.users_with_tag(tag):
             user = self.world.user(user_id)
             if user is None:
                 continue
-            for post in posts.recent(self.world.seed, user, now_ts, HASHTAG_POSTS):
-                assert post.created_at is not None
-                ts = int(post.created_at.timestamp())
+            for day, index, ts in islice(posts.times(seed, user, now_ts), HASHTAG_POSTS):
                 if ts < since:
                     break
-                if marker in post.text.split():
+                if posts.tagged(seed, user, day, index, tag):
                     latest.append((-ts, user_id))
                     break
         return [user_id for _, user_id in sorted(latest)]
 
     def search(self, query: str) -> list[str]:
-        tokens = query.lower().split()
+        """Accounts whose handle, name, bio or hashtags hold every word of ``query``, in id
+        order (generated accounts only, so the answer is kept for the process)."""
+        tokens = tuple(query.lower().split())
         if not tokens:
             return []
-        return [uid for uid, text in self._texts().items() if all(t in text for t in tokens)]
+        if tokens not in self._searches:
+            if len(self._searches) >= MAX_SEARCHES:
+                self._searches.clear()
+            texts = self._texts().items()
+            self._searches[tokens] = [u for u, text in texts if all(t in text for t in tokens)]
+        return self._searches[tokens]
 
     def _texts(self) -> dict[str, str]:
         if self._haystacks is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,8 @@ class World:
         self._by_id: dict[str, User] = {}
         self._by_handle: dict[str, User] = {}
         self._tags: dict[str, list[str]] | None = None
+        self._static: list[User] = []
+        self._writes = 0
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -78,22 +80,30 @@ class World:
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._writes += 1
         self.conn.execute("COMMIT")
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever anything may have been written: by this connection (counted) or
+        by another (SQLite's ``data_version``). Read caches are keyed by it."""
+        row = self.conn.execute("PRAGMA data_version").fetchone()
+        return self._writes, int(row[0])
 
     # accounts -------------------------------------------------------------------------
 
     def _load(self) -> None:
-        if self._by_id:
+        if self._static:
             return
-        for row in self.conn.execute(f"{SELECT_USERS} WHERE kind != ? ORDER BY id", (MANAGED,)):
-            user = User.from_row(row)
-            self._by_id[user.id] = user
-            self._by_handle[user.handle] = user
+        rows = self.conn.execute(f"{SELECT_USERS} WHERE kind != ? ORDER BY id", (MANAGED,))
+        self._static = [User(*row) for row in rows]
+        self._by_id = {user.id: user for user in self._static}
+        self._by_handle = {user.handle: user for user in self._static}
 
     def static_users(self) -> list[User]:
         """Every generated account (not the managed ones), in id order."""
         self._load()
-        return list(self._by_id.values())
+        return list(self._static)
 
     def user(self, user_id: str) -> User | None:
         self._load()
@@ -193,6 +203,18 @@ class World:
             "SELECT count(*) FROM edges WHERE dst = ? AND src >= 'm' AND src < 'n'", (user_id,)
         ).fetchone()
         return int(row[0])
+
+    def managed_followers_of(self, user_ids: Sequence[str]) -> dict[str, int]:
+        """``managed_followers`` for many accounts in one query (those with none are absent)."""
+        if not user_ids:
+            return {}
+        marks = ", ".join("?" * len(user_ids))
+        rows = self.conn.execute(
+            f"SELECT dst, count(*) FROM edges WHERE dst IN ({marks}) "
+            "AND src >= 'm' AND src < 'n' GROUP BY dst",
+            tuple(user_ids),
+        )
+        return {str(dst): int(n) for dst, n in rows}
 
     def has(self, table: str, **where: Any) -> bool:
         clause = " AND ".join(f"{k} = ?" for k in where)
