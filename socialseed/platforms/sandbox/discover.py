@@ -15,25 +15,19 @@ from socialseed.platforms.sandbox.world import World
 HASHTAG_DAYS = 30
 HASHTAG_POSTS = 10
 OWN_POSTS = 10
-MAX_SEARCHES = 256  # answers kept per kind (hashtag per minute, search)
 
 
 class Finder:
-    """Answers discovery queries; caches the ordered results for the minute they were made."""
+    """Answers discovery queries. Hashtag answers are kept for the minute they were made,
+    search answers for good (both derive from generated accounts only: ``static``)."""
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self._cache: dict[tuple[str, str, int], list[str]] = {}
-        self._haystacks: dict[str, str] | None = None
-        self._searches: dict[tuple[str, ...], list[str]] = {}
 
     def hashtag(self, tag: str, now_ts: int) -> list[str]:
-        key = ("hashtag", tag.lower().lstrip("#"), now_ts // 60)
-        if key not in self._cache:
-            if len(self._cache) >= MAX_SEARCHES:
-                self._cache.clear()
-            self._cache[key] = self._hashtag(key[1], now_ts)
-        return self._cache[key]
+        tag = tag.lower().lstrip("#")
+        key = ("hashtag", tag, now_ts // 60)
+        return self.world.static.answer(key, lambda: self._hashtag(tag, now_ts))
 
     def _hashtag(self, tag: str, now_ts: int) -> list[str]:
         """Accounts whose newest post carrying ``#tag`` (among their last ``HASHTAG_POSTS``,
@@ -58,17 +52,14 @@ class Finder:
         tokens = tuple(query.lower().split())
         if not tokens:
             return []
-        if tokens not in self._searches:
-            if len(self._searches) >= MAX_SEARCHES:
-                self._searches.clear()
-            texts = self._texts().items()
-            self._searches[tokens] = [u for u, text in texts if all(t in text for t in tokens)]
-        return self._searches[tokens]
+        return self.world.static.answer(("search", tokens), lambda: self._search(tokens))
 
-    def _texts(self) -> dict[str, str]:
-        if self._haystacks is None:
-            self._haystacks = {u.id: _haystack(u) for u in self.world.static_users()}
-        return self._haystacks
+    def _search(self, tokens: tuple[str, ...]) -> list[str]:
+        static = self.world.static
+        if static.haystacks is None:
+            static.haystacks = {u.id: _haystack(u) for u in static.users}
+        texts = static.haystacks.items()
+        return [user_id for user_id, text in texts if all(t in text for t in tokens)]
 
     def likers(self, post: Post, author: User) -> list[str]:
         main = author.tag_list[0] if author.tag_list else ""

@@ -1,8 +1,9 @@
-"""Discovery pages from memory: follower lists and encoded profiles, kept until the world changes.
+"""Discovery pages from memory: follower lists and encoded profiles.
 
-Paging through a source asks for the same follower list once per page, and several accounts
-(or sources) meet the same profiles; both are answered once per world version (any write, by
-this process or another, drops everything) and, for profiles, per instant they describe.
+Paging through a source asks for the same follower list once per page: it is read once per
+world version (any write, by this process or another, drops it). Several accounts and sources
+meet the same profiles: a generated account's profile is encoded once per instant it
+describes, and only its count of managed followers (which writes change) is read per page.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from socialseed.platforms.sandbox.profiles import page_data
-from socialseed.platforms.sandbox.users import User
+from socialseed.platforms.sandbox.profiles import profile_data
+from socialseed.platforms.sandbox.users import MANAGED, User
 from socialseed.platforms.sandbox.world import World
 
-MAX_PROFILES = 200_000  # encoded profiles kept (about 1 KB each)
 MAX_LISTS = 64  # follower lists kept
 
 
@@ -25,25 +25,21 @@ def encode(data: Any) -> bytes:
 
 
 class PageCache:
-    """Read caches of one transport, checked against ``World.version()`` on every use."""
+    """Read caches of one transport. Follower lists are checked against ``World.version()``
+    on every use; encoded profiles of generated accounts are shared (``static``), less their
+    count of followers, which is read for each page."""
 
     def __init__(self, world: World) -> None:
         self.world = world
         self._version: tuple[int, int] | None = None
         self._followers: dict[tuple[str, int], list[str]] = {}
-        self._profiles: dict[str, bytes] = {}
-        self._profiles_at: int | None = None
 
-    def _fresh(self) -> None:
+    def follower_ids(self, user_id: str, now_ts: int) -> list[str]:
+        """``World.follower_ids``, read once per account and instant."""
         version = self.world.version()
         if version != self._version:
             self._version = version
             self._followers.clear()
-            self._profiles.clear()
-
-    def follower_ids(self, user_id: str, now_ts: int) -> list[str]:
-        """``World.follower_ids``, read once per account and instant."""
-        self._fresh()
         key = (user_id, now_ts)
         if key not in self._followers:
             if len(self._followers) >= MAX_LISTS:
@@ -52,13 +48,36 @@ class PageCache:
         return self._followers[key]
 
     def profiles(self, users: Sequence[User], now_ts: int) -> list[bytes]:
-        """Each of ``users`` as the API's JSON profile at ``now_ts``, made once."""
-        self._fresh()
-        if now_ts != self._profiles_at or len(self._profiles) >= MAX_PROFILES:
-            self._profiles.clear()
-            self._profiles_at = now_ts
-        known = self._profiles
-        missing = [u for u in {u.id: u for u in users}.values() if u.id not in known]
-        for user, data in zip(missing, page_data(self.world, missing, now_ts), strict=True):
-            known[user.id] = encode(data)
-        return [known[u.id] for u in users]
+        """Each of ``users`` as the API's JSON profile at ``now_ts``."""
+        kept = self.world.static.profiles_for(now_ts)
+        for user in users:
+            if user.kind != MANAGED and user.id not in kept:
+                kept[user.id] = _split(encode(profile_data(self.world, user, now_ts)), user)
+        counted = [u.id for u in users if u.kind != MANAGED and not u.hide_followers]
+        managed = self.world.managed_followers_of(counted)
+        out: list[bytes] = []
+        for user in users:
+            if user.kind == MANAGED:
+                out.append(encode(profile_data(self.world, user, now_ts)))
+                continue
+            head, tail = kept[user.id]
+            if tail is None:  # followers hidden: nothing to count
+                out.append(head)
+            else:
+                out.append(b"%s%d%s" % (head, user.followers + managed.get(user.id, 0), tail))
+        return out
+
+
+def _split(body: bytes, user: User) -> tuple[bytes, bytes | None]:
+    """An encoded profile cut around its followers count (written without managed followers,
+    so ``head + str(count) + tail``). Strings are JSON-escaped, so ``,"followers":`` can only
+    be the key."""
+    if user.hide_followers:
+        return body, None
+    head, found, rest = body.partition(FOLLOWERS)
+    count, comma, tail = rest.partition(b",")
+    assert found and comma and int(count) == user.followers, "profile layout"
+    return head + found, comma + tail
+
+
+FOLLOWERS = b',"followers":'

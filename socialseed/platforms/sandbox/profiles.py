@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from itertools import islice
 from typing import Any
@@ -40,22 +39,16 @@ def profile(
     )
 
 
-def page_data(world: World, users: Sequence[User], now_ts: int) -> list[dict[str, Any]]:
-    """``profile(world, u, now_ts).to_data()`` for each of ``users`` (a discovery page), built
-    directly: managed-follower counts in one query, posts without datetimes."""
-    managed = world.managed_followers_of(
-        [u.id for u in users if u.kind != MANAGED and not u.hide_followers]
-    )
-    return [_data(world, u, now_ts, managed) for u in users]
-
-
-def _data(world: World, user: User, now_ts: int, managed: dict[str, int]) -> dict[str, Any]:
+def profile_data(
+    world: World, user: User, now_ts: int, *, managed_followers: int = 0
+) -> dict[str, Any]:
+    """``profile(world, user, now_ts).to_data()``, built directly (posts without datetimes),
+    given how many managed accounts follow ``user`` (a managed ``user``'s counts are read)."""
     seed = world.seed
     if user.kind == MANAGED:
         followers, following = _counts(world, user, now_ts)
     else:
-        hidden = user.hide_followers
-        followers = None if hidden else user.followers + managed.get(user.id, 0)
+        followers = None if user.hide_followers else user.followers + managed_followers
         following = user.following
     newest = list(islice(posts.times(seed, user, now_ts), RECENT))
     if newest:

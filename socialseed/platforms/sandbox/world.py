@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from socialseed.errors import StateError
 from socialseed.platforms.sandbox.rand import short_hash
 from socialseed.platforms.sandbox.schema import FORMAT
+from socialseed.platforms.sandbox.static import Static, shared
 from socialseed.platforms.sandbox.users import (
     INSERT_USER,
     MANAGED,
@@ -41,10 +42,7 @@ class World:
         self.size = int(meta["size"])
         self.anchor_ts = int(meta["anchor_ts"])
         self.followback_model = meta.get("followback", "standard")  # followback.MODELS
-        self._by_id: dict[str, User] = {}
-        self._by_handle: dict[str, User] = {}
-        self._tags: dict[str, list[str]] | None = None
-        self._static: list[User] = []
+        self._static: Static | None = None
         self._writes = 0
 
     @property
@@ -92,41 +90,35 @@ class World:
 
     # accounts -------------------------------------------------------------------------
 
-    def _load(self) -> None:
-        if self._static:
-            return
-        rows = self.conn.execute(f"{SELECT_USERS} WHERE kind != ? ORDER BY id", (MANAGED,))
-        self._static = [User(*row) for row in rows]
-        self._by_id = {user.id: user for user in self._static}
-        self._by_handle = {user.handle: user for user in self._static}
+    @property
+    def static(self) -> Static:
+        """The generated accounts and what derives from them (shared within the process)."""
+        if self._static is None:
+            key = (str(self.path.resolve()), self.seed, self.size, self.anchor_ts)
+            self._static = shared(self.conn, (*key, self.followback_model))
+        return self._static
 
     def static_users(self) -> list[User]:
         """Every generated account (not the managed ones), in id order."""
-        self._load()
-        return list(self._static)
+        return list(self.static.users)
 
     def user(self, user_id: str) -> User | None:
-        self._load()
-        if user_id in self._by_id:
-            return self._by_id[user_id]
+        found = self.static.by_id.get(user_id)
+        if found is not None:
+            return found
         row = self.conn.execute(f"{SELECT_USERS} WHERE id = ?", (user_id,)).fetchone()
         return User.from_row(row) if row else None
 
     def by_handle(self, handle: str) -> User | None:
-        self._load()
         handle = handle.lstrip("@").lower()
-        if handle in self._by_handle:
-            return self._by_handle[handle]
+        found = self.static.by_handle.get(handle)
+        if found is not None:
+            return found
         row = self.conn.execute(f"{SELECT_USERS} WHERE handle = ?", (handle,)).fetchone()
         return User.from_row(row) if row else None
 
     def users_with_tag(self, tag: str) -> list[str]:
-        if self._tags is None:
-            tags: dict[str, list[str]] = {}
-            for name, user_id in self.conn.execute("SELECT tag, user_id FROM tags ORDER BY 1, 2"):
-                tags.setdefault(name, []).append(user_id)
-            self._tags = tags
-        return self._tags.get(tag.lower().lstrip("#"), [])
+        return self.static.tags.get(tag.lower().lstrip("#"), [])
 
     def managed(self) -> list[User]:
         rows = self.conn.execute(f"{SELECT_USERS} WHERE kind = ? ORDER BY handle", (MANAGED,))
