@@ -10,11 +10,11 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from hashlib import sha256
 from typing import Any
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Candidate, Post, Profile, Score
-from socialseed.model import digest as data_digest
 from socialseed.state.handle import StateDB
 from socialseed.state.scores import ScoreNumbers
 
@@ -84,15 +84,15 @@ _INSERT = (
 
 def _row(account: str, source: str, candidate: Candidate, stamp: str) -> tuple[object, ...]:
     profile = candidate.profile
-    data = profile.to_data()
+    text = json.dumps(profile.to_data(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     typed = typed_fields(profile)
     return (
         account,
         source,
         profile.id,
         candidate.targeting,
-        data_digest(data),  # = profile.digest, without a second to_data()
-        json.dumps(data, sort_keys=True, ensure_ascii=False),
+        sha256(text.encode()).hexdigest(),  # = profile.digest: the same text, hashed
+        text,
         stamp,
         *typed.values(),  # in the order of _TYPED (tests/plan hold them equal)
     )
