@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from socialseed.clock import FakeClock
-from socialseed.model import Post, Source, SourceKind, Target, Verb
+from socialseed.model import Post, Profile, Source, SourceKind, Target, Verb
 from socialseed.platforms.sandbox import posts, words
 from socialseed.platforms.sandbox.client import SandboxPlatform
+from socialseed.platforms.sandbox.discover import Finder
 from socialseed.platforms.sandbox.generate import WorldSpec, generate
 from socialseed.platforms.sandbox.profiles import profile, profile_data
 from socialseed.platforms.sandbox.world import World
@@ -145,3 +146,17 @@ async def test_follower_lists_show_a_new_follower_at_once(
     after = await follower_ids()
     assert writer_id not in before and after[0] == writer_id
     assert sorted(after[1:]) == sorted(before)
+
+
+def test_the_client_reads_the_servers_profiles_as_the_model_does(world: World) -> None:
+    from socialseed.platforms.sandbox.client import _profile
+
+    me = world.managed()[0]
+    own = posts.recent(world.seed, me, NOW_TS, 3)
+    comments = tuple(Finder(world).comments(own, NOW_TS + 5 * 86400))
+    assert comments and all(c.reply_to for c in comments)
+    for user in world.static_users()[::5]:
+        data = profile(world, user, NOW_TS, extra=comments[:2]).to_data()
+        assert _profile(data) == Profile.from_data(data)
+    odd = profile(world, world.static_users()[0], NOW_TS).to_data() | {"last_active": ""}
+    assert _profile(odd) == Profile.from_data(odd)  # not the server's form: the general way
