@@ -50,9 +50,14 @@ class PageCache:
     def profiles(self, users: Sequence[User], now_ts: int) -> list[bytes]:
         """Each of ``users`` as the API's JSON profile at ``now_ts``."""
         kept = self.world.static.profiles_for(now_ts)
+        parts: dict[str, tuple[bytes, bytes | None]] = {}  # this page's, whatever else clears
         for user in users:
-            if user.kind != MANAGED and user.id not in kept:
-                kept[user.id] = _split(encode(profile_data(self.world, user, now_ts)), user)
+            if user.kind != MANAGED:
+                found = kept.get(user.id)
+                if found is None:
+                    found = _split(encode(profile_data(self.world, user, now_ts)), user)
+                    kept[user.id] = found
+                parts[user.id] = found
         counted = [u.id for u in users if u.kind != MANAGED and not u.hide_followers]
         managed = self.world.managed_followers_of(counted)
         out: list[bytes] = []
@@ -60,7 +65,7 @@ class PageCache:
             if user.kind == MANAGED:
                 out.append(encode(profile_data(self.world, user, now_ts)))
                 continue
-            head, tail = kept[user.id]
+            head, tail = parts[user.id]
             if tail is None:  # followers hidden: nothing to count
                 out.append(head)
             else:
