@@ -198,6 +198,7 @@ def _plan(world: Path, tmp: Path) -> None:
         command([EXE, "--help"])  # byte code written, as a user has it
         cold = command([*args, str(tmp / "cold.json")])
         warm = median([command([*args, str(tmp / f"warm{i}.json")]) for i in range(3)])
+        refresh = command([*args, str(tmp / "refresh.json"), "--refresh"])
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -205,6 +206,14 @@ def _plan(world: Path, tmp: Path) -> None:
         (count,) = db.execute("select count(*) from candidates").fetchone()
     for label, figure, target in (("cold", cold, COLD_PER_100K), ("warm", warm, WARM_PER_100K)):
         _print_plan(label, figure, count, target)
+    reads, scoring = refresh.cpu - warm.cpu, cold.cpu - refresh.cpu
+    print(
+        f"   where the cold plan's CPU goes: {warm.cpu:.1f} s a warm plan (start-up, planner "
+        f"on cached scores), {reads:.1f} s discovery (serving, httpx, the candidate cache "
+        f"writes: --refresh less warm), {scoring:.1f} s scoring the new candidates "
+        f"(cold less --refresh); --refresh: {refresh.text()}",
+        flush=True,
+    )
 
 
 def _print_plan(label: str, figure: Figure, count: int, target: float) -> None:
