@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,8 @@ from socialseed.platforms.sandbox.client import SandboxPlatform
 from socialseed.platforms.sandbox.discover import Finder
 from socialseed.platforms.sandbox.generate import WorldSpec, generate
 from socialseed.platforms.sandbox.profiles import profile, profile_data
+from socialseed.platforms.sandbox.rand import pick, unit
+from socialseed.platforms.sandbox.users import BOT, User
 from socialseed.platforms.sandbox.world import World
 from tests.sandbox.conftest import NOW, Connect, action
 
@@ -25,15 +28,50 @@ NOW_TS = int(NOW.timestamp())
 INSTANTS = (NOW_TS, NOW_TS + 3 * 86400 + 1234, NOW_TS + 40 * 86400)
 
 
-def reference_recent(seed: int, user: object, now_ts: int, limit: int) -> list[Post]:
-    """Every lookback day in turn, as the sandbox first drew posts."""
+def reference_count(seed: int, user: User, day: int) -> int:
+    start = day * posts.DAY
+    if start + posts.DAY <= user.created_ts or (
+        user.quiet_ts is not None and start >= user.quiet_ts
+    ):
+        return 0
+    if user.kind == BOT:
+        if unit(seed, "burst", user.id, day) >= 0.12:
+            return 0
+        return 3 + int(unit(seed, "burst-n", user.id, day) * 20)
+    whole = int(user.rate)
+    return min(12, whole + (1 if unit(seed, "n", user.id, day) < user.rate - whole else 0))
+
+
+def reference_post(seed: int, user: User, day: int, index: int, ts: int) -> Post:
+    post_id = f"p.{user.id}.{day}.{index}"
+    if user.kind == BOT:
+        phrase = pick(words.BOT_POSTS, seed, "px", post_id)
+    elif user.topic:
+        topic = next(t for t in words.TOPICS if t.name == user.topic)
+        phrase = pick(topic.post_phrases, seed, "px", post_id)
+    else:
+        phrase = pick(words.GENERAL_POSTS, seed, "px", post_id)
+    tags = [
+        f"#{t}"
+        for i, t in enumerate(user.tag_list)
+        if unit(seed, "tag", post_id, i) < (0.8 if i else 0.9)
+    ]
+    likes = int(math.sqrt(max(user.followers, 4)) * 2 * unit(seed, "likes", post_id))
+    return Post(post_id, user.id, " ".join([phrase, *tags]), posts.instant(ts), likes)
+
+
+def reference_recent(seed: int, user: User, now_ts: int, limit: int) -> list[Post]:
+    """Every lookback day in turn, each draw made with ``unit(*parts)``: the first way."""
     found: list[Post] = []
     today = now_ts // posts.DAY
     for day in range(today, today - posts.LOOKBACK_DAYS, -1):
-        times = posts.day_times(seed, user, day)  # type: ignore[arg-type]
+        offsets = (
+            unit(seed, "t", user.id, day, k) for k in range(reference_count(seed, user, day))
+        )
+        times = sorted(day * posts.DAY + int(o * posts.DAY) for o in offsets)
         for index in range(len(times) - 1, -1, -1):
             if times[index] <= now_ts:
-                found.append(posts.make_post(seed, user, day, index, times[index]))  # type: ignore[arg-type]
+                found.append(reference_post(seed, user, day, index, times[index]))
                 if len(found) >= limit:
                     return found
     return found
