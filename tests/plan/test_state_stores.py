@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from socialseed.model import Candidate, Profile, Score
@@ -34,6 +35,18 @@ def test_candidates_round_trip_and_freshness() -> None:
     )
     store.store_candidates(db, "studio", "hashtag:film", found[:1], now=NOW)  # replaces
     assert len(store.load_candidates(db, "studio", "hashtag:film")) == 1
+
+
+def test_stored_rows_hold_each_profile_and_its_typed_columns() -> None:
+    db = open_state(None)
+    found = [Candidate(profile(f"p{i}"), "hashtag:film", "film") for i in range(3)]
+    store.store_candidates(db, "studio", "hashtag:film", found, now=NOW)
+    rows = {r["profile_id"]: r for r in db["candidates"].rows}
+    for candidate in found:
+        row, typed = rows[candidate.profile.id], store.typed_fields(candidate.profile)
+        assert {name: row[name] for name in typed} == typed
+        assert json.loads(row["data"]) == candidate.profile.to_data()
+        assert (row["targeting"], row["digest"]) == ("film", candidate.profile.digest)
 
 
 def test_posts_cache_honours_its_ttl() -> None:

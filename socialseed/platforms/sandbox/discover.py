@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from itertools import islice
 
 from socialseed.model import Post
 from socialseed.platforms.sandbox import posts
@@ -17,46 +18,48 @@ OWN_POSTS = 10
 
 
 class Finder:
-    """Answers discovery queries; caches the ordered results for the minute they were made."""
+    """Answers discovery queries. Hashtag answers are kept for the minute they were made,
+    search answers for good (both derive from generated accounts only: ``static``)."""
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self._cache: dict[tuple[str, str, int], list[str]] = {}
-        self._haystacks: dict[str, str] | None = None
 
     def hashtag(self, tag: str, now_ts: int) -> list[str]:
-        key = ("hashtag", tag.lower().lstrip("#"), now_ts // 60)
-        if key not in self._cache:
-            self._cache[key] = self._hashtag(key[1], now_ts)
-        return self._cache[key]
+        tag = tag.lower().lstrip("#")
+        key = ("hashtag", tag, now_ts // 60)
+        return self.world.static.answer(key, lambda: self._hashtag(tag, now_ts))
 
     def _hashtag(self, tag: str, now_ts: int) -> list[str]:
-        marker, since = f"#{tag}", now_ts - HASHTAG_DAYS * 86400
+        """Accounts whose newest post carrying ``#tag`` (among their last ``HASHTAG_POSTS``,
+        within ``HASHTAG_DAYS``) is newest first; only post times and tags are drawn."""
+        seed, since = self.world.seed, now_ts - HASHTAG_DAYS * 86400
         latest: list[tuple[int, str]] = []
         for user_id in self.world.users_with_tag(tag):
             user = self.world.user(user_id)
             if user is None:
                 continue
-            for post in posts.recent(self.world.seed, user, now_ts, HASHTAG_POSTS):
-                assert post.created_at is not None
-                ts = int(post.created_at.timestamp())
+            for day, index, ts in islice(posts.times(seed, user, now_ts), HASHTAG_POSTS):
                 if ts < since:
                     break
-                if marker in post.text.split():
+                if posts.tagged(seed, user, day, index, tag):
                     latest.append((-ts, user_id))
                     break
         return [user_id for _, user_id in sorted(latest)]
 
     def search(self, query: str) -> list[str]:
-        tokens = query.lower().split()
+        """Accounts whose handle, name, bio or hashtags hold every word of ``query``, in id
+        order (generated accounts only, so the answer is kept for the process)."""
+        tokens = tuple(query.lower().split())
         if not tokens:
             return []
-        return [uid for uid, text in self._texts().items() if all(t in text for t in tokens)]
+        return self.world.static.answer(("search", tokens), lambda: self._search(tokens))
 
-    def _texts(self) -> dict[str, str]:
-        if self._haystacks is None:
-            self._haystacks = {u.id: _haystack(u) for u in self.world.static_users()}
-        return self._haystacks
+    def _search(self, tokens: tuple[str, ...]) -> list[str]:
+        static = self.world.static
+        if static.haystacks is None:
+            static.haystacks = {u.id: _haystack(u) for u in static.users}
+        texts = static.haystacks.items()
+        return [user_id for user_id, text in texts if all(t in text for t in tokens)]
 
     def likers(self, post: Post, author: User) -> list[str]:
         main = author.tag_list[0] if author.tag_list else ""

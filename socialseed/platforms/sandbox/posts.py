@@ -8,11 +8,15 @@ realistic as simulated time moves.
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
 
 from socialseed.model import Post
 from socialseed.platforms.sandbox import chatter, words
-from socialseed.platforms.sandbox.rand import pick, unit
+from socialseed.platforms.sandbox.rand import pick, unit, unit_of
 from socialseed.platforms.sandbox.users import BOT, User
 
 DAY = 86400
@@ -30,20 +34,22 @@ def count_on(seed: int, user: User, day: int) -> int:
     if start + DAY <= user.created_ts or (user.quiet_ts is not None and start >= user.quiet_ts):
         return 0
     if user.kind == BOT:
-        if unit(seed, "burst", user.id, day) >= 0.12:
+        if unit_of(f"{seed}\x1fburst\x1f{user.id}\x1f{day}") >= 0.12:
             return 0
-        return 3 + int(unit(seed, "burst-n", user.id, day) * 20)
+        return 3 + int(unit_of(f"{seed}\x1fburst-n\x1f{user.id}\x1f{day}") * 20)
     whole = int(user.rate)
-    extra = 1 if unit(seed, "n", user.id, day) < user.rate - whole else 0
+    share = user.rate - whole  # a draw is never below 0: no share, no extra post, no draw
+    extra = 1 if share > 0 and unit_of(f"{seed}\x1fn\x1f{user.id}\x1f{day}") < share else 0
     return min(12, whole + extra)
 
 
 def day_times(seed: int, user: User, day: int) -> list[int]:
     """Epoch seconds of the user's posts on ``day``, in order (index = position)."""
-    offsets = (
-        int(unit(seed, "t", user.id, day, k) * DAY) for k in range(count_on(seed, user, day))
-    )
-    return sorted(day * DAY + o for o in offsets)
+    count = count_on(seed, user, day)
+    if not count:
+        return []
+    prefix, start = f"{seed}\x1ft\x1f{user.id}\x1f{day}\x1f", day * DAY
+    return sorted(start + int(unit_of(f"{prefix}{k}") * DAY) for k in range(count))
 
 
 def make_post(seed: int, user: User, day: int, index: int, ts: int) -> Post:
@@ -53,29 +59,64 @@ def make_post(seed: int, user: User, day: int, index: int, ts: int) -> Post:
         author_id=user.id,
         text=_text(seed, user, post_id),
         created_at=instant(ts),
-        like_count=int(math.sqrt(max(user.followers, 4)) * 2 * unit(seed, "likes", post_id)),
+        like_count=_likes(seed, user, post_id),
     )
+
+
+def post_data(seed: int, user: User, day: int, index: int, ts: int) -> dict[str, Any]:
+    """``make_post(...).to_data()``, built directly (the serving path: no datetime made)."""
+    post_id = f"p.{user.id}.{day}.{index}"
+    return {
+        "id": post_id,
+        "author_id": user.id,
+        "text": _text(seed, user, post_id),
+        "created_at": iso_ts(ts),
+        "like_count": _likes(seed, user, post_id),
+        "reply_to": None,
+        "ref": {},
+    }
+
+
+def iso_ts(ts: int) -> str:
+    """``clock.iso(instant(ts))`` for whole epoch seconds, without a datetime."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def _likes(seed: int, user: User, post_id: str) -> int:
+    return int(math.sqrt(max(user.followers, 4)) * 2 * unit_of(f"{seed}\x1flikes\x1f{post_id}"))
+
+
+def times(seed: int, user: User, now_ts: int) -> Iterator[tuple[int, int, int]]:
+    """(day, index, epoch seconds) of the posts made at or before ``now_ts``, newest first,
+    within the lookback; days before the account existed or after it went quiet are skipped
+    (they hold no posts)."""
+    today = now_ts // DAY
+    low = max(today - LOOKBACK_DAYS + 1, user.created_ts // DAY)
+    high = today if user.quiet_ts is None else min(today, -(-user.quiet_ts // DAY) - 1)
+    for day in range(high, low - 1, -1):
+        found = day_times(seed, user, day)
+        for index in range(len(found) - 1, -1, -1):
+            if found[index] <= now_ts:
+                yield day, index, found[index]
 
 
 def recent(seed: int, user: User, now_ts: int, limit: int) -> list[Post]:
     """Up to ``limit`` posts made at or before ``now_ts``, newest first."""
-    found: list[Post] = []
-    today = now_ts // DAY
-    for day in range(today, today - LOOKBACK_DAYS, -1):
-        times = day_times(seed, user, day)
-        for index in range(len(times) - 1, -1, -1):
-            if times[index] <= now_ts:
-                found.append(make_post(seed, user, day, index, times[index]))
-                if len(found) >= limit:
-                    return found
-    return found
+    newest = islice(times(seed, user, now_ts), max(1, limit))  # 0 still gave the newest
+    return [make_post(seed, user, day, index, ts) for day, index, ts in newest]
 
 
 def last_active(seed: int, user: User, now_ts: int) -> datetime | None:
-    posts = recent(seed, user, now_ts, 1)
-    if posts:
-        return posts[0].created_at
+    latest = next(times(seed, user, now_ts), None)
+    if latest is not None:
+        return instant(latest[2])
     return instant(user.quiet_ts) if user.quiet_ts is not None else None
+
+
+def tagged(seed: int, user: User, day: int, index: int, tag: str) -> bool:
+    """Whether the post (``day``, ``index``) of ``user`` carries ``#tag`` (its text's words)."""
+    post_id = f"p.{user.id}.{day}.{index}"
+    return any(t == tag for t in _chosen_tags(seed, user.tag_list, post_id))
 
 
 def find(seed: int, user: User, post_id: str, now_ts: int) -> Post | None:
@@ -142,5 +183,10 @@ def _text(seed: int, user: User, post_id: str) -> str:
         phrase = pick(_TOPICS[user.topic].post_phrases, seed, "px", post_id)
     else:
         phrase = pick(words.GENERAL_POSTS, seed, "px", post_id)
-    chosen = [t for i, t in enumerate(tags) if unit(seed, "tag", post_id, i) < (0.8 if i else 0.9)]
-    return " ".join([phrase, *(f"#{t}" for t in chosen)])
+    return " ".join([phrase, *(f"#{t}" for t in _chosen_tags(seed, tags, post_id))])
+
+
+def _chosen_tags(seed: int, tags: tuple[str, ...], post_id: str) -> list[str]:
+    """The user's hashtags this post carries (phrases carry none: words.py has no '#')."""
+    prefix = f"{seed}\x1ftag\x1f{post_id}\x1f"
+    return [t for i, t in enumerate(tags) if unit_of(f"{prefix}{i}") < (0.8 if i else 0.9)]

@@ -12,12 +12,19 @@ from typing import TypeVar
 
 T = TypeVar("T")
 _SCALE = float(1 << 64)
+_blake2b = hashlib.blake2b
+_from_bytes = int.from_bytes
 
 
 def unit(*parts: object) -> float:
     """A number in [0, 1) fixed by ``parts``."""
-    key = "\x1f".join(str(p) for p in parts).encode()
-    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") / _SCALE
+    return unit_of("\x1f".join(map(str, parts)))
+
+
+def unit_of(key: str) -> float:
+    """``unit(*parts)`` for ``key`` = the parts joined by ``\\x1f`` (hot loops build the key
+    with an f-string once per prefix instead of converting every part on every call)."""
+    return _from_bytes(_blake2b(key.encode(), digest_size=8).digest(), "big") / _SCALE
 
 
 def pick(options: Sequence[T], *parts: object) -> T:

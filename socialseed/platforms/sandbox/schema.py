@@ -1,5 +1,7 @@
 """The world file's tables. The static part (users, edges, tags) is written once by
 ``generate``; the rest records what managed accounts did, one SQLite transaction per write.
+Edges and tags are stored in their key's order (``WITHOUT ROWID``: one b-tree, not two);
+worlds made before that read the same.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ CREATE TABLE users (
     rate REAL NOT NULL,
     opted_out INTEGER NOT NULL
 );
-CREATE TABLE tags (tag TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (tag, user_id));
+CREATE TABLE tags (tag TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (tag, user_id))
+    WITHOUT ROWID;
 CREATE TABLE edges (
     src TEXT NOT NULL, dst TEXT NOT NULL, ts INTEGER NOT NULL, PRIMARY KEY (src, dst)
-);
+) WITHOUT ROWID;
 CREATE INDEX edges_dst ON edges (dst, src);
 CREATE TABLE followbacks (
     src TEXT NOT NULL, dst TEXT NOT NULL, ts INTEGER NOT NULL, PRIMARY KEY (src, dst)

@@ -37,6 +37,7 @@ from socialseed.platforms.sandbox import faults as fault_store
 from socialseed.platforms.sandbox import inbox, limits, posts
 from socialseed.platforms.sandbox.actions import ApiError, Request, Write, resolve
 from socialseed.platforms.sandbox.discover import Finder
+from socialseed.platforms.sandbox.pages import PageCache, encode
 from socialseed.platforms.sandbox.profiles import profile
 from socialseed.platforms.sandbox.rand import unit
 from socialseed.platforms.sandbox.users import User
@@ -65,6 +66,7 @@ class SandboxTransport(httpx.AsyncBaseTransport):
     def __init__(self, path: Path, clock: Clock, settings: Sandbox | None = None) -> None:
         self.world = World(path)
         self.finder = Finder(self.world)
+        self.pages = PageCache(self.world)
         self.clock = clock
         self.settings = settings or Sandbox()
         self._serial = 0
@@ -185,7 +187,7 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         elif kind == "search":
             ids = self.finder.search(query)
         elif kind == "followers_of":
-            ids = self.world.follower_ids(self._user(query).id, snap)
+            ids = self.pages.follower_ids(self._user(query).id, snap)
         elif kind == "likers_of":
             ids = self._likers(query, snap)
         elif kind == "commenters":
@@ -194,15 +196,18 @@ class SandboxTransport(httpx.AsyncBaseTransport):
             raise ApiError(400, "unknown_source", f"unknown discovery source {kind!r}")
         size = max(1, min(100, _int(request.url.params.get("limit", str(PAGE)))))
         users = [u for u in (self.world.user(i) for i in ids[start : start + size]) if u]
-        found = [profile(self.world, u, now_ts, extra=extra.get(u.id, ())) for u in users]
         after = start + size
-        return _json(
-            200,
-            {
-                "profiles": [p.to_data() for p in found],
-                "next_cursor": f"{after}@{snap}" if after < len(ids) else None,
-            },
+        next_cursor = f"{after}@{snap}" if after < len(ids) else None
+        if extra:
+            found = [profile(self.world, u, now_ts, extra=extra.get(u.id, ())) for u in users]
+            return _json(
+                200, {"profiles": [p.to_data() for p in found], "next_cursor": next_cursor}
+            )
+        body = b'{"profiles":[%s],"next_cursor":%s}' % (
+            b",".join(self.pages.profiles(users, now_ts)),
+            encode(next_cursor),
         )
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
 
     def _likers(self, post_id: str, now_ts: int) -> list[str]:
         author = self.world.user(posts.author_of(post_id) or "")

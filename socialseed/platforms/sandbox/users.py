@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from socialseed.platforms.sandbox.schema import USER_COLUMNS
@@ -43,7 +43,26 @@ class User:
         return tuple(self.tags.split()) if self.tags else ()
 
     def row(self) -> tuple[Any, ...]:
-        return astuple(self)
+        """The values in ``USER_COLUMNS`` order (``dataclasses.astuple`` deep-copies each)."""
+        return (
+            self.id,
+            self.handle,
+            self.name,
+            self.bio,
+            self.kind,
+            self.topic,
+            self.tags,
+            self.followers,
+            self.following,
+            self.posts,
+            self.hide_followers,
+            self.has_avatar,
+            self.language,
+            self.created_ts,
+            self.quiet_ts,
+            self.rate,
+            self.opted_out,
+        )
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> User:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from socialseed.errors import StateError
 from socialseed.platforms.sandbox import followback
 from socialseed.platforms.sandbox.rand import short_hash
 from socialseed.platforms.sandbox.schema import FORMAT
+from socialseed.platforms.sandbox.static import Static, shared
 from socialseed.platforms.sandbox.users import (
     INSERT_USER,
     MANAGED,
@@ -42,9 +43,8 @@ class World:
         self.size = int(meta["size"])
         self.anchor_ts = int(meta["anchor_ts"])
         self.followback_model = meta.get("followback", "standard")  # followback.MODELS
-        self._by_id: dict[str, User] = {}
-        self._by_handle: dict[str, User] = {}
-        self._tags: dict[str, list[str]] | None = None
+        self._static: Static | None = None
+        self._writes = 0
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -79,45 +79,47 @@ class World:
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._writes += 1
         self.conn.execute("COMMIT")
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever anything may have been written: by this connection (counted) or
+        by another (SQLite's ``data_version``). Read caches are keyed by it."""
+        row = self.conn.execute("PRAGMA data_version").fetchone()
+        return self._writes, int(row[0])
 
     # accounts -------------------------------------------------------------------------
 
-    def _load(self) -> None:
-        if self._by_id:
-            return
-        for row in self.conn.execute(f"{SELECT_USERS} WHERE kind != ? ORDER BY id", (MANAGED,)):
-            user = User.from_row(row)
-            self._by_id[user.id] = user
-            self._by_handle[user.handle] = user
+    @property
+    def static(self) -> Static:
+        """The generated accounts and what derives from them (shared within the process)."""
+        if self._static is None:
+            key = (str(self.path.resolve()), self.seed, self.size, self.anchor_ts)
+            self._static = shared(self.conn, (*key, self.followback_model))
+        return self._static
 
     def static_users(self) -> list[User]:
         """Every generated account (not the managed ones), in id order."""
-        self._load()
-        return list(self._by_id.values())
+        return list(self.static.users)
 
     def user(self, user_id: str) -> User | None:
-        self._load()
-        if user_id in self._by_id:
-            return self._by_id[user_id]
+        found = self.static.by_id.get(user_id)
+        if found is not None:
+            return found
         row = self.conn.execute(f"{SELECT_USERS} WHERE id = ?", (user_id,)).fetchone()
         return User.from_row(row) if row else None
 
     def by_handle(self, handle: str) -> User | None:
-        self._load()
         handle = handle.lstrip("@").lower()
-        if handle in self._by_handle:
-            return self._by_handle[handle]
+        found = self.static.by_handle.get(handle)
+        if found is not None:
+            return found
         row = self.conn.execute(f"{SELECT_USERS} WHERE handle = ?", (handle,)).fetchone()
         return User.from_row(row) if row else None
 
     def users_with_tag(self, tag: str) -> list[str]:
-        if self._tags is None:
-            tags: dict[str, list[str]] = {}
-            for name, user_id in self.conn.execute("SELECT tag, user_id FROM tags ORDER BY 1, 2"):
-                tags.setdefault(name, []).append(user_id)
-            self._tags = tags
-        return self._tags.get(tag.lower().lstrip("#"), [])
+        return self.static.tags.get(tag.lower().lstrip("#"), [])
 
     def managed(self) -> list[User]:
         rows = self.conn.execute(f"{SELECT_USERS} WHERE kind = ? ORDER BY handle", (MANAGED,))
@@ -197,6 +199,18 @@ class World:
             "SELECT count(*) FROM edges WHERE dst = ? AND src >= 'm' AND src < 'n'", (user_id,)
         ).fetchone()
         return int(row[0])
+
+    def managed_followers_of(self, user_ids: Sequence[str]) -> dict[str, int]:
+        """``managed_followers`` for many accounts in one query (those with none are absent)."""
+        if not user_ids:
+            return {}
+        marks = ", ".join("?" * len(user_ids))
+        rows = self.conn.execute(
+            f"SELECT dst, count(*) FROM edges WHERE dst IN ({marks}) "
+            "AND src >= 'm' AND src < 'n' GROUP BY dst",
+            tuple(user_ids),
+        )
+        return {str(dst): int(n) for dst, n in rows}
 
     def has(self, table: str, **where: Any) -> bool:
         clause = " AND ".join(f"{k} = ?" for k in where)

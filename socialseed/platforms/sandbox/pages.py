@@ -1,0 +1,88 @@
+"""Discovery pages from memory: follower lists and encoded profiles.
+
+Paging through a source asks for the same follower list once per page: it is read once per
+world version (any write, by this process or another, drops it). Several accounts and sources
+meet the same profiles: a generated account's profile is encoded once per instant it
+describes, and only its count of managed followers (which writes change) is read per page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from socialseed.platforms.sandbox.profiles import profile_data
+from socialseed.platforms.sandbox.users import MANAGED, User
+from socialseed.platforms.sandbox.world import World
+
+MAX_LISTS = 64  # follower lists kept
+
+
+def encode(data: Any) -> bytes:
+    """JSON as httpx encodes a ``json=`` body (compact, UTF-8)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+class PageCache:
+    """Read caches of one transport. Follower lists are checked against ``World.version()``
+    on every use; encoded profiles of generated accounts are shared (``static``), less their
+    count of followers, which is read for each page."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self._version: tuple[int, int] | None = None
+        self._followers: dict[tuple[str, int], list[str]] = {}
+
+    def follower_ids(self, user_id: str, now_ts: int) -> list[str]:
+        """``World.follower_ids``, read once per account and instant."""
+        version = self.world.version()
+        if version != self._version:
+            self._version = version
+            self._followers.clear()
+        key = (user_id, now_ts)
+        if key not in self._followers:
+            if len(self._followers) >= MAX_LISTS:
+                self._followers.clear()
+            self._followers[key] = self.world.follower_ids(user_id, now_ts)
+        return self._followers[key]
+
+    def profiles(self, users: Sequence[User], now_ts: int) -> list[bytes]:
+        """Each of ``users`` as the API's JSON profile at ``now_ts``."""
+        kept = self.world.static.profiles_for(now_ts)
+        parts: dict[str, tuple[bytes, bytes | None]] = {}  # this page's, whatever else clears
+        for user in users:
+            if user.kind != MANAGED:
+                found = kept.get(user.id)
+                if found is None:
+                    found = _split(encode(profile_data(self.world, user, now_ts)), user)
+                    kept[user.id] = found
+                parts[user.id] = found
+        counted = [u.id for u in users if u.kind != MANAGED and not u.hide_followers]
+        managed = self.world.managed_followers_of(counted)
+        out: list[bytes] = []
+        for user in users:
+            if user.kind == MANAGED:
+                out.append(encode(profile_data(self.world, user, now_ts)))
+                continue
+            head, tail = parts[user.id]
+            if tail is None:  # followers hidden: nothing to count
+                out.append(head)
+            else:
+                out.append(b"%s%d%s" % (head, user.followers + managed.get(user.id, 0), tail))
+        return out
+
+
+def _split(body: bytes, user: User) -> tuple[bytes, bytes | None]:
+    """An encoded profile cut around its followers count (written without managed followers,
+    so ``head + str(count) + tail``). Strings are JSON-escaped, so ``,"followers":`` can only
+    be the key."""
+    if user.hide_followers:
+        return body, None
+    head, found, rest = body.partition(FOLLOWERS)
+    count, comma, tail = rest.partition(b",")
+    assert found and comma and int(count) == user.followers, "profile layout"
+    return head + found, comma + tail
+
+
+FOLLOWERS = b',"followers":'

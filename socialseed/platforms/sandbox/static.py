@@ -1,0 +1,77 @@
+"""The generated part of a world, read once per process and shared by every connection to it.
+
+Generated accounts and their hashtags never change after ``generate`` (writes add managed
+accounts and their edges only), and one seed, size and day always generate the same ones. So
+what is derived from them alone (the accounts, hashtag and search answers, and profiles less
+their count of managed followers) is kept per world for the life of the process, whichever
+transport (one per sandbox account) asks.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from socialseed.platforms.sandbox.users import MANAGED, SELECT_USERS, User
+
+MAX_WORLDS = 4  # worlds kept per process (tests make many small ones)
+MAX_ANSWERS = 256  # hashtag and search answers kept per world
+MAX_PROFILES = 200_000  # encoded profiles kept per world (about 1 KB each)
+
+WorldKey = tuple[str, int, int, int, str]  # path, seed, size, anchor day, follow-back model
+
+
+@dataclass
+class Static:
+    """A world's generated accounts and what is derived from them alone."""
+
+    users: list[User]
+    by_id: dict[str, User]
+    by_handle: dict[str, User]
+    tags: dict[str, list[str]]
+    haystacks: dict[str, str] | None = None  # search text per account, made on first search
+    answers: dict[tuple[object, ...], list[str]] = field(default_factory=dict)
+    profiles: dict[str, tuple[bytes, bytes | None]] = field(default_factory=dict)
+    profiles_at: int | None = None  # the instant the kept profiles describe
+
+    def answer(self, key: tuple[object, ...], make: Callable[[], list[str]]) -> list[str]:
+        """The list ``make()`` gives for ``key``, made once."""
+        if key not in self.answers:
+            if len(self.answers) >= MAX_ANSWERS:
+                self.answers.clear()
+            self.answers[key] = make()
+        return self.answers[key]
+
+    def profiles_for(self, now_ts: int) -> dict[str, tuple[bytes, bytes | None]]:
+        """Encoded profiles at ``now_ts`` (kept for one instant at a time)."""
+        if now_ts != self.profiles_at or len(self.profiles) >= MAX_PROFILES:
+            self.profiles.clear()
+            self.profiles_at = now_ts
+        return self.profiles
+
+
+_SHARED: dict[WorldKey, Static] = {}
+
+
+def shared(conn: sqlite3.Connection, key: WorldKey) -> Static:
+    """The world ``key``'s generated part, read through ``conn`` the first time."""
+    if key not in _SHARED:
+        while len(_SHARED) >= MAX_WORLDS:
+            del _SHARED[next(iter(_SHARED))]
+        _SHARED[key] = _read(conn)
+    return _SHARED[key]
+
+
+def _read(conn: sqlite3.Connection) -> Static:
+    rows = conn.execute(f"{SELECT_USERS} WHERE kind != ? ORDER BY id", (MANAGED,))
+    users = [User(*row) for row in rows]
+    tags: dict[str, list[str]] = {}
+    for name, user_id in conn.execute("SELECT tag, user_id FROM tags ORDER BY 1, 2"):
+        tags.setdefault(name, []).append(user_id)
+    return Static(
+        users=users,
+        by_id={u.id: u for u in users},
+        by_handle={u.handle: u for u in users},
+        tags=tags,
+    )
