@@ -14,6 +14,8 @@ import typer
 
 from socialseed.cli import context
 from socialseed.cli.options import ConfigOpt
+from socialseed.cli.worker_cmd import QueueUrlOpt
+from socialseed.cli.worker_cmd import queue_url as queue_url_of
 from socialseed.errors import ApprovalError, SocialSeedError
 
 if TYPE_CHECKING:
@@ -75,6 +77,13 @@ def apply(
     max_wait: Annotated[
         str, typer.Option(help="Longest pacing wait; later actions are skipped (e.g. 30m, 6h).")
     ] = "6h",
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue", help="Do not run here: queue one job per account for 'socialseed worker'."
+        ),
+    ] = False,
+    queue_url: QueueUrlOpt = None,
 ) -> None:
     """Execute a plan's approved actions: paced, journalled, stopping at the first block.
 
@@ -99,9 +108,18 @@ def apply(
     keep_time = app_ctx.simulated and not dry_run
     on_event = _keeping_time(app_ctx, view.event) if keep_time else view.event
     applier = _applier(app_ctx, the_plan, cfg, options, on_event, clock)
+    if queue and dry_run:
+        raise SocialSeedError(
+            "--queue and --dry-run do not go together: a dry run changes nothing",
+            hint="run the dry run here, then queue the plan with --queue (without --dry-run)",
+        )
+    url = queue_url_of(app_ctx, queue_url) if queue else None
     prepared = applier.prepare()
     if not dry_run and not yes:
         _confirm(app_ctx, the_plan, prepared)
+    if url is not None:
+        _enqueue(app_ctx, the_plan, prepared, url)
+        return
     if not dry_run:
         app_ctx.checkpoint("before-apply")  # whole file checked, then a copy to go back to
     view.start(prepared)
@@ -138,6 +156,30 @@ def force_unlock(
 
 
 # -- helpers -----------------------------------------------------------------------------------
+def _enqueue(app_ctx: AppContext, plan: Plan, prepared: Prepared, url: str) -> None:
+    """One job per account with actions left to run; workers apply them (docs/workers.md)."""
+    import asyncio
+
+    from socialseed.apply.queue import enqueue, shown
+
+    counts = {name: n for name, n in prepared.to_run().items() if n}
+    if not counts:
+        app_ctx.err.print(f"Plan {plan.id}: nothing left to run; nothing was queued.")
+        return
+    result = asyncio.run(enqueue(url, plan.id, sorted(counts)))
+    for name in result.queued:
+        typer.echo(f"queued\t{plan.id}\t{name}\t{counts[name]}")
+    for name in result.already:
+        typer.echo(f"already-queued\t{plan.id}\t{name}\t{counts[name]}")
+    total = sum(counts[name] for name in result.queued)
+    waiting = f"; {len(result.already)} were queued already" if result.already else ""
+    app_ctx.err.print(
+        f"Queued {len(result.queued)} accounts ({total} approved actions) of plan {plan.id} "
+        f"on {shown(url)}{waiting}. Run 'socialseed worker' to apply them.",
+        markup=False,
+    )
+
+
 def _duration(text: str) -> int:
     from socialseed.config.schema import parse_duration
 
