@@ -26,9 +26,8 @@ if TYPE_CHECKING:
     from socialseed.apply.executor import AccountReport, Applier, Prepared, Report
     from socialseed.cli.context import AppContext
     from socialseed.clock import Clock
-    from socialseed.config.schema import Account, Config
+    from socialseed.config.schema import Config
     from socialseed.model.plan import Plan
-    from socialseed.platforms.base import Platform
 
 PlanArg = Annotated[
     str, typer.Argument(help="A plan file, or a saved plan id (a unique prefix will do).")
@@ -248,20 +247,9 @@ def _applier(
 
 def _builder(app_ctx: AppContext, cfg: Config, clock: Clock) -> PlatformFactory:
     """The shared platform builder, on the run's clock."""
-    import dataclasses
+    from socialseed.cli.platform_deps import platform_factory
 
-    from socialseed.cli.platform_deps import PlatformBuilder
-
-    builder = PlatformBuilder(app_ctx, cfg)
-    if clock is app_ctx.clock:
-        return builder
-
-    def build(account: Account) -> Platform:
-        from socialseed.platforms import registry
-
-        return registry.build(account, dataclasses.replace(builder.deps, clock=clock))
-
-    return build
+    return platform_factory(app_ctx, cfg, clock)
 
 
 def _confirm(app_ctx: AppContext, plan: Plan, prepared: Prepared) -> None:

@@ -215,8 +215,7 @@ def _applier_factory(app_ctx: AppContext, cfg: Config, label: str) -> ApplierFac
     import socket
 
     from socialseed.apply.executor import Applier
-    from socialseed.cli.apply_cmd import _builder
-    from socialseed.cli.platform_deps import capabilities
+    from socialseed.cli.platform_deps import capabilities, platform_factory
     from socialseed.conversations.caps import author_cap
     from socialseed.conversations.guards import text_guard
     from socialseed.state.locks import Me
@@ -236,7 +235,7 @@ def _applier_factory(app_ctx: AppContext, cfg: Config, label: str) -> ApplierFac
             cfg,
             clock=clock,
             rng=random.Random(),
-            platform_for=_builder(app_ctx, cfg, platform_clock),
+            platform_for=platform_factory(app_ctx, cfg, platform_clock),
             capabilities_for=capabilities,
             me=me,
             options=options,
