@@ -20,13 +20,13 @@ from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, QueueError
 if TYPE_CHECKING:
     import asyncio
     from collections.abc import Callable
+    from pathlib import Path
 
     from socialseed.apply.context import Options
     from socialseed.apply.executor import Applier
     from socialseed.apply.worker import AccountJobs, ApplierFactory
     from socialseed.cli.context import AppContext
     from socialseed.clock import Clock
-    from socialseed.config.schema import Config
     from socialseed.model.plan import Plan
 
 QUEUE_ENV = "SOCIALSEED_QUEUE"
@@ -95,7 +95,8 @@ def worker(
 
     app_ctx = context.get(ctx)
     url = queue_url(app_ctx, queue)
-    cfg = app_ctx.load_config(config)
+    app_ctx.load_config(config)  # a wrong config stops the worker before it takes a job
+    path = app_ctx.config_path(config)
     label = name or f"{socket.gethostname()}:{os.getpid()}"
     settings = WorkerSettings(
         name=label, concurrency=concurrency, lease=lease, until_empty=until_empty
@@ -106,7 +107,7 @@ def worker(
 
     async def main() -> int:
         stop = asyncio.Event()
-        jobs = _jobs(app_ctx, cfg, label, stop, say)
+        jobs = _jobs(app_ctx, path, label, stop, say)
         task = asyncio.ensure_future(work(url, jobs, settings, _note(app_ctx)))
         signalled = _on_signals(task, stop)
         app_ctx.err.print(
@@ -169,7 +170,7 @@ def _exit_code(signum: int | None, jobs: AccountJobs) -> int:
 
 def _jobs(
     app_ctx: AppContext,
-    cfg: Config,
+    config_path: Path,
     label: str,
     stop: asyncio.Event,
     say: Callable[[str], None],
@@ -184,7 +185,7 @@ def _jobs(
         wall=SystemClock(),
         run_clock=lambda: _run_clock(app_ctx),
         open_plan=lambda plan_id: open_plan(app_ctx.db, plan_id),
-        make_applier=_applier_factory(app_ctx, cfg, label),
+        make_applier=_applier_factory(app_ctx, config_path, label),
         say=say,
         stop=stop,
         after_run=lambda clock: _record_time(app_ctx, clock),
@@ -210,12 +211,15 @@ def _record_time(app_ctx: AppContext, clock: Clock) -> None:
         advance(app_ctx.db, clock.now())
 
 
-def _applier_factory(app_ctx: AppContext, cfg: Config, label: str) -> ApplierFactory:
+def _applier_factory(app_ctx: AppContext, config_path: Path, label: str) -> ApplierFactory:
+    """Each run reads the config afresh: a plan made after a config change is checked against
+    the config it was made with, without restarting the workers."""
     import random
     import socket
 
     from socialseed.apply.executor import Applier
     from socialseed.cli.platform_deps import capabilities, platform_factory
+    from socialseed.config.load import load_config
     from socialseed.conversations.caps import author_cap
     from socialseed.conversations.guards import text_guard
     from socialseed.state.locks import Me
@@ -229,6 +233,7 @@ def _applier_factory(app_ctx: AppContext, cfg: Config, label: str) -> ApplierFac
         platform_clock: Clock,
         stopping: Callable[[], bool],
     ) -> Applier:
+        cfg = load_config(config_path)
         return Applier(
             app_ctx.db,
             plan,
