@@ -35,7 +35,12 @@ def test_sigterm_ends_the_run_after_its_current_call_and_queues_it_again(
 ) -> None:
     setup = sandbox_setup.build(tmp_path, accounts=("solo",), follows=6)
     env = env_of(setup, pg_url, latency_ms=250)
-    assert enqueue(setup, env).returncode == 0
+    queued = enqueue(setup, env)
+    assert queued.returncode == 0, queued.stderr
+    assert queued.stdout == f"queued\t{setup.plan.id}\tsolo\t6\n"
+    assert f"Queued 1 accounts (6 approved actions) of plan {setup.plan.id} on " in queued.stderr
+    again = enqueue(setup, env)
+    assert again.stdout == f"already-queued\t{setup.plan.id}\tsolo\t6\n"
     worker = start_worker(env, "w1")
     db = open_state(setup.state_path)
     deadline = time.monotonic() + 40

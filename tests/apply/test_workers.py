@@ -3,6 +3,7 @@ queue (procrastinate), the sandbox as the platform, SQLite as the shared state."
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import signal
 import sqlite3
@@ -11,18 +12,18 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from socialseed.apply import queue
 from socialseed.state import worker_runs
 from socialseed.state.db import open_state
 from tests.apply import sandbox_setup
 from tests.apply.workers import (
-    enqueue,
     env_of,
     following_in_world,
     follows_by_world,
     open_runs,
     planned_follows,
     start_worker,
-    stop,
+    stop_all,
     wait_for_jobs,
 )
 
@@ -36,13 +37,12 @@ def test_three_workers_one_killed_every_action_once_no_account_twice(
     setup = sandbox_setup.build(tmp_path, accounts=ACCOUNTS, follows=3, size=400)
     env = env_of(setup, pg_url, latency_ms=15)
     workers = {name: start_worker(env, name) for name in ("w1", "w2", "w3")}  # wait for jobs
-    queued = enqueue(setup, env)
-    assert queued.returncode == 0, queued.stderr
-    assert queued.stdout.count("queued\t") == 60
-    assert "Queued 60 accounts (180 approved actions)" in queued.stderr
+    # what 'apply PLAN --queue' does once its checks pass (its own test: test_worker_cli.py)
+    queued = asyncio.run(queue.enqueue(pg_url, setup.plan.id, list(ACCOUNTS)))
+    assert queued.queued == list(ACCOUNTS)
     killed_at, victim = _kill_mid_run(workers["w1"], setup.state_path, "w1")
     states = wait_for_jobs(pg_url, "succeeded", 60, timeout=60)
-    results = {name: stop(proc) for name, proc in workers.items() if name != "w1"}
+    results = stop_all([proc for name, proc in workers.items() if name != "w1"], ["w2", "w3"])
     assert states["succeeded"] == 60, states
 
     # the platform's own records: every approved follow written once (or found in effect)

@@ -79,10 +79,17 @@ def open_runs(state: Path, worker: str) -> list[tuple[str, str]]:
     return [(str(a), str(s)) for a, s in rows]
 
 
-def stop(proc: subprocess.Popen[str], signum: int = signal.SIGTERM) -> tuple[int, str, str]:
-    proc.send_signal(signum)
-    out, err = proc.communicate(timeout=30)
-    return proc.returncode, out, err
+def stop_all(
+    procs: list[subprocess.Popen[str]], names: list[str]
+) -> dict[str, tuple[int, str, str]]:
+    """SIGTERM every worker at once, then collect each one's exit code and output."""
+    for proc in procs:
+        proc.send_signal(signal.SIGTERM)
+    done = {}
+    for name, proc in zip(names, procs, strict=True):
+        out, err = proc.communicate(timeout=30)
+        done[name] = (proc.returncode, out, err)
+    return done
 
 
 def follows_by_world(setup: Setup) -> Counter[tuple[str, str]]:
