@@ -28,6 +28,7 @@ QUEUE_NAME = "socialseed-apply"
 SCHEMA_LOCK = 0x5EED_0022  # pg_advisory_lock key: one process applies the schema
 RETRY_WAIT = 2  # seconds before a busy or stopped account's job is tried again
 MAX_ATTEMPTS = 60
+SIDE_CONNECTIONS = 6
 
 if TYPE_CHECKING:
     from procrastinate import App
@@ -96,11 +97,14 @@ def ensure_schema(url: str) -> bool:
         raise _unreachable(url, exc) from exc
 
 
-def _app(url: str) -> App:
+def _app(url: str, concurrency: int = 1) -> App:
+    """A procrastinate app on ``url``. Its pool has room for every running job's own queries
+    and the worker's side tasks (LISTEN, heartbeat, abort poll, fetch, the reaper) at once."""
     from procrastinate import App, PsycopgConnector
 
     _quiet()
-    return App(connector=PsycopgConnector(conninfo=url, min_size=1, max_size=4))
+    size = concurrency + SIDE_CONNECTIONS
+    return App(connector=PsycopgConnector(conninfo=url, min_size=1, max_size=size))
 
 
 def _quiet() -> None:
@@ -160,7 +164,7 @@ async def work(url: str, runner: JobRunner, settings: WorkerSettings, say: Say) 
     from psycopg import Error as PgError
 
     ensure_schema(url)
-    app = _app(url)
+    app = _app(url, settings.concurrency)
     retry = RetryStrategy(
         max_attempts=MAX_ATTEMPTS,
         wait=RETRY_WAIT,
