@@ -31,7 +31,8 @@ MAX_ATTEMPTS = 60
 SIDE_CONNECTIONS = 6
 
 if TYPE_CHECKING:
-    from procrastinate import App
+    from procrastinate import App, BaseRetryStrategy
+    from procrastinate.jobs import Job
 
 JobRunner = Callable[[int, str, str], Awaitable[None]]  # (job id, plan id, account)
 Say = Callable[[str], None]
@@ -159,17 +160,13 @@ class WorkerSettings:
 
 async def work(url: str, runner: JobRunner, settings: WorkerSettings, say: Say) -> None:
     """Run queued account jobs until cancelled (or, with ``until_empty``, until none is left)."""
-    from procrastinate import JobContext, RetryStrategy
+    from procrastinate import JobContext
     from procrastinate.exceptions import ConnectorException
     from psycopg import Error as PgError
 
     ensure_schema(url)
     app = _app(url, settings.concurrency)
-    retry = RetryStrategy(
-        max_attempts=MAX_ATTEMPTS,
-        wait=RETRY_WAIT,
-        retry_exceptions={LockedError, WorkerStopping},
-    )
+    retry = _retry_strategy()
 
     @app.task(name=TASK_NAME, queue=QUEUE_NAME, pass_context=True, retry=retry)
     async def apply_account(context: JobContext, plan_id: str, account: str) -> None:
@@ -195,6 +192,25 @@ async def work(url: str, runner: JobRunner, settings: WorkerSettings, say: Say) 
                 await asyncio.gather(reaper, return_exceptions=True)
     except (ConnectorException, PgError, OSError) as exc:
         raise _unreachable(url, exc) from exc
+
+
+def _retry_strategy() -> BaseRetryStrategy:
+    """A stopped run goes back to the queue at once (a worker resumes it now); a busy account
+    (another process holds its lock) is tried again after ``RETRY_WAIT`` seconds. Anything
+    else ends the job: the worker's line and ``worker_runs`` say why."""
+    from procrastinate import BaseRetryStrategy, RetryDecision
+
+    class AccountRetry(BaseRetryStrategy):
+        def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
+            if job.attempts >= MAX_ATTEMPTS:
+                return None
+            if isinstance(exception, WorkerStopping):
+                return RetryDecision(retry_in={"seconds": 0})
+            if isinstance(exception, LockedError):
+                return RetryDecision(retry_in={"seconds": RETRY_WAIT})
+            return None
+
+    return AccountRetry()
 
 
 async def _reap(app: App, lease: float, say: Say) -> None:
