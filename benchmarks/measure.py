@@ -99,3 +99,14 @@ def median(figures: Sequence[Figure]) -> Figure:
         statistics.median(f.wall for f in figures),
         statistics.median(f.peak_mb for f in figures),
     )
+
+
+def process_cpu(pids: Sequence[int]) -> float:
+    """CPU seconds (user + system) the running processes ``pids`` used so far (Linux /proc):
+    read before and after a window, for processes that outlive it (queue workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks

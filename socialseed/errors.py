@@ -12,6 +12,9 @@
     ├── ApprovalError                    exit 1  (a decision the rules refuse)
     ├── LockedError                      exit 1  (another apply holds the account)
     ├── PausedError                      exit 1  (the kill switch is on)
+    ├── QueueError                       exit 1  (the apply queue cannot be reached or used)
+    ├── WorkerStopping                   exit 1  (a worker stopped an account's run between
+    │                                             calls; the job goes back to the queue)
     ├── SecretError                      exit 4  (missing or wrong key, unreadable ciphertext)
     ├── UserAbort                        exit 130
     └── PlatformError                    exit 1  (mapped once, at the platform's HTTP boundary)
@@ -115,6 +118,14 @@ class LockedError(SocialSeedError):
 
 class PausedError(SocialSeedError):
     """The kill switch is on for an account."""
+
+
+class QueueError(SocialSeedError):
+    """The apply queue (PostgreSQL, through procrastinate) cannot be reached or used."""
+
+
+class WorkerStopping(SocialSeedError):
+    """A worker was asked to stop: its account runs end after the current call."""
 
 
 class SecretError(SocialSeedError):

@@ -28,6 +28,7 @@ from socialseed.errors import (
     SocialSeedError,
     Transient,
     UsageCapped,
+    WorkerStopping,
 )
 from socialseed.model import Action, Decision, Outcome, RateInfo, Verb
 from socialseed.platforms.base import Platform
@@ -196,10 +197,15 @@ class AccountRun:
         now = self.a.clock.now()
         paused = active_pause(self.a.db, self.name, now)
         try:
+            if self.a.stopping():
+                raise WorkerStopping(
+                    f"{self.name}: the worker is stopping; its run ended before this call",
+                    hint="the job goes back to the queue; a worker resumes it where it stopped",
+                )
             if paused is not None:
                 raise paused_error(self.name, paused.reason, paused.until)
             locks.renew(self.a.db, self.name, self.a.me, now=now, ttl=self.ttl)
-        except (PausedError, LockedError) as exc:
+        except (PausedError, LockedError, WorkerStopping) as exc:
             self.report.error = exc
             self.stop = exc.message
             self._result(action, "skipped", exc.message)

@@ -87,6 +87,7 @@ class RunContext(Protocol):
     reply_cap: ReplyCap | None
     team: Team | None  # policy.reviewers (None: any name decides, unverified)
     plan_author: str | None
+    stopping: Callable[[], bool]  # a queue worker is shutting down: no new call starts
 
     def pacer_for(self, account: Account, capabilities: Capabilities | None) -> Pacer: ...
 

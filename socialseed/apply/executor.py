@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -175,6 +175,7 @@ class Applier:
         lock_clock: Clock | None = None,
         reply_guard: TextGuard | None = None,
         reply_cap: ReplyCap | None = None,
+        stopping: Callable[[], bool] = lambda: False,
     ) -> None:
         self.db, self.plan, self.config, self.clock, self.rng = db, plan, config, clock, rng
         self.platform_for, self.capabilities_for = platform_for, capabilities_for
@@ -183,6 +184,7 @@ class Applier:
         self.lock_clock: Clock = lock_clock or SystemClock()
         self.reply_guard = reply_guard  # the guards an approved reply text is checked against
         self.reply_cap = reply_cap  # replies per author per day, counted from the journal
+        self.stopping = stopping  # a queue worker shutting down: the run ends before a call
         self.started = clock.now()
         self.deadline = self.started + timedelta(seconds=options.max_wait)
         self.plan_id = plan.id  # computed once: a plan's id hashes all of it

@@ -14,6 +14,8 @@ import typer
 
 from socialseed.cli import context
 from socialseed.cli.options import ConfigOpt
+from socialseed.cli.worker_cmd import QueueUrlOpt
+from socialseed.cli.worker_cmd import queue_url as queue_url_of
 from socialseed.errors import ApprovalError, SocialSeedError, StalePlanError
 
 if TYPE_CHECKING:
@@ -24,9 +26,8 @@ if TYPE_CHECKING:
     from socialseed.apply.executor import AccountReport, Applier, Prepared, Report
     from socialseed.cli.context import AppContext
     from socialseed.clock import Clock
-    from socialseed.config.schema import Account, Config
+    from socialseed.config.schema import Config
     from socialseed.model.plan import Plan
-    from socialseed.platforms.base import Platform
 
 PlanArg = Annotated[
     str, typer.Argument(help="A plan file, or a saved plan id (a unique prefix will do).")
@@ -83,6 +84,13 @@ def apply(
             "plans, unchanged; print and record each one dropped and why (apply on merge).",
         ),
     ] = False,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue", help="Do not run here: queue one job per account for 'socialseed worker'."
+        ),
+    ] = False,
+    queue_url: QueueUrlOpt = None,
 ) -> None:
     """Execute a plan's approved actions: paced, journalled, stopping at the first block.
 
@@ -107,6 +115,17 @@ def apply(
     keep_time = app_ctx.simulated and not dry_run
     on_event = _keeping_time(app_ctx, view.event) if keep_time else view.event
     applier = _applier(app_ctx, the_plan, cfg, options, on_event, clock)
+    if queue and dry_run:
+        raise SocialSeedError(
+            "--queue and --dry-run do not go together: a dry run changes nothing",
+            hint="run the dry run here, then queue the plan with --queue (without --dry-run)",
+        )
+    if queue and replan_if_stale:
+        raise SocialSeedError(
+            "--queue and --replan-if-stale do not go together: workers run the plan as reviewed",
+            hint="apply with --replan-if-stale here, or queue a plan that is not stale",
+        )
+    url = queue_url_of(app_ctx, queue_url) if queue else None
     try:
         prepared = applier.prepare()
     except StalePlanError as stale:
@@ -119,6 +138,9 @@ def apply(
         prepared = applier.prepare()
     if not dry_run and not yes:
         _confirm(app_ctx, the_plan, prepared)
+    if url is not None:
+        _enqueue(app_ctx, the_plan, prepared, url)
+        return
     if not dry_run:
         app_ctx.checkpoint("before-apply")  # whole file checked, then a copy to go back to
     view.start(prepared)
@@ -155,6 +177,30 @@ def force_unlock(
 
 
 # -- helpers -----------------------------------------------------------------------------------
+def _enqueue(app_ctx: AppContext, plan: Plan, prepared: Prepared, url: str) -> None:
+    """One job per account with actions left to run; workers apply them (docs/workers.md)."""
+    import asyncio
+
+    from socialseed.apply.queue import enqueue, shown
+
+    counts = {name: n for name, n in prepared.to_run().items() if n}
+    if not counts:
+        app_ctx.err.print(f"Plan {plan.id}: nothing left to run; nothing was queued.")
+        return
+    result = asyncio.run(enqueue(url, plan.id, sorted(counts)))
+    for name in result.queued:
+        typer.echo(f"queued\t{plan.id}\t{name}\t{counts[name]}")
+    for name in result.already:
+        typer.echo(f"already-queued\t{plan.id}\t{name}\t{counts[name]}")
+    total = sum(counts[name] for name in result.queued)
+    waiting = f"; {len(result.already)} were queued already" if result.already else ""
+    app_ctx.err.print(
+        f"Queued {len(result.queued)} accounts ({total} approved actions) of plan {plan.id} "
+        f"on {shown(url)}{waiting}. Run 'socialseed worker' to apply them.",
+        markup=False,
+    )
+
+
 def _duration(text: str) -> int:
     from socialseed.config.schema import parse_duration
 
@@ -223,20 +269,9 @@ def _applier(
 
 def _builder(app_ctx: AppContext, cfg: Config, clock: Clock) -> PlatformFactory:
     """The shared platform builder, on the run's clock."""
-    import dataclasses
+    from socialseed.cli.platform_deps import platform_factory
 
-    from socialseed.cli.platform_deps import PlatformBuilder
-
-    builder = PlatformBuilder(app_ctx, cfg)
-    if clock is app_ctx.clock:
-        return builder
-
-    def build(account: Account) -> Platform:
-        from socialseed.platforms import registry
-
-        return registry.build(account, dataclasses.replace(builder.deps, clock=clock))
-
-    return build
+    return platform_factory(app_ctx, cfg, clock)
 
 
 def _confirm(app_ctx: AppContext, plan: Plan, prepared: Prepared) -> None:

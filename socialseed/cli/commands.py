@@ -16,6 +16,7 @@ MODULES = [
     "socialseed.cli.review_cmd",  # review
     "socialseed.cli.decisions_file",  # decision sign (review --from-file reads the file)
     "socialseed.cli.apply_cmd",  # apply, force-unlock
+    "socialseed.cli.worker_cmd",  # worker (queued apply jobs)
     "socialseed.cli.auth_cmd",  # auth login|status|logout
     "socialseed.cli.usage_cmd",  # usage
     "socialseed.cli.ops_cmd",  # status, sync, report, log, pause, resume, prune

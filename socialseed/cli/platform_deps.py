@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from socialseed.errors import ConfigError
 
 if TYPE_CHECKING:
+    from socialseed.apply.context import PlatformFactory
     from socialseed.cli.context import AppContext
+    from socialseed.clock import Clock
     from socialseed.config.schema import Account, Config
     from socialseed.model import Capabilities
     from socialseed.platforms.base import Platform, PlatformDeps
@@ -85,3 +87,19 @@ class PlatformBuilder:
             return registry.build(account, self.deps)
         except ModuleNotFoundError as exc:
             raise _unavailable(account.platform, exc) from exc
+
+
+def platform_factory(app_ctx: AppContext, config: Config, clock: Clock) -> PlatformFactory:
+    """The shared platform builder, on the run's clock."""
+    import dataclasses
+
+    builder = PlatformBuilder(app_ctx, config)
+    if clock is app_ctx.clock:
+        return builder
+
+    def build(account: Account) -> Platform:
+        from socialseed.platforms import registry
+
+        return registry.build(account, dataclasses.replace(builder.deps, clock=clock))
+
+    return build

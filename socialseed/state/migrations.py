@@ -380,3 +380,27 @@ def m076_runway(db: StateDB) -> None:
     ``status`` and the health light."""
     db.table("accounts").add_column("runway", str)
     db.table("accounts").add_column("runway_at", str)
+
+
+@migration
+def m085_worker_runs(db: StateDB) -> None:
+    """Queued apply: one row per account run a worker made (which worker, which job, when it
+    started and ended in real time, and its counts), so exclusivity can be checked and a run a
+    killed worker left open is visible."""
+    db.table("worker_runs").create(
+        {
+            "id": int,
+            "worker": str,
+            "job_id": int,
+            "plan_id": str,
+            "account": str,
+            "started_at": str,  # real time, microseconds: runs of one account must not overlap
+            "finished_at": str,
+            "outcome": str,  # done | failed | stopped | busy | refused (None while running)
+            "done": int,
+            "failed": int,
+            "skipped": int,
+        },
+        pk="id",
+    )
+    db.table("worker_runs").create_index(["account", "started_at"])

@@ -92,11 +92,20 @@ def garbage_header(path: Path) -> None:
 
 
 def garbage_mid_file(path: Path) -> None:
-    """Overwrite one whole page in the middle of the file with a repeated byte."""
+    """Overwrite one whole page in the middle of the file with a repeated byte: the first
+    data page from the middle on (a schema page there would make it a different case, a file
+    that cannot be opened, whenever a migration moves the layout by a page or two)."""
     _checkpointed(path)
-    size = path.stat().st_size
+    page = path.stat().st_size // 2 // 4096 + 1
+    conn = sqlite3.connect(path)
+    schema = {
+        int(n) for (n,) in conn.execute("select pageno from dbstat where name = 'sqlite_schema'")
+    }
+    conn.close()
+    while page in schema:
+        page += 1
     with path.open("r+b") as handle:
-        handle.seek((size // 2) // 4096 * 4096)
+        handle.seek((page - 1) * 4096)
         handle.write(b"\xa5" * 4096)
 
 

@@ -9,11 +9,12 @@ transport (``server.SandboxTransport``) that enforces rate limits and injects fa
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from socialseed.config.schema import Sandbox
-from socialseed.errors import StateError
+from socialseed.errors import ConfigError, StateError
 from socialseed.model import Budget, Capabilities, HardCap, PolicyPack, SourceKind, Verb
 
 if TYPE_CHECKING:
@@ -70,6 +71,24 @@ def ensure_world(path: Path, settings: Sandbox | None, clock: Clock) -> None:
     generate(path, WorldSpec.at(settings.seed, settings.size, clock.now(), settings.followback))
 
 
+WALL_LATENCY_ENV = "SOCIALSEED_SANDBOX_LATENCY_MS"
+MAX_WALL_LATENCY_MS = 60_000
+
+
+def wall_latency(env: Mapping[str, str]) -> float:
+    """Seconds of real waiting per request (``SOCIALSEED_SANDBOX_LATENCY_MS``), even under
+    simulated time: the network's delay, which no clock fast-forwards."""
+    text = env.get(WALL_LATENCY_ENV, "").strip()
+    if not text:
+        return 0.0
+    if not text.isdigit() or int(text) > MAX_WALL_LATENCY_MS:
+        raise ConfigError(
+            [f"{WALL_LATENCY_ENV}={text!r} is not a whole number of milliseconds"],
+            hint=f"set it to 0..{MAX_WALL_LATENCY_MS}, e.g. {WALL_LATENCY_ENV}=40, or unset it",
+        )
+    return int(text) / 1000
+
+
 def build(account: Account, deps: PlatformDeps) -> SandboxPlatform:
     """A connected sandbox account; uses ``deps.transport`` if given, else the world file."""
     from socialseed.platforms.sandbox.client import SandboxPlatform
@@ -83,7 +102,8 @@ def build(account: Account, deps: PlatformDeps) -> SandboxPlatform:
                 hint="set SOCIALSEED_SANDBOX or --state so the world can live next to it",
             )
         ensure_world(deps.sandbox_path, deps.sandbox, deps.clock)
-        transport = SandboxTransport(deps.sandbox_path, deps.clock, deps.sandbox)
+        wall = wall_latency(deps.env)
+        transport = SandboxTransport(deps.sandbox_path, deps.clock, deps.sandbox, wall_latency=wall)
     client = dataclasses.replace(deps, transport=transport).client(
         BASE_URL, headers={ACTOR_HEADER: account.handle}
     )
@@ -91,4 +111,12 @@ def build(account: Account, deps: PlatformDeps) -> SandboxPlatform:
     return SandboxPlatform(account.id, account.handle, caps, client, deps.clock)
 
 
-__all__ = ["NAME", "PACK", "build", "capabilities", "ensure_world"]
+__all__ = [
+    "NAME",
+    "PACK",
+    "WALL_LATENCY_ENV",
+    "build",
+    "capabilities",
+    "ensure_world",
+    "wall_latency",
+]

@@ -23,6 +23,7 @@ Writes answer ``{"status": "done"|"already", "ref": ...}``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from pathlib import Path
@@ -63,8 +64,16 @@ def _error(exc: ApiError, headers: dict[str, str] | None = None) -> httpx.Respon
 class SandboxTransport(httpx.AsyncBaseTransport):
     """Serves the sandbox API from the world file at ``path``, on ``clock``'s time."""
 
-    def __init__(self, path: Path, clock: Clock, settings: Sandbox | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        clock: Clock,
+        settings: Sandbox | None = None,
+        *,
+        wall_latency: float = 0.0,
+    ) -> None:
         self.world = World(path)
+        self.wall_latency = wall_latency  # real seconds per request: the simulated network
         self.finder = Finder(self.world)
         self.pages = PageCache(self.world)
         self.clock = clock
@@ -85,6 +94,8 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         latency = self.settings.latency_ms + active.latency_ms
         if latency:
             await self.clock.sleep(latency / 1000)
+        if self.wall_latency:
+            await asyncio.sleep(self.wall_latency)  # real time, even when the clock is simulated
         faulty = is_write or active.reads
         if faulty and self._roll("timeout", request) < active.timeout_rate:
             raise httpx.ReadTimeout("sandbox: simulated timeout (fault injection)", request=request)
