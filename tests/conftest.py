@@ -54,3 +54,46 @@ def pg_url(pg_server: object) -> Iterator[str]:
     assert isinstance(pg_server, PgServer)
     with pg_server.fresh_database() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def pg_state_template(pg_server: object) -> str:
+    """A database SocialSeed has migrated, once per test process: the template of each
+    ``pg_state_url`` (copying it is far quicker than migrating again)."""
+    from socialseed.state.db import open_state
+    from tests.pgserver import PgServer
+
+    assert isinstance(pg_server, PgServer)
+    name = "socialseed_migrated"
+    pg_server.admin(f'CREATE DATABASE "{name}"')
+    open_state(pg_server.url(name)).conn.close()
+    return name
+
+
+@pytest.fixture
+def pg_state_url(pg_server: object, pg_state_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database holding a new, fully migrated state: its URL."""
+    from tests.pgserver import PgServer
+
+    assert isinstance(pg_server, PgServer)
+    with pg_server.fresh_database(template=pg_state_template) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_where(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a state test keeps its state, once per backend: a SQLite file's path, then a
+    fresh, migrated database on the tests' real PostgreSQL server (its URL)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "state.sqlite")
+    return str(request.getfixturevalue("pg_state_url"))
+
+
+@pytest.fixture
+def state_db(state_where: str) -> Iterator[object]:
+    """The state opened (and migrated) on each backend in turn; closed afterwards."""
+    from socialseed.state.db import open_state
+
+    db = open_state(state_where)
+    yield db
+    db.conn.close()

@@ -7,7 +7,6 @@ Commands get an ``AppContext`` from ``get(ctx)``; everything it builds is lazy, 
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ import typer
 
 from socialseed.clock import Clock, FakeClock, SystemClock, parse_instant
 from socialseed.errors import ConfigError, StateError, StateUnusable
+from socialseed.state.location import StateLocation, parse_location
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,10 +29,15 @@ if TYPE_CHECKING:
     from socialseed.state.handle import StateDB
 
 
-def default_state_path(env: Mapping[str, str]) -> Path:
+def default_state(env: Mapping[str, str]) -> StateLocation:
+    """SOCIALSEED_STATE (a file path or a postgresql:// URL), else the user's data folder."""
     if env.get("SOCIALSEED_STATE"):
-        refuse_state_url(env["SOCIALSEED_STATE"], "SOCIALSEED_STATE")
-        return Path(env["SOCIALSEED_STATE"]).expanduser()
+        return parse_location(env["SOCIALSEED_STATE"], "SOCIALSEED_STATE")
+    return StateLocation(path=default_state_path(env))
+
+
+def default_state_path(env: Mapping[str, str]) -> Path:
+    """The SQLite file used when no state is named."""
     if not env.get("HOME") and not env.get("XDG_DATA_HOME"):
         # without them the user's data folder would be guessed, and a new empty state made
         raise StateError(
@@ -44,30 +49,6 @@ def default_state_path(env: Mapping[str, str]) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("socialseed", appauthor=False)) / "state.sqlite"
-
-
-# a scheme (two letters or more, so that C:/ stays a path) then ':/'; a Path folds '//' into '/'
-_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):/")
-_POSTGRES = ("postgresql", "postgres", "postgresql+psycopg", "pgsql")
-
-
-def refuse_state_url(value: str, where: str) -> None:
-    """A state given as a URL (``postgresql://...``) is refused, never taken as a file path
-    (which would silently make a SQLite file under a folder named ``postgresql:``)."""
-    match = _URL.match(value.strip())
-    if match is None:
-        return
-    scheme = match.group(1).lower()
-    shown = f"{scheme}://..."  # the rest may hold a password: never printed
-    if scheme in _POSTGRES:
-        what = "the PostgreSQL state backend is not available in this version of SocialSeed"
-    else:
-        what = f"{scheme!r} is not a state backend SocialSeed knows (it keeps state in SQLite)"
-    raise StateError(
-        f"{where} is a URL ({shown}): {what}; nothing was created",
-        hint="point --state or SOCIALSEED_STATE at a SQLite file path, for example "
-        "~/.local/share/socialseed/state.sqlite (or leave both unset for that default)",
-    )
 
 
 DEFAULT_CONFIG_FOLDER = Path("socialseed")
@@ -110,7 +91,7 @@ class AppContext:
     """What every command needs, built from flags and the environment."""
 
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    state_path: Path | None = None
+    state_path: str | Path | None = None  # --state: a file path or a postgresql:// URL
     debug: bool = False
     no_input: bool = False
     log_format: str = "text"  # or "json": stderr as one JSON event per line
@@ -122,6 +103,11 @@ class AppContext:
         fixed = self._fixed_now()
         if fixed is None:
             return SystemClock()
+        if self.state.is_postgres:
+            from socialseed.state.simclock import simulated_until
+
+            reached = simulated_until(self.db)
+            return FakeClock(max(fixed, reached) if reached else fixed)
         if not self.resolved_state_path.is_file():
             return FakeClock(fixed)
         from socialseed.state.simclock import resumed_from_file
@@ -144,34 +130,66 @@ class AppContext:
                 hint="use a form like 2026-01-31T09:00:00Z",
             ) from exc
 
+    @cached_property
+    def state(self) -> StateLocation:
+        """Where the state is: --state, else SOCIALSEED_STATE, else the default file."""
+        if self.state_path is not None:
+            if isinstance(self.state_path, Path):
+                return StateLocation(path=self.state_path)
+            return parse_location(self.state_path, "--state")
+        return default_state(self.env)
+
     @property
     def resolved_state_path(self) -> Path:
-        if self.state_path is not None:
-            refuse_state_url(str(self.state_path), "--state")
-            return self.state_path
-        return default_state_path(self.env)
+        """The SQLite state file; a ``StateError`` when the state is in PostgreSQL."""
+        if self.state.path is None:
+            raise StateError(
+                f"this needs a SQLite state file, and the state is in PostgreSQL "
+                f"({self.state.shown})",
+                hint="on PostgreSQL, backups and integrity checks are the database's own "
+                "(pg_dump, the provider's snapshots); 'socialseed state copy' moves a state "
+                "between SQLite and PostgreSQL",
+            )
+        return self.state.path
+
+    @property
+    def local_dir(self) -> Path:
+        """The folder for files beside the state (the sandbox world, a key file): the state
+        file's folder, or the user's data folder when the state is in PostgreSQL."""
+        if self.state.path is not None:
+            return self.state.path.parent
+        return default_state_path(self.env).parent
 
     @cached_property
     def db(self) -> StateDB:
         from socialseed.state.db import open_state
 
-        return open_state(self.resolved_state_path, now=self._fixed_now() or SystemClock().now())
+        return open_state(self.state, now=self._fixed_now() or SystemClock().now())
 
     def state_damage(self) -> StateUnusable | None:
         """After a database error in a command: is the state file damaged? (None if not.)"""
-        if "db" not in self.__dict__:
+        if "db" not in self.__dict__ or self.state.is_postgres:
             return None
+        from sqlite_utils import Database
+
         from socialseed.state import integrity
 
+        if not isinstance(self.db, Database):
+            return None
         found = integrity.problems(self.db)
         if not found:
             return None
         return integrity.unusable(self.resolved_state_path, f"is damaged: {found[0]}")
 
-    def checkpoint(self, reason: str) -> Path:
-        """Before a change that matters (an apply): check the whole file, then back it up."""
+    def checkpoint(self, reason: str) -> Path | None:
+        """Before a change that matters (an apply): check the whole file, then back it up.
+        A PostgreSQL state has neither here (the server's own backups): ``None``."""
+        from sqlite_utils import Database
+
         from socialseed.state import backups, integrity
 
+        if self.state.is_postgres or not isinstance(self.db, Database):
+            return None
         integrity.check_pages(self.db, self.resolved_state_path)
         return backups.take(self.db, self.resolved_state_path, reason=reason, now=self.clock.now())
 
@@ -179,7 +197,7 @@ class AppContext:
     def sandbox_path(self) -> Path:
         if self.env.get("SOCIALSEED_SANDBOX"):
             return Path(self.env["SOCIALSEED_SANDBOX"]).expanduser()
-        return self.resolved_state_path.parent / "sandbox.sqlite"
+        return self.local_dir / "sandbox.sqlite"
 
     @cached_property
     def out(self) -> Console:

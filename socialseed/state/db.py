@@ -1,5 +1,8 @@
 """Open the state database: mode 0600, WAL, busy timeout, checks and migrations on open.
 
+The state is a SQLite file (the embedded default) or a PostgreSQL database (a
+``postgresql://`` URL, opened by ``state.pg.open``); both run the same migrations.
+
 A new file is built aside and linked into place whole, so SocialSeed never leaves an empty
 state file behind. An existing file is checked first (``state.integrity``): an empty, damaged,
 incomplete or newer file is refused with ``StateUnusable`` and never overwritten. Before a
@@ -18,17 +21,55 @@ from sqlite_utils import Database
 from socialseed.clock import SystemClock, iso
 from socialseed.errors import StateError
 from socialseed.state import backups, integrity
+from socialseed.state.handle import StateDB
 from socialseed.state.integrity import MIGRATIONS_TABLE, applied_migrations
+from socialseed.state.location import StateLocation, parse_location
 from socialseed.state.migrations import MIGRATIONS
 
 
-def open_state(path: Path | str | None, *, now: datetime | None = None) -> Database:
-    """Open (creating if needed) the state database at ``path``; ``None`` is in-memory."""
-    if path is None:
-        db = Database(memory=True)
-        migrate(db, now=now)
-        return db
-    path = Path(path)
+def open_state(
+    where: StateLocation | Path | str | None,
+    *,
+    now: datetime | None = None,
+    read_only: bool = False,
+) -> StateDB:
+    """Open the state: a SQLite file (created if needed; ``None`` is in-memory) or a
+    PostgreSQL database (a ``postgresql://`` URL, migrated if needed). ``read_only`` opens an
+    existing state for reading only (nothing created, nothing migrated)."""
+    if where is None:
+        memory = Database(memory=True)
+        migrate(memory, now=now)
+        return memory
+    location = where if isinstance(where, StateLocation) else _location(where)
+    if location.url is not None:
+        from socialseed.state.pg.open import open_pg
+
+        return open_pg(location, now=now, read_only=read_only)
+    assert location.path is not None
+    if read_only:
+        return _open_read_only(location.path)
+    return open_sqlite(location.path, now=now)
+
+
+def _location(where: Path | str) -> StateLocation:
+    if isinstance(where, Path):
+        return StateLocation(path=where)
+    return parse_location(where, "the state")
+
+
+def _open_read_only(path: Path) -> Database:
+    integrity.check_file(path)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        db = Database(conn)
+        integrity.check_schema(db, path)
+    except sqlite3.DatabaseError as exc:
+        raise integrity.unusable(path, f"cannot be read: {exc}") from exc
+    return db
+
+
+def open_sqlite(path: Path, *, now: datetime | None = None) -> Database:
+    """Open (creating if needed) the SQLite state file at ``path``."""
     _refuse_directory(path)
     if not path.exists():
         _create(path, now=now)
@@ -114,11 +155,11 @@ def connect(path: Path) -> Database:
     return Database(conn)
 
 
-def applied(db: Database) -> list[str]:
+def applied(db: StateDB) -> list[str]:
     return applied_migrations(db)
 
 
-def migrate(db: Database, *, now: datetime | None = None) -> list[str]:
+def migrate(db: StateDB, *, now: datetime | None = None) -> list[str]:
     """Run the migrations this database lacks; return their names."""
     if MIGRATIONS_TABLE not in db.table_names():
         db.table(MIGRATIONS_TABLE).create({"name": str, "applied_at": str}, pk="name")
