@@ -196,7 +196,7 @@ def drop_counts(
     _functions(db, query)
     rows = db.conn.execute(
         f"select failed, count(*) from (select {query.failed} as failed "
-        f"{_from(len(earlier))}) where failed != '' group by failed",
+        f"{_from(len(earlier))}) as f where failed != '' group by failed",
         _params(query, account, source, earlier),
     )
     return {str(name): int(n) for name, n in rows}

@@ -224,30 +224,3 @@ def translate(
     return "".join(
         text.replace("%", "%%") if quoted else _placeholders(text) for quoted, text in segments(sql)
     )
-
-
-def glob_regex(patterns: tuple[str, ...]) -> str:
-    """One anchored POSIX regular expression for shell patterns (``*``, ``?``, ``[...]``), as
-    ``fnmatch`` reads them, lower-cased and without a leading ``@``."""
-    parts = []
-    for pattern in patterns:
-        text = pattern.lower().lstrip("@")
-        out, i = [], 0
-        while i < len(text):
-            ch = text[i]
-            if ch == "*":
-                out.append(".*")
-            elif ch == "?":
-                out.append(".")
-            elif ch == "[" and "]" in text[i + 2 :]:
-                end = text.index("]", i + 2)
-                inner = text[i + 1 : end]
-                if inner.startswith("!"):
-                    inner = "^" + inner[1:]
-                out.append("[" + inner.replace("\\", "\\\\") + "]")
-                i = end
-            else:
-                out.append(re.escape(ch) if not ch.isalnum() else ch)
-            i += 1
-        parts.append("".join(out))
-    return "^(" + "|".join(parts) + ")$"
