@@ -99,6 +99,33 @@ def _check_and_upgrade(db: Database, path: Path, *, now: datetime | None) -> Non
     migrate(db, now=now)
 
 
+def migrate_state(location: StateLocation, *, now: datetime | None = None) -> list[str]:
+    """``state migrate``: run the migrations the state lacks (a SQLite file is backed up
+    first; a new one is made); return their names."""
+    if location.url is not None:
+        from socialseed.state.pg.open import connect as pg_connect
+        from socialseed.state.pg.open import migrate_locked
+
+        pg = pg_connect(location)
+        try:
+            return migrate_locked(pg, now=now)
+        finally:
+            pg.close()
+    assert location.path is not None
+    path = location.path
+    if not path.exists():
+        open_sqlite(path, now=now).conn.close()
+        return [name for name, _ in MIGRATIONS]
+    integrity.check_file(path)
+    db = connect(path)
+    try:
+        waiting = pending(integrity.check_schema(db, path))
+    finally:
+        db.conn.close()
+    open_sqlite(path, now=now).conn.close()
+    return waiting
+
+
 def pending(done: list[str]) -> list[str]:
     """Migrations not yet run, in the order they will run."""
     ran = set(done)

@@ -103,6 +103,20 @@ class PgDatabase:
             self._tables = tables
         return self._tables
 
+    def restart_identities(self) -> None:
+        """After rows were written with their own keys (a copy): each identity column's next
+        value follows the largest one in its table."""
+        found = self._conn.raw.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = current_schema() and is_identity = 'YES'"
+        ).fetchall()
+        for table, column in found:
+            self._conn.raw.execute(
+                f"select setval(pg_get_serial_sequence(%s, %s), "
+                f"coalesce((select max({_quote(column)}) from {_quote(table)}), 0) + 1, false)",
+                [_quote(table), column],
+            )
+
     def schema_changed(self) -> None:
         self._tables = None
         self._conn.forget_schema()
