@@ -18,13 +18,16 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from socialseed.clock import SystemClock, iso
+from socialseed.clock import SystemClock
 from socialseed.errors import StateError
 from socialseed.state import backups, integrity
 from socialseed.state.handle import StateDB
-from socialseed.state.integrity import MIGRATIONS_TABLE, applied_migrations
+from socialseed.state.integrity import applied_migrations
 from socialseed.state.location import StateLocation, parse_location
 from socialseed.state.migrations import MIGRATIONS
+from socialseed.state.upgrade import migrate, pending
+
+__all__ = ["applied", "connect", "migrate", "migrate_state", "open_sqlite", "open_state", "pending"]
 
 
 def open_state(
@@ -126,12 +129,6 @@ def migrate_state(location: StateLocation, *, now: datetime | None = None) -> li
     return waiting
 
 
-def pending(done: list[str]) -> list[str]:
-    """Migrations not yet run, in the order they will run."""
-    ran = set(done)
-    return [name for name, _ in MIGRATIONS if name not in ran]
-
-
 def _refuse_directory(path: Path) -> None:
     if path.is_dir():
         raise StateError(
@@ -184,21 +181,3 @@ def connect(path: Path) -> Database:
 
 def applied(db: StateDB) -> list[str]:
     return applied_migrations(db)
-
-
-def migrate(db: StateDB, *, now: datetime | None = None) -> list[str]:
-    """Run the migrations this database lacks; return their names."""
-    if MIGRATIONS_TABLE not in db.table_names():
-        db.table(MIGRATIONS_TABLE).create({"name": str, "applied_at": str}, pk="name")
-    done = set(applied(db))
-    ran: list[str] = []
-    stamp = iso(now) if now else ""
-    for name, fn in MIGRATIONS:
-        if name in done:
-            continue
-        with db.conn:
-            db.conn.execute("BEGIN")
-            fn(db)
-            db.table(MIGRATIONS_TABLE).insert({"name": name, "applied_at": stamp})
-        ran.append(name)
-    return ran

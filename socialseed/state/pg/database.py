@@ -252,6 +252,17 @@ class PgTable:
     def upsert_all(self, records: Iterable[dict[str, Any]], pk: Any = ...) -> PgTable:
         return self._write(records, pk, "upsert")
 
+    def get(self, pk_values: Any) -> dict[str, Any]:
+        """The row with this primary key; sqlite-utils' ``NotFoundError`` if there is none."""
+        from sqlite_utils.db import NotFoundError
+
+        keys = self.db.conn.primary_key(self.name)
+        values = list(pk_values) if isinstance(pk_values, list | tuple) else [pk_values]
+        where = " and ".join(f"{_quote(k)} = ?" for k in keys)
+        for row in self.rows_where(where, values, limit=1):
+            return row
+        raise NotFoundError
+
     def update(self, pk_values: Any, updates: dict[str, Any] | None = None) -> PgTable:
         if not updates:
             return self

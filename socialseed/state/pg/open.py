@@ -17,6 +17,7 @@ import psycopg
 from socialseed.errors import StateError, StateUnusable
 from socialseed.state.location import StateLocation
 from socialseed.state.pg.database import PgDatabase
+from socialseed.state.upgrade import pending
 
 MIGRATE_LOCK = 0x50C1A15EE0  # pg_advisory_lock key: "migrating the state"
 CONNECT_TIMEOUT = 10
@@ -70,16 +71,9 @@ def open_pg(
     return db
 
 
-def pending(done: list[str]) -> list[str]:
-    from socialseed.state.migrations import MIGRATIONS
-
-    ran = set(done)
-    return [name for name, _ in MIGRATIONS if name not in ran]
-
-
 def migrate_locked(db: PgDatabase, *, now: datetime | None = None) -> list[str]:
     """Run the pending migrations, one process at a time."""
-    from socialseed.state.db import migrate
+    from socialseed.state.upgrade import migrate
 
     db.conn.raw.execute("SELECT pg_advisory_lock(%s)", [MIGRATE_LOCK])
     try:

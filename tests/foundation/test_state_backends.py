@@ -1,0 +1,110 @@
+"""The state's guarantees on both backends (SQLite file, PostgreSQL): migrations once, newer
+and incomplete schemas refused, one writer at a time (so one apply per account), read-only."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from socialseed.errors import StateUnusable
+from socialseed.state import locks
+from socialseed.state.db import applied, open_state
+from socialseed.state.migrations import MIGRATIONS
+
+NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
+ME = locks.Me(owner="run a", host="testhost", pid=1)
+OTHER = locks.Me(owner="run b", host="testhost", pid=2)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_where(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """A state that does not exist yet: a new file's path, or an empty database's URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "new.sqlite")
+    return str(request.getfixturevalue("pg_url"))
+
+
+def test_a_new_state_runs_every_migration_once(empty_where: str) -> None:
+    db = open_state(empty_where)
+    assert applied(db) == sorted(name for name, _ in MIGRATIONS)
+    assert {"journal", "decisions", "plans", "relationships", "locks", "audit"} <= set(
+        db.table_names()
+    )
+    db.conn.close()
+    again = open_state(empty_where)
+    assert applied(again) == sorted(name for name, _ in MIGRATIONS)
+    assert again.execute("select count(*) from _migrations").fetchone()[0] == len(MIGRATIONS)
+    again.conn.close()
+
+
+def test_a_newer_schema_is_refused_and_left_untouched(state_where: str) -> None:
+    db = open_state(state_where)
+    db.table("_migrations").insert({"name": "m999_from_the_future", "applied_at": ""})
+    db.conn.close()
+    with pytest.raises(StateUnusable) as err:
+        open_state(state_where)
+    assert "was written by a newer SocialSeed (migration m999_from_the_future" in str(err.value)
+    assert err.value.exit_code == 6
+    with pytest.raises(StateUnusable):  # left as it was: refused again, never "repaired"
+        open_state(state_where)
+
+
+def test_an_incomplete_schema_is_refused(state_where: str) -> None:
+    db = open_state(state_where)
+    db.conn.execute("drop table locks")
+    db.conn.close()
+    with pytest.raises(StateUnusable) as err:
+        open_state(state_where)
+    assert "is incomplete: table locks is missing" in str(err.value)
+
+
+def test_read_only_reads_and_refuses_writes(state_where: str) -> None:
+    db = open_state(state_where)
+    db.table("audit").insert({"at": "t", "account": "a", "kind": "k", "actor": "x", "detail": ""})
+    db.conn.close()
+    reader = open_state(state_where, read_only=True)
+    assert reader.table("audit").count_where() == 1
+    with pytest.raises(sqlite3.DatabaseError):
+        reader.conn.execute("delete from audit")
+    assert reader.table("audit").count_where() == 1
+
+
+def test_one_writer_at_a_time_so_a_lock_is_taken_once(state_where: str) -> None:
+    """A transaction (``BEGIN IMMEDIATE``, as ``try_acquire`` opens) keeps a second one waiting
+    until it ends: the second sees the first's lock and is refused, never both granted."""
+    first = open_state(state_where)
+    ttl = timedelta(hours=1)
+    first.conn.execute("BEGIN IMMEDIATE")
+    first.conn.execute(
+        "insert into locks (account, owner, host, pid, started_at, expires_at) "
+        "values (?, ?, ?, ?, ?, ?)",
+        [
+            "alpha",
+            OTHER.owner,
+            OTHER.host,
+            OTHER.pid,
+            "2026-11-25T09:00:00Z",
+            "2026-11-25T10:00:00Z",
+        ],
+    )
+    got: list[locks.Holder | None] = []
+
+    def race() -> None:  # another process's apply, on its own connection
+        second = open_state(state_where)
+        got.append(locks.try_acquire(second, "alpha", ME, now=NOW, ttl=ttl, alive=lambda p: True))
+        second.conn.close()
+
+    racer = threading.Thread(target=race)
+    racer.start()
+    racer.join(timeout=0.5)
+    assert racer.is_alive() and got == []  # waiting for the first writer
+    first.conn.commit()
+    racer.join(timeout=30)
+    assert got and got[0] is not None and got[0].owner == OTHER.owner  # refused, names holder
+    holder = locks.holder(first, "alpha")
+    assert holder is not None and holder.owner == OTHER.owner
+    first.conn.close()
