@@ -160,6 +160,12 @@ class AppContext:
             return self.state.path.parent
         return default_state_path(self.env).parent
 
+    @property
+    def beside_state(self) -> Path:
+        """A path in the folder that holds files kept beside the state (a key file): the
+        state file itself, or one in the user's data folder when the state is in PostgreSQL."""
+        return self.state.path or self.local_dir / "state.sqlite"
+
     @cached_property
     def db(self) -> StateDB:
         from socialseed.state.db import open_state
