@@ -96,6 +96,7 @@ class AppContext:
     no_input: bool = False
     log_format: str = "text"  # or "json": stderr as one JSON event per line
     _config_cache: dict[Path, Config] = field(default_factory=dict)
+    _config_state: str | None = None  # the loaded config's state: (env/NAME, a file or a URL)
 
     @cached_property
     def clock(self) -> Clock:
@@ -132,12 +133,43 @@ class AppContext:
 
     @cached_property
     def state(self) -> StateLocation:
-        """Where the state is: --state, else SOCIALSEED_STATE, else the default file."""
+        """Where the state is: --state, else SOCIALSEED_STATE, else the config's ``state:``
+        (of the config this command loaded), else the default file."""
         if self.state_path is not None:
             if isinstance(self.state_path, Path):
                 return StateLocation(path=self.state_path)
             return parse_location(self.state_path, "--state")
+        if not self.env.get("SOCIALSEED_STATE") and self._config_state is not None:
+            return self._from_config(self._config_state)
         return default_state(self.env)
+
+    def _from_config(self, value: str) -> StateLocation:
+        if value.startswith("env/"):
+            name = value.removeprefix("env/")
+            found = self.env.get(name)
+            if not found:
+                raise ConfigError(
+                    [f"state: env/{name} is not set"],
+                    hint=f"set {name} to the state (a file or postgresql://...), or "
+                    "SOCIALSEED_STATE",
+                )
+            return parse_location(found, f"{name} (the config's state: env/{name})")
+        return parse_location(value, "the config's state:")
+
+    def _note_config_state(self, cfg: Config, path: Path) -> None:
+        """A config naming its state: used when neither --state nor SOCIALSEED_STATE is set;
+        a command that already opened another state is stopped, never split between two."""
+        if cfg.state is None or self.state_path is not None or self.env.get("SOCIALSEED_STATE"):
+            return
+        if "state" in self.__dict__ and self.state != self._from_config(cfg.state):
+            raise ConfigError(
+                [
+                    f"{path}: state: names {cfg.state}, and this command already uses "
+                    f"{self.state.shown}"
+                ],
+                hint="name the state with --state or SOCIALSEED_STATE for this command",
+            )
+        self._config_state = cfg.state
 
     @property
     def resolved_state_path(self) -> Path:
@@ -247,6 +279,7 @@ class AppContext:
             raise no_default_config()
         if path not in self._config_cache:
             self._config_cache[path] = load_config(path)
+        self._note_config_state(self._config_cache[path], path)
         return self._config_cache[path]
 
     def reviewer(self, given: str | None) -> str:

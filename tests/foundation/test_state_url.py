@@ -78,3 +78,49 @@ def test_a_postgresql_url_opens_the_database_and_migrates_it(pg_url: str) -> Non
     from socialseed.state.migrations import MIGRATIONS
 
     assert names == {name for name, _ in MIGRATIONS}
+
+
+def _config_with_state(folder: Path, state: str) -> Path:
+    from tests.conftest import DEMO_CONFIG
+
+    text = (DEMO_CONFIG / "socialseed.yaml").read_text()
+    path = folder / "socialseed.yaml"
+    path.write_text(text.replace("version: 1\n", f"version: 1\nstate: {state}\n", 1))
+    return path
+
+
+def test_the_config_may_name_a_postgresql_state_by_an_environment_reference(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOCIALSEED_STATE")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    config = _config_with_state(tmp_path, "env/TEAM_STATE")
+    result = CliRunner().invoke(app, ["status", "-c", str(config)], env={"TEAM_STATE": pg_url})
+    assert result.exit_code == 0, result.stderr
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("select count(*) from _migrations").fetchone() != (0,)
+    assert not list(tmp_path.rglob("*.sqlite"))  # no local state made instead
+
+
+def test_a_password_in_the_configs_state_is_refused_and_never_shown(tmp_path: Path) -> None:
+    config = _config_with_state(tmp_path, "postgresql://ops:hunter2@db.example.com/ss")
+    code, err = run(["validate", "-c", str(config)], {})
+    assert code == 1
+    assert "state: the state URL holds a password, and a config is no place for secrets" in err
+    assert "hunter2" not in err
+
+
+def test_the_environment_comes_before_the_configs_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = _config_with_state(tmp_path, "mysql-is-not-used.sqlite")
+    code, err = run(["status", "-c", str(config)], {"SOCIALSEED_STATE": str(tmp_path / "e.sqlite")})
+    assert code == 0, err
+    assert (tmp_path / "e.sqlite").is_file() and not (
+        tmp_path / "mysql-is-not-used.sqlite"
+    ).exists()
