@@ -108,3 +108,59 @@ def test_one_writer_at_a_time_so_a_lock_is_taken_once(state_where: str) -> None:
     holder = locks.holder(first, "alpha")
     assert holder is not None and holder.owner == OTHER.owner
     first.conn.close()
+
+
+def test_an_old_state_with_rows_is_upgraded_and_its_rows_filled_in(empty_where: str) -> None:
+    """From the first migration only, with a cached candidate and score, to the newest: the
+    migrations that fill new columns from existing rows (m074) run on both backends."""
+    import json
+
+    from socialseed.state.upgrade import migrate
+    from tests.plan.fakes import profile
+
+    old = open_state(empty_where)
+    for table in reversed(old.table_names()):  # back to nothing, then the first migration
+        old.conn.execute(f'drop table "{table}"')
+    old.table("_migrations").create({"name": str, "applied_at": str}, pk="name")
+    first_name, first = MIGRATIONS[0]
+    first(old)
+    old.table("_migrations").insert({"name": first_name, "applied_at": ""})
+    someone = profile("p1")
+    old.table("candidates").insert(
+        {
+            "account": "studio",
+            "source": "hashtag:film",
+            "profile_id": "p1",
+            "targeting": "film",
+            "digest": "d1",
+            "data": json.dumps(someone.to_data()),
+            "fetched_at": "2026-11-25T09:00:00Z",
+        }
+    )
+    old.table("scores").insert(
+        {
+            "key": "k1",
+            "scorer": "heuristic",
+            "version": "1",
+            "digest": "d1",
+            "created_at": "t",
+            "data": json.dumps(
+                {"authenticity": 0.75, "relevance": 0.5, "recommendation": "engage"}
+            ),
+        }
+    )
+    ran = migrate(old)
+    assert ran == [name for name, _ in MIGRATIONS][1:]
+    row = next(old.table("candidates").rows_where())
+    assert (row["handle"], row["followers"], row["handle_key"]) == (
+        someone.handle,
+        someone.followers,
+        someone.handle.lstrip("@").lower(),
+    )
+    score = next(old.table("scores").rows_where())
+    assert (score["authenticity"], score["relevance"], score["recommendation"]) == (
+        0.75,
+        0.5,
+        "engage",
+    )
+    old.conn.close()

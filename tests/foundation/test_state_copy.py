@@ -104,3 +104,21 @@ def test_copy_of_a_password_url_never_prints_the_password(tmp_path: Path) -> Non
     assert code == 1
     assert "postgresql://ops:***@127.0.0.1:1/x cannot be reached" in err
     assert "hunter2" not in out + err
+
+
+def test_check_on_postgresql_checks_the_schema_and_backups_say_whose_they_are(
+    pg_state_url: str,
+) -> None:
+    code, _, err = run("--state", pg_state_url, "state", "check")
+    assert code == 0, err
+    assert f"ok: {pg_state_url}: its schema is complete ({len(MIGRATIONS)} migrations)" in err
+    assert "backups of a PostgreSQL state are the database's own (pg_dump" in err
+    for args in (("state", "backup"), ("state", "backups"), ("state", "reset", "--yes")):
+        code, out, err = run("--state", pg_state_url, *args)
+        assert code == 1, args
+        assert (
+            f"this needs a SQLite state file, and the state is in PostgreSQL ({pg_state_url})"
+            in err
+        )
+        assert "backups and integrity checks are the database's own (pg_dump" in err
+        assert "Traceback" not in err

@@ -77,6 +77,7 @@ class PgConnection:
         self._regexes: dict[str, str] = {}
         self._primary_keys: dict[str, list[str]] = {}
         self._columns: dict[str, list[str]] = {}
+        self.schema_listeners: list[Callable[[], None]] = []  # told when DDL runs
 
     # -- translation -------------------------------------------------------------------------
 
@@ -109,6 +110,8 @@ class PgConnection:
         self._primary_keys.clear()
         self._columns.clear()
         self._sql.clear()
+        for listener in self.schema_listeners:
+            listener()
 
     def translated(self, sql: str) -> str:
         found = self._sql.get(sql)
@@ -144,9 +147,12 @@ class PgConnection:
         if word.startswith("begin"):
             return self._begin()
         try:
-            return self.raw.execute(self.translated(sql), _params(parameters))
+            cursor = self.raw.execute(self.translated(sql), _params(parameters))
         except psycopg.Error as exc:
             raise _as_sqlite_error(exc) from exc
+        if word.startswith(("create", "drop", "alter")):
+            self.forget_schema()
+        return cursor
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> Any:
         cursor = self.raw.cursor()

@@ -58,6 +58,7 @@ class PgDatabase:
         self._conn = PgConnection(raw)
         self.shown = shown  # the URL without its password, for messages
         self._tables: dict[str, list[str]] | None = None
+        self._conn.schema_listeners.append(self._forget_tables)
 
     @property
     def conn(self) -> PgConnection:
@@ -117,8 +118,10 @@ class PgDatabase:
                 [_quote(table), column],
             )
 
-    def schema_changed(self) -> None:
+    def _forget_tables(self) -> None:
         self._tables = None
+
+    def schema_changed(self) -> None:
         self._conn.forget_schema()
 
     def close(self) -> None:
