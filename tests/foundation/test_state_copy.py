@@ -114,7 +114,7 @@ def test_check_on_postgresql_checks_the_schema_and_backups_say_whose_they_are(
     assert f"ok: {pg_state_url}: its schema is complete ({len(MIGRATIONS)} migrations)" in err
     assert "backups of a PostgreSQL state are the database's own (pg_dump" in err
     for args in (("state", "backup"), ("state", "backups"), ("state", "reset", "--yes")):
-        code, out, err = run("--state", pg_state_url, *args)
+        code, _, err = run("--state", pg_state_url, *args)
         assert code == 1, args
         assert (
             f"this needs a SQLite state file, and the state is in PostgreSQL ({pg_state_url})"
