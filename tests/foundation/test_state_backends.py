@@ -164,3 +164,13 @@ def test_an_old_state_with_rows_is_upgraded_and_its_rows_filled_in(empty_where: 
         "engage",
     )
     old.conn.close()
+
+
+def test_sums_and_averages_come_back_as_sqlite_gives_them(state_db: Any) -> None:
+    for n in (1, 2, 4):
+        state_db.table("ai_usage").insert({"at": "t", "tokens_in": n, "cost_usd": n / 4})
+    row = state_db.execute(
+        "select sum(tokens_in), avg(tokens_in), sum(cost_usd), count(*) from ai_usage"
+    ).fetchone()
+    assert tuple(row) == (7, 7 / 3, 1.75, 3)
+    assert [type(v) for v in row] == [int, float, float, int]

@@ -20,12 +20,24 @@ from typing import Any
 
 import psycopg
 from psycopg import pq
-from psycopg.types.numeric import FloatLoader, Int8Dumper
+from psycopg.types.numeric import Int8Dumper, NumericLoader
 
 from socialseed.state.pg import dialect
 
 WRITER_LOCK = 0x50C1A15EED  # pg_advisory_xact_lock key: "the state's one writer"
 LOCK_TIMEOUT = "30s"
+
+
+class NumberLoader(NumericLoader):
+    """``numeric`` results as SQLite gives them: a whole number (``sum`` of integers) as an
+    int, anything else (``avg``, a decimal literal) as a float; never a ``Decimal``."""
+
+    def load(self, data: Any) -> Any:
+        value = super().load(data)
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= 0:
+            return int(value)
+        return float(value)
 
 
 class EmptyCursor:
@@ -69,7 +81,7 @@ class PgConnection:
     """SocialSeed's connection interface (``StateConnection``) over psycopg."""
 
     def __init__(self, raw: psycopg.Connection[Any]) -> None:
-        raw.adapters.register_loader("numeric", FloatLoader)  # sum() and avg() as floats
+        raw.adapters.register_loader("numeric", NumberLoader)  # sum(), avg(): no Decimal
         raw.adapters.register_dumper(bool, Int8Dumper)  # booleans stored as 0/1, as in SQLite
         raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
         self.raw = raw
