@@ -124,3 +124,16 @@ def test_the_environment_comes_before_the_configs_state(
     assert (tmp_path / "e.sqlite").is_file() and not (
         tmp_path / "mysql-is-not-used.sqlite"
     ).exists()
+
+
+def test_schedule_names_a_postgresql_state_only_without_its_password(tmp_path: Path) -> None:
+    from tests.conftest import DEMO_CONFIG
+
+    args = ["schedule", "--format", "cron", "-c", str(DEMO_CONFIG)]
+    result = CliRunner().invoke(app, args, env={"SOCIALSEED_STATE": "postgresql://ops@db/ss"})
+    assert result.exit_code == 0, result.stderr
+    assert "SOCIALSEED_STATE=postgresql://ops@db/ss" in result.stdout
+    code, err = run(args, {"SOCIALSEED_STATE": "postgresql://ops:hunter2@db/ss"})
+    assert code == 1
+    assert "Error: the state URL postgresql://ops:***@db/ss holds a password" in err
+    assert "hunter2" not in err
