@@ -4,7 +4,8 @@ Every table and every row, with each row's ``rowid`` (candidates' cached scores 
 one transaction on the destination: all of it lands or none. The source is opened read-only and
 must be at this SocialSeed's schema (``state migrate`` it first); the destination is made and
 migrated if new, and must hold no rows unless ``replace`` (then its rows are deleted first, in
-the same transaction). At the end the rows of every table are counted on both sides.
+the same transaction). Rows are read in batches (from PostgreSQL through a server-side cursor),
+so a large state is never held in memory whole. At the end every table is counted on both sides.
 """
 
 from __future__ import annotations
@@ -75,7 +76,15 @@ def _keeps_rowid(db: StateDB, table: str) -> bool:
 
 def _batches(db: StateDB, table: str, columns: list[str]) -> Iterator[list[tuple[Any, ...]]]:
     names = ", ".join(f'"{c}"' for c in columns)
-    cursor = db.execute(f'select rowid, {names} from "{table}" order by rowid')
+    sql = f'select rowid, {names} from "{table}" order by rowid'
+    raw = getattr(db.conn, "raw", None)
+    if raw is not None:  # PostgreSQL: a server-side cursor streams the rows, batch by batch
+        with raw.transaction(), raw.cursor(name=f"copy_{table}") as server_side:
+            server_side.execute(sql)
+            while rows := server_side.fetchmany(BATCH):
+                yield [tuple(r) for r in rows]
+        return
+    cursor = db.execute(sql)
     while True:
         rows = cursor.fetchmany(BATCH)
         if not rows:
