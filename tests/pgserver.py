@@ -70,10 +70,12 @@ class PgServer:
             conn.execute(sql)
 
     @contextmanager
-    def fresh_database(self, prefix: str = "t") -> Iterator[str]:
-        """A new empty database for one test; its URL. Dropped (forcibly) afterwards."""
+    def fresh_database(self, prefix: str = "t", template: str | None = None) -> Iterator[str]:
+        """A new database for one test (empty, or a copy of ``template``); its URL. Dropped
+        (forcibly) afterwards."""
         name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-        self.admin(f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self.admin(f'CREATE DATABASE "{name}"{copy}')
         try:
             yield self.url(name)
         finally:

@@ -362,7 +362,9 @@ def _nothing_approved(plan: Plan, chosen: int, excluded: dict[str, list[Result]]
 
 def _phase_override(db: StateDB, account: str) -> tuple[str, Any] | None:
     rows = list(
-        db["accounts"].rows_where("id = ?", [account], select="phase_override, phase_override_at")
+        db.table("accounts").rows_where(
+            "id = ?", [account], select="phase_override, phase_override_at"
+        )
     )
     if not rows or not rows[0]["phase_override"] or not rows[0]["phase_override_at"]:
         return None

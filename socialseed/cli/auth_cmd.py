@@ -85,7 +85,7 @@ def _tokens(app_ctx: AppContext) -> StoreTokenSource:
     from socialseed.auth.tokens import StoreTokenSource, key_manager
     from socialseed.auth.vault import Vault
 
-    keys = key_manager(app_ctx.env, app_ctx.db, state_path=app_ctx.resolved_state_path, warn=say)
+    keys = key_manager(app_ctx.env, app_ctx.db, state_path=app_ctx.beside_state, warn=say)
     return StoreTokenSource(app_ctx.env, Vault(app_ctx.db, keys), app_ctx.clock)
 
 

@@ -7,7 +7,6 @@ Commands get an ``AppContext`` from ``get(ctx)``; everything it builds is lazy, 
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ import typer
 
 from socialseed.clock import Clock, FakeClock, SystemClock, parse_instant
 from socialseed.errors import ConfigError, StateError, StateUnusable
+from socialseed.state.location import StateLocation, parse_location
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,10 +29,15 @@ if TYPE_CHECKING:
     from socialseed.state.handle import StateDB
 
 
-def default_state_path(env: Mapping[str, str]) -> Path:
+def default_state(env: Mapping[str, str]) -> StateLocation:
+    """SOCIALSEED_STATE (a file path or a postgresql:// URL), else the user's data folder."""
     if env.get("SOCIALSEED_STATE"):
-        refuse_state_url(env["SOCIALSEED_STATE"], "SOCIALSEED_STATE")
-        return Path(env["SOCIALSEED_STATE"]).expanduser()
+        return parse_location(env["SOCIALSEED_STATE"], "SOCIALSEED_STATE")
+    return StateLocation(path=default_state_path(env))
+
+
+def default_state_path(env: Mapping[str, str]) -> Path:
+    """The SQLite file used when no state is named."""
     if not env.get("HOME") and not env.get("XDG_DATA_HOME"):
         # without them the user's data folder would be guessed, and a new empty state made
         raise StateError(
@@ -44,30 +49,6 @@ def default_state_path(env: Mapping[str, str]) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("socialseed", appauthor=False)) / "state.sqlite"
-
-
-# a scheme (two letters or more, so that C:/ stays a path) then ':/'; a Path folds '//' into '/'
-_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):/")
-_POSTGRES = ("postgresql", "postgres", "postgresql+psycopg", "pgsql")
-
-
-def refuse_state_url(value: str, where: str) -> None:
-    """A state given as a URL (``postgresql://...``) is refused, never taken as a file path
-    (which would silently make a SQLite file under a folder named ``postgresql:``)."""
-    match = _URL.match(value.strip())
-    if match is None:
-        return
-    scheme = match.group(1).lower()
-    shown = f"{scheme}://..."  # the rest may hold a password: never printed
-    if scheme in _POSTGRES:
-        what = "the PostgreSQL state backend is not available in this version of SocialSeed"
-    else:
-        what = f"{scheme!r} is not a state backend SocialSeed knows (it keeps state in SQLite)"
-    raise StateError(
-        f"{where} is a URL ({shown}): {what}; nothing was created",
-        hint="point --state or SOCIALSEED_STATE at a SQLite file path, for example "
-        "~/.local/share/socialseed/state.sqlite (or leave both unset for that default)",
-    )
 
 
 DEFAULT_CONFIG_FOLDER = Path("socialseed")
@@ -110,13 +91,14 @@ class AppContext:
     """What every command needs, built from flags and the environment."""
 
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    state_path: Path | None = None
+    state_path: str | Path | None = None  # --state: a file path or a postgresql:// URL
     debug: bool = False
     no_input: bool = False
     log_format: str = "text"  # or "json": stderr as one JSON event per line
     read_only_state: bool = False  # plan --read-only-state (or SOCIALSEED_STATE_READONLY=1)
     _config_cache: dict[Path, Config] = field(default_factory=dict)
     _scratch: Path | None = None
+    _config_state: str | None = None  # the loaded config's state: (env/NAME, a file or a URL)
 
     @cached_property
     def clock(self) -> Clock:
@@ -124,6 +106,11 @@ class AppContext:
         fixed = self._fixed_now()
         if fixed is None:
             return SystemClock()
+        if self.state.is_postgres:
+            from socialseed.state.simclock import simulated_until
+
+            reached = simulated_until(self.db)
+            return FakeClock(max(fixed, reached) if reached else fixed)
         if not self.resolved_state_path.is_file():
             return FakeClock(fixed)
         from socialseed.state.simclock import resumed_from_file
@@ -146,12 +133,72 @@ class AppContext:
                 hint="use a form like 2026-01-31T09:00:00Z",
             ) from exc
 
+    @cached_property
+    def state(self) -> StateLocation:
+        """Where the state is: --state, else SOCIALSEED_STATE, else the config's ``state:``
+        (of the config this command loaded), else the default file."""
+        if self.state_path is not None:
+            if isinstance(self.state_path, Path):
+                return StateLocation(path=self.state_path)
+            return parse_location(self.state_path, "--state")
+        if not self.env.get("SOCIALSEED_STATE") and self._config_state is not None:
+            return self._from_config(self._config_state)
+        return default_state(self.env)
+
+    def _from_config(self, value: str) -> StateLocation:
+        if value.startswith("env/"):
+            name = value.removeprefix("env/")
+            found = self.env.get(name)
+            if not found:
+                raise ConfigError(
+                    [f"state: env/{name} is not set"],
+                    hint=f"set {name} to the state (a file or postgresql://...), or "
+                    "SOCIALSEED_STATE",
+                )
+            return parse_location(found, f"{name} (the config's state: env/{name})")
+        return parse_location(value, "the config's state:")
+
+    def _note_config_state(self, cfg: Config, path: Path) -> None:
+        """A config naming its state: used when neither --state nor SOCIALSEED_STATE is set;
+        a command that already opened another state is stopped, never split between two."""
+        if cfg.state is None or self.state_path is not None or self.env.get("SOCIALSEED_STATE"):
+            return
+        if "state" in self.__dict__ and self.state != self._from_config(cfg.state):
+            raise ConfigError(
+                [
+                    f"{path}: state: names {cfg.state}, and this command already uses "
+                    f"{self.state.shown}"
+                ],
+                hint="name the state with --state or SOCIALSEED_STATE for this command",
+            )
+        self._config_state = cfg.state
+
     @property
     def resolved_state_path(self) -> Path:
-        if self.state_path is not None:
-            refuse_state_url(str(self.state_path), "--state")
-            return self.state_path
-        return default_state_path(self.env)
+        """The SQLite state file; a ``StateError`` when the state is in PostgreSQL."""
+        if self.state.path is None:
+            raise StateError(
+                f"this needs a SQLite state file, and the state is in PostgreSQL "
+                f"({self.state.shown})",
+                hint="on PostgreSQL, backups and integrity checks are the database's own "
+                "(pg_dump, the provider's snapshots); 'socialseed state copy' moves a state "
+                "between SQLite and PostgreSQL",
+            )
+        return self.state.path
+
+    @property
+    def local_dir(self) -> Path:
+        """The folder for files beside the state (the sandbox world, a key file): the state
+        file's folder, or the user's data folder when the state is in PostgreSQL."""
+        if self.state.path is not None:
+            return self.state.path.parent
+        return default_state_path(self.env).parent
+
+    @property
+    def beside_state(self) -> Path:
+        """A path in the folder that holds files kept beside the state (a key file): the
+        state file itself, or one in the user's data folder when the state is in PostgreSQL."""
+        return self.state.path or self.local_dir / "state.sqlite"
 
     @property
     def read_only(self) -> bool:
@@ -165,18 +212,23 @@ class AppContext:
 
         now = self._fixed_now() or SystemClock().now()
         if self.read_only:
-            return open_state(self._snapshot(), now=now)
-        return open_state(self.resolved_state_path, now=now)
+            return open_state(self._snapshot(now), now=now)
+        return open_state(self.state, now=now)
 
-    def _snapshot(self) -> Path:
-        """Read-only: a copy of the shared state in a scratch folder; every write goes there."""
+    def _snapshot(self, now: datetime) -> Path:
+        """Read-only: a copy of the shared state in a scratch folder; every write goes there.
+        A SQLite state is copied through a ``mode=ro`` connection, a PostgreSQL one through a
+        read-only session in one repeatable-read transaction (a read-only role is enough)."""
         import tempfile
 
         from socialseed.state import snapshot
 
         self._scratch = Path(tempfile.mkdtemp(prefix="socialseed-readonly-"))
         copy = self._scratch / "state.sqlite"
-        snapshot.take(self.resolved_state_path, copy)
+        if self.state.path is None:
+            snapshot.take_pg(self.state, copy, now=now)
+        else:
+            snapshot.take(self.state.path, copy)
         return copy
 
     def close(self) -> None:
@@ -192,19 +244,28 @@ class AppContext:
 
     def state_damage(self) -> StateUnusable | None:
         """After a database error in a command: is the state file damaged? (None if not.)"""
-        if "db" not in self.__dict__:
+        if "db" not in self.__dict__ or self.state.is_postgres:
             return None
+        from sqlite_utils import Database
+
         from socialseed.state import integrity
 
+        if not isinstance(self.db, Database):
+            return None
         found = integrity.problems(self.db)
         if not found:
             return None
         return integrity.unusable(self.resolved_state_path, f"is damaged: {found[0]}")
 
-    def checkpoint(self, reason: str) -> Path:
-        """Before a change that matters (an apply): check the whole file, then back it up."""
+    def checkpoint(self, reason: str) -> Path | None:
+        """Before a change that matters (an apply): check the whole file, then back it up.
+        A PostgreSQL state has neither here (the server's own backups): ``None``."""
+        from sqlite_utils import Database
+
         from socialseed.state import backups, integrity
 
+        if self.state.is_postgres or not isinstance(self.db, Database):
+            return None
         integrity.check_pages(self.db, self.resolved_state_path)
         return backups.take(self.db, self.resolved_state_path, reason=reason, now=self.clock.now())
 
@@ -212,7 +273,7 @@ class AppContext:
     def sandbox_path(self) -> Path:
         if self.env.get("SOCIALSEED_SANDBOX"):
             return Path(self.env["SOCIALSEED_SANDBOX"]).expanduser()
-        return self.resolved_state_path.parent / "sandbox.sqlite"
+        return self.local_dir / "sandbox.sqlite"
 
     @cached_property
     def out(self) -> Console:
@@ -256,6 +317,7 @@ class AppContext:
             raise no_default_config()
         if path not in self._config_cache:
             self._config_cache[path] = load_config(path)
+        self._note_config_state(self._config_cache[path], path)
         return self._config_cache[path]
 
     def reviewer(self, given: str | None) -> str:

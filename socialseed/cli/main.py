@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -173,8 +172,11 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     state: Annotated[
-        Path | None,
-        typer.Option("--state", help="State database file (env SOCIALSEED_STATE)."),
+        str | None,
+        typer.Option(
+            "--state",
+            help="State: a SQLite file, or postgresql://USER@HOST/DB (env SOCIALSEED_STATE).",
+        ),
     ] = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt (env SOCIALSEED_NO_INPUT=1).")

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from socialseed.cli.context import AppContext
     from socialseed.config.schema import Config
+    from socialseed.state.location import StateLocation
 
 _ADDRESS = re.compile(r"^(?P<host>\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)?:(?P<port>\d{1,5})$")
 DEFAULT_PORT = 9464
@@ -79,7 +80,7 @@ def parse_address(text: str) -> tuple[str, int]:
     return (match["host"] or "127.0.0.1").strip("[]"), port
 
 
-def _build(app_ctx: AppContext, cfg: Config, db_path: Path | None = None) -> list[Metric]:
+def _build(app_ctx: AppContext, cfg: Config, db_path: StateLocation | None = None) -> list[Metric]:
     from socialseed.observe.metrics import families, gather
 
     now = app_ctx.clock.now()
@@ -99,7 +100,7 @@ def _registry(app_ctx: AppContext, cfg: Config, *, fresh: bool = False) -> Colle
 
     from socialseed.observe.metrics import StateCollector
 
-    path = app_ctx.resolved_state_path if fresh else None
+    path = app_ctx.state if fresh else None
     registry = CollectorRegistry(auto_describe=False)
     registry.register(StateCollector(lambda: _build(app_ctx, cfg, path)))
     return registry

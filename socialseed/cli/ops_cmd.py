@@ -375,7 +375,9 @@ def _target(
 
 
 def _known_accounts(app_ctx: AppContext, config: Path | None) -> set[str]:
-    known = {str(r["id"]) for r in app_ctx.db["accounts"].rows_where("id != '*'", select="id")}
+    known = {
+        str(r["id"]) for r in app_ctx.db.table("accounts").rows_where("id != '*'", select="id")
+    }
     try:
         cfg = _optional_config(app_ctx, config)
     except SocialSeedError:
@@ -441,7 +443,7 @@ def resume(
     if key == store.ALL:
         keys += [
             str(r["id"])
-            for r in db["accounts"].rows_where(
+            for r in db.table("accounts").rows_where(
                 "id != '*' and paused_until is not null", select="id"
             )
         ]

@@ -272,7 +272,7 @@ def _next_steps(app_ctx: AppContext, made: Plan, output: Path | None, approved: 
         app_ctx.err.print(f"wrote {output}", markup=False)
     if app_ctx.read_only:
         app_ctx.err.print(
-            f"read-only state: planned against {app_ctx.resolved_state_path} without writing "
+            f"read-only state: planned against {app_ctx.state.shown} without writing "
             "it; the plan is not saved there (review and apply record the plan file)",
             markup=False,
         )

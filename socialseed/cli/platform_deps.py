@@ -49,7 +49,7 @@ def token_source(app_ctx: AppContext, config: Config) -> TokenSource | None:
     except ModuleNotFoundError:
         return None
     source: TokenSource = tokens.token_source(
-        app_ctx.env, app_ctx.db, config, app_ctx.clock, state_path=app_ctx.resolved_state_path
+        app_ctx.env, app_ctx.db, config, app_ctx.clock, state_path=app_ctx.beside_state
     )
     return source
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from socialseed.cli import context
 from socialseed.errors import SocialSeedError
+
+if TYPE_CHECKING:
+    from socialseed.cli.context import AppContext
 
 FORMATS = ("cron", "systemd", "github-actions")
 
@@ -54,7 +57,7 @@ def schedule(
     setup = files.Setup(
         workdir=(workdir or Path.cwd()).absolute(),
         config=config,
-        state=app_ctx.resolved_state_path.absolute(),
+        state=_state_for_jobs(app_ctx),
         bin_dir=_bin_dir(),
         plan=plan,
         apply_at=tuple(sorted({files.parse_time(t) for t in apply_at or []})),
@@ -101,3 +104,19 @@ def _write(app_ctx: context.AppContext, out: Path, found: dict[str, str]) -> Non
         ) from None
     for name in found:
         app_ctx.err.print(f"wrote {out / name}", markup=False)
+
+
+def _state_for_jobs(app_ctx: AppContext) -> Path | str:
+    """What the job files name as SOCIALSEED_STATE: the state file, or the PostgreSQL URL,
+    which must hold no password (job files are not a place for secrets)."""
+    state = app_ctx.state
+    if state.path is not None:
+        return state.path.absolute()
+    assert state.url is not None
+    if state.shown != state.url:
+        raise SocialSeedError(
+            f"the state URL {state.shown} holds a password, and the job files would show it",
+            hint="give the password to the jobs in PGPASSWORD or ~/.pgpass, and name the state "
+            "without it (postgresql://USER@HOST/DB)",
+        )
+    return state.url

@@ -25,7 +25,7 @@ class Setup:
 
     workdir: Path
     config: str  # as given to -c, relative to workdir or absolute
-    state: Path
+    state: Path | str  # a SQLite file, or a PostgreSQL URL without a password
     bin_dir: Path
     plan: str  # the plan file apply runs (the one a person reviewed)
     apply_at: tuple[tuple[int, int], ...]

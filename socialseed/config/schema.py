@@ -477,8 +477,46 @@ class Retention(Strict):
     third_party: Duration = "90d"
 
 
+_STATE_ENV = re.compile(r"^env/[A-Za-z_][A-Za-z0-9_]*$")
+_STATE_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+)://(?:([^@/]*)@)?")
+_POSTGRES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+def _state_where(value: str) -> str:
+    """``state:``: a SQLite file, a PostgreSQL URL without a password, or ``env/NAME``."""
+    text = value.strip()
+    if not text:
+        raise ValueError(
+            "state is empty: name a SQLite file, postgresql://USER@HOST/DB or env/NAME"
+        )
+    if text.startswith("env/"):
+        if not _STATE_ENV.match(text):
+            raise ValueError(f"{text!r} is not an environment reference (env/NAME)")
+        return text
+    match = _STATE_URL.match(text)
+    if match is None:
+        return text  # a file path
+    scheme, userinfo = match.group(1).lower(), match.group(2) or ""
+    if scheme not in _POSTGRES:
+        raise ValueError(
+            f"{scheme}://... is not a state backend SocialSeed knows: name a SQLite file or "
+            "postgresql://USER@HOST/DB"
+        )
+    if ":" in userinfo:
+        raise ValueError(
+            "the state URL holds a password, and a config is no place for secrets: give it in "
+            "PGPASSWORD or ~/.pgpass, or write state: env/NAME and put the URL in that variable"
+        )
+    return text
+
+
 class Config(Strict):
     version: Annotated[Literal[1], _number_only("int_type", "a valid integer")] = 1
+    state: Annotated[str, AfterValidator(_state_where)] | None = Field(
+        default=None,
+        description="Where the state is: a SQLite file, postgresql://USER@HOST/DB (the password "
+        "in PGPASSWORD or ~/.pgpass), or env/NAME. SOCIALSEED_STATE and --state come first.",
+    )
     accounts: list[Account] = Field(min_length=1)
     phases: dict[Identifier, list[Phase]]
     targeting: dict[Identifier, Targeting] = Field(default_factory=dict)

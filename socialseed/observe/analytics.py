@@ -91,7 +91,7 @@ def clip_to_horizon(db: StateDB, since: datetime) -> tuple[datetime, list[str]]:
 def known_accounts(db: StateDB, config: Config | None) -> list[str]:
     if config is not None:
         return [a.id for a in config.accounts]
-    return [str(r["id"]) for r in db["accounts"].rows_where("id != '*'", order_by="id")]
+    return [str(r["id"]) for r in db.table("accounts").rows_where("id != '*'", order_by="id")]
 
 
 def _account(
@@ -162,7 +162,7 @@ def _platform(db: StateDB, account: str, config: Config | None) -> str:
         found = [a.platform for a in config.accounts if a.id == account]
         if found:
             return found[0]
-    rows = list(db["accounts"].rows_where("id = ?", [account], select="platform"))
+    rows = list(db.table("accounts").rows_where("id = ?", [account], select="platform"))
     return str(rows[0]["platform"] or "") if rows else ""
 
 

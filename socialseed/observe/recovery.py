@@ -48,7 +48,7 @@ def lower_phase(phases: Sequence[Phase], name: str) -> str:
 
 def expired_timed_pause(db: StateDB, account: str, now: datetime) -> bool:
     """Was the account paused with an end time that has now passed?"""
-    rows = list(db["accounts"].rows_where("id = ?", [account], select="paused_until"))
+    rows = list(db.table("accounts").rows_where("id = ?", [account], select="paused_until"))
     until = str(rows[0]["paused_until"] or "") if rows else ""
     return bool(until) and until != "forever" and parse_instant(until) <= now
 

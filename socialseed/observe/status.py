@@ -130,7 +130,7 @@ def last_apply(db: StateDB, account: str) -> datetime | None:
     stamps = [row[0]] if row and row[0] else []
     stamps += [
         str(r["last_apply_at"])
-        for r in db["accounts"].rows_where("id = ?", [account], select="last_apply_at")
+        for r in db.table("accounts").rows_where("id = ?", [account], select="last_apply_at")
         if r["last_apply_at"]
     ]
     return max((parse_instant(s) for s in stamps), default=None)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import count
 
 from socialseed.config.schema import Bounds, Filters
-from socialseed.plan.filters import FilterContext, Relationship, _match
+from socialseed.plan.filters import FilterContext, Relationship, _match, posix_regex
 from socialseed.state.candidates import RowQuery, micros
 
 _DAY_US = "86400000000.0"
@@ -62,9 +62,9 @@ def filter_query(
         cases.append((allowed, "''"))
     cases += _profile_cases(filters, ctx, p)
     failed = "case " + " ".join(f"when {w} then {_name(t)}" for w, t in cases) + " else '' end"
-    unknown = " or ".join(_unknowns(filters)) or "0"
+    unknown = " or ".join(_unknowns(filters)) or "1 = 0"  # a truth value in either database
     if allowed:
-        unknown = f"(case when {allowed} then 0 else ({unknown}) end)"
+        unknown = f"(case when {allowed} then 1 = 0 else ({unknown}) end)"
     return RowQuery(failed, f"({unknown})", p.values, functions)
 
 
@@ -102,10 +102,21 @@ def _contains(column: str, words: Sequence[str], p: _Params) -> str:
     return "(" + " or ".join(f"instr({column}, {p.add(w)}) > 0" for w in words) + ")"
 
 
+class HandleMatcher:
+    """Does a handle match one of the patterns? A SQL function: SQLite calls it; PostgreSQL
+    cannot call Python, and matches ``sql_regex`` instead (the same patterns)."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.patterns = tuple(patterns)
+        self.sql_regex = posix_regex(self.patterns)
+
+    def __call__(self, handle: str) -> bool:
+        return bool(_match(handle, self.patterns))
+
+
 def _matcher(functions: dict[str, Callable[[str], bool]], patterns: Sequence[str]) -> str:
     name = f"socialseed_match_{next(_names)}"
-    wanted = tuple(patterns)
-    functions[name] = lambda handle: bool(_match(handle, wanted))
+    functions[name] = HandleMatcher(patterns)
     return name
 
 
@@ -140,7 +151,7 @@ def _profile_cases(filters: Filters, ctx: FilterContext, p: _Params) -> list[tup
         idle = f"({now} - c.last_seen_us) / {_DAY_US}"
         cases.append((f"(c.last_seen_us is not null and {idle} > {days})", "active"))
     if filters.require_avatar:
-        cases.append(("(c.has_avatar is not null and not c.has_avatar)", "avatar"))
+        cases.append(("(c.has_avatar is not null and c.has_avatar = 0)", "avatar"))
     excluded = _until_empty([w.lower() for w in filters.bio_exclude])
     if excluded:
         cases.append((_contains("c.bio_lower", excluded, p), "bio_exclude"))

@@ -115,6 +115,32 @@ def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(translate(p.lower().lstrip("@")) for p in patterns))
 
 
+def posix_regex(patterns: Sequence[str]) -> str:
+    """One anchored POSIX regular expression that matches what ``_match`` matches (the shell
+    patterns lower-cased, without a leading ``@``), for a database that cannot call Python."""
+    parts = []
+    for pattern in patterns:
+        text = pattern.lower().lstrip("@")
+        out, i = [], 0
+        while i < len(text):
+            ch = text[i]
+            if ch == "*":
+                out.append(".*")
+            elif ch == "?":
+                out.append(".")
+            elif ch == "[" and "]" in text[i + 2 :]:
+                end = text.index("]", i + 2)
+                inner = text[i + 1 : end]
+                inner = "^" + inner[1:] if inner.startswith("!") else inner
+                out.append("[" + inner.replace("\\", "\\\\") + "]")
+                i = end
+            else:
+                out.append(ch if ch.isalnum() else "\\" + ch)
+            i += 1
+        parts.append("".join(out))
+    return "^(" + "|".join(parts) + ")$"
+
+
 def _match(handle: str, patterns: Sequence[str]) -> str | None:
     """The first pattern (shell wildcards, case-insensitive) that matches the handle."""
     combined = _compiled(tuple(patterns))

@@ -23,7 +23,7 @@ ALL = "*"  # the account id that pauses every account
 
 
 def ensure_account(db: StateDB, account: str, platform: str = "", handle: str = "") -> None:
-    if db["accounts"].count_where("id = ?", [account]) == 0:
+    if db.table("accounts").count_where("id = ?", [account]) == 0:
         db.table("accounts").insert(
             {"id": account, "platform": platform, "handle": handle, "state_serial": 0},
             pk="id",
@@ -52,7 +52,7 @@ def note_first_plan(db: StateDB, account: str, day: date) -> date:
 
 
 def state_serial(db: StateDB, account: str) -> int:
-    rows = list(db["accounts"].rows_where("id = ?", [account], select="state_serial"))
+    rows = list(db.table("accounts").rows_where("id = ?", [account], select="state_serial"))
     return int(rows[0]["state_serial"] or 0) if rows else 0
 
 
@@ -77,7 +77,7 @@ def bump_serial(db: StateDB, account: str, *, plan_id: str, reason: str, now: da
 def serial_moves_since(db: StateDB, account: str, serial: int) -> list[dict[str, object]]:
     """The serial bumps after ``serial``, oldest first (plan id and reason of each)."""
     return list(
-        db["serial_log"].rows_where(
+        db.table("serial_log").rows_where(
             "account = ? and serial > ?", [account, serial], order_by="serial"
         )
     )

@@ -32,7 +32,7 @@ class SqliteScoringStore:
         for start in range(0, len(unique), _CHUNK):
             chunk = unique[start : start + _CHUNK]
             marks = ",".join("?" for _ in chunk)
-            for row in self.db["scores"].rows_where(f"key in ({marks})", chunk):
+            for row in self.db.table("scores").rows_where(f"key in ({marks})", chunk):
                 found[row["key"]] = Score.from_data(json.loads(row["data"]))
         return found
 

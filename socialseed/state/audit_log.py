@@ -74,7 +74,7 @@ def _since(column: str, since: datetime | None) -> tuple[str | None, list[str]]:
 
 def _actions(db: StateDB) -> dict[tuple[str, str], dict[str, object]]:
     out = {}
-    for row in db["actions"].rows_where(select="plan_id, action_id, account, verb, data"):
+    for row in db.table("actions").rows_where(select="plan_id, action_id, account, verb, data"):
         out[(str(row["plan_id"]), str(row["action_id"]))] = row
     return out
 
@@ -82,7 +82,7 @@ def _actions(db: StateDB) -> dict[tuple[str, str], dict[str, object]]:
 def _approvers(db: StateDB) -> dict[tuple[str, str], str]:
     """The newest approver per (plan, action)."""
     out: dict[tuple[str, str], str] = {}
-    for row in db["decisions"].rows_where("verdict = 'approve'", order_by="id"):
+    for row in db.table("decisions").rows_where("verdict = 'approve'", order_by="id"):
         out[(str(row["plan_id"]), str(row["action_id"]))] = str(row["reviewer"])
     return out
 
@@ -106,7 +106,7 @@ def _decisions(
 ) -> list[Entry]:
     where, args = _since("decided_at", since)
     out = []
-    for row in db["decisions"].rows_where(where, args, order_by="id"):
+    for row in db.table("decisions").rows_where(where, args, order_by="id"):
         key = (str(row["plan_id"]), str(row["action_id"]))
         action = actions.get(key, {})
         data = json.loads(str(action.get("data") or "{}"))
@@ -136,7 +136,7 @@ def _executions(
     where = "kind = 'outcome'" + (" and at >= ?" if since else "")
     args = [iso(since)] if since else []
     out = []
-    for row in db["journal"].rows_where(where, args, order_by="id"):
+    for row in db.table("journal").rows_where(where, args, order_by="id"):
         key = (str(row["plan_id"]), str(row["action_id"]))
         out.append(
             Entry(
@@ -165,7 +165,7 @@ def _outcome_text(row: dict[str, object]) -> str:
 def _audit_lines(db: StateDB, since: datetime | None) -> list[Entry]:
     where, args = _since("at", since)
     out = []
-    for row in db["audit"].rows_where(where, args, order_by="id"):
+    for row in db.table("audit").rows_where(where, args, order_by="id"):
         if row["kind"] == "rejection_lifted":
             out.append(_lift_entry(row))
             continue

@@ -22,7 +22,7 @@ from socialseed.state.scores import ScoreNumbers
 def last_fetch(db: StateDB, account: str, source: str) -> datetime | None:
     """When ``source`` was last read for ``account`` (``None``: never)."""
     rows = list(
-        db["source_fetches"].rows_where(
+        db.table("source_fetches").rows_where(
             "account = ? and source = ?", [account, source], select="fetched_at"
         )
     )
@@ -221,7 +221,7 @@ def drop_counts(
     _functions(db, query)
     rows = db.conn.execute(
         f"select failed, count(*) from (select {query.failed} as failed "
-        f"{_from(len(earlier))}) where failed != '' group by failed",
+        f"{_from(len(earlier))}) as f where failed != '' group by failed",
         _params(query, account, source, earlier),
     )
     return {str(name): int(n) for name, n in rows}
@@ -260,7 +260,8 @@ def passing_rows(
         f"c.has_avatar {_from(len(earlier), join)} "
         f"and ({query.failed}) = '' order by c.rowid"
     )
-    return db.conn.execute(sql, params).fetchall()
+    rows: list[PassingRow] = db.conn.execute(sql, params).fetchall()
+    return rows
 
 
 def keep_scores(db: StateDB, copies: Sequence[tuple[str, ScoreNumbers, int]]) -> None:

@@ -1,5 +1,8 @@
 """Open the state database: mode 0600, WAL, busy timeout, checks and migrations on open.
 
+The state is a SQLite file (the embedded default) or a PostgreSQL database (a
+``postgresql://`` URL, opened by ``state.pg.open``); both run the same migrations.
+
 A new file is built aside and linked into place whole, so SocialSeed never leaves an empty
 state file behind. An existing file is checked first (``state.integrity``): an empty, damaged,
 incomplete or newer file is refused with ``StateUnusable`` and never overwritten. Before a
@@ -15,20 +18,61 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from socialseed.clock import SystemClock, iso
+from socialseed.clock import SystemClock
 from socialseed.errors import StateError
 from socialseed.state import backups, integrity
-from socialseed.state.integrity import MIGRATIONS_TABLE, applied_migrations
+from socialseed.state.handle import StateDB
+from socialseed.state.integrity import applied_migrations
+from socialseed.state.location import StateLocation, parse_location
 from socialseed.state.migrations import MIGRATIONS
+from socialseed.state.upgrade import migrate, pending
+
+__all__ = ["applied", "connect", "migrate", "migrate_state", "open_sqlite", "open_state", "pending"]
 
 
-def open_state(path: Path | str | None, *, now: datetime | None = None) -> Database:
-    """Open (creating if needed) the state database at ``path``; ``None`` is in-memory."""
-    if path is None:
-        db = Database(memory=True)
-        migrate(db, now=now)
-        return db
-    path = Path(path)
+def open_state(
+    where: StateLocation | Path | str | None,
+    *,
+    now: datetime | None = None,
+    read_only: bool = False,
+) -> StateDB:
+    """Open the state: a SQLite file (created if needed; ``None`` is in-memory) or a
+    PostgreSQL database (a ``postgresql://`` URL, migrated if needed). ``read_only`` opens an
+    existing state for reading only (nothing created, nothing migrated)."""
+    if where is None:
+        memory = Database(memory=True)
+        migrate(memory, now=now)
+        return memory
+    location = where if isinstance(where, StateLocation) else _location(where)
+    if location.url is not None:
+        from socialseed.state.pg.open import open_pg
+
+        return open_pg(location, now=now, read_only=read_only)
+    assert location.path is not None
+    if read_only:
+        return _open_read_only(location.path)
+    return open_sqlite(location.path, now=now)
+
+
+def _location(where: Path | str) -> StateLocation:
+    if isinstance(where, Path):
+        return StateLocation(path=where)
+    return parse_location(where, "the state")
+
+
+def _open_read_only(path: Path) -> Database:
+    integrity.check_file(path)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        db = Database(conn)
+        integrity.check_schema(db, path)
+    except sqlite3.DatabaseError as exc:
+        raise integrity.unusable(path, f"cannot be read: {exc}") from exc
+    return db
+
+
+def open_sqlite(path: Path, *, now: datetime | None = None) -> Database:
+    """Open (creating if needed) the SQLite state file at ``path``."""
     _refuse_directory(path)
     if not path.exists():
         _create(path, now=now)
@@ -58,10 +102,31 @@ def _check_and_upgrade(db: Database, path: Path, *, now: datetime | None) -> Non
     migrate(db, now=now)
 
 
-def pending(done: list[str]) -> list[str]:
-    """Migrations not yet run, in the order they will run."""
-    ran = set(done)
-    return [name for name, _ in MIGRATIONS if name not in ran]
+def migrate_state(location: StateLocation, *, now: datetime | None = None) -> list[str]:
+    """``state migrate``: run the migrations the state lacks (a SQLite file is backed up
+    first; a new one is made); return their names."""
+    if location.url is not None:
+        from socialseed.state.pg.open import connect as pg_connect
+        from socialseed.state.pg.open import migrate_locked
+
+        pg = pg_connect(location)
+        try:
+            return migrate_locked(pg, now=now)
+        finally:
+            pg.close()
+    assert location.path is not None
+    path = location.path
+    if not path.exists():
+        open_sqlite(path, now=now).conn.close()
+        return [name for name, _ in MIGRATIONS]
+    integrity.check_file(path)
+    db = connect(path)
+    try:
+        waiting = pending(integrity.check_schema(db, path))
+    finally:
+        db.conn.close()
+    open_sqlite(path, now=now).conn.close()
+    return waiting
 
 
 def _refuse_directory(path: Path) -> None:
@@ -114,23 +179,5 @@ def connect(path: Path) -> Database:
     return Database(conn)
 
 
-def applied(db: Database) -> list[str]:
+def applied(db: StateDB) -> list[str]:
     return applied_migrations(db)
-
-
-def migrate(db: Database, *, now: datetime | None = None) -> list[str]:
-    """Run the migrations this database lacks; return their names."""
-    if MIGRATIONS_TABLE not in db.table_names():
-        db.table(MIGRATIONS_TABLE).create({"name": str, "applied_at": str}, pk="name")
-    done = set(applied(db))
-    ran: list[str] = []
-    stamp = iso(now) if now else ""
-    for name, fn in MIGRATIONS:
-        if name in done:
-            continue
-        with db.conn:
-            db.conn.execute("BEGIN")
-            fn(db)
-            db.table(MIGRATIONS_TABLE).insert({"name": name, "applied_at": stamp})
-        ran.append(name)
-    return ran

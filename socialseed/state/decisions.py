@@ -59,7 +59,7 @@ def _from_row(row: dict[str, object]) -> Decision:
 def latest_decisions(db: StateDB, plan_id: str) -> dict[str, Decision]:
     """The newest decision per action of a plan (expired ones included)."""
     out: dict[str, Decision] = {}
-    for row in db["decisions"].rows_where("plan_id = ?", [plan_id], order_by="id"):
+    for row in db.table("decisions").rows_where("plan_id = ?", [plan_id], order_by="id"):
         out[str(row["action_id"])] = _from_row(row)
     return out
 
@@ -75,7 +75,7 @@ def latest_decision(db: StateDB, plan_id: str, action_id: str) -> Decision | Non
 
 def decisions_on(db: StateDB, plan_id: str, action_id: str) -> list[Decision]:
     """Every decision on one action of a plan, oldest first (team approvals count reviewers)."""
-    rows = db["decisions"].rows_where(
+    rows = db.table("decisions").rows_where(
         "plan_id = ? and action_id = ?", [plan_id, action_id], order_by="id"
     )
     return [_from_row(row) for row in rows]

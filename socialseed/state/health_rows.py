@@ -32,7 +32,9 @@ def outcomes(db: StateDB, account: str, *, since: datetime) -> list[OutcomeRow]:
 
 
 def signals(db: StateDB, account: str, *, since: datetime) -> list[Signal]:
-    rows = db["audit"].rows_where("account = ? and at >= ?", [account, iso(since)], order_by="at")
+    rows = db.table("audit").rows_where(
+        "account = ? and at >= ?", [account, iso(since)], order_by="at"
+    )
     return [
         Signal(at=parse_instant(str(r["at"])), kind=str(r["kind"]), detail=str(r["detail"] or ""))
         for r in rows
@@ -41,7 +43,7 @@ def signals(db: StateDB, account: str, *, since: datetime) -> list[Signal]:
 
 def last_resume(db: StateDB, account: str) -> datetime | None:
     rows = list(
-        db["audit"].rows_where(
+        db.table("audit").rows_where(
             "account in (?, '*') and kind = 'resume'", [account], order_by="at desc", limit=1
         )
     )

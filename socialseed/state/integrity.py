@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from socialseed.errors import StateUnusable
 from socialseed.state.backups import recovery_hint
+from socialseed.state.handle import StateDB
 from socialseed.state.migrations import MIGRATIONS
 
 HEADER = b"SQLite format 3\x00"
@@ -44,7 +45,7 @@ def check_file(path: Path) -> None:
         raise unusable(path, "is not a SQLite database (its first bytes are not the header)")
 
 
-def applied_migrations(db: Database) -> list[str]:
+def applied_migrations(db: StateDB) -> list[str]:
     """Names of the migrations this file has run (empty for a file with no tables at all)."""
     if MIGRATIONS_TABLE not in db.table_names():
         return []

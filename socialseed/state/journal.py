@@ -12,11 +12,10 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from sqlite3 import Connection
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Action, Outcome, Verb
-from socialseed.state.handle import StateDB
+from socialseed.state.handle import StateConnection, StateDB
 from socialseed.state.tx import atomic
 
 FINISHED = frozenset({"done", "already"})
@@ -106,7 +105,7 @@ def history(db: StateDB, plan_id: str, account: str | None = None) -> dict[str, 
     if account is not None:
         where, args = where + " and account = ?", [*args, account]
     out: dict[str, list[Entry]] = defaultdict(list)
-    for row in db["journal"].rows_where(where, args, order_by="id"):
+    for row in db.table("journal").rows_where(where, args, order_by="id"):
         out[str(row["action_id"])].append(_entry(row))
     return dict(out)
 
@@ -165,7 +164,7 @@ def done_times(
     """
     out: dict[str, list[datetime]] = defaultdict(list)
     marks = ", ".join("?" for _ in statuses)
-    rows = db["journal"].rows_where(
+    rows = db.table("journal").rows_where(
         f"account = ? and kind = 'outcome' and status in ({marks}) and at >= ?",
         [account, *statuses, iso(since)],
         order_by="at",
@@ -179,7 +178,7 @@ def done_times(
 def outcomes(db: StateDB, plan_id: str) -> list[dict[str, object]]:
     """The outcome rows of a plan, oldest first (for reports and tests)."""
     return list(
-        db["journal"].rows_where("plan_id = ? and kind = 'outcome'", [plan_id], order_by="id")
+        db.table("journal").rows_where("plan_id = ? and kind = 'outcome'", [plan_id], order_by="id")
     )
 
 
@@ -243,7 +242,7 @@ def _changes_relationship(action: Action, outcome: Outcome) -> bool:
     return outcome.status in FINISHED and action.verb in (Verb.FOLLOW, Verb.UNFOLLOW)
 
 
-def _relationship(conn: Connection, action: Action, outcome: Outcome, now: datetime) -> None:
+def _relationship(conn: StateConnection, action: Action, outcome: Outcome, now: datetime) -> None:
     if not _changes_relationship(action, outcome):
         return
     key = (action.account, action.target.id)

@@ -61,7 +61,7 @@ class Me:
 
 
 def holder(db: StateDB, account: str) -> Holder | None:
-    rows = list(db["locks"].rows_where("account = ?", [account]))
+    rows = list(db.table("locks").rows_where("account = ?", [account]))
     if not rows:
         return None
     row = rows[0]

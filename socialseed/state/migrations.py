@@ -345,8 +345,9 @@ def m074_typed_candidate_and_score_columns(db: StateDB) -> None:
         sets = ", ".join(f"{column} = ?" for column in fields)
         db.conn.execute(f"update candidates set {sets} where rowid = ?", [*fields.values(), rowid])
     db.conn.execute(
-        "update scores set authenticity = json_extract(data, '$.authenticity'), "
-        "relevance = json_extract(data, '$.relevance'), "
+        # the casts change nothing on SQLite (a REAL column); PostgreSQL's JSON text needs them
+        "update scores set authenticity = cast(json_extract(data, '$.authenticity') as float), "
+        "relevance = cast(json_extract(data, '$.relevance') as float), "
         "recommendation = json_extract(data, '$.recommendation')"
     )
 

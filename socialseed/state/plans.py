@@ -46,7 +46,9 @@ def record_plan(db: StateDB, plan: Plan, *, path: str | None = None) -> str:
 
 
 def load_plan(db: StateDB, plan_id: str) -> Plan:
-    rows = list(db["plans"].rows_where("id = ? or id like ?", [plan_id, f"{plan_id}%"], limit=2))
+    rows = list(
+        db.table("plans").rows_where("id = ? or id like ?", [plan_id, f"{plan_id}%"], limit=2)
+    )
     if not rows:
         raise PlanFileError(
             f"no saved plan {plan_id!r} in the state file",
@@ -58,7 +60,7 @@ def load_plan(db: StateDB, plan_id: str) -> Plan:
 
 
 def latest_plan(db: StateDB) -> Plan:
-    rows = list(db["plans"].rows_where(order_by="created_at desc, rowid desc", limit=1))
+    rows = list(db.table("plans").rows_where(order_by="created_at desc, rowid desc", limit=1))
     if not rows:
         raise PlanFileError(
             "no plan has been made yet", hint="make one with 'socialseed plan -o plan.json'"

@@ -138,7 +138,7 @@ def rejections(
     if not include_lifted:
         clauses.append("lifted_at is null")
     where = " and ".join(clauses) or None
-    rows = db["rejections"].rows_where(where, args, order_by="rejected_at, action_id")
+    rows = db.table("rejections").rows_where(where, args, order_by="rejected_at, action_id")
     return [_from_row(row) for row in rows]
 
 

@@ -54,7 +54,7 @@ def relationships(db: StateDB, account: str | None = None) -> list[Relationship]
     """Every relationship row (active and ended), of one account or all."""
     where = "account = ?" if account is not None else None
     args = [account] if account is not None else []
-    rows = db["relationships"].rows_where(where, args, order_by="account, target_id")
+    rows = db.table("relationships").rows_where(where, args, order_by="account, target_id")
     return [_from_row(row) for row in rows]
 
 
@@ -150,7 +150,7 @@ def journal_target_id(target: object) -> str:
 
 def executed_targets(db: StateDB, account: str, verb: str) -> dict[str, datetime]:
     """Targets on which SocialSeed executed ``verb`` for ``account`` (newest time per target)."""
-    rows = db["journal"].rows_where(
+    rows = db.table("journal").rows_where(
         "account = ? and verb = ? and kind = 'outcome' and status in (?, ?)",
         [account, verb, *DONE_STATUSES],
         order_by="at",

@@ -55,7 +55,7 @@ def snapshots(
     if since is not None:
         where.append("taken_at >= ?")
         args.append(iso(since))
-    rows = db["snapshots"].rows_where(
+    rows = db.table("snapshots").rows_where(
         " and ".join(where) or None, args, order_by="account, taken_at"
     )
     return [_from_row(row) for row in rows]
@@ -69,5 +69,5 @@ def latest_snapshot(
     if before is not None:
         where += " and taken_at < ?"
         args.append(iso(before))
-    rows = list(db["snapshots"].rows_where(where, args, order_by="taken_at desc", limit=1))
+    rows = list(db.table("snapshots").rows_where(where, args, order_by="taken_at desc", limit=1))
     return _from_row(rows[0]) if rows else None

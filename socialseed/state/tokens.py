@@ -8,11 +8,10 @@ stored or not at all (a crash between refresh and save cannot leave half a row).
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from socialseed.state.handle import StateDB
+from socialseed.state.handle import StateConnection, StateDB
 
 _UPSERT = (
     "INSERT INTO tokens (account, ciphertext, scheme, backend, meta, updated_at) "
@@ -49,12 +48,12 @@ def save_token(db: StateDB, record: TokenRecord) -> None:
 
 
 def load_token(db: StateDB, account: str) -> TokenRecord | None:
-    rows = list(db["tokens"].rows_where("account = ?", [account]))
+    rows = list(db.table("tokens").rows_where("account = ?", [account]))
     return _record(rows[0]) if rows else None
 
 
 def list_tokens(db: StateDB) -> list[TokenRecord]:
-    return [_record(row) for row in db["tokens"].rows_where(order_by="account")]
+    return [_record(row) for row in db.table("tokens").rows_where(order_by="account")]
 
 
 def delete_token(db: StateDB, account: str) -> bool:
@@ -77,7 +76,7 @@ def _record(row: dict[str, Any]) -> TokenRecord:
     )
 
 
-def _atomic(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> None:
+def _atomic(conn: StateConnection, sql: str, params: tuple[Any, ...]) -> None:
     if conn.in_transaction:  # part of the caller's transaction
         conn.execute(sql, params)
         return

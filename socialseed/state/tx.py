@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from sqlite3 import Connection
 
-from socialseed.state.handle import StateDB
+from socialseed.state.handle import StateConnection, StateDB
 
 
 @contextmanager
-def atomic(db: StateDB) -> Iterator[Connection]:
+def atomic(db: StateDB) -> Iterator[StateConnection]:
     """Run the block's statements as one transaction (all or nothing)."""
     conn = db.conn
     if conn.in_transaction:

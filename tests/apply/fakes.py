@@ -220,8 +220,12 @@ def approve(
         )
 
 
-def state(tmp_path: Path) -> Database:
-    return open_state(tmp_path / "state.sqlite")
+def state(where: Path | str) -> Database:
+    """The state in a test's folder (a SQLite file there), or at ``where`` (a file path or a
+    PostgreSQL URL: the ``state_where`` fixture)."""
+    if isinstance(where, Path) and where.is_dir():
+        return open_state(where / "state.sqlite")
+    return open_state(where)  # type: ignore[return-value]
 
 
 ME = locks.Me(owner="tester (test run)", host="testhost", pid=4242)

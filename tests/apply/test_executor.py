@@ -1,10 +1,12 @@
-"""The executor against a scripted fake platform: journal, retries, breaker, staleness."""
+"""The executor against a scripted fake platform: journal, retries, breaker, staleness.
+
+Each test runs on both state backends (SQLite, PostgreSQL: the ``state_where`` fixture).
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -29,7 +31,7 @@ from .fakes import NOW, Harness, Landed, action, approve, config, plan_for, stat
 
 
 def harness(
-    tmp_path: Path,
+    where: str,
     per_account: int = 3,
     accounts: tuple[str, ...] = ("alpha", "beta"),
     **cfg_kwargs: object,
@@ -37,7 +39,7 @@ def harness(
     cfg = config(accounts, **cfg_kwargs)  # type: ignore[arg-type]
     actions = [action(a, Verb.FOLLOW, n) for a in accounts for n in range(1, per_account + 1)]
     plan = plan_for(cfg, actions)
-    db = state(tmp_path)
+    db = state(where)
     approve(db, plan, actions)
     return Harness(db, cfg, plan)
 
@@ -46,8 +48,8 @@ def rows(h: Harness, kind: str) -> list[dict[str, object]]:
     return list(h.db["journal"].rows_where("kind = ?", [kind], order_by="id"))
 
 
-async def test_runs_every_approved_action_once_with_intent_and_outcome(tmp_path: Path) -> None:
-    h = harness(tmp_path)
+async def test_runs_every_approved_action_once_with_intent_and_outcome(state_where: str) -> None:
+    h = harness(state_where)
     report = await h.run()
     assert report.exit_code == 0
     assert report.counts() == {
@@ -77,8 +79,8 @@ async def test_runs_every_approved_action_once_with_intent_and_outcome(tmp_path:
     assert all(p.closed for p in h.platforms.values())
 
 
-async def test_a_second_run_never_repeats_a_done_action(tmp_path: Path) -> None:
-    h = harness(tmp_path)
+async def test_a_second_run_never_repeats_a_done_action(state_where: str) -> None:
+    h = harness(state_where)
     await h.run()
     report = await h.run()
     assert len(h.world.calls) == 6
@@ -87,8 +89,8 @@ async def test_a_second_run_never_repeats_a_done_action(tmp_path: Path) -> None:
     assert state_serial(h.db, "alpha") == 1  # nothing ran: no second bump
 
 
-async def test_an_interrupted_call_that_landed_is_confirmed_not_repeated(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=2, accounts=("alpha",))
+async def test_an_interrupted_call_that_landed_is_confirmed_not_repeated(state_where: str) -> None:
+    h = harness(state_where, per_account=2, accounts=("alpha",))
     first, second = h.plan.actions
     # a crash after the intent of both: the first call reached the platform, the second did not
     for a in (first, second):
@@ -104,8 +106,8 @@ async def test_an_interrupted_call_that_landed_is_confirmed_not_repeated(tmp_pat
     assert outcome[second.id]["attempt"] == 2
 
 
-async def test_429_waits_until_the_reset_then_retries(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=2, accounts=("alpha",))
+async def test_429_waits_until_the_reset_then_retries(state_where: str) -> None:
+    h = harness(state_where, per_account=2, accounts=("alpha",))
     first = h.plan.actions[0]
     reset = NOW + timedelta(seconds=120)
     h.scripts["alpha"] = {first.id: [RateLimited("sandbox: slow down", reset_at=reset)]}
@@ -118,8 +120,8 @@ async def test_429_waits_until_the_reset_then_retries(tmp_path: Path) -> None:
     assert "rate_limited" in h.kinds()
 
 
-async def test_5xx_is_retried_with_backoff_and_checked_first(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=1, accounts=("alpha",))
+async def test_5xx_is_retried_with_backoff_and_checked_first(state_where: str) -> None:
+    h = harness(state_where, per_account=1, accounts=("alpha",))
     only = h.plan.actions[0]
     h.scripts["alpha"] = {only.id: [Transient("sandbox: 503"), Transient("sandbox: 502")]}
     report = await h.run()
@@ -130,8 +132,8 @@ async def test_5xx_is_retried_with_backoff_and_checked_first(tmp_path: Path) -> 
     assert len(h.world.calls) == 3
 
 
-async def test_a_timeout_that_landed_is_not_sent_again(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=1, accounts=("alpha",))
+async def test_a_timeout_that_landed_is_not_sent_again(state_where: str) -> None:
+    h = harness(state_where, per_account=1, accounts=("alpha",))
     only = h.plan.actions[0]
     h.scripts["alpha"] = {only.id: [Landed(Transient("sandbox: timed out"))]}
     report = await h.run()
@@ -140,8 +142,8 @@ async def test_a_timeout_that_landed_is_not_sent_again(tmp_path: Path) -> None:
     assert [r["status"] for r in rows(h, "outcome")] == ["failed", "done"]
 
 
-async def test_transient_errors_give_up_after_the_retries(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=1, accounts=("alpha",))
+async def test_transient_errors_give_up_after_the_retries(state_where: str) -> None:
+    h = harness(state_where, per_account=1, accounts=("alpha",))
     only = h.plan.actions[0]
     h.scripts["alpha"] = {only.id: [Transient("sandbox: 503")] * 5}
     report = await h.run()
@@ -150,8 +152,8 @@ async def test_transient_errors_give_up_after_the_retries(tmp_path: Path) -> Non
     assert "gave up after 5 tries" in report.results[0].detail
 
 
-async def test_a_block_stops_that_account_pauses_it_and_others_finish(tmp_path: Path) -> None:
-    h = harness(tmp_path)
+async def test_a_block_stops_that_account_pauses_it_and_others_finish(state_where: str) -> None:
+    h = harness(state_where)
     alpha = [a for a in h.plan.actions if a.account == "alpha"]
     h.scripts["alpha"] = {alpha[1].id: [ActionBlocked("sandbox: looks automated", status=403)]}
     report = await h.run()
@@ -169,8 +171,8 @@ async def test_a_block_stops_that_account_pauses_it_and_others_finish(tmp_path: 
     assert "blocked" in h.kinds()
 
 
-async def test_a_restriction_trips_the_breaker_too(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=2, accounts=("alpha",), cooldown="2h")
+async def test_a_restriction_trips_the_breaker_too(state_where: str) -> None:
+    h = harness(state_where, per_account=2, accounts=("alpha",), cooldown="2h")
     first = h.plan.actions[0]
     h.scripts["alpha"] = {first.id: [AccountRestricted("sandbox: account restricted")]}
     report = await h.run()
@@ -179,8 +181,8 @@ async def test_a_restriction_trips_the_breaker_too(tmp_path: Path) -> None:
     assert paused is not None and paused.until == NOW + timedelta(hours=2)
 
 
-async def test_the_failure_ratio_stops_an_account(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=7, accounts=("alpha",))
+async def test_the_failure_ratio_stops_an_account(state_where: str) -> None:
+    h = harness(state_where, per_account=7, accounts=("alpha",))
     h.scripts["alpha"] = {a.id: [NotFound("sandbox: no such user")] for a in h.plan.actions}
     report = await h.run()
     assert [r.status for r in report.results] == ["failed"] * 5 + ["skipped"] * 2
@@ -189,8 +191,8 @@ async def test_the_failure_ratio_stops_an_account(tmp_path: Path) -> None:
     assert report.exit_code == 1
 
 
-async def test_expired_auth_stops_the_account_with_exit_4(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=2)
+async def test_expired_auth_stops_the_account_with_exit_4(state_where: str) -> None:
+    h = harness(state_where, per_account=2)
     first = next(a for a in h.plan.actions if a.account == "alpha")
     h.scripts["alpha"] = {
         first.id: [
@@ -204,8 +206,8 @@ async def test_expired_auth_stops_the_account_with_exit_4(tmp_path: Path) -> Non
     assert [r.status for r in by["beta"].results] == ["done", "done"]
 
 
-async def test_a_paused_account_is_left_alone(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=2)
+async def test_a_paused_account_is_left_alone(state_where: str) -> None:
+    h = harness(state_where, per_account=2)
     pause(h.db, "alpha", reason="holiday", now=NOW)
     report = await h.run()
     by = {a.account: a for a in report.accounts}
@@ -214,8 +216,8 @@ async def test_a_paused_account_is_left_alone(tmp_path: Path) -> None:
     assert report.exit_code == 1
 
 
-async def test_the_kill_switch_stops_a_running_account(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=3, accounts=("alpha",))
+async def test_the_kill_switch_stops_a_running_account(state_where: str) -> None:
+    h = harness(state_where, per_account=3, accounts=("alpha",))
     original = h.factory
 
     def factory(account):  # type: ignore[no-untyped-def]
@@ -236,8 +238,8 @@ async def test_the_kill_switch_stops_a_running_account(tmp_path: Path) -> None:
     assert "stop everything" in str(report.accounts[0].error)
 
 
-async def test_stale_when_the_config_changed(tmp_path: Path) -> None:
-    h = harness(tmp_path)
+async def test_stale_when_the_config_changed(state_where: str) -> None:
+    h = harness(state_where)
     h.cfg = config(("alpha", "beta"), daily={"follow": 1})
     with pytest.raises(StalePlanError, match="the config changed since the plan was made") as err:
         await h.run()
@@ -246,31 +248,31 @@ async def test_stale_when_the_config_changed(tmp_path: Path) -> None:
     assert h.world.calls == []
 
 
-async def test_stale_when_another_plan_moved_the_account(tmp_path: Path) -> None:
-    h = harness(tmp_path)
+async def test_stale_when_another_plan_moved_the_account(state_where: str) -> None:
+    h = harness(state_where)
     bump_serial(h.db, "beta", plan_id="p_other", reason="apply p_other", now=NOW)
     with pytest.raises(StalePlanError, match=r"account beta's state moved .*serial 0 -> 1"):
         await h.run()
 
 
-async def test_own_serial_moves_do_not_make_the_plan_stale(tmp_path: Path) -> None:
-    h = harness(tmp_path)
+async def test_own_serial_moves_do_not_make_the_plan_stale(state_where: str) -> None:
+    h = harness(state_where)
     bump_serial(h.db, "beta", plan_id=h.plan.id, reason=f"apply {h.plan.id}", now=NOW)
     assert (await h.run()).exit_code == 0
 
 
-async def test_stale_when_the_plan_expired(tmp_path: Path) -> None:
-    h = harness(tmp_path)
+async def test_stale_when_the_plan_expired(state_where: str) -> None:
+    h = harness(state_where)
     h.clock.advance(25 * 3600)
     with pytest.raises(StalePlanError, match="the plan expired at 2026-11-26T09:00:00Z"):
         await h.run()
 
 
-async def test_an_expired_approval_is_not_run(tmp_path: Path) -> None:
+async def test_an_expired_approval_is_not_run(state_where: str) -> None:
     cfg = config(("alpha",))
     actions = [action("alpha", Verb.FOLLOW, n) for n in (1, 2)]
     plan = plan_for(cfg, actions)
-    db = state(tmp_path)
+    db = state(state_where)
     approve(db, plan, actions[:1], ttl=timedelta(hours=1))
     approve(db, plan, actions[1:], ttl=timedelta(hours=10))
     h = Harness(db, cfg, plan)
@@ -283,24 +285,24 @@ async def test_an_expired_approval_is_not_run(tmp_path: Path) -> None:
     assert h.world.calls == [("alpha", "follow", actions[1].target.key)]
 
 
-async def test_nothing_approved_is_an_error(tmp_path: Path) -> None:
+async def test_nothing_approved_is_an_error(state_where: str) -> None:
     cfg = config(("alpha",))
     actions = [action("alpha", Verb.FOLLOW, 1)]
     plan = plan_for(cfg, actions)
-    db = state(tmp_path)
+    db = state(state_where)
     approve(db, plan, actions, verdict="reject")
     with pytest.raises(ApprovalError, match="nothing to apply"):
         await Harness(db, cfg, plan).run()
 
 
-async def test_unknown_only_id_is_refused(tmp_path: Path) -> None:
-    h = harness(tmp_path)
+async def test_unknown_only_id_is_refused(state_where: str) -> None:
+    h = harness(state_where)
     with pytest.raises(ApprovalError, match="has no action a_nope"):
         await h.run(Options(only=frozenset({"a_nope"})))
 
 
-async def test_only_exclude_and_account_select_actions(tmp_path: Path) -> None:
-    h = harness(tmp_path)
+async def test_only_exclude_and_account_select_actions(state_where: str) -> None:
+    h = harness(state_where)
     alpha = [a for a in h.plan.actions if a.account == "alpha"]
     report = await h.run(Options(account="alpha", exclude=frozenset({alpha[0].id})))
     assert [r.action.id for r in report.results] == [a.id for a in alpha[1:]]
@@ -308,8 +310,8 @@ async def test_only_exclude_and_account_select_actions(tmp_path: Path) -> None:
     assert [r.action.id for r in report.results] == [alpha[0].id]
 
 
-async def test_hourly_caps_wait_and_max_wait_skips_the_rest(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=4, accounts=("alpha",), hourly={"follow": 2})
+async def test_hourly_caps_wait_and_max_wait_skips_the_rest(state_where: str) -> None:
+    h = harness(state_where, per_account=4, accounts=("alpha",), hourly={"follow": 2})
     report = await h.run(Options(max_wait=1800))
     assert [r.status for r in report.results] == ["done", "done", "skipped", "skipped"]
     assert "would wait past 2026-11-25T09:30:00Z (hourly follow cap (2) reached)" in (
@@ -324,35 +326,35 @@ async def test_hourly_caps_wait_and_max_wait_skips_the_rest(tmp_path: Path) -> N
     assert len(h.world.calls) == 4
 
 
-async def test_hourly_caps_are_waited_through(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=3, accounts=("alpha",), hourly={"follow": 2})
+async def test_hourly_caps_are_waited_through(state_where: str) -> None:
+    h = harness(state_where, per_account=3, accounts=("alpha",), hourly={"follow": 2})
     report = await h.run()
     assert report.exit_code == 0
     assert h.clock.slept == [3600.0]
 
 
-async def test_a_verb_the_phase_does_not_allow_is_skipped(tmp_path: Path) -> None:
+async def test_a_verb_the_phase_does_not_allow_is_skipped(state_where: str) -> None:
     cfg = config(("alpha",), daily={"follow": 10})
     actions = [action("alpha", Verb.LIKE, 1)]
     plan = plan_for(cfg, actions)
-    db = state(tmp_path)
+    db = state(state_where)
     approve(db, plan, actions)
     report = await Harness(db, cfg, plan).run()
     assert "phase growth allows no like" in report.results[0].detail
 
 
-async def test_the_platforms_rate_headers_are_respected(tmp_path: Path) -> None:
+async def test_the_platforms_rate_headers_are_respected(state_where: str) -> None:
     from socialseed.model import RateInfo
 
-    h = harness(tmp_path, per_account=1, accounts=("alpha",))
+    h = harness(state_where, per_account=1, accounts=("alpha",))
     h.rates["alpha"] = RateInfo(limit=50, remaining=0, reset_at=NOW + timedelta(seconds=30))
     report = await h.run()
     assert report.exit_code == 0
     assert h.clock.slept == [31.0]
 
 
-async def test_dry_run_changes_nothing_and_shows_the_waits(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=3, accounts=("alpha",), hourly={"follow": 2})
+async def test_dry_run_changes_nothing_and_shows_the_waits(state_where: str) -> None:
+    h = harness(state_where, per_account=3, accounts=("alpha",), hourly={"follow": 2})
     report = await h.run(Options(dry_run=True))
     assert h.world.calls == [] and h.platforms == {}
     assert h.db["journal"].count == 0 and h.db["locks"].count == 0
@@ -362,8 +364,8 @@ async def test_dry_run_changes_nothing_and_shows_the_waits(tmp_path: Path) -> No
     assert slots[2].reason == "hourly follow cap (2) reached"
 
 
-async def test_the_kill_switch_holds_after_a_pacing_wait(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=2, accounts=("alpha",), hourly={"follow": 1})
+async def test_the_kill_switch_holds_after_a_pacing_wait(state_where: str) -> None:
+    h = harness(state_where, per_account=2, accounts=("alpha",), hourly={"follow": 1})
 
     class PausingClock(FakeClock):
         async def sleep(self, seconds: float) -> None:
@@ -377,8 +379,8 @@ async def test_the_kill_switch_holds_after_a_pacing_wait(tmp_path: Path) -> None
     assert "alpha: paused until resumed (stop now)" in str(report.accounts[0].error)
 
 
-async def test_a_missing_secret_stops_the_account_with_exit_4(tmp_path: Path) -> None:
-    h = harness(tmp_path, per_account=2, accounts=("alpha",))
+async def test_a_missing_secret_stops_the_account_with_exit_4(state_where: str) -> None:
+    h = harness(state_where, per_account=2, accounts=("alpha",))
     first = h.plan.actions[0]
     h.scripts["alpha"] = {first.id: [SecretError("alpha: no token stored", hint="auth login")]}
     report = await h.run()
@@ -390,11 +392,11 @@ async def test_a_missing_secret_stops_the_account_with_exit_4(tmp_path: Path) ->
     assert h.world.verifies == [first.id]
 
 
-async def test_a_rejection_during_the_run_is_honoured(tmp_path: Path) -> None:
+async def test_a_rejection_during_the_run_is_honoured(state_where: str) -> None:
     from socialseed.model import Decision
     from socialseed.state.decisions import record_decision
 
-    h = harness(tmp_path, per_account=2, accounts=("alpha",))
+    h = harness(state_where, per_account=2, accounts=("alpha",))
     second = h.plan.actions[1]
     original = h.factory
 

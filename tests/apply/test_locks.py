@@ -1,10 +1,11 @@
-"""Per-account locks: one apply per account, stale locks expire, force-unlock is audited."""
+"""Per-account locks: one apply per account, stale locks expire, force-unlock is audited.
+
+Each test runs on both state backends (SQLite, PostgreSQL: the ``state_where`` fixture)."""
 
 from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 from socialseed.apply.context import Options
 from socialseed.model import Verb
@@ -16,17 +17,17 @@ OTHER = locks.Me(owner="ci (other run)", host="testhost", pid=999)
 ELSEWHERE = locks.Me(owner="laptop run", host="laptop", pid=999)
 
 
-def harness(tmp_path: Path) -> Harness:
+def harness(where: str) -> Harness:
     cfg = config(("alpha", "beta"))
     actions = [action(a, Verb.FOLLOW, 1) for a in ("alpha", "beta")]
     plan = plan_for(cfg, actions)
-    db = state(tmp_path)
+    db = state(where)
     approve(db, plan, actions)
     return Harness(db, cfg, plan)
 
 
-def test_a_live_lock_is_refused_and_names_its_holder(tmp_path: Path) -> None:
-    db = state(tmp_path)
+def test_a_live_lock_is_refused_and_names_its_holder(state_where: str) -> None:
+    db = state(state_where)
     ttl = timedelta(hours=2)
     assert locks.try_acquire(db, "alpha", ME, now=NOW, ttl=ttl, alive=lambda pid: True) is None
     held = locks.try_acquire(db, "alpha", OTHER, now=NOW, ttl=ttl, alive=lambda pid: True)
@@ -35,8 +36,8 @@ def test_a_live_lock_is_refused_and_names_its_holder(tmp_path: Path) -> None:
     assert locks.try_acquire(db, "alpha", ME, now=NOW, ttl=ttl, alive=lambda pid: True) is None
 
 
-def test_a_lock_of_a_dead_process_on_this_host_is_taken_over(tmp_path: Path) -> None:
-    db = state(tmp_path)
+def test_a_lock_of_a_dead_process_on_this_host_is_taken_over(state_where: str) -> None:
+    db = state(state_where)
     ttl = timedelta(hours=2)
     locks.try_acquire(db, "alpha", OTHER, now=NOW, ttl=ttl)
     assert locks.try_acquire(db, "alpha", ME, now=NOW, ttl=ttl, alive=lambda pid: False) is None
@@ -46,8 +47,8 @@ def test_a_lock_of_a_dead_process_on_this_host_is_taken_over(tmp_path: Path) -> 
     assert "ci (other run)" in json.loads(audit[0]["detail"])["stale_holder"]
 
 
-def test_a_lock_on_another_host_is_kept_until_it_expires(tmp_path: Path) -> None:
-    db = state(tmp_path)
+def test_a_lock_on_another_host_is_kept_until_it_expires(state_where: str) -> None:
+    db = state(state_where)
     ttl = timedelta(hours=2)
     locks.try_acquire(db, "alpha", ELSEWHERE, now=NOW, ttl=ttl)
     dead = lambda pid: False  # noqa: E731 - pid 999 means nothing on this host
@@ -56,8 +57,8 @@ def test_a_lock_on_another_host_is_kept_until_it_expires(tmp_path: Path) -> None
     assert locks.try_acquire(db, "alpha", ME, now=later, ttl=ttl, alive=dead) is None
 
 
-def test_force_unlock_removes_the_lock_and_is_audited(tmp_path: Path) -> None:
-    db = state(tmp_path)
+def test_force_unlock_removes_the_lock_and_is_audited(state_where: str) -> None:
+    db = state(state_where)
     locks.try_acquire(db, "alpha", OTHER, now=NOW, ttl=timedelta(hours=2))
     removed = locks.force_unlock(db, "alpha", actor="tester@example.com", now=NOW)
     assert removed is not None and removed.owner == OTHER.owner
@@ -67,8 +68,8 @@ def test_force_unlock_removes_the_lock_and_is_audited(tmp_path: Path) -> None:
     assert locks.force_unlock(db, "alpha", actor="x", now=NOW) is None
 
 
-async def test_apply_skips_a_locked_account_and_runs_the_others(tmp_path: Path) -> None:
-    h = harness(tmp_path)
+async def test_apply_skips_a_locked_account_and_runs_the_others(state_where: str) -> None:
+    h = harness(state_where)
     locks.try_acquire(h.db, "alpha", OTHER, now=NOW, ttl=timedelta(hours=2))
     report = await h.run(alive=lambda pid: True)
     by = {a.account: a for a in report.accounts}
@@ -81,16 +82,16 @@ async def test_apply_skips_a_locked_account_and_runs_the_others(tmp_path: Path) 
     assert current is not None and current.owner == OTHER.owner  # untouched
 
 
-async def test_apply_waits_for_the_lock_up_to_the_timeout(tmp_path: Path) -> None:
-    h = harness(tmp_path)
+async def test_apply_waits_for_the_lock_up_to_the_timeout(state_where: str) -> None:
+    h = harness(state_where)
     locks.try_acquire(h.db, "alpha", OTHER, now=NOW, ttl=timedelta(seconds=5))
     report = await h.run(Options(lock_timeout=10), alive=lambda pid: True)
     assert report.exit_code == 0
     assert sum(h.clock.slept) >= 5
 
 
-async def test_apply_gives_up_waiting_after_the_timeout(tmp_path: Path) -> None:
-    h = harness(tmp_path)
+async def test_apply_gives_up_waiting_after_the_timeout(state_where: str) -> None:
+    h = harness(state_where)
     locks.try_acquire(h.db, "alpha", OTHER, now=NOW, ttl=timedelta(hours=1))
     report = await h.run(Options(lock_timeout=3), alive=lambda pid: True)
     by = {a.account: a for a in report.accounts}

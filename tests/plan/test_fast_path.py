@@ -132,6 +132,30 @@ def _store(db: Database, found: list[Profile]) -> None:
 @PROFILE_SETTINGS
 @given(st.data())
 def test_sql_filters_give_the_verdicts_of_apply_filters(data: st.DataObject) -> None:
+    _filters_agree(data, open_state(None))
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.data())
+def test_sql_filters_on_postgresql_give_the_verdicts_of_apply_filters(
+    pg_state_url: str, data: st.DataObject
+) -> None:
+    """The same filter SQL, rewritten for PostgreSQL (handle patterns as a regex, ``like`` and
+    ``instr``, truth values): the same verdicts. One database, emptied between examples."""
+    db = open_state(pg_state_url)
+    for table in ("candidates", "source_fetches"):
+        db.conn.execute(f"delete from {table}")
+    try:
+        _filters_agree(data, db)
+    finally:
+        db.conn.close()
+
+
+def _filters_agree(data: st.DataObject, db: Any) -> None:
     found = [data.draw(profiles(f"u{i}")) for i in range(data.draw(st.integers(1, 8)))]
     raw = data.draw(filter_sets)
     filters = Filters.model_validate({k: v for k, v in raw.items() if "list" not in k})
@@ -144,7 +168,6 @@ def test_sql_filters_give_the_verdicts_of_apply_filters(data: st.DataObject) -> 
         relationships=rels,
         allow_manual=allow_manual,
     )
-    db = open_state(None)
     _store(db, found)
     store.set_relationship_verdicts(db, "studio", relationship_verdicts(rels, allow_manual))
     query = filter_query(filters, ctx, ["studio.example"])

@@ -1,13 +1,14 @@
-"""The plan's state stores: candidate cache, score cache, posts cache."""
+"""The plan's state stores: candidate cache, score cache, posts cache (on both backends: the
+``state_db`` fixture)."""
 
 from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 from socialseed.model import Candidate, Profile, Score
 from socialseed.state import candidates as store
-from socialseed.state.db import open_state
 from socialseed.state.scores import cached_scores, score_key, store_scores
 from tests.plan.fakes import NOW, profile
 
@@ -19,8 +20,8 @@ def test_fast_profile_decoding_matches_the_model() -> None:
     assert store.profile_from_data(sparse) == Profile.from_data(sparse)  # falls back
 
 
-def test_candidates_round_trip_and_freshness() -> None:
-    db = open_state(None)
+def test_candidates_round_trip_and_freshness(state_db: Any) -> None:
+    db = state_db
     found = [Candidate(profile(f"p{i}"), "hashtag:film", "film") for i in range(3)]
     store.store_candidates(db, "studio", "hashtag:film", found, now=NOW)
     loaded = store.load_candidates(db, "studio", "hashtag:film")
@@ -37,11 +38,11 @@ def test_candidates_round_trip_and_freshness() -> None:
     assert len(store.load_candidates(db, "studio", "hashtag:film")) == 1
 
 
-def test_stored_rows_hold_each_profile_and_its_typed_columns() -> None:
-    db = open_state(None)
+def test_stored_rows_hold_each_profile_and_its_typed_columns(state_db: Any) -> None:
+    db = state_db
     found = [Candidate(profile(f"p{i}"), "hashtag:film", "film") for i in range(3)]
     store.store_candidates(db, "studio", "hashtag:film", found, now=NOW)
-    rows = {r["profile_id"]: r for r in db["candidates"].rows}
+    rows = {r["profile_id"]: r for r in db.query("select * from candidates")}
     for candidate in found:
         row, typed = rows[candidate.profile.id], store.typed_fields(candidate.profile)
         assert {name: row[name] for name in typed} == typed
@@ -49,8 +50,8 @@ def test_stored_rows_hold_each_profile_and_its_typed_columns() -> None:
         assert (row["targeting"], row["digest"]) == ("film", candidate.profile.digest)
 
 
-def test_posts_cache_honours_its_ttl() -> None:
-    db = open_state(None)
+def test_posts_cache_honours_its_ttl(state_db: Any) -> None:
+    db = state_db
     posts = profile("p1").recent_posts
     store.store_posts(db, "studio", {"p1": posts}, now=NOW)
     got = store.cached_posts(db, "studio", ["p1", "p2"], now=NOW, ttl_seconds=60)
@@ -59,8 +60,8 @@ def test_posts_cache_honours_its_ttl() -> None:
     assert store.cached_posts(db, "studio", ["p1"], now=later, ttl_seconds=60) == {}
 
 
-def test_scores_cache_by_scorer_version_digest_and_topic() -> None:
-    db = open_state(None)
+def test_scores_cache_by_scorer_version_digest_and_topic(state_db: Any) -> None:
+    db = state_db
     score = Score(0.9, 0.5, "engage", ("+ has an avatar",), "heuristic", "1.0")
     key = score_key("heuristic", "1.0", "d" * 64, "t" * 64)
     store_scores(db, {key: ("d" * 64, score)}, now=NOW)

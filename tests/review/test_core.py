@@ -1,4 +1,7 @@
-"""The review core: the walk, the decisions it writes, the rules it enforces."""
+"""The review core: the walk, the decisions it writes, the rules it enforces.
+
+Each test runs on both state backends (SQLite, PostgreSQL: the ``state_where`` fixture).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +28,14 @@ from tests.review.conftest import ScriptedPrompter
 from tests.review.factory import NOW, action, make_plan
 
 pytestmark = pytest.mark.usefixtures("packs")
+
+
+@pytest.fixture
+def db(state_where: str) -> Database:
+    """The review tests' state, on each backend in turn."""
+    from socialseed.state.db import open_state
+
+    return open_state(state_where, now=NOW)  # type: ignore[return-value]
 
 
 def _rows(db: Database) -> list[dict[str, object]]:

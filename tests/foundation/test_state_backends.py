@@ -1,0 +1,176 @@
+"""The state's guarantees on both backends (SQLite file, PostgreSQL): migrations once, newer
+and incomplete schemas refused, one writer at a time (so one apply per account), read-only."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from socialseed.errors import StateUnusable
+from socialseed.state import locks
+from socialseed.state.db import applied, open_state
+from socialseed.state.migrations import MIGRATIONS
+
+NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
+ME = locks.Me(owner="run a", host="testhost", pid=1)
+OTHER = locks.Me(owner="run b", host="testhost", pid=2)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_where(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """A state that does not exist yet: a new file's path, or an empty database's URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "new.sqlite")
+    return str(request.getfixturevalue("pg_url"))
+
+
+def test_a_new_state_runs_every_migration_once(empty_where: str) -> None:
+    db = open_state(empty_where)
+    assert applied(db) == sorted(name for name, _ in MIGRATIONS)
+    assert {"journal", "decisions", "plans", "relationships", "locks", "audit"} <= set(
+        db.table_names()
+    )
+    db.conn.close()
+    again = open_state(empty_where)
+    assert applied(again) == sorted(name for name, _ in MIGRATIONS)
+    assert again.execute("select count(*) from _migrations").fetchone()[0] == len(MIGRATIONS)
+    again.conn.close()
+
+
+def test_a_newer_schema_is_refused_and_left_untouched(state_where: str) -> None:
+    db = open_state(state_where)
+    db.table("_migrations").insert({"name": "m999_from_the_future", "applied_at": ""})
+    db.conn.close()
+    with pytest.raises(StateUnusable) as err:
+        open_state(state_where)
+    assert "was written by a newer SocialSeed (migration m999_from_the_future" in str(err.value)
+    assert err.value.exit_code == 6
+    with pytest.raises(StateUnusable):  # left as it was: refused again, never "repaired"
+        open_state(state_where)
+
+
+def test_an_incomplete_schema_is_refused(state_where: str) -> None:
+    db = open_state(state_where)
+    db.conn.execute("drop table locks")
+    db.conn.close()
+    with pytest.raises(StateUnusable) as err:
+        open_state(state_where)
+    assert "is incomplete: table locks is missing" in str(err.value)
+
+
+def test_read_only_reads_and_refuses_writes(state_where: str) -> None:
+    db = open_state(state_where)
+    db.table("audit").insert({"at": "t", "account": "a", "kind": "k", "actor": "x", "detail": ""})
+    db.conn.close()
+    reader = open_state(state_where, read_only=True)
+    assert reader.table("audit").count_where() == 1
+    with pytest.raises(sqlite3.DatabaseError):
+        reader.conn.execute("delete from audit")
+    assert reader.table("audit").count_where() == 1
+
+
+def test_one_writer_at_a_time_so_a_lock_is_taken_once(state_where: str) -> None:
+    """A transaction (``BEGIN IMMEDIATE``, as ``try_acquire`` opens) keeps a second one waiting
+    until it ends: the second sees the first's lock and is refused, never both granted."""
+    first = open_state(state_where)
+    ttl = timedelta(hours=1)
+    first.conn.execute("BEGIN IMMEDIATE")
+    first.conn.execute(
+        "insert into locks (account, owner, host, pid, started_at, expires_at) "
+        "values (?, ?, ?, ?, ?, ?)",
+        [
+            "alpha",
+            OTHER.owner,
+            OTHER.host,
+            OTHER.pid,
+            "2026-11-25T09:00:00Z",
+            "2026-11-25T10:00:00Z",
+        ],
+    )
+    got: list[locks.Holder | None] = []
+
+    def race() -> None:  # another process's apply, on its own connection
+        second = open_state(state_where)
+        got.append(locks.try_acquire(second, "alpha", ME, now=NOW, ttl=ttl, alive=lambda p: True))
+        second.conn.close()
+
+    racer = threading.Thread(target=race)
+    racer.start()
+    racer.join(timeout=0.5)
+    assert racer.is_alive() and got == []  # waiting for the first writer
+    first.conn.commit()
+    racer.join(timeout=30)
+    assert got and got[0] is not None and got[0].owner == OTHER.owner  # refused, names holder
+    holder = locks.holder(first, "alpha")
+    assert holder is not None and holder.owner == OTHER.owner
+    first.conn.close()
+
+
+def test_an_old_state_with_rows_is_upgraded_and_its_rows_filled_in(empty_where: str) -> None:
+    """From the first migration only, with a cached candidate and score, to the newest: the
+    migrations that fill new columns from existing rows (m074) run on both backends."""
+    import json
+
+    from socialseed.state.upgrade import migrate
+    from tests.plan.fakes import profile
+
+    old = open_state(empty_where)
+    for table in reversed(old.table_names()):  # back to nothing, then the first migration
+        old.conn.execute(f'drop table "{table}"')
+    old.table("_migrations").create({"name": str, "applied_at": str}, pk="name")
+    first_name, first = MIGRATIONS[0]
+    first(old)
+    old.table("_migrations").insert({"name": first_name, "applied_at": ""})
+    someone = profile("p1")
+    old.table("candidates").insert(
+        {
+            "account": "studio",
+            "source": "hashtag:film",
+            "profile_id": "p1",
+            "targeting": "film",
+            "digest": "d1",
+            "data": json.dumps(someone.to_data()),
+            "fetched_at": "2026-11-25T09:00:00Z",
+        }
+    )
+    old.table("scores").insert(
+        {
+            "key": "k1",
+            "scorer": "heuristic",
+            "version": "1",
+            "digest": "d1",
+            "created_at": "t",
+            "data": json.dumps(
+                {"authenticity": 0.75, "relevance": 0.5, "recommendation": "engage"}
+            ),
+        }
+    )
+    ran = migrate(old)
+    assert ran == [name for name, _ in MIGRATIONS][1:]
+    row = next(old.table("candidates").rows_where())
+    assert (row["handle"], row["followers"], row["handle_key"]) == (
+        someone.handle,
+        someone.followers,
+        someone.handle.lstrip("@").lower(),
+    )
+    score = next(old.table("scores").rows_where())
+    assert (score["authenticity"], score["relevance"], score["recommendation"]) == (
+        0.75,
+        0.5,
+        "engage",
+    )
+    old.conn.close()
+
+
+def test_sums_and_averages_come_back_as_sqlite_gives_them(state_db: Any) -> None:
+    for n in (1, 2, 4):
+        state_db.table("ai_usage").insert({"at": "t", "tokens_in": n, "cost_usd": n / 4})
+    row = state_db.execute(
+        "select sum(tokens_in), avg(tokens_in), sum(cost_usd), count(*) from ai_usage"
+    ).fetchone()
+    assert tuple(row) == (7, 7 / 3, 1.75, 3)
+    assert [type(v) for v in row] == [int, float, float, int]
