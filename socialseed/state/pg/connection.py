@@ -67,9 +67,7 @@ def _as_sqlite_error(exc: psycopg.Error) -> Exception:
     """The error as SQLite's driver would raise it, so callers handle both backends alike;
     a write the server refuses to this role is a ``StateError`` that says what to do."""
     text = str(exc).strip() or type(exc).__name__
-    if isinstance(
-        exc, psycopg.errors.InsufficientPrivilege | psycopg.errors.ReadOnlySqlTransaction
-    ):
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
         from socialseed.errors import StateError
 
         return StateError(f"the state database refused: {text}", hint=WRITE_REFUSED_HINT)
