@@ -59,6 +59,32 @@ def store_candidates(
         )
 
 
+def add_candidates(
+    db: StateDB,
+    account: str,
+    source: str,
+    candidates: Sequence[Candidate],
+    *,
+    now: datetime,
+) -> None:
+    """Add what a read of ``source`` found to ``account``'s pool (a profile found again is
+    refreshed; the rest stay for later plans) and stamp the read."""
+    stamp = iso(now)
+    rows = [_row(account, source, c, stamp) for c in candidates]
+    with db.conn:
+        if rows:
+            db.table("candidates").insert_all(
+                rows, pk=("account", "source", "profile_id"), replace=True
+            )
+        total = db.conn.execute(
+            "select count(*) from candidates where account = ? and source = ?", [account, source]
+        ).fetchone()[0]
+        db.table("source_fetches").upsert(
+            {"account": account, "source": source, "fetched_at": stamp, "count": int(total)},
+            pk=("account", "source"),
+        )
+
+
 def _row(account: str, source: str, candidate: Candidate, stamp: str) -> dict[str, object]:
     data = candidate.profile.to_data()
     return {

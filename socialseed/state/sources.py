@@ -1,0 +1,150 @@
+"""Discovery sources per account: where paging stands (cursors) and what each source yielded.
+
+A source's cursor is kept between plans so that each plan reads the next pages; a source read
+to its end starts over from the top after its targeting's ``restart_after``. Yield is summed
+over plans: profiles discovered, of them new, follows chosen; follow-backs are joined from the
+growth rows (``growth_proposals``, ``relationships``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from socialseed.clock import iso, parse_instant
+from socialseed.state.handle import StateDB
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a source's paging stands for one account."""
+
+    cursor: str | None = None  # the next page (None: from the top)
+    pages: int = 0  # pages read since the last start from the top
+    ended_at: datetime | None = None  # when its last page was read (None: not at the end)
+
+
+def position(db: StateDB, account: str, source: str) -> Position:
+    row = db.conn.execute(
+        "select cursor, pages, ended_at from source_cursors where account = ? and source = ?",
+        [account, source],
+    ).fetchone()
+    if row is None:
+        return Position()
+    cursor, pages, ended = row
+    return Position(cursor or None, int(pages or 0), parse_instant(ended) if ended else None)
+
+
+def save_position(
+    db: StateDB, account: str, source: str, at: Position, *, now: datetime, restarted: bool
+) -> None:
+    """Keep where the source's paging stands after a read."""
+    stamp = iso(now)
+    with db.conn:
+        db.conn.execute(
+            "insert into source_cursors (account, source, cursor, pages, ended_at, "
+            "restarted_at, updated_at) values (?, ?, ?, ?, ?, ?, ?) "
+            "on conflict (account, source) do update set cursor = excluded.cursor, "
+            "pages = excluded.pages, ended_at = excluded.ended_at, "
+            "restarted_at = coalesce(excluded.restarted_at, source_cursors.restarted_at), "
+            "updated_at = excluded.updated_at",
+            [
+                account,
+                source,
+                at.cursor,
+                at.pages,
+                iso(at.ended_at) if at.ended_at else None,
+                stamp if restarted else None,
+                stamp,
+            ],
+        )
+
+
+def known_targets(db: StateDB, account: str, *, now: datetime) -> set[str]:
+    """Profiles that would not be new to ``account``: followed or requested (now or before),
+    rejected by a person, proposed in a plan that has not expired, or already in the pool."""
+    sql = (
+        "select target_id from relationships where account = :a "
+        "union select target_id from rejections where account = :a and lifted_at is null "
+        "union select json_extract(x.data, '$.target.id') from actions x "
+        "join plans p on p.id = x.plan_id where x.account = :a and p.expires_at > :now "
+        "union select profile_id from candidates where account = :a"
+    )
+    rows = db.conn.execute(sql, {"a": account, "now": iso(now)})
+    return {str(row[0]) for row in rows if row[0] is not None}
+
+
+@dataclass(frozen=True)
+class Yield:
+    """What one source yielded for one account, summed over plans."""
+
+    source: str
+    targeting: str
+    origin: str  # "source" or the expand kind that added it
+    reads: int
+    discovered: int
+    new: int
+    chosen: int
+    followed_back: int
+
+
+def add_read(
+    db: StateDB,
+    account: str,
+    source: str,
+    *,
+    targeting: str,
+    origin: str,
+    discovered: int,
+    new: int,
+    now: datetime,
+) -> None:
+    with db.conn:
+        db.conn.execute(
+            "insert into source_yield (account, source, targeting, origin, reads, discovered, "
+            "new, chosen, last_read_at) values (?, ?, ?, ?, 1, ?, ?, 0, ?) "
+            "on conflict (account, source) do update set reads = reads + 1, "
+            "discovered = discovered + excluded.discovered, new = new + excluded.new, "
+            "targeting = excluded.targeting, origin = excluded.origin, "
+            "last_read_at = excluded.last_read_at",
+            [account, source, targeting, origin, discovered, new, iso(now)],
+        )
+
+
+def add_chosen(db: StateDB, account: str, chosen: Mapping[str, int]) -> None:
+    """Count the follows a plan chose, by the source that found each."""
+    with db.conn:
+        db.conn.executemany(
+            "update source_yield set chosen = chosen + ? where account = ? and source = ?",
+            [(n, account, source) for source, n in sorted(chosen.items())],
+        )
+
+
+def yields(db: StateDB, accounts: Iterable[str]) -> dict[str, list[Yield]]:
+    """Each account's sources with their yield (follow-backs from the growth rows), in the
+    order they were first read."""
+    sql = (
+        "select y.account, y.source, y.targeting, y.origin, y.reads, y.discovered, y.new, "
+        "y.chosen, (select count(*) from growth_proposals g join relationships r "
+        "on r.account = g.account and r.target_id = g.target_id "
+        "where g.account = y.account and g.source = y.source "
+        "and r.followed_back_at is not null) from source_yield y "
+        "where y.account = ? order by y.rowid"
+    )
+    out: dict[str, list[Yield]] = {}
+    for account in accounts:
+        rows = db.conn.execute(sql, [account]).fetchall()
+        out[account] = [Yield(str(r[1]), str(r[2]), str(r[3]), *map(int, r[4:])) for r in rows]
+    return out
+
+
+def record_runway_days(db: StateDB, account: str, days: float | None) -> None:
+    """Keep the last plan's runway in days (``status``, health, metrics)."""
+    with db.conn:
+        db.conn.execute("update accounts set runway_days = ? where id = ?", [days, account])
+
+
+def runway_days(db: StateDB, account: str) -> float | None:
+    row = db.conn.execute("select runway_days from accounts where id = ?", [account]).fetchone()
+    return None if row is None or row[0] is None else float(row[0])
