@@ -36,13 +36,10 @@ class SourceRead:
     targeting: str
     key: str
     origin: str = "source"  # or the expand kind that added it
-    fetched: bool = False  # read from the platform now (else served from the cache)
+    fetched: bool = False  # read from the platform now (else served from the pool)
     limit: int = 0
-    discovered: int = 0  # profiles on the pages read now
-    new: int = 0  # of them, new to the account
-    pages: int = 0  # pages read now
+    last: source_store.LastRead | None = None  # its last read (now or before; None: never)
     ended: bool = False  # the last page was reached (now or before)
-    restarted: bool = False  # this read started over from the top
     restart_on: datetime | None = None  # when a source at its end starts over
 
 
@@ -83,7 +80,9 @@ class Paging:
 
 async def read_pages(platform: Platform, source: Source, paging: Paging) -> Paging:
     """Page through ``source`` from ``paging.cursor`` until ``paging.limit`` new profiles,
-    ``paging.max_pages`` pages or the end; ``paging.cursor`` is left at the next page."""
+    ``paging.max_pages`` pages or the end; ``paging.cursor`` is left at the next page. The
+    whole of the last page joins the pool (the cursor moves past it), so a read may bring in
+    up to a page more than ``limit``."""
     empty = 0
     while paging.new < paging.limit and paging.pages < paging.max_pages:
         page = await platform.discover(source, paging.cursor)
@@ -92,7 +91,7 @@ async def read_pages(platform: Platform, source: Source, paging: Paging) -> Pagi
             if profile.id in paging.profiles:
                 continue
             paging.profiles[profile.id] = profile
-            if profile.id not in paging.known and paging.new < paging.limit:
+            if profile.id not in paging.known:
                 paging.new += 1
                 paging.known.add(profile.id)
         empty = 0 if page.profiles else empty + 1
@@ -161,6 +160,7 @@ class SourceReader:
         targeting = self.targetings[planned.targeting]
         key = planned.source.key
         read = SourceRead(planned.targeting, key, planned.origin, limit=planned.limit)
+        read.last = source_store.last_read(self.db, self.account.id, key)
         at = source_store.position(self.db, self.account.id, key)
         wait = timedelta(seconds=parse_duration(targeting.restart_after))
         if at.ended_at is not None and at.cursor is None and not self.refresh:
@@ -184,29 +184,22 @@ class SourceReader:
         await read_pages(self.platform, planned.source, paging)
         found = [Candidate(p, read.key, read.targeting) for p in paging.profiles.values()]
         store.add_candidates(self.db, self.account.id, read.key, found, now=self.now)
-        read.fetched, read.pages, read.discovered, read.new = (
-            True,
-            paging.pages,
-            len(found),
-            paging.new,
-        )
-        read.restarted = at.cursor is None and at.pages > 0
-        read.ended = paging.ended
+        restarted = at.cursor is None and at.pages > 0
+        read.last = source_store.LastRead(self.now, paging.pages, len(found), paging.new, restarted)
+        read.fetched, read.ended = True, paging.ended
         read.restart_on = self.now + wait if paging.ended else None
-        pages = paging.pages + (0 if read.restarted else at.pages)
+        pages = paging.pages + (0 if restarted else at.pages)
         position = source_store.Position(paging.cursor, pages, self.now if paging.ended else None)
         source_store.save_position(
-            self.db, self.account.id, read.key, position, now=self.now, restarted=read.restarted
+            self.db, self.account.id, read.key, position, now=self.now, restarted=restarted
         )
         source_store.add_read(
             self.db,
             self.account.id,
             read.key,
+            read.last,
             targeting=read.targeting,
             origin=read.origin,
-            discovered=read.discovered,
-            new=read.new,
-            now=self.now,
         )
 
 

@@ -13,8 +13,23 @@ FUNNEL = "funnel"  # the start of a targeting's funnel note
 SOURCE = "source"  # the start of a source's note
 
 
+class LastRead(Protocol):
+    """A source's last read (``state.sources.LastRead``)."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def pages(self) -> int: ...
+    @property
+    def discovered(self) -> int: ...
+    @property
+    def new(self) -> int: ...
+    @property
+    def restarted(self) -> bool: ...
+
+
 class Read(Protocol):
-    """What the funnel needs of one source's read (``plan.discovery.SourceRead``)."""
+    """What the funnel needs of one source in a plan (``plan.discovery.SourceRead``)."""
 
     @property
     def targeting(self) -> str: ...
@@ -23,19 +38,11 @@ class Read(Protocol):
     @property
     def origin(self) -> str: ...
     @property
-    def fetched(self) -> bool: ...
-    @property
     def limit(self) -> int: ...
     @property
-    def discovered(self) -> int: ...
-    @property
-    def new(self) -> int: ...
-    @property
-    def pages(self) -> int: ...
+    def last(self) -> LastRead | None: ...
     @property
     def ended(self) -> bool: ...
-    @property
-    def restarted(self) -> bool: ...
     @property
     def restart_on(self) -> datetime | None: ...
 
@@ -76,19 +83,19 @@ def _funnel(name: str, stage: Stage) -> str:
 
 
 def _source(read: Read) -> str:
+    """The source's last read and where its paging stands (the same words whether this plan
+    read it or served it from the pool, so that a re-plan gives the same plan)."""
     origin = "" if read.origin == "source" else f", expand {read.origin}"
     head = f"{SOURCE} {read.key} ({read.targeting}{origin}): "
-    if read.fetched:
-        again = "started over from the top; " if read.restarted else ""
-        body = (
-            f"{again}{read.pages} page(s) read, {read.discovered} found, {read.new} new "
-            f"(limit {read.limit})"
-        )
-    elif read.ended:
-        body = "not read"
+    last = read.last
+    if last is None:
+        body = "not read yet"
     else:
-        body = "served from the pool (read within its cache_ttl)"
-    if read.ended:
-        when = read.restart_on.date().isoformat() if read.restart_on else "its next read"
-        body += f"; at its end, starts over from the top on {when}"
+        again = "started over from the top, " if last.restarted else ""
+        body = (
+            f"read {last.at.date().isoformat()}: {again}{last.pages} page(s), "
+            f"{last.discovered} found, {last.new} new (limit {read.limit})"
+        )
+    if read.ended and read.restart_on is not None:
+        body += f"; at its end, starts over from the top on {read.restart_on.date().isoformat()}"
     return head + body

@@ -210,7 +210,7 @@ class AccountRun:
             offered=self.caps.sources,
         )
         self._reads = served
-        self._note_sources([r.key for r in served if not r.fetched and not r.ended])
+        self._note_sources([r.key for r in served if not r.fetched])
         for name, targeting in self.targetings.items():
             self.growth_notes += unoffered(self.account, name, targeting, self.caps.sources)
         relationships = self._relationships()

@@ -13,6 +13,7 @@ from rich.table import Table
 from socialseed.clock import iso
 from socialseed.model.status import StatusRow
 from socialseed.report.charts import bar, sparkline
+from socialseed.report.discovery_text import runway_text, yield_lines
 from socialseed.report.terminal import clean, markdown, one_line, plain
 
 LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "bold red"}
@@ -64,6 +65,8 @@ def render_status(console: Console, rows: Sequence[StatusRow], now: datetime) ->
         notes += [use.text() for use in row.shared]
         if row.unanswered:
             notes.append(f"{row.unanswered} unanswered message(s): see 'socialseed inbox'")
+        if row.runway and row.runway.note not in row.health.reasons:
+            notes.append(row.runway.note)
         for note in notes:
             console.print(f"  {clean(row.account)}: {clean(note)}", markup=False, highlight=False)
 
@@ -142,6 +145,11 @@ def _render_account(console: Console, acct: dict[str, Any], unicode: bool) -> No
     talk = conversations_text(acct)
     if talk:
         console.print(f"  conversations: {talk}")
+    runway = runway_text(acct)
+    if runway:
+        console.print(f"  {clean(runway)}", markup=False, highlight=False)
+    for line in yield_lines(acct):
+        console.print(f"  source {clean(line)}", markup=False, highlight=False)
     ap = acct["approvals"]
     console.print(
         f"  approvals: {ap['approved']} by a person, {ap['auto_approved']} by policy, "
@@ -257,6 +265,9 @@ def report_markdown(data: dict[str, Any]) -> str:
         )
         talk = conversations_text(a)
         lines += [f"Conversations: {talk}"] if talk else []
+        runway = runway_text(a)
+        lines += [f"Runway: {markdown(runway)}"] if runway else []
+        lines += [f"- source {markdown(line)}" for line in yield_lines(a)]
         lines += ["", "| verb | total |", "|---|---:|"]
         lines += [f"| {markdown(v)} | {n} |" for v, n in a["actions"]["totals"].items()]
     ai = data["ai"]

@@ -416,7 +416,11 @@ def m091_source_yield(db: StateDB) -> None:
             "discovered": int,
             "new": int,
             "chosen": int,
-            "last_read_at": str,
+            "last_read_at": str,  # the last read: when, pages, found, new, started over
+            "last_pages": int,
+            "last_discovered": int,
+            "last_new": int,
+            "last_restarted": int,
         },
         pk=("account", "source"),
         defaults={"reads": 0, "discovered": 0, "new": 0, "chosen": 0},

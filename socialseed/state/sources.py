@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from socialseed.clock import iso, parse_instant
+from socialseed.model.health import Runway
 from socialseed.state.handle import StateDB
 
 
@@ -89,27 +90,58 @@ class Yield:
     followed_back: int
 
 
+@dataclass(frozen=True)
+class LastRead:
+    """A source's last read: when, how many pages, profiles found, of them new."""
+
+    at: datetime
+    pages: int
+    discovered: int
+    new: int
+    restarted: bool  # it started over from the top
+
+
 def add_read(
-    db: StateDB,
-    account: str,
-    source: str,
-    *,
-    targeting: str,
-    origin: str,
-    discovered: int,
-    new: int,
-    now: datetime,
+    db: StateDB, account: str, source: str, read: LastRead, *, targeting: str, origin: str
 ) -> None:
+    """Add a read to the source's yield and keep it as the last read."""
     with db.conn:
         db.conn.execute(
             "insert into source_yield (account, source, targeting, origin, reads, discovered, "
-            "new, chosen, last_read_at) values (?, ?, ?, ?, 1, ?, ?, 0, ?) "
+            "new, chosen, last_read_at, last_pages, last_discovered, last_new, last_restarted) "
+            "values (?, ?, ?, ?, 1, ?, ?, 0, ?, ?, ?, ?, ?) "
             "on conflict (account, source) do update set reads = reads + 1, "
             "discovered = discovered + excluded.discovered, new = new + excluded.new, "
             "targeting = excluded.targeting, origin = excluded.origin, "
-            "last_read_at = excluded.last_read_at",
-            [account, source, targeting, origin, discovered, new, iso(now)],
+            "last_read_at = excluded.last_read_at, last_pages = excluded.last_pages, "
+            "last_discovered = excluded.last_discovered, last_new = excluded.last_new, "
+            "last_restarted = excluded.last_restarted",
+            [
+                account,
+                source,
+                targeting,
+                origin,
+                read.discovered,
+                read.new,
+                iso(read.at),
+                read.pages,
+                read.discovered,
+                read.new,
+                int(read.restarted),
+            ],
         )
+
+
+def last_read(db: StateDB, account: str, source: str) -> LastRead | None:
+    row = db.conn.execute(
+        "select last_read_at, last_pages, last_discovered, last_new, last_restarted "
+        "from source_yield where account = ? and source = ?",
+        [account, source],
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    pages, discovered, new = (int(v or 0) for v in row[1:4])
+    return LastRead(parse_instant(row[0]), pages, discovered, new, bool(row[4]))
 
 
 def add_chosen(db: StateDB, account: str, chosen: Mapping[str, int]) -> None:
@@ -145,6 +177,11 @@ def record_runway_days(db: StateDB, account: str, days: float | None) -> None:
         db.conn.execute("update accounts set runway_days = ? where id = ?", [days, account])
 
 
-def runway_days(db: StateDB, account: str) -> float | None:
-    row = db.conn.execute("select runway_days from accounts where id = ?", [account]).fetchone()
-    return None if row is None or row[0] is None else float(row[0])
+def last_runway(db: StateDB, account: str) -> Runway | None:
+    """The last plan's runway of ``account`` (``None``: no plan has measured one)."""
+    row = db.conn.execute(
+        "select runway_days, runway from accounts where id = ?", [account]
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return Runway(float(row[0]), str(row[1] or ""))
