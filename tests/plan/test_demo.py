@@ -117,6 +117,11 @@ def test_a_short_runway_is_a_warning_with_the_change_that_widens_it(demo_env: Pa
             "      - hashtag: coffee\n      - search: espresso\n",
             "      - {hashtag: coffee, limit: 25}\n      - {search: espresso, limit: 25}\n",
         )
+        .replace(  # and no expand: for coffee-lovers
+            "    expand:\n      followers_of_followbacks: {limit: 100, accounts: 3}\n"
+            "      related_hashtags: {limit: 100, tags: 2}\n",
+            "",
+        )
     )
     config = demo_env / "socialseed.yaml"
     config.write_text(text)
@@ -135,3 +140,32 @@ def test_a_short_runway_is_a_warning_with_the_change_that_widens_it(demo_env: Pa
     assert f"demo-cafe: {low[0]}" in data["notes"]
     assert any(n.startswith("runway: the filtered pool fills about") for n in notes["demo-studio"])
     assert "runway low" in result.output
+    assert (
+        "set expand: (followers_of_followbacks, engaged_with_our_posts, related_hashtags)"
+        in (low[0])
+    )
+    # status: a yellow health reason (the note, with the change that widens the pool)
+    env = {"SOCIALSEED_STATE": str(demo_env / "state.sqlite")}
+    status = runner.invoke(app, ["status", "-c", str(config), "--json"], env=env)
+    assert status.exit_code == 0, status.output
+    rows = {r["account"]: r for r in json.loads(status.stdout)}
+    cafe, studio = rows["demo-cafe"], rows["demo-studio"]
+    assert cafe["health"]["light"] == "yellow" and cafe["health"]["reasons"] == [low[0]]
+    assert cafe["runway"]["note"] == low[0] and cafe["runway"]["days"] < 3
+    assert studio["health"]["light"] == "green" and studio["runway"]["days"] >= 3
+    text = runner.invoke(app, ["status", "-c", str(config)], env=env)
+    assert f"demo-cafe: yellow: {low[0]}" in " ".join(text.stdout.split())
+    # report: the runway and each source's yield, in JSON and in words
+    report = runner.invoke(app, ["report", "-c", str(config), "--format", "json"], env=env)
+    assert report.exit_code == 0, report.output
+    accounts = {a["account"]: a for a in json.loads(report.stdout)["accounts"]}
+    found = accounts["demo-cafe"]["discovery"]
+    assert found["runway"] == {"days": cafe["runway"]["days"], "note": low[0]}
+    coffee = found["sources"][0]
+    assert (coffee["source"], coffee["origin"], coffee["reads"]) == ("hashtag:coffee", "source", 1)
+    assert coffee["new"] >= 25 and coffee["chosen"] > 0 and coffee["followed_back"] == 0
+    words = runner.invoke(app, ["report", "-c", str(config)], env=env)
+    assert (
+        f"source hashtag:coffee (coffee-lovers): 1 read(s), {coffee['discovered']} discovered, "
+        f"{coffee['new']} new, {coffee['chosen']} chosen, 0 followed back"
+    ) in " ".join(words.stdout.split())
