@@ -7,10 +7,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+from typer.testing import CliRunner
 
+from socialseed.cli.main import app
 from socialseed.clock import FakeClock, iso
 from socialseed.config.schema import Config
 from socialseed.model import SourceKind
@@ -210,3 +213,30 @@ def test_the_funnel_counts_each_stage_of_a_targeting() -> None:
         "→ chosen 5 follow(s)"
     ]
     assert db.execute("select chosen from source_yield").fetchall() == [(5,)]
+
+
+MASTODON_CONFIG = """\
+version: 1
+accounts:
+  - {id: studio-masto, platform: mastodon, handle: studio, instance: "https://mastodon.example",
+     phases: gentle, targeting: [film]}
+phases:
+  gentle:
+    - {name: warmup, daily: {follow: 10}}
+targeting:
+  film:
+    sources: [{hashtag: filmphotography}]
+    actions: {follow: true}
+    expand: {engaged_with_our_posts: {limit: 20}, related_hashtags: {}}
+"""
+
+
+def test_validate_names_an_expansion_the_platform_offers_no_read_for(tmp_path: Path) -> None:
+    (tmp_path / "socialseed.yaml").write_text(MASTODON_CONFIG)
+    result = CliRunner().invoke(app, ["validate", "-c", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "note: studio-masto: targeting 'film' expand.engaged_with_our_posts is not read: "
+        "mastodon offers no commenters read through its official API (remove "
+        "expand.engaged_with_our_posts from targeting 'film')\n"
+    )
