@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from socialseed.config.schema import Account, Targeting
 from socialseed.model import Source, SourceKind
+from socialseed.state import sources as source_store
 from socialseed.state.handle import StateDB
 
 READS = {
@@ -82,7 +83,8 @@ def expansions(
 def _values(db: StateDB, account: Account, name: str, targeting: Targeting, kind: str) -> list[str]:
     expand = targeting.expand
     if kind == "followers_of_followbacks" and expand.followers_of_followbacks:
-        return followbacks(db, account.id, expand.followers_of_followbacks.accounts)
+        count = expand.followers_of_followbacks.accounts
+        return source_store.followback_handles(db, account.id, count)
     if kind == "related_hashtags" and expand.related_hashtags:
         own = {s.value.lower() for s in targeting.sources if s.kind == "hashtag"}
         skip = own | {m.lstrip("#").lower() for m in targeting.filters.opt_out_markers}
@@ -90,30 +92,14 @@ def _values(db: StateDB, account: Account, name: str, targeting: Targeting, kind
     return ["own"]  # engaged_with_our_posts: commenters on the account's own posts
 
 
-def followbacks(db: StateDB, account: str, count: int) -> list[str]:
-    """Handles of the ``count`` accounts that followed back most recently."""
-    rows = db.conn.execute(
-        "select target_handle from relationships where account = ? "
-        "and followed_back_at is not null and coalesce(target_handle, '') != '' "
-        "order by followed_back_at desc, target_id limit ?",
-        [account, count],
-    )
-    return [str(row[0]).lstrip("@") for row in rows]
-
-
 def related_tags(
     db: StateDB, account: str, targeting: str, skip: Collection[str], count: int
 ) -> list[str]:
-    """The ``count`` hashtags used most in the targeting's pool (bios and recent posts),
-    ties by name, leaving out ``skip``."""
-    rows = db.conn.execute(
-        "select bio, json_extract(data, '$.recent_posts') from candidates "
-        "where account = ? and targeting = ? order by rowid limit ?",
-        [account, targeting, TAG_ROWS],
-    )
+    """The ``count`` hashtags used most in the targeting's pool (bios and recent posts; a
+    profile counts a tag once), ties by name, leaving out ``skip``."""
     seen: Counter[str] = Counter()
-    for bio, posts in rows:
-        texts = [str(bio or "")] + [str(p.get("text") or "") for p in json.loads(posts or "[]")]
+    for bio, posts in source_store.pool_texts(db, account, targeting, TAG_ROWS):
+        texts = [bio, *(str(p.get("text") or "") for p in json.loads(posts or "[]"))]
         seen.update({t.lower() for text in texts for t in TAG.findall(text)})
     ranked = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))
     return [tag for tag, _ in ranked if tag not in skip][:count]

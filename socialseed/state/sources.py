@@ -185,3 +185,24 @@ def last_runway(db: StateDB, account: str) -> Runway | None:
     if row is None or row[0] is None:
         return None
     return Runway(float(row[0]), str(row[1] or ""))
+
+
+def followback_handles(db: StateDB, account: str, count: int) -> list[str]:
+    """Handles of the ``count`` accounts that followed ``account`` back most recently."""
+    rows = db.conn.execute(
+        "select target_handle from relationships where account = ? "
+        "and followed_back_at is not null and coalesce(target_handle, '') != '' "
+        "order by followed_back_at desc, target_id limit ?",
+        [account, count],
+    )
+    return [str(row[0]).lstrip("@") for row in rows]
+
+
+def pool_texts(db: StateDB, account: str, targeting: str, limit: int) -> list[tuple[str, str]]:
+    """(bio, recent posts as JSON) of the first ``limit`` profiles in a targeting's pool."""
+    rows = db.conn.execute(
+        "select bio, json_extract(data, '$.recent_posts') from candidates "
+        "where account = ? and targeting = ? order by rowid limit ?",
+        [account, targeting, limit],
+    )
+    return [(str(bio or ""), str(posts or "[]")) for bio, posts in rows]
