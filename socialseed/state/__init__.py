@@ -10,6 +10,7 @@
   one timeline.
 - ``candidates``: The discovery cache: candidates per account and source, and when each source
   was read.
+- ``sources``: Discovery sources per account: cursors, yield, the last plan's runway.
 - ``db``: Open the state database: mode 0600, WAL, busy timeout, migrations on open.
 - ``decisions``: Decisions: who approved or rejected which action of which plan, when, why,
   until when.

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from socialseed.clock import SystemClock, iso
-from socialseed.errors import StateError
+from socialseed.errors import StateError, StateUnusable
 from socialseed.state import backups, integrity
 from socialseed.state.integrity import MIGRATIONS_TABLE, applied_migrations
 from socialseed.state.migrations import MIGRATIONS
@@ -38,7 +38,7 @@ def open_state(path: Path | str | None, *, now: datetime | None = None) -> Datab
         _check_and_upgrade(db, path, now=now)
     except sqlite3.DatabaseError as exc:
         db.conn.close()
-        raise integrity.unusable(path, f"cannot be read: {exc}") from exc
+        raise _unreadable(path, exc) from exc
     except BaseException:
         db.conn.close()
         raise
@@ -110,8 +110,14 @@ def connect(path: Path) -> Database:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
-        raise integrity.unusable(path, f"cannot be read: {exc}") from exc
+        raise _unreadable(path, exc) from exc
     return Database(conn)
+
+
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> StateUnusable:
+    """A malformed page met before the integrity check is damage too, and says so."""
+    damaged = "malformed" in str(exc)
+    return integrity.unusable(path, f"is damaged: {exc}" if damaged else f"cannot be read: {exc}")
 
 
 def applied(db: Database) -> list[str]:
