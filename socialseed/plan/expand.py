@@ -3,8 +3,8 @@
 - ``followers_of_followbacks``: followers of the newest accounts that followed back (a
   ``followers_of`` read per account);
 - ``engaged_with_our_posts``: people who commented on the account's own posts (``commenters``);
-- ``related_hashtags``: the hashtags most used in the pool's bios and recent posts that are not
-  a source yet (a ``hashtag`` read per tag).
+- ``related_hashtags``: the hashtags most used in the bios and recent posts of the profiles the
+  targeting's own sources found, not a source yet (a ``hashtag`` read per tag).
 
 Each is read only where the platform's official API offers that read; otherwise validate and
 plan say so (``unoffered``).
@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from socialseed.config.schema import Account, Targeting
@@ -88,17 +88,19 @@ def _values(db: StateDB, account: Account, name: str, targeting: Targeting, kind
     if kind == "related_hashtags" and expand.related_hashtags:
         own = {s.value.lower() for s in targeting.sources if s.kind == "hashtag"}
         skip = own | {m.lstrip("#").lower() for m in targeting.filters.opt_out_markers}
-        return related_tags(db, account.id, name, skip, expand.related_hashtags.tags)
+        keys = [Source(SourceKind(s.kind), s.value).key for s in targeting.sources]
+        return related_tags(db, account.id, keys, skip, expand.related_hashtags.tags)
     return ["own"]  # engaged_with_our_posts: commenters on the account's own posts
 
 
 def related_tags(
-    db: StateDB, account: str, targeting: str, skip: Collection[str], count: int
+    db: StateDB, account: str, sources: Sequence[str], skip: Collection[str], count: int
 ) -> list[str]:
-    """The ``count`` hashtags used most in the targeting's pool (bios and recent posts; a
-    profile counts a tag once), ties by name, leaving out ``skip``."""
+    """The ``count`` hashtags used most by the profiles the targeting's own ``sources`` found
+    (bios and recent posts; a profile counts a tag once), ties by name, leaving out ``skip``.
+    Only the configured sources count, so that a re-plan on the same day picks the same tags."""
     seen: Counter[str] = Counter()
-    for bio, posts in source_store.pool_texts(db, account, targeting, TAG_ROWS):
+    for bio, posts in source_store.pool_texts(db, account, sources, TAG_ROWS):
         texts = [bio, *(str(p.get("text") or "") for p in json.loads(posts or "[]"))]
         seen.update({t.lower() for text in texts for t in TAG.findall(text)})
     ranked = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -8,7 +8,7 @@ growth rows (``growth_proposals``, ``relationships``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -198,11 +198,14 @@ def followback_handles(db: StateDB, account: str, count: int) -> list[str]:
     return [str(row[0]).lstrip("@") for row in rows]
 
 
-def pool_texts(db: StateDB, account: str, targeting: str, limit: int) -> list[tuple[str, str]]:
-    """(bio, recent posts as JSON) of the first ``limit`` profiles in a targeting's pool."""
+def pool_texts(
+    db: StateDB, account: str, sources: Sequence[str], limit: int
+) -> list[tuple[str, str]]:
+    """(bio, recent posts as JSON) of the first ``limit`` profiles the ``sources`` found."""
+    marks = ", ".join("?" for _ in sources)
     rows = db.conn.execute(
         "select bio, json_extract(data, '$.recent_posts') from candidates "
-        "where account = ? and targeting = ? order by rowid limit ?",
-        [account, targeting, limit],
+        f"where account = ? and source in ({marks}) order by rowid limit ?",
+        [account, *sources, limit],
     )
     return [(str(bio or ""), str(posts or "[]")) for bio, posts in rows]
