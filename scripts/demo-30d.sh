@@ -3,14 +3,20 @@
 # sync, plan, approve where the sandbox's pack permits it, a person approves each reply by id,
 # apply. Then status and the report
 # (terminal, and HTML at .demo/30d/report.html). Nothing leaves this machine.
-#   make demo-30d            DAYS=10 make demo-30d
+# The sandbox world has SIZE accounts (20,000 unless told): the demo's follow caps take about
+# 1,500 people a month for demo-studio; each day prints planned follows against the cap.
+#   make demo-30d            DAYS=10 make demo-30d            SIZE=10000 make demo-30d
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DAYS="${DAYS:-30}"
 START="${START:-2026-11-25}"
 CONFIG="${CONFIG:-configs/demo}"
+SIZE="${SIZE:-20000}"  # a month of follows needs a bigger world than 'make demo' (5,000)
 OUT=.demo/30d
-rm -rf "$OUT" && mkdir -p "$OUT"
+rm -rf "$OUT" && mkdir -p "$OUT/config"
+cp "$CONFIG"/*.yaml "$OUT/config/"
+sed -i "s/^  size: [0-9]*$/  size: $SIZE/" "$OUT/config/"*.yaml
+CONFIG="$OUT/config"
 export SOCIALSEED_STATE="$PWD/$OUT/state.sqlite"
 export SOCIALSEED_SANDBOX="$PWD/$OUT/sandbox.sqlite"
 export SOCIALSEED_REVIEWER="${SOCIALSEED_REVIEWER:-demo@socialseed.local}"

@@ -63,7 +63,7 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> tuple[Days, list[str]]:
     tmp = tmp_path_factory.mktemp("daily")
     config = tmp / "socialseed.yaml"
     config.write_text(
-        (DEMO_CONFIG / "socialseed.yaml").read_text().replace("size: 10000", "size: 400")
+        (DEMO_CONFIG / "socialseed.yaml").read_text().replace("size: 5000", "size: 400")
     )
     sim = Days(tmp, str(config))
     approved: list[str] = []

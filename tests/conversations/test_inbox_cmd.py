@@ -22,7 +22,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOCIALSEED_SANDBOX", str(tmp_path / "world.sqlite"))
     path = tmp_path / "socialseed.yaml"
     path.write_text(
-        (DEMO_CONFIG / "socialseed.yaml").read_text().replace("size: 10000", "size: 400")
+        (DEMO_CONFIG / "socialseed.yaml").read_text().replace("size: 5000", "size: 400")
     )
     assert run("sandbox", "reset", "-c", str(path))[0] == 0
     return path

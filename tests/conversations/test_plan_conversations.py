@@ -30,7 +30,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def demo_text(**replace: str) -> str:
-    text = (DEMO_CONFIG / "socialseed.yaml").read_text().replace("size: 10000", "size: 400")
+    text = (DEMO_CONFIG / "socialseed.yaml").read_text().replace("size: 5000", "size: 400")
     for old, new in replace.items():
         assert old in text, old
         text = text.replace(old, new)

@@ -24,7 +24,7 @@ def test_an_applied_reply_answers_the_message_in_inbox_status_and_report(
     monkeypatch.setenv("SOCIALSEED_SANDBOX", str(tmp_path / "world.sqlite"))
     config = tmp_path / "socialseed.yaml"
     config.write_text(
-        (DEMO_CONFIG / "socialseed.yaml").read_text().replace("size: 10000", "size: 400")
+        (DEMO_CONFIG / "socialseed.yaml").read_text().replace("size: 5000", "size: 400")
     )
     plan_file = str(tmp_path / "plan.json")
     assert run("plan", "-c", str(config), "-o", plan_file, "--account", "demo-studio")[0] == 0

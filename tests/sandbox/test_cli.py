@@ -48,7 +48,7 @@ def test_reset_without_a_config_uses_seed_42_and_5000_accounts(world: Path) -> N
 def test_reset_takes_seed_and_size_from_flags_and_config(world: Path, tmp_path: Path) -> None:
     config = tmp_path / "cfg.yaml"
     text = (DEMO_CONFIG / "socialseed.yaml").read_text()
-    config.write_text(text.replace("seed: 42", "seed: 9").replace("size: 10000", "size: 300"))
+    config.write_text(text.replace("seed: 42", "seed: 9").replace("size: 5000", "size: 300"))
     assert run("sandbox", "reset", "-c", str(config))[0] == 0
     assert (meta(world)["seed"], meta(world)["size"]) == ("9", "300")
     assert run("sandbox", "reset", "-c", str(config), "--seed", "3", "--size", "200")[0] == 0
