@@ -84,10 +84,10 @@ def test_demo_plan_shows_expected_follow_backs_and_a_control_group(demo_env: Pat
     follows = [a for a in data["actions"] if a["verb"] == "follow"]
     studio = [a for a in follows if a["account"] == "demo-studio"]
     assert all(0 < a["expected_followback"] < 1 for a in follows)
-    # one place in ten is control; lower risk goes first, so a yellow pick may pull in the
-    # next control place
+    # one place in ten is control, but lower risk goes first: a yellow control pick waits
+    # behind the green ones, and a yellow chosen one lets the next control place in
     control = [a["arm"] for a in studio].count("control")
-    assert control in (len(studio) // 10, len(studio) // 10 + 1)
+    assert control <= len(studio) // 10 + 1
     assert all("control group" in a["reason"] for a in studio if a["arm"] == "control")
     notes = {a["account"]: " ".join(a["notes"]) for a in data["accounts"]}
     total = sum(a["expected_followback"] for a in studio)
@@ -102,7 +102,7 @@ def test_demo_plan_shows_expected_follow_backs_and_a_control_group(demo_env: Pat
     assert list(rows) == [
         ("demo-cafe", "chosen", sum(1 for a in follows if a["account"] == "demo-cafe")),
         ("demo-studio", "chosen", len(studio) - control),
-        ("demo-studio", "control", control),
+        *([("demo-studio", "control", control)] if control else []),
     ]
 
 
