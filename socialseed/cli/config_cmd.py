@@ -53,6 +53,7 @@ def validate(
 
     _check_capabilities(path, loaded)
     ran = _run_examples(path, loaded)
+    _note_expansions(app_ctx, loaded)
     if env_vars:
         from socialseed.config.env_refs import env_references
 
@@ -76,6 +77,15 @@ def _check_capabilities(path: Path, loaded: Config) -> None:
             hint="change the targeting named above; 'socialseed platforms' lists what each "
             "platform offers",
         )
+
+
+def _note_expansions(app_ctx: context.AppContext, loaded: Config) -> None:
+    """Say which ``expand:`` a platform cannot read (a note, not an error: plan skips it)."""
+    from socialseed.cli.platform_deps import capabilities
+    from socialseed.plan.capability_check import expansion_notes
+
+    for note in expansion_notes(loaded, capabilities):
+        app_ctx.err.print(f"note: {note}", markup=False, highlight=False)
 
 
 def _marks(path: Path) -> tuple[dict[Loc, Mark], Mark]:

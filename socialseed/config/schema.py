@@ -200,7 +200,16 @@ class Source(Strict):
     followers_of: Handle | None = None
     likers_of: Word | None = None
     commenters: Word | None = Field(default=None, description="'own' or a post id of ours")
-    limit: Int = Field(default=200, ge=1, le=100_000)
+    limit: Int = Field(
+        default=200,
+        ge=1,
+        le=100_000,
+        description="New candidates a plan takes from this source (profiles already followed, "
+        "requested, rejected or in the pool do not count); later plans page deeper.",
+    )
+    max_pages: Int = Field(
+        default=10, ge=1, le=1000, description="Pages one plan reads at most (the read budget)."
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Source:
@@ -265,6 +274,45 @@ class Experiment(Strict):
     )
 
 
+class Widen(Strict):
+    """One way to widen a targeting beyond its sources, with its own limit."""
+
+    limit: Int = Field(default=100, ge=1, le=100_000, description="New candidates a plan takes.")
+    max_pages: Int = Field(default=5, ge=1, le=1000, description="Pages one read takes at most.")
+
+
+class WidenByAccounts(Widen):
+    accounts: Int = Field(
+        default=3, ge=1, le=100, description="Follow-backs whose followers are read (newest first)."
+    )
+
+
+class WidenByTags(Widen):
+    tags: Int = Field(
+        default=3,
+        ge=1,
+        le=50,
+        description="Hashtags read: the pool's most frequent, not yet a source.",
+    )
+
+
+class Expand(Strict):
+    """Where a targeting may widen once its sources run dry (each only where the platform's
+    official API offers the read)."""
+
+    followers_of_followbacks: WidenByAccounts | None = None
+    engaged_with_our_posts: Widen | None = None
+    related_hashtags: WidenByTags | None = None
+
+    def chosen(self) -> list[tuple[str, Widen]]:
+        """(name, settings) of each way asked for, in a fixed order."""
+        found = [(name, getattr(self, name)) for name in EXPAND_KINDS]
+        return [(name, widen) for name, widen in found if widen is not None]
+
+
+EXPAND_KINDS = ("followers_of_followbacks", "engaged_with_our_posts", "related_hashtags")
+
+
 class Targeting(Strict):
     description: Text = ""
     keywords: list[Word] = Field(default_factory=list)
@@ -274,6 +322,12 @@ class Targeting(Strict):
     scoring: TargetScoring = Field(default_factory=TargetScoring)
     experiment: Experiment = Field(default_factory=Experiment)
     cache_ttl: Duration = "24h"
+    expand: Expand = Field(default_factory=Expand)
+    restart_after: Duration = Field(
+        default="7d",
+        description="A source read to its end is read again from the top after this long "
+        "(new followers and posts appear).",
+    )
 
 
 class Account(Strict):

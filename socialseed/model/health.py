@@ -60,6 +60,16 @@ class Thresholds:
     low_follow_back_rate: float = 0.02
     follow_back_min_follows: int = 30
     follow_back_grace_days: int = 3
+    low_runway_days: float = 3.0  # a shorter runway (the filtered pool, in days) is yellow
+
+
+@dataclass(frozen=True)
+class Runway:
+    """How many more days of follows the last plan's filtered pool holds, and its note (which
+    names the config change that would widen the pool when the runway is short)."""
+
+    days: float
+    note: str
 
 
 @dataclass(frozen=True)

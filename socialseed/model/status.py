@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from socialseed.clock import iso
-from socialseed.model.health import Health
+from socialseed.model.health import Health, Runway
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,12 @@ class StatusRow:
     day_one: date | None = None  # day 1 of the first phase (None: not planned yet)
     day_one_from: str = ""  # "start_date" (the config) or "first plan" (the state)
     unanswered: int | None = None  # messages awaiting a reply (None: no conversations)
+    runway: Runway | None = None  # the last plan's runway (None: none measured)
+
+    @property
+    def runway_days(self) -> float | None:
+        """Days of follows the last plan's filtered pool holds (metrics and alerts read it)."""
+        return self.runway.days if self.runway else None
 
     @property
     def phase_text(self) -> str:
@@ -112,4 +118,5 @@ class StatusRow:
                 for u in self.shared
             ],
             "unanswered": self.unanswered,
+            "runway": {"days": self.runway.days, "note": self.runway.note} if self.runway else None,
         }

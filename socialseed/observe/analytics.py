@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from statistics import median
@@ -26,6 +27,7 @@ from socialseed.state.inbox import received
 from socialseed.state.relationships import SOCIALSEED
 from socialseed.state.retention import audit_horizon
 from socialseed.state.snapshots import snapshots
+from socialseed.state.sources import last_runway, yields
 from socialseed.state.usage import phase_override
 
 OUTBOUND = ("follow", "like", "repost", "reply")
@@ -124,6 +126,16 @@ def _account(
         "health": account_health(db, account, now=now).to_data(),
         "conversations": conversations(db, account, since, now),
         "experiment": experiment(db, account, since, now),
+        "discovery": discovery(db, account),
+    }
+
+
+def discovery(db: StateDB, account: str) -> dict[str, Any]:
+    """The last plan's runway and each source's yield, summed over plans."""
+    runway = last_runway(db, account)
+    return {
+        "runway": {"days": runway.days, "note": runway.note} if runway else None,
+        "sources": [asdict(y) for y in yields(db, [account])[account]],
     }
 
 

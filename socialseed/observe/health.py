@@ -5,8 +5,10 @@ caller loads them (``state.health_rows``) and hands in ``now``. The light:
 
 - red: a block or restriction signal, or at least half of the attempts failed
   (``min_attempts`` or more attempts);
-- yellow: repeated rate-limit hits, a high error rate, followers lost over the window, or a
-  very low follow-back rate once enough follows have had time to be answered;
+- yellow: repeated rate-limit hits, a high error rate, followers lost over the window, a
+  very low follow-back rate once enough follows have had time to be answered, or a runway
+  under ``low_runway_days`` (the last plan's filtered pool runs dry; its note says how to
+  widen it);
 - green otherwise.
 
 Journal outcomes and signals count within the window and after the last resume (a resume
@@ -27,6 +29,7 @@ from socialseed.model.health import (
     Health,
     Light,
     OutcomeRow,
+    Runway,
     Signal,
     Thresholds,
 )
@@ -62,8 +65,9 @@ def assess(
     signals: Sequence[Signal] = (),
     resumed_at: datetime | None = None,
     thresholds: Thresholds = Thresholds(),
+    runway: Runway | None = None,
 ) -> Health:
-    """The health of one account at ``now``."""
+    """The health of one account at ``now`` (``runway``: the last plan's, if any)."""
     start = now - timedelta(days=thresholds.window_days)
     fresh = max(start, resumed_at) if resumed_at else start  # a resume starts a clean slate
     recent = [o for o in outcomes if fresh <= o.at <= now and o.status != "skipped"]
@@ -85,6 +89,9 @@ def assess(
         window_days=thresholds.window_days,
     )
     light, reasons = _judge(health, thresholds)
+    if runway is not None and runway.days < thresholds.low_runway_days:
+        light = Light.YELLOW if light is Light.GREEN else light
+        reasons = [r for r in reasons if r != _all_clear(health)] + [runway.note]
     return replace(health, light=light, reasons=tuple(reasons))
 
 

@@ -19,6 +19,7 @@ from socialseed.state.handle import StateDB
 from socialseed.state.inbox import unanswered_count
 from socialseed.state.locks import holder
 from socialseed.state.snapshots import snapshots
+from socialseed.state.sources import last_runway
 from socialseed.state.usage import used_today, written_since
 
 HardCaps = Callable[[Account], Sequence[HardCap]]
@@ -102,6 +103,7 @@ def _row(
         day_one=day_one(db, account),
         day_one_from="start_date" if account.start_date else "first plan",
         unanswered=unanswered_count(db, account.id) if account.conversations else None,
+        runway=last_runway(db, account.id),
     )
 
 
@@ -149,4 +151,5 @@ def account_health(
         signals=rows.signals(db, account, since=since),
         resumed_at=rows.last_resume(db, account),
         thresholds=thresholds,
+        runway=last_runway(db, account),
     )

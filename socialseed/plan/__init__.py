@@ -1,6 +1,9 @@
 """The plan flow: from config and state to a reviewable Plan.
 
-- ``discovery``: read each targeting's sources through the platform (cached in state).
+- ``discovery``: read each targeting's sources through the platform, deeper each plan (cursors
+  and the pool in state; only new profiles count toward a source's limit).
+- ``expand``: widen a targeting (follow-backs' followers, commenters, related hashtags).
+- ``funnel``: each targeting's funnel and sources as plan notes (pure).
 - ``reads``: the account's relationships, and the guard against empty or shrinking reads.
 - ``filters``: every filter of a targeting, each giving a reason (pure).
 - ``scoring``: choose the scorer and score candidates through the scoring cache.

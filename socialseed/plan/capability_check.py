@@ -12,6 +12,7 @@ from collections.abc import Callable
 from socialseed.config.marks import Loc, Mark, find_mark, path_text
 from socialseed.config.schema import Account, Config
 from socialseed.model import Capabilities
+from socialseed.plan.expand import unoffered
 from socialseed.plan.policy import account_refusals
 
 CapsFor = Callable[[Account], Capabilities]
@@ -32,4 +33,16 @@ def capability_problems(
             f"{find_mark(marks, r.loc, fallback)}: {path_text(r.loc)}: {r.message} (fix: {r.hint})"
             for r in refusals
         ]
+    return list(dict.fromkeys(lines))
+
+
+def expansion_notes(config: Config, caps_for: CapsFor) -> list[str]:
+    """One line per ``expand:`` an enabled account's platform offers no read for (plan leaves
+    it out and says so too)."""
+    lines: list[str] = []
+    for account in config.accounts:
+        if account.enabled:
+            offered = caps_for(account).sources
+            for name in account.targeting:
+                lines += unoffered(account, name, config.targeting[name], offered)
     return list(dict.fromkeys(lines))

@@ -444,9 +444,15 @@ class AccountPlanner:
         loosenable = {k: v for k, v in self.state.dropped.items() if k in LOOSENABLE}
         dropped = max(loosenable.items(), key=lambda kv: (kv[1], kv[0]), default=None)
         loosen = f" or loosen filters.{dropped[0]} (dropped {dropped[1]})" if dropped else ""
+        narrow = [n for n in self.account.targeting if not self.config.targeting[n].expand.chosen()]
+        expand = (
+            ", set expand: (followers_of_followbacks, engaged_with_our_posts, related_hashtags)"
+            if narrow
+            else ""
+        )
         return [
             f"{RUNWAY_LOW}: {text}; to widen it raise the sources' limit, add a source "
-            f"(e.g. followers_of: an account that followed back){loosen} in targeting "
+            f"(e.g. followers_of: an account that followed back){expand}{loosen} in targeting "
             f"{', '.join(self.account.targeting)}"
         ]
 

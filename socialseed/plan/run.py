@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import math
+import re
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,9 +25,11 @@ from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Sc
 from socialseed.model.plan import AICost, Plan
 from socialseed.plan import filters as filter_rules
 from socialseed.plan import policy, ranking
-from socialseed.plan.discovery import read_stale_sources
+from socialseed.plan.discovery import SourceRead, read_stale_sources
+from socialseed.plan.expand import unoffered
 from socialseed.plan.filter_sql import filter_query, relationship_verdicts
 from socialseed.plan.filters import FilterContext, Relationship
+from socialseed.plan.funnel import Stage, funnel_notes
 from socialseed.plan.planner import AccountPart, Existing, Scored, assemble_plan, plan_account
 from socialseed.plan.reads import Reads, read_relationships
 from socialseed.plan.scoring import ScoreBook, score_join, score_rows, select_scorer, topic_of
@@ -39,12 +42,14 @@ from socialseed.state import accounts as account_store
 from socialseed.state import candidates as candidate_store
 from socialseed.state import growth as growth_store
 from socialseed.state import rejections as rejection_store
+from socialseed.state import sources as source_store
 from socialseed.state import usage
 from socialseed.state.candidates import PassingRow
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decisions, record_decision
 from socialseed.state.handle import StateDB
 
 POST_FETCH_CONCURRENCY = 8
+RUNWAY_DAYS = re.compile(r"about ([0-9]+(?:\.[0-9]+)?) more day")
 RANK_BATCH = 4096  # rows whose ranking features are held at once
 POSTS_PER_CANDIDATE = 5
 
@@ -143,6 +148,8 @@ class AccountRun:
         self.growth_notes: list[str] = []
         self._rows: list[PassingRow] = []  # what passed the filters, scored (for learning)
         self._ranks: list[ranking.Rank] = []  # their ranks, row by row
+        self._reads: list[SourceRead] = []  # how each source was read or served
+        self._stages: dict[str, Stage] = {name: Stage() for name in self.targetings}
         self._now_us = candidate_store.micros(now)
 
     @property
@@ -161,8 +168,9 @@ class AccountRun:
             return plan_account(self.config, self.account, self.caps, [], existing, self.now)
         scored, existing = await self.gather()
         part = plan_account(self.config, self.account, self.caps, scored, existing, self.now)
-        self._keep_proposals(part.actions)
+        kept = self._keep_proposals(part.actions)
         self._rows, self._ranks = [], []  # let the candidates go (the plan holds every run)
+        part = self._with_funnel(part, kept)
         return part
 
     def _paused(self) -> str:
@@ -199,8 +207,12 @@ class AccountRun:
             self.db,
             now=self.now,
             refresh=self.options.refresh,
+            offered=self.caps.sources,
         )
-        self._note_sources([key for _, key, fetched in served if not fetched])
+        self._reads = served
+        self._note_sources([r.key for r in served if not r.fetched])
+        for name, targeting in self.targetings.items():
+            self.growth_notes += unoffered(self.account, name, targeting, self.caps.sources)
         relationships = self._relationships()
         reads = await read_relationships(
             platform,
@@ -284,7 +296,7 @@ class AccountRun:
 
     def _filter(
         self,
-        served: list[tuple[str, str, bool]],
+        served: list[SourceRead],
         relationships: Mapping[str, Relationship],
         contexts: Mapping[str, FilterContext],
     ) -> tuple[dict[str, list[PassingRow]], Counter[str]]:
@@ -303,12 +315,19 @@ class AccountRun:
         passed: dict[str, list[PassingRow]] = {name: [] for name in self.targetings}
         dropped: Counter[str] = Counter()
         earlier: list[str] = []
-        for name, key, _ in served:
+        for read in served:
+            name, key = read.targeting, read.key
             query = queries[name]
             args = (self.db, self.account.id, key, earlier, query)
-            dropped.update(candidate_store.drop_counts(*args))
+            counts = candidate_store.drop_counts(*args)
+            dropped.update(counts)
             join = score_join(self.targetings[name])
-            passed[name] += candidate_store.passing_rows(*args, name, join)
+            rows = candidate_store.passing_rows(*args, name, join)
+            passed[name] += rows
+            stage = self._stages[name]
+            stage.scored += len(rows)
+            for reason, n in counts.items():
+                stage.dropped[reason] = stage.dropped.get(reason, 0) + n
             earlier.append(key)
         return passed, dropped
 
@@ -424,7 +443,18 @@ class AccountRun:
         rows = growth_store.labelled(self.db, self.account.id, made_before=made_before)
         return [ranking.Outcome(r.features, r.followed_back) for r in rows]
 
-    def _keep_proposals(self, actions: Sequence[Action]) -> None:
+    def _with_funnel(self, part: AccountPart, kept: Sequence[growth_store.Proposal]) -> AccountPart:
+        """The part with each targeting's funnel in its notes; each source's chosen follows
+        added to its yield."""
+        chosen: Counter[str] = Counter()
+        for proposal in kept:
+            self._stages[proposal.targeting].chosen += 1
+            chosen[proposal.source] += 1
+        source_store.add_chosen(self.db, self.account.id, chosen)
+        notes = funnel_notes(list(self.targetings), self._stages, self._reads)
+        return replace(part, summary=replace(part.summary, notes=(*part.summary.notes, *notes)))
+
+    def _keep_proposals(self, actions: Sequence[Action]) -> list[growth_store.Proposal]:
         """Record each proposed follow's arm, expectation and features (for learning); the
         row behind a follow is the one of its profile whose rank the follow carries."""
         follows = {
@@ -448,6 +478,7 @@ class AccountRun:
                 features=self._features(row),
             )
         growth_store.record_proposals(self.db, self.account.id, list(kept.values()), now=self.now)
+        return list(kept.values())
 
     def _note_scorer(self, targeting: str, scorer: Scorer) -> None:
         report = getattr(scorer, "report", None)
@@ -646,6 +677,12 @@ def ai_cost(config: Config, runs: Sequence[AccountRun]) -> AICost | None:
     )
 
 
+def runway_days(note: str) -> float | None:
+    """The days in a runway note ('... fills about 2.5 more day(s) ...'), if it says."""
+    found = RUNWAY_DAYS.search(note)
+    return float(found.group(1)) if found else None
+
+
 def record(db: StateDB, plan: Plan, config: Config, *, now: datetime, path: str | None) -> int:
     """Record the plan and the policy's auto-approvals; return how many were approved now."""
     from socialseed.state.plans import record_plan
@@ -655,6 +692,7 @@ def record(db: StateDB, plan: Plan, config: Config, *, now: datetime, path: str 
         for note in summary.notes:
             if note.startswith("runway"):
                 growth_store.record_runway(db, summary.account, note, now=now)
+                source_store.record_runway_days(db, summary.account, runway_days(note))
     expires = now + timedelta(seconds=parse_duration(config.policy.approval_ttl))
     known = latest_decisions(db, plan.id)
     count = 0

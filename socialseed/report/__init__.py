@@ -3,6 +3,7 @@
 - ``charts``: Tiny terminal charts: sparklines and bars, in Unicode blocks or plain ASCII.
 - ``growth_text``: The growth experiment (chosen vs control, calibration) in sentences every
   report renderer shares.
+- ``discovery_text``: The report's runway and source yield in sentences (text, Markdown, HTML).
 - ``plan_list``: ``socialseed show --list``: the saved plans, newest first.
 - ``plan_markdown``: Render a Plan as Markdown for a pull-request comment.
 - ``plan_render``: Render a Plan for people: the terminal diff (rich) and the JSON form.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from socialseed.report.discovery_text import runway_text, yield_lines
 from socialseed.report.growth_text import calibration_text, experiment_text
 from socialseed.report.svg import line_chart, phase_strip, stacked_bars
 from socialseed.report.terminal import html_text as escape
@@ -120,6 +121,7 @@ def _account(a: dict[str, Any]) -> str:
         f'<h3>Summary</h3><div class="cards">{cards}</div>'
         + _experiment(a)
         + talk
+        + _discovery(a)
         + (
             f"<h3>Phases</h3>{phase_strip(a['phases'], label='phase by day')}"
             if a["phases"]
@@ -142,6 +144,19 @@ def _experiment(a: dict[str, Any]) -> str:
     rows = f"<p>{escape(lift)}</p>"
     rows += f"<p>calibration: {escape(calibration)}</p>" if calibration else ""
     return f'<h3>Experiment: chosen vs control</h3><div class="experiment">{rows}</div>'
+
+
+def _discovery(a: dict[str, Any]) -> str:
+    """The runway and each source's yield ("" when no plan read a source)."""
+    runway, lines = runway_text(a), yield_lines(a)
+    if not runway and not lines:
+        return ""
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return (
+        "<h3>Discovery</h3>"
+        + (f"<p>{escape(runway)}</p>" if runway else "")
+        + (f"<ul>{items}</ul>" if items else "")
+    )
 
 
 def _conversations(talk: dict[str, Any]) -> str:

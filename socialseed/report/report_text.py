@@ -13,6 +13,7 @@ from rich.table import Table
 from socialseed.clock import iso
 from socialseed.model.status import StatusRow
 from socialseed.report.charts import bar, sparkline
+from socialseed.report.discovery_text import runway_text, yield_lines
 from socialseed.report.growth_text import calibration_text, experiment_text
 from socialseed.report.terminal import clean, markdown, one_line, plain
 
@@ -65,6 +66,8 @@ def render_status(console: Console, rows: Sequence[StatusRow], now: datetime) ->
         notes += [use.text() for use in row.shared]
         if row.unanswered:
             notes.append(f"{row.unanswered} unanswered message(s): see 'socialseed inbox'")
+        if row.runway and row.runway.note not in row.health.reasons:
+            notes.append(row.runway.note)
         for note in notes:
             console.print(f"  {clean(row.account)}: {clean(note)}", markup=False, highlight=False)
 
@@ -146,6 +149,11 @@ def _render_account(console: Console, acct: dict[str, Any], unicode: bool) -> No
     talk = conversations_text(acct)
     if talk:
         console.print(f"  conversations: {talk}")
+    runway = runway_text(acct)
+    if runway:
+        console.print(f"  {clean(runway)}", markup=False, highlight=False)
+    for line in yield_lines(acct):
+        console.print(f"  source {clean(line)}", markup=False, highlight=False)
     ap = acct["approvals"]
     console.print(
         f"  approvals: {ap['approved']} by a person, {ap['auto_approved']} by policy, "
@@ -244,6 +252,9 @@ def report_markdown(data: dict[str, Any]) -> str:
         lift, calibration = experiment_text(a), calibration_text(a)
         lines += [f"Experiment: {markdown(lift)}"] if lift else []
         lines += [f"Calibration: {markdown(calibration)}"] if calibration else []
+        runway = runway_text(a)
+        lines += [f"Runway: {markdown(runway)}"] if runway else []
+        lines += [f"- source {markdown(line)}" for line in yield_lines(a)]
         lines += ["", "| verb | total |", "|---|---:|"]
         lines += [f"| {markdown(v)} | {n} |" for v, n in a["actions"]["totals"].items()]
     ai = data["ai"]

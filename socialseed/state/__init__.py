@@ -11,6 +11,7 @@
 - ``candidates``: The discovery cache: candidates per account and source, and when each source
   was read.
 - ``copy``: Copy a whole state between backends (SQLite to PostgreSQL and back).
+- ``sources``: Discovery sources per account: cursors, yield, the last plan's runway.
 - ``db``: Open the state database: mode 0600, WAL, busy timeout, migrations on open.
 - ``handle``: ``StateDB``, the Protocol every layer takes (sqlite-utils' ``Database`` or
   ``pg.PgDatabase``).

@@ -98,6 +98,30 @@ def _row(account: str, source: str, candidate: Candidate, stamp: str) -> tuple[o
     )
 
 
+def add_candidates(
+    db: StateDB,
+    account: str,
+    source: str,
+    candidates: Sequence[Candidate],
+    *,
+    now: datetime,
+) -> None:
+    """Add what a read of ``source`` found to ``account``'s pool (a profile found again is
+    refreshed; the rest stay for later plans) and stamp the read."""
+    stamp = iso(now)
+    rows = [_row(account, source, c, stamp) for c in candidates]
+    with db.conn:
+        if rows:
+            db.conn.executemany(_INSERT, rows)
+        total = db.conn.execute(
+            "select count(*) from candidates where account = ? and source = ?", [account, source]
+        ).fetchone()[0]
+        db.table("source_fetches").upsert(
+            {"account": account, "source": source, "fetched_at": stamp, "count": int(total)},
+            pk=("account", "source"),
+        )
+
+
 # -- typed columns: what the filters and the ranking read, without decoding ``data`` -------------
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from socialseed.clock import SystemClock
-from socialseed.errors import StateError
+from socialseed.errors import StateError, StateUnusable
 from socialseed.state import backups, integrity
 from socialseed.state.handle import StateDB
 from socialseed.state.integrity import applied_migrations
@@ -67,7 +67,7 @@ def _open_read_only(path: Path) -> Database:
         db = Database(conn)
         integrity.check_schema(db, path)
     except sqlite3.DatabaseError as exc:
-        raise integrity.unusable(path, f"cannot be read: {exc}") from exc
+        raise _unreadable(path, exc) from exc
     return db
 
 
@@ -82,7 +82,7 @@ def open_sqlite(path: Path, *, now: datetime | None = None) -> Database:
         _check_and_upgrade(db, path, now=now)
     except sqlite3.DatabaseError as exc:
         db.conn.close()
-        raise integrity.unusable(path, f"cannot be read: {exc}") from exc
+        raise _unreadable(path, exc) from exc
     except BaseException:
         db.conn.close()
         raise
@@ -175,8 +175,14 @@ def connect(path: Path) -> Database:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
-        raise integrity.unusable(path, f"cannot be read: {exc}") from exc
+        raise _unreadable(path, exc) from exc
     return Database(conn)
+
+
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> StateUnusable:
+    """A malformed page met before the integrity check is damage too, and says so."""
+    damaged = "malformed" in str(exc)
+    return integrity.unusable(path, f"is damaged: {exc}" if damaged else f"cannot be read: {exc}")
 
 
 def applied(db: StateDB) -> list[str]:

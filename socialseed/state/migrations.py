@@ -405,3 +405,54 @@ def m085_worker_runs(db: StateDB) -> None:
         pk="id",
     )
     db.table("worker_runs").create_index(["account", "started_at"])
+
+
+@migration
+def m090_source_cursors(db: StateDB) -> None:
+    """Where each source's paging stands per account, so that every plan reads deeper: the
+    next page's cursor, when the source was last read to its end, and when it started over."""
+    db.table("source_cursors").create(
+        {
+            "account": str,
+            "source": str,
+            "cursor": str,  # the platform's cursor for the next page (null: from the top)
+            "pages": int,  # pages read since the last start from the top
+            "ended_at": str,  # when the last page was read (null: not at the end)
+            "restarted_at": str,
+            "updated_at": str,
+        },
+        pk=("account", "source"),
+        defaults={"pages": 0},
+    )
+
+
+@migration
+def m091_source_yield(db: StateDB) -> None:
+    """What each source (or widening) has yielded per account, summed over plans:
+    profiles discovered, of them new, and follows chosen (follow-backs are joined from
+    ``growth_proposals`` and ``relationships``)."""
+    db.table("source_yield").create(
+        {
+            "account": str,
+            "source": str,
+            "targeting": str,
+            "origin": str,  # "source" or the expand kind that added it
+            "reads": int,
+            "discovered": int,
+            "new": int,
+            "chosen": int,
+            "last_read_at": str,  # the last read: when, pages, found, new, started over
+            "last_pages": int,
+            "last_discovered": int,
+            "last_new": int,
+            "last_restarted": int,
+        },
+        pk=("account", "source"),
+        defaults={"reads": 0, "discovered": 0, "new": 0, "chosen": 0},
+    )
+
+
+@migration
+def m092_runway_days(db: StateDB) -> None:
+    """The last plan's runway in days per account, as a number (``status``, health, metrics)."""
+    db.table("accounts").add_column("runway_days", float)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from socialseed.model.health import Counts, FollowRow, Light, OutcomeRow, Signal
+from socialseed.model.health import Counts, FollowRow, Light, OutcomeRow, Runway, Signal
 from socialseed.observe.health import assess
 
 NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
@@ -121,3 +121,14 @@ def test_young_follows_do_not_flatter_the_follow_back_rate() -> None:
     young = NOW - timedelta(hours=10)
     follows = [FollowRow(young, young + timedelta(hours=1)), FollowRow(young, None)]
     assert assess([], now=NOW, follows=follows).follow_back_rate is None
+
+
+def test_a_runway_under_three_days_is_yellow_with_the_change_that_widens_it() -> None:
+    low = Runway(1.5, "runway low: the filtered pool fills about 1.5 more day(s); set expand:")
+    health = assess([done(h) for h in range(1, 5)], now=NOW, runway=low)
+    assert (health.light, health.reasons) == (Light.YELLOW, (low.note,))
+    enough = assess([], now=NOW, runway=Runway(3.0, "runway: about 3.0 more day(s)"))
+    assert enough.light is Light.GREEN
+    blocked = [failed(2, "ActionBlocked: this action was blocked", 403)]
+    red = assess(blocked, now=NOW, runway=low)  # a worse light stays, the reason is added
+    assert red.light is Light.RED and red.reasons[-1] == low.note

@@ -90,7 +90,10 @@ def test_status_moves_from_warmup_to_growth(sim: Sim) -> None:
     assert warm["cap"] == 4 and warm["used"] == 4 and warm["remaining"] == 0
     assert grow["cap"] == 8 and grow["used"] > 4
     final = json.loads(sim.run(END, "status", "-c", str(CONFIG), "--json").stdout)[0]
-    assert final["health"]["light"] == "green"
+    # a 1,500-account world runs dry by day 30: no errors, the one reason is the short runway
+    health, runway = final["health"], final["runway"]
+    assert health["light"] == "yellow" and health["reasons"] == [runway["note"]]
+    assert runway["note"].startswith("runway low: ") and runway["days"] < 3
     assert final["paused"] is None and final["locked"] is None
 
 

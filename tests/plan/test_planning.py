@@ -358,9 +358,9 @@ def test_sources_are_paged_up_to_their_limit() -> None:
         ("discover", "hashtag:filmphotography@10"),
         ("discover", "hashtag:filmphotography@20"),
     ]
-    assert db["candidates"].count == 25
+    assert db["candidates"].count == 30  # the whole last page: the cursor moved past it
     fetch = next(iter(db["source_fetches"].rows))
-    assert fetch["count"] == 25 and fetch["fetched_at"] == iso(NOW)
+    assert fetch["count"] == 30 and fetch["fetched_at"] == iso(NOW)
 
 
 def test_a_paused_account_gets_no_actions_and_a_note_saying_why() -> None:
