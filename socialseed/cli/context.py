@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from socialseed.config.schema import Config
-    from socialseed.state.handle import StateDB
+    from socialseed.state.handle import StateDB, StateReads
 
 
 def default_state_path(env: Mapping[str, str]) -> Path:
@@ -157,9 +157,22 @@ class AppContext:
 
         return open_state(self.resolved_state_path, now=self._fixed_now() or SystemClock().now())
 
+    @cached_property
+    def reads(self) -> StateReads:
+        """The state for a command that only reads: a light handle on a whole, migrated file
+        (``state.reads``: no sqlite-utils, no numpy), else the full ``db``, which creates,
+        migrates or refuses the file."""
+        if "db" not in self.__dict__:
+            from socialseed.state.reads import open_reads
+
+            found = open_reads(self.resolved_state_path)
+            if found is not None:
+                return found
+        return self.db
+
     def state_damage(self) -> StateUnusable | None:
         """After a database error in a command: is the state file damaged? (None if not.)"""
-        if "db" not in self.__dict__:
+        if "db" not in self.__dict__ and "reads" not in self.__dict__:
             return None
         from socialseed.state import integrity
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from sqlite3 import Connection
+from typing import TYPE_CHECKING
 
-from socialseed.state.handle import StateDB
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateReads
 
 
 @contextmanager
-def atomic(db: StateDB) -> Iterator[Connection]:
+def atomic(db: StateReads) -> Iterator[Connection]:
     """Run the block's statements as one transaction (all or nothing)."""
     conn = db.conn
     if conn.in_transaction:
