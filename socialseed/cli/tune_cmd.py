@@ -8,7 +8,6 @@ loads, prints the reasons and the diff, and changes files only with ``--write``.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -92,6 +91,8 @@ def tune(
 
 def _validate(path: Path, files: list[Path], edited: dict[Path, str]) -> None:
     """Load the changed config from a copy: a change that does not validate is never shown."""
+    import tempfile
+
     from socialseed.config.load import load_config
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -230,11 +230,15 @@ def record_finish(
     if not _changes_relationship(action, outcome):
         _insert(db, row)  # one statement commits alone
         return
-    names = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
     with atomic(db) as conn:
-        conn.execute(f"insert into journal ({names}) values ({marks})", list(row.values()))
+        conn.execute(_OUTCOME, list(row.values()))
         _relationship(conn, action, outcome, now)
+
+
+_OUTCOME = (  # the columns of _outcome_row, in its order
+    "insert into journal (plan_id, action_id, account, verb, target, attempt, at, kind, status, "
+    "http_status, request_id, error, remote_ref) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 _FOLLOWED = (
