@@ -6,10 +6,12 @@ Each runs once, in its own transaction, when the database is opened.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from socialseed.state.handle import StateDB
+if TYPE_CHECKING:  # the names alone: state.reads lists migrations without sqlite-utils
+    from socialseed.state.handle import StateDB
 
-Migration = Callable[[StateDB], None]
+Migration = Callable[["StateDB"], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
-from socialseed.state.handle import StateDB
+
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateDB
 
 SOCIALSEED = "socialseed"
 MANUAL = "manual"
