@@ -13,6 +13,7 @@ from socialseed.clock import Clock
 from socialseed.config.schema import Config, Targeting
 from socialseed.errors import ConfigError
 from socialseed.model import Candidate, Score, digest
+from socialseed.plan.pool import Pool
 from socialseed.scoring.base import Scorer, Topic
 from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.heuristic import NAME as HEURISTIC_NAME
@@ -20,11 +21,12 @@ from socialseed.scoring.heuristic import VERSION as HEURISTIC_VERSION
 from socialseed.scoring.heuristic import HeuristicScorer
 from socialseed.state import candidates as candidate_store
 from socialseed.state import scores as score_store
-from socialseed.state.candidates import PassingRow, ScoreJoin, cached_score_data
+from socialseed.state.candidates import ScoreJoin, cached_score_data
 from socialseed.state.handle import StateDB
-from socialseed.state.scores import ScoreNumbers, numbers_of, rounded_numbers
+from socialseed.state.scores import numbers_of, rounded_numbers
 
 HEURISTIC = "heuristic"
+HEURISTIC_LABEL = f"{HEURISTIC_NAME}@{HEURISTIC_VERSION}"  # of the score copies a join finds
 
 
 def select_scorer(
@@ -116,29 +118,29 @@ class ScoreBook:
         return [self.fresh[r] if r in self.fresh else cached[r] for r in rowids]
 
 
-async def score_rows(
+async def score_pool(
     scorer: Scorer,
-    rows: list[PassingRow],
+    pool: Pool,
+    indices: list[int],
     topic: Topic,
     db: StateDB,
     now: datetime,
     join: ScoreJoin | None,
-    candidates: Callable[[Sequence[PassingRow]], list[tuple[Candidate, str]]],
-) -> tuple[list[PassingRow], ScoreBook]:
-    """Fill in the score numbers of rows that passed the filters.
+    candidates: Callable[[Sequence[int]], list[tuple[Candidate, str]]],
+) -> ScoreBook:
+    """Fill in the score columns of the pool's candidates at ``indices`` (one targeting's).
 
     The heuristic's cached scores came with the rows (their copies) or are read from the score
     cache (and copied onto the rows); the rest are scored, for the heuristic in batches, built
     by ``candidates``, and cached. A provider scores every row in one call (it keeps its own
-    cache). Returns the rows with their numbers and the book of full scores.
+    cache). Returns the book of full scores.
     """
     book = ScoreBook(join)
-    out = list(rows)
-    missing = list(range(len(rows))) if join is None else _from_cache(db, out, join)
+    missing = indices if join is None else _from_cache(db, pool, indices, join)
     batch = COLD_BATCH if join is not None else max(len(missing), 1)
     for start in range(0, len(missing), batch):
         chunk = missing[start : start + batch]
-        made = candidates([rows[i] for i in chunk])
+        made = candidates(chunk)
         scores = await scorer.score([c for c, _ in made], topic)
         if join is not None:
             keys = [f"{join.prefix}{digest}{join.suffix}" for _, digest in made]
@@ -146,34 +148,25 @@ async def score_rows(
                 db, {k: (d, s) for k, (_, d), s in zip(keys, made, scores, strict=True)}, now=now
             )
             copies = [
-                (k, rounded_numbers(s), rows[i][6])
+                (k, rounded_numbers(s), pool.rowid[i])
                 for k, i, s in zip(keys, chunk, scores, strict=True)
             ]
             candidate_store.keep_scores(db, copies)
         for i, score in zip(chunk, scores, strict=True):
-            book.fresh[rows[i][6]] = score
-            out[i] = _with_numbers(rows[i], numbers_of(score))
-    return out, book
+            book.fresh[pool.rowid[i]] = score
+        pool.set_numbers(chunk, [numbers_of(s) for s in scores])
+    return book
 
 
-def _from_cache(db: StateDB, rows: list[PassingRow], join: ScoreJoin) -> list[int]:
-    """Fill in, from the score cache, rows that hold no copy of their score (and copy it onto
-    them); the positions still without a score."""
-    absent = [i for i, row in enumerate(rows) if row[2] is None]
+def _from_cache(db: StateDB, pool: Pool, indices: Sequence[int], join: ScoreJoin) -> list[int]:
+    """Fill in, from the score cache, candidates whose rows hold no copy of their score (and
+    copy it onto them); the indices still without a score."""
+    absent = pool.unscored(indices)
     if not absent:
         return []
-    keys = {i: f"{join.prefix}{rows[i][11]}{join.suffix}" for i in absent}
+    keys = {i: f"{join.prefix}{pool.digest[i]}{join.suffix}" for i in absent}
     found = score_store.cached_numbers(db, keys.values())
-    copies = [(keys[i], found[keys[i]], rows[i][6]) for i in absent if keys[i] in found]
-    candidate_store.keep_scores(db, copies)
-    for i in absent:
-        if keys[i] in found:
-            rows[i] = _with_numbers(rows[i], found[keys[i]])
+    hits = [i for i in absent if keys[i] in found]
+    candidate_store.keep_scores(db, [(keys[i], found[keys[i]], pool.rowid[i]) for i in hits])
+    pool.set_numbers(hits, [found[keys[i]] for i in hits])
     return [i for i in absent if keys[i] not in found]
-
-
-def _with_numbers(row: PassingRow, n: ScoreNumbers) -> PassingRow:
-    return (
-        row[0], row[1], n.authenticity, n.relevance, n.recommendation, row[5], row[6], row[7],
-        n.scorer, n.version, *row[10:],
-    )  # fmt: skip

@@ -98,22 +98,18 @@ class ScoreJoin:
     suffix: str
 
 
-# profile_id, targeting, authenticity, relevance, recommendation, unknown, rowid, post_count,
-# scorer, version, source, digest, followers, following, posts, last_seen_us, has_avatar (the
-# first six are what ranking reads, in the order of ``plan.topk.RankInput``; the score's fields
-# are null when the row holds no score of this key; the last five are the ranker's features)
+# profile_id, authenticity, relevance, recommendation, unknown, rowid, post_count, digest,
+# followers, following, posts, last_seen_us, has_avatar: what ranking and scoring read of a
+# candidate that passed the filters (the score's fields are null when the row holds no copy of
+# a score of the join's key; ``plan.pool`` turns a source's rows into columns)
 PassingRow = tuple[
     str,
-    str,
     float | None,
     float | None,
     str | None,
     int,
     int,
     int,
-    str | None,
-    str | None,
-    str,
     str,
     int | None,
     int | None,
@@ -208,32 +204,27 @@ def passing_rows(
     source: str,
     earlier: Sequence[str],
     query: RowQuery,
-    targeting: str,
     scores: ScoreJoin | None,
 ) -> list[PassingRow]:
-    """The candidates of one source that pass ``query``, in the order they were found, each
-    with its cached score numbers when ``scores`` says where (else nulls)."""
+    """The candidates of one source that pass ``query`` (in no particular order: ``rowid`` is
+    the order they were found in), each with its cached score numbers when ``scores`` says
+    where (else nulls)."""
     _functions(db, query)
     params = _params(query, account, source, earlier)
-    params["_targeting"] = targeting
     if scores is None:
         numbers = "null, null, null"
-        tail = "null, null"
         join = ""
     else:  # the row's copy of its cached score, when it is of this scorer and topic
-        hit = "k.score_key = (:_prefix || c.digest || :_suffix)"
-        numbers = ", ".join(
-            f"case when {hit} then k.{col} end"
-            for col in ("authenticity", "relevance", "recommendation")
+        numbers = "k.authenticity, k.relevance, k.recommendation"
+        join = (
+            "left join candidate_scores k on k.candidate = c.rowid "
+            "and k.score_key = (:_prefix || c.digest || :_suffix) "
         )
-        tail = f"case when {hit} then k.scorer end, case when {hit} then k.version end"
-        join = "left join candidate_scores k on k.candidate = c.rowid "
         params.update({"_prefix": scores.prefix, "_suffix": scores.suffix})
     sql = (
-        f"select c.profile_id, :_targeting, {numbers}, {query.unknown}, c.rowid, c.post_count, "
-        f"{tail}, :_source, c.digest, c.followers, c.following, c.posts, c.last_seen_us, "
-        f"c.has_avatar {_from(len(earlier), join)} "
-        f"and ({query.failed}) = '' order by c.rowid"
+        f"select c.profile_id, {numbers}, {query.unknown}, c.rowid, c.post_count, c.digest, "
+        "c.followers, c.following, c.posts, c.last_seen_us, c.has_avatar "
+        f"{_from(len(earlier), join)} and ({query.failed}) = ''"
     )
     return db.conn.execute(sql, params).fetchall()
 
