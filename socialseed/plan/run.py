@@ -22,7 +22,7 @@ from socialseed.clock import Clock, iso, parse_instant
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
 from socialseed.errors import AuthExpired, ConfigError, SecretError, SocialSeedError
 from socialseed.limits import phases as phase_rules
-from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Score, Verb
+from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Profile, Score, Verb
 from socialseed.model.plan import AICost, Plan
 from socialseed.plan import filters as filter_rules
 from socialseed.plan import policy, ranking
@@ -516,7 +516,7 @@ class CandidateMaker:
     def build(self, indices: list[int]) -> list[Scored]:
         pool = self.pool
         profiles = candidate_store.load_profiles(self.db, [pool.rowid[i] for i in indices])
-        scores = self._scores(indices)
+        scores = self._scores(indices, {r: p for r, (p, _) in profiles.items()})
         out: list[Scored] = []
         for index in indices:
             profile = profiles[pool.rowid[index]][0]
@@ -535,13 +535,13 @@ class CandidateMaker:
             out.append(_attach(made, self.posts.get(profile.id)))
         return out
 
-    def _scores(self, indices: Sequence[int]) -> dict[int, Score]:
+    def _scores(self, indices: Sequence[int], profiles: Mapping[int, Profile]) -> dict[int, Score]:
         """Full scores by rowid, a targeting's book at a time."""
         found: dict[int, Score] = {}
         for name, book in self.books.items():
             rowids = [self.pool.rowid[i] for i in indices if self.pool.targeting[i] == name]
             if rowids:
-                found.update(zip(rowids, book.full(self.db, rowids), strict=True))
+                found.update(zip(rowids, book.full(self.db, rowids, profiles), strict=True))
         return found
 
 

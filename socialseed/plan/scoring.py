@@ -9,21 +9,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from socialseed.clock import Clock
+from socialseed.clock import Clock, iso
 from socialseed.config.schema import Config, Targeting
 from socialseed.errors import ConfigError
-from socialseed.model import Candidate, Score, digest
+from socialseed.model import Candidate, Profile, Score, digest
 from socialseed.plan.pool import Pool
 from socialseed.scoring.base import Scorer, Topic
 from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.heuristic import NAME as HEURISTIC_NAME
 from socialseed.scoring.heuristic import VERSION as HEURISTIC_VERSION
-from socialseed.scoring.heuristic import HeuristicScorer
+from socialseed.scoring.heuristic import Facts, HeuristicScorer, numbers, topic_terms
 from socialseed.state import candidates as candidate_store
 from socialseed.state import scores as score_store
-from socialseed.state.candidates import ScoreJoin, cached_score_data
+from socialseed.state.candidates import ScoreJoin, cached_score_data, instant_of
 from socialseed.state.handle import StateDB
-from socialseed.state.scores import numbers_of, rounded_numbers
+from socialseed.state.scores import ScoreNumbers, numbers_of
 
 HEURISTIC = "heuristic"
 HEURISTIC_LABEL = f"{HEURISTIC_NAME}@{HEURISTIC_VERSION}"  # of the score copies a join finds
@@ -105,17 +105,37 @@ def score_join(targeting: Targeting) -> ScoreJoin | None:
 
 @dataclass
 class ScoreBook:
-    """The full scores of a group of candidates (with reasons), made on demand: the ones
-    scored in this run are kept, cached ones are read for the few a plan shows."""
+    """The full scores of a group of candidates (with reasons), made on demand for the few a
+    plan shows: a provider's scores made in this run are kept; the heuristic's are read from
+    its cache, and where the cache holds numbers alone, made again from the profile at the
+    instant they were scored (the same numbers, now with their reasons)."""
 
     join: ScoreJoin | None
+    topic: Topic | None = None  # the heuristic's topic (for scores kept as numbers alone)
     fresh: dict[int, Score] = field(default_factory=dict)  # scored in this run, by rowid
+    scored_now: set[int] = field(default_factory=set)  # rowids the heuristic scored now
 
-    def full(self, db: StateDB, rowids: Sequence[int]) -> list[Score]:
-        """The full scores of candidates (by rowid, in that order)."""
+    def full(
+        self, db: StateDB, rowids: Sequence[int], profiles: Mapping[int, Profile]
+    ) -> list[Score]:
+        """The full scores of candidates (by rowid, in that order; ``profiles`` by rowid)."""
         wanted = [r for r in rowids if r not in self.fresh]
         cached = cached_score_data(db, wanted, self.join) if wanted and self.join else {}
-        return [self.fresh[r] if r in self.fresh else cached[r] for r in rowids]
+        out: list[Score] = []
+        for rowid in rowids:
+            if rowid in self.fresh:
+                out.append(self.fresh[rowid])
+                continue
+            score, scored_us = cached[rowid]
+            out.append(score or self._remake(profiles[rowid], scored_us or 0, rowid))
+        return out
+
+    def _remake(self, profile: Profile, scored_us: int, rowid: int) -> Score:
+        """The heuristic's score with its reasons, as made at ``scored_us``: exact when made
+        in this run, else rounded as a cached score is."""
+        terms = topic_terms(self.topic or Topic("", (), ()))
+        made = HeuristicScorer(now=instant_of(scored_us)).score_one(profile, terms)
+        return made if rowid in self.scored_now else Score.from_data(made.to_data())
 
 
 async def score_pool(
@@ -131,31 +151,53 @@ async def score_pool(
     """Fill in the score columns of the pool's candidates at ``indices`` (one targeting's).
 
     The heuristic's cached scores came with the rows (their copies) or are read from the score
-    cache (and copied onto the rows); the rest are scored, for the heuristic in batches, built
-    by ``candidates``, and cached. A provider scores every row in one call (it keeps its own
-    cache). Returns the book of full scores.
+    cache (and copied onto the rows); the rest are scored as numbers alone, in batches, from
+    the typed columns, and cached in bulk. A provider scores every candidate, built by
+    ``candidates``, in one call (it keeps its own cache). Returns the book of full scores.
     """
-    book = ScoreBook(join)
-    missing = indices if join is None else _from_cache(db, pool, indices, join)
-    batch = COLD_BATCH if join is not None else max(len(missing), 1)
-    for start in range(0, len(missing), batch):
-        chunk = missing[start : start + batch]
-        made = candidates(chunk)
-        scores = await scorer.score([c for c, _ in made], topic)
-        if join is not None:
-            keys = [f"{join.prefix}{digest}{join.suffix}" for _, digest in made]
-            score_store.store_scores(
-                db, {k: (d, s) for k, (_, d), s in zip(keys, made, scores, strict=True)}, now=now
-            )
-            copies = [
-                (k, rounded_numbers(s), pool.rowid[i])
-                for k, i, s in zip(keys, chunk, scores, strict=True)
-            ]
-            candidate_store.keep_scores(db, copies)
-        for i, score in zip(chunk, scores, strict=True):
-            book.fresh[pool.rowid[i]] = score
-        pool.set_numbers(chunk, [numbers_of(s) for s in scores])
+    book = ScoreBook(join, topic)
+    if join is None:
+        scores = await scorer.score([c for c, _ in candidates(indices)], topic)
+        book.fresh.update((pool.rowid[i], s) for i, s in zip(indices, scores, strict=True))
+        pool.set_numbers(indices, [numbers_of(s) for s in scores])
+        return book
+    missing = _from_cache(db, pool, indices, join)
+    for start in range(0, len(missing), COLD_BATCH):
+        _score_numbers(pool, missing[start : start + COLD_BATCH], topic, db, now, join, book)
     return book
+
+
+def _score_numbers(
+    pool: Pool,
+    chunk: Sequence[int],
+    topic: Topic,
+    db: StateDB,
+    now: datetime,
+    join: ScoreJoin,
+    book: ScoreBook,
+) -> None:
+    """Score some candidates with the heuristic's numbers alone and cache them in bulk."""
+    terms, now_us = topic_terms(topic), candidate_store.micros(now)
+    by_rowid = {pool.rowid[i]: i for i in chunk}
+    rows: list[score_store.NumbersRow] = []
+    copies: list[tuple[str, ScoreNumbers, int]] = []
+    made: dict[int, ScoreNumbers] = {}
+    for facts in candidate_store.score_facts(db, list(by_rowid)):
+        rowid = facts[0]
+        authenticity, relevance, recommendation = numbers(Facts(*facts[1:]), terms, now_us)
+        made[rowid] = ScoreNumbers(
+            authenticity, relevance, recommendation, HEURISTIC_NAME, HEURISTIC_VERSION
+        )
+        key = f"{join.prefix}{pool.digest[by_rowid[rowid]]}{join.suffix}"
+        kept = (round(authenticity, 4), round(relevance, 4), recommendation)
+        rows.append(score_store.NumbersRow(key, pool.digest[by_rowid[rowid]], *kept))
+        copies.append((key, ScoreNumbers(*kept, HEURISTIC_NAME, HEURISTIC_VERSION), rowid))
+    score_store.store_numbers(
+        db, rows, scorer=HEURISTIC_NAME, version=HEURISTIC_VERSION, now_us=now_us, now=iso(now)
+    )
+    candidate_store.keep_scores(db, copies)
+    pool.set_numbers(chunk, [made[pool.rowid[i]] for i in chunk])
+    book.scored_now.update(made)
 
 
 def _from_cache(db: StateDB, pool: Pool, indices: Sequence[int], join: ScoreJoin) -> list[int]:

@@ -126,6 +126,11 @@ def micros(value: datetime) -> int:
     return (value - _EPOCH) // _MICROSECOND
 
 
+def instant_of(us: int) -> datetime:
+    """The instant ``us`` microseconds after the epoch (UTC): ``micros`` undone."""
+    return _EPOCH + us * _MICROSECOND
+
+
 def typed_fields(profile: Profile) -> dict[str, object]:
     """The typed columns of a candidate row: what the SQL filters and the ranking read.
 
@@ -368,18 +373,77 @@ def store_posts(
             db.table("candidate_posts").insert_all(rows, pk=("account", "profile_id"), replace=True)
 
 
-def cached_score_data(db: StateDB, rowids: Sequence[int], join: ScoreJoin) -> dict[int, Score]:
-    """The full cached scores (with reasons) of some cached candidates, by rowid."""
-    found: dict[int, Score] = {}
+def cached_score_data(
+    db: StateDB, rowids: Sequence[int], join: ScoreJoin
+) -> dict[int, tuple[Score | None, int | None]]:
+    """The full cached scores (with reasons) of some cached candidates, by rowid; a score kept
+    as numbers alone comes as (None, the instant it was scored at, in microseconds)."""
+    found: dict[int, tuple[Score | None, int | None]] = {}
     ids = list(dict.fromkeys(rowids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         rows = db.conn.execute(
-            "select c.rowid, s.data from candidates c join scores s "
+            "select c.rowid, s.data, s.scored_us from candidates c join scores s "
             f"on s.key = (? || c.digest || ?) where c.rowid in ({marks})",
             [join.prefix, join.suffix, *chunk],
         )
-        for rowid, data in rows:
-            found[int(rowid)] = Score.from_data(json.loads(data))
+        for rowid, data, scored_us in rows:
+            score = None if data is None else Score.from_data(json.loads(data))
+            found[int(rowid)] = (score, scored_us)
     return found
+
+
+# rowid, handle, display_name, bio, followers, following, posts, has_avatar, created_us,
+# last_seen_us, the recent posts' times (microseconds) and texts: what the heuristic reads
+ScoreFacts = tuple[
+    int,
+    str,
+    str,
+    str,
+    int | None,
+    int | None,
+    int | None,
+    bool | None,
+    int | None,
+    int | None,
+    tuple[int | None, ...],
+    tuple[str, ...],
+]
+
+
+def score_facts(db: StateDB, rowids: Sequence[int]) -> list[ScoreFacts]:
+    """What a scorer of numbers reads of some cached candidates (typed columns, and from the
+    JSON only the creation time and the recent posts, extracted by SQLite), in rowid order."""
+    out: list[ScoreFacts] = []
+    ids = sorted(set(rowids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.conn.execute(
+            "select rowid, handle, display_name, bio, followers, following, posts, has_avatar, "
+            "json_extract(data, '$.created_at'), last_seen_us, "
+            "case when post_count > 0 then json_extract(data, '$.recent_posts') end "
+            f"from candidates where rowid in ({marks}) order by rowid",
+            chunk,
+        )
+        out += [_facts(row) for row in rows]
+    return out
+
+
+def _facts(row: tuple[Any, ...]) -> ScoreFacts:
+    rowid, handle, name, bio, followers, following, posts, avatar, created, seen, recent = row
+    stamps: tuple[int | None, ...] = ()
+    texts: tuple[str, ...] = ()
+    if recent:
+        items = json.loads(recent)
+        stamps = tuple(_micros_of(p["created_at"]) for p in items)
+        texts = tuple(p["text"] for p in items)
+    avatar = None if avatar is None else bool(avatar)
+    return (rowid, handle, name or "", bio or "", followers, following, posts, avatar,
+            _micros_of(created), seen, stamps, texts)  # fmt: skip
+
+
+def _micros_of(value: str | None) -> int | None:
+    when = _when(value)
+    return None if when is None else micros(when)

@@ -380,3 +380,11 @@ def m076_runway(db: StateDB) -> None:
     ``status`` and the health light."""
     db.table("accounts").add_column("runway", str)
     db.table("accounts").add_column("runway_at", str)
+
+
+@migration
+def m103_score_numbers_alone(db: StateDB) -> None:
+    """A cached score may hold its numbers alone (``data`` null): the heuristic scores a large
+    pool in bulk and its reasons are made again, for the few candidates a plan shows, from the
+    profile and the instant it was scored at (``scored_us``, microseconds since the epoch)."""
+    db.table("scores").add_column("scored_us", int)
