@@ -287,9 +287,18 @@ class Facts(NamedTuple):
 
 def numbers(facts: Facts, terms: TopicTerms, now_us: int) -> tuple[float, float, str]:
     """Authenticity, relevance and recommendation: the numbers of ``score_one`` (at the time
-    ``now_us``), without the reasons."""
+    ``now_us``), without the reasons (the factors' values summed in the order of
+    ``HeuristicScorer.factors``, an unknown one left out)."""
     total = weight = 0.0
-    for name, value in _factor_values(facts, now_us):
+    for name, value in (
+        ("avatar", None if facts.has_avatar is None else 1.0 if facts.has_avatar else 0.1),
+        ("ratio", _ratio_value(facts.followers, facts.following)),
+        ("bio", _bio_value(facts.bio)),
+        ("bursts", _burst_value(facts) if len(facts.post_us) > 1 else None),
+        ("age", _age_value(facts.created_us, now_us)),
+        ("activity", _activity_value(facts, now_us)),
+        ("handle", 0.4 if _LONG_NUMBER.search(facts.handle.split(".")[0]) else 1.0),
+    ):
         if value is not None:
             total += WEIGHTS[name] * value
             weight += WEIGHTS[name]
@@ -298,21 +307,11 @@ def numbers(facts: Facts, terms: TopicTerms, now_us: int) -> tuple[float, float,
         relevance = 0.5
     else:
         text = " ".join([facts.display_name, facts.bio, *facts.post_texts])
-        relevance = _relevance(text, terms)[0]
+        words = {w.lstrip("#@") for w in _WORD.findall(text.lower())}
+        hits = len(terms.keywords & words) + sum(1 for p in terms.phrases if p in text.lower())
+        total = hits + DESCRIPTION_WEIGHT * len(terms.description & words)
+        relevance = min(1.0, total / RELEVANCE_FULL_AT)
     return authenticity, relevance, recommend(authenticity, relevance)
-
-
-def _factor_values(facts: Facts, now_us: int) -> tuple[tuple[str, float | None], ...]:
-    """Each factor's value (None: unknown), in the order of ``HeuristicScorer.factors``."""
-    return (
-        ("avatar", None if facts.has_avatar is None else 1.0 if facts.has_avatar else 0.1),
-        ("ratio", _ratio_value(facts.followers, facts.following)),
-        ("bio", _bio_value(facts.bio)),
-        ("bursts", _burst_value(facts)),
-        ("age", _age_value(facts.created_us, now_us)),
-        ("activity", _activity_value(facts, now_us)),
-        ("handle", 0.4 if _LONG_NUMBER.search(facts.handle.split(".")[0]) else 1.0),
-    )
 
 
 def _ratio_value(followers: int | None, following: int | None) -> float | None:
