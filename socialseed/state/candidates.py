@@ -16,6 +16,7 @@ from socialseed.clock import iso, parse_instant
 from socialseed.model import Candidate, Post, Profile, Score
 from socialseed.state.handle import StateDB
 from socialseed.state.scores import ScoreNumbers
+from socialseed.state.tx import atomic
 
 
 def last_fetch(db: StateDB, account: str, source: str) -> datetime | None:
@@ -237,8 +238,8 @@ def passing_rows(
 def keep_scores(db: StateDB, copies: Sequence[tuple[str, ScoreNumbers, int]]) -> None:
     """Keep a copy of cached scores by candidate row: (score key, its numbers, rowid)."""
     rows = [(rowid, key, *numbers) for key, numbers, rowid in copies]
-    with db.conn:
-        db.conn.executemany(
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.executemany(
             "insert or replace into candidate_scores (candidate, score_key, authenticity, "
             "relevance, recommendation, scorer, version) values (?, ?, ?, ?, ?, ?, ?)",
             rows,

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from socialseed.clock import iso
 from socialseed.model import Score
 from socialseed.state.handle import StateDB
+from socialseed.state.tx import atomic
 
 _CHUNK = 500
 
@@ -89,8 +90,8 @@ def store_scores(db: StateDB, scores: Mapping[str, tuple[str, Score]], *, now: d
         (key, digest, stamp, *_typed(score))
         for key, (digest, score) in sorted(scores.items())  # in key order: faster inserts
     ]
-    with db.conn:
-        db.conn.executemany(
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.executemany(
             "insert or replace into scores (key, digest, created_at, scorer, version, data, "
             "authenticity, relevance, recommendation) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
@@ -113,8 +114,8 @@ def store_numbers(
     """Store scores as numbers alone (no reasons: ``data`` is null), scored at ``now_us``
     (microseconds since the epoch; ``now`` is its text form)."""
     same = (now, scorer, version, now_us)
-    with db.conn:
-        db.conn.executemany(
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.executemany(
             "insert or replace into scores (key, digest, authenticity, relevance, "
             "recommendation, created_at, scorer, version, scored_us) "
             "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
