@@ -42,7 +42,7 @@ class Pool:
     targeting: list[str]
     source: list[str]
     rowid: list[int]
-    digest: list[str]
+    digest: list[str | None]  # the profile's digest where no score copy came with the row
     unknown: Any  # bool array: some filter could not tell
     post_count: Any  # int array
     authenticity: Any  # float arrays, NaN where no score is known yet

@@ -255,17 +255,15 @@ def _order(
 
     rng = random.Random(seed)
     count = len(expected)
-    tie = list(range(count))
-    rng.shuffle(tie)
-    rounded = np.array([round(e, 9) for e in expected], dtype=float)
-    ties = np.array(tie, dtype=np.int64)
+    ties = np.array(_shuffled(rng, count), dtype=np.int64)
+    values, inverse = np.unique(np.asarray(expected, dtype=float), return_inverse=True)
+    rounded = np.array([round(v, 9) for v in values.tolist()], dtype=float)[inverse]
     # best first; a stable sort keeps the shuffle's order among equals
     best: list[int] = ties[np.argsort(-rounded[ties], kind="stable")].tolist()
     share = max(0.0, min(control_pct, 100.0)) / 100.0
     if share == 0.0:  # no control group: the order is the ranked one (the rng's last use)
         return best, ["chosen"] * count
-    control = list(range(count))
-    rng.shuffle(control)
+    control = _shuffled(rng, count)
     used = bytearray(count)
     queues = {"chosen": best, "control": control}
     heads = {"chosen": 0, "control": 0}
@@ -283,6 +281,21 @@ def _order(
         indices.append(index)
         arms.append(arm)
     return indices, arms
+
+
+def _shuffled(rng: random.Random, count: int) -> list[int]:
+    """``list(range(count))`` after ``rng.shuffle``: the same draws from the generator, the
+    same result, with the method calls of ``shuffle`` and ``_randbelow`` inlined."""
+    out = list(range(count))
+    getrandbits = rng.getrandbits
+    for i in reversed(range(1, count)):
+        n = i + 1
+        k = n.bit_length()
+        j = getrandbits(k)
+        while j >= n:
+            j = getrandbits(k)
+        out[i], out[j] = out[j], out[i]
+    return out
 
 
 def _next_unused(queue: list[int], heads: dict[str, int], arm: str, used: bytearray) -> int | None:

@@ -188,9 +188,10 @@ def _score_numbers(
         made[rowid] = ScoreNumbers(
             authenticity, relevance, recommendation, HEURISTIC_NAME, HEURISTIC_VERSION
         )
-        key = f"{join.prefix}{pool.digest[by_rowid[rowid]]}{join.suffix}"
+        digest = pool.digest[by_rowid[rowid]] or ""  # a row without a score has its digest
+        key = f"{join.prefix}{digest}{join.suffix}"
         kept = (round(authenticity, 4), round(relevance, 4), recommendation)
-        rows.append(score_store.NumbersRow(key, pool.digest[by_rowid[rowid]], *kept))
+        rows.append(score_store.NumbersRow(key, digest, *kept))
         copies.append((key, ScoreNumbers(*kept, HEURISTIC_NAME, HEURISTIC_VERSION), rowid))
     score_store.store_numbers(
         db, rows, scorer=HEURISTIC_NAME, version=HEURISTIC_VERSION, now_us=now_us, now=iso(now)

@@ -99,7 +99,8 @@ class ScoreJoin:
     suffix: str
 
 
-# profile_id, authenticity, relevance, recommendation, unknown, rowid, post_count, digest,
+# profile_id, authenticity, relevance, recommendation, unknown, rowid, post_count, digest (null
+# when the row holds a copy of its score),
 # followers, following, posts, last_seen_us, has_avatar: what ranking and scoring read of a
 # candidate that passed the filters (the score's fields are null when the row holds no copy of
 # a score of the join's key; ``plan.pool`` turns a source's rows into columns)
@@ -111,7 +112,7 @@ PassingRow = tuple[
     int,
     int,
     int,
-    str,
+    str | None,
     int | None,
     int | None,
     int | None,
@@ -219,16 +220,18 @@ def passing_rows(
     params = _params(query, account, source, earlier)
     if scores is None:
         numbers = "null, null, null"
+        digest = "c.digest"
         join = ""
     else:  # the row's copy of its cached score, when it is of this scorer and topic
         numbers = "k.authenticity, k.relevance, k.recommendation"
+        digest = "case when k.candidate is null then c.digest end"  # only where one is missing
         join = (
             "left join candidate_scores k on k.candidate = c.rowid "
             "and k.score_key = (:_prefix || c.digest || :_suffix) "
         )
         params.update({"_prefix": scores.prefix, "_suffix": scores.suffix})
     sql = (
-        f"select c.profile_id, {numbers}, {query.unknown}, c.rowid, c.post_count, c.digest, "
+        f"select c.profile_id, {numbers}, {query.unknown}, c.rowid, c.post_count, {digest}, "
         "c.followers, c.following, c.posts, c.last_seen_us, c.has_avatar "
         f"{_from(len(earlier), join)} and ({query.failed}) = ''"
     )
