@@ -321,6 +321,13 @@ class Ranks(NamedTuple):
     expected: Any
     arm: list[str]
 
+    @classmethod
+    def none(cls) -> Ranks:
+        """The ranks of no candidates."""
+        import numpy as np
+
+        return cls(np.zeros(0, dtype=np.int64), [], [])
+
     def of(self, index: int) -> Rank:
         return Rank(int(self.place[index]), float(self.expected[index]), self.arm[index])
 

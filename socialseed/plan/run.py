@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 
 from socialseed.clock import Clock, iso, parse_instant
-from socialseed.config.schema import Account, Config, Targeting, parse_duration
+from socialseed.config.schema import Account, Config, Targeting, TargetScoring, parse_duration
 from socialseed.errors import AuthExpired, ConfigError, SecretError, SocialSeedError
 from socialseed.limits import phases as phase_rules
 from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Profile, Score, Verb
@@ -150,7 +150,7 @@ class AccountRun:
         self.ai: list[tuple[str, ScoringReport]] = []  # (targeting, report) of AI scorers
         self.growth_notes: list[str] = []
         self._pool = Pool.of([])  # what passed the filters, scored (for learning)
-        self._ranks = ranking.Ranks(np.zeros(0, dtype=np.int64), [], [])  # their ranks
+        self._ranks = ranking.Ranks.none()  # their ranks
         self._now_us = candidate_store.micros(now)
 
     @property
@@ -170,7 +170,7 @@ class AccountRun:
         scored, existing = await self.gather()
         part = plan_account(self.config, self.account, self.caps, scored, existing, self.now)
         self._keep_proposals(part.actions)
-        self._pool = Pool.of([])  # let the candidates go (the plan holds every run)
+        self._pool, self._ranks = Pool.of([]), ranking.Ranks.none()  # let the candidates go
         return part
 
     def _paused(self) -> str:
@@ -351,10 +351,12 @@ class AccountRun:
         ranks = self._rank(pool)
         self._pool, self._ranks = pool, ranks
         columns = pool.rank_columns(ranks.place)
-        settings = lambda name: self.targetings[name].scoring  # noqa: E731
         posts = await self._posts(platform, pool, columns)
         maker = CandidateMaker(self.db, self.targetings, contexts, pool, books, posts, ranks)
-        return Shortlist.of_columns(columns, settings, maker.build, pool.scorers())
+        return Shortlist.of_columns(columns, self._scoring, maker.build, pool.scorers())
+
+    def _scoring(self, targeting: str) -> TargetScoring:
+        return self.targetings[targeting].scoring
 
     async def _score(self, pool: Pool) -> dict[str, ScoreBook]:
         """Fill in every candidate's score numbers (targeting by targeting); the books that
@@ -397,7 +399,7 @@ class AccountRun:
         """Each candidate's expected follow-back, learned from this account's own outcomes,
         and its place in its targeting's order (with its control group), from the numbers."""
         if not len(pool):
-            return ranking.Ranks(np.zeros(0, dtype=np.int64), [], [])
+            return ranking.Ranks.none()
         ranker = ranking.Ranker(self._outcomes())
         self.growth_notes.append(f"ranking by expected follow-back: {ranker.describe()}")
         expected = ranker.expected_columns(pool.known(), self._now_us)
@@ -477,7 +479,7 @@ class AccountRun:
         wanting = np.array([t in wants for t in pool.targeting], dtype=bool)
         if not wanting.any() or bool((pool.post_count[wanting] > 0).all()):
             return []
-        order, _ = best_indices(columns, lambda name: self.targetings[name].scoring)
+        order, _ = best_indices(columns, self._scoring)
         best = order[wanting[order]][:need].tolist()
         return [pool.profile_id[i] for i in best if not pool.post_count[i]]
 
