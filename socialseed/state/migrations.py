@@ -407,3 +407,11 @@ def m085_worker_runs(db: StateDB) -> None:
         pk="id",
     )
     db.table("worker_runs").create_index(["account", "started_at"])
+
+
+@migration
+def m103_score_numbers_alone(db: StateDB) -> None:
+    """A cached score may hold its numbers alone (``data`` null): the heuristic scores a large
+    pool in bulk and its reasons are made again, for the few candidates a plan shows, from the
+    profile and the instant it was scored at (``scored_us``, microseconds since the epoch)."""
+    db.table("scores").add_column("scored_us", int)

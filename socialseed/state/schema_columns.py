@@ -17,6 +17,7 @@ MIGRATED = (
     "m075_growth",
     "m076_runway",
     "m085_worker_runs",
+    "m103_score_numbers_alone",
 )
 COLUMNS: dict[str, tuple[str, ...]] = {
     "accounts": (
@@ -231,6 +232,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "model",
         "recommendation",
         "relevance",
+        "scored_us",
         "scorer",
         "version",
     ),
