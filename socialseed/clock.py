@@ -131,4 +131,4 @@ def iso(when: datetime) -> str:
     """The canonical text form of an instant: UTC, seconds, ``Z``."""
     if when.tzinfo is not UTC:
         when = when.astimezone(UTC)
-    return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return when.isoformat(timespec="seconds").replace("+00:00", "Z")  # microseconds dropped

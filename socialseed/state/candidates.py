@@ -15,6 +15,7 @@ from typing import Any
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Candidate, Post, Profile, Score
+from socialseed.model.values import canonical_json
 from socialseed.state.handle import StateDB
 from socialseed.state.scores import ScoreNumbers
 from socialseed.state.tx import atomic
@@ -89,7 +90,7 @@ _INSERT = (
 
 def _row(account: str, source: str, candidate: Candidate, stamp: str) -> tuple[object, ...]:
     profile = candidate.profile
-    text = json.dumps(profile.to_data(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = canonical_json(profile.to_data())
     typed = typed_fields(profile)
     return (
         account,
