@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import statistics
 import tempfile
 import time
 from collections import Counter
@@ -247,25 +248,42 @@ def applied() -> dict[str, float]:
         return {**figures, "done": float(counts["done"] + counts["already"])}
 
 
+def _median(figures: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(f[key] for f in figures) for key in figures[0]}
+
+
 def _timed(work: Callable[[], object]) -> dict[str, float]:
     cpu, wall = time.process_time(), time.perf_counter()
     work()
     return {"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall}
 
 
+OVERHEAD_ROUNDS = 3  # the two sides take turns; each figure is the median of its turns
+
+
 def _overhead() -> None:
-    raw = in_child("benchmarks.bench_apply:raw_loop").data
-    ours = in_child("benchmarks.bench_apply:applied").data
+    turns: dict[str, list[dict[str, float]]] = {"raw": [], "ours": []}
+    for _ in range(OVERHEAD_ROUNDS):  # side by side: load on the shared machine hits both
+        turns["raw"].append(in_child("benchmarks.bench_apply:raw_loop").data)
+        turns["ours"].append(in_child("benchmarks.bench_apply:applied").data)
+    raw, ours = _median(turns["raw"]), _median(turns["ours"])
     total = OVERHEAD_ACCOUNTS * OVERHEAD_ACTIONS
     ratio = ours["cpu"] / raw["cpu"]
     verdict = "ok" if ratio <= OVERHEAD_TARGET else "OVER TARGET"
-    print(f"   {total} follows, no latency, limits out of reach (each side in a fresh process):")
+    print(
+        f"   {total} follows, no latency, limits out of reach (each side in a fresh process, "
+        f"median of {OVERHEAD_ROUNDS} turns each):"
+    )
     for label, f in (("raw loop over the sandbox adapter", raw), ("socialseed apply", ours)):
         print(
             f"   {label:<34} {f['cpu'] * 1000:7.0f} ms CPU {f['wall'] * 1000:7.0f} ms wall "
             f"({total / f['cpu']:.0f} actions/s of CPU)"
         )
-    print(f"   apply / raw loop: {ratio:.2f}x CPU (target <= {OVERHEAD_TARGET}x: {verdict})")
+    best = min(f["cpu"] for f in turns["ours"]) / min(f["cpu"] for f in turns["raw"])
+    print(
+        f"   apply / raw loop: {ratio:.2f}x CPU, medians (target <= {OVERHEAD_TARGET}x: {verdict}); "
+        f"{best:.2f}x between the least disturbed turns"
+    )
     if int(ours["done"]) != total:
         print(f"   (only {int(ours['done'])} of {total} were in effect: not comparable)")
 

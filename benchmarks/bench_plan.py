@@ -7,7 +7,10 @@ by another process. Cold: no score cached (every candidate scored and stored); w
 from the cache. The lean pass is what Python on SQLite can do at the least: one SQL query per
 account with the filters on typed columns, a simple score, a top-k heap (cold: its scores
 stored). Targets: 100k warm <= 1.5x lean, cold <= 3x lean; 1M < 10 s CPU and < 300 MB;
-growth linear (per-100k figures side by side).
+growth linear (per-100k figures side by side, and the 100k and 1M ones on one line).
+
+``python -m benchmarks.bench_plan series STATE RUNS`` measures a state file prepared before
+(``setup STATE PER_ACCOUNT``), e.g. to profile or to repeat the 1M figures alone.
 """
 
 from __future__ import annotations
@@ -226,6 +229,7 @@ def _series(prepared: Path, tmp: Path, runs: int) -> dict[str, dict[str, float]]
 
 def main() -> None:
     sizes = [int(s) for s in os.environ.get("BENCH_PLAN_SIZES", "").split(",") if s] or SIZES
+    measured: dict[int, dict[str, dict[str, float]]] = {}
     for per_account in sizes:
         total = ACCOUNTS * per_account
         with tempfile.TemporaryDirectory() as tmp:
@@ -241,7 +245,21 @@ def main() -> None:
                 flush=True,
             )
             runs = RUNS if total <= 100_000 else 1
-            _print(_series(prepared, Path(tmp), runs), total, runs)
+            measured[total] = _series(prepared, Path(tmp), runs)
+            _print(measured[total], total, runs)
+    _print_growth(measured)
+
+
+def _print_growth(measured: dict[int, dict[str, dict[str, float]]]) -> None:
+    """Linear growth: the CPU per 100k candidates at 1M beside that at 100k."""
+    if 100_000 not in measured or 1_000_000 not in measured:
+        return
+    parts = []
+    for label in ("cold", "warm", "lean cold", "lean warm"):
+        small = measured[100_000][label]["cpu_s"]
+        large = measured[1_000_000][label]["cpu_s"] / 10
+        parts.append(f"{label} {small:.2f} -> {large:.2f} s ({large / small:.2f}x)")
+    print("   growth, cpu per 100k at 100k -> at 1M: " + "; ".join(parts), flush=True)
 
 
 def _print(series: dict[str, dict[str, float]], total: int, runs: int) -> None:
@@ -275,6 +293,11 @@ if __name__ == "__main__":
         setup(Path(sys.argv[2]), int(sys.argv[3]))
     elif len(sys.argv) > 1 and sys.argv[1] == "measure":
         print(json.dumps(measure(Path(sys.argv[2]))))
+    elif len(sys.argv) > 1 and sys.argv[1] == "series":
+        prepared = Path(sys.argv[2])
+        total = sum(1 for _ in sqlite3.connect(prepared).execute("select 1 from candidates"))
+        with tempfile.TemporaryDirectory() as tmp:
+            _print(_series(prepared, Path(tmp), int(sys.argv[3])), total, int(sys.argv[3]))
     elif len(sys.argv) > 1 and sys.argv[1] == "lean":
         print(json.dumps(lean(Path(sys.argv[2]), cold=sys.argv[3] == "cold")))
     else:

@@ -129,4 +129,6 @@ def parse_instant(text: str) -> datetime:
 
 def iso(when: datetime) -> str:
     """The canonical text form of an instant: UTC, seconds, ``Z``."""
-    return when.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    if when.tzinfo is not UTC:
+        when = when.astimezone(UTC)
+    return when.isoformat(timespec="seconds").replace("+00:00", "Z")  # microseconds dropped

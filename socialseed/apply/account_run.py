@@ -38,6 +38,7 @@ from socialseed.state.accounts import active_pause, audit, bump_serial, ensure_a
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decision
 from socialseed.state.handle import StateDB
 from socialseed.state.rejections import active_rejection
+from socialseed.state.tx import atomic
 
 if TYPE_CHECKING:
     from socialseed.apply.context import RunContext
@@ -192,8 +193,9 @@ class AccountRun:
                     self._result(rest, "skipped", self.stop)
                 return
 
-    def _may_call(self, action: Action) -> bool:
-        """Just before a call: is the kill switch off and the lock still ours?"""
+    def _may_call(self, action: Action, *, renew: bool = True) -> bool:
+        """Just before a call: is the kill switch off and the lock still ours? (Before a
+        write, ``_call`` renews the lock in the intent's own transaction: ``renew=False``.)"""
         now = self.a.clock.now()
         paused = active_pause(self.a.db, self.name, now)
         try:
@@ -204,13 +206,17 @@ class AccountRun:
                 )
             if paused is not None:
                 raise paused_error(self.name, paused.reason, paused.until)
-            locks.renew(self.a.db, self.name, self.a.me, now=now, ttl=self.ttl)
+            if renew:
+                locks.renew(self.a.db, self.name, self.a.me, now=now, ttl=self.ttl)
         except (PausedError, LockedError, WorkerStopping) as exc:
-            self.report.error = exc
-            self.stop = exc.message
-            self._result(action, "skipped", exc.message)
+            self._not_run(action, exc)
             return False
         return True
+
+    def _not_run(self, action: Action, exc: PausedError | LockedError | WorkerStopping) -> None:
+        self.report.error = exc
+        self.stop = exc.message
+        self._result(action, "skipped", exc.message)
 
     # -- one action --------------------------------------------------------------------------
     async def _one(self, platform: Platform, action: Action, entries: list[journal.Entry]) -> None:
@@ -246,17 +252,24 @@ class AccountRun:
             sent = replies.with_text(action, decision)
             try:
                 # paced before any request: the reads that check first are calls too
-                if not await self._pace(platform, action) or not self._may_call(action):
+                if not await self._pace(platform, action):
                     return
-                if self._check_first(action, entries):
+                check = self._check_first(action, entries)
+                if not self._may_call(action, renew=check):  # renewed here before a read call
+                    return
+                if check:
                     started = self.charged
                     if await self._reconcile(platform, sent, entries):
                         return
                     read = self._charge(platform) - (started or 0)
-                    if not await self._pace(platform, action, read) or not self._may_call(action):
+                    if not await self._pace(platform, action, read):
+                        return
+                    if not self._may_call(action, renew=False):
                         return
                 attempt = journal.next_attempt(entries)
                 outcome = await self._call(platform, sent, attempt)
+                if outcome is None:
+                    return
             except UsageCapped as exc:
                 self._capped(action, exc)
                 return
@@ -284,15 +297,25 @@ class AccountRun:
             return None
         return self.a.reply_cap(action)
 
-    async def _call(self, platform: Platform, action: Action, attempt: int) -> Outcome:
-        """Intent, call, and (on a refusal) the failed outcome; the caller records success."""
+    async def _call(self, platform: Platform, action: Action, attempt: int) -> Outcome | None:
+        """Intent, call, and (on a refusal) the failed outcome; the caller records success.
+
+        The lock is renewed and the intent written in one transaction, committed before the
+        call; ``None`` (nothing written, nothing sent) when the lock was taken away."""
         db, plan_id = self.a.db, self.a.plan_id
         if not self.bumped:
             bump_serial(
                 db, self.name, plan_id=plan_id, reason=f"apply {plan_id}", now=self.a.clock.now()
             )
             self.bumped = True
-        journal.record_intent(db, plan_id, action, attempt=attempt, now=self.a.clock.now())
+        now = self.a.clock.now()
+        try:
+            with atomic(db) as conn:
+                locks.renew_in(conn, self.name, self.a.me, now=now, ttl=self.ttl)
+                journal.intent_in(conn, plan_id, action, attempt=attempt, now=now)
+        except LockedError as exc:
+            self._not_run(action, exc)
+            return None
         self.a.emit("action_started", action)
         before = dict(platform.last_rate)
         try:

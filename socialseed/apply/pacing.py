@@ -94,6 +94,14 @@ class Spending:
         self.budget = budget
         self.times: list[datetime] = []
         self.totals: list[int] = [0]  # totals[k]: cost of the first k entries
+        self._costs_by_verb: dict[str, int] = {}
+
+    def cost(self, verb: str) -> int:
+        """``budget.cost(verb)``, looked up once per verb (it is asked several times a call)."""
+        found = self._costs_by_verb.get(verb)
+        if found is None:
+            found = self._costs_by_verb[verb] = self.budget.cost(verb)
+        return found
 
     def add(self, at: datetime, cost: int) -> None:
         if self.times and at < self.times[-1]:  # out of order (rare): rebuild
@@ -145,6 +153,7 @@ class Pacer:
         source = done if written is None else written
         self.written: dict[str, list[datetime]] = {v: sorted(t) for v, t in (source or {}).items()}
         self.spending = [Spending(b) for b in caps.all_budgets()]
+        self._drawn: dict[str, list[Spending]] = {}  # verb -> the budgets it costs something
         history = sorted((t, v) for v, times in self.written.items() for t in times)
         for at, verb in history:
             self._spend(verb, at)
@@ -165,13 +174,17 @@ class Pacer:
             if spending.budget.per_request:
                 spending.add(at, requests)
 
+    def _drawn_by(self, verb: str) -> list[Spending]:
+        found = self._drawn.get(verb)
+        if found is None:
+            found = self._drawn[verb] = [s for s in self.spending if s.cost(verb)]
+        return found
+
     def _spend(self, verb: str, at: datetime, *, requests: bool = True) -> None:
-        for spending in self.spending:
+        for spending in self._drawn_by(verb):
             if spending.budget.per_request and not requests:
                 continue
-            cost = spending.budget.cost(verb)
-            if cost:
-                spending.add(at, cost)
+            spending.add(at, spending.cost(verb))
 
     def wait_for(self, verb: str, now: datetime, *, already: int = 0) -> Wait | None:
         """The wait the caps impose on the next ``verb`` (``None``: go now). ``already``:
@@ -179,8 +192,10 @@ class Pacer:
         of every request then need room only for the rest of its expected cost (at least
         the write itself)."""
         waits = [w for w in (self._daily(verb, now), self._hourly(verb, now)) if w]
-        waits += [
-            w for spending in self.spending if (w := self._budget(spending, verb, now, already))
+        waits += [  # a budget the verb costs nothing of never makes it wait
+            w
+            for spending in self._drawn_by(verb)
+            if (w := self._budget(spending, verb, now, already))
         ]
         return max(waits, key=lambda w: w.until, default=None)
 
@@ -189,7 +204,7 @@ class Pacer:
         left = [
             (s.budget, (s.budget.limit - s.spent(now)) // cost)
             for s in self.spending
-            if (cost := s.budget.cost(verb)) and s.budget.window_seconds > 0
+            if (cost := s.cost(verb)) and s.budget.window_seconds > 0
         ]
         return min(left, key=lambda pair: pair[1], default=None)
 
@@ -215,7 +230,7 @@ class Pacer:
 
     def _budget(self, spending: Spending, verb: str, now: datetime, already: int) -> Wait | None:
         budget = spending.budget
-        cost = budget.cost(verb)
+        cost = spending.cost(verb)
         if budget.per_request and cost and already:
             cost = max(1, cost - already)
         until = spending.room_at(cost, now) if cost else None

@@ -67,11 +67,13 @@ def validate(
 def _check_capabilities(path: Path, loaded: Config) -> None:
     """What ``plan`` would refuse before any network call (platform, tier, verb, source)."""
     from socialseed.cli.platform_deps import capabilities
+    from socialseed.config.marks import Mark
     from socialseed.plan.capability_check import capability_problems
 
-    marks, fallback = _marks(path)
-    problems = capability_problems(loaded, capabilities, marks, fallback)
-    if problems:
+    problems = capability_problems(loaded, capabilities, {}, Mark(str(path), 1, 1))
+    if problems:  # found again, now with the place of each (the YAML is read once more)
+        marks, fallback = _marks(path)
+        problems = capability_problems(loaded, capabilities, marks, fallback)
         raise ConfigError(
             [f"{len(problems)} thing(s) the platforms do not allow:", *problems],
             hint="change the targeting named above; 'socialseed platforms' lists what each "

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from socialseed.config.schema import Config
-    from socialseed.state.handle import StateDB
+    from socialseed.state.handle import StateDB, StateReads
 
 
 def default_state(env: Mapping[str, str]) -> StateLocation:
@@ -242,9 +242,23 @@ class AppContext:
         shutil.rmtree(self._scratch, ignore_errors=True)
         self._scratch = None
 
+    @cached_property
+    def reads(self) -> StateReads:
+        """The state for a command that only reads: a light handle on a whole, migrated file
+        (``state.reads``: no sqlite-utils, no numpy), else the full ``db``, which creates,
+        migrates or refuses the file, and is the handle on a PostgreSQL state or on a
+        read-only run's copy."""
+        if "db" not in self.__dict__ and self.state.path is not None and not self.read_only:
+            from socialseed.state.reads import open_reads
+
+            found = open_reads(self.state.path)
+            if found is not None:
+                return found
+        return self.db
+
     def state_damage(self) -> StateUnusable | None:
         """After a database error in a command: is the state file damaged? (None if not.)"""
-        if "db" not in self.__dict__ or self.state.is_postgres:
+        if self.state.is_postgres or ("db" not in self.__dict__ and "reads" not in self.__dict__):
             return None
         from sqlite_utils import Database
 

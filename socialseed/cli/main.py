@@ -6,7 +6,6 @@ No command shows a Python traceback unless ``SOCIALSEED_DEBUG=1``.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from typing import Annotated, Any
 
@@ -121,17 +120,18 @@ class SafeGroup(TyperGroup):
         except BrokenPipeError:  # the reader stopped (`socialseed show | head`): not an error
             silence_stdout()
             raise typer.Exit(0) from None
-        except sqlite3.DatabaseError as exc:
-            if debug:
-                raise
-            damage = _state_damage(ctx)
-            print_error(damage or exc, json_log=_json_log(ctx))
-            raise typer.Exit(damage.exit_code if damage else EXIT_ERROR) from None
         except Exception as exc:
             if debug:
                 raise
-            print_error(exc, json_log=_json_log(ctx))
-            raise typer.Exit(EXIT_ERROR) from None
+            damage = _state_damage(ctx) if _database_error(exc) else None
+            print_error(damage or exc, json_log=_json_log(ctx))
+            raise typer.Exit(damage.exit_code if damage else EXIT_ERROR) from None
+
+
+def _database_error(exc: BaseException) -> bool:
+    """A SQLite error (sqlite3 is loaded by whatever raised it: --help never loads it)."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError)
 
 
 def _json_log(ctx: Any) -> bool:

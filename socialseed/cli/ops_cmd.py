@@ -124,7 +124,7 @@ def status(
     app_ctx = context.get(ctx)
     cfg = app_ctx.load_config(config)
     now = app_ctx.clock.now()
-    rows = status_rows(app_ctx.db, cfg, now=now)
+    rows = status_rows(app_ctx.reads, cfg, now=now)
     if as_json:
         typer.echo(_dumps([row.to_data() for row in rows]))
     else:

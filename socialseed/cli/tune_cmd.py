@@ -8,7 +8,6 @@ loads, prints the reasons and the diff, and changes files only with ``--write``.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -151,6 +150,8 @@ def _rationale(app_ctx: context.AppContext, cfg: Config, changes: Sequence[Chang
 
 def _validate(path: Path, files: list[Path], edited: dict[Path, str]) -> None:
     """Load the changed config from a copy: a change that does not validate is never shown."""
+    import tempfile
+
     from socialseed.config.load import load_config
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -85,7 +85,7 @@ NotifyUrl = Annotated[str, Field(max_length=2048), AfterValidator(_check_url)]
 
 
 class NotifyTarget(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
     url: NotifyUrl

@@ -201,9 +201,13 @@ class Plan:
     def id(self) -> str:
         return "p_" + self.checksum[:12]
 
-    def to_json(self, *, include_profiles: bool = False) -> str:
+    def to_json(self, *, include_profiles: bool = False, compact: bool = False) -> str:
+        """The plan file's text (indented); ``compact``: the same data without indentation,
+        which ``json`` writes in C (the indented form is written in Python), for the state."""
         data = self.data(include_profiles=include_profiles)
         data["checksum"] = self.checksum
+        if compact:
+            return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     @classmethod

@@ -67,10 +67,14 @@ def days_ago(days: float) -> str:
     return f"{whole} day{'s' if whole != 1 else ''} ago"
 
 
+# the canonical JSON text of data (keys sorted, no spaces, UTF-8 as is): one encoder made once,
+# as ``json.dumps`` with these options makes one per call
+canonical_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def digest(data: Any) -> str:
     """A stable sha256 of JSON-ready data."""
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(canonical_json(data).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -11,20 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account, Phase
 from socialseed.limits.phases import PhaseState, current_phase
 from socialseed.model.health import Health, Light
 from socialseed.state.accounts import active_pause, audit, day_one, pause, resume
-from socialseed.state.handle import StateDB
 from socialseed.state.usage import phase_override
+
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateDB, StateReads
 
 ACTOR = "socialseed:health"
 AUTOMATIC = frozenset({ACTOR, "socialseed apply"})  # who pauses on a red light or a block
 
 
-def phase_of(db: StateDB, account: Account, phases: Sequence[Phase], now: datetime) -> PhaseState:
+def phase_of(
+    db: StateReads, account: Account, phases: Sequence[Phase], now: datetime
+) -> PhaseState:
     """The account's phase today, honouring a phase override in state."""
     override = phase_override(db, account.id)
     parsed = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account, Config
@@ -15,12 +16,14 @@ from socialseed.observe.health import assess
 from socialseed.observe.recovery import phase_of
 from socialseed.state import health_rows as rows
 from socialseed.state.accounts import active_pause, day_one
-from socialseed.state.handle import StateDB
 from socialseed.state.inbox import unanswered_count
 from socialseed.state.locks import holder
 from socialseed.state.snapshots import snapshots
 from socialseed.state.sources import last_runway
 from socialseed.state.usage import used_today, written_since
+
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateReads
 
 HardCaps = Callable[[Account], Sequence[HardCap]]
 SharedBudgets = Callable[[Account], Sequence[Budget]]
@@ -47,7 +50,7 @@ def platform_budgets(account: Account) -> Sequence[Budget]:
 
 
 def status_rows(
-    db: StateDB,
+    db: StateReads,
     config: Config,
     *,
     now: datetime,
@@ -58,7 +61,7 @@ def status_rows(
 
 
 def shared_use(
-    db: StateDB, account: str, budgets: Sequence[Budget], now: datetime
+    db: StateReads, account: str, budgets: Sequence[Budget], now: datetime
 ) -> tuple[SharedUse, ...]:
     """Each rolling budget's spending now, from the writes the journal shows done."""
     out = []
@@ -72,7 +75,7 @@ def shared_use(
 
 
 def _row(
-    db: StateDB,
+    db: StateReads,
     config: Config,
     account: Account,
     now: datetime,
@@ -107,7 +110,7 @@ def _row(
     )
 
 
-def _pause_text(db: StateDB, account: str, now: datetime) -> str:
+def _pause_text(db: StateReads, account: str, now: datetime) -> str:
     found = active_pause(db, account, now)
     if found is None:
         return ""
@@ -116,7 +119,7 @@ def _pause_text(db: StateDB, account: str, now: datetime) -> str:
     return f"{scope}{until}: {found.reason}".strip()
 
 
-def _lock_text(db: StateDB, account: str, now: datetime) -> str:
+def _lock_text(db: StateReads, account: str, now: datetime) -> str:
     lock = holder(db, account)
     if lock is None:
         return ""
@@ -124,22 +127,22 @@ def _lock_text(db: StateDB, account: str, now: datetime) -> str:
     return f"locked by {lock.describe()}{stale}"
 
 
-def last_apply(db: StateDB, account: str) -> datetime | None:
+def last_apply(db: StateReads, account: str) -> datetime | None:
     """When SocialSeed last executed something for the account."""
     row = db.conn.execute(
         "select max(at) from journal where account = ? and kind = 'outcome'", [account]
     ).fetchone()
     stamps = [row[0]] if row and row[0] else []
     stamps += [
-        str(r["last_apply_at"])
-        for r in db.table("accounts").rows_where("id = ?", [account], select="last_apply_at")
-        if r["last_apply_at"]
+        str(at)
+        for (at,) in db.conn.execute("select last_apply_at from accounts where id = ?", [account])
+        if at
     ]
     return max((parse_instant(s) for s in stamps), default=None)
 
 
 def account_health(
-    db: StateDB, account: str, *, now: datetime, thresholds: Thresholds = Thresholds()
+    db: StateReads, account: str, *, now: datetime, thresholds: Thresholds = Thresholds()
 ) -> Health:
     """The health of ``account`` at ``now``, from the state."""
     since = now - timedelta(days=thresholds.window_days)

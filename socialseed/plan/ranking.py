@@ -97,6 +97,51 @@ def features_of(known: Known, now_us: int) -> Features:
     }
 
 
+class KnownColumns(NamedTuple):
+    """``Known`` for many candidates at once: float arrays (NaN where the platform gave
+    nothing; counts and microseconds are exact in a float) and the sources."""
+
+    followers: Any
+    following: Any
+    posts: Any
+    last_seen_us: Any
+    has_avatar: Any
+    source: Sequence[str]
+    relevance: Any
+    authenticity: Any
+
+
+def feature_columns(known: KnownColumns, now_us: int) -> dict[str, Any]:
+    """``features_of`` for many candidates: one float array per numeric feature, the same
+    numbers (the source's one-hot columns are made by ``expected_columns``)."""
+    import numpy as np
+
+    followers, following, seen = known.followers, known.following, known.last_seen_us
+    no_followers, no_following = np.isnan(followers), np.isnan(following)
+    log_followers = np.log1p(np.where(no_followers, 0.0, followers))
+    log_following = np.log1p(np.where(no_following, 0.0, following))
+    quiet = np.where(np.isnan(seen), 120.0, np.floor_divide(float(now_us) - seen, DAY_US))
+    return {
+        "log_followers": np.where(no_followers, 4.0, log_followers),
+        "log_following": np.where(no_following, 5.0, log_following),
+        "log_ratio": np.where(no_followers, 0.0, log_following - log_followers),
+        "log_posts": np.log1p(np.nan_to_num(known.posts, nan=0.0)),
+        "days_quiet": np.clip(quiet, 0.0, 120.0),
+        "avatar": np.where(np.nan_to_num(known.has_avatar, nan=0.0) != 0, 1.0, 0.0),
+        "relevance": np.asarray(known.relevance, dtype=float),
+        "authenticity": np.asarray(known.authenticity, dtype=float),
+        "unknown_counts": np.where(no_followers | no_following, 1.0, 0.0),
+    }
+
+
+def prior_columns(feats: Mapping[str, Any]) -> Any:
+    """``prior`` for many candidates (the same arithmetic, in the same order)."""
+    import numpy as np
+
+    active = np.where(feats["days_quiet"] <= 14, 1.0, 0.5)
+    return 0.03 + 0.17 * feats["relevance"] * feats["authenticity"] * active
+
+
 def prior(feats: Mapping[str, float]) -> float:
     """The heuristic's guess: a low base rate raised by relevance and authenticity."""
     quiet = feats.get("days_quiet", 0.0)
@@ -147,6 +192,29 @@ class Ranker:
         blended = (n * learned + PRIOR_WEIGHT * priors) / (n + PRIOR_WEIGHT)
         return cast("list[float]", blended.tolist())
 
+    def expected_columns(self, known: KnownColumns, now_us: int) -> Any:
+        """``expected`` for many candidates at once, from their typed columns: the features
+        as arrays and one ``predict_proba`` over them (a float array)."""
+        import numpy as np
+
+        feats = feature_columns(known, now_us)
+        priors = prior_columns(feats)
+        if self._model is None or not len(priors):
+            return priors
+        names, pipeline = self._model
+        sources = np.asarray(known.source, dtype=object)
+        columns = [
+            feats[name]
+            if name in feats
+            else np.where(sources == name[7:], 1.0, 0.0)
+            if name.startswith("source=")
+            else np.zeros(len(priors))
+            for name in names
+        ]
+        learned = pipeline.predict_proba(np.column_stack(columns))[:, 1]
+        n = float(self.outcomes)
+        return (n * learned + PRIOR_WEIGHT * priors) / (n + PRIOR_WEIGHT)
+
 
 PRIOR_INPUTS = ("relevance", "authenticity", "days_quiet")
 
@@ -195,25 +263,37 @@ class Placed:
 
 def order(expected: Sequence[float], *, control_pct: float, seed: str) -> list[Placed]:
     """Best expected first, ties by a seeded shuffle; ``control_pct`` of the places go to a
-    random sample of the whole pool (the control group), spread evenly through the order.
+    random sample of the whole pool (the control group), spread evenly through the order."""
+    indices, arms = _order(expected, control_pct=control_pct, seed=seed)
+    return [Placed(i, expected[i], arm) for i, arm in zip(indices, arms, strict=True)]
 
-    One pass over the places: each arm's queue (best first, or the seeded shuffle) skips what
-    the other arm took; when one queue runs dry the other fills the rest."""
+
+def _order(
+    expected: Sequence[float], *, control_pct: float, seed: str
+) -> tuple[list[int], list[str]]:
+    """``order`` as the input indices, best first, and their arms."""
+    import numpy as np
+
     rng = random.Random(seed)
     count = len(expected)
-    tie = list(range(count))
-    rng.shuffle(tie)
-    rounded = [round(e, 9) for e in expected]
-    best = sorted(tie, key=rounded.__getitem__, reverse=True)  # stable: ties keep the shuffle
-    control = list(range(count))
-    rng.shuffle(control)
+    ties = np.array(_shuffled(rng, count), dtype=np.int64)
+    values, inverse = np.unique(np.asarray(expected, dtype=float), return_inverse=True)
+    rounded = np.array([round(v, 9) for v in values.tolist()], dtype=float)[inverse]
+    # best first; a stable sort keeps the shuffle's order among equals
+    best: list[int] = ties[np.argsort(-rounded[ties], kind="stable")].tolist()
     share = max(0.0, min(control_pct, 100.0)) / 100.0
+    if share == 0.0:  # no control group: the order is the ranked one (the rng's last use)
+        return best, ["chosen"] * count
+    control = _shuffled(rng, count)
     used = bytearray(count)
     queues = (best, control)
     heads = [0, 0]
-    out: list[Placed] = []
-    arms = ("chosen", "control")
+    names = ("chosen", "control")
+    indices: list[int] = []
+    arms: list[str] = []
     floor = math.floor
+    # one pass over the places: each arm's queue (best first, or the seeded shuffle) skips what
+    # the other arm took; when one queue runs dry the other fills the rest
     for slot in range(count):
         arm = 1 if floor((slot + 1) * share) > floor(slot * share) else 0
         queue, head = queues[arm], heads[arm]
@@ -228,7 +308,23 @@ def order(expected: Sequence[float], *, control_pct: float, seed: str) -> list[P
         index = queue[head]
         heads[arm] = head + 1
         used[index] = 1
-        out.append(Placed(index, expected[index], arms[arm]))
+        indices.append(index)
+        arms.append(names[arm])
+    return indices, arms
+
+
+def _shuffled(rng: random.Random, count: int) -> list[int]:
+    """``list(range(count))`` after ``rng.shuffle``: the same draws from the generator, the
+    same result, with the method calls of ``shuffle`` and ``_randbelow`` inlined."""
+    out = list(range(count))
+    getrandbits = rng.getrandbits
+    for i in reversed(range(1, count)):
+        n = i + 1
+        k = n.bit_length()
+        j = getrandbits(k)
+        while j >= n:
+            j = getrandbits(k)
+        out[i], out[j] = out[j], out[i]
     return out
 
 
@@ -238,6 +334,24 @@ class Rank(NamedTuple):
     place: int
     expected: float
     arm: str
+
+
+class Ranks(NamedTuple):
+    """``rank_pool``'s ranks as columns: places (an int array), expectations, arms."""
+
+    place: Any
+    expected: Any
+    arm: list[str]
+
+    @classmethod
+    def none(cls) -> Ranks:
+        """The ranks of no candidates."""
+        import numpy as np
+
+        return cls(np.zeros(0, dtype=np.int64), [], [])
+
+    def of(self, index: int) -> Rank:
+        return Rank(int(self.place[index]), float(self.expected[index]), self.arm[index])
 
 
 def rank_pool(
@@ -250,17 +364,44 @@ def rank_pool(
     """Each candidate's rank, given its (profile id, targeting) and expected follow-back: one
     ``order`` per targeting over its candidates taken by profile id (so the order, its seeded
     ties and its control group do not depend on the order they were found in)."""
+    ranks = rank_columns(
+        [m[0] for m in members],
+        [m[1] for m in members],
+        expected,
+        control_pct=control_pct,
+        seed_of=seed_of,
+    )
+    places = ranks.place.tolist()
+    return [Rank(p, e, a) for p, e, a in zip(places, ranks.expected, ranks.arm, strict=True)]
+
+
+def rank_columns(
+    profile_ids: Sequence[str],
+    targetings: Sequence[str],
+    expected: Sequence[float],
+    *,
+    control_pct: Mapping[str, float],
+    seed_of: Mapping[str, str],
+) -> Ranks:
+    """``rank_pool`` over columns (profile ids, targetings, expectations), as columns."""
+    import numpy as np
+
     groups: dict[str, list[int]] = {}
-    for i, (_, targeting) in enumerate(members):
+    for i, targeting in enumerate(targetings):
         groups.setdefault(targeting, []).append(i)
-    out: list[Rank] = [Rank(0, 0.0, "")] * len(members)
+    count = len(profile_ids)
+    places = np.zeros(count, dtype=np.int64)
+    arms = [""] * count
+    values = [float(e) for e in expected]
     for targeting, indices in groups.items():
-        indices.sort(key=lambda i: members[i][0])
-        placed = order(
-            [expected[i] for i in indices],
+        indices.sort(key=profile_ids.__getitem__)
+        chosen, chosen_arms = _order(
+            [values[i] for i in indices],
             control_pct=control_pct[targeting],
             seed=seed_of[targeting],
         )
-        for place, p in enumerate(placed):
-            out[indices[p.index]] = Rank(place, p.expected, p.arm)
-    return out
+        members = np.array(indices, dtype=np.int64)[chosen]
+        places[members] = np.arange(len(members))
+        for member, arm in zip(members.tolist(), chosen_arms, strict=True):
+            arms[member] = arm
+    return Ranks(places, values, arms)

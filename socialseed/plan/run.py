@@ -17,11 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+import numpy as np
+
 from socialseed.clock import Clock, iso, parse_instant
-from socialseed.config.schema import Account, Config, Targeting, parse_duration
+from socialseed.config.schema import Account, Config, Targeting, TargetScoring, parse_duration
 from socialseed.errors import AuthExpired, ConfigError, SecretError, SocialSeedError
 from socialseed.limits import phases as phase_rules
-from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Score, Verb
+from socialseed.model import Action, Candidate, Capabilities, Decision, Post, Profile, Score, Verb
 from socialseed.model.plan import AICost, Plan
 from socialseed.plan import filters as filter_rules
 from socialseed.plan import policy, ranking
@@ -31,9 +33,17 @@ from socialseed.plan.filter_sql import filter_query, relationship_verdicts
 from socialseed.plan.filters import FilterContext, Relationship
 from socialseed.plan.funnel import Stage, funnel_notes
 from socialseed.plan.planner import AccountPart, Existing, Scored, assemble_plan, plan_account
+from socialseed.plan.pool import Part, Pool
 from socialseed.plan.reads import Reads, read_relationships
-from socialseed.plan.scoring import ScoreBook, score_join, score_rows, select_scorer, topic_of
-from socialseed.plan.topk import Shortlist, key_of, top
+from socialseed.plan.scoring import (
+    HEURISTIC_LABEL,
+    ScoreBook,
+    score_join,
+    score_pool,
+    select_scorer,
+    topic_of,
+)
+from socialseed.plan.topk import RankColumns, Shortlist, best_indices
 from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
 from socialseed.scoring.base import Scorer, ScoringReport
@@ -44,13 +54,11 @@ from socialseed.state import growth as growth_store
 from socialseed.state import rejections as rejection_store
 from socialseed.state import sources as source_store
 from socialseed.state import usage
-from socialseed.state.candidates import PassingRow
 from socialseed.state.decisions import POLICY_REVIEWER, latest_decisions, record_decision
 from socialseed.state.handle import StateDB
 
 POST_FETCH_CONCURRENCY = 8
 RUNWAY_DAYS = re.compile(r"about ([0-9]+(?:\.[0-9]+)?) more day")
-RANK_BATCH = 4096  # rows whose ranking features are held at once
 POSTS_PER_CANDIDATE = 5
 
 
@@ -146,8 +154,8 @@ class AccountRun:
         self.messages: list[str] = []
         self.ai: list[tuple[str, ScoringReport]] = []  # (targeting, report) of AI scorers
         self.growth_notes: list[str] = []
-        self._rows: list[PassingRow] = []  # what passed the filters, scored (for learning)
-        self._ranks: list[ranking.Rank] = []  # their ranks, row by row
+        self._pool = Pool.of([])  # what passed the filters, scored (for learning)
+        self._ranks = ranking.Ranks.none()  # their ranks
         self._reads: list[SourceRead] = []  # how each source was read or served
         self._stages: dict[str, Stage] = {name: Stage() for name in self.targetings}
         self._now_us = candidate_store.micros(now)
@@ -169,7 +177,7 @@ class AccountRun:
         scored, existing = await self.gather()
         part = plan_account(self.config, self.account, self.caps, scored, existing, self.now)
         kept = self._keep_proposals(part.actions)
-        self._rows, self._ranks = [], []  # let the candidates go (the plan holds every run)
+        self._pool, self._ranks = Pool.of([]), ranking.Ranks.none()  # let the candidates go
         part = self._with_funnel(part, kept)
         return part
 
@@ -225,7 +233,7 @@ class AccountRun:
         )
         contexts = self._contexts(reads.relationships or relationships)
         passed, dropped = self._filter(served, reads.relationships or relationships, contexts)
-        pool = await self._shortlist(platform, passed, contexts)
+        shortlist = await self._shortlist(platform, passed, contexts)
         existing = self._existing(relationships, reads, dropped)
         existing = replace(existing, notes=(*existing.notes, *self.growth_notes))
         if self.rt.conversations_for is not None:
@@ -235,7 +243,7 @@ class AccountRun:
             if drafted is not None:
                 self.ai.append((f"conversations {self.account.conversations}", drafted))
             existing = replace(existing, conversation=tuple(talk), notes=(*existing.notes, *notes))
-        return pool, existing
+        return shortlist, existing
 
     def _note_sources(self, cached: list[str]) -> None:
         if cached:
@@ -299,9 +307,9 @@ class AccountRun:
         served: list[SourceRead],
         relationships: Mapping[str, Relationship],
         contexts: Mapping[str, FilterContext],
-    ) -> tuple[dict[str, list[PassingRow]], Counter[str]]:
-        """The cached candidates that pass their targeting's filters, by targeting, in the
-        order they were found (filtered in SQL: no profile or reason text is made here)."""
+    ) -> tuple[Pool, Counter[str]]:
+        """The cached candidates that pass their targeting's filters, as columns (filtered in
+        SQL: no profile or reason text is made here), and how many each filter dropped."""
         candidate_store.set_relationship_verdicts(
             self.db,
             self.account.id,
@@ -312,7 +320,7 @@ class AccountRun:
             name: filter_query(t.filters, contexts[name], ours)
             for name, t in self.targetings.items()
         }
-        passed: dict[str, list[PassingRow]] = {name: [] for name in self.targetings}
+        parts: dict[str, list[Part]] = {name: [] for name in self.targetings}
         dropped: Counter[str] = Counter()
         earlier: list[str] = []
         for read in served:
@@ -322,14 +330,14 @@ class AccountRun:
             counts = candidate_store.drop_counts(*args)
             dropped.update(counts)
             join = score_join(self.targetings[name])
-            rows = candidate_store.passing_rows(*args, name, join)
-            passed[name] += rows
+            rows = candidate_store.passing_rows(*args, join)
+            parts[name].append(Part(name, key, rows, HEURISTIC_LABEL if join else ""))
             stage = self._stages[name]
             stage.scored += len(rows)
             for reason, n in counts.items():
                 stage.dropped[reason] = stage.dropped.get(reason, 0) + n
             earlier.append(key)
-        return passed, dropped
+        return Pool.of([part for name in self.targetings for part in parts[name]]), dropped
 
     def _managed_handles(self) -> frozenset[str]:
         """Handles of every account this config manages on this platform (ours, not targets)."""
@@ -352,34 +360,28 @@ class AccountRun:
     async def _shortlist(
         self,
         platform: Platform,
-        passed: dict[str, list[PassingRow]],
+        pool: Pool,
         contexts: Mapping[str, FilterContext],
     ) -> Shortlist[Scored]:
         """Score what passed, rank it by expected follow-back, fetch recent posts for the top,
         and build the candidates lazily, best first."""
-        rows, books = await self._score(passed)
-        ranks = self._rank(rows)
-        self._rows, self._ranks = rows, ranks
-        places = [rank.place for rank in ranks]
-        posts = await self._posts(platform, rows, places)
-        maker = CandidateMaker(self.db, self.targetings, contexts, rows, books, posts, ranks)
-        return Shortlist(
-            rows,
-            lambda name: self.targetings[name].scoring,
-            maker.build,
-            Counter(f"{row[8]}@{row[9]}" for row in rows),
-            places,
-        )
+        books = await self._score(pool)
+        ranks = self._rank(pool)
+        self._pool, self._ranks = pool, ranks
+        columns = pool.rank_columns(ranks.place)
+        posts = await self._posts(platform, pool, columns)
+        maker = CandidateMaker(self.db, self.targetings, contexts, pool, books, posts, ranks)
+        return Shortlist.of_columns(columns, self._scoring, maker.build, pool.scorers())
 
-    async def _score(
-        self, passed: dict[str, list[PassingRow]]
-    ) -> tuple[list[PassingRow], dict[str, ScoreBook]]:
-        """Every passing row with its score numbers (targeting by targeting), and the books
-        that give the full scores."""
-        out: list[PassingRow] = []
+    def _scoring(self, targeting: str) -> TargetScoring:
+        return self.targetings[targeting].scoring
+
+    async def _score(self, pool: Pool) -> dict[str, ScoreBook]:
+        """Fill in every candidate's score numbers (targeting by targeting); the books that
+        give the full scores."""
         books: dict[str, ScoreBook] = {}
         for name, targeting in self.targetings.items():
-            group = passed[name]
+            group = pool.of_targeting(name)
             if not group:
                 continue
             scorer = select_scorer(
@@ -391,51 +393,44 @@ class AccountRun:
                 db=self.db,
                 meter=self.meter,
             )
-            scored, books[name] = await score_rows(
+            books[name] = await score_pool(
                 scorer,
+                pool,
                 group,
                 topic_of(targeting),
                 self.db,
                 self.now,
                 score_join(targeting),
-                self._candidates,
+                lambda indices: self._candidates(pool, indices),
             )
-            out += scored
             self._note_scorer(name, scorer)
-        return out, books
+        return books
 
-    def _candidates(self, rows: Sequence[PassingRow]) -> list[tuple[Candidate, str]]:
+    def _candidates(self, pool: Pool, indices: Sequence[int]) -> list[tuple[Candidate, str]]:
         """Candidates (with their digests) built from the cache, for a scorer."""
-        profiles = candidate_store.load_profiles(self.db, [row[6] for row in rows])
-        return [
-            (Candidate(profiles[row[6]][0], row[10], row[1]), profiles[row[6]][1]) for row in rows
-        ]
+        profiles = candidate_store.load_profiles(self.db, [pool.rowid[i] for i in indices])
+        made = [(profiles[pool.rowid[i]], i) for i in indices]
+        return [(Candidate(p, pool.source[i], pool.targeting[i]), d) for (p, d), i in made]
 
     # -- ranking by expected follow-back --------------------------------------------------
-    def _rank(self, rows: Sequence[PassingRow]) -> list[ranking.Rank]:
-        """Each row's expected follow-back, learned from this account's own outcomes, and its
-        place in its targeting's order (with its control group), from the rows' numbers."""
-        if not rows:
-            return []
+    def _rank(self, pool: Pool) -> ranking.Ranks:
+        """Each candidate's expected follow-back, learned from this account's own outcomes,
+        and its place in its targeting's order (with its control group), from the numbers."""
+        if not len(pool):
+            return ranking.Ranks.none()
         ranker = ranking.Ranker(self._outcomes())
         self.growth_notes.append(f"ranking by expected follow-back: {ranker.describe()}")
-        expected: list[float] = []
-        for start in range(0, len(rows), RANK_BATCH):  # the features of a batch at a time
-            chunk = rows[start : start + RANK_BATCH]
-            expected += ranker.expected([self._features(row) for row in chunk])
-        return ranking.rank_pool(
-            [(row[0], row[1]) for row in rows],
-            expected,
+        expected = ranker.expected_columns(pool.known(), self._now_us)
+        return ranking.rank_columns(
+            pool.profile_id,
+            pool.targeting,
+            expected.tolist(),
             control_pct={n: t.experiment.control_pct for n, t in self.targetings.items()},
             seed_of={n: self._seed(n) for n in self.targetings},
         )
 
     def _seed(self, targeting: str) -> str:
         return f"{self.account.id}:{targeting}:{self.now.date().isoformat()}"
-
-    def _features(self, row: PassingRow) -> ranking.Features:
-        known = ranking.Known(*row[12:17], row[10], row[3] or 0.0, row[2] or 0.0)
-        return ranking.features_of(known, self._now_us)
 
     def _outcomes(self) -> list[ranking.Outcome]:
         """Follows old enough to judge (made ``MATURE_DAYS`` ago or more), as training rows."""
@@ -456,26 +451,26 @@ class AccountRun:
 
     def _keep_proposals(self, actions: Sequence[Action]) -> list[growth_store.Proposal]:
         """Record each proposed follow's arm, expectation and features (for learning); the
-        row behind a follow is the one of its profile whose rank the follow carries."""
+        candidate behind a follow is the one of its profile whose rank the follow carries."""
         follows = {
             a.target.id: a
             for a in actions
             if a.verb is Verb.FOLLOW and a.expected_followback is not None
         }
         kept: dict[str, growth_store.Proposal] = {}
-        for row, rank in zip(self._rows, self._ranks, strict=True):
-            action = follows.get(row[0])
-            if action is None or row[0] in kept:
-                continue
-            if (rank.expected, rank.arm) != (action.expected_followback, action.arm):
+        pool, ranks = self._pool, self._ranks
+        for i in (i for i, pid in enumerate(pool.profile_id) if pid in follows):
+            pid = pool.profile_id[i]
+            action, rank = follows[pid], ranks.of(i)
+            if pid in kept or (rank.expected, rank.arm) != (action.expected_followback, action.arm):
                 continue  # the profile's row in another targeting
-            kept[row[0]] = growth_store.Proposal(
-                target_id=row[0],
-                targeting=row[1],
-                source=row[10],
+            kept[pid] = growth_store.Proposal(
+                target_id=pid,
+                targeting=pool.targeting[i],
+                source=pool.source[i],
                 arm=action.arm or "chosen",
                 expected=rank.expected,
-                features=self._features(row),
+                features=ranking.features_of(pool.known_of(i), self._now_us),
             )
         growth_store.record_proposals(self.db, self.account.id, list(kept.values()), now=self.now)
         return list(kept.values())
@@ -488,10 +483,10 @@ class AccountRun:
             self.messages.append(f"{self.account.id}: {note}")
 
     async def _posts(
-        self, platform: Platform, rows: list[PassingRow], places: Sequence[int | None]
+        self, platform: Platform, pool: Pool, columns: RankColumns
     ) -> dict[str, tuple[Post, ...]]:
         """Recent posts for the top candidates that need them for likes or reposts."""
-        wanted = self._post_candidates(rows, places)
+        wanted = self._post_candidates(pool, columns)
         if not wanted:
             return {}
         ttl = min(parse_duration(t.cache_ttl) for t in self.targetings.values())
@@ -504,17 +499,19 @@ class AccountRun:
         posts.update({pid: tuple(items) for pid, items in fetched.items()})
         return posts
 
-    def _post_candidates(self, rows: list[PassingRow], places: Sequence[int | None]) -> list[str]:
+    def _post_candidates(self, pool: Pool, columns: RankColumns) -> list[str]:
+        """The best ``_post_need`` candidates of targetings that like or repost (whatever
+        their relevance) whose cached profile holds no recent posts."""
         need = self._post_need()
         if need == 0:
             return []
-        wanting = [i for i, row in enumerate(rows) if self._wants_posts(row[1])]
-        if all(rows[i][7] for i in wanting):
+        wants = {name for name in self.targetings if self._wants_posts(name)}
+        wanting = np.array([t in wants for t in pool.targeting], dtype=bool)
+        if not wanting.any() or bool((pool.post_count[wanting] > 0).all()):
             return []
-        settings = {name: t.scoring for name, t in self.targetings.items()}
-        keys = (key_of(rows[i], settings[rows[i][1]], i, places[i]) for i in wanting)
-        best = [rows[key[3]] for key in top(keys, need)]
-        return [row[0] for row in best if not row[7]]
+        order, _ = best_indices(columns, self._scoring)
+        best = order[wanting[order]][:need].tolist()
+        return [pool.profile_id[i] for i in best if not pool.post_count[i]]
 
     def _post_need(self) -> int:
         """How many top candidates may get likes/reposts today (twice that, for spares)."""
@@ -543,25 +540,26 @@ class CandidateMaker:
     db: StateDB
     targetings: Mapping[str, Targeting]
     contexts: Mapping[str, FilterContext]
-    rows: Sequence[PassingRow]
+    pool: Pool
     books: Mapping[str, ScoreBook]
     posts: Mapping[str, tuple[Post, ...]]
-    ranks: Sequence[ranking.Rank]
+    ranks: ranking.Ranks
 
     def build(self, indices: list[int]) -> list[Scored]:
-        rows = [self.rows[i] for i in indices]
-        profiles = candidate_store.load_profiles(self.db, [row[6] for row in rows])
-        scores = self._scores(rows)
+        pool = self.pool
+        profiles = candidate_store.load_profiles(self.db, [pool.rowid[i] for i in indices])
+        scores = self._scores(indices, {r: p for r, (p, _) in profiles.items()})
         out: list[Scored] = []
-        for index, row in zip(indices, rows, strict=True):
-            profile = profiles[row[6]][0]
-            targeting = self.targetings[row[1]]
-            result = filter_rules.apply_filters(profile, targeting.filters, self.contexts[row[1]])
-            rank = self.ranks[index]
+        for index in indices:
+            profile = profiles[pool.rowid[index]][0]
+            name = pool.targeting[index]
+            targeting = self.targetings[name]
+            result = filter_rules.apply_filters(profile, targeting.filters, self.contexts[name])
+            rank = self.ranks.of(index)
             made = Scored(
-                Candidate(profile, row[10], row[1]),
+                Candidate(profile, pool.source[index], name),
                 result,
-                scores[row[6]],
+                scores[pool.rowid[index]],
                 expected=rank.expected,
                 arm=rank.arm,
                 place=rank.place,
@@ -569,13 +567,13 @@ class CandidateMaker:
             out.append(_attach(made, self.posts.get(profile.id)))
         return out
 
-    def _scores(self, rows: Sequence[PassingRow]) -> dict[int, Score]:
+    def _scores(self, indices: Sequence[int], profiles: Mapping[int, Profile]) -> dict[int, Score]:
         """Full scores by rowid, a targeting's book at a time."""
         found: dict[int, Score] = {}
         for name, book in self.books.items():
-            rowids = [row[6] for row in rows if row[1] == name]
+            rowids = [self.pool.rowid[i] for i in indices if self.pool.targeting[i] == name]
             if rowids:
-                found.update(zip(rowids, book.full(self.db, rowids), strict=True))
+                found.update(zip(rowids, book.full(self.db, rowids, profiles), strict=True))
         return found
 
 

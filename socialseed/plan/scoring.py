@@ -9,22 +9,24 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from socialseed.clock import Clock
+from socialseed.clock import Clock, iso
 from socialseed.config.schema import Config, Targeting
 from socialseed.errors import ConfigError
-from socialseed.model import Candidate, Score, digest
+from socialseed.model import Candidate, Profile, Score, digest
+from socialseed.plan.pool import Pool
 from socialseed.scoring.base import Scorer, Topic
 from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.heuristic import NAME as HEURISTIC_NAME
 from socialseed.scoring.heuristic import VERSION as HEURISTIC_VERSION
-from socialseed.scoring.heuristic import HeuristicScorer
+from socialseed.scoring.heuristic import Facts, HeuristicScorer, numbers, topic_terms
 from socialseed.state import candidates as candidate_store
 from socialseed.state import scores as score_store
-from socialseed.state.candidates import PassingRow, ScoreJoin, cached_score_data
+from socialseed.state.candidates import ScoreJoin, cached_score_data, instant_of
 from socialseed.state.handle import StateDB
-from socialseed.state.scores import ScoreNumbers, numbers_of, rounded_numbers
+from socialseed.state.scores import ScoreNumbers, numbers_of
 
 HEURISTIC = "heuristic"
+HEURISTIC_LABEL = f"{HEURISTIC_NAME}@{HEURISTIC_VERSION}"  # of the score copies a join finds
 
 
 def select_scorer(
@@ -103,77 +105,111 @@ def score_join(targeting: Targeting) -> ScoreJoin | None:
 
 @dataclass
 class ScoreBook:
-    """The full scores of a group of candidates (with reasons), made on demand: the ones
-    scored in this run are kept, cached ones are read for the few a plan shows."""
+    """The full scores of a group of candidates (with reasons), made on demand for the few a
+    plan shows: a provider's scores made in this run are kept; the heuristic's are read from
+    its cache, and where the cache holds numbers alone, made again from the profile at the
+    instant they were scored (the same numbers, now with their reasons)."""
 
     join: ScoreJoin | None
+    topic: Topic | None = None  # the heuristic's topic (for scores kept as numbers alone)
     fresh: dict[int, Score] = field(default_factory=dict)  # scored in this run, by rowid
+    scored_now: set[int] = field(default_factory=set)  # rowids the heuristic scored now
 
-    def full(self, db: StateDB, rowids: Sequence[int]) -> list[Score]:
-        """The full scores of candidates (by rowid, in that order)."""
+    def full(
+        self, db: StateDB, rowids: Sequence[int], profiles: Mapping[int, Profile]
+    ) -> list[Score]:
+        """The full scores of candidates (by rowid, in that order; ``profiles`` by rowid)."""
         wanted = [r for r in rowids if r not in self.fresh]
         cached = cached_score_data(db, wanted, self.join) if wanted and self.join else {}
-        return [self.fresh[r] if r in self.fresh else cached[r] for r in rowids]
+        out: list[Score] = []
+        for rowid in rowids:
+            if rowid in self.fresh:
+                out.append(self.fresh[rowid])
+                continue
+            score, scored_us = cached[rowid]
+            out.append(score or self._remake(profiles[rowid], scored_us or 0, rowid))
+        return out
+
+    def _remake(self, profile: Profile, scored_us: int, rowid: int) -> Score:
+        """The heuristic's score with its reasons, as made at ``scored_us``: exact when made
+        in this run, else rounded as a cached score is."""
+        terms = topic_terms(self.topic or Topic("", (), ()))
+        made = HeuristicScorer(now=instant_of(scored_us)).score_one(profile, terms)
+        return made if rowid in self.scored_now else Score.from_data(made.to_data())
 
 
-async def score_rows(
+async def score_pool(
     scorer: Scorer,
-    rows: list[PassingRow],
+    pool: Pool,
+    indices: list[int],
     topic: Topic,
     db: StateDB,
     now: datetime,
     join: ScoreJoin | None,
-    candidates: Callable[[Sequence[PassingRow]], list[tuple[Candidate, str]]],
-) -> tuple[list[PassingRow], ScoreBook]:
-    """Fill in the score numbers of rows that passed the filters.
+    candidates: Callable[[Sequence[int]], list[tuple[Candidate, str]]],
+) -> ScoreBook:
+    """Fill in the score columns of the pool's candidates at ``indices`` (one targeting's).
 
     The heuristic's cached scores came with the rows (their copies) or are read from the score
-    cache (and copied onto the rows); the rest are scored, for the heuristic in batches, built
-    by ``candidates``, and cached. A provider scores every row in one call (it keeps its own
-    cache). Returns the rows with their numbers and the book of full scores.
+    cache (and copied onto the rows); the rest are scored as numbers alone, in batches, from
+    the typed columns, and cached in bulk. A provider scores every candidate, built by
+    ``candidates``, in one call (it keeps its own cache). Returns the book of full scores.
     """
-    book = ScoreBook(join)
-    out = list(rows)
-    missing = list(range(len(rows))) if join is None else _from_cache(db, out, join)
-    batch = COLD_BATCH if join is not None else max(len(missing), 1)
-    for start in range(0, len(missing), batch):
-        chunk = missing[start : start + batch]
-        made = candidates([rows[i] for i in chunk])
-        scores = await scorer.score([c for c, _ in made], topic)
-        if join is not None:
-            keys = [f"{join.prefix}{digest}{join.suffix}" for _, digest in made]
-            score_store.store_scores(
-                db, {k: (d, s) for k, (_, d), s in zip(keys, made, scores, strict=True)}, now=now
-            )
-            copies = [
-                (k, rounded_numbers(s), rows[i][6])
-                for k, i, s in zip(keys, chunk, scores, strict=True)
-            ]
-            candidate_store.keep_scores(db, copies)
-        for i, score in zip(chunk, scores, strict=True):
-            book.fresh[rows[i][6]] = score
-            out[i] = _with_numbers(rows[i], numbers_of(score))
-    return out, book
+    book = ScoreBook(join, topic)
+    if join is None:
+        scores = await scorer.score([c for c, _ in candidates(indices)], topic)
+        book.fresh.update((pool.rowid[i], s) for i, s in zip(indices, scores, strict=True))
+        pool.set_numbers(indices, [numbers_of(s) for s in scores])
+        return book
+    missing = _from_cache(db, pool, indices, join)
+    for start in range(0, len(missing), COLD_BATCH):
+        _score_numbers(pool, missing[start : start + COLD_BATCH], topic, db, now, join, book)
+    return book
 
 
-def _from_cache(db: StateDB, rows: list[PassingRow], join: ScoreJoin) -> list[int]:
-    """Fill in, from the score cache, rows that hold no copy of their score (and copy it onto
-    them); the positions still without a score."""
-    absent = [i for i, row in enumerate(rows) if row[2] is None]
+def _score_numbers(
+    pool: Pool,
+    chunk: Sequence[int],
+    topic: Topic,
+    db: StateDB,
+    now: datetime,
+    join: ScoreJoin,
+    book: ScoreBook,
+) -> None:
+    """Score some candidates with the heuristic's numbers alone and cache them in bulk."""
+    terms, now_us = topic_terms(topic), candidate_store.micros(now)
+    by_rowid = {pool.rowid[i]: i for i in chunk}
+    rows: list[score_store.NumbersRow] = []
+    copies: list[tuple[str, ScoreNumbers, int]] = []
+    made: dict[int, ScoreNumbers] = {}
+    for facts in candidate_store.score_facts(db, list(by_rowid)):
+        rowid = facts[0]
+        authenticity, relevance, recommendation = numbers(Facts(*facts[1:]), terms, now_us)
+        made[rowid] = ScoreNumbers(
+            authenticity, relevance, recommendation, HEURISTIC_NAME, HEURISTIC_VERSION
+        )
+        digest = pool.digest[by_rowid[rowid]] or ""  # a row without a score has its digest
+        key = f"{join.prefix}{digest}{join.suffix}"
+        kept = (round(authenticity, 4), round(relevance, 4), recommendation)
+        rows.append(score_store.NumbersRow(key, digest, *kept))
+        copies.append((key, ScoreNumbers(*kept, HEURISTIC_NAME, HEURISTIC_VERSION), rowid))
+    score_store.store_numbers(
+        db, rows, scorer=HEURISTIC_NAME, version=HEURISTIC_VERSION, now_us=now_us, now=iso(now)
+    )
+    candidate_store.keep_scores(db, copies)
+    pool.set_numbers(chunk, [made[pool.rowid[i]] for i in chunk])
+    book.scored_now.update(made)
+
+
+def _from_cache(db: StateDB, pool: Pool, indices: Sequence[int], join: ScoreJoin) -> list[int]:
+    """Fill in, from the score cache, candidates whose rows hold no copy of their score (and
+    copy it onto them); the indices still without a score."""
+    absent = pool.unscored(indices)
     if not absent:
         return []
-    keys = {i: f"{join.prefix}{rows[i][11]}{join.suffix}" for i in absent}
+    keys = {i: f"{join.prefix}{pool.digest[i]}{join.suffix}" for i in absent}
     found = score_store.cached_numbers(db, keys.values())
-    copies = [(keys[i], found[keys[i]], rows[i][6]) for i in absent if keys[i] in found]
-    candidate_store.keep_scores(db, copies)
-    for i in absent:
-        if keys[i] in found:
-            rows[i] = _with_numbers(rows[i], found[keys[i]])
+    hits = [i for i in absent if keys[i] in found]
+    candidate_store.keep_scores(db, [(keys[i], found[keys[i]], pool.rowid[i]) for i in hits])
+    pool.set_numbers(hits, [found[keys[i]] for i in hits])
     return [i for i in absent if keys[i] not in found]
-
-
-def _with_numbers(row: PassingRow, n: ScoreNumbers) -> PassingRow:
-    return (
-        row[0], row[1], n.authenticity, n.relevance, n.recommendation, row[5], row[6], row[7],
-        n.scorer, n.version, *row[10:],
-    )  # fmt: skip

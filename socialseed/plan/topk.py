@@ -56,12 +56,92 @@ def key_of(
     return rank_key(entry, risk, index, place)
 
 
+class RankColumns(NamedTuple):
+    """What ranking needs of many candidates at once, as columns (``RankInput`` per column),
+    with the ranker's place of each (lower is better within a risk level)."""
+
+    targeting: Sequence[str]
+    authenticity: Any  # float arrays
+    relevance: Any
+    recommendation: Sequence[str | None]
+    unknown: Any  # bool array
+    place: Any  # int array
+
+
+def risk_ranks(
+    authenticity: Any, recommendation: Any, unknown: Any, settings: TargetScoring
+) -> Any:
+    """``policy.risk_of`` for many candidates: an int array of risk ranks."""
+    import numpy as np
+
+    floor = settings.min_authenticity
+    red = (authenticity < floor) | (recommendation == "avoid")
+    yellow = (authenticity < floor + policy.BORDERLINE) | (recommendation == "caution") | unknown
+    return np.where(red, Risk.RED.rank, np.where(yellow, Risk.YELLOW.rank, Risk.GREEN.rank)).astype(
+        np.int64
+    )
+
+
+def best_indices(
+    columns: RankColumns, settings_for: Callable[[str], TargetScoring]
+) -> tuple[Any, Any]:
+    """Every candidate's index, best first (the order of ``rank_key`` with places: risk, then
+    place, then index), and which of them reach their targeting's minimum relevance."""
+    import numpy as np
+
+    count = len(columns.targeting)
+    risk = np.zeros(count, dtype=np.int64)
+    relevant = np.ones(count, dtype=bool)
+    targetings = np.asarray(columns.targeting, dtype=object)
+    recommendation = np.asarray(columns.recommendation, dtype=object)
+    for name in dict.fromkeys(columns.targeting):
+        settings = settings_for(name)
+        mask = targetings == name
+        risk[mask] = risk_ranks(
+            columns.authenticity[mask], recommendation[mask], columns.unknown[mask], settings
+        )
+        relevant[mask] = columns.relevance[mask] >= settings.min_relevance
+    order = np.lexsort((np.arange(count), columns.place, risk))
+    return order, relevant
+
+
+class _Heap:
+    """Keys handed out smallest first."""
+
+    def __init__(self, keys: list[RankKey]) -> None:
+        heapq.heapify(keys)
+        self._keys = keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def take(self, count: int) -> list[int]:
+        return [heapq.heappop(self._keys)[3] for _ in range(min(count, len(self._keys)))]
+
+
+class _Ordered:
+    """Indices already in rank order, handed out in turn."""
+
+    def __init__(self, indices: list[int]) -> None:
+        self._indices = indices
+        self._next = 0
+
+    def __len__(self) -> int:
+        return len(self._indices) - self._next
+
+    def take(self, count: int) -> list[int]:
+        taken = self._indices[self._next : self._next + count]
+        self._next += len(taken)
+        return taken
+
+
 class Shortlist(Generic[T]):
     """Candidates above their targeting's minimum relevance, handed out best first.
 
     ``build`` turns the indices of some entries into the candidates themselves (in that order);
     it is called for a few at a time, as the walk goes. ``places`` (one per entry, when given)
     are the ranker's places, which rank within a risk level instead of the score.
+    ``Shortlist.of_columns`` ranks columns of numbers the same way, without a key per entry.
     """
 
     def __init__(
@@ -83,19 +163,34 @@ class Shortlist(Generic[T]):
                 self.low_relevance += 1
                 continue
             keys.append(key_of(entry, settings, index, places[index] if places else None))
-        heapq.heapify(keys)
-        self._keys = keys
+        self._walk: _Heap | _Ordered = _Heap(keys)
         self._size = len(keys)
+
+    @classmethod
+    def of_columns(
+        cls,
+        columns: RankColumns,
+        settings_for: Callable[[str], TargetScoring],
+        build: Callable[[list[int]], list[T]],
+        scorers: Counter[str],
+    ) -> Shortlist[T]:
+        """A shortlist over columns, every candidate with a place (one sort, no keys)."""
+        order, relevant = best_indices(columns, settings_for)
+        shortlist: Shortlist[T] = cls([], settings_for, build, scorers)
+        kept = order[relevant[order]].tolist()
+        shortlist.low_relevance = len(order) - len(kept)
+        shortlist._walk = _Ordered(kept)
+        shortlist._size = len(kept)
+        return shortlist
 
     def __len__(self) -> int:
         return self._size
 
     def best_first(self) -> Iterator[T]:
-        """The candidates in rank order (once: the heap is used up as it goes)."""
+        """The candidates in rank order (once: the walk is used up as it goes)."""
         batch = FIRST_BATCH
-        while self._keys:
-            indices = [heapq.heappop(self._keys)[3] for _ in range(min(batch, len(self._keys)))]
-            yield from self._build(indices)
+        while len(self._walk):
+            yield from self._build(self._walk.take(batch))
             batch = min(batch * 2, LAST_BATCH)
 
 

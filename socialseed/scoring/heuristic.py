@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from socialseed.model import Candidate, Profile, Score, days_ago
 from socialseed.scoring.base import Topic
@@ -245,6 +246,10 @@ def keyword_hits(profile: Profile, terms: TopicTerms) -> tuple[set[str], list[st
     """The words of the profile's name, bio and recent posts, and the topic's keywords and
     phrases among them (lower case, without '#')."""
     text = " ".join([profile.display_name, profile.bio, *(p.text for p in profile.recent_posts)])
+    return _hits(text, terms)
+
+
+def _hits(text: str, terms: TopicTerms) -> tuple[set[str], list[str]]:
     words = _words(text)
     lowered = text.lower()
     return words, sorted(terms.keywords & words) + [p for p in terms.phrases if p in lowered]
@@ -253,11 +258,122 @@ def keyword_hits(profile: Profile, terms: TopicTerms) -> tuple[set[str], list[st
 def relevance_of(profile: Profile, terms: TopicTerms) -> tuple[float, str]:
     if terms.empty:
         return 0.5, "~ relevance 0.50: the targeting has no description or keywords"
-    words, hits = keyword_hits(profile, terms)
-    loose = sorted(terms.description & words)
-    total = len(hits) + DESCRIPTION_WEIGHT * len(loose)
-    value = min(1.0, total / RELEVANCE_FULL_AT)
+    text = " ".join([profile.display_name, profile.bio, *(p.text for p in profile.recent_posts)])
+    value, hits, loose = _relevance(text, terms)
     if not hits and not loose:
         return value, "~ relevance 0.00: no topic keyword in name, bio or recent posts"
     shown = ", ".join([*hits, *loose][:6])
     return value, f"~ relevance {value:.2f}: mentions {shown}"
+
+
+def _relevance(text: str, terms: TopicTerms) -> tuple[float, list[str], list[str]]:
+    """Relevance of a text to the topic, with the keywords (hits) and description words
+    (loose) it mentions."""
+    words, hits = _hits(text, terms)
+    loose = sorted(terms.description & words)
+    total = len(hits) + DESCRIPTION_WEIGHT * len(loose)
+    return min(1.0, total / RELEVANCE_FULL_AT), hits, loose
+
+
+# -- the numbers alone, for many profiles ---------------------------------------------------------
+DAY_US = 86_400_000_000
+
+
+class Facts(NamedTuple):
+    """What the heuristic reads of a profile, as plain values (times in microseconds since
+    the epoch): enough for the numbers, without building a ``Profile``."""
+
+    handle: str
+    display_name: str
+    bio: str
+    followers: int | None
+    following: int | None
+    posts: int | None
+    has_avatar: bool | None
+    created_us: int | None
+    last_seen_us: int | None  # the newest of last_active and the recent posts' times
+    post_us: tuple[int | None, ...]  # the recent posts' times
+    post_texts: tuple[str, ...]
+
+
+def numbers(facts: Facts, terms: TopicTerms, now_us: int) -> tuple[float, float, str]:
+    """Authenticity, relevance and recommendation: the numbers of ``score_one`` (at the time
+    ``now_us``), without the reasons (the factors' values summed in the order of
+    ``HeuristicScorer.factors``, an unknown one left out)."""
+    total = weight = 0.0
+    for name, value in (
+        ("avatar", None if facts.has_avatar is None else 1.0 if facts.has_avatar else 0.1),
+        ("ratio", _ratio_value(facts.followers, facts.following)),
+        ("bio", _bio_value(facts.bio)),
+        ("bursts", _burst_value(facts) if len(facts.post_us) > 1 else None),
+        ("age", _age_value(facts.created_us, now_us)),
+        ("activity", _activity_value(facts, now_us)),
+        ("handle", 0.4 if _LONG_NUMBER.search(facts.handle.split(".")[0]) else 1.0),
+    ):
+        if value is not None:
+            total += WEIGHTS[name] * value
+            weight += WEIGHTS[name]
+    authenticity = total / weight if weight else 0.5
+    if terms.empty:
+        relevance = 0.5
+    else:
+        text = " ".join([facts.display_name, facts.bio, *facts.post_texts])
+        words = {w.lstrip("#@") for w in _WORD.findall(text.lower())}
+        hits = len(terms.keywords & words) + sum(1 for p in terms.phrases if p in text.lower())
+        total = hits + DESCRIPTION_WEIGHT * len(terms.description & words)
+        relevance = min(1.0, total / RELEVANCE_FULL_AT)
+    return authenticity, relevance, recommend(authenticity, relevance)
+
+
+def _ratio_value(followers: int | None, following: int | None) -> float | None:
+    if followers is None or following is None:
+        return None
+    if followers == 0:
+        return 0.4 if following == 0 else 0.05
+    value = following / followers
+    return 1.0 if value <= 1.5 else 0.7 if value <= 3 else 0.35 if value <= 8 else 0.05
+
+
+def _bio_value(text: str) -> float:
+    bio = text.strip().lower()
+    if not bio:
+        return 0.2
+    if any(p in bio for p in SPAM_PHRASES):
+        return 0.1
+    return 0.5 if len(bio) < 20 else 1.0
+
+
+def _burst_value(facts: Facts) -> float | None:
+    stamps = sorted(s for s in facts.post_us if s is not None)
+    if len(stamps) < 2:
+        return None
+    texts = [t.strip().lower() for t in facts.post_texts if t.strip()]
+    if len(texts) != len(set(texts)):
+        return 0.2
+    window = 3 if len(stamps) >= 3 else 2
+    for i in range(len(stamps) - window + 1):
+        if stamps[i + window - 1] - stamps[i] <= BURST_SECONDS * 1_000_000:
+            return 0.1
+    return 1.0
+
+
+def _age_value(created_us: int | None, now_us: int) -> float | None:
+    if created_us is None:
+        return None
+    days = (now_us - created_us) / DAY_US
+    return 0.1 if days < 7 else 0.4 if days < 30 else 0.8 if days < 180 else 1.0
+
+
+def _activity_value(facts: Facts, now_us: int) -> float | None:
+    seen, posts = facts.last_seen_us, facts.posts
+    if posts is None and seen is None:
+        return None
+    if posts == 0:
+        return 0.1
+    if posts is not None and facts.created_us is not None:
+        age_days = max((now_us - facts.created_us) / DAY_US, 1.0)
+        if posts / age_days > 50:
+            return 0.2
+    if seen is not None:
+        return 0.3 if (now_us - seen) / DAY_US > 90 else 1.0
+    return 0.8

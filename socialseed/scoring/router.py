@@ -24,10 +24,10 @@ is skipped with a note in the report.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
-from typing import cast
+from typing import TypeVar, cast
 
 import httpx
 
@@ -43,6 +43,8 @@ from socialseed.scoring.providers import ProviderSpec, build_provider, reasoning
 from socialseed.scoring.rationale import Rationale
 from socialseed.scoring.routed import Route, RoutedScorer
 from socialseed.scoring.store import ScoringStore
+
+_Writer = TypeVar("_Writer", Drafter, Rationale)
 
 HEURISTIC = "heuristic"
 AUTO = "auto"
@@ -86,25 +88,23 @@ def build_scorer(provider: str, settings: Scoring, deps: ScoringDeps) -> Scorer:
 def build_drafter(provider: str, settings: Scoring, deps: ScoringDeps) -> Drafter:
     """The AI reply drafter for ``provider`` (a name under ``scoring.providers``), then
     ``scoring.fallback``; same keys, budget (``deps.meter``) and ledger as scoring."""
-    notes: list[str] = []
-    routes = [_route(name, settings, deps, notes) for name in resolve_chain(provider, settings)]
-    return Drafter(
-        routes=[route for route in routes if route is not None],
-        store=deps.store,
-        clock=deps.clock,
-        meter=_meter(settings, deps),
-        transport=deps.transport,
-        plan_id=deps.plan_id,
-        report=ScoringReport(notes=notes),
-    )
+    return _routed(Drafter, provider, settings, deps)
 
 
 def build_rationale(provider: str, settings: Scoring, deps: ScoringDeps) -> Rationale:
     """The writer of tune's rationale for ``provider``, then ``scoring.fallback``; same keys,
     budget and ledger as scoring."""
+    return _routed(Rationale, provider, settings, deps)
+
+
+def _routed(
+    kind: Callable[..., _Writer], provider: str, settings: Scoring, deps: ScoringDeps
+) -> _Writer:
+    """A writer of ``kind`` over the provider chain, with the plan's store, clock, budget,
+    transport and ledger."""
     notes: list[str] = []
     routes = [_route(name, settings, deps, notes) for name in resolve_chain(provider, settings)]
-    return Rationale(
+    return kind(
         routes=[route for route in routes if route is not None],
         store=deps.store,
         clock=deps.clock,

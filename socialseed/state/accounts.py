@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
 from socialseed.config.schema import Account
-from socialseed.state.handle import StateDB
 from socialseed.state.tx import atomic
+
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateDB, StateReads
 
 
 @dataclass(frozen=True)
@@ -30,13 +33,13 @@ def ensure_account(db: StateDB, account: str, platform: str = "", handle: str = 
         )
 
 
-def first_plan_on(db: StateDB, account: str) -> date | None:
+def first_plan_on(db: StateReads, account: str) -> date | None:
     """The day ``account`` was first planned (day 1 when the config has no start_date)."""
     row = db.conn.execute("select first_plan_on from accounts where id = ?", [account]).fetchone()
     return date.fromisoformat(str(row[0])) if row and row[0] else None
 
 
-def day_one(db: StateDB, account: Account) -> date | None:
+def day_one(db: StateReads, account: Account) -> date | None:
     """Day 1 of the account's first phase: the config's start_date, else its first plan."""
     return account.start_date or first_plan_on(db, account.id)
 
@@ -114,11 +117,11 @@ def resume(db: StateDB, account: str, *, now: datetime, actor: str = "") -> None
     audit(db, account=account, kind="resume", actor=actor, now=now, detail={})
 
 
-def active_pause(db: StateDB, account: str, now: datetime) -> Pause | None:
+def active_pause(db: StateReads, account: str, now: datetime) -> Pause | None:
     """The pause in force for ``account`` (its own, or the global one), if any."""
     rows = {  # one plain query: apply asks before every call
-        row["id"]: row
-        for row in db.query(
+        str(key): (str(until), reason)
+        for key, until, reason in db.conn.execute(
             "select id, paused_until, pause_reason from accounts where id in (?, ?) "
             "and paused_until is not null and paused_until != ''",
             [ALL, account],
@@ -127,10 +130,10 @@ def active_pause(db: StateDB, account: str, now: datetime) -> Pause | None:
     for key in (ALL, account):
         if key not in rows:
             continue
-        until_text = rows[key]["paused_until"]
+        until_text, reason = rows[key]
         until = None if until_text == "forever" else parse_instant(until_text)
         if until is None or now < until:
-            return Pause(account=key, until=until, reason=rows[key]["pause_reason"] or "")
+            return Pause(account=key, until=until, reason=str(reason or ""))
     return None
 
 

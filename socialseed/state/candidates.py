@@ -15,8 +15,10 @@ from typing import Any
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Candidate, Post, Profile, Score
+from socialseed.model.values import canonical_json
 from socialseed.state.handle import StateDB
 from socialseed.state.scores import ScoreNumbers
+from socialseed.state.tx import atomic
 
 
 def last_fetch(db: StateDB, account: str, source: str) -> datetime | None:
@@ -45,18 +47,58 @@ def store_candidates(
 ) -> None:
     """Replace what ``source`` found for ``account`` and stamp the read (one statement for
     all rows; each profile turned into data once, for its digest and its stored copy)."""
+    _write(db, account, source, candidates, now=now, replace=True)
+
+
+def add_candidates(
+    db: StateDB,
+    account: str,
+    source: str,
+    candidates: Sequence[Candidate],
+    *,
+    now: datetime,
+) -> None:
+    """Add what a read of ``source`` found to ``account``'s pool (a profile found again is
+    refreshed; the rest stay for later plans) and stamp the read."""
+    _write(db, account, source, candidates, now=now, replace=False)
+
+
+def _write(
+    db: StateDB,
+    account: str,
+    source: str,
+    candidates: Sequence[Candidate],
+    *,
+    now: datetime,
+    replace: bool,
+) -> None:
     stamp = iso(now)
     rows = [_row(account, source, c, stamp) for c in candidates]
-    with db.conn:
-        db.conn.execute(
-            "delete from candidates where account = ? and source = ?", [account, source]
-        )
+    # one transaction: the connection commits each statement alone (a commit per row was
+    # two thirds of the insert's time), and the read is written whole or not at all
+    with atomic(db) as conn:
+        if replace:
+            conn.execute(
+                "delete from candidates where account = ? and source = ?", [account, source]
+            )
         if rows:
-            db.conn.executemany(_INSERT, rows)
-        db.table("source_fetches").upsert(
-            {"account": account, "source": source, "fetched_at": stamp, "count": len(rows)},
-            pk=("account", "source"),
+            conn.executemany(_INSERT, rows)
+        total = (
+            len(rows)
+            if replace
+            else conn.execute(
+                "select count(*) from candidates where account = ? and source = ?",
+                [account, source],
+            ).fetchone()[0]
         )
+        conn.execute(_FETCHED, [account, source, stamp, int(total)])
+
+
+_FETCHED = (
+    "insert into source_fetches (account, source, fetched_at, count) values (?, ?, ?, ?) "
+    "on conflict (account, source) do update set fetched_at = excluded.fetched_at, "
+    "count = excluded.count"
+)
 
 
 _TYPED = (
@@ -84,7 +126,7 @@ _INSERT = (
 
 def _row(account: str, source: str, candidate: Candidate, stamp: str) -> tuple[object, ...]:
     profile = candidate.profile
-    text = json.dumps(profile.to_data(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = canonical_json(profile.to_data())
     typed = typed_fields(profile)
     return (
         account,
@@ -96,30 +138,6 @@ def _row(account: str, source: str, candidate: Candidate, stamp: str) -> tuple[o
         stamp,
         *typed.values(),  # in the order of _TYPED (tests/plan hold them equal)
     )
-
-
-def add_candidates(
-    db: StateDB,
-    account: str,
-    source: str,
-    candidates: Sequence[Candidate],
-    *,
-    now: datetime,
-) -> None:
-    """Add what a read of ``source`` found to ``account``'s pool (a profile found again is
-    refreshed; the rest stay for later plans) and stamp the read."""
-    stamp = iso(now)
-    rows = [_row(account, source, c, stamp) for c in candidates]
-    with db.conn:
-        if rows:
-            db.conn.executemany(_INSERT, rows)
-        total = db.conn.execute(
-            "select count(*) from candidates where account = ? and source = ?", [account, source]
-        ).fetchone()[0]
-        db.table("source_fetches").upsert(
-            {"account": account, "source": source, "fetched_at": stamp, "count": int(total)},
-            pk=("account", "source"),
-        )
 
 
 # -- typed columns: what the filters and the ranking read, without decoding ``data`` -------------
@@ -147,13 +165,13 @@ class ScoreJoin:
     suffix: str
 
 
-# profile_id, targeting, authenticity, relevance, recommendation, unknown, rowid, post_count,
-# scorer, version, source, digest, followers, following, posts, last_seen_us, has_avatar (the
-# first six are what ranking reads, in the order of ``plan.topk.RankInput``; the score's fields
-# are null when the row holds no score of this key; the last five are the ranker's features)
+# profile_id, authenticity, relevance, recommendation, unknown, rowid, post_count, digest (null
+# when the row holds a copy of its score),
+# followers, following, posts, last_seen_us, has_avatar: what ranking and scoring read of a
+# candidate that passed the filters (the score's fields are null when the row holds no copy of
+# a score of the join's key; ``plan.pool`` turns a source's rows into columns)
 PassingRow = tuple[
     str,
-    str,
     float | None,
     float | None,
     str | None,
@@ -161,9 +179,6 @@ PassingRow = tuple[
     int,
     int,
     str | None,
-    str | None,
-    str,
-    str,
     int | None,
     int | None,
     int | None,
@@ -177,6 +192,11 @@ def micros(value: datetime) -> int:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return (value - _EPOCH) // _MICROSECOND
+
+
+def instant_of(us: int) -> datetime:
+    """The instant ``us`` microseconds after the epoch (UTC): ``micros`` undone."""
+    return _EPOCH + us * _MICROSECOND
 
 
 def typed_fields(profile: Profile) -> dict[str, object]:
@@ -257,32 +277,29 @@ def passing_rows(
     source: str,
     earlier: Sequence[str],
     query: RowQuery,
-    targeting: str,
     scores: ScoreJoin | None,
 ) -> list[PassingRow]:
-    """The candidates of one source that pass ``query``, in the order they were found, each
-    with its cached score numbers when ``scores`` says where (else nulls)."""
+    """The candidates of one source that pass ``query`` (in no particular order: ``rowid`` is
+    the order they were found in), each with its cached score numbers when ``scores`` says
+    where (else nulls)."""
     _functions(db, query)
     params = _params(query, account, source, earlier)
-    params["_targeting"] = targeting
     if scores is None:
         numbers = "null, null, null"
-        tail = "null, null"
+        digest = "c.digest"
         join = ""
     else:  # the row's copy of its cached score, when it is of this scorer and topic
-        hit = "k.score_key = (:_prefix || c.digest || :_suffix)"
-        numbers = ", ".join(
-            f"case when {hit} then k.{col} end"
-            for col in ("authenticity", "relevance", "recommendation")
+        numbers = "k.authenticity, k.relevance, k.recommendation"
+        digest = "case when k.candidate is null then c.digest end"  # only where one is missing
+        join = (
+            "left join candidate_scores k on k.candidate = c.rowid "
+            "and k.score_key = (:_prefix || c.digest || :_suffix) "
         )
-        tail = f"case when {hit} then k.scorer end, case when {hit} then k.version end"
-        join = "left join candidate_scores k on k.candidate = c.rowid "
         params.update({"_prefix": scores.prefix, "_suffix": scores.suffix})
     sql = (
-        f"select c.profile_id, :_targeting, {numbers}, {query.unknown}, c.rowid, c.post_count, "
-        f"{tail}, :_source, c.digest, c.followers, c.following, c.posts, c.last_seen_us, "
-        f"c.has_avatar {_from(len(earlier), join)} "
-        f"and ({query.failed}) = '' order by c.rowid"
+        f"select c.profile_id, {numbers}, {query.unknown}, c.rowid, c.post_count, {digest}, "
+        "c.followers, c.following, c.posts, c.last_seen_us, c.has_avatar "
+        f"{_from(len(earlier), join)} and ({query.failed}) = ''"
     )
     rows: list[PassingRow] = db.conn.execute(sql, params).fetchall()
     return rows
@@ -291,8 +308,8 @@ def passing_rows(
 def keep_scores(db: StateDB, copies: Sequence[tuple[str, ScoreNumbers, int]]) -> None:
     """Keep a copy of cached scores by candidate row: (score key, its numbers, rowid)."""
     rows = [(rowid, key, *numbers) for key, numbers, rowid in copies]
-    with db.conn:
-        db.conn.executemany(
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.executemany(
             "insert or replace into candidate_scores (candidate, score_key, authenticity, "
             "relevance, recommendation, scorer, version) values (?, ?, ?, ?, ?, ?, ?)",
             rows,
@@ -446,18 +463,77 @@ def store_posts(
             db.table("candidate_posts").insert_all(rows, pk=("account", "profile_id"), replace=True)
 
 
-def cached_score_data(db: StateDB, rowids: Sequence[int], join: ScoreJoin) -> dict[int, Score]:
-    """The full cached scores (with reasons) of some cached candidates, by rowid."""
-    found: dict[int, Score] = {}
+def cached_score_data(
+    db: StateDB, rowids: Sequence[int], join: ScoreJoin
+) -> dict[int, tuple[Score | None, int | None]]:
+    """The full cached scores (with reasons) of some cached candidates, by rowid; a score kept
+    as numbers alone comes as (None, the instant it was scored at, in microseconds)."""
+    found: dict[int, tuple[Score | None, int | None]] = {}
     ids = list(dict.fromkeys(rowids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         rows = db.conn.execute(
-            "select c.rowid, s.data from candidates c join scores s "
+            "select c.rowid, s.data, s.scored_us from candidates c join scores s "
             f"on s.key = (? || c.digest || ?) where c.rowid in ({marks})",
             [join.prefix, join.suffix, *chunk],
         )
-        for rowid, data in rows:
-            found[int(rowid)] = Score.from_data(json.loads(data))
+        for rowid, data, scored_us in rows:
+            score = None if data is None else Score.from_data(json.loads(data))
+            found[int(rowid)] = (score, scored_us)
     return found
+
+
+# rowid, handle, display_name, bio, followers, following, posts, has_avatar, created_us,
+# last_seen_us, the recent posts' times (microseconds) and texts: what the heuristic reads
+ScoreFacts = tuple[
+    int,
+    str,
+    str,
+    str,
+    int | None,
+    int | None,
+    int | None,
+    bool | None,
+    int | None,
+    int | None,
+    tuple[int | None, ...],
+    tuple[str, ...],
+]
+
+
+def score_facts(db: StateDB, rowids: Sequence[int]) -> list[ScoreFacts]:
+    """What a scorer of numbers reads of some cached candidates (typed columns, and from the
+    JSON only the creation time and the recent posts, extracted by SQLite), in rowid order."""
+    out: list[ScoreFacts] = []
+    ids = sorted(set(rowids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.conn.execute(
+            "select rowid, handle, display_name, bio, followers, following, posts, has_avatar, "
+            "json_extract(data, '$.created_at'), last_seen_us, "
+            "case when post_count > 0 then json_extract(data, '$.recent_posts') end "
+            f"from candidates where rowid in ({marks}) order by rowid",
+            chunk,
+        )
+        out += [_facts(row) for row in rows]
+    return out
+
+
+def _facts(row: tuple[Any, ...]) -> ScoreFacts:
+    rowid, handle, name, bio, followers, following, posts, avatar, created, seen, recent = row
+    stamps: tuple[int | None, ...] = ()
+    texts: tuple[str, ...] = ()
+    if recent:
+        items = json.loads(recent)
+        stamps = tuple(_micros_of(p["created_at"]) for p in items)
+        texts = tuple(p["text"] for p in items)
+    avatar = None if avatar is None else bool(avatar)
+    return (rowid, handle, name or "", bio or "", followers, following, posts, avatar,
+            _micros_of(created), seen, stamps, texts)  # fmt: skip
+
+
+def _micros_of(value: str | None) -> int | None:
+    when = _when(value)
+    return None if when is None else micros(when)

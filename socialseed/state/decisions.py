@@ -66,11 +66,14 @@ def latest_decisions(db: StateDB, plan_id: str) -> dict[str, Decision]:
 
 def latest_decision(db: StateDB, plan_id: str, action_id: str) -> Decision | None:
     """The newest decision on one action of a plan (apply re-reads it before each call)."""
-    rows = db.query(  # a plain query: read before every call, so no table introspection
+    cursor = db.conn.execute(  # on the connection: read before every call, so no savepoint
         "select * from decisions where plan_id = ? and action_id = ? order by id desc limit 1",
         [plan_id, action_id],
     )
-    return next((_from_row(row) for row in rows), None)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return _from_row(dict(zip([d[0] for d in cursor.description], row, strict=True)))
 
 
 def decisions_on(db: StateDB, plan_id: str, action_id: str) -> list[Decision]:

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from socialseed.clock import iso, parse_instant
 from socialseed.state.handle import StateDB
+from socialseed.state.tx import atomic
 
 SOCIALSEED = "socialseed"
 MATURE_DAYS = 3  # a follow is judged (followed back or not) this many days after it was made
@@ -39,8 +40,8 @@ def first_seen(db: StateDB, account: str) -> dict[str, datetime]:
 def note_followers(db: StateDB, account: str, followers: Iterable[str], *, now: datetime) -> None:
     """Record followers not seen before as first seen ``now``."""
     sql = "insert or ignore into followers_seen (account, follower_id, first_seen) values (?, ?, ?)"
-    with db.conn:
-        db.conn.executemany(sql, [(account, f, iso(now)) for f in followers])
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.executemany(sql, [(account, f, iso(now)) for f in followers])
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,8 @@ def record_proposals(
         )
         for p in proposals
     ]
-    with db.conn:
-        db.conn.executemany(sql, rows)
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.executemany(sql, rows)
 
 
 @dataclass(frozen=True)

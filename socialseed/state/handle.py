@@ -6,6 +6,12 @@ connection and cursor) that SocialSeed uses. Two backends satisfy it: sqlite-uti
 ``Database`` over a SQLite file (the embedded default) and ``state.pg.PgDatabase`` over a
 PostgreSQL connection (psycopg 3). Anything outside this surface (a SQLite backup, a page
 check) is SQLite-file specific and asks ``sqlite_file_of`` first.
+
+``StateReads`` is what a read needs of it: the connection. Functions that only read (the rows
+``status`` shows) take ``StateReads``, so a read-only command can hand them the light handle of
+``state.reads`` (plain ``sqlite3`` on a SQLite file) and never import sqlite-utils, which imports
+numpy when it is installed; on a PostgreSQL state they get the ``StateDB`` itself. Import both
+names under ``TYPE_CHECKING`` in modules on that path.
 """
 
 from __future__ import annotations
@@ -116,3 +122,10 @@ class StateDB(Protocol):
     def table(self, table_name: str) -> StateTable: ...
 
     def table_names(self) -> list[str]: ...
+
+
+class StateReads(Protocol):
+    """A handle to read the state through (``StateDB`` is one, ``state.reads.Reads`` another)."""
+
+    @property
+    def conn(self) -> StateConnection: ...

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model.health import FollowRow, Health, OutcomeRow, Signal
-from socialseed.state.handle import StateDB
 from socialseed.state.relationships import SOCIALSEED
+
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateDB, StateReads
 
 FOLLOW_BACK_DAYS = 30  # health judges the follow-back rate of the last month's follows
 
 
-def outcomes(db: StateDB, account: str, *, since: datetime) -> list[OutcomeRow]:
-    rows = db.execute(  # tuples, not dicts: status and metrics read this for every account
+def outcomes(db: StateReads, account: str, *, since: datetime) -> list[OutcomeRow]:
+    rows = db.conn.execute(  # tuples, not dicts: status and metrics read this for every account
         "select at, verb, status, http_status, error from journal "
         "where account = ? and kind = 'outcome' and at >= ? order by at",
         [account, iso(since)],
@@ -31,26 +34,27 @@ def outcomes(db: StateDB, account: str, *, since: datetime) -> list[OutcomeRow]:
     ]
 
 
-def signals(db: StateDB, account: str, *, since: datetime) -> list[Signal]:
-    rows = db.table("audit").rows_where(
-        "account = ? and at >= ?", [account, iso(since)], order_by="at"
+def signals(db: StateReads, account: str, *, since: datetime) -> list[Signal]:
+    rows = db.conn.execute(
+        "select at, kind, detail from audit where account = ? and at >= ? order by at",
+        [account, iso(since)],
     )
     return [
-        Signal(at=parse_instant(str(r["at"])), kind=str(r["kind"]), detail=str(r["detail"] or ""))
-        for r in rows
+        Signal(at=parse_instant(str(at)), kind=str(kind), detail=str(detail or ""))
+        for at, kind, detail in rows
     ]
 
 
-def last_resume(db: StateDB, account: str) -> datetime | None:
-    rows = list(
-        db.table("audit").rows_where(
-            "account in (?, '*') and kind = 'resume'", [account], order_by="at desc", limit=1
-        )
-    )
-    return parse_instant(str(rows[0]["at"])) if rows else None
+def last_resume(db: StateReads, account: str) -> datetime | None:
+    row = db.conn.execute(
+        "select at from audit where account in (?, '*') and kind = 'resume' "
+        "order by at desc limit 1",
+        [account],
+    ).fetchone()
+    return parse_instant(str(row[0])) if row else None
 
 
-def follows(db: StateDB, account: str, *, since: datetime) -> list[FollowRow]:
+def follows(db: StateReads, account: str, *, since: datetime) -> list[FollowRow]:
     """SocialSeed's follows made since ``since``, with their follow-back times."""
     rows = db.conn.execute(
         "select since, followed_back_at from relationships where account = ? and origin = ? "

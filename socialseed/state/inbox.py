@@ -11,11 +11,14 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model.conversations import InboxItem, Triage
-from socialseed.state.handle import StateDB
 from socialseed.state.tx import atomic
+
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateDB, StateReads
 
 INBOX = "inbox"
 
@@ -108,10 +111,10 @@ _SELECT = (
 )
 
 
-def received(db: StateDB, account: str | None = None) -> list[Received]:
+def received(db: StateReads, account: str | None = None) -> list[Received]:
     """Stored messages, oldest first (of one account, or of all)."""
     where, params = ("where i.account = ?", [account]) if account else ("", [])
-    rows = db.execute(f"{_SELECT} {where} order by i.created_at, i.message_id", params)
+    rows = db.conn.execute(f"{_SELECT} {where} order by i.created_at, i.message_id", params)
     return [_received(row) for row in rows.fetchall()]
 
 
@@ -128,7 +131,7 @@ def _received(row: tuple[object, ...]) -> Received:
     )
 
 
-def unanswered_count(db: StateDB, account: str) -> int:
+def unanswered_count(db: StateReads, account: str) -> int:
     """Messages the rules want answered (a reply, or a person) that have no reply yet."""
     wanted = {"reply", "needs_person"}
     return sum(1 for r in received(db, account) if r.unanswered and wanted & set(r.outcomes))

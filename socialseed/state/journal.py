@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from socialseed.clock import iso, parse_instant
-from socialseed.model import Action, Outcome, Verb
+from socialseed.model import Action, Outcome, Target, Verb
 from socialseed.state.handle import StateConnection, StateDB
 from socialseed.state.tx import atomic
 
@@ -40,17 +40,46 @@ def _base(plan_id: str, action: Action, attempt: int, now: datetime) -> dict[str
         "action_id": action.id,
         "account": action.account,
         "verb": action.verb.value,
-        "target": json.dumps(action.target.to_data(), sort_keys=True),
+        "target": _target_text(action.target),
         "attempt": attempt,
         "at": iso(now),
     }
+
+
+_last_target: tuple[Target | None, str] = (None, "")  # the intent's, again for its outcome
+
+
+def _target_text(target: Target) -> str:
+    """The target as the journal stores it; an action's intent and outcome encode it once."""
+    global _last_target
+    last, text = _last_target  # one read: another thread may replace it meanwhile
+    if last is target:
+        return text
+    text = json.dumps(target.to_data(), sort_keys=True)
+    _last_target = (target, text)
+    return text
 
 
 def record_intent(
     db: StateDB, plan_id: str, action: Action, *, attempt: int, now: datetime
 ) -> None:
     """Commit the intent to call the platform (before the call)."""
-    _insert(db, _base(plan_id, action, attempt, now) | {"kind": "intent", "status": "started"})
+    with db.conn:
+        intent_in(db.conn, plan_id, action, attempt=attempt, now=now)
+
+
+def intent_in(
+    conn: StateConnection, plan_id: str, action: Action, *, attempt: int, now: datetime
+) -> None:
+    """The intent row as a statement of the caller's transaction (committed before the call)."""
+    row = _base(plan_id, action, attempt, now)
+    conn.execute(_INTENT, [*row.values(), "intent", "started"])
+
+
+_INTENT = (
+    "insert into journal (plan_id, action_id, account, verb, target, attempt, at, kind, status) "
+    "values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def record_outcome(
@@ -215,11 +244,15 @@ def record_finish(
     if not _changes_relationship(action, outcome):
         _insert(db, row)  # one statement commits alone
         return
-    names = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
     with atomic(db) as conn:
-        conn.execute(f"insert into journal ({names}) values ({marks})", list(row.values()))
+        conn.execute(_OUTCOME, list(row.values()))
         _relationship(conn, action, outcome, now)
+
+
+_OUTCOME = (  # the columns of _outcome_row, in its order
+    "insert into journal (plan_id, action_id, account, verb, target, attempt, at, kind, status, "
+    "http_status, request_id, error, remote_ref) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 _FOLLOWED = (

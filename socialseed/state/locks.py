@@ -11,11 +11,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
 from socialseed.errors import LockedError
 from socialseed.state.accounts import audit
-from socialseed.state.handle import StateDB
+
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateConnection, StateDB, StateReads
 
 PidAlive = Callable[[int], bool]
 
@@ -60,18 +63,20 @@ class Me:
     pid: int
 
 
-def holder(db: StateDB, account: str) -> Holder | None:
-    rows = list(db.table("locks").rows_where("account = ?", [account]))
-    if not rows:
+def holder(db: StateReads, account: str) -> Holder | None:
+    row = db.conn.execute(
+        "select owner, host, pid, started_at, expires_at from locks where account = ?", [account]
+    ).fetchone()
+    if row is None:
         return None
-    row = rows[0]
+    owner, host, pid, started_at, expires_at = row
     return Holder(
         account=account,
-        owner=str(row["owner"]),
-        host=str(row["host"]),
-        pid=int(row["pid"] or 0),
-        started_at=parse_instant(str(row["started_at"])),
-        expires_at=parse_instant(str(row["expires_at"])),
+        owner=str(owner),
+        host=str(host),
+        pid=int(pid or 0),
+        started_at=parse_instant(str(started_at)),
+        expires_at=parse_instant(str(expires_at)),
     )
 
 
@@ -128,19 +133,30 @@ def _mine(lock: Holder, me: Me) -> bool:
 def renew(db: StateDB, account: str, me: Me, *, now: datetime, ttl: timedelta) -> None:
     """Push the expiry forward; ``LockedError`` if the lock was taken away meanwhile."""
     with db.conn:
-        cursor = db.conn.execute(
-            "update locks set expires_at = ? where account = ? and owner = ? and host = ? "
-            "and pid = ?",
-            [iso(now + ttl), account, me.owner, me.host, me.pid],
-        )
+        renew_in(db.conn, account, me, now=now, ttl=ttl)
+
+
+def renew_in(conn: StateConnection, account: str, me: Me, *, now: datetime, ttl: timedelta) -> None:
+    """``renew`` as a statement of the caller's transaction (apply's, with the intent row)."""
+    cursor = conn.execute(
+        "update locks set expires_at = ? where account = ? and owner = ? and host = ? and pid = ?",
+        [iso(now + ttl), account, me.owner, me.host, me.pid],
+    )
     if cursor.rowcount != 1:
-        current = holder(db, account)
+        current = holder(_On(conn), account)
         who = current.describe() if current else "nobody"
         raise LockedError(
             f"{account}: the apply lock was taken away during the run (now held by {who})",
             hint="someone ran 'socialseed force-unlock'; check 'socialseed status' and run "
             "apply again when the other run is finished",
         )
+
+
+@dataclass(frozen=True)
+class _On:
+    """A connection, as a handle to read through."""
+
+    conn: StateConnection
 
 
 def release(db: StateDB, account: str, me: Me) -> None:

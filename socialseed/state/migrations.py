@@ -6,10 +6,12 @@ Each runs once, in its own transaction, when the database is opened.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from socialseed.state.handle import StateDB
+if TYPE_CHECKING:  # the names alone: state.reads lists migrations without sqlite-utils
+    from socialseed.state.handle import StateDB
 
-Migration = Callable[[StateDB], None]
+Migration = Callable[["StateDB"], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
 
 
@@ -456,3 +458,11 @@ def m091_source_yield(db: StateDB) -> None:
 def m092_runway_days(db: StateDB) -> None:
     """The last plan's runway in days per account, as a number (``status``, health, metrics)."""
     db.table("accounts").add_column("runway_days", float)
+
+
+@migration
+def m103_score_numbers_alone(db: StateDB) -> None:
+    """A cached score may hold its numbers alone (``data`` null): the heuristic scores a large
+    pool in bulk and its reasons are made again, for the few candidates a plan shows, from the
+    profile and the instant it was scored at (``scored_us``, microseconds since the epoch)."""
+    db.table("scores").add_column("scored_us", int)

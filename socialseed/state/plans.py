@@ -23,7 +23,7 @@ def record_plan(db: StateDB, plan: Plan, *, path: str | None = None) -> str:
                 "expires_at": iso(plan.expires_at),
                 "config_sha256": plan.config_sha256,
                 "path": path or "",
-                "body": plan.to_json(include_profiles=True),
+                "body": plan.to_json(include_profiles=True, compact=True),  # read, not shown
             },
             pk="id",
         )

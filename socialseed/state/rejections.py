@@ -152,10 +152,13 @@ def rejected_ids(db: StateDB, account: str) -> frozenset[str]:
 
 def active_rejection(db: StateDB, action_id: str) -> Rejection | None:
     """The standing rejection of this account, verb and target, if any."""
-    rows = db.query(  # a plain query: read before every call, so no table introspection
+    cursor = db.conn.execute(  # on the connection: read before every call, so no savepoint
         "select * from rejections where action_id = ? and lifted_at is null limit 1", [action_id]
     )
-    return next((_from_row(row) for row in rows), None)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return _from_row(dict(zip([d[0] for d in cursor.description], row, strict=True)))
 
 
 def matching(db: StateDB, account: str, verb: str, target: str) -> list[Rejection]:

@@ -10,9 +10,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
-from socialseed.state.handle import StateDB
+from socialseed.state.tx import atomic
+
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateDB
 
 SOCIALSEED = "socialseed"
 MANUAL = "manual"
@@ -110,8 +114,8 @@ def record_follows(
         "target_handle = coalesce(nullif(excluded.target_handle, ''), target_handle)"
     )
     rows = [(account, target, handle, origin, iso(at)) for target, origin, at in follows]
-    with db.conn:
-        db.conn.executemany(sql, rows)
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.executemany(sql, rows)
 
 
 def record_unfollow(db: StateDB, account: str, target_id: str, *, at: datetime) -> None:
@@ -121,8 +125,8 @@ def record_unfollow(db: StateDB, account: str, target_id: str, *, at: datetime) 
 def record_unfollows(db: StateDB, account: str, ended: list[tuple[str, datetime]]) -> None:
     """Record many ``(target_id, when)`` ended follows in one transaction."""
     sql = "update relationships set unfollowed_at = ? where account = ? and target_id = ?"
-    with db.conn:
-        db.conn.executemany(sql, [(iso(at), account, target) for target, at in ended])
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.executemany(sql, [(iso(at), account, target) for target, at in ended])
 
 
 def mark_followed_back(db: StateDB, account: str, target_id: str, *, at: datetime) -> None:
@@ -131,8 +135,8 @@ def mark_followed_back(db: StateDB, account: str, target_id: str, *, at: datetim
 
 def mark_followed_back_many(db: StateDB, account: str, targets: list[str], *, at: datetime) -> None:
     sql = "update relationships set followed_back_at = ? where account = ? and target_id = ?"
-    with db.conn:
-        db.conn.executemany(sql, [(iso(at), account, target) for target in targets])
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.executemany(sql, [(iso(at), account, target) for target in targets])
 
 
 def journal_target_id(target: object) -> str:

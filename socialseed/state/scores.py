@@ -7,13 +7,14 @@ when the scorer is a paid model).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
 from socialseed.clock import iso
 from socialseed.model import Score
 from socialseed.state.handle import StateDB
+from socialseed.state.tx import atomic
 
 _CHUNK = 500
 
@@ -29,8 +30,10 @@ def cached_scores(db: StateDB, keys: Iterable[str]) -> dict[str, Score]:
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        rows = db.conn.execute(f"select key, data from scores where key in ({marks})", chunk)
-        for key, data in rows:
+        rows = db.conn.execute(
+            f"select key, data from scores where key in ({marks}) and data is not null", chunk
+        )
+        for key, data in rows:  # a score kept as numbers alone is not one to hand out here
             found[key] = Score.from_data(json.loads(data))
     return found
 
@@ -87,11 +90,36 @@ def store_scores(db: StateDB, scores: Mapping[str, tuple[str, Score]], *, now: d
         (key, digest, stamp, *_typed(score))
         for key, (digest, score) in sorted(scores.items())  # in key order: faster inserts
     ]
-    with db.conn:
-        db.conn.executemany(
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.executemany(
             "insert or replace into scores (key, digest, created_at, scorer, version, data, "
             "authenticity, relevance, recommendation) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
+        )
+
+
+class NumbersRow(NamedTuple):
+    """A score kept as its numbers alone (rounded as the JSON would be)."""
+
+    key: str
+    digest: str
+    authenticity: float
+    relevance: float
+    recommendation: str
+
+
+def store_numbers(
+    db: StateDB, rows: Sequence[NumbersRow], *, scorer: str, version: str, now_us: int, now: str
+) -> None:
+    """Store scores as numbers alone (no reasons: ``data`` is null), scored at ``now_us``
+    (microseconds since the epoch; ``now`` is its text form)."""
+    same = (now, scorer, version, now_us)
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.executemany(
+            "insert or replace into scores (key, digest, authenticity, relevance, "
+            "recommendation, created_at, scorer, version, scored_us) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row, *same) for row in sorted(rows)],  # in key order: faster inserts
         )
 
 

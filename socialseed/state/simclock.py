@@ -11,10 +11,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
-from socialseed.state.handle import StateDB
 from socialseed.state.tx import atomic
+
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateDB
 
 ROW = 1
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
-from socialseed.state.handle import StateDB
+
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateDB, StateReads
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def _from_row(row: dict[str, object]) -> Snapshot:
 
 
 def snapshots(
-    db: StateDB, account: str | None = None, *, since: datetime | None = None
+    db: StateReads, account: str | None = None, *, since: datetime | None = None
 ) -> list[Snapshot]:
     """Snapshots, oldest first, optionally of one account and after ``since``."""
     where, args = [], []
@@ -55,10 +58,13 @@ def snapshots(
     if since is not None:
         where.append("taken_at >= ?")
         args.append(iso(since))
-    rows = db.table("snapshots").rows_where(
-        " and ".join(where) or None, args, order_by="account, taken_at"
+    condition = f"where {' and '.join(where)}" if where else ""
+    cursor = db.conn.execute(
+        f"select * from snapshots {condition} order by account, taken_at",
+        args,
     )
-    return [_from_row(row) for row in rows]
+    names = [d[0] for d in cursor.description]
+    return [_from_row(dict(zip(names, row, strict=True))) for row in cursor]
 
 
 def latest_snapshot(

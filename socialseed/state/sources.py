@@ -14,7 +14,7 @@ from datetime import datetime
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model.health import Runway
-from socialseed.state.handle import StateDB
+from socialseed.state.handle import StateDB, StateReads
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def record_runway_days(db: StateDB, account: str, days: float | None) -> None:
         db.conn.execute("update accounts set runway_days = ? where id = ?", [days, account])
 
 
-def last_runway(db: StateDB, account: str) -> Runway | None:
+def last_runway(db: StateReads, account: str) -> Runway | None:
     """The last plan's runway of ``account`` (``None``: no plan has measured one)."""
     row = db.conn.execute(
         "select runway_days, runway from accounts where id = ?", [account]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from socialseed.state.handle import StateConnection, StateDB
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateConnection, StateReads
 
 
 @contextmanager
-def atomic(db: StateDB) -> Iterator[StateConnection]:
+def atomic(db: StateReads) -> Iterator[StateConnection]:
     """Run the block's statements as one transaction (all or nothing)."""
     conn = db.conn
     if conn.in_transaction:

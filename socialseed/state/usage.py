@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING
 
 from socialseed.clock import iso
-from socialseed.state.handle import StateDB
+
+if TYPE_CHECKING:
+    from socialseed.state.handle import StateReads
 
 DONE_STATUSES = ("done", "already")
 
@@ -14,7 +17,7 @@ def utc_midnight(now: datetime) -> datetime:
     return datetime.combine(now.astimezone(UTC).date(), time(0), tzinfo=UTC)
 
 
-def used_since(db: StateDB, account: str, since: datetime) -> dict[str, int]:
+def used_since(db: StateReads, account: str, since: datetime) -> dict[str, int]:
     """Executed actions per verb (journal outcomes done/already) since ``since``."""
     rows = db.conn.execute(
         "select verb, count(*) from journal where account = ? and kind = 'outcome' "
@@ -24,7 +27,7 @@ def used_since(db: StateDB, account: str, since: datetime) -> dict[str, int]:
     return {str(verb): int(count) for verb, count in rows}
 
 
-def written_since(db: StateDB, account: str, since: datetime) -> dict[str, int]:
+def written_since(db: StateReads, account: str, since: datetime) -> dict[str, int]:
     """Actions per verb that changed something on the platform (outcome ``done``) after
     ``since``: what a platform's write budgets count ("already" wrote nothing)."""
     rows = db.conn.execute(
@@ -35,7 +38,7 @@ def written_since(db: StateDB, account: str, since: datetime) -> dict[str, int]:
     return {str(verb): int(count) for verb, count in rows}
 
 
-def done_action_ids(db: StateDB, account: str, verbs: tuple[str, ...]) -> frozenset[str]:
+def done_action_ids(db: StateReads, account: str, verbs: tuple[str, ...]) -> frozenset[str]:
     """Ids of the account's actions of these verbs that are in effect (done or already)."""
     marks = ", ".join("?" for _ in verbs)
     rows = db.conn.execute(
@@ -46,12 +49,12 @@ def done_action_ids(db: StateDB, account: str, verbs: tuple[str, ...]) -> frozen
     return frozenset(str(row[0]) for row in rows)
 
 
-def used_today(db: StateDB, account: str, now: datetime) -> dict[str, int]:
+def used_today(db: StateReads, account: str, now: datetime) -> dict[str, int]:
     """Executed actions per verb since UTC midnight."""
     return used_since(db, account, utc_midnight(now))
 
 
-def relationships(db: StateDB, account: str) -> list[dict[str, str | None]]:
+def relationships(db: StateReads, account: str) -> list[dict[str, str | None]]:
     """The account's known relationships (who it follows or followed, origin, since when)."""
     rows = db.conn.execute(
         "select target_id, target_handle, origin, since, unfollowed_at, followed_back_at "
@@ -62,7 +65,7 @@ def relationships(db: StateDB, account: str) -> list[dict[str, str | None]]:
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
-def last_snapshot(db: StateDB, account: str) -> tuple[int | None, int | None] | None:
+def last_snapshot(db: StateReads, account: str) -> tuple[int | None, int | None] | None:
     """The newest (followers, following) snapshot of the account, if any."""
     row = db.conn.execute(
         "select followers, following from snapshots where account = ? "
@@ -72,7 +75,7 @@ def last_snapshot(db: StateDB, account: str) -> tuple[int | None, int | None] | 
     return (row[0], row[1]) if row else None
 
 
-def phase_override(db: StateDB, account: str) -> tuple[str, str] | None:
+def phase_override(db: StateReads, account: str) -> tuple[str, str] | None:
     """The (phase, since) an account was moved to by a health regression, if any."""
     row = db.conn.execute(
         "select phase_override, phase_override_at from accounts where id = ?", [account]

@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from socialseed.apply.context import Options
+from socialseed.apply.context import Event, Options
 from socialseed.model import Verb
 from socialseed.state import locks
+from socialseed.state.handle import StateDB
 
 from .fakes import ME, NOW, Harness, action, approve, config, plan_for, state
 
@@ -96,3 +97,40 @@ async def test_apply_gives_up_waiting_after_the_timeout(state_where: str) -> Non
     report = await h.run(Options(lock_timeout=3), alive=lambda pid: True)
     by = {a.account: a for a in report.accounts}
     assert "after waiting 3 s" in str(by["alpha"].error)
+
+
+class _TakeLockAfterFirstDone(list[Event]):
+    """The events of a run; when the first action is done, another run takes the lock."""
+
+    def __init__(self, db: StateDB) -> None:
+        super().__init__()
+        self.db = db
+
+    def append(self, event: Event) -> None:
+        super().append(event)
+        if event.kind == "action_done" and sum(e.kind == "action_done" for e in self) == 1:
+            locks.force_unlock(self.db, "alpha", actor="tester@example.com", now=NOW)
+            locks.try_acquire(self.db, "alpha", OTHER, now=NOW, ttl=timedelta(hours=2))
+
+
+async def test_a_lock_taken_away_mid_run_stops_the_account_before_its_next_intent(
+    state_where: str,
+) -> None:
+    cfg = config(("alpha",))
+    actions = [action("alpha", Verb.FOLLOW, n) for n in (1, 2, 3)]
+    plan = plan_for(cfg, actions)
+    db = state(state_where)
+    approve(db, plan, actions)
+    h = Harness(db, cfg, plan, events=_TakeLockAfterFirstDone(db))
+
+    report = await h.run()
+
+    (alpha,) = report.accounts
+    assert [r.status for r in alpha.results] == ["done", "skipped", "skipped"]
+    assert "the apply lock was taken away during the run" in str(alpha.error)
+    assert "ci (other run)" in alpha.results[1].detail
+    assert h.world.calls == [("alpha", "follow", "account:u1:")]  # nothing sent after it
+    intents = db.execute("select action_id from journal where kind = 'intent'").fetchall()
+    assert [row[0] for row in intents] == [actions[0].id]  # nor journalled
+    current = locks.holder(db, "alpha")
+    assert current is not None and current.owner == OTHER.owner

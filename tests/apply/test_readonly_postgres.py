@@ -33,14 +33,21 @@ def table_counts(url: str) -> dict[str, int]:
         return {t: int(conn.execute(f'select count(*) from "{t}"').fetchone()[0]) for t in tables}  # type: ignore[index]
 
 
-def test_a_pr_plan_reads_postgres_through_a_select_only_role(tmp_path: Path, pg_url: str) -> None:
-    setup: Setup = build(tmp_path, accounts=("alpha",), follows=3)
+def production_with_a_reader(tmp_path: Path, pg_url: str) -> Setup:
+    """Production's state (3 approved follows) moved to PostgreSQL with ``state copy``, and a
+    role ``pr_reader`` that may only SELECT."""
+    setup = build(tmp_path, accounts=("alpha",), follows=3)
     code, _, err = invoke(setup.env, "state", "copy", str(setup.state_path), pg_url)
     assert code == 0, err
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute("drop role if exists pr_reader")
         conn.execute("create role pr_reader login")
         conn.execute("grant select on all tables in schema public to pr_reader")
+    return setup
+
+
+def test_a_pr_plan_reads_postgres_through_a_select_only_role(tmp_path: Path, pg_url: str) -> None:
+    setup = production_with_a_reader(tmp_path, pg_url)
     before = table_counts(pg_url)
     assert before["decisions"] == 3  # production's decisions, copied
 
@@ -62,13 +69,7 @@ def test_the_same_role_cannot_write_when_read_only_is_forgotten(
 ) -> None:
     """The role is the guarantee, not the flag: without --read-only-state the plan's first
     write is refused by the server, reported as an error, and nothing is written."""
-    setup: Setup = build(tmp_path, accounts=("alpha",), follows=3)
-    code, _, err = invoke(setup.env, "state", "copy", str(setup.state_path), pg_url)
-    assert code == 0, err
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute("drop role if exists pr_reader")
-        conn.execute("create role pr_reader login")
-        conn.execute("grant select on all tables in schema public to pr_reader")
+    setup = production_with_a_reader(tmp_path, pg_url)
     before = table_counts(pg_url)
     env = setup.env | {"SOCIALSEED_STATE": as_role(pg_url, "pr_reader")}
     code, out, err = invoke(env, "plan", "-c", str(setup.config_path))

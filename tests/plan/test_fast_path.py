@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
@@ -36,11 +37,13 @@ from socialseed.plan.filters import (
 from socialseed.plan.planner import Existing, Scored, assemble_plan, plan_account, rank_input
 from socialseed.plan.run import PlanOptions, Runtime, make_plan
 from socialseed.plan.scoring import topic_of
-from socialseed.plan.topk import Shortlist
-from socialseed.scoring.heuristic import HeuristicScorer
+from socialseed.plan.topk import RankColumns, Shortlist
+from socialseed.scoring.base import Topic
+from socialseed.scoring.heuristic import Facts, HeuristicScorer, numbers, topic_terms
 from socialseed.state import candidates as store
 from socialseed.state import growth as growth_store
 from socialseed.state.db import open_state
+from socialseed.state.relationships import mark_followed_back_many, record_follows
 from tests.plan.conftest import BASE_CONFIG
 from tests.plan.fakes import NOW, FakeNetwork, FakePlatform
 
@@ -176,8 +179,8 @@ def _filters_agree(data: st.DataObject, db: Any) -> None:
     earlier: list[str] = []
     for source in SOURCES:
         dropped.update(store.drop_counts(db, "studio", source, earlier, query))
-        for row in store.passing_rows(db, "studio", source, earlier, query, "film", None):
-            passing[row[0]] = bool(row[5])
+        for row in store.passing_rows(db, "studio", source, earlier, query, None):
+            passing[row[0]] = bool(row[4])
         earlier.append(source)
 
     expected_dropped: Counter[str] = Counter()
@@ -193,6 +196,33 @@ def _filters_agree(data: st.DataObject, db: Any) -> None:
             expected_passing[profile.id] = bool(result.unknown)
     assert dropped == expected_dropped
     assert passing == expected_passing
+
+
+# -- the heuristic's numbers -------------------------------------------------------------------
+@PROFILE_SETTINGS
+@given(
+    st.data(),
+    st.sampled_from(["", "People who shoot analog film in a darkroom."]),
+    st.lists(st.sampled_from(["film", "35mm", "#darkroom", "kelvin", "film roll"]), max_size=3),
+    st.integers(min_value=0, max_value=10**12),
+)
+def test_the_numbers_from_typed_columns_are_those_of_score_one(
+    data: st.DataObject, description: str, keywords: list[str], later_us: int
+) -> None:
+    """The cold path's numbers (typed columns and two fields of the JSON, no profile built)
+    are bit for bit those of the heuristic's ``score_one``."""
+    found = [data.draw(profiles(f"u{i}")) for i in range(data.draw(st.integers(1, 8)))]
+    db = open_state(None)
+    _store(db, found)
+    now = NOW + timedelta(microseconds=later_us)
+    terms = topic_terms(Topic(description, tuple(keywords), ("filmphotography",)))
+    rowids = [r for (r,) in db.conn.execute("select rowid from candidates")]
+    by_id = {p.id: p for p in found}
+    pids = dict(db.conn.execute("select rowid, profile_id from candidates").fetchall())
+    for facts in store.score_facts(db, rowids):
+        made = numbers(Facts(*facts[1:]), terms, store.micros(now))
+        score = HeuristicScorer(now=now).score_one(by_id[pids[facts[0]]], terms)
+        assert made == (score.authenticity, score.relevance, score.recommendation)
 
 
 # -- the ranking -------------------------------------------------------------------------------
@@ -260,10 +290,26 @@ def test_the_heap_walks_in_the_order_of_a_full_sort(
     assert [id(s) for s in walked] == [id(s) for s in reference]
     assert len(pool) == len(reference)
     assert pool.low_relevance == len(items) - len(reference)
+    if shuffle is not None:  # the plan's way: columns of numbers, one sort
+        columns = RankColumns(
+            [s.candidate.targeting for s in items],
+            np.array([s.score.authenticity for s in items], dtype=float),
+            np.array([s.score.relevance for s in items], dtype=float),
+            [s.score.recommendation for s in items],
+            np.array([bool(s.filters.unknown) for s in items], dtype=bool),
+            np.array([s.place for s in items], dtype=np.int64),
+        )
+        sorted_once = Shortlist.of_columns(
+            columns, lambda _: scoring, lambda indices: [items[i] for i in indices], Counter()
+        )
+        assert [id(s) for s in sorted_once.best_first()] == [id(s) for s in reference]
+        assert sorted_once.low_relevance == pool.low_relevance
 
 
 # -- the whole plan ----------------------------------------------------------------------------
-def _config(raw: dict[str, Any], like: int, control_pct: float) -> Config:
+def _config(
+    raw: dict[str, Any], like: int, control_pct: float, caps: tuple[int, int] = (4, 3)
+) -> Config:
     data = copy.deepcopy(BASE_CONFIG)
     film = data["targeting"]["film"]
     film["filters"] = {k: v for k, v in raw.items() if k != "allowlist"}
@@ -271,7 +317,7 @@ def _config(raw: dict[str, Any], like: int, control_pct: float) -> Config:
     film["actions"] = {"follow": True, "like_recent": like}
     film["scoring"] = {"provider": "heuristic", "min_authenticity": 0.55, "min_relevance": 0.1}
     film["experiment"] = {"control_pct": control_pct}
-    data["phases"]["standard"][0]["daily"] = {"follow": 4, "like": 3}
+    data["phases"]["standard"][0]["daily"] = {"follow": caps[0], "like": caps[1]}
     return Config.model_validate(data)
 
 
@@ -344,21 +390,58 @@ def _reference_ranking(
     return ranked, (f"ranking by expected follow-back: {ranker.describe()}",)
 
 
+def _outcomes(db: Database, account: str, draw: st.DrawFn) -> None:
+    """Follows made long enough ago to judge, half of them followed back, with features
+    drawn as the ranker makes them: enough for the ranker to learn (its model, not the prior,
+    then ranks)."""
+    since = NOW - timedelta(days=growth_store.MATURE_DAYS + 5)
+    proposals = []
+    for i in range(ranking.MIN_OUTCOMES + 4):
+        known = ranking.Known(
+            draw(counts),
+            draw(counts),
+            draw(counts),
+            store.micros(NOW - timedelta(days=draw(st.integers(0, 90)))),
+            draw(st.sampled_from([None, 0, 1])),
+            draw(st.sampled_from(SOURCES)),
+            draw(st.floats(0, 1)),
+            draw(st.floats(0, 1)),
+        )
+        features = ranking.features_of(known, store.micros(since))
+        proposals.append(
+            growth_store.Proposal(f"old{i}", "film", known.source, "chosen", 0.1, features)
+        )
+    growth_store.record_proposals(db, account, proposals, now=since)
+    ids = [p.target_id for p in proposals]
+    record_follows(db, account, [(t, "socialseed", since) for t in ids])
+    mark_followed_back_many(db, account, ids[::2], at=since + timedelta(days=1))
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_the_fast_path_plans_what_the_reference_plans(data: st.DataObject) -> None:
+    """Filters, scores (made cold, then read warm), expected follow-back (the prior, or a model
+    learned from outcomes), places with a control group, risk, the top of the pool and today's
+    caps: the fast path and the reference plan the same actions."""
     found = [data.draw(profiles(f"u{i:02d}")) for i in range(data.draw(st.integers(1, 24)))]
     raw = data.draw(filter_sets)
-    config = _config(raw, data.draw(st.sampled_from([0, 1])), data.draw(st.sampled_from([0, 25])))
+    like, control = data.draw(st.sampled_from([0, 1])), data.draw(st.sampled_from([0, 25]))
+    caps = data.draw(st.tuples(st.integers(2, 6), st.integers(1, 4)))  # hourly follow: 2
+    config = _config(raw, like, control, caps)
     network = FakeNetwork()
     db = open_state(None)
     _store(db, found)
+    learned = data.draw(st.booleans())
+    if learned:
+        _outcomes(db, config.accounts[0].id, data.draw)
     for warm in (False, True):  # the first plan scores (cold), the second reads the cache
         fast = _fast_plan(config, db, network)
         reference = _reference_plan(config, db, network, warm=warm)
         assert [a.to_data() for a in fast.actions] == [a.to_data() for a in reference.actions]
         assert _without_funnel(fast.accounts) == reference.accounts
         assert fast.scorers == reference.scorers
+        notes = " ".join(fast.accounts[0].notes)
+        assert ("learned from" in notes) == (learned and "ranking by" in notes)
 
 
 def _without_funnel(accounts: list[AccountPlan]) -> list[AccountPlan]:
@@ -368,3 +451,39 @@ def _without_funnel(accounts: list[AccountPlan]) -> list[AccountPlan]:
         replace(a, notes=tuple(n for n in a.notes if not n.startswith(("funnel ", "source "))))
         for a in accounts
     ]
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.data())
+def test_the_fast_path_plans_the_same_on_postgresql(pg_state_url: str, data: st.DataObject) -> None:
+    """The fast path's SQL on PostgreSQL (passing rows joined to score copies, scores stored as
+    numbers alone in one transaction, the facts read from the JSON, reasons made again): the
+    plans of a SQLite state, cold then warm. One database, emptied between examples."""
+    found = [data.draw(profiles(f"u{i:02d}")) for i in range(data.draw(st.integers(1, 24)))]
+    raw = data.draw(filter_sets)
+    like, control = data.draw(st.sampled_from([0, 1])), data.draw(st.sampled_from([0, 25]))
+    config = _config(raw, like, control, data.draw(st.tuples(st.integers(2, 6), st.integers(1, 4))))
+    network = FakeNetwork()
+    pg = open_state(pg_state_url)
+    try:
+        for table in pg.table_names():
+            if table != "_migrations":
+                pg.conn.execute(f'delete from "{table}"')
+        lite = open_state(None)
+        _store(lite, found)
+        _store(pg, found)
+        for _ in ("cold", "warm"):
+            on_pg, on_lite = _fast_plan(config, pg, network), _fast_plan(config, lite, network)
+            assert [a.to_data() for a in on_pg.actions] == [a.to_data() for a in on_lite.actions]
+            assert on_pg.accounts == on_lite.accounts
+        stored = pg.conn.execute("select count(*) from scores where data is null").fetchone()
+        assert (
+            stored[0]
+            == lite.conn.execute("select count(*) from scores where data is null").fetchone()[0]
+        )
+    finally:
+        pg.conn.close()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from socialseed.model import Post, Profile, Score
 from socialseed.plan import ranking
 from socialseed.state.candidates import micros
@@ -112,3 +115,15 @@ def test_the_control_group_is_a_random_share_spread_through_the_order() -> None:
     chosen = [p.expected for p in top if p.arm == "chosen"]
     assert chosen == sorted(chosen, reverse=True) and min(chosen) >= 0.959
     assert sum(p.expected for p in control) / 10 < 0.9  # random, not the best
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(min_value=0, max_value=300), st.text(max_size=8))
+def test_the_inlined_shuffle_is_random_shuffle(count: int, seed: str) -> None:
+    """The ranking's ties and control group come from ``random.Random(seed).shuffle``; the
+    inlined copy draws the same numbers and leaves the generator in the same state."""
+    ours, theirs = random.Random(seed), random.Random(seed)
+    expected = list(range(count))
+    theirs.shuffle(expected)
+    assert ranking._shuffled(ours, count) == expected
+    assert ours.random() == theirs.random()
