@@ -4,11 +4,8 @@ sandbox's inbox, the estimate in the plan's AI section, guarded drafts on the re
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -19,21 +16,15 @@ from socialseed.config.load import load_config
 from socialseed.conversations import guards
 from tests.conftest import DEMO_CONFIG
 from tests.conversations.ai_fakes import KEY, answer, block
+from tests.llm_server import LlmHandler, LlmServer, serving
 
 runner = CliRunner()
 NOW = "2026-12-20T18:00:00Z"  # a week of the sandbox's inbox
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    seen: list[dict[str, Any]]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
+class _Handler(LlmHandler):
     def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        body = self.body()
         self.server.seen.append({"path": self.path, "body": body})
         entries = block(body["messages"][1]["content"])
         drafts = [
@@ -46,31 +37,17 @@ class _Handler(BaseHTTPRequestHandler):
             }
             for e in entries
         ]
-        data = json.dumps(answer("openai", json.dumps({"drafts": drafts}), 2000, 600)).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
+        self.send_json(answer("openai", json.dumps({"drafts": drafts}), 2000, 600))
 
 
 @pytest.fixture
-def llm_server() -> Iterator[_Server]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.seen = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def llm_server() -> Iterator[LlmServer]:
+    with serving(_Handler) as server:
+        yield server
 
 
 @pytest.fixture
-def config(tmp_path: Path, llm_server: _Server, monkeypatch: pytest.MonkeyPatch) -> Path:
+def config(tmp_path: Path, llm_server: LlmServer, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOCIALSEED_NOW", NOW)
     monkeypatch.setenv("SOCIALSEED_SANDBOX", str(tmp_path / "world.sqlite"))
     monkeypatch.setenv("LOCAL_LLM_KEY", KEY)
@@ -99,7 +76,7 @@ def config(tmp_path: Path, llm_server: _Server, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_plan_drafts_with_ai_in_batches_shows_the_estimate_and_proposes_guarded_drafts(
-    config: Path, llm_server: _Server, tmp_path: Path
+    config: Path, llm_server: LlmServer, tmp_path: Path
 ) -> None:
     out = tmp_path / "plan.json"
     result = runner.invoke(app, ["plan", "-c", str(config), "-o", str(out)])

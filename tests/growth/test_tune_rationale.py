@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -20,6 +17,7 @@ from socialseed.cli.main import app
 from socialseed.scoring.rationale import system_prompt, user_message
 from tests.conftest import DEMO_CONFIG
 from tests.growth.test_tune import seed_outcomes
+from tests.llm_server import LlmHandler, LlmServer, serving
 from tests.scoring.fakes import KEY, openai_answer
 
 runner = CliRunner()
@@ -36,39 +34,18 @@ CHANGES = [
 ]
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    seen: list[dict[str, Any]]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
+class _Handler(LlmHandler):
     def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        body = self.body()
         self.server.seen.append({"path": self.path, "body": body})
         answer = openai_answer(json.dumps({"rationale": ANSWER}), 400, 60)
-        data = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
+        self.send_json(answer)
 
 
 @pytest.fixture
-def llm_server() -> Iterator[_Server]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.seen = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def llm_server() -> Iterator[LlmServer]:
+    with serving(_Handler) as server:
+        yield server
 
 
 def _setup(tmp_path: Path, port: int, max_cost: float | None = None) -> tuple[Path, dict[str, str]]:
@@ -102,7 +79,7 @@ def _setup(tmp_path: Path, port: int, max_cost: float | None = None) -> tuple[Pa
 
 
 def test_the_rationale_goes_through_the_provider_and_never_changes_the_diff(
-    tmp_path: Path, llm_server: _Server
+    tmp_path: Path, llm_server: LlmServer
 ) -> None:
     config, env = _setup(tmp_path, llm_server.server_address[1])
     offline = runner.invoke(app, ["tune", "-c", str(config), "--no-ai"], env=env)
@@ -126,7 +103,7 @@ def test_the_rationale_goes_through_the_provider_and_never_changes_the_diff(
     assert KEY not in result.output
 
 
-def test_over_the_budget_no_request_is_made(tmp_path: Path, llm_server: _Server) -> None:
+def test_over_the_budget_no_request_is_made(tmp_path: Path, llm_server: LlmServer) -> None:
     config, env = _setup(tmp_path, llm_server.server_address[1], max_cost=0.0000001)
     result = runner.invoke(app, ["tune", "-c", str(config)], env=env)
     assert result.exit_code == 0, result.output
@@ -137,7 +114,7 @@ def test_over_the_budget_no_request_is_made(tmp_path: Path, llm_server: _Server)
 
 
 def test_without_the_key_tune_works_offline_and_says_why(
-    tmp_path: Path, llm_server: _Server
+    tmp_path: Path, llm_server: LlmServer
 ) -> None:
     config, env = _setup(tmp_path, llm_server.server_address[1])
     env["LOCAL_LLM_KEY"] = ""

@@ -19,24 +19,11 @@ import yaml
 from socialseed.report.diff_markdown import MARKER
 from socialseed.state.db import open_state
 from tests.conftest import ROOT
+from tests.ops.github_sim import commit, git
 
 FLOW = yaml.safe_load((ROOT / "examples" / "github-actions" / "plan.yml").read_text())
 STEPS = FLOW["jobs"]["plan"]["steps"]
 EXPR = re.compile(r"\$\{\{\s*([^}]+?)\s*\}\}")
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
-def commit(repo: Path, config: str, message: str) -> str:
-    (repo / "socialseed").mkdir(exist_ok=True)
-    (repo / "socialseed" / "socialseed.yaml").write_text(config)
-    git(repo, "add", "-A")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", message)
-    return git(repo, "rev-parse", "HEAD")
 
 
 class Job:

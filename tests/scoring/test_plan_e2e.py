@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -16,6 +13,7 @@ from typer.testing import CliRunner
 
 from socialseed.cli.main import app
 from tests.conftest import DEMO_CONFIG
+from tests.llm_server import LlmHandler, LlmServer, serving
 from tests.scoring.fakes import KEY, openai_answer, scores_json
 
 pytestmark = pytest.mark.skipif(
@@ -25,46 +23,24 @@ pytestmark = pytest.mark.skipif(
 runner = CliRunner()
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    seen: list[dict[str, Any]]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
+class _Handler(LlmHandler):
     def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        body = self.body()
         self.server.seen.append(
             {"path": self.path, "auth": self.headers["authorization"], "body": body}
         )
         count = len(json.loads(body["messages"][1]["content"])["profiles"])
-        payload = json.dumps(openai_answer(scores_json(count, 0.9, 0.8), 50 * count, 10 * count))
-        data = payload.encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
+        self.send_json(openai_answer(scores_json(count, 0.9, 0.8), 50 * count, 10 * count))
 
 
 @pytest.fixture
-def llm_server() -> Iterator[_Server]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.seen = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def llm_server() -> Iterator[LlmServer]:
+    with serving(_Handler) as server:
+        yield server
 
 
 @pytest.fixture
-def config(tmp_path: Path, llm_server: _Server, monkeypatch: pytest.MonkeyPatch) -> Path:
+def config(tmp_path: Path, llm_server: LlmServer, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOCIALSEED_NOW", "2026-11-25T09:00:00Z")
     monkeypatch.setenv("SOCIALSEED_SANDBOX", str(tmp_path / "sandbox.sqlite"))
     monkeypatch.setenv("LOCAL_LLM_KEY", KEY)
@@ -92,7 +68,7 @@ def config(tmp_path: Path, llm_server: _Server, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_plan_scores_with_the_provider_then_replans_from_the_cache(
-    config: Path, llm_server: _Server, tmp_path: Path
+    config: Path, llm_server: LlmServer, tmp_path: Path
 ) -> None:
     first = runner.invoke(app, ["plan", "-c", str(config), "-o", str(tmp_path / "a.json")])
 
@@ -148,7 +124,7 @@ def _library_priced(config: Path, cap: float | None = None) -> None:
 
 
 def test_a_plan_without_prices_in_config_shows_the_price_librarys_estimate(
-    config: Path, llm_server: _Server, tmp_path: Path
+    config: Path, llm_server: LlmServer, tmp_path: Path
 ) -> None:
     _library_priced(config)
 
@@ -182,7 +158,7 @@ def test_a_plan_without_prices_in_config_shows_the_price_librarys_estimate(
 
 
 def test_a_budget_below_the_estimate_stops_the_ai_step_and_falls_back(
-    config: Path, llm_server: _Server, tmp_path: Path
+    config: Path, llm_server: LlmServer, tmp_path: Path
 ) -> None:
     _library_priced(config, cap=0.0001)
 
@@ -209,7 +185,7 @@ def test_a_budget_below_the_estimate_stops_the_ai_step_and_falls_back(
 
 
 def test_an_unknown_price_with_a_budget_refuses_the_provider_until_a_price_is_set(
-    config: Path, llm_server: _Server, tmp_path: Path
+    config: Path, llm_server: LlmServer, tmp_path: Path
 ) -> None:
     data = yaml.safe_load(config.read_text())
     local = data["scoring"]["providers"]["local"]
