@@ -166,9 +166,30 @@ class Profile:
             recent_posts=tuple(Post.from_data(p) for p in data.get("recent_posts") or []),
         )
 
+    def canonical(self) -> str:
+        """``canonical_json(self.to_data())``: the text the state stores and ``digest`` hashes,
+        made once per profile (kept on the instance, outside its fields: equality, hashing
+        and ``replace`` do not see it)."""
+        text: str | None = self.__dict__.get(_CANONICAL)
+        if text is None:
+            text = canonical_json(self.to_data())
+            object.__setattr__(self, _CANONICAL, text)
+        return text
+
     @property
     def digest(self) -> str:
-        return digest(self.to_data())
+        return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+
+_CANONICAL = "_canonical"
+
+
+def known_canonical(profile: Profile, text: str) -> Profile:
+    """``profile``, told its canonical text ``text`` (an adapter that received the profile in
+    that very form: ``text`` must equal ``canonical_json(profile.to_data())``, which the
+    adapter's tests hold), so it is not made again."""
+    object.__setattr__(profile, _CANONICAL, text)
+    return profile
 
 
 @dataclass(frozen=True)

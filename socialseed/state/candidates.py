@@ -15,7 +15,6 @@ from typing import Any
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Candidate, Post, Profile, Score
-from socialseed.model.values import canonical_json
 from socialseed.state.handle import StateDB
 from socialseed.state.scores import ScoreNumbers
 from socialseed.state.tx import atomic
@@ -126,7 +125,7 @@ _INSERT = (
 
 def _row(account: str, source: str, candidate: Candidate, stamp: str) -> tuple[object, ...]:
     profile = candidate.profile
-    text = canonical_json(profile.to_data())
+    text = profile.canonical()  # kept by the profile (an adapter may have received it so)
     typed = typed_fields(profile)
     return (
         account,

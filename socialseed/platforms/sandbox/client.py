@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -27,12 +28,14 @@ from socialseed.model import (
     Verb,
 )
 from socialseed.model.conversations import CONTEXT_READS, InboxItem, InboxPage
+from socialseed.model.values import known_canonical
 from socialseed.platforms.base import CONFIRMED, Platform
 from socialseed.platforms.http import epoch_reset, parse_json, raise_for_response, send
 
 NAME = "sandbox"
 _RESET = epoch_reset("x-ratelimit-reset")
 INBOX_PAGES = 20
+DISCOVERY_PAGE = 50  # profiles per discovery page
 _FAULTS_HINT = "clear injected faults with 'socialseed sandbox faults --clear'"
 
 
@@ -59,6 +62,13 @@ class SandboxPlatform(Platform):
     # the HTTP boundary ------------------------------------------------------------------
 
     async def _call(self, method: str, url: str, *, verb: str = "", **kwargs: Any) -> Any:
+        response = await self._answer(method, url, verb=verb, **kwargs)
+        return parse_json(response, platform=NAME)
+
+    async def _answer(
+        self, method: str, url: str, *, verb: str = "", **kwargs: Any
+    ) -> httpx.Response:
+        """A successful answer (errors raised as the platform's error types)."""
         response = await send(self.client, method, url, platform=NAME, **kwargs)
         self._remember_rate(response, verb)
         raise_for_response(
@@ -68,7 +78,7 @@ class SandboxPlatform(Platform):
             reset_reader=_RESET,
             classifier=_classify,
         )
-        return parse_json(response, platform=NAME)
+        return response
 
     def _remember_rate(self, response: httpx.Response, verb: str) -> None:
         """Per-verb window in bucket ``verb``; the all-verbs daily budget in ``daily``."""
@@ -90,12 +100,18 @@ class SandboxPlatform(Platform):
         return Profile.from_data(await self._call("GET", f"/v1/users/{handle.lstrip('@')}"))
 
     async def discover(self, source: Source, cursor: str | None = None) -> Page:
-        params = {"q": source.value}
+        params = {"q": source.value, "limit": str(DISCOVERY_PAGE)}
         if cursor:
             params["cursor"] = cursor
-        data = await self._call("GET", f"/v1/discover/{source.kind.value}", params=params)
-        profiles = [_profile(p) for p in data["profiles"]]
-        return Page(profiles=profiles, cursor=data.get("next_cursor"))
+        url = f"/v1/discover/{source.kind.value}"
+        response = await self._answer("GET", url, params=params)
+        split = _split_page(response.content)
+        if split is None:  # not the server's own page form: the general way
+            data = parse_json(response, platform=NAME)
+            profiles = [_profile(p) for p in data["profiles"]]
+            return Page(profiles=profiles, cursor=data.get("next_cursor"))
+        found, next_cursor = split
+        return Page(profiles=[_profile(p, text) for p, text in found], cursor=next_cursor)
 
     async def recent_posts(self, user_id: str, limit: int = 5) -> list[Post]:
         data = await self._call("GET", f"/v1/users/{user_id}/posts", params={"limit": limit})
@@ -187,11 +203,50 @@ class SandboxPlatform(Platform):
         )
 
 
-def _profile(data: dict[str, Any]) -> Profile:
-    """``Profile.from_data`` for the server's own form (every key, instants ending in ``Z``),
-    made fast for discovery pages; anything else goes the general way."""
+_SCAN = json.JSONDecoder().raw_decode
+_PAGE_HEAD = '{"profiles":['
+_PAGE_CURSOR = ',"next_cursor":'
+
+
+def _split_page(body: bytes) -> tuple[list[tuple[Any, str]], str | None] | None:
+    """A discovery page in the server's own form, ``{"profiles":[P,...],"next_cursor":C}``
+    with each profile written canonically (``pages.canonical``): each profile decoded with
+    its text, and the cursor. ``None`` for any other form (read the general way)."""
     try:
-        return Profile(
+        text = body.decode()
+    except UnicodeDecodeError:
+        return None
+    if not text.startswith(_PAGE_HEAD):
+        return None
+    at, found = len(_PAGE_HEAD), list[tuple[Any, str]]()
+    try:
+        if text.startswith("]", at):
+            at += 1
+        else:
+            while True:
+                data, end = _SCAN(text, at)
+                found.append((data, text[at:end]))
+                at, mark = end + 1, text[end : end + 1]
+                if mark == "]":
+                    break
+                if mark != ",":
+                    return None
+        if not text.startswith(_PAGE_CURSOR, at):
+            return None
+        cursor, end = _SCAN(text, at + len(_PAGE_CURSOR))
+    except ValueError:
+        return None
+    if text[end:] != "}" or not (cursor is None or isinstance(cursor, str)):
+        return None
+    return found, cursor
+
+
+def _profile(data: dict[str, Any], text: str | None = None) -> Profile:
+    """``Profile.from_data`` for the server's own form (every key, instants ending in ``Z``),
+    made fast for discovery pages; anything else goes the general way. ``text``: the
+    profile's canonical text as the server wrote it (kept, so it is not made again)."""
+    try:
+        made = Profile(
             platform=data["platform"],
             id=data["id"],
             handle=data["handle"],
@@ -208,6 +263,15 @@ def _profile(data: dict[str, Any]) -> Profile:
         )
     except (KeyError, TypeError, ValueError):
         return Profile.from_data(data)
+    if text is None or data.keys() != _PROFILE_KEYS:
+        return made
+    if any(p.keys() != _POST_KEYS for p in data["recent_posts"]):
+        return made  # a key the fast path leaves out: the text is not this profile's
+    return known_canonical(made, text)
+
+
+_PROFILE_KEYS = frozenset(Profile("", "", "").to_data())
+_POST_KEYS = frozenset(Post("", "").to_data())
 
 
 def _post(data: dict[str, Any]) -> Post:

@@ -4,6 +4,7 @@ Paging through a source asks for the same follower list once per page: it is rea
 world version (any write, by this process or another, drops it). Several accounts and sources
 meet the same profiles: a generated account's profile is encoded once per instant it
 describes, and only its count of managed followers (which writes change) is read per page.
+Profiles are written in the state's canonical form (``canonical``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from socialseed.model.values import canonical_json
 from socialseed.platforms.sandbox.profiles import profile_data
 from socialseed.platforms.sandbox.users import MANAGED, User
 from socialseed.platforms.sandbox.world import World
@@ -22,6 +24,13 @@ MAX_LISTS = 64  # follower lists kept
 def encode(data: Any) -> bytes:
     """JSON as httpx encodes a ``json=`` body (compact, UTF-8)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def canonical(data: Any) -> bytes:
+    """JSON in the state's canonical form (``model.values.canonical_json``: compact, keys
+    sorted, UTF-8): discovery pages write profiles so, and the client keeps each profile's
+    text as the server wrote it (the text the state stores and hashes)."""
+    return canonical_json(data).encode()
 
 
 class PageCache:
@@ -55,7 +64,7 @@ class PageCache:
             if user.kind != MANAGED:
                 found = kept.get(user.id)
                 if found is None:
-                    found = _split(encode(profile_data(self.world, user, now_ts)), user)
+                    found = _split(canonical(profile_data(self.world, user, now_ts)), user)
                     kept[user.id] = found
                 parts[user.id] = found
         counted = [u.id for u in users if u.kind != MANAGED and not u.hide_followers]
@@ -63,7 +72,7 @@ class PageCache:
         out: list[bytes] = []
         for user in users:
             if user.kind == MANAGED:
-                out.append(encode(profile_data(self.world, user, now_ts)))
+                out.append(canonical(profile_data(self.world, user, now_ts)))
                 continue
             head, tail = parts[user.id]
             if tail is None:  # followers hidden: nothing to count

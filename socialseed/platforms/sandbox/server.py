@@ -38,7 +38,7 @@ from socialseed.platforms.sandbox import faults as fault_store
 from socialseed.platforms.sandbox import inbox, limits, posts
 from socialseed.platforms.sandbox.actions import ApiError, Request, Write, resolve
 from socialseed.platforms.sandbox.discover import Finder
-from socialseed.platforms.sandbox.pages import PageCache, encode
+from socialseed.platforms.sandbox.pages import PageCache, canonical, encode
 from socialseed.platforms.sandbox.profiles import profile
 from socialseed.platforms.sandbox.rand import unit
 from socialseed.platforms.sandbox.users import User
@@ -211,13 +211,10 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         next_cursor = f"{after}@{snap}" if after < len(ids) else None
         if extra:
             found = [profile(self.world, u, now_ts, extra=extra.get(u.id, ())) for u in users]
-            return _json(
-                200, {"profiles": [p.to_data() for p in found], "next_cursor": next_cursor}
-            )
-        body = b'{"profiles":[%s],"next_cursor":%s}' % (
-            b",".join(self.pages.profiles(users, now_ts)),
-            encode(next_cursor),
-        )
+            texts = [canonical(p.to_data()) for p in found]
+        else:
+            texts = self.pages.profiles(users, now_ts)
+        body = b'{"profiles":[%s],"next_cursor":%s}' % (b",".join(texts), encode(next_cursor))
         return httpx.Response(200, content=body, headers={"content-type": "application/json"})
 
     def _likers(self, post_id: str, now_ts: int) -> list[str]:
