@@ -214,7 +214,7 @@ def typed_fields(profile: Profile) -> dict[str, object]:
         "followers": profile.followers,
         "following": profile.following,
         "posts": profile.posts,
-        "last_seen_us": max(micros(s) for s in stamps) if stamps else None,
+        "last_seen_us": _newest_us(stamps),
         "has_avatar": None if profile.has_avatar is None else int(profile.has_avatar),
         "language": profile.language,
         "post_count": len(profile.recent_posts),
@@ -224,6 +224,17 @@ def typed_fields(profile: Profile) -> dict[str, object]:
         "bio_lower": profile.bio.lower(),
         "language_lower": None if profile.language is None else profile.language.lower(),
     }
+
+
+def _newest_us(stamps: Sequence[datetime]) -> int | None:
+    """``max(micros(s) for s in stamps)``: the newest turned into microseconds alone (naive
+    and aware instants together cannot be compared: then each is turned)."""
+    if not stamps:
+        return None
+    try:
+        return micros(max(stamps))
+    except TypeError:
+        return max(micros(s) for s in stamps)
 
 
 def _from(source_count: int, joins: str = "") -> str:

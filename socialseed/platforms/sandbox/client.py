@@ -35,7 +35,7 @@ from socialseed.platforms.http import epoch_reset, parse_json, raise_for_respons
 NAME = "sandbox"
 _RESET = epoch_reset("x-ratelimit-reset")
 INBOX_PAGES = 20
-DISCOVERY_PAGE = 50  # profiles per discovery page
+DISCOVERY_PAGE = 100  # profiles a discovery page asks for: the most the server gives (as X)
 _FAULTS_HINT = "clear injected faults with 'socialseed sandbox faults --clear'"
 
 

@@ -34,21 +34,27 @@ def canonical(data: Any) -> bytes:
 
 
 class PageCache:
-    """Read caches of one transport. Follower lists are checked against ``World.version()``
-    on every use; encoded profiles of generated accounts are shared (``static``), less their
-    count of followers, which is read for each page."""
+    """Read caches of one transport. Follower lists and counts of managed followers are
+    checked against ``World.version()`` on every use; encoded profiles of generated accounts
+    are shared (``static``), less their count of followers (base + managed)."""
 
     def __init__(self, world: World) -> None:
         self.world = world
         self._version: tuple[int, int] | None = None
         self._followers: dict[tuple[str, int], list[str]] = {}
+        self._managed: dict[str, int] | None = None
 
-    def follower_ids(self, user_id: str, now_ts: int) -> list[str]:
-        """``World.follower_ids``, read once per account and instant."""
+    def _check(self) -> None:
+        """Drop what was read if the world may have changed since."""
         version = self.world.version()
         if version != self._version:
             self._version = version
             self._followers.clear()
+            self._managed = None
+
+    def follower_ids(self, user_id: str, now_ts: int) -> list[str]:
+        """``World.follower_ids``, read once per account and instant."""
+        self._check()
         key = (user_id, now_ts)
         if key not in self._followers:
             if len(self._followers) >= MAX_LISTS:
@@ -67,8 +73,10 @@ class PageCache:
                     found = _split(canonical(profile_data(self.world, user, now_ts)), user)
                     kept[user.id] = found
                 parts[user.id] = found
-        counted = [u.id for u in users if u.kind != MANAGED and not u.hide_followers]
-        managed = self.world.managed_followers_of(counted)
+        self._check()
+        if self._managed is None:  # read once per world version, not once per page
+            self._managed = self.world.managed_follow_counts()
+        managed = self._managed
         out: list[bytes] = []
         for user in users:
             if user.kind == MANAGED:
