@@ -333,9 +333,9 @@ def set_relationship_verdicts(db: StateDB, account: str, verdicts: Mapping[str, 
         "create temp table if not exists plan_relationships "
         "(account text, profile_id text, verdict text, primary key (account, profile_id))"
     )
-    with db.conn:
-        db.conn.execute("delete from temp.plan_relationships where account = ?", [account])
-        db.conn.executemany(
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.execute("delete from temp.plan_relationships where account = ?", [account])
+        conn.executemany(
             "insert into temp.plan_relationships values (?, ?, ?)",
             [(account, pid, verdict) for pid, verdict in verdicts.items()],
         )

@@ -9,40 +9,56 @@ from socialseed.clock import iso
 from socialseed.errors import PlanFileError
 from socialseed.model.plan import Plan
 from socialseed.state.handle import StateDB
+from socialseed.state.tx import atomic
 
 
 def record_plan(db: StateDB, plan: Plan, *, path: str | None = None) -> str:
-    """Store a plan (idempotent: the same plan is stored once) and return its id."""
+    """Store a plan (idempotent: the same plan is stored once) and return its id; the plan
+    and its actions in one transaction (the connection commits each statement alone)."""
     plan_id = plan.id  # hashes the whole plan: compute once, not once per action
-    with db.conn:
-        db.table("plans").upsert(
-            {
-                "id": plan.id,
-                "checksum": plan.checksum,
-                "created_at": iso(plan.created_at),
-                "expires_at": iso(plan.expires_at),
-                "config_sha256": plan.config_sha256,
-                "path": path or "",
-                "body": plan.to_json(include_profiles=True, compact=True),  # read, not shown
-            },
-            pk="id",
+    row = (
+        plan_id,
+        plan.checksum,
+        iso(plan.created_at),
+        iso(plan.expires_at),
+        plan.config_sha256,
+        path or "",
+        plan.to_json(include_profiles=True, compact=True),  # read, not shown
+    )
+    actions = [
+        (
+            plan_id,
+            a.id,
+            a.seq,
+            a.account,
+            a.verb.value,
+            a.risk.value,
+            _ACTION_JSON(a.to_data()),
         )
-        db.table("actions").upsert_all(
-            (
-                {
-                    "plan_id": plan_id,
-                    "action_id": a.id,
-                    "seq": a.seq,
-                    "account": a.account,
-                    "verb": a.verb.value,
-                    "risk": a.risk.value,
-                    "data": json.dumps(a.to_data(), sort_keys=True),
-                }
-                for a in plan.actions
-            ),
-            pk=("plan_id", "action_id"),
-        )
-    return plan.id
+        for a in plan.actions
+    ]
+    with atomic(db) as conn:
+        conn.execute(_UPSERT_PLAN, row)
+        if actions:
+            conn.executemany(_UPSERT_ACTION, actions)
+    return plan_id
+
+
+# an action's data as json.dumps(..., sort_keys=True) writes it (one encoder, made once)
+_ACTION_JSON = json.JSONEncoder(sort_keys=True).encode
+_UPSERT_PLAN = (
+    "insert into plans (id, checksum, created_at, expires_at, config_sha256, path, body) "
+    "values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do update set "
+    "checksum = excluded.checksum, created_at = excluded.created_at, "
+    "expires_at = excluded.expires_at, config_sha256 = excluded.config_sha256, "
+    "path = excluded.path, body = excluded.body"
+)
+_UPSERT_ACTION = (
+    "insert into actions (plan_id, action_id, seq, account, verb, risk, data) "
+    "values (?, ?, ?, ?, ?, ?, ?) on conflict (plan_id, action_id) do update set "
+    "seq = excluded.seq, account = excluded.account, verb = excluded.verb, "
+    "risk = excluded.risk, data = excluded.data"
+)
 
 
 def load_plan(db: StateDB, plan_id: str) -> Plan:

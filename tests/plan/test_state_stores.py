@@ -9,8 +9,10 @@ from typing import Any
 
 from socialseed.model import Candidate, Profile, Score
 from socialseed.state import candidates as store
+from socialseed.state.plans import load_plan, record_plan
 from socialseed.state.scores import cached_scores, score_key, store_scores
 from tests.plan.fakes import NOW, profile
+from tests.review.factory import action, make_plan
 
 
 def test_fast_profile_decoding_matches_the_model() -> None:
@@ -69,3 +71,33 @@ def test_scores_cache_by_scorer_version_digest_and_topic(state_db: Any) -> None:
     assert score_key("heuristic", "1.1", "d" * 64, "t" * 64) != key
     row = next(iter(db["scores"].rows))
     assert (row["scorer"], row["version"], row["digest"]) == ("heuristic", "1.0", "d" * 64)
+
+
+def test_relationship_verdicts_are_replaced_per_account(state_db: Any) -> None:
+    db = state_db
+    store.set_relationship_verdicts(db, "a", {"p1": "followed", "p2": "requested"})
+    store.set_relationship_verdicts(db, "b", {"p1": "followed"})
+    store.set_relationship_verdicts(db, "a", {"p3": "rejected"})  # a's earlier ones go
+    rows = db.conn.execute(
+        "select account, profile_id, verdict from temp.plan_relationships order by 1, 2"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [("a", "p3", "rejected"), ("b", "p1", "followed")]
+
+
+def test_a_plan_is_recorded_once_with_its_actions(state_db: Any) -> None:
+    db = state_db
+    plan = make_plan([action("a.one"), action("b.two")], config_sha256="c" * 64)
+    assert record_plan(db, plan) == plan.id
+    assert record_plan(db, plan, path="plan.json") == plan.id  # again: the same rows
+    rows = db.conn.execute("select id, path from plans").fetchall()
+    assert [(r[0], r[1]) for r in rows] == [(plan.id, "plan.json")]
+    loaded = load_plan(db, plan.id[:8])
+    assert (loaded.id, loaded.checksum) == (plan.id, plan.checksum)
+    assert loaded.to_json(include_profiles=True) == plan.to_json(include_profiles=True)
+    actions = db.conn.execute(
+        "select plan_id, action_id, seq, verb, data from actions order by seq"
+    ).fetchall()
+    assert [tuple(r[:4]) for r in actions] == [
+        (plan.id, a.id, a.seq, a.verb.value) for a in plan.actions
+    ]
+    assert [json.loads(r[4]) for r in actions] == [a.to_data() for a in plan.actions]
