@@ -14,6 +14,7 @@ import pytest
 
 from socialseed.clock import FakeClock
 from socialseed.model import Post, Profile, Source, SourceKind, Target, Verb
+from socialseed.model.values import canonical_json
 from socialseed.platforms.sandbox import posts, words
 from socialseed.platforms.sandbox.client import SandboxPlatform
 from socialseed.platforms.sandbox.discover import Finder
@@ -198,3 +199,35 @@ def test_the_client_reads_the_servers_profiles_as_the_model_does(world: World) -
         assert _profile(data) == Profile.from_data(data)
     odd = profile(world, world.static_users()[0], NOW_TS).to_data() | {"last_active": ""}
     assert _profile(odd) == Profile.from_data(odd)  # not the server's form: the general way
+
+
+async def test_discovery_pages_carry_each_profiles_canonical_text(connect: Connect) -> None:
+    """The client keeps the text the server wrote as each profile's canonical text (what
+    the state stores and hashes): it must be what the model writes for that profile."""
+    me, other = connect("demo.studio"), connect("writer.studio")
+    lens = await me.lookup("lens.collective")
+    target = Target("account", lens.id, lens.handle)
+    await other.execute(action(Verb.FOLLOW, target, "writer-studio"))  # a managed follower
+    sources = [
+        Source(SourceKind.HASHTAG, "filmphotography"),
+        Source(SourceKind.SEARCH, "film"),
+        Source(SourceKind.FOLLOWERS_OF, "lens.collective"),
+        Source(SourceKind.LIKERS_OF, lens.recent_posts[0].id),
+        Source(SourceKind.COMMENTERS, "own"),
+    ]
+    seen = 0
+    for source in sources:
+        cursor: str | None = None
+        while True:
+            page = await me.discover(source, cursor)
+            for found in page.profiles:
+                assert "_canonical" in found.__dict__, (source, found.id)  # kept, not made
+                fresh = dataclasses.replace(found)  # the same profile, its text made anew
+                assert "_canonical" not in fresh.__dict__ and fresh == found
+                assert found.canonical() == canonical_json(fresh.to_data()), found.id
+                assert found.digest == hashlib.sha256(found.canonical().encode()).hexdigest()
+                seen += 1
+            if page.cursor is None:
+                break
+            cursor = page.cursor
+    assert seen > 200
