@@ -21,6 +21,7 @@ from socialseed.platforms.sandbox.discover import Finder
 from socialseed.platforms.sandbox.generate import WorldSpec, generate
 from socialseed.platforms.sandbox.profiles import profile, profile_data
 from socialseed.platforms.sandbox.rand import pick, unit
+from socialseed.platforms.sandbox.schema import USER_COLUMNS
 from socialseed.platforms.sandbox.users import BOT, User
 from socialseed.platforms.sandbox.world import World
 from tests.sandbox.conftest import NOW, Connect, action
@@ -115,8 +116,11 @@ def test_hashtag_marks_are_the_words_of_the_post(world: World) -> None:
 
 
 def test_user_rows_are_the_columns_in_order(world: World) -> None:
-    for user in world.static_users()[:50]:
+    assert tuple(f.name for f in dataclasses.fields(User)) == USER_COLUMNS
+    for user in [*world.static_users()[:50], *world.managed()]:
         assert user.row() == dataclasses.astuple(user)
+        assert User.from_row(user.row()) == User(*user.row())
+        assert vars(User.from_row(user.row())) == vars(User(*user.row()))
 
 
 def _content(path: Path) -> str:
@@ -196,7 +200,11 @@ def test_the_client_reads_the_servers_profiles_as_the_model_does(world: World) -
     assert comments and all(c.reply_to for c in comments)
     for user in world.static_users()[::5]:
         data = profile(world, user, NOW_TS, extra=comments[:2]).to_data()
-        assert _profile(data) == Profile.from_data(data)
+        made = _profile(data)
+        assert made == Profile.from_data(data)
+        assert set(vars(made)) == {f.name for f in dataclasses.fields(Profile)}  # every field
+        for post in made.recent_posts:
+            assert set(vars(post)) == {f.name for f in dataclasses.fields(Post)}
     odd = profile(world, world.static_users()[0], NOW_TS).to_data() | {"last_active": ""}
     assert _profile(odd) == Profile.from_data(odd)  # not the server's form: the general way
 

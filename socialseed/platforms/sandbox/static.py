@@ -65,7 +65,7 @@ def shared(conn: sqlite3.Connection, key: WorldKey) -> Static:
 
 def _read(conn: sqlite3.Connection) -> Static:
     rows = conn.execute(f"{SELECT_USERS} WHERE kind != ? ORDER BY id", (MANAGED,))
-    users = [User(*row) for row in rows]
+    users = [User.from_row(row) for row in rows]
     tags: dict[str, list[str]] = {}
     for name, user_id in conn.execute("SELECT tag, user_id FROM tags ORDER BY 1, 2"):
         tags.setdefault(name, []).append(user_id)
