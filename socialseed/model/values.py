@@ -178,10 +178,15 @@ class Profile:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
+        """The sha256 of ``canonical()`` (made once per profile, like it)."""
+        found: str | None = self.__dict__.get(_DIGEST)
+        if found is None:
+            found = hashlib.sha256(self.canonical().encode()).hexdigest()
+            object.__setattr__(self, _DIGEST, found)
+        return found
 
 
-_CANONICAL = "_canonical"
+_CANONICAL, _DIGEST = "_canonical", "_digest"
 
 
 def known_canonical(profile: Profile, text: str) -> Profile:

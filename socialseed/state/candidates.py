@@ -10,7 +10,6 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from hashlib import sha256
 from typing import Any
 
 from socialseed.clock import iso, parse_instant
@@ -126,16 +125,15 @@ _INSERT = (
 def _row(account: str, source: str, candidate: Candidate, stamp: str) -> tuple[object, ...]:
     profile = candidate.profile
     text = profile.canonical()  # kept by the profile (an adapter may have received it so)
-    typed = typed_fields(profile)
     return (
         account,
         source,
         profile.id,
         candidate.targeting,
-        sha256(text.encode()).hexdigest(),  # = profile.digest: the same text, hashed
+        profile.digest,  # the sha256 of that text (made once per profile)
         text,
         stamp,
-        *typed.values(),  # in the order of _TYPED (tests/plan hold them equal)
+        *typed_row(profile),  # in the order of _TYPED
     )
 
 
@@ -204,26 +202,37 @@ def typed_fields(profile: Profile) -> dict[str, object]:
     ``last_seen_us`` is the newest sign of life (``last_active`` or the newest recent post) in
     whole microseconds since the epoch, so that day arithmetic on it is exact.
     """
+    return dict(zip(_TYPED, typed_row(profile), strict=True))
+
+
+def typed_row(profile: Profile) -> tuple[object, ...]:
+    """``typed_fields(profile)``'s values, in the order of ``_TYPED`` (no dict made)."""
     stamps = [p.created_at for p in profile.recent_posts if p.created_at is not None]
     if profile.last_active is not None:
         stamps.append(profile.last_active)
-    return {
-        "handle": profile.handle,
-        "display_name": profile.display_name,
-        "bio": profile.bio,
-        "followers": profile.followers,
-        "following": profile.following,
-        "posts": profile.posts,
-        "last_seen_us": _newest_us(stamps),
-        "has_avatar": None if profile.has_avatar is None else int(profile.has_avatar),
-        "language": profile.language,
-        "post_count": len(profile.recent_posts),
+    bio, name, language, avatar = (
+        profile.bio,
+        profile.display_name,
+        profile.language,
+        profile.has_avatar,
+    )
+    return (
+        profile.handle,
+        name,
+        bio,
+        profile.followers,
+        profile.following,
+        profile.posts,
+        _newest_us(stamps),
+        None if avatar is None else int(avatar),
+        language,
+        len(profile.recent_posts),
         # lowered as Python lowers (SQLite's lower() knows ASCII only), for the SQL filters
-        "handle_key": profile.handle.lstrip("@").lower(),
-        "opt_text": f"{profile.bio} {profile.display_name}".lower(),
-        "bio_lower": profile.bio.lower(),
-        "language_lower": None if profile.language is None else profile.language.lower(),
-    }
+        profile.handle.lstrip("@").lower(),
+        f"{bio} {name}".lower(),
+        bio.lower(),
+        None if language is None else language.lower(),
+    )
 
 
 def _newest_us(stamps: Sequence[datetime]) -> int | None:

@@ -111,7 +111,7 @@ class SandboxPlatform(Platform):
             profiles = [_profile(p) for p in data["profiles"]]
             return Page(profiles=profiles, cursor=data.get("next_cursor"))
         found, next_cursor = split
-        return Page(profiles=[_profile(p, text) for p, text in found], cursor=next_cursor)
+        return Page(profiles=[_known(p, text) for p, text in found], cursor=next_cursor)
 
     async def recent_posts(self, user_id: str, limit: int = 5) -> list[Post]:
         data = await self._call("GET", f"/v1/users/{user_id}/posts", params={"limit": limit})
@@ -239,6 +239,22 @@ def _split_page(body: bytes) -> tuple[list[tuple[Any, str]], str | None] | None:
     if text[end:] != "}" or not (cursor is None or isinstance(cursor, str)):
         return None
     return found, cursor
+
+
+MAX_KNOWN = 100_000  # profiles kept by their text (about 3 KB each with the text)
+_KNOWN: dict[str, Profile] = {}
+
+
+def _known(data: dict[str, Any], text: str) -> Profile:
+    """The profile the server wrote as ``text``: made once per process and text (a value:
+    several accounts reading the same sources share it), else ``_profile``."""
+    found = _KNOWN.get(text)
+    if found is None:
+        found = _profile(data, text)
+        if len(_KNOWN) >= MAX_KNOWN:
+            _KNOWN.clear()
+        _KNOWN[text] = found
+    return found
 
 
 def _profile(data: dict[str, Any], text: str | None = None) -> Profile:
