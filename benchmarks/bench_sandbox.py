@@ -5,7 +5,8 @@ Every figure is CPU time with wall time beside it (the machine may be shared), e
 fresh process (``measure.in_child`` / ``measure.command``).
 
 - generation: 5,000 accounts (the default; target < 2 s) and 50,000 (target "a few seconds");
-- serving: every page of five discovery sources read through httpx from the in-process server,
+- serving: every page (as many profiles a page as the client asks) of five discovery sources
+  read through httpx from the in-process server,
   in profiles per CPU second, first read (every profile made) and again by a second account
   (what several accounts on the same sources see; target: tens of thousands a second);
 - the CLI: ``socialseed plan`` as a subprocess on the 50,000-account world, 5 accounts reading
@@ -98,6 +99,7 @@ async def _serve(path: Path) -> dict[str, Any]:
     import httpx
 
     from socialseed.clock import FakeClock
+    from socialseed.platforms.sandbox.client import DISCOVERY_PAGE
     from socialseed.platforms.sandbox.server import ACTOR_HEADER, BASE_URL, SandboxTransport
 
     clock, out = FakeClock(NOW), {}
@@ -110,13 +112,18 @@ async def _serve(path: Path) -> dict[str, Any]:
             for kind, query in SOURCES:
                 cursor: str | None = None
                 while True:
-                    params = {"q": query, **({"cursor": cursor} if cursor else {})}
+                    params = {"q": query, "limit": str(DISCOVERY_PAGE)}  # as the client
+                    params |= {"cursor": cursor} if cursor else {}
                     data = (await c.get(f"/v1/discover/{kind}", params=params)).json()
                     profiles += len(data["profiles"])
                     cursor = data.get("next_cursor")
                     if not cursor:
                         break
-            out[reader] = {"profiles": profiles, "cpu": time.process_time() - cpu}
+            out[reader] = {
+                "profiles": profiles,
+                "cpu": time.process_time() - cpu,
+                "page": DISCOVERY_PAGE,
+            }
     return out
 
 
@@ -180,7 +187,8 @@ def _serving(world: Path, tmp: Path) -> None:
     for reader, label in (("first", "first read"), ("second", "a second account")):
         r = data[reader]
         print(
-            f"   discovery serving, {BIG:,}-account world, {label}: {r['profiles']:,} profiles "
+            f"   discovery serving, {BIG:,}-account world, pages of {r['page']}, {label}: "
+            f"{r['profiles']:,} profiles "
             f"in {r['cpu']:.2f} s CPU = {r['profiles'] / r['cpu']:,.0f} profiles/s",
             flush=True,
         )

@@ -239,3 +239,19 @@ async def test_discovery_pages_carry_each_profiles_canonical_text(connect: Conne
                 break
             cursor = page.cursor
     assert seen > 200
+
+
+async def test_accounts_reading_the_same_source_share_its_profiles(connect: Connect) -> None:
+    """A profile the server wrote as the same text is made once in a process: a second
+    account reading the same page gets the same (immutable) values, equal to its own."""
+    first, second = connect("demo.studio"), connect("writer.studio")
+    source = Source(SourceKind.SEARCH, "film")
+    one, two = await first.discover(source), await second.discover(source)
+    assert one.profiles and [p.id for p in one.profiles] == [p.id for p in two.profiles]
+    assert all(a is b for a, b in zip(one.profiles, two.profiles, strict=True))
+    target = Target("account", one.profiles[0].id, one.profiles[0].handle)
+    await second.execute(action(Verb.FOLLOW, target, "writer-studio"))  # its count changes
+    three = await first.discover(source)
+    assert three.profiles[0] is not one.profiles[0]
+    assert three.profiles[0].followers == (one.profiles[0].followers or 0) + 1
+    assert all(a is b for a, b in zip(one.profiles[1:], three.profiles[1:], strict=True))

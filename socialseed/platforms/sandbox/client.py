@@ -241,7 +241,7 @@ def _split_page(body: bytes) -> tuple[list[tuple[Any, str]], str | None] | None:
     return found, cursor
 
 
-MAX_KNOWN = 100_000  # profiles kept by their text (about 3 KB each with the text)
+MAX_KNOWN = 20_000  # profiles kept by their text (about 3 KB each with the text)
 _KNOWN: dict[str, Profile] = {}
 
 
