@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from socialseed.cli import context
+from socialseed.cli import context, params
 from socialseed.cli.lazy import LazyCommands
 from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
 
@@ -231,6 +231,8 @@ def refuse_writes_when_read_only(command: str | None) -> None:
             "decisions, apply or nightly job), without SOCIALSEED_STATE_READONLY",
         )
 
+
+params.install()  # a text, path or choice option converted without pydantic
 
 # Every command, registered here rather than on ``app``: the root group builds them lazily.
 catalogue = typer.Typer()
