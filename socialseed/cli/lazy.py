@@ -28,6 +28,7 @@ class LazyCommands(MutableMapping[str, Any]):
     def __init__(self, catalogue: typer.Typer, *, pretty_exceptions_short: bool) -> None:
         self._built: dict[str, Any] = {}
         self._build: dict[str, Build] = {}
+        self._summarise: dict[str, Callable[[], TyperCommand]] = {}  # for --help only
         self._summary: dict[str, TyperCommand] = {}
         for command in catalogue.registered_commands:
             self._add_command(command, pretty_exceptions_short)
@@ -40,9 +41,12 @@ class LazyCommands(MutableMapping[str, Any]):
         self._build[name] = lambda: typer.main.get_command_from_info(
             command_info=info, pretty_exceptions_short=short, rich_markup_mode=None
         )
-        doc = inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
-        self._summary[name] = _summary(
-            name, doc, info.short_help, hidden=info.hidden, deprecated=info.deprecated
+        self._summarise[name] = lambda: _summary(
+            name,
+            inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help),
+            info.short_help,
+            hidden=info.hidden,
+            deprecated=info.deprecated,
         )
 
     def _add_group(self, info: TyperInfo, short: bool) -> None:
@@ -51,7 +55,7 @@ class LazyCommands(MutableMapping[str, Any]):
         self._build[name] = lambda: typer.main.get_group_from_info(
             info, pretty_exceptions_short=short, suggest_commands=True, rich_markup_mode=None
         )
-        self._summary[name] = _summary(
+        self._summarise[name] = lambda: _summary(
             name,
             solved.help,
             solved.short_help,
@@ -60,7 +64,10 @@ class LazyCommands(MutableMapping[str, Any]):
         )
 
     def summary(self, name: str) -> TyperCommand:
-        """A stand-in with the command's help, hidden and deprecated flags, and no parameters."""
+        """A stand-in with the command's help, hidden and deprecated flags, and no parameters
+        (made when first asked: only the ``--help`` listing asks)."""
+        if name not in self._summary:
+            self._summary[name] = self._summarise[name]()
         return self._summary[name]
 
     def __getitem__(self, name: str) -> Any:
@@ -71,11 +78,12 @@ class LazyCommands(MutableMapping[str, Any]):
     def __setitem__(self, name: str, command: Any) -> None:
         self._built[name] = command
         self._build.setdefault(name, lambda: command)
-        self._summary.setdefault(name, command)
+        self._summarise.setdefault(name, lambda: command)
 
     def __delitem__(self, name: str) -> None:
         del self._build[name]
         self._built.pop(name, None)
+        self._summarise.pop(name, None)
         self._summary.pop(name, None)
 
     def __iter__(self) -> Iterator[str]:

@@ -171,7 +171,7 @@ def _account_data(account: AccountView) -> dict[str, Any]:
 
 def _account(data: Mapping[str, Any]) -> AccountView:
     from socialseed.model.platform import Budget, HardCap
-    from socialseed.model.values import Verb
+    from socialseed.model.verbs import Verb
 
     start = data["start_date"]
     return AccountView(

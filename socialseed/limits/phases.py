@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from socialseed.model import Verb
+from socialseed.model.verbs import Verb
 
 if TYPE_CHECKING:
     from socialseed.model import Budget as SharedBudget
