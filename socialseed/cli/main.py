@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from socialseed.cli import context, params
+from socialseed.cli.commands import TABLE
 from socialseed.cli.lazy import LazyCommands
 from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
 
@@ -76,12 +77,12 @@ def _usage_error_exits_1(exc: BaseException) -> None:
 class SafeGroup(TyperGroup):
     """Runs a command and turns any error into a message and an exit code.
 
-    Its commands are those of ``catalogue``, each built only when used (see ``cli.lazy``).
+    Its commands are those of ``commands.TABLE``, each built only when used (see ``cli.lazy``).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.commands = LazyCommands(catalogue, pretty_exceptions_short=True)
+        self.commands = LazyCommands(TABLE, pretty_exceptions_short=True)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The listing of ``--help``, from each command's help alone (nothing is built)."""
@@ -233,18 +234,6 @@ def refuse_writes_when_read_only(command: str | None) -> None:
 
 
 params.install()  # a text, path or choice option converted without pydantic
-
-# Every command, registered here rather than on ``app``: the root group builds them lazily.
-catalogue = typer.Typer()
-
-
-def _register() -> None:
-    from socialseed.cli import commands
-
-    commands.register(catalogue)
-
-
-_register()
 
 
 def run() -> None:
