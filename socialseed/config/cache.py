@@ -8,32 +8,34 @@ time, and those of pydantic and PyYAML, and the Python version), so that an edit
 config or an upgrade of SocialSeed makes a new key. Only a config that passed is stored: an
 invalid one is validated again every time and reported with its file, line and column.
 
-The folder is ``$SOCIALSEED_CACHE_DIR``, else ``$XDG_CACHE_HOME/socialseed/config``, else
-``~/.cache/socialseed/config``; ``SOCIALSEED_NO_CACHE=1`` (or ``--no-cache``) turns the cache
-off. A missing, unreadable or damaged entry is a miss (the config is validated and the entry
-written again), and a cache that cannot be written is left alone: the cache never fails a
-command. Entries hold no secrets: a config holds none (only ``env/NAME`` references), and the
-view keeps only names, phases and caps.
+The folder is ``$SOCIALSEED_CACHE_DIR``, else ``$XDG_CACHE_HOME/socialseed``, else
+``~/.cache/socialseed``; ``SOCIALSEED_NO_CACHE=1`` (or ``--no-cache``) turns the cache off. A
+missing, unreadable or damaged entry is a miss (the config is validated and the entry written
+again), and a cache that cannot be written is left alone: the cache never fails a command.
+Entries hold no secrets: a config holds none (only ``env/NAME`` references), and the view keeps
+only names, phases and caps. (The same folder keeps the root ``--help`` text: ``cli.main``.)
+
+This module loads nothing heavy until it reads or writes an entry: ``socialseed --help`` uses
+its folder and code fingerprint.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from socialseed.config.source import config_files, read_text
-from socialseed.config.view import ConfigView
-from socialseed.errors import ConfigError
+if TYPE_CHECKING:
+    from socialseed.config.view import ConfigView
 
 FORMAT = 1  # the layout of an entry; a new layout is a new key
 MAX_ENTRIES = 64  # older entries are removed when a new one is written
 _ON = {"1", "true", "yes"}
-_DEPENDENCIES = ("pydantic", "pydantic_core", "yaml")
+_DEPENDENCIES = ("pydantic", "pydantic_core", "yaml", "typer")
 _fingerprint: str | None = None
 
 
@@ -44,15 +46,18 @@ def cache_dir(env: Mapping[str, str]) -> Path | None:
     if env.get("SOCIALSEED_CACHE_DIR"):
         return Path(env["SOCIALSEED_CACHE_DIR"]).expanduser()
     if env.get("XDG_CACHE_HOME"):
-        return Path(env["XDG_CACHE_HOME"]) / "socialseed" / "config"
+        return Path(env["XDG_CACHE_HOME"]) / "socialseed"
     if env.get("HOME"):
-        return Path(env["HOME"]) / ".cache" / "socialseed" / "config"
+        return Path(env["HOME"]) / ".cache" / "socialseed"
     return None
 
 
 def key_of(path: Path) -> str | None:
     """The key of the config at ``path``; ``None`` when a file cannot be read (the loader then
     reports why, exactly as without the cache)."""
+    from socialseed.config.source import config_files, read_text
+    from socialseed.errors import ConfigError
+
     try:
         files = config_files(path)
         texts = [read_text(f) for f in files]
@@ -108,8 +113,12 @@ def _dependency(name: str) -> str:
 
 def read(folder: Path, key: str) -> ConfigView | None:
     """The entry for ``key``, or ``None`` (missing, unreadable or damaged: all the same)."""
+    import json
+
+    from socialseed.config.view import ConfigView
+
     try:
-        data = json.loads((folder / f"{key}.json").read_bytes())
+        data = json.loads((folder / f"config-{key}.json").read_bytes())
         if data.get("format") != FORMAT or data.get("key") != key:
             return None
         return ConfigView.from_data(data["view"])
@@ -118,16 +127,24 @@ def read(folder: Path, key: str) -> ConfigView | None:
 
 
 def write(folder: Path, key: str, view: ConfigView) -> None:
-    """Store ``view`` under ``key`` (atomically); a folder that cannot be written is left as
-    it is, and the command goes on without the cache."""
+    """Store ``view`` under ``key``."""
+    import json
+
     data = {"format": FORMAT, "key": key, "view": view.to_data()}
-    target = folder / f"{key}.json"
-    scratch = folder / f".{key}.{os.getpid()}.tmp"
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    write_text(folder / f"config-{key}.json", text)
+
+
+def write_text(target: Path, text: str) -> None:
+    """Write an entry atomically (readable by its owner only); a folder that cannot be
+    written is left as it is, and the command goes on without the cache."""
+    folder = target.parent
+    scratch = folder / f".{target.name}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+            out.write(text)
         os.replace(scratch, target)
         _prune(folder, keep=target)
     except OSError:
@@ -137,7 +154,8 @@ def write(folder: Path, key: str, view: ConfigView) -> None:
 
 def _prune(folder: Path, *, keep: Path) -> None:
     """At most ``MAX_ENTRIES`` entries: the least recently written go first."""
-    entries = [p for p in folder.glob("*.json") if p != keep]
+    found = [*folder.glob("config-*.json"), *folder.glob("help-*.txt")]
+    entries = [p for p in found if p != keep]
     if len(entries) < MAX_ENTRIES:
         return
     entries.sort(key=_written)
