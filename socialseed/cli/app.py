@@ -6,7 +6,6 @@ point is ``cli.main.run``, which loads this module (and typer) only when it is n
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Annotated, Any
 
@@ -16,7 +15,7 @@ from typer.core import TyperGroup
 from socialseed.cli import context, params
 from socialseed.cli.commands import TABLE
 from socialseed.cli.lazy import LazyCommands
-from socialseed.cli.main import flush_stdout, silence_stdout
+from socialseed.cli.stdout import flush_stdout, silence_stdout
 from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
 
 
@@ -90,7 +89,7 @@ class SafeGroup(TyperGroup):
             raise
 
     def invoke(self, ctx: Any) -> Any:
-        debug = os.environ.get("SOCIALSEED_DEBUG") == "1"
+        debug = context.debug_requested()
         try:
             return super().invoke(ctx)
         except _CLICK_CONTROL as exc:

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from socialseed.state.handle import StateDB, StateReads
 
 
+def debug_requested() -> bool:
+    """``SOCIALSEED_DEBUG=1``: tracebacks are shown (scrubbed), not turned into messages."""
+    return os.environ.get("SOCIALSEED_DEBUG") == "1"
+
+
 def default_state(env: Mapping[str, str]) -> StateLocation:
     """SOCIALSEED_STATE (a file path or a postgresql:// URL), else the user's data folder."""
     if env.get("SOCIALSEED_STATE"):

@@ -4,7 +4,7 @@ The app itself (commands, error handling, exit codes) is in ``cli.app``; this mo
 light so that it can answer ``socialseed --help`` without importing typer, which costs more
 than the rest of that command: the root help text depends only on the code (SocialSeed's and
 typer's), the program name and the terminal's width, so it is kept in the cache folder
-(``config.cache``) under a key made of those, written the first time, and printed as it is
+(``cachedir``) under a key made of those, written the first time, and printed as it is
 afterwards. ``SOCIALSEED_NO_CACHE=1`` turns that off too.
 """
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import sys
 from typing import TYPE_CHECKING
+
+from socialseed.cli.stdout import flush_stdout, silence_stdout
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -69,14 +71,14 @@ def _help_file() -> Path | None:
     import hashlib
     import shutil
 
-    from socialseed.config import cache
+    from socialseed import cachedir
 
-    folder = cache.cache_dir(os.environ)
+    folder = cachedir.cache_dir(os.environ)
     if folder is None:
         return None
     main = sys.modules.get("__main__")
     parts = [
-        cache.code_fingerprint(),
+        cachedir.code_fingerprint(),
         sys.argv[0],  # click names the program after it (or "python -m socialseed")
         str(getattr(main, "__package__", None)),
         str(shutil.get_terminal_size()),
@@ -100,7 +102,7 @@ def _run_keeping_help(run_app: Callable[[], None], path: Path) -> None:
     """Run ``socialseed --help`` as always, keep what it printed, then print it."""
     import io
 
-    from socialseed.config import cache
+    from socialseed import cachedir
 
     real, captured = sys.stdout, io.StringIO()
     sys.stdout = captured
@@ -113,7 +115,7 @@ def _run_keeping_help(run_app: Callable[[], None], path: Path) -> None:
         sys.stdout = real
     text = captured.getvalue()
     if code in (0, None) and text:
-        cache.write_text(path, text)
+        cachedir.write_text(path, text)
     _print(text)
     if code not in (0, None):
         sys.exit(code)
@@ -125,19 +127,3 @@ def _print(text: str) -> None:
     except BrokenPipeError:  # `socialseed --help | head`: not an error
         silence_stdout()
     flush_stdout()
-
-
-def silence_stdout() -> None:
-    """Point stdout at the null device, so that nothing more (nor the final flush) fails."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, sys.stdout.fileno())
-    finally:
-        os.close(devnull)
-
-
-def flush_stdout() -> None:
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        silence_stdout()
