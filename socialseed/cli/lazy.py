@@ -11,9 +11,9 @@ registration without building the command.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from importlib import import_module
 from typing import Any
 
 import typer
@@ -44,7 +44,7 @@ class LazyCommands(MutableMapping[str, Any]):
         if module not in self._loaded:
             self._loaded.add(module)
             scratch = typer.Typer()
-            importlib.import_module(module).register(scratch)
+            import_module(module).register(scratch)
             for command in scratch.registered_commands:
                 self._add_command(command)
             for group in scratch.registered_groups:

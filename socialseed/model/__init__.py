@@ -17,7 +17,7 @@ Nothing here does I/O or imports anything above ``errors`` and ``clock``. The fa
 
 from __future__ import annotations
 
-import importlib
+from importlib import import_module  # bound here: a test may replace importlib's
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -107,4 +107,4 @@ __all__ = [
 def __getattr__(name: str) -> object:
     if name not in _EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
