@@ -2,13 +2,16 @@
 
 Targets (CPU, the machine is shared so wall time is noisy and shown only beside it):
 ``--help`` < 150 ms, ``validate -c configs/demo`` < 300 ms, ``status`` < 300 ms (on an existing,
-migrated state, as a user's is). Every command runs once first, so byte code is cached as it is
-for a user; then the commands take turns, ``ROUNDS`` times, so that a burst of load on the shared
-machine falls on all of them alike, and each figure is the median of its turns.
+migrated state, as a user's is). Every command runs once first, so byte code is cached and the
+config cache (``config.cache``) and the help text are written, as they are for a user after the
+first run; then the commands take turns, ``ROUNDS`` times, so that a burst of load on the shared
+machine falls on all of them alike, and each figure is the median of its turns. The same
+commands with ``--no-cache`` (no target) show what a first run after an edit or an upgrade costs.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -23,6 +26,7 @@ DEMO = str(ROOT / "configs" / "demo")
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         state = str(Path(tmp) / "state.sqlite")
+        os.environ["SOCIALSEED_CACHE_DIR"] = str(Path(tmp) / "cache")  # the run's own
         commands: list[tuple[str, list[str], int | None]] = [
             ("python -c pass", [sys.executable, "-c", "pass"], None),
             ("socialseed --help", [EXE, "--help"], 150),
@@ -31,6 +35,13 @@ def main() -> None:
                 "socialseed status -c configs/demo",
                 [EXE, "--state", state, "status", "-c", DEMO],
                 300,
+            ),
+            ("  --no-cache --help", [EXE, "--no-cache", "--help"], None),
+            ("  --no-cache validate", [EXE, "--no-cache", "validate", "-c", DEMO], None),
+            (
+                "  --no-cache status",
+                [EXE, "--no-cache", "--state", state, "status", "-c", DEMO],
+                None,
             ),
         ]
         for _, args, _ in commands:
@@ -42,14 +53,18 @@ def main() -> None:
         bare = median(turns["python -c pass"])
         print(f"   {'python -c pass':<40} {bare.text()}")
         for label, _, target_ms in commands[1:]:
-            assert target_ms is not None
             figure = median(turns[label])
-            verdict = "ok" if figure.cpu * 1000 < target_ms else "OVER TARGET"
             least = min(f.cpu for f in turns[label]) * 1000
+            if target_ms is None:
+                verdict = "no target: a first run after an edit or an upgrade"
+            else:
+                ok = figure.cpu * 1000 < target_ms
+                verdict = f"target {target_ms} ms CPU: {'ok' if ok else 'OVER TARGET'}"
             print(
                 f"   {label:<40} {figure.text()} ({figure.cpu / bare.cpu:.1f}x bare python; "
-                f"target {target_ms} ms CPU: {verdict}; least disturbed turn {least:.0f} ms)"
+                f"{verdict}; least disturbed turn {least:.0f} ms)"
             )
+        del os.environ["SOCIALSEED_CACHE_DIR"]
 
 
 if __name__ == "__main__":

@@ -18,12 +18,15 @@ def state_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(state_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every test gets its own state file and no ambient secrets or settings."""
+def _isolated_env(
+    state_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Every test gets its own state file and cache folder, and no ambient secrets or settings."""
     for name in list(__import__("os").environ):
         if name.startswith("SOCIALSEED_"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SOCIALSEED_STATE", str(state_path))
+    monkeypatch.setenv("SOCIALSEED_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("SOCIALSEED_NO_INPUT", "1")
     monkeypatch.setenv("SOCIALSEED_REVIEWER", "tester@example.com")
     monkeypatch.setenv("NO_COLOR", "1")

@@ -14,6 +14,7 @@ from socialseed.errors import ConfigError
 if TYPE_CHECKING:
     from socialseed.config.marks import Loc, Mark
     from socialseed.config.schema import Config
+    from socialseed.config.view import ValidateView
 
 
 def init(
@@ -48,20 +49,36 @@ def validate(
     """Check the config offline; print a one-line summary (exit 0) or every problem (exit 1)."""
     app_ctx = context.get(ctx)
     path = app_ctx.config_path(config)
-    loaded = app_ctx.load_config(config)
+    found = app_ctx.config_view(config).validated
+    if found is None:  # not in the config cache: every check runs
+        found = _checked(path, app_ctx.load_config(config))
+        app_ctx.remember_validated(config, found)
+    for note in found.notes:
+        app_ctx.err.print(f"note: {note}", markup=False, highlight=False)
+    if env_vars:
+        for name in found.env_vars:
+            typer.echo(name)
+        return
+    tested = f"; {found.examples} conversation example(s) pass" if found.examples else ""
+    typer.echo(f"ok: {path}: {found.summary}{tested}")
+
+
+def _checked(path: Path, loaded: Config) -> ValidateView:
+    """Everything ``validate`` checks beyond loading, and what it then prints."""
+    from socialseed.cli.platform_deps import capabilities
+    from socialseed.config.env_refs import env_references
     from socialseed.config.files import summary
+    from socialseed.config.view import ValidateView
+    from socialseed.plan.capability_check import expansion_notes
 
     _check_capabilities(path, loaded)
     ran = _run_examples(path, loaded)
-    _note_expansions(app_ctx, loaded)
-    if env_vars:
-        from socialseed.config.env_refs import env_references
-
-        for ref in env_references(loaded):
-            typer.echo(ref.name)
-        return
-    tested = f"; {ran} conversation example(s) pass" if ran else ""
-    typer.echo(f"ok: {path}: {summary(path, loaded)}{tested}")
+    return ValidateView(
+        summary=summary(path, loaded),
+        examples=ran,
+        notes=tuple(expansion_notes(loaded, capabilities)),
+        env_vars=tuple(ref.name for ref in env_references(loaded)),
+    )
 
 
 def _check_capabilities(path: Path, loaded: Config) -> None:
@@ -79,15 +96,6 @@ def _check_capabilities(path: Path, loaded: Config) -> None:
             hint="change the targeting named above; 'socialseed platforms' lists what each "
             "platform offers",
         )
-
-
-def _note_expansions(app_ctx: context.AppContext, loaded: Config) -> None:
-    """Say which ``expand:`` a platform cannot read (a note, not an error: plan skips it)."""
-    from socialseed.cli.platform_deps import capabilities
-    from socialseed.plan.capability_check import expansion_notes
-
-    for note in expansion_notes(loaded, capabilities):
-        app_ctx.err.print(f"note: {note}", markup=False, highlight=False)
 
 
 def _marks(path: Path) -> tuple[dict[Loc, Mark], Mark]:

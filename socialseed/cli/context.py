@@ -26,7 +26,13 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from socialseed.config.schema import Config
+    from socialseed.config.view import ConfigView, ValidateView
     from socialseed.state.handle import StateDB, StateReads
+
+
+def debug_requested() -> bool:
+    """``SOCIALSEED_DEBUG=1``: tracebacks are shown (scrubbed), not turned into messages."""
+    return os.environ.get("SOCIALSEED_DEBUG") == "1"
 
 
 def default_state(env: Mapping[str, str]) -> StateLocation:
@@ -96,7 +102,9 @@ class AppContext:
     no_input: bool = False
     log_format: str = "text"  # or "json": stderr as one JSON event per line
     read_only_state: bool = False  # plan --read-only-state (or SOCIALSEED_STATE_READONLY=1)
+    no_cache: bool = False  # --no-cache: validate the config even when it is unchanged
     _config_cache: dict[Path, Config] = field(default_factory=dict)
+    _views: dict[Path, tuple[str | None, ConfigView]] = field(default_factory=dict)
     _scratch: Path | None = None
     _config_state: str | None = None  # the loaded config's state: (env/NAME, a file or a URL)
 
@@ -158,20 +166,17 @@ class AppContext:
             return parse_location(found, f"{name} (the config's state: env/{name})")
         return parse_location(value, "the config's state:")
 
-    def _note_config_state(self, cfg: Config, path: Path) -> None:
+    def _note_config_state(self, named: str | None, path: Path) -> None:
         """A config naming its state: used when neither --state nor SOCIALSEED_STATE is set;
         a command that already opened another state is stopped, never split between two."""
-        if cfg.state is None or self.state_path is not None or self.env.get("SOCIALSEED_STATE"):
+        if named is None or self.state_path is not None or self.env.get("SOCIALSEED_STATE"):
             return
-        if "state" in self.__dict__ and self.state != self._from_config(cfg.state):
+        if "state" in self.__dict__ and self.state != self._from_config(named):
             raise ConfigError(
-                [
-                    f"{path}: state: names {cfg.state}, and this command already uses "
-                    f"{self.state.shown}"
-                ],
+                [f"{path}: state: names {named}, and this command already uses {self.state.shown}"],
                 hint="name the state with --state or SOCIALSEED_STATE for this command",
             )
-        self._config_state = cfg.state
+        self._config_state = named
 
     @property
     def resolved_state_path(self) -> Path:
@@ -326,13 +331,57 @@ class AppContext:
     def load_config(self, given: Path | None) -> Config:
         from socialseed.config.load import load_config
 
+        path = self._existing_config(given)
+        if path not in self._config_cache:
+            self._config_cache[path] = load_config(path)
+        self._note_config_state(self._config_cache[path].state, path)
+        return self._config_cache[path]
+
+    def _existing_config(self, given: Path | None) -> Path:
         path = self.config_path(given)
         if given is None and not self.env.get("SOCIALSEED_CONFIG") and not path.exists():
             raise no_default_config()
-        if path not in self._config_cache:
-            self._config_cache[path] = load_config(path)
-        self._note_config_state(self._config_cache[path], path)
-        return self._config_cache[path]
+        return path
+
+    def config_view(self, given: Path | None) -> ConfigView:
+        """What ``status`` and ``validate`` need of the config, from the config cache when the
+        config is unchanged (no YAML parsed, no pydantic model built), else from the validated
+        config (and then kept in the cache). See ``config.cache``."""
+        path = self._existing_config(given)
+        if path not in self._views:
+            self._views[path] = self._cached_view(path, given)
+        view = self._views[path][1]
+        self._note_config_state(view.state, path)
+        return view
+
+    def _cached_view(self, path: Path, given: Path | None) -> tuple[str | None, ConfigView]:
+        from socialseed.config import cache
+
+        folder = None if self.no_cache else cache.cache_dir(self.env)
+        key = cache.key_of(path) if folder is not None else None
+        found = cache.read(folder, key) if folder is not None and key is not None else None
+        if found is not None:
+            return key, found
+        from socialseed.config.view import view_of
+        from socialseed.observe.status import platform_limits
+
+        view = view_of(self.load_config(given), platform_limits)
+        if folder is not None and key is not None and cache.key_of(path) == key:
+            cache.write(folder, key, view)  # (unless a file changed while it was validated)
+        return key, view
+
+    def remember_validated(self, given: Path | None, validated: ValidateView) -> None:
+        """Keep what ``validate`` found of this (passing) config in the config cache."""
+        from dataclasses import replace
+
+        from socialseed.config import cache
+
+        path = self.config_path(given)
+        key, view = self._views[path]
+        folder = None if self.no_cache else cache.cache_dir(self.env)
+        self._views[path] = key, replace(view, validated=validated)
+        if folder is not None and key is not None:
+            cache.write(folder, key, self._views[path][1])
 
     def reviewer(self, given: str | None) -> str:
         """Who decides: --reviewer, SOCIALSEED_REVIEWER, git's user.email, else the login."""

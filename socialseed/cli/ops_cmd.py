@@ -122,18 +122,19 @@ def status(
     from socialseed.observe.status import status_rows
 
     app_ctx = context.get(ctx)
-    cfg = app_ctx.load_config(config)
+    view = app_ctx.config_view(config)  # unchanged config: from the cache, no pydantic
     now = app_ctx.clock.now()
-    rows = status_rows(app_ctx.reads, cfg, now=now)
+    rows = status_rows(app_ctx.reads, view, now=now)
     if as_json:
         typer.echo(_dumps([row.to_data() for row in rows]))
     else:
-        from socialseed.report.report_text import render_status
+        from socialseed.report.status_text import render_status
 
         render_status(app_ctx.out, rows, now)
-    from socialseed.cli.notify_cmd import after_command
+    if view.notify:  # notifying reads the whole config
+        from socialseed.cli.notify_cmd import after_command
 
-    after_command(app_ctx, cfg, rows)
+        after_command(app_ctx, app_ctx.load_config(config), rows)
     red = [row.account for row in rows if row.health.light.value == "red"]
     if fail_on_red and red:
         app_ctx.err.print(

@@ -10,16 +10,28 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from socialseed.config.schema import Phase
-from socialseed.model import Verb
+from socialseed.model.verbs import Verb
 
 if TYPE_CHECKING:
     from socialseed.model import Budget as SharedBudget
     from socialseed.model import HardCap
 
 DAY_SECONDS = 86_400
+
+
+class PhaseRule(Protocol):
+    """A phase as the config gives it: ``config.schema.Phase``, or ``config.view.PhaseView``."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def days(self) -> int | None: ...
+    @property
+    def daily(self) -> Mapping[Any, int]: ...
+    @property
+    def hourly(self) -> Mapping[Any, int]: ...
 
 
 @dataclass(frozen=True)
@@ -35,7 +47,7 @@ class PhaseState:
 
 
 def current_phase(
-    phases: Sequence[Phase],
+    phases: Sequence[PhaseRule],
     *,
     start: date | None,
     today: date,
@@ -58,7 +70,7 @@ def current_phase(
     return _state(last, (last.days or 0) + offset + 1, override is not None)
 
 
-def _state(phase: Phase, day: int, overridden: bool) -> PhaseState:
+def _state(phase: PhaseRule, day: int, overridden: bool) -> PhaseState:
     return PhaseState(
         name=phase.name,
         day=day,

@@ -11,38 +11,71 @@
 - ``status``: one account's status row (phase, today's budget, health, pause, lock).
 - ``rates``: two follow-back rates compared (the rate ratio and its 95% interval).
 
-Nothing here does I/O or imports anything above ``errors`` and ``clock``.
+Nothing here does I/O or imports anything above ``errors`` and ``clock``. The face is lazy:
+``import socialseed.model.health`` loads that module alone, not every value type.
 """
 
-from socialseed.model.platform import (
-    Budget,
-    Capabilities,
-    ForbiddenPattern,
-    HardCap,
-    Page,
-    PolicyPack,
-    RateInfo,
-    Source,
-)
-from socialseed.model.values import (
-    OUTBOUND_VERBS,
-    OWN_SPACE_VERBS,
-    Action,
-    Candidate,
-    Decision,
-    Outcome,
-    Post,
-    Profile,
-    Risk,
-    Score,
-    SourceKind,
-    Target,
-    Verb,
-    action_id,
-    days_ago,
-    digest,
-)
+from __future__ import annotations
 
+from importlib import import_module  # bound here: a test may replace importlib's
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from socialseed.model.platform import (
+        Budget,
+        Capabilities,
+        ForbiddenPattern,
+        HardCap,
+        Page,
+        PolicyPack,
+        RateInfo,
+        Source,
+    )
+    from socialseed.model.values import (
+        OUTBOUND_VERBS,
+        OWN_SPACE_VERBS,
+        Action,
+        Candidate,
+        Decision,
+        Outcome,
+        Post,
+        Profile,
+        Risk,
+        Score,
+        SourceKind,
+        Target,
+        Verb,
+        action_id,
+        days_ago,
+        digest,
+    )
+
+_EXPORTS = {
+    "Budget": "platform",
+    "Capabilities": "platform",
+    "ForbiddenPattern": "platform",
+    "HardCap": "platform",
+    "Page": "platform",
+    "PolicyPack": "platform",
+    "RateInfo": "platform",
+    "Source": "platform",
+    "OUTBOUND_VERBS": "values",
+    "OWN_SPACE_VERBS": "values",
+    "Action": "values",
+    "Candidate": "values",
+    "Decision": "values",
+    "Outcome": "values",
+    "Post": "values",
+    "Profile": "values",
+    "Risk": "values",
+    "Score": "values",
+    "SourceKind": "values",
+    "Target": "values",
+    "Verb": "values",
+    "action_id": "values",
+    "days_ago": "values",
+    "digest": "values",
+}
 __all__ = [
     "OUTBOUND_VERBS",
     "OWN_SPACE_VERBS",
@@ -69,3 +102,9 @@ __all__ = [
     "days_ago",
     "digest",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)

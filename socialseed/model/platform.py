@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from socialseed.model.values import Profile, SourceKind, Verb
+if TYPE_CHECKING:  # annotations only: the hard caps and budgets load no value types
+    from socialseed.model.values import Profile, SourceKind
+    from socialseed.model.verbs import Verb
 
 
 @dataclass(frozen=True)

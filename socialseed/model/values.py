@@ -16,18 +16,7 @@ from typing import Any
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model.conversations import Conversation
-
-
-class Verb(StrEnum):
-    FOLLOW = "follow"
-    UNFOLLOW = "unfollow"
-    LIKE = "like"
-    UNLIKE = "unlike"
-    REPOST = "repost"
-    REPLY = "reply"
-    HIDE_COMMENT = "hide_comment"
-    MUTE = "mute"
-
+from socialseed.model.verbs import Verb as Verb  # its old home: values
 
 OUTBOUND_VERBS = frozenset({Verb.FOLLOW, Verb.LIKE, Verb.REPOST, Verb.REPLY})
 OWN_SPACE_VERBS = frozenset({Verb.UNFOLLOW, Verb.UNLIKE, Verb.HIDE_COMMENT, Verb.MUTE})

@@ -14,13 +14,14 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
-from socialseed.config.schema import Account, Phase
-from socialseed.limits.phases import PhaseState, current_phase
+from socialseed.limits.phases import PhaseRule, PhaseState, current_phase
 from socialseed.model.health import Health, Light
 from socialseed.state.accounts import active_pause, audit, day_one, pause, resume
 from socialseed.state.usage import phase_override
 
 if TYPE_CHECKING:
+    from socialseed.config.schema import Account, Phase
+    from socialseed.config.view import AccountView
     from socialseed.state.handle import StateDB, StateReads
 
 ACTOR = "socialseed:health"
@@ -28,7 +29,7 @@ AUTOMATIC = frozenset({ACTOR, "socialseed apply"})  # who pauses on a red light 
 
 
 def phase_of(
-    db: StateReads, account: Account, phases: Sequence[Phase], now: datetime
+    db: StateReads, account: Account | AccountView, phases: Sequence[PhaseRule], now: datetime
 ) -> PhaseState:
     """The account's phase today, honouring a phase override in state."""
     override = phase_override(db, account.id)

@@ -1,4 +1,9 @@
-"""``socialseed status``: one row per account — phase, today's budget, health, pause, lock."""
+"""``socialseed status``: one row per account — phase, today's budget, health, pause, lock.
+
+The rows are built from a ``ConfigView`` (``config.view``): the command hands in the one the
+config cache keeps, so that ``status`` on an unchanged config builds no pydantic model; a
+``Config`` is turned into its view here.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
-from socialseed.config.schema import Account, Config
+from socialseed.config.view import AccountView, ConfigView, view_of
 from socialseed.limits.phases import budget
 from socialseed.model import Budget, HardCap
 from socialseed.model.health import Counts, Health, Thresholds
@@ -23,41 +28,45 @@ from socialseed.state.sources import last_runway
 from socialseed.state.usage import used_today, written_since
 
 if TYPE_CHECKING:
+    from socialseed.config.schema import Account, Config
     from socialseed.state.handle import StateReads
 
-HardCaps = Callable[[Account], Sequence[HardCap]]
-SharedBudgets = Callable[[Account], Sequence[Budget]]
+HardCaps = Callable[[AccountView], Sequence[HardCap]]
+SharedBudgets = Callable[[AccountView], Sequence[Budget]]
 
 
-def platform_hard_caps(account: Account) -> Sequence[HardCap]:
-    """The platform's hard caps (none when its module is not available)."""
+def platform_limits(account: Account) -> tuple[Sequence[HardCap], Sequence[Budget]]:
+    """The platform's hard caps and shared budgets for ``account`` (none when its module is
+    not available): what a ``ConfigView`` keeps of each account."""
     from socialseed.platforms import registry
 
     try:
-        return registry.capabilities(account.platform, account).hard_caps
+        found = registry.capabilities(account.platform, account)
     except (KeyError, ImportError):
-        return ()
+        return (), ()
+    return found.hard_caps, found.budgets
 
 
-def platform_budgets(account: Account) -> Sequence[Budget]:
-    """The platform's shared budgets (none when its module is not available)."""
-    from socialseed.platforms import registry
+def platform_hard_caps(account: AccountView) -> Sequence[HardCap]:
+    """The platform's hard caps, as the view holds them."""
+    return account.hard_caps
 
-    try:
-        return registry.capabilities(account.platform, account).budgets
-    except (KeyError, ImportError):
-        return ()
+
+def platform_budgets(account: AccountView) -> Sequence[Budget]:
+    """The platform's shared budgets, as the view holds them."""
+    return account.budgets
 
 
 def status_rows(
     db: StateReads,
-    config: Config,
+    config: Config | ConfigView,
     *,
     now: datetime,
     hard_caps: HardCaps = platform_hard_caps,
     shared: SharedBudgets = platform_budgets,
 ) -> list[StatusRow]:
-    return [_row(db, config, account, now, hard_caps, shared) for account in config.accounts]
+    view = config if isinstance(config, ConfigView) else view_of(config, platform_limits)
+    return [_row(db, view, account, now, hard_caps, shared) for account in view.accounts]
 
 
 def shared_use(
@@ -76,8 +85,8 @@ def shared_use(
 
 def _row(
     db: StateReads,
-    config: Config,
-    account: Account,
+    config: ConfigView,
+    account: AccountView,
     now: datetime,
     hard_caps: HardCaps,
     shared: SharedBudgets,

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from socialseed.clock import iso
-from socialseed.model.status import StatusRow
 from socialseed.report.charts import bar, sparkline
 from socialseed.report.discovery_text import runway_text, yield_lines
 from socialseed.report.growth_text import calibration_text, experiment_text
+from socialseed.report.status_text import LIGHT_STYLE
+from socialseed.report.status_text import render_status as render_status  # its old home
 from socialseed.report.terminal import clean, markdown, one_line, plain
-
-LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "bold red"}
 
 
 def can_draw(console: Console) -> bool:
@@ -35,49 +32,6 @@ def _num(value: int | None) -> str:
 
 def _signed(value: int | None) -> str:
     return f"{value:+,}" if value is not None else "n/a"
-
-
-# -- status ------------------------------------------------------------------------------------
-def render_status(console: Console, rows: Sequence[StatusRow], now: datetime) -> None:
-    """One table (compact enough for 80 columns), then day N and the reasons behind each light."""
-    table = Table(title=f"SocialSeed status at {iso(now)}", show_lines=True)
-    for name in ("account", "phase", "today used/cap", "health", "pause/lock", "last apply"):
-        table.add_column(name, no_wrap=name in ("account", "health", "last apply"))
-    for row in rows:
-        light = row.health.light.value
-        table.add_row(
-            escape(one_line(row.account))
-            + ("" if row.enabled else " (off)")
-            + f"\n[dim]{escape(one_line(row.platform))}[/]",
-            f"{row.phase}\nday {row.phase_day}"
-            + (f"/{row.phase_days}" if row.phase_days else "")
-            + (" (lowered)" if row.phase_overridden else ""),
-            _budget_text(row),
-            f"[{LIGHT_STYLE[light]}]{light}[/]",
-            "\n".join(t for t in ("paused" if row.pause else "", "locked" if row.lock else "") if t)
-            or "-",
-            row.last_apply.strftime("%m-%d %H:%M") if row.last_apply else "never",
-        )
-    console.print(table)
-    for row in rows:
-        notes = [row.day_text(now.date())]
-        notes += [f"{row.health.light.value}: " + "; ".join(row.health.reasons)]
-        notes += [t for t in (row.pause, row.lock) if t]
-        notes += [use.text() for use in row.shared]
-        if row.unanswered:
-            notes.append(f"{row.unanswered} unanswered message(s): see 'socialseed inbox'")
-        if row.runway and row.runway.note not in row.health.reasons:
-            notes.append(row.runway.note)
-        for note in notes:
-            console.print(f"  {clean(row.account)}: {clean(note)}", markup=False, highlight=False)
-
-
-def _budget_text(row: StatusRow) -> str:
-    lines = []
-    for b in row.budget:
-        cap = str(b.cap) if b.cap is not None else "-"
-        lines.append(f"{b.verb} {b.used}/{cap}")
-    return "\n".join(lines) or "-"
 
 
 # -- sync --------------------------------------------------------------------------------------

@@ -8,10 +8,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
-from socialseed.config.schema import Account
 from socialseed.state.tx import atomic
 
 if TYPE_CHECKING:
+    from socialseed.config.schema import Account
+    from socialseed.config.view import AccountView
     from socialseed.state.handle import StateDB, StateReads
 
 
@@ -39,7 +40,7 @@ def first_plan_on(db: StateReads, account: str) -> date | None:
     return date.fromisoformat(str(row[0])) if row and row[0] else None
 
 
-def day_one(db: StateReads, account: Account) -> date | None:
+def day_one(db: StateReads, account: Account | AccountView) -> date | None:
     """Day 1 of the account's first phase: the config's start_date, else its first plan."""
     return account.start_date or first_plan_on(db, account.id)
 

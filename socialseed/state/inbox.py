@@ -14,10 +14,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from socialseed.clock import iso, parse_instant
-from socialseed.model.conversations import InboxItem, Triage
 from socialseed.state.tx import atomic
 
 if TYPE_CHECKING:
+    from socialseed.model.conversations import InboxItem, Triage
     from socialseed.state.handle import StateDB, StateReads
 
 INBOX = "inbox"
@@ -119,6 +119,8 @@ def received(db: StateReads, account: str | None = None) -> list[Received]:
 
 
 def _received(row: tuple[object, ...]) -> Received:
+    from socialseed.model.conversations import InboxItem
+
     data, received_at, rule, outcomes, question, answered_at, hidden_at = row
     return Received(
         item=InboxItem.from_data(json.loads(str(data))),
@@ -132,9 +134,18 @@ def _received(row: tuple[object, ...]) -> Received:
 
 
 def unanswered_count(db: StateReads, account: str) -> int:
-    """Messages the rules want answered (a reply, or a person) that have no reply yet."""
+    """Messages the rules want answered (a reply, or a person) that have no reply yet: as
+    ``received`` has them (``Received.unanswered``), without decoding each message."""
     wanted = {"reply", "needs_person"}
-    return sum(1 for r in received(db, account) if r.unanswered and wanted & set(r.outcomes))
+    rows = db.conn.execute(
+        f"select outcomes, answered_at, hidden_at from ({_SELECT} where i.account = ?) as r",
+        [account],
+    )
+    return sum(
+        1
+        for outcomes, answered_at, hidden_at in rows.fetchall()
+        if not answered_at and not hidden_at and wanted & set(json.loads(str(outcomes or "[]")))
+    )
 
 
 def replies_today(db: StateDB, account: str, now: datetime) -> dict[str, int]:
