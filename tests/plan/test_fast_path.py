@@ -46,6 +46,7 @@ from socialseed.state.db import open_state
 from socialseed.state.relationships import mark_followed_back_many, record_follows
 from tests.plan.conftest import BASE_CONFIG
 from tests.plan.fakes import NOW, FakeNetwork, FakePlatform
+from tests.plan.ranking_reference import reference_ranks
 
 WORDS = ["film", "35mm", "darkroom", "#nobot", "crypto", "bread", "Ünïcode", "KELVIN", ""]
 HANDLES = ["ann.example", "spam.bot", "Bob.example", "@cara.example", "studio.example"]
@@ -377,7 +378,7 @@ def _reference_ranking(
     expected = ranker.expected(
         [ranking.features(s.candidate.profile, s.candidate.source, s.score, NOW) for s in items]
     )
-    ranks = ranking.rank_pool(
+    ranks = reference_ranks(
         [(s.candidate.profile.id, "film") for s in items],
         expected,
         control_pct={"film": targeting.experiment.control_pct},
