@@ -332,6 +332,7 @@ def _interleave(best: Any, control: Any, share: float) -> tuple[Any, Any]:
     slots = np.arange(count, dtype=float)
     is_control = np.floor((slots + 1) * share) > np.floor(slots * share)
     used = np.zeros(count, dtype=bool)
+    chosen_at = np.full(count, -1, dtype=np.int64)  # a block's chosen picks: their place
     queues = (best, control)
     heads = [0, 0]
     out = np.empty(count, dtype=np.int64)
@@ -339,25 +340,32 @@ def _interleave(best: Any, control: Any, share: float) -> tuple[Any, Any]:
     while start < count:
         size = min(count - start, max(16, int(2 * math.sqrt(count - start))))
         arms = is_control[start : start + size]
-        wanted = (int(size - arms.sum()), int(arms.sum()))
-        picks, ends = [], []
+        places = (np.flatnonzero(~arms), np.flatnonzero(arms))
+        picks = []
+        ends = []
         for arm in (CHOSEN, CONTROL):
-            taken, end = _untaken(queues[arm], heads[arm], used, wanted[arm])
+            taken, end = _untaken(queues[arm], heads[arm], used, len(places[arm]))
             picks.append(taken)
             ends.append(end)
-        block = np.empty(size, dtype=np.int64)
-        block[~arms] = picks[CHOSEN]
-        block[arms] = picks[CONTROL]
-        keep = _first_repeat(block)
-        block, arms = block[:keep], arms[:keep]
-        out[start : start + keep] = block
-        used[block] = True
-        for arm, mask in ((CHOSEN, ~arms), (CONTROL, arms)):
-            kept = int(mask.sum())
-            if kept == wanted[arm]:
+        # a candidate both arms picked: the later of its two places is where the block stops
+        chosen_at[picks[CHOSEN]] = places[CHOSEN]
+        twice = chosen_at[picks[CONTROL]]
+        chosen_at[picks[CHOSEN]] = -1
+        clash = twice >= 0
+        keep = size
+        if clash.any():
+            keep = int(np.maximum(twice[clash], places[CONTROL][clash]).min())
+        for arm in (CHOSEN, CONTROL):
+            kept = int(np.searchsorted(places[arm], keep))
+            if not kept:
+                continue
+            mine = picks[arm][:kept]
+            out[start + places[arm][:kept]] = mine
+            used[mine] = True
+            if kept == len(places[arm]):
                 heads[arm] = ends[arm]
-            elif kept:  # past the last candidate this arm kept: all before it are taken
-                heads[arm] = _position_after(queues[arm], heads[arm], block[mask][-1])
+            else:  # past the last candidate this arm kept: all before it are taken
+                heads[arm] = _position_after(queues[arm], heads[arm], int(mine[-1]))
         start += keep
     return out, is_control
 
@@ -390,18 +398,6 @@ def _position_after(queue: Any, head: int, member: int) -> int:
         width *= 2
 
 
-def _first_repeat(block: Any) -> int:
-    """How many of ``block``'s places come before the first candidate seen twice in it."""
-    import numpy as np
-
-    order = np.argsort(block, kind="stable")
-    ranked = block[order]
-    again = np.flatnonzero(ranked[1:] == ranked[:-1])
-    if not len(again):
-        return len(block)
-    return int(order[again + 1].min())
-
-
 class Rank(NamedTuple):
     """One candidate's rank in its targeting: its place (lower is better), expectation, arm."""
 
@@ -411,18 +407,19 @@ class Rank(NamedTuple):
 
 
 class Ranks(NamedTuple):
-    """``rank_pool``'s ranks as columns: places (an int array), expectations, arms."""
+    """``rank_pool``'s ranks as columns: places (an int array), expectations (a float
+    array), arms (an object array of str)."""
 
     place: Any
     expected: Any
-    arm: list[str]
+    arm: Any
 
     @classmethod
     def none(cls) -> Ranks:
         """The ranks of no candidates."""
         import numpy as np
 
-        return cls(np.zeros(0, dtype=np.int64), [], [])
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=object))
 
     def of(self, index: int) -> Rank:
         return Rank(int(self.place[index]), float(self.expected[index]), self.arm[index])
@@ -445,8 +442,8 @@ def rank_pool(
         control_pct=control_pct,
         seed_of=seed_of,
     )
-    places = ranks.place.tolist()
-    return [Rank(p, e, a) for p, e, a in zip(places, ranks.expected, ranks.arm, strict=True)]
+    places, values, arms = ranks.place.tolist(), ranks.expected.tolist(), ranks.arm.tolist()
+    return [Rank(p, e, a) for p, e, a in zip(places, values, arms, strict=True)]
 
 
 def rank_columns(
@@ -460,14 +457,13 @@ def rank_columns(
     """``rank_pool`` over columns (profile ids, targetings, expectations), as columns."""
     import numpy as np
 
-    groups: dict[str, list[int]] = {}
-    for i, targeting in enumerate(targetings):
-        groups.setdefault(targeting, []).append(i)
     count = len(profile_ids)
     places = np.zeros(count, dtype=np.int64)
     control = np.zeros(count, dtype=bool)
     values = np.asarray(expected, dtype=float)
-    for targeting, indices in groups.items():
+    names = np.asarray(targetings, dtype=object)
+    for targeting in dict.fromkeys(targetings):
+        indices = np.flatnonzero(names == targeting).tolist()
         indices.sort(key=profile_ids.__getitem__)  # fast when the ids come sorted in runs
         members = np.array(indices, dtype=np.int64)
         chosen, is_control = _order(
@@ -476,5 +472,13 @@ def rank_columns(
         members = members[chosen]
         places[members] = np.arange(len(members))
         control[members] = is_control
-    arms = np.where(control, "control", "chosen").tolist() if count else []
-    return Ranks(places, values.tolist(), arms)
+    return Ranks(places, values, ARMS[control.astype(np.int64)])
+
+
+def _arms() -> Any:
+    import numpy as np
+
+    return np.array(["chosen", "control"], dtype=object)
+
+
+ARMS = _arms()  # by ``is_control``: an object array, so an arm is the same str object
