@@ -111,6 +111,24 @@ class Pool:
             self.recommendation[i] = n.recommendation
             self.scorer[i] = f"{n.scorer}@{n.version}"
 
+    def set_number_columns(
+        self,
+        indices: Sequence[int],
+        authenticity: Any,
+        relevance: Any,
+        recommendation: Any,
+        scorer: str,
+    ) -> None:
+        """Fill in the score columns of ``indices`` from arrays (one scorer@version)."""
+        if not indices:
+            return
+        at = np.array(indices, dtype=np.int64)
+        self.authenticity[at] = authenticity
+        self.relevance[at] = relevance
+        for i, rec in zip(indices, recommendation.tolist(), strict=True):
+            self.recommendation[i] = rec
+            self.scorer[i] = scorer
+
     def scorers(self) -> Counter[str]:
         """How many candidates each scorer@version scored."""
         return Counter(self.scorer)

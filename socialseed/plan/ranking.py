@@ -298,19 +298,20 @@ def _order(expected: Sequence[float] | Any, *, control_pct: float, seed: str) ->
     return _interleave(best, rng.permutation(count), share)
 
 
-def rounded(values: Any) -> Any:
-    """``round(v, 9)`` of every value (as Python rounds: the correctly rounded 9-decimal
+def rounded(values: Any, digits: int = 9) -> Any:
+    """``round(v, digits)`` of every value (as Python rounds: the correctly rounded decimal
     number), computed in numpy; the few values numpy's product could round the other way
     (within an ulp of a half), and the huge or not finite ones, are rounded by Python."""
     import numpy as np
 
-    scaled = values * 1e9
+    scale = 10.0**digits
+    scaled = values * scale
     with np.errstate(invalid="ignore"):
         near_half = np.abs(scaled - np.floor(scaled) - 0.5) <= 2 * np.abs(np.spacing(scaled))
-        risky = near_half | ~(np.abs(values) < 1e6)
-    out = np.rint(scaled) / 1e9
+        risky = near_half | ~(np.abs(scaled) < 1e15)
+    out = np.rint(scaled) / scale
     for i in np.flatnonzero(risky).tolist():
-        out[i] = round(float(values[i]), 9)
+        out[i] = round(float(values[i]), digits)
     return out
 
 

@@ -14,16 +14,18 @@ from socialseed.config.schema import Config, Targeting
 from socialseed.errors import ConfigError
 from socialseed.model import Candidate, Profile, Score, digest
 from socialseed.plan.pool import Pool
+from socialseed.plan.ranking import rounded
 from socialseed.scoring.base import Scorer, Topic
 from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.heuristic import NAME as HEURISTIC_NAME
 from socialseed.scoring.heuristic import VERSION as HEURISTIC_VERSION
-from socialseed.scoring.heuristic import Facts, HeuristicScorer, numbers, topic_terms
+from socialseed.scoring.heuristic import FactColumns, HeuristicScorer, numbers_columns, topic_terms
 from socialseed.state import candidates as candidate_store
 from socialseed.state import scores as score_store
 from socialseed.state.candidates import ScoreJoin, cached_score_data, instant_of
 from socialseed.state.handle import StateDB
 from socialseed.state.scores import ScoreNumbers, numbers_of
+from socialseed.state.tx import atomic
 
 HEURISTIC = "heuristic"
 HEURISTIC_LABEL = f"{HEURISTIC_NAME}@{HEURISTIC_VERSION}"  # of the score copies a join finds
@@ -162,8 +164,22 @@ async def score_pool(
         pool.set_numbers(indices, [numbers_of(s) for s in scores])
         return book
     missing = _from_cache(db, pool, indices, join)
+    rows: list[score_store.NumbersRow] = []
+    copies: list[tuple[str, ScoreNumbers, int]] = []
     for start in range(0, len(missing), COLD_BATCH):
-        _score_numbers(pool, missing[start : start + COLD_BATCH], topic, db, now, join, book)
+        chunk = missing[start : start + COLD_BATCH]
+        _score_numbers(pool, chunk, topic, db, now, join, book, rows, copies)
+    if rows:  # cached in bulk: one transaction for the whole group
+        with atomic(db) as conn:
+            score_store.insert_numbers(
+                conn,
+                rows,
+                scorer=HEURISTIC_NAME,
+                version=HEURISTIC_VERSION,
+                now_us=candidate_store.micros(now),
+                now=iso(now),
+            )
+            candidate_store.insert_score_copies(conn, copies)
     return book
 
 
@@ -175,30 +191,30 @@ def _score_numbers(
     now: datetime,
     join: ScoreJoin,
     book: ScoreBook,
+    rows: list[score_store.NumbersRow],
+    copies: list[tuple[str, ScoreNumbers, int]],
 ) -> None:
-    """Score some candidates with the heuristic's numbers alone and cache them in bulk."""
+    """Score some candidates with the heuristic's numbers alone, as columns (their rows to
+    cache added to ``rows`` and ``copies``)."""
     terms, now_us = topic_terms(topic), candidate_store.micros(now)
-    by_rowid = {pool.rowid[i]: i for i in chunk}
-    rows: list[score_store.NumbersRow] = []
-    copies: list[tuple[str, ScoreNumbers, int]] = []
-    made: dict[int, ScoreNumbers] = {}
-    for facts in candidate_store.score_facts(db, list(by_rowid)):
-        rowid = facts[0]
-        authenticity, relevance, recommendation = numbers(Facts(*facts[1:]), terms, now_us)
-        made[rowid] = ScoreNumbers(
-            authenticity, relevance, recommendation, HEURISTIC_NAME, HEURISTIC_VERSION
-        )
-        digest = pool.digest[by_rowid[rowid]] or ""  # a row without a score has its digest
-        key = f"{join.prefix}{digest}{join.suffix}"
-        kept = (round(authenticity, 4), round(relevance, 4), recommendation)
-        rows.append(score_store.NumbersRow(key, digest, *kept))
-        copies.append((key, ScoreNumbers(*kept, HEURISTIC_NAME, HEURISTIC_VERSION), rowid))
-    score_store.store_numbers(
-        db, rows, scorer=HEURISTIC_NAME, version=HEURISTIC_VERSION, now_us=now_us, now=iso(now)
+    at = {pool.rowid[i]: i for i in chunk}
+    rowids, columns = candidate_store.score_fact_columns(db, list(at))
+    authenticity, relevance, recommendation = numbers_columns(FactColumns(*columns), terms, now_us)
+    indices = [at[r] for r in rowids]
+    pool.set_number_columns(indices, authenticity, relevance, recommendation, HEURISTIC_LABEL)
+    # cached rounded as the JSON is (4 decimals, as Python rounds)
+    kept = zip(
+        rounded(authenticity, 4).tolist(),
+        rounded(relevance, 4).tolist(),
+        recommendation.tolist(),
+        strict=True,
     )
-    candidate_store.keep_scores(db, copies)
-    pool.set_numbers(chunk, [made[pool.rowid[i]] for i in chunk])
-    book.scored_now.update(made)
+    for rowid, index, (auth, rel, rec) in zip(rowids, indices, kept, strict=True):
+        digest = pool.digest[index] or ""  # a row without a score has its digest
+        key = f"{join.prefix}{digest}{join.suffix}"
+        rows.append(score_store.NumbersRow(key, digest, auth, rel, rec))
+        copies.append((key, ScoreNumbers(auth, rel, rec, HEURISTIC_NAME, HEURISTIC_VERSION), rowid))
+    book.scored_now.update(rowids)
 
 
 def _from_cache(db: StateDB, pool: Pool, indices: Sequence[int], join: ScoreJoin) -> list[int]:

@@ -16,7 +16,7 @@ from typing import Any
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Candidate, Post, Profile, Score
 from socialseed.model.values import canonical_json
-from socialseed.state.handle import StateDB
+from socialseed.state.handle import StateConnection, StateDB
 from socialseed.state.scores import ScoreNumbers
 from socialseed.state.tx import atomic
 
@@ -307,13 +307,19 @@ def passing_rows(
 
 def keep_scores(db: StateDB, copies: Sequence[tuple[str, ScoreNumbers, int]]) -> None:
     """Keep a copy of cached scores by candidate row: (score key, its numbers, rowid)."""
-    rows = [(rowid, key, *numbers) for key, numbers, rowid in copies]
     with atomic(db) as conn:  # one transaction: the connection commits each statement alone
-        conn.executemany(
-            "insert or replace into candidate_scores (candidate, score_key, authenticity, "
-            "relevance, recommendation, scorer, version) values (?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        insert_score_copies(conn, copies)
+
+
+def insert_score_copies(
+    conn: StateConnection, copies: Sequence[tuple[str, ScoreNumbers, int]]
+) -> None:
+    """``keep_scores``' statement, inside a transaction the caller holds."""
+    conn.executemany(
+        "insert or replace into candidate_scores (candidate, score_key, authenticity, "
+        "relevance, recommendation, scorer, version) values (?, ?, ?, ?, ?, ?, ?)",
+        [(rowid, key, *numbers) for key, numbers, rowid in copies],
+    )
 
 
 def set_relationship_verdicts(db: StateDB, account: str, verdicts: Mapping[str, str]) -> None:
@@ -519,6 +525,70 @@ def score_facts(db: StateDB, rowids: Sequence[int]) -> list[ScoreFacts]:
         )
         out += [_facts(row) for row in rows]
     return out
+
+
+def score_fact_columns(db: StateDB, rowids: Sequence[int]) -> tuple[list[int], list[Any]]:
+    """``score_facts`` as columns (in rowid order): the rowids, and the facts' columns in the
+    order of ``scoring.heuristic.FactColumns`` (texts and posts as lists, the numbers as float
+    arrays, NaN for null)."""
+    import numpy as np
+
+    ids = sorted(set(rowids))
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows += db.conn.execute(
+            "select rowid, handle, display_name, bio, followers, following, posts, has_avatar, "
+            "json_extract(data, '$.created_at'), last_seen_us, "
+            "case when post_count > 0 then json_extract(data, '$.recent_posts') end "
+            f"from candidates where rowid in ({marks}) order by rowid",
+            chunk,
+        ).fetchall()
+    if not rows:
+        empty = np.zeros(0)
+        return [], [[], [], [], empty, empty, empty, empty, empty, empty, [], []]
+    rowid, handle, name, bio, followers, following, posts, avatar, created, seen, recent = (
+        list(column) for column in zip(*rows, strict=True)
+    )
+    stamps: dict[str | None, int | None] = {None: None}  # the same instant parsed once
+
+    def us(value: str | None) -> int | None:
+        found = stamps.get(value, -1)
+        if found == -1:
+            found = stamps[value] = _micros_of(value)
+        return found
+
+    post_us: list[tuple[int | None, ...]] = []
+    post_texts: list[tuple[str, ...]] = []
+    for text in recent:
+        if text:
+            items = json.loads(text)
+            post_us.append(tuple([us(p["created_at"]) for p in items]))
+            post_texts.append(tuple([p["text"] for p in items]))
+        else:
+            post_us.append(())
+            post_texts.append(())
+    return rowid, [
+        handle,
+        [n or "" for n in name],
+        [b or "" for b in bio],
+        _float_column(followers),
+        _float_column(following),
+        _float_column(posts),
+        _float_column(avatar),
+        _float_column([us(c) for c in created]),
+        _float_column(seen),
+        post_us,
+        post_texts,
+    ]
+
+
+def _float_column(values: Sequence[Any]) -> Any:
+    """A float array of ints (or bools) and None (NaN)."""
+    import numpy as np
+
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
 def _facts(row: tuple[Any, ...]) -> ScoreFacts:

@@ -39,7 +39,14 @@ from socialseed.plan.run import PlanOptions, Runtime, make_plan
 from socialseed.plan.scoring import topic_of
 from socialseed.plan.topk import RankColumns, Shortlist
 from socialseed.scoring.base import Topic
-from socialseed.scoring.heuristic import Facts, HeuristicScorer, numbers, topic_terms
+from socialseed.scoring.heuristic import (
+    FactColumns,
+    Facts,
+    HeuristicScorer,
+    numbers,
+    numbers_columns,
+    topic_terms,
+)
 from socialseed.state import candidates as store
 from socialseed.state import growth as growth_store
 from socialseed.state.db import open_state
@@ -220,10 +227,14 @@ def test_the_numbers_from_typed_columns_are_those_of_score_one(
     rowids = [r for (r,) in db.conn.execute("select rowid from candidates")]
     by_id = {p.id: p for p in found}
     pids = dict(db.conn.execute("select rowid, profile_id from candidates").fetchall())
-    for facts in store.score_facts(db, rowids):
+    rows, columns = store.score_fact_columns(db, rowids)
+    auth, rel, rec = numbers_columns(FactColumns(*columns), terms, store.micros(now))
+    in_columns = list(zip(auth.tolist(), rel.tolist(), rec.tolist(), strict=True))
+    for at, facts in enumerate(store.score_facts(db, rowids)):
         made = numbers(Facts(*facts[1:]), terms, store.micros(now))
         score = HeuristicScorer(now=now).score_one(by_id[pids[facts[0]]], terms)
         assert made == (score.authenticity, score.relevance, score.recommendation)
+        assert (rows[at], in_columns[at]) == (facts[0], made)  # the columns: the same numbers
 
 
 # -- the ranking -------------------------------------------------------------------------------

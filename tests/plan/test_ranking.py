@@ -175,7 +175,7 @@ def test_the_pool_ranks_as_the_reference(data: st.DataObject) -> None:
 
 
 def test_rounding_to_nine_decimals_is_pythons() -> None:
-    """Values an ulp around a half of the 9th decimal round as Python's ``round`` does."""
+    """Values an ulp around a half of the 9th (or 4th) decimal round as Python's ``round``."""
     import numpy as np
 
     rng = random.Random(5)
@@ -184,3 +184,7 @@ def test_rounding_to_nine_decimals_is_pythons() -> None:
     values += [0.0, -0.0, 1e7 + 0.1234567895, float("inf"), -1.5e-9, 2.5e-9]
     made = ranking.rounded(np.array(values, dtype=float)).tolist()
     assert made == [round(float(v), 9) for v in values]
+    halves = [(rng.randrange(10**4) + 0.5) / 1e4 for _ in range(2_000)]  # as scores are kept
+    values = [v for h in halves for v in (np.nextafter(h, 0.0), h, np.nextafter(h, 1.0))]
+    made = ranking.rounded(np.array(values, dtype=float), 4).tolist()
+    assert made == [round(float(v), 4) for v in values]
