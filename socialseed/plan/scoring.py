@@ -19,7 +19,13 @@ from socialseed.scoring.base import Scorer, Topic
 from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.heuristic import NAME as HEURISTIC_NAME
 from socialseed.scoring.heuristic import VERSION as HEURISTIC_VERSION
-from socialseed.scoring.heuristic import FactColumns, HeuristicScorer, numbers_columns, topic_terms
+from socialseed.scoring.heuristic import (
+    FactColumns,
+    HeuristicScorer,
+    TopicTerms,
+    numbers_columns,
+    topic_terms,
+)
 from socialseed.state import candidates as candidate_store
 from socialseed.state import scores as score_store
 from socialseed.state.candidates import ScoreJoin, cached_score_data, instant_of
@@ -116,6 +122,7 @@ class ScoreBook:
     topic: Topic | None = None  # the heuristic's topic (for scores kept as numbers alone)
     fresh: dict[int, Score] = field(default_factory=dict)  # scored in this run, by rowid
     scored_now: set[int] = field(default_factory=set)  # rowids the heuristic scored now
+    _terms: TopicTerms | None = None  # the topic's terms, made once
 
     def full(
         self, db: StateDB, rowids: Sequence[int], profiles: Mapping[int, Profile]
@@ -135,8 +142,9 @@ class ScoreBook:
     def _remake(self, profile: Profile, scored_us: int, rowid: int) -> Score:
         """The heuristic's score with its reasons, as made at ``scored_us``: exact when made
         in this run, else rounded as a cached score is."""
-        terms = topic_terms(self.topic or Topic("", (), ()))
-        made = HeuristicScorer(now=instant_of(scored_us)).score_one(profile, terms)
+        if self._terms is None:
+            self._terms = topic_terms(self.topic or Topic("", (), ()))
+        made = HeuristicScorer(now=instant_of(scored_us)).score_one(profile, self._terms)
         return made if rowid in self.scored_now else Score.from_data(made.to_data())
 
 
