@@ -3,8 +3,9 @@
 A plan ranks tens of thousands of candidates and shows a few hundred, so what passed is held as
 columns (numpy arrays of the typed numbers, lists of ids) rather than an object per candidate:
 scoring fills the score columns, the ranker reads them whole, the shortlist sorts them once.
-Rows come from ``state.candidates.passing_rows``; a source's rows are put in the order they were
-found (rowid), sources in the order they were read, targetings in the config's order.
+Rows come from ``state.candidates.passing_rows``; a source's rows in the order they come (by
+profile id), sources in the order they were read, targetings in the config's order. Nothing
+depends on the order within a targeting: the ranking orders a targeting's candidates itself.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -66,11 +66,10 @@ class Pool:
         source: list[str] = []
         scorer: list[str] = []
         for part in parts:
-            ordered = sorted(part.rows, key=itemgetter(5))
-            rows += ordered
-            targeting += [part.targeting] * len(ordered)
-            source += [part.source] * len(ordered)
-            scorer += ["" if row[1] is None else part.label for row in ordered]
+            rows += part.rows
+            targeting += [part.targeting] * len(part.rows)
+            source += [part.source] * len(part.rows)
+            scorer += ["" if row[1] is None else part.label for row in part.rows]
         columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * 13
         number = _floats
         return cls(
