@@ -54,6 +54,7 @@ class Pool:
     posts: Any
     last_seen_us: Any
     has_avatar: Any
+    cached: list[int]  # 1: no copy of its score came with the row, but the score cache has it
 
     def __len__(self) -> int:
         return len(self.profile_id)
@@ -70,7 +71,7 @@ class Pool:
             targeting += [part.targeting] * len(part.rows)
             source += [part.source] * len(part.rows)
             scorer += ["" if row[1] is None else part.label for row in part.rows]
-        columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * 13
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * 14
         number = _floats
         return cls(
             profile_id=list(columns[0]),
@@ -89,6 +90,7 @@ class Pool:
             posts=number(columns[10]),
             last_seen_us=number(columns[11]),
             has_avatar=number(columns[12]),
+            cached=list(columns[13]),
         )
 
     def of_targeting(self, name: str) -> list[int]:

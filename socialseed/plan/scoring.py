@@ -171,13 +171,13 @@ async def score_pool(
         book.fresh.update((pool.rowid[i], s) for i, s in zip(indices, scores, strict=True))
         pool.set_numbers(indices, [numbers_of(s) for s in scores])
         return book
+    copies = _cache_hits(pool, indices, join)
     missing = _from_cache(db, pool, indices, join)
     rows: list[score_store.NumbersRow] = []
-    copies: list[tuple[str, ScoreNumbers, int]] = []
     for start in range(0, len(missing), COLD_BATCH):
         chunk = missing[start : start + COLD_BATCH]
         _score_numbers(pool, chunk, topic, db, now, join, book, rows, copies)
-    if rows:  # cached in bulk: one transaction for the whole group
+    if copies:  # cached in bulk: one transaction for the whole group
         with atomic(db) as conn:
             score_store.insert_numbers(
                 conn,
@@ -225,12 +225,37 @@ def _score_numbers(
     book.scored_now.update(rowids)
 
 
-def _from_cache(db: StateDB, pool: Pool, indices: Sequence[int], join: ScoreJoin) -> list[int]:
-    """Fill in, from the score cache, candidates whose rows hold no copy of their score (and
-    copy it onto them); the indices still without a score."""
+def _cache_hits(
+    pool: Pool, indices: Sequence[int], join: ScoreJoin
+) -> list[tuple[str, ScoreNumbers, int]]:
+    """The copies to keep of the scores the rows brought from the score cache (rows without
+    a copy of their own)."""
     absent = pool.unscored(indices)
-    if not absent:
-        return []
+    unscored = set(absent)
+    return [
+        (
+            f"{join.prefix}{pool.digest[i]}{join.suffix}",
+            ScoreNumbers(
+                float(pool.authenticity[i]),
+                float(pool.relevance[i]),
+                pool.recommendation[i] or "",
+                HEURISTIC_NAME,
+                HEURISTIC_VERSION,
+            ),
+            pool.rowid[i],
+        )
+        for i in indices
+        if pool.digest[i] is not None and i not in unscored
+    ]
+
+
+def _from_cache(db: StateDB, pool: Pool, indices: Sequence[int], join: ScoreJoin) -> list[int]:
+    """Fill in, from the score cache, candidates whose rows hold no copy of their score and
+    whose cached score came without its numbers (a row written before they were kept apart),
+    and copy it onto them; the indices still without a score."""
+    absent = pool.unscored(indices)
+    if not any(pool.cached[i] for i in absent):
+        return absent
     keys = {i: f"{join.prefix}{pool.digest[i]}{join.suffix}" for i in absent}
     found = score_store.cached_numbers(db, keys.values())
     hits = [i for i in absent if keys[i] in found]

@@ -167,9 +167,10 @@ class ScoreJoin:
 
 # profile_id, authenticity, relevance, recommendation, unknown, rowid, post_count, digest (null
 # when the row holds a copy of its score),
-# followers, following, posts, last_seen_us, has_avatar: what ranking and scoring read of a
-# candidate that passed the filters (the score's fields are null when the row holds no copy of
-# a score of the join's key; ``plan.pool`` turns a source's rows into columns)
+# followers, following, posts, last_seen_us, has_avatar, cached: what ranking and scoring read
+# of a candidate that passed the filters (the score's fields come from the row's copy of a score
+# of the join's key, else from the score cache, else null; ``cached`` is 1 when a row without a
+# copy has its score in the cache; ``plan.pool`` turns a source's rows into columns)
 PassingRow = tuple[
     str,
     float | None,
@@ -184,6 +185,7 @@ PassingRow = tuple[
     int | None,
     int | None,
     int | None,
+    int,
 ]
 
 
@@ -289,17 +291,26 @@ def passing_rows(
         numbers = "null, null, null"
         digest = "c.digest"
         join = ""
-    else:  # the row's copy of its cached score, when it is of this scorer and topic
-        numbers = "k.authenticity, k.relevance, k.recommendation"
+        cached = "0"
+    else:  # the row's copy of its cached score, when it is of this scorer and topic; where
+        # there is none, the score cache's row (looked up for those rows alone)
+        whole = "s.authenticity is not null and s.relevance is not null and s.recommendation"
+        numbers = ", ".join(
+            f"coalesce(k.{n}, case when {whole} is not null then s.{n} end)"
+            for n in ("authenticity", "relevance", "recommendation")
+        )
         digest = "case when k.candidate is null then c.digest end"  # only where one is missing
         join = (
             "left join candidate_scores k on k.candidate = c.rowid "
             "and k.score_key = (:_prefix || c.digest || :_suffix) "
+            "left join scores s on s.key = "
+            "(case when k.candidate is null then (:_prefix || c.digest || :_suffix) end) "
         )
+        cached = "(case when s.key is null then 0 else 1 end)"
         params.update({"_prefix": scores.prefix, "_suffix": scores.suffix})
     sql = (
         f"select c.profile_id, {numbers}, {query.unknown}, c.rowid, c.post_count, {digest}, "
-        "c.followers, c.following, c.posts, c.last_seen_us, c.has_avatar "
+        f"c.followers, c.following, c.posts, c.last_seen_us, c.has_avatar, {cached} "
         f"{_from(len(earlier), join)} and ({query.failed}) = '' order by c.profile_id"
     )
     rows: list[PassingRow] = db.conn.execute(sql, params).fetchall()
