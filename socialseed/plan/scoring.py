@@ -28,9 +28,9 @@ from socialseed.scoring.heuristic import (
 )
 from socialseed.state import candidates as candidate_store
 from socialseed.state import scores as score_store
-from socialseed.state.candidates import ScoreJoin, cached_score_data, instant_of
+from socialseed.state.candidates import ScoreCopy, ScoreJoin, cached_score_data, instant_of
 from socialseed.state.handle import StateDB
-from socialseed.state.scores import ScoreNumbers, numbers_of
+from socialseed.state.scores import numbers_of
 from socialseed.state.tx import atomic
 
 HEURISTIC = "heuristic"
@@ -173,7 +173,7 @@ async def score_pool(
         return book
     copies = _cache_hits(pool, indices, join)
     missing = _from_cache(db, pool, indices, join)
-    rows: list[score_store.NumbersRow] = []
+    rows: list[tuple[str, str, float, float, str]] = []  # as NumbersRow's fields
     for start in range(0, len(missing), COLD_BATCH):
         chunk = missing[start : start + COLD_BATCH]
         _score_numbers(pool, chunk, topic, db, now, join, book, rows, copies)
@@ -187,7 +187,7 @@ async def score_pool(
                 now_us=candidate_store.micros(now),
                 now=iso(now),
             )
-            candidate_store.insert_score_copies(conn, copies)
+            candidate_store.insert_score_rows(conn, copies)
     return book
 
 
@@ -199,8 +199,8 @@ def _score_numbers(
     now: datetime,
     join: ScoreJoin,
     book: ScoreBook,
-    rows: list[score_store.NumbersRow],
-    copies: list[tuple[str, ScoreNumbers, int]],
+    rows: list[tuple[str, str, float, float, str]],
+    copies: list[ScoreCopy],
 ) -> None:
     """Score some candidates with the heuristic's numbers alone, as columns (their rows to
     cache added to ``rows`` and ``copies``)."""
@@ -211,38 +211,33 @@ def _score_numbers(
     indices = [at[r] for r in rowids]
     pool.set_number_columns(indices, authenticity, relevance, recommendation, HEURISTIC_LABEL)
     # cached rounded as the JSON is (4 decimals, as Python rounds)
-    kept = zip(
+    auth, rel, rec = (
         rounded(authenticity, 4).tolist(),
         rounded(relevance, 4).tolist(),
         recommendation.tolist(),
-        strict=True,
     )
-    for rowid, index, (auth, rel, rec) in zip(rowids, indices, kept, strict=True):
-        digest = pool.digest[index] or ""  # a row without a score has its digest
-        key = f"{join.prefix}{digest}{join.suffix}"
-        rows.append(score_store.NumbersRow(key, digest, auth, rel, rec))
-        copies.append((key, ScoreNumbers(auth, rel, rec, HEURISTIC_NAME, HEURISTIC_VERSION), rowid))
+    digests = [pool.digest[i] or "" for i in indices]  # a row without a score has its digest
+    keys = [f"{join.prefix}{digest}{join.suffix}" for digest in digests]
+    rows += zip(keys, digests, auth, rel, rec, strict=True)
+    count = len(keys)
+    name, version = [HEURISTIC_NAME] * count, [HEURISTIC_VERSION] * count
+    copies += zip(rowids, keys, auth, rel, rec, name, version, strict=True)
     book.scored_now.update(rowids)
 
 
-def _cache_hits(
-    pool: Pool, indices: Sequence[int], join: ScoreJoin
-) -> list[tuple[str, ScoreNumbers, int]]:
+def _cache_hits(pool: Pool, indices: Sequence[int], join: ScoreJoin) -> list[ScoreCopy]:
     """The copies to keep of the scores the rows brought from the score cache (rows without
     a copy of their own)."""
-    absent = pool.unscored(indices)
-    unscored = set(absent)
+    unscored = set(pool.unscored(indices))
     return [
         (
-            f"{join.prefix}{pool.digest[i]}{join.suffix}",
-            ScoreNumbers(
-                float(pool.authenticity[i]),
-                float(pool.relevance[i]),
-                pool.recommendation[i] or "",
-                HEURISTIC_NAME,
-                HEURISTIC_VERSION,
-            ),
             pool.rowid[i],
+            f"{join.prefix}{pool.digest[i]}{join.suffix}",
+            float(pool.authenticity[i]),
+            float(pool.relevance[i]),
+            pool.recommendation[i] or "",
+            HEURISTIC_NAME,
+            HEURISTIC_VERSION,
         )
         for i in indices
         if pool.digest[i] is not None and i not in unscored

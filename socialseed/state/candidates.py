@@ -327,10 +327,19 @@ def insert_score_copies(
     conn: StateConnection, copies: Sequence[tuple[str, ScoreNumbers, int]]
 ) -> None:
     """``keep_scores``' statement, inside a transaction the caller holds."""
+    insert_score_rows(conn, [(rowid, key, *numbers) for key, numbers, rowid in copies])
+
+
+ScoreCopy = tuple[int, str, float, float, str, str, str]  # rowid, key, numbers, scorer, version
+
+
+def insert_score_rows(conn: StateConnection, rows: Sequence[ScoreCopy]) -> None:
+    """Copies of cached scores as rows (``ScoreCopy``), inside a transaction the caller
+    holds."""
     conn.executemany(
         "insert or replace into candidate_scores (candidate, score_key, authenticity, "
         "relevance, recommendation, scorer, version) values (?, ?, ?, ?, ?, ?, ?)",
-        [(rowid, key, *numbers) for key, numbers, rowid in copies],
+        rows,
     )
 
 

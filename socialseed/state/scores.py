@@ -119,14 +119,15 @@ def store_numbers(
 
 def insert_numbers(
     conn: StateConnection,
-    rows: Sequence[NumbersRow],
+    rows: Sequence[tuple[str, str, float, float, str]],
     *,
     scorer: str,
     version: str,
     now_us: int,
     now: str,
 ) -> None:
-    """``store_numbers``' statement, inside a transaction the caller holds."""
+    """``store_numbers``' statement, inside a transaction the caller holds (``rows`` as
+    ``NumbersRow``'s fields)."""
     same = (now, scorer, version, now_us)
     conn.executemany(
         "insert or replace into scores (key, digest, authenticity, relevance, "
