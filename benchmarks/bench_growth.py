@@ -238,7 +238,7 @@ def _rank_columns(rows: list[ranking.Known], outcomes: list[ranking.Outcome]) ->
     ranking.rank_columns(
         ids,
         targetings,
-        expected.tolist(),
+        expected,
         control_pct=dict.fromkeys(set(targetings), 20.0),
         seed_of={t: f"bench:{t}" for t in set(targetings)},
     )

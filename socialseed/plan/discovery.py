@@ -134,8 +134,7 @@ async def read_stale_sources(
 ) -> list[SourceRead]:
     """Read from the platform (into the pool) every source not read within its ``cache_ttl``,
     then the targetings' expansions; one ``SourceRead`` per source, in config order."""
-    known = source_store.known_targets(db, account.id, now=now)
-    reader = SourceReader(platform, account, targetings, db, known, now, refresh)
+    reader = SourceReader(platform, account, targetings, db, None, now, refresh)
     planned = planned_sources(account, targetings)
     served = [await reader.serve(p) for p in planned]
     keys = {p.source.key for p in planned}
@@ -152,7 +151,10 @@ class SourceReader:
     account: Account
     targetings: Mapping[str, Targeting]
     db: StateDB
-    known: set[str]  # profiles not new to the account (grows as sources are read)
+    # profiles not new to the account (grows as sources are read); read from state at the
+    # first read (nothing this plan does before changes it): a plan served from the cache
+    # does not need it
+    known: set[str] | None
     now: datetime
     refresh: bool
 
@@ -180,6 +182,8 @@ class SourceReader:
         self, planned: Planned, read: SourceRead, at: source_store.Position, wait: timedelta
     ) -> None:
         """Read the next pages into the pool; keep the cursor and the yield."""
+        if self.known is None:
+            self.known = source_store.known_targets(self.db, self.account.id, now=self.now)
         paging = Paging(at.cursor, planned.limit, planned.max_pages, self.known)
         await read_pages(self.platform, planned.source, paging)
         found = [Candidate(p, read.key, read.targeting) for p in paging.profiles.values()]

@@ -289,26 +289,36 @@ class AccountPlanner:
         profile = item.candidate.profile
         out: list[Action] = []
         target = Target(kind="account", id=profile.id, handle=profile.handle)
-        if acts.follow and self._allowed(Verb.FOLLOW, target) and self._spend(Verb.FOLLOW, 1):
-            out.append(self._action(Verb.FOLLOW, target, item, risk, reasons, ""))
+        if acts.follow:
+            made = action_id(self.account.id, Verb.FOLLOW.value, target)
+            if self._allowed_id(made) and self._spend(Verb.FOLLOW, 1):
+                out.append(self._action(Verb.FOLLOW, target, item, risk, reasons, "", made))
         if not (acts.like_recent or acts.repost_recent):
             return out
         posts = newest(profile.recent_posts)
+        done = self.state.done_action_ids
         for verb, count in ((Verb.LIKE, acts.like_recent), (Verb.REPOST, acts.repost_recent)):
+            if not count and not self.state.rejected_ids:
+                continue  # none wanted, and no rejection of one to count
             fresh = [
-                (post, target)
+                (post, target, made)
                 for post in posts
                 if (target := _post_target(profile.id, profile.handle, post))
-                and action_id(self.account.id, verb.value, target) not in self.state.done_action_ids
-                and self._allowed(verb, target)
+                and (made := action_id(self.account.id, verb.value, target)) not in done
+                and self._allowed_id(made)
             ]
-            for post, target in fresh[: self._spend(verb, min(count, len(fresh)))]:
-                out.append(self._action(verb, target, item, risk, reasons, _post_words(post)))
+            for post, target, made in fresh[: self._spend(verb, min(count, len(fresh)))]:
+                words = _post_words(post)
+                out.append(self._action(verb, target, item, risk, reasons, words, made))
         return out
 
     def _allowed(self, verb: Verb, target: Target) -> bool:
         """False (and counted) when a person rejected this verb on this target before."""
-        if action_id(self.account.id, verb.value, target) in self.state.rejected_ids:
+        return self._allowed_id(action_id(self.account.id, verb.value, target))
+
+    def _allowed_id(self, made: str) -> bool:
+        """``_allowed`` by the action's id."""
+        if made in self.state.rejected_ids:
             self.rejected += 1
             return False
         return True
@@ -321,6 +331,7 @@ class AccountPlanner:
         risk: Risk,
         risk_reasons: tuple[str, ...],
         what: str,
+        made: str | None = None,
     ) -> Action:
         score = item.score
         found = f"found via {item.candidate.source} ({item.candidate.targeting})"
@@ -331,7 +342,7 @@ class AccountPlanner:
             reason += f"; expected follow-back {item.expected:.0%}"
             if item.arm == "control":
                 reason += " (control group: a random pick from the filtered pool)"
-        action = self._make(verb, target, reason, risk, risk_reasons, item)
+        action = self._make(verb, target, reason, risk, risk_reasons, item, made)
         if verb is Verb.FOLLOW and item.expected is not None:
             action = replace(action, expected_followback=item.expected, arm=item.arm)
         return action
@@ -344,9 +355,10 @@ class AccountPlanner:
         risk: Risk,
         risk_reasons: tuple[str, ...],
         item: Scored | None,
+        made: str | None = None,
     ) -> Action:
         return Action(
-            id=action_id(self.account.id, verb.value, target),
+            id=made or action_id(self.account.id, verb.value, target),
             account=self.account.id,
             platform=self.account.platform,
             verb=verb,

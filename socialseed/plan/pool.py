@@ -3,8 +3,9 @@
 A plan ranks tens of thousands of candidates and shows a few hundred, so what passed is held as
 columns (numpy arrays of the typed numbers, lists of ids) rather than an object per candidate:
 scoring fills the score columns, the ranker reads them whole, the shortlist sorts them once.
-Rows come from ``state.candidates.passing_rows``; a source's rows are put in the order they were
-found (rowid), sources in the order they were read, targetings in the config's order.
+Rows come from ``state.candidates.passing_rows``; a source's rows in the order they come (by
+profile id), sources in the order they were read, targetings in the config's order. Nothing
+depends on the order within a targeting: the ranking orders a targeting's candidates itself.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -54,6 +54,7 @@ class Pool:
     posts: Any
     last_seen_us: Any
     has_avatar: Any
+    cached: list[int]  # 1: no copy of its score came with the row, but the score cache has it
 
     def __len__(self) -> int:
         return len(self.profile_id)
@@ -66,12 +67,11 @@ class Pool:
         source: list[str] = []
         scorer: list[str] = []
         for part in parts:
-            ordered = sorted(part.rows, key=itemgetter(5))
-            rows += ordered
-            targeting += [part.targeting] * len(ordered)
-            source += [part.source] * len(ordered)
-            scorer += ["" if row[1] is None else part.label for row in ordered]
-        columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * 13
+            rows += part.rows
+            targeting += [part.targeting] * len(part.rows)
+            source += [part.source] * len(part.rows)
+            scorer += ["" if row[1] is None else part.label for row in part.rows]
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * 14
         number = _floats
         return cls(
             profile_id=list(columns[0]),
@@ -90,6 +90,7 @@ class Pool:
             posts=number(columns[10]),
             last_seen_us=number(columns[11]),
             has_avatar=number(columns[12]),
+            cached=list(columns[13]),
         )
 
     def of_targeting(self, name: str) -> list[int]:
@@ -110,6 +111,24 @@ class Pool:
         for i, n in zip(indices, numbers, strict=True):
             self.recommendation[i] = n.recommendation
             self.scorer[i] = f"{n.scorer}@{n.version}"
+
+    def set_number_columns(
+        self,
+        indices: Sequence[int],
+        authenticity: Any,
+        relevance: Any,
+        recommendation: Any,
+        scorer: str,
+    ) -> None:
+        """Fill in the score columns of ``indices`` from arrays (one scorer@version)."""
+        if not indices:
+            return
+        at = np.array(indices, dtype=np.int64)
+        self.authenticity[at] = authenticity
+        self.relevance[at] = relevance
+        for i, rec in zip(indices, recommendation.tolist(), strict=True):
+            self.recommendation[i] = rec
+            self.scorer[i] = scorer
 
     def scorers(self) -> Counter[str]:
         """How many candidates each scorer@version scored."""

@@ -13,8 +13,8 @@ Pure: no state, no network, no clock (``now`` is handed in).
 
 from __future__ import annotations
 
+import hashlib
 import math
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -262,70 +262,141 @@ class Placed:
 
 
 def order(expected: Sequence[float], *, control_pct: float, seed: str) -> list[Placed]:
-    """Best expected first, ties by a seeded shuffle; ``control_pct`` of the places go to a
-    random sample of the whole pool (the control group), spread evenly through the order."""
-    indices, arms = _order(expected, control_pct=control_pct, seed=seed)
-    return [Placed(i, expected[i], arm) for i, arm in zip(indices, arms, strict=True)]
+    """Best expected first (expectations equal to 9 decimals are ties), ties by a seeded
+    shuffle; ``control_pct`` of the places go to a random sample of the whole pool (the control
+    group), spread evenly through the order."""
+    indices, control = _order(expected, control_pct=control_pct, seed=seed)
+    arms = ["control" if c else "chosen" for c in control.tolist()]
+    return [Placed(i, expected[i], arm) for i, arm in zip(indices.tolist(), arms, strict=True)]
 
 
-def _order(
-    expected: Sequence[float], *, control_pct: float, seed: str
-) -> tuple[list[int], list[str]]:
-    """``order`` as the input indices, best first, and their arms."""
+def seeded(seed: str) -> Any:
+    """The generator of a ranking's seeded draws: numpy's PCG64, seeded by the SHA-256 of
+    ``seed`` (the same seed, the same draws, on every machine and numpy version that keeps
+    ``Generator.permutation`` stable, as numpy promises)."""
     import numpy as np
 
-    rng = random.Random(seed)
-    count = len(expected)
-    ties = np.array(_shuffled(rng, count), dtype=np.int64)
-    values, inverse = np.unique(np.asarray(expected, dtype=float), return_inverse=True)
-    rounded = np.array([round(v, 9) for v in values.tolist()], dtype=float)[inverse]
+    entropy = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:16], "big")
+    return np.random.Generator(np.random.PCG64(entropy))
+
+
+def _order(expected: Sequence[float] | Any, *, control_pct: float, seed: str) -> tuple[Any, Any]:
+    """``order`` as arrays: the input indices, best first, and whether each place is a
+    control pick. Two seeded permutations: the tie order (the first draw) and the control
+    group's queue (the second, only when there is a control group)."""
+    import numpy as np
+
+    rng = seeded(seed)
+    values = np.asarray(expected, dtype=float)
+    count = len(values)
+    ties = rng.permutation(count)
     # best first; a stable sort keeps the shuffle's order among equals
-    best: list[int] = ties[np.argsort(-rounded[ties], kind="stable")].tolist()
+    best = ties[np.argsort(-rounded(values)[ties], kind="stable")]
     share = max(0.0, min(control_pct, 100.0)) / 100.0
-    if share == 0.0:  # no control group: the order is the ranked one (the rng's last use)
-        return best, ["chosen"] * count
-    control = _shuffled(rng, count)
-    used = bytearray(count)
+    if share == 0.0 or count == 0:
+        return best, np.zeros(count, dtype=bool)
+    return _interleave(best, rng.permutation(count), share)
+
+
+def rounded(values: Any, digits: int = 9) -> Any:
+    """``round(v, digits)`` of every value (as Python rounds: the correctly rounded decimal
+    number), computed in numpy; the few values numpy's product could round the other way
+    (within an ulp of a half), and the huge or not finite ones, are rounded by Python."""
+    import numpy as np
+
+    scale = 10.0**digits
+    scaled = values * scale
+    with np.errstate(invalid="ignore"):
+        near_half = np.abs(scaled - np.floor(scaled) - 0.5) <= 2 * np.abs(np.spacing(scaled))
+        risky = near_half | ~(np.abs(scaled) < 1e15)
+    out = np.rint(scaled) / scale
+    for i in np.flatnonzero(risky).tolist():
+        out[i] = round(float(values[i]), digits)
+    return out
+
+
+CONTROL, CHOSEN = 1, 0
+
+
+def _interleave(best: Any, control: Any, share: float) -> tuple[Any, Any]:
+    """The places: place ``s`` is a control pick when ``floor((s + 1) * share)`` passes
+    ``floor(s * share)``; each arm takes the next candidate of its queue (``best`` or the
+    seeded ``control`` permutation) that the other arm has not taken. Both queues hold every
+    candidate, so neither runs dry before the last place.
+
+    Worked in blocks of places: each arm's picks for a block are its queue's next untaken
+    candidates; where both arms picked the same candidate, the later pick is wrong, so the
+    block is kept up to that place and the next block starts there."""
+    import numpy as np
+
+    count = len(best)
+    slots = np.arange(count, dtype=float)
+    is_control = np.floor((slots + 1) * share) > np.floor(slots * share)
+    used = np.zeros(count, dtype=bool)
+    chosen_at = np.full(count, -1, dtype=np.int64)  # a block's chosen picks: their place
     queues = (best, control)
     heads = [0, 0]
-    names = ("chosen", "control")
-    indices: list[int] = []
-    arms: list[str] = []
-    floor = math.floor
-    # one pass over the places: each arm's queue (best first, or the seeded shuffle) skips what
-    # the other arm took; when one queue runs dry the other fills the rest
-    for slot in range(count):
-        arm = 1 if floor((slot + 1) * share) > floor(slot * share) else 0
-        queue, head = queues[arm], heads[arm]
-        while head < count and used[queue[head]]:
-            head += 1
-        if head >= count:  # this arm's queue ran dry: the other one fills the place
-            heads[arm] = head
-            arm = 1 - arm
-            queue, head = queues[arm], heads[arm]
-            while used[queue[head]]:  # fewer places than candidates: one queue still has some
-                head += 1
-        index = queue[head]
-        heads[arm] = head + 1
-        used[index] = 1
-        indices.append(index)
-        arms.append(names[arm])
-    return indices, arms
+    out = np.empty(count, dtype=np.int64)
+    start = 0
+    while start < count:
+        size = min(count - start, max(16, int(2 * math.sqrt(count - start))))
+        arms = is_control[start : start + size]
+        places = (np.flatnonzero(~arms), np.flatnonzero(arms))
+        picks = []
+        ends = []
+        for arm in (CHOSEN, CONTROL):
+            taken, end = _untaken(queues[arm], heads[arm], used, len(places[arm]))
+            picks.append(taken)
+            ends.append(end)
+        # a candidate both arms picked: the later of its two places is where the block stops
+        chosen_at[picks[CHOSEN]] = places[CHOSEN]
+        twice = chosen_at[picks[CONTROL]]
+        chosen_at[picks[CHOSEN]] = -1
+        clash = twice >= 0
+        keep = size
+        if clash.any():
+            keep = int(np.maximum(twice[clash], places[CONTROL][clash]).min())
+        for arm in (CHOSEN, CONTROL):
+            kept = int(np.searchsorted(places[arm], keep))
+            if not kept:
+                continue
+            mine = picks[arm][:kept]
+            out[start + places[arm][:kept]] = mine
+            used[mine] = True
+            if kept == len(places[arm]):
+                heads[arm] = ends[arm]
+            else:  # past the last candidate this arm kept: all before it are taken
+                heads[arm] = _position_after(queues[arm], heads[arm], int(mine[-1]))
+        start += keep
+    return out, is_control
 
 
-def _shuffled(rng: random.Random, count: int) -> list[int]:
-    """``list(range(count))`` after ``rng.shuffle``: the same draws from the generator, the
-    same result, with the method calls of ``shuffle`` and ``_randbelow`` inlined."""
-    out = list(range(count))
-    getrandbits = rng.getrandbits
-    for i in reversed(range(1, count)):
-        n = i + 1
-        k = n.bit_length()
-        j = getrandbits(k)
-        while j >= n:
-            j = getrandbits(k)
-        out[i], out[j] = out[j], out[i]
-    return out
+def _untaken(queue: Any, head: int, used: Any, count: int) -> tuple[Any, int]:
+    """The first ``count`` candidates of ``queue`` from ``head`` on that are not used, and
+    the position after the last of them."""
+    import numpy as np
+
+    if count == 0:
+        return queue[:0], head
+    width = count * 2 + 16
+    while True:
+        window = queue[head : head + width]
+        free = np.flatnonzero(~used[window])
+        if len(free) >= count or head + width >= len(queue):
+            chosen = free[:count]
+            return window[chosen], head + int(chosen[-1]) + 1
+        width *= 2
+
+
+def _position_after(queue: Any, head: int, member: int) -> int:
+    import numpy as np
+
+    width = 64
+    while True:
+        found = np.flatnonzero(queue[head : head + width] == member)
+        if len(found):
+            return head + int(found[0]) + 1
+        width *= 2
 
 
 class Rank(NamedTuple):
@@ -337,18 +408,19 @@ class Rank(NamedTuple):
 
 
 class Ranks(NamedTuple):
-    """``rank_pool``'s ranks as columns: places (an int array), expectations, arms."""
+    """``rank_pool``'s ranks as columns: places (an int array), expectations (a float
+    array), arms (an object array of str)."""
 
     place: Any
     expected: Any
-    arm: list[str]
+    arm: Any
 
     @classmethod
     def none(cls) -> Ranks:
         """The ranks of no candidates."""
         import numpy as np
 
-        return cls(np.zeros(0, dtype=np.int64), [], [])
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=object))
 
     def of(self, index: int) -> Rank:
         return Rank(int(self.place[index]), float(self.expected[index]), self.arm[index])
@@ -371,14 +443,14 @@ def rank_pool(
         control_pct=control_pct,
         seed_of=seed_of,
     )
-    places = ranks.place.tolist()
-    return [Rank(p, e, a) for p, e, a in zip(places, ranks.expected, ranks.arm, strict=True)]
+    places, values, arms = ranks.place.tolist(), ranks.expected.tolist(), ranks.arm.tolist()
+    return [Rank(p, e, a) for p, e, a in zip(places, values, arms, strict=True)]
 
 
 def rank_columns(
     profile_ids: Sequence[str],
     targetings: Sequence[str],
-    expected: Sequence[float],
+    expected: Sequence[float] | Any,
     *,
     control_pct: Mapping[str, float],
     seed_of: Mapping[str, str],
@@ -386,22 +458,28 @@ def rank_columns(
     """``rank_pool`` over columns (profile ids, targetings, expectations), as columns."""
     import numpy as np
 
-    groups: dict[str, list[int]] = {}
-    for i, targeting in enumerate(targetings):
-        groups.setdefault(targeting, []).append(i)
     count = len(profile_ids)
     places = np.zeros(count, dtype=np.int64)
-    arms = [""] * count
-    values = [float(e) for e in expected]
-    for targeting, indices in groups.items():
-        indices.sort(key=profile_ids.__getitem__)
-        chosen, chosen_arms = _order(
-            [values[i] for i in indices],
-            control_pct=control_pct[targeting],
-            seed=seed_of[targeting],
+    control = np.zeros(count, dtype=bool)
+    values = np.asarray(expected, dtype=float)
+    names = np.asarray(targetings, dtype=object)
+    for targeting in dict.fromkeys(targetings):
+        indices = np.flatnonzero(names == targeting).tolist()
+        indices.sort(key=profile_ids.__getitem__)  # fast when the ids come sorted in runs
+        members = np.array(indices, dtype=np.int64)
+        chosen, is_control = _order(
+            values[members], control_pct=control_pct[targeting], seed=seed_of[targeting]
         )
-        members = np.array(indices, dtype=np.int64)[chosen]
+        members = members[chosen]
         places[members] = np.arange(len(members))
-        for member, arm in zip(members.tolist(), chosen_arms, strict=True):
-            arms[member] = arm
-    return Ranks(places, values, arms)
+        control[members] = is_control
+    return Ranks(places, values, ARMS[control.astype(np.int64)])
+
+
+def _arms() -> Any:
+    import numpy as np
+
+    return np.array(["chosen", "control"], dtype=object)
+
+
+ARMS = _arms()  # by ``is_control``: an object array, so an arm is the same str object

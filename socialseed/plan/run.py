@@ -424,7 +424,7 @@ class AccountRun:
         return ranking.rank_columns(
             pool.profile_id,
             pool.targeting,
-            expected.tolist(),
+            expected,
             control_pct={n: t.experiment.control_pct for n, t in self.targetings.items()},
             seed_of={n: self._seed(n) for n in self.targetings},
         )

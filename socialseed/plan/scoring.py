@@ -14,16 +14,24 @@ from socialseed.config.schema import Config, Targeting
 from socialseed.errors import ConfigError
 from socialseed.model import Candidate, Profile, Score, digest
 from socialseed.plan.pool import Pool
+from socialseed.plan.ranking import rounded
 from socialseed.scoring.base import Scorer, Topic
 from socialseed.scoring.budget import SpendMeter
 from socialseed.scoring.heuristic import NAME as HEURISTIC_NAME
 from socialseed.scoring.heuristic import VERSION as HEURISTIC_VERSION
-from socialseed.scoring.heuristic import Facts, HeuristicScorer, numbers, topic_terms
+from socialseed.scoring.heuristic import (
+    FactColumns,
+    HeuristicScorer,
+    TopicTerms,
+    numbers_columns,
+    topic_terms,
+)
 from socialseed.state import candidates as candidate_store
 from socialseed.state import scores as score_store
-from socialseed.state.candidates import ScoreJoin, cached_score_data, instant_of
+from socialseed.state.candidates import ScoreCopy, ScoreJoin, cached_score_data, instant_of
 from socialseed.state.handle import StateDB
-from socialseed.state.scores import ScoreNumbers, numbers_of
+from socialseed.state.scores import numbers_of
+from socialseed.state.tx import atomic
 
 HEURISTIC = "heuristic"
 HEURISTIC_LABEL = f"{HEURISTIC_NAME}@{HEURISTIC_VERSION}"  # of the score copies a join finds
@@ -114,6 +122,7 @@ class ScoreBook:
     topic: Topic | None = None  # the heuristic's topic (for scores kept as numbers alone)
     fresh: dict[int, Score] = field(default_factory=dict)  # scored in this run, by rowid
     scored_now: set[int] = field(default_factory=set)  # rowids the heuristic scored now
+    _terms: TopicTerms | None = None  # the topic's terms, made once
 
     def full(
         self, db: StateDB, rowids: Sequence[int], profiles: Mapping[int, Profile]
@@ -133,8 +142,9 @@ class ScoreBook:
     def _remake(self, profile: Profile, scored_us: int, rowid: int) -> Score:
         """The heuristic's score with its reasons, as made at ``scored_us``: exact when made
         in this run, else rounded as a cached score is."""
-        terms = topic_terms(self.topic or Topic("", (), ()))
-        made = HeuristicScorer(now=instant_of(scored_us)).score_one(profile, terms)
+        if self._terms is None:
+            self._terms = topic_terms(self.topic or Topic("", (), ()))
+        made = HeuristicScorer(now=instant_of(scored_us)).score_one(profile, self._terms)
         return made if rowid in self.scored_now else Score.from_data(made.to_data())
 
 
@@ -161,9 +171,23 @@ async def score_pool(
         book.fresh.update((pool.rowid[i], s) for i, s in zip(indices, scores, strict=True))
         pool.set_numbers(indices, [numbers_of(s) for s in scores])
         return book
+    copies = _cache_hits(pool, indices, join)
     missing = _from_cache(db, pool, indices, join)
+    rows: list[tuple[str, str, float, float, str]] = []  # as NumbersRow's fields
     for start in range(0, len(missing), COLD_BATCH):
-        _score_numbers(pool, missing[start : start + COLD_BATCH], topic, db, now, join, book)
+        chunk = missing[start : start + COLD_BATCH]
+        _score_numbers(pool, chunk, topic, db, now, join, book, rows, copies)
+    if copies:  # cached in bulk: one transaction for the whole group
+        with atomic(db) as conn:
+            score_store.insert_numbers(
+                conn,
+                rows,
+                scorer=HEURISTIC_NAME,
+                version=HEURISTIC_VERSION,
+                now_us=candidate_store.micros(now),
+                now=iso(now),
+            )
+            candidate_store.insert_score_rows(conn, copies)
     return book
 
 
@@ -175,38 +199,58 @@ def _score_numbers(
     now: datetime,
     join: ScoreJoin,
     book: ScoreBook,
+    rows: list[tuple[str, str, float, float, str]],
+    copies: list[ScoreCopy],
 ) -> None:
-    """Score some candidates with the heuristic's numbers alone and cache them in bulk."""
+    """Score some candidates with the heuristic's numbers alone, as columns (their rows to
+    cache added to ``rows`` and ``copies``)."""
     terms, now_us = topic_terms(topic), candidate_store.micros(now)
-    by_rowid = {pool.rowid[i]: i for i in chunk}
-    rows: list[score_store.NumbersRow] = []
-    copies: list[tuple[str, ScoreNumbers, int]] = []
-    made: dict[int, ScoreNumbers] = {}
-    for facts in candidate_store.score_facts(db, list(by_rowid)):
-        rowid = facts[0]
-        authenticity, relevance, recommendation = numbers(Facts(*facts[1:]), terms, now_us)
-        made[rowid] = ScoreNumbers(
-            authenticity, relevance, recommendation, HEURISTIC_NAME, HEURISTIC_VERSION
-        )
-        digest = pool.digest[by_rowid[rowid]] or ""  # a row without a score has its digest
-        key = f"{join.prefix}{digest}{join.suffix}"
-        kept = (round(authenticity, 4), round(relevance, 4), recommendation)
-        rows.append(score_store.NumbersRow(key, digest, *kept))
-        copies.append((key, ScoreNumbers(*kept, HEURISTIC_NAME, HEURISTIC_VERSION), rowid))
-    score_store.store_numbers(
-        db, rows, scorer=HEURISTIC_NAME, version=HEURISTIC_VERSION, now_us=now_us, now=iso(now)
+    at = {pool.rowid[i]: i for i in chunk}
+    rowids, columns = candidate_store.score_fact_columns(db, list(at))
+    authenticity, relevance, recommendation = numbers_columns(FactColumns(*columns), terms, now_us)
+    indices = [at[r] for r in rowids]
+    pool.set_number_columns(indices, authenticity, relevance, recommendation, HEURISTIC_LABEL)
+    # cached rounded as the JSON is (4 decimals, as Python rounds)
+    auth, rel, rec = (
+        rounded(authenticity, 4).tolist(),
+        rounded(relevance, 4).tolist(),
+        recommendation.tolist(),
     )
-    candidate_store.keep_scores(db, copies)
-    pool.set_numbers(chunk, [made[pool.rowid[i]] for i in chunk])
-    book.scored_now.update(made)
+    digests = [pool.digest[i] or "" for i in indices]  # a row without a score has its digest
+    keys = [f"{join.prefix}{digest}{join.suffix}" for digest in digests]
+    rows += zip(keys, digests, auth, rel, rec, strict=True)
+    count = len(keys)
+    name, version = [HEURISTIC_NAME] * count, [HEURISTIC_VERSION] * count
+    copies += zip(rowids, keys, auth, rel, rec, name, version, strict=True)
+    book.scored_now.update(rowids)
+
+
+def _cache_hits(pool: Pool, indices: Sequence[int], join: ScoreJoin) -> list[ScoreCopy]:
+    """The copies to keep of the scores the rows brought from the score cache (rows without
+    a copy of their own)."""
+    unscored = set(pool.unscored(indices))
+    return [
+        (
+            pool.rowid[i],
+            f"{join.prefix}{pool.digest[i]}{join.suffix}",
+            float(pool.authenticity[i]),
+            float(pool.relevance[i]),
+            pool.recommendation[i] or "",
+            HEURISTIC_NAME,
+            HEURISTIC_VERSION,
+        )
+        for i in indices
+        if pool.digest[i] is not None and i not in unscored
+    ]
 
 
 def _from_cache(db: StateDB, pool: Pool, indices: Sequence[int], join: ScoreJoin) -> list[int]:
-    """Fill in, from the score cache, candidates whose rows hold no copy of their score (and
-    copy it onto them); the indices still without a score."""
+    """Fill in, from the score cache, candidates whose rows hold no copy of their score and
+    whose cached score came without its numbers (a row written before they were kept apart),
+    and copy it onto them; the indices still without a score."""
     absent = pool.unscored(indices)
-    if not absent:
-        return []
+    if not any(pool.cached[i] for i in absent):
+        return absent
     keys = {i: f"{join.prefix}{pool.digest[i]}{join.suffix}" for i in absent}
     found = score_store.cached_numbers(db, keys.values())
     hits = [i for i in absent if keys[i] in found]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from socialseed.model import Candidate, Profile, Score, days_ago
 from socialseed.scoring.base import Topic
@@ -344,10 +344,14 @@ def _bio_value(text: str) -> float:
 
 
 def _burst_value(facts: Facts) -> float | None:
-    stamps = sorted(s for s in facts.post_us if s is not None)
+    return _bursts(facts.post_us, facts.post_texts)
+
+
+def _bursts(post_us: Sequence[int | None], post_texts: Sequence[str]) -> float | None:
+    stamps = sorted(s for s in post_us if s is not None)
     if len(stamps) < 2:
         return None
-    texts = [t.strip().lower() for t in facts.post_texts if t.strip()]
+    texts = [t.strip().lower() for t in post_texts if t.strip()]
     if len(texts) != len(set(texts)):
         return 0.2
     window = 3 if len(stamps) >= 3 else 2
@@ -377,3 +381,146 @@ def _activity_value(facts: Facts, now_us: int) -> float | None:
     if seen is not None:
         return 0.3 if (now_us - seen) / DAY_US > 90 else 1.0
     return 0.8
+
+
+# -- the numbers of many profiles at once ---------------------------------------------------------
+class FactColumns(NamedTuple):
+    """``Facts`` of many profiles as columns: texts and the posts as lists, the numbers as
+    float arrays (NaN where the platform gave nothing; counts and microseconds are exact in a
+    float below 2**53)."""
+
+    handle: Sequence[str]
+    display_name: Sequence[str]
+    bio: Sequence[str]
+    followers: Any
+    following: Any
+    posts: Any
+    has_avatar: Any  # 1.0, 0.0 or NaN
+    created_us: Any
+    last_seen_us: Any
+    post_us: Sequence[tuple[int | None, ...]]
+    post_texts: Sequence[tuple[str, ...]]
+
+    def row(self, i: int) -> Facts:
+        """Profile ``i``'s ``Facts``."""
+        return Facts(
+            self.handle[i],
+            self.display_name[i],
+            self.bio[i],
+            _int(self.followers[i]),
+            _int(self.following[i]),
+            _int(self.posts[i]),
+            None if self.has_avatar[i] != self.has_avatar[i] else bool(self.has_avatar[i]),
+            _int(self.created_us[i]),
+            _int(self.last_seen_us[i]),
+            self.post_us[i],
+            self.post_texts[i],
+        )
+
+
+EXACT = 2.0**53  # integers below this are exact in a float
+
+
+def numbers_columns(facts: FactColumns, terms: TopicTerms, now_us: int) -> tuple[Any, Any, Any]:
+    """``numbers`` for many profiles: authenticity and relevance as float arrays, the
+    recommendations as an object array. The same arithmetic in the same order (numpy's float
+    operations are IEEE's, as Python's are), so the same numbers bit for bit; the text
+    factors (bio, handle, bursts, relevance) run per profile, as ``numbers`` runs them."""
+    import numpy as np
+
+    count = len(facts.handle)
+    if not count:
+        return np.zeros(0), np.zeros(0), np.zeros(0, dtype=object)
+    nan = np.nan
+    followers, following, posts = facts.followers, facts.following, facts.posts
+    created, seen, now = facts.created_us, facts.last_seen_us, float(now_us)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = following / followers
+        ratio = np.select(
+            [np.isnan(followers) | np.isnan(following), followers == 0, ratio <= 1.5, ratio <= 3,
+             ratio <= 8],
+            [nan, np.where(following == 0, 0.4, 0.05), 1.0, 0.7, 0.35],
+            0.05,
+        )  # fmt: skip
+        age_days = (now - created) / DAY_US
+        age = np.select(
+            [np.isnan(created), age_days < 7, age_days < 30, age_days < 180],
+            [nan, 0.1, 0.4, 0.8],
+            1.0,
+        )
+        per_day = posts / np.maximum(age_days, 1.0)
+        activity = np.select(
+            [np.isnan(posts) & np.isnan(seen), posts == 0,
+             ~np.isnan(posts) & ~np.isnan(created) & (per_day > 50), np.isnan(seen),
+             (now - seen) / DAY_US > 90],
+            [nan, 0.1, 0.2, 0.8, 0.3],
+            1.0,
+        )  # fmt: skip
+    avatar = np.where(np.isnan(facts.has_avatar), nan, np.where(facts.has_avatar != 0, 1.0, 0.1))
+    bio = np.array([_bio_value(b) for b in facts.bio], dtype=float)
+    bursts = np.array(
+        [
+            _bursts(u, t) if len(u) > 1 else None
+            for u, t in zip(facts.post_us, facts.post_texts, strict=True)
+        ],
+        dtype=float,
+    )  # None -> NaN
+    search = _LONG_NUMBER.search
+    handle = np.array([0.4 if search(h.split(".")[0]) else 1.0 for h in facts.handle])
+    total = np.zeros(count)
+    weight = np.zeros(count)
+    for name, value in (
+        ("avatar", avatar),
+        ("ratio", ratio),
+        ("bio", bio),
+        ("bursts", bursts),
+        ("age", age),
+        ("activity", activity),
+        ("handle", handle),
+    ):
+        known = ~np.isnan(value)
+        total = np.where(known, total + WEIGHTS[name] * value, total)
+        weight = np.where(known, weight + WEIGHTS[name], weight)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        authenticity = np.where(weight != 0, total / weight, 0.5)
+    relevance = _relevance_column(facts, terms)
+    recommendation = np.where(
+        authenticity < AVOID_BELOW,
+        "avoid",
+        np.where(
+            (authenticity >= ENGAGE_FROM) & (relevance >= ENGAGE_RELEVANCE), "engage", "caution"
+        ),
+    ).astype(object)
+    # what a float cannot hold exactly (counts or times past 2**53): ``numbers`` itself
+    big = np.zeros(count, dtype=bool)
+    for column in (followers, following, posts, created, seen):
+        with np.errstate(invalid="ignore"):
+            big |= np.abs(column) >= EXACT
+    for i in np.flatnonzero(big).tolist():
+        authenticity[i], relevance[i], recommendation[i] = numbers(facts.row(i), terms, now_us)
+    return authenticity, relevance, recommendation
+
+
+def _relevance_column(facts: FactColumns, terms: TopicTerms) -> Any:
+    import numpy as np
+
+    if terms.empty:
+        return np.full(len(facts.handle), 0.5)
+    findall, keywords, phrases, described = (
+        _WORD.findall,
+        terms.keywords,
+        terms.phrases,
+        terms.description,
+    )
+    out = []
+    for name, bio, texts in zip(facts.display_name, facts.bio, facts.post_texts, strict=True):
+        lowered = " ".join([name, bio, *texts]).lower()
+        words = {w.lstrip("#@") for w in findall(lowered)}
+        hits = len(keywords & words) + sum(1 for p in phrases if p in lowered)
+        total = hits + DESCRIPTION_WEIGHT * len(described & words)
+        out.append(min(1.0, total / RELEVANCE_FULL_AT))
+    return np.array(out, dtype=float)
+
+
+def _int(value: float) -> int | None:
+    return None if value != value else int(value)

@@ -14,7 +14,7 @@ from typing import Any
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Candidate, Post, Profile, Score
-from socialseed.state.handle import StateDB
+from socialseed.state.handle import StateConnection, StateDB
 from socialseed.state.scores import ScoreNumbers
 from socialseed.state.tx import atomic
 
@@ -164,9 +164,10 @@ class ScoreJoin:
 
 # profile_id, authenticity, relevance, recommendation, unknown, rowid, post_count, digest (null
 # when the row holds a copy of its score),
-# followers, following, posts, last_seen_us, has_avatar: what ranking and scoring read of a
-# candidate that passed the filters (the score's fields are null when the row holds no copy of
-# a score of the join's key; ``plan.pool`` turns a source's rows into columns)
+# followers, following, posts, last_seen_us, has_avatar, cached: what ranking and scoring read
+# of a candidate that passed the filters (the score's fields come from the row's copy of a score
+# of the join's key, else from the score cache, else null; ``cached`` is 1 when a row without a
+# copy has its score in the cache; ``plan.pool`` turns a source's rows into columns)
 PassingRow = tuple[
     str,
     float | None,
@@ -181,6 +182,7 @@ PassingRow = tuple[
     int | None,
     int | None,
     int | None,
+    int,
 ]
 
 
@@ -298,27 +300,37 @@ def passing_rows(
     query: RowQuery,
     scores: ScoreJoin | None,
 ) -> list[PassingRow]:
-    """The candidates of one source that pass ``query`` (in no particular order: ``rowid`` is
-    the order they were found in), each with its cached score numbers when ``scores`` says
-    where (else nulls)."""
+    """The candidates of one source that pass ``query``, by profile id (the order of the
+    table's key on SQLite: no sort; the ranking takes a targeting's candidates by profile id,
+    and sorts them fast when they come in sorted runs), each with its cached score numbers
+    when ``scores`` says where (else nulls)."""
     _functions(db, query)
     params = _params(query, account, source, earlier)
     if scores is None:
         numbers = "null, null, null"
         digest = "c.digest"
         join = ""
-    else:  # the row's copy of its cached score, when it is of this scorer and topic
-        numbers = "k.authenticity, k.relevance, k.recommendation"
+        cached = "0"
+    else:  # the row's copy of its cached score, when it is of this scorer and topic; where
+        # there is none, the score cache's row (looked up for those rows alone)
+        whole = "s.authenticity is not null and s.relevance is not null and s.recommendation"
+        numbers = ", ".join(
+            f"coalesce(k.{n}, case when {whole} is not null then s.{n} end)"
+            for n in ("authenticity", "relevance", "recommendation")
+        )
         digest = "case when k.candidate is null then c.digest end"  # only where one is missing
         join = (
             "left join candidate_scores k on k.candidate = c.rowid "
             "and k.score_key = (:_prefix || c.digest || :_suffix) "
+            "left join scores s on s.key = "
+            "(case when k.candidate is null then (:_prefix || c.digest || :_suffix) end) "
         )
+        cached = "(case when s.key is null then 0 else 1 end)"
         params.update({"_prefix": scores.prefix, "_suffix": scores.suffix})
     sql = (
         f"select c.profile_id, {numbers}, {query.unknown}, c.rowid, c.post_count, {digest}, "
-        "c.followers, c.following, c.posts, c.last_seen_us, c.has_avatar "
-        f"{_from(len(earlier), join)} and ({query.failed}) = ''"
+        f"c.followers, c.following, c.posts, c.last_seen_us, c.has_avatar, {cached} "
+        f"{_from(len(earlier), join)} and ({query.failed}) = '' order by c.profile_id"
     )
     rows: list[PassingRow] = db.conn.execute(sql, params).fetchall()
     return rows
@@ -326,13 +338,28 @@ def passing_rows(
 
 def keep_scores(db: StateDB, copies: Sequence[tuple[str, ScoreNumbers, int]]) -> None:
     """Keep a copy of cached scores by candidate row: (score key, its numbers, rowid)."""
-    rows = [(rowid, key, *numbers) for key, numbers, rowid in copies]
     with atomic(db) as conn:  # one transaction: the connection commits each statement alone
-        conn.executemany(
-            "insert or replace into candidate_scores (candidate, score_key, authenticity, "
-            "relevance, recommendation, scorer, version) values (?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        insert_score_copies(conn, copies)
+
+
+def insert_score_copies(
+    conn: StateConnection, copies: Sequence[tuple[str, ScoreNumbers, int]]
+) -> None:
+    """``keep_scores``' statement, inside a transaction the caller holds."""
+    insert_score_rows(conn, [(rowid, key, *numbers) for key, numbers, rowid in copies])
+
+
+ScoreCopy = tuple[int, str, float, float, str, str, str]  # rowid, key, numbers, scorer, version
+
+
+def insert_score_rows(conn: StateConnection, rows: Sequence[ScoreCopy]) -> None:
+    """Copies of cached scores as rows (``ScoreCopy``), inside a transaction the caller
+    holds."""
+    conn.executemany(
+        "insert or replace into candidate_scores (candidate, score_key, authenticity, "
+        "relevance, recommendation, scorer, version) values (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 def set_relationship_verdicts(db: StateDB, account: str, verdicts: Mapping[str, str]) -> None:
@@ -538,6 +565,93 @@ def score_facts(db: StateDB, rowids: Sequence[int]) -> list[ScoreFacts]:
         )
         out += [_facts(row) for row in rows]
     return out
+
+
+POST_PATHS = 8  # up to this many recent posts are read by JSON path (more: the whole list)
+
+
+def score_fact_columns(db: StateDB, rowids: Sequence[int]) -> tuple[list[int], list[Any]]:
+    """``score_facts`` as columns (in rowid order): the rowids, and the facts' columns in the
+    order of ``scoring.heuristic.FactColumns`` (texts and posts as lists, the numbers as float
+    arrays, NaN for null). The recent posts' times and texts come by JSON path (no JSON is
+    decoded in Python) when no profile holds more than ``POST_PATHS`` of them."""
+    import numpy as np
+
+    ids = sorted(set(rowids))
+    most = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found = db.conn.execute(
+            f"select max(post_count) from candidates where rowid in ({marks})", chunk
+        ).fetchone()[0]
+        most = max(most, int(found or 0))
+    by_path = most <= POST_PATHS
+    posts_sql = (
+        "".join(
+            f", json_extract(data, '$.recent_posts[{k}].created_at'), "
+            f"json_extract(data, '$.recent_posts[{k}].text')"
+            for k in range(most)
+        )
+        if by_path
+        else ", case when post_count > 0 then json_extract(data, '$.recent_posts') end"
+    )
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows += db.conn.execute(
+            "select rowid, handle, display_name, bio, followers, following, posts, has_avatar, "
+            f"json_extract(data, '$.created_at'), last_seen_us, post_count{posts_sql} "
+            f"from candidates where rowid in ({marks}) order by rowid",
+            chunk,
+        ).fetchall()
+    if not rows:
+        empty = np.zeros(0)
+        return [], [[], [], [], empty, empty, empty, empty, empty, empty, [], []]
+    stamps: dict[str | None, int | None] = {None: None}  # the same instant parsed once
+
+    def us(value: str | None) -> int | None:
+        found = stamps.get(value, -1)
+        if found == -1:
+            found = stamps[value] = _micros_of(value)
+        return found
+
+    post_us: list[tuple[int | None, ...]] = []
+    post_texts: list[tuple[str, ...]] = []
+    for row in rows:
+        count = row[10] or 0
+        if not count:
+            post_us.append(())
+            post_texts.append(())
+        elif by_path:
+            post_us.append(tuple([us(row[11 + 2 * k]) for k in range(count)]))
+            post_texts.append(tuple([row[12 + 2 * k] for k in range(count)]))
+        else:
+            items = json.loads(row[11])
+            post_us.append(tuple([us(p["created_at"]) for p in items]))
+            post_texts.append(tuple([p["text"] for p in items]))
+    columns = list(zip(*rows, strict=True))
+    return list(columns[0]), [
+        list(columns[1]),
+        [n or "" for n in columns[2]],
+        [b or "" for b in columns[3]],
+        _float_column(columns[4]),
+        _float_column(columns[5]),
+        _float_column(columns[6]),
+        _float_column(columns[7]),
+        _float_column([us(c) for c in columns[8]]),
+        _float_column(columns[9]),
+        post_us,
+        post_texts,
+    ]
+
+
+def _float_column(values: Sequence[Any]) -> Any:
+    """A float array of ints (or bools) and None (NaN)."""
+    import numpy as np
+
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
 def _facts(row: tuple[Any, ...]) -> ScoreFacts:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from socialseed.clock import iso
 from socialseed.model import Score
-from socialseed.state.handle import StateDB
+from socialseed.state.handle import StateConnection, StateDB
 from socialseed.state.tx import atomic
 
 _CHUNK = 500
@@ -113,14 +113,28 @@ def store_numbers(
 ) -> None:
     """Store scores as numbers alone (no reasons: ``data`` is null), scored at ``now_us``
     (microseconds since the epoch; ``now`` is its text form)."""
-    same = (now, scorer, version, now_us)
     with atomic(db) as conn:  # one transaction: the connection commits each statement alone
-        conn.executemany(
-            "insert or replace into scores (key, digest, authenticity, relevance, "
-            "recommendation, created_at, scorer, version, scored_us) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*row, *same) for row in sorted(rows)],  # in key order: faster inserts
-        )
+        insert_numbers(conn, rows, scorer=scorer, version=version, now_us=now_us, now=now)
+
+
+def insert_numbers(
+    conn: StateConnection,
+    rows: Sequence[tuple[str, str, float, float, str]],
+    *,
+    scorer: str,
+    version: str,
+    now_us: int,
+    now: str,
+) -> None:
+    """``store_numbers``' statement, inside a transaction the caller holds (``rows`` as
+    ``NumbersRow``'s fields)."""
+    same = (now, scorer, version, now_us)
+    conn.executemany(
+        "insert or replace into scores (key, digest, authenticity, relevance, "
+        "recommendation, created_at, scorer, version, scored_us) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row, *same) for row in sorted(rows)],  # in key order: faster inserts
+    )
 
 
 def _typed(score: Score) -> tuple[str, str, str, float, float, str]:

@@ -43,6 +43,10 @@ def pg(sql: str, regexes: dict[str, str] | None = None) -> str:
             "select 1 from a where json_extract(a.data, '$.target.id') = ?",
             "select 1 from a where ((a.data)::jsonb #>> '{target,id}') = %s",
         ),
+        (
+            "select json_extract(data, '$.recent_posts[1].text') from c",
+            "select ((data)::jsonb #>> '{recent_posts,1,text}') from c",
+        ),
         ("select instr(c.bio_lower, ?) > 0 from c", "select strpos(c.bio_lower, %s) > 0 from c"),
         ("delete from temp.plan_relationships", "delete from pg_temp.plan_relationships"),
         (

@@ -39,13 +39,21 @@ from socialseed.plan.run import PlanOptions, Runtime, make_plan
 from socialseed.plan.scoring import topic_of
 from socialseed.plan.topk import RankColumns, Shortlist
 from socialseed.scoring.base import Topic
-from socialseed.scoring.heuristic import Facts, HeuristicScorer, numbers, topic_terms
+from socialseed.scoring.heuristic import (
+    FactColumns,
+    Facts,
+    HeuristicScorer,
+    numbers,
+    numbers_columns,
+    topic_terms,
+)
 from socialseed.state import candidates as store
 from socialseed.state import growth as growth_store
 from socialseed.state.db import open_state
 from socialseed.state.relationships import mark_followed_back_many, record_follows
 from tests.plan.conftest import BASE_CONFIG
 from tests.plan.fakes import NOW, FakeNetwork, FakePlatform
+from tests.plan.ranking_reference import reference_ranks
 
 WORDS = ["film", "35mm", "darkroom", "#nobot", "crypto", "bread", "Ünïcode", "KELVIN", ""]
 HANDLES = ["ann.example", "spam.bot", "Bob.example", "@cara.example", "studio.example"]
@@ -219,10 +227,19 @@ def test_the_numbers_from_typed_columns_are_those_of_score_one(
     rowids = [r for (r,) in db.conn.execute("select rowid from candidates")]
     by_id = {p.id: p for p in found}
     pids = dict(db.conn.execute("select rowid, profile_id from candidates").fetchall())
-    for facts in store.score_facts(db, rowids):
+    rows, columns = store.score_fact_columns(db, rowids)
+    paths, store.POST_PATHS = store.POST_PATHS, 0  # the recent posts as one JSON list
+    try:
+        assert repr(store.score_fact_columns(db, rowids)) == repr((rows, columns))
+    finally:
+        store.POST_PATHS = paths
+    auth, rel, rec = numbers_columns(FactColumns(*columns), terms, store.micros(now))
+    in_columns = list(zip(auth.tolist(), rel.tolist(), rec.tolist(), strict=True))
+    for at, facts in enumerate(store.score_facts(db, rowids)):
         made = numbers(Facts(*facts[1:]), terms, store.micros(now))
         score = HeuristicScorer(now=now).score_one(by_id[pids[facts[0]]], terms)
         assert made == (score.authenticity, score.relevance, score.recommendation)
+        assert (rows[at], in_columns[at]) == (facts[0], made)  # the columns: the same numbers
 
 
 # -- the ranking -------------------------------------------------------------------------------
@@ -377,7 +394,7 @@ def _reference_ranking(
     expected = ranker.expected(
         [ranking.features(s.candidate.profile, s.candidate.source, s.score, NOW) for s in items]
     )
-    ranks = ranking.rank_pool(
+    ranks = reference_ranks(
         [(s.candidate.profile.id, "film") for s in items],
         expected,
         control_pct={"film": targeting.experiment.control_pct},

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from socialseed.model import Post, Profile, Score
 from socialseed.plan import ranking
 from socialseed.state.candidates import micros
+from tests.plan.ranking_reference import reference_order, reference_ranks
 
 NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
 
@@ -117,13 +118,73 @@ def test_the_control_group_is_a_random_share_spread_through_the_order() -> None:
     assert sum(p.expected for p in control) / 10 < 0.9  # random, not the best
 
 
-@settings(max_examples=50, deadline=None)
-@given(st.integers(min_value=0, max_value=300), st.text(max_size=8))
-def test_the_inlined_shuffle_is_random_shuffle(count: int, seed: str) -> None:
-    """The ranking's ties and control group come from ``random.Random(seed).shuffle``; the
-    inlined copy draws the same numbers and leaves the generator in the same state."""
-    ours, theirs = random.Random(seed), random.Random(seed)
-    expected = list(range(count))
-    theirs.shuffle(expected)
-    assert ranking._shuffled(ours, count) == expected
-    assert ours.random() == theirs.random()
+expectations = st.lists(
+    st.sampled_from([0.03, 0.1, 0.1 + 1e-12, 0.2, 0.2000000005, 0.25, 0.5]) | st.floats(0, 1),
+    max_size=400,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    expectations,
+    st.sampled_from([0.0, 0.5, 10.0, 20.0, 33.3, 50.0, 90.0, 100.0]),
+    st.text(max_size=8),
+)
+def test_the_order_is_the_plain_reference(
+    expected: list[float], control_pct: float, seed: str
+) -> None:
+    """Ties (equal to 9 decimals) by the seeded permutation, the control group's places from
+    the second one, each arm skipping what the other took: the numpy path (sorts, places
+    filled in blocks) gives what the one-at-a-time reference in the tests gives."""
+    placed = ranking.order(expected, control_pct=control_pct, seed=seed)
+    assert [(p.index, p.arm) for p in placed] == reference_order(
+        expected, control_pct=control_pct, seed=seed
+    )
+    assert [p.expected for p in placed] == [expected[p.index] for p in placed]
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(min_value=2_000, max_value=20_000), st.sampled_from([5.0, 20.0, 60.0]))
+def test_large_pools_order_as_the_reference(count: int, control_pct: float) -> None:
+    """Many blocks, and both arms picking the same candidate within one."""
+    rng = random.Random(count)
+    expected = [round(rng.random(), rng.choice([2, 3, 9])) for _ in range(count)]
+    placed = ranking.order(expected, control_pct=control_pct, seed=str(count))
+    assert [(p.index, p.arm) for p in placed] == reference_order(
+        expected, control_pct=control_pct, seed=str(count)
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_the_pool_ranks_as_the_reference(data: st.DataObject) -> None:
+    count = data.draw(st.integers(0, 120))
+    ids = data.draw(
+        st.lists(st.sampled_from([f"u{i}" for i in range(150)]), min_size=count, max_size=count)
+    )
+    targetings = data.draw(
+        st.lists(st.sampled_from(["film", "art"]), min_size=count, max_size=count)
+    )
+    members = list(zip(ids, targetings, strict=True))
+    expected = data.draw(st.lists(st.sampled_from([0.1, 0.2, 0.3]), min_size=count, max_size=count))
+    pct = {"film": data.draw(st.sampled_from([0.0, 25.0])), "art": 50.0}
+    seeds = {"film": "a:film:d", "art": "a:art:d"}
+    assert ranking.rank_pool(members, expected, control_pct=pct, seed_of=seeds) == reference_ranks(
+        members, expected, control_pct=pct, seed_of=seeds
+    )
+
+
+def test_rounding_to_nine_decimals_is_pythons() -> None:
+    """Values an ulp around a half of the 9th (or 4th) decimal round as Python's ``round``."""
+    import numpy as np
+
+    rng = random.Random(5)
+    halves = [(rng.randrange(10**9) + 0.5) / 1e9 for _ in range(2_000)]
+    values = [v for h in halves for v in (np.nextafter(h, 0.0), h, np.nextafter(h, 1.0))]
+    values += [0.0, -0.0, 1e7 + 0.1234567895, float("inf"), -1.5e-9, 2.5e-9]
+    made = ranking.rounded(np.array(values, dtype=float)).tolist()
+    assert made == [round(float(v), 9) for v in values]
+    halves = [(rng.randrange(10**4) + 0.5) / 1e4 for _ in range(2_000)]  # as scores are kept
+    values = [v for h in halves for v in (np.nextafter(h, 0.0), h, np.nextafter(h, 1.0))]
+    made = ranking.rounded(np.array(values, dtype=float), 4).tolist()
+    assert made == [round(float(v), 4) for v in values]

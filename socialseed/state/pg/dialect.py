@@ -6,7 +6,8 @@ rewrites the rest, a statement at a time (each distinct statement once, then fro
 - placeholders: ``?`` becomes ``%s``, ``:name`` becomes ``%(name)s``, a literal ``%`` is doubled;
 - ``insert or ignore`` becomes ``... on conflict do nothing``; ``insert or replace`` becomes
   ``... on conflict (primary key) do update`` (the key is asked of the table);
-- ``json_extract(doc, '$.a.b')`` becomes ``(doc)::jsonb #>> '{a,b}'`` (text, as SQLite compares it);
+- ``json_extract(doc, '$.a.b')`` becomes ``(doc)::jsonb #>> '{a,b}'`` (text, as SQLite compares it;
+  an array index ``$.a[0].b`` becomes ``'{a,0,b}'``);
 - ``instr(a, b)`` becomes ``strpos(a, b)``; ``like`` becomes ``ilike`` (SQLite's ``like`` ignores
   case); ``temp.`` becomes ``pg_temp.``; ``[name]`` becomes ``"name"``;
 - a function registered with ``create_function`` that carries a ``sql_regex`` (a handle
@@ -104,7 +105,7 @@ def _json_path(args: list[str]) -> str:
     doc, path = args[0], args[1]
     if not (path.startswith("'$") and path.endswith("'")):
         raise ValueError(f"json_extract with a path PostgreSQL cannot take: {path}")
-    parts = [p for p in path[2:-1].split(".") if p]
+    parts = [p for p in re.sub(r"\[([0-9]+)\]", r".\1", path[2:-1]).split(".") if p]
     return f"(({doc})::jsonb #>> '{{{','.join(parts)}}}')"
 
 
