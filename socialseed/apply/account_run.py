@@ -35,7 +35,7 @@ from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
 from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, audit, bump_serial, ensure_account, pause
-from socialseed.state.decisions import POLICY_REVIEWER, latest_decision
+from socialseed.state.decisions import POLICY_REVIEWER
 from socialseed.state.handle import StateDB
 from socialseed.state.rejections import active_rejection
 from socialseed.state.tx import atomic
@@ -119,6 +119,9 @@ class AccountRun:
         self.failed = 0
         self.buckets: dict[str, set[str]] = {}  # verb -> rate buckets its calls update
         self.charged: int | None = None  # requests sent and charged to pacing (None: uncounted)
+        self.renewed: datetime | None = None  # when the lock's expiry was last pushed forward
+        self.elsewhere: set[str] = set()  # actions another plan already tried (read once)
+        self.slept = False  # this turn of an action waited (the kill switch is read again)
 
     async def run(self, actions: list[Action]) -> None:
         paused = active_pause(self.a.db, self.name, self.a.clock.now())
@@ -130,6 +133,10 @@ class AccountRun:
         except LockedError as exc:
             self._stop_all(actions, exc)
             return
+        # under the lock, no other run writes this account's journal: read once what other
+        # plans already tried (``_check_first``), not once per action
+        ids = [a.id for a in actions]
+        self.elsewhere = journal.tried_elsewhere_among(self.a.db, ids, self.a.plan_id)
         try:
             await self._with_platform(actions)
         finally:
@@ -146,15 +153,12 @@ class AccountRun:
         waiting = self.a.lock_clock
         started = waiting.now()
         while True:
+            now = self.a.clock.now()
             holder = locks.try_acquire(
-                self.a.db,
-                self.name,
-                self.a.me,
-                now=self.a.clock.now(),
-                ttl=self.ttl,
-                alive=self.a.alive,
+                self.a.db, self.name, self.a.me, now=now, ttl=self.ttl, alive=self.a.alive
             )
             if holder is None:
+                self.renewed = now
                 return
             waited = (waiting.now() - started).total_seconds()
             if waited >= self.a.options.lock_timeout:
@@ -193,11 +197,14 @@ class AccountRun:
                     self._result(rest, "skipped", self.stop)
                 return
 
-    def _may_call(self, action: Action, *, renew: bool = True) -> bool:
+    def _may_call(self, action: Action, *, renew: bool = True, unpaused: bool = False) -> bool:
         """Just before a call: is the kill switch off and the lock still ours? (Before a
-        write, ``_call`` renews the lock in the intent's own transaction: ``renew=False``.)"""
+        write, ``_call`` checks the lock with the intent's own statement: ``renew=False``.)
+        ``unpaused``: this turn's check found no pause and nothing was awaited since."""
         now = self.a.clock.now()
-        paused = active_pause(self.a.db, self.name, now)
+        paused = None
+        if not unpaused and self.a.standing.check(action)[2]:  # a pause is set: in force?
+            paused = active_pause(self.a.db, self.name, now)
         try:
             if self.a.stopping():
                 raise WorkerStopping(
@@ -207,7 +214,10 @@ class AccountRun:
             if paused is not None:
                 raise paused_error(self.name, paused.reason, paused.until)
             if renew:
+                before = self.a.standing.watch.before_own()
                 locks.renew(self.a.db, self.name, self.a.me, now=now, ttl=self.ttl)
+                self.a.standing.watch.own(before)
+                self.renewed = now
         except (PausedError, LockedError, WorkerStopping) as exc:
             self._not_run(action, exc)
             return False
@@ -222,12 +232,15 @@ class AccountRun:
     async def _one(self, platform: Platform, action: Action, entries: list[journal.Entry]) -> None:
         transient = rate = 0
         while True:
-            decision = latest_decision(self.a.db, self.a.plan_id, action.id)
-            ok, why = approval_of(action, decision, self.a.clock.now())
-            standing = active_rejection(self.a.db, action.id)
+            # the newest decision, and whether a rejection or a pause is set, as of now: from
+            # memory unless the state changed since the run read them (``Standing``)
+            decision, rejected, pause_set = self.a.standing.check(action)
+            self.slept = False
+            now = self.a.clock.now()
+            ok, why = approval_of(action, decision, now)
+            standing = active_rejection(self.a.db, action.id) if rejected else None
             if ok and standing is not None:
                 ok, why = False, f"{standing.describe()} (a decision about the target)"
-            now = self.a.clock.now()
             refused = team.refusal(
                 self.a.db, self.a.team, self.a.plan_id, action, self.a.plan_author, now
             )
@@ -255,7 +268,9 @@ class AccountRun:
                 if not await self._pace(platform, action):
                     return
                 check = self._check_first(action, entries)
-                if not self._may_call(action, renew=check):  # renewed here before a read call
+                unpaused = not pause_set and not self.slept
+                # renewed here before a read call
+                if not self._may_call(action, renew=check, unpaused=unpaused):
                     return
                 if check:
                     started = self.charged
@@ -300,9 +315,12 @@ class AccountRun:
     async def _call(self, platform: Platform, action: Action, attempt: int) -> Outcome | None:
         """Intent, call, and (on a refusal) the failed outcome; the caller records success.
 
-        The lock is renewed and the intent written in one transaction, committed before the
-        call; ``None`` (nothing written, nothing sent) when the lock was taken away."""
+        The intent is written only while the lock is ours, committed before the call; once
+        half the lock's time is gone it is renewed in the intent's transaction. ``None``
+        (nothing written, nothing sent) when the lock was taken away."""
         db, plan_id = self.a.db, self.a.plan_id
+        watch = self.a.standing.watch  # the run's own writes: no change to what it keeps
+        mark = watch.before_own()
         if not self.bumped:
             bump_serial(
                 db, self.name, plan_id=plan_id, reason=f"apply {plan_id}", now=self.a.clock.now()
@@ -310,21 +328,39 @@ class AccountRun:
             self.bumped = True
         now = self.a.clock.now()
         try:
-            with atomic(db) as conn:
-                locks.renew_in(conn, self.name, self.a.me, now=now, ttl=self.ttl)
-                journal.intent_in(conn, plan_id, action, attempt=attempt, now=now)
+            if self.renewed is None or now - self.renewed >= self.ttl / 2:
+                with atomic(db) as conn:
+                    locks.renew_in(conn, self.name, self.a.me, now=now, ttl=self.ttl)
+                    journal.intent_in(conn, plan_id, action, attempt=attempt, now=now)
+                self.renewed = now
+            else:
+                me = self.a.me
+                with db.conn:
+                    held = journal.intent_if_held(
+                        db.conn,
+                        plan_id,
+                        action,
+                        attempt=attempt,
+                        now=now,
+                        holder=(me.owner, me.host, me.pid),
+                    )
+                if not held:
+                    raise locks.taken_away(db.conn, self.name)
         except LockedError as exc:
             self._not_run(action, exc)
             return None
+        watch.own(mark)
         self.a.emit("action_started", action)
         before = dict(platform.last_rate)
         try:
             return await platform.execute(action)
         except PlatformError as exc:
             failed = Outcome("failed", _failure_text(exc), exc.status, exc.request_id)
+            mark = watch.before_own()
             journal.record_outcome(
                 db, plan_id, action, failed, attempt=attempt, now=self.a.clock.now()
             )
+            watch.own(mark)
             raise
         finally:
             self._learn_buckets(action, before, platform.last_rate)
@@ -350,7 +386,10 @@ class AccountRun:
 
     def _finish(self, action: Action, outcome: Outcome, attempt: int) -> None:
         now = self.a.clock.now()
+        watch = self.a.standing.watch
+        before = watch.before_own()
         journal.record_finish(self.a.db, self.a.plan_id, action, outcome, attempt=attempt, now=now)
+        watch.own(before)
         if outcome.status in journal.FINISHED:
             wrote, counted = outcome.status == "done", self.charged is not None
             self.pacer.record(action.verb.value, now, wrote=wrote, counted=counted)
@@ -364,7 +403,7 @@ class AccountRun:
             return True  # one reply per message: look in the thread before every reply
         if journal.needs_verify(entries):
             return True
-        return not entries and journal.tried_elsewhere(self.a.db, action, self.a.plan_id)
+        return not entries and action.id in self.elsewhere
 
     async def _reconcile(
         self, platform: Platform, action: Action, entries: list[journal.Entry]
@@ -426,6 +465,7 @@ class AccountRun:
         seconds = wait.seconds(now)
         if seconds > 0:
             self.a.emit("waiting", action, detail=wait.reason, wait=seconds)
+            self.slept = True
             await self.a.clock.sleep(seconds)
         return True
 
@@ -506,6 +546,8 @@ class AccountRun:
 
     # -- results ---------------------------------------------------------------------------
     def _skip(self, action: Action, why: str, *, deliberate: bool) -> None:
+        watch = self.a.standing.watch
+        before = watch.before_own()
         journal.record_outcome(
             self.a.db,
             self.a.plan_id,
@@ -514,6 +556,7 @@ class AccountRun:
             attempt=0,
             now=self.a.clock.now(),
         )
+        watch.own(before)
         self._result(action, "skipped", why, deliberate=deliberate)
 
     def _result(

@@ -25,6 +25,7 @@ from socialseed.apply.account_run import (
     approval_of,
     paused_error,
 )
+from socialseed.apply.standing import Standing
 from socialseed.apply.context import (
     CapabilitiesFor,
     Event,
@@ -51,7 +52,6 @@ from socialseed.model.plan import Plan
 from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, day_one, serial_moves_since
 from socialseed.state.counters import record_wait
-from socialseed.state.decisions import latest_decisions
 from socialseed.state.handle import StateDB
 
 
@@ -195,7 +195,8 @@ class Applier:
         self.started = clock.now()
         self.deadline = self.started + timedelta(seconds=options.max_wait)
         self.plan_id = plan.id  # computed once: a plan's id hashes all of it
-        self.decisions = latest_decisions(db, self.plan_id)
+        self.standing = Standing(db, self.plan_id)  # decisions read once, kept up to date
+        self.decisions = self.standing.decisions
         self.team = Team.of(config)  # None: no policy.reviewers, any name decides
         self.plan_author = plan.author
 
@@ -225,6 +226,8 @@ class Applier:
     async def run(self, prepared: Prepared | None = None) -> Report:
         ready = prepared or self.prepare()
         names = sorted(set(ready.runnable) | set(ready.excluded))
+        if not self.options.dry_run:
+            self.standing.watch_accounts(ready.runnable)
         work = [
             self._account(n, ready.runnable.get(n, []), ready.excluded.get(n, [])) for n in names
         ]

@@ -82,6 +82,32 @@ _INTENT = (
 )
 
 
+def intent_if_held(
+    conn: StateConnection,
+    plan_id: str,
+    action: Action,
+    *,
+    attempt: int,
+    now: datetime,
+    holder: tuple[str, str, int],
+) -> bool:
+    """The intent row, written only while ``holder`` (owner, host, pid) holds the account's
+    lock: one statement, committed alone before the call. False: the lock was taken away
+    and nothing was written."""
+    row = _base(plan_id, action, attempt, now)
+    cursor = conn.execute(
+        _INTENT_HELD, [*row.values(), "intent", "started", action.account, *holder]
+    )
+    return bool(cursor.rowcount == 1)
+
+
+_INTENT_HELD = (
+    "insert into journal (plan_id, action_id, account, verb, target, attempt, at, kind, status) "
+    "select ?, ?, ?, ?, ?, ?, ?, ?, ? where exists (select 1 from locks where account = ? "
+    "and owner = ? and host = ? and pid = ?)"
+)
+
+
 def record_outcome(
     db: StateDB,
     plan_id: str,
@@ -162,6 +188,21 @@ def tried_elsewhere(db: StateDB, action: Action, plan_id: str) -> bool:
         [action.id, plan_id],
     ).fetchone()
     return row is not None
+
+
+def tried_elsewhere_among(db: StateDB, action_ids: list[str], plan_id: str) -> set[str]:
+    """``tried_elsewhere`` for many actions at once (read once, under the account's lock)."""
+    found: set[str] = set()
+    for start in range(0, len(action_ids), 500):
+        chunk = action_ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = db.conn.execute(
+            f"select distinct action_id from journal where action_id in ({marks}) and "
+            "kind = 'intent' and plan_id != ?",
+            [*chunk, plan_id],
+        )
+        found |= {str(row[0]) for row in rows}
+    return found
 
 
 def finished_elsewhere(db: StateDB, action_ids: list[str], plan_id: str) -> set[str]:

@@ -143,13 +143,18 @@ def renew_in(conn: StateConnection, account: str, me: Me, *, now: datetime, ttl:
         [iso(now + ttl), account, me.owner, me.host, me.pid],
     )
     if cursor.rowcount != 1:
-        current = holder(_On(conn), account)
-        who = current.describe() if current else "nobody"
-        raise LockedError(
-            f"{account}: the apply lock was taken away during the run (now held by {who})",
-            hint="someone ran 'socialseed force-unlock'; check 'socialseed status' and run "
-            "apply again when the other run is finished",
-        )
+        raise taken_away(conn, account)
+
+
+def taken_away(conn: StateConnection, account: str) -> LockedError:
+    """The error of a run whose lock another run (or ``force-unlock``) took."""
+    current = holder(_On(conn), account)
+    who = current.describe() if current else "nobody"
+    return LockedError(
+        f"{account}: the apply lock was taken away during the run (now held by {who})",
+        hint="someone ran 'socialseed force-unlock'; check 'socialseed status' and run "
+        "apply again when the other run is finished",
+    )
 
 
 @dataclass(frozen=True)
