@@ -122,6 +122,10 @@ class AccountRun:
         self.renewed: datetime | None = None  # when the lock's expiry was last pushed forward
         self.elsewhere: set[str] = set()  # actions another plan already tried (read once)
         self.slept = False  # this turn of an action waited (the kill switch is read again)
+        # a finished action's outcome, not yet written: it goes in the transaction of the next
+        # action's intent when that call follows at once, else alone (``_flush``) before
+        # anything else: before any wait, read or other write, and when the account stops
+        self.pending: tuple[Action, Outcome, int, datetime] | None = None
 
     async def run(self, actions: list[Action]) -> None:
         paused = active_pause(self.a.db, self.name, self.a.clock.now())
@@ -186,22 +190,38 @@ class AccountRun:
 
     async def _each(self, platform: Platform, actions: list[Action]) -> None:
         history = journal.history(self.a.db, self.a.plan_id, self.name)
-        for i, action in enumerate(actions):
-            entries = history.get(action.id, [])
-            if journal.is_finished(entries):
-                self._result(action, "done", "done by an earlier run", earlier=True)
-                continue
-            await self._one(platform, action, entries)
-            if self.stop:
-                for rest in actions[i + 1 :]:
-                    self._result(rest, "skipped", self.stop)
-                return
+        try:
+            for i, action in enumerate(actions):
+                entries = history.get(action.id, [])
+                if journal.is_finished(entries):
+                    self._result(action, "done", "done by an earlier run", earlier=True)
+                    continue
+                await self._one(platform, action, entries)
+                if self.stop:
+                    for rest in actions[i + 1 :]:
+                        self._result(rest, "skipped", self.stop)
+                    return
+        finally:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the finished action's outcome now (when no intent follows it at once)."""
+        if self.pending is None:
+            return
+        action, outcome, attempt, at = self.pending
+        self.pending = None
+        watch = self.a.standing.watch
+        mark = watch.before_own()
+        journal.record_finish(self.a.db, self.a.plan_id, action, outcome, attempt=attempt, now=at)
+        watch.own(mark)
 
     def _may_call(self, action: Action, *, renew: bool = True, unpaused: bool = False) -> bool:
         """Just before a call: is the kill switch off and the lock still ours? (Before a
         write, ``_call`` checks the lock with the intent's own statement: ``renew=False``.)
         ``unpaused``: this turn's check found no pause and nothing was awaited since."""
         now = self.a.clock.now()
+        if renew:
+            self._flush()  # a read call follows: the last outcome is written first
         paused = None
         if not unpaused and self.a.standing.check(action)[2]:  # a pause is set: in force?
             paused = active_pause(self.a.db, self.name, now)
@@ -310,14 +330,17 @@ class AccountRun:
         """Why a reply would pass ``max_replies_per_author_per_day`` (replies sent today)."""
         if action.verb is not Verb.REPLY or self.a.reply_cap is None:
             return None
+        self._flush()  # the cap counts replies in the journal: the last one included
         return self.a.reply_cap(action)
 
     async def _call(self, platform: Platform, action: Action, attempt: int) -> Outcome | None:
         """Intent, call, and (on a refusal) the failed outcome; the caller records success.
 
-        The intent is written only while the lock is ours, committed before the call; once
-        half the lock's time is gone it is renewed in the intent's transaction. ``None``
-        (nothing written, nothing sent) when the lock was taken away."""
+        The intent is written only while the lock is ours, committed before the call, in one
+        transaction with the outcome of the action finished just before (``pending``), if
+        any; once half the lock's time is gone the lock is renewed in it too. ``None``
+        (nothing sent, no intent written, the pending outcome written) when the lock was
+        taken away."""
         db, plan_id = self.a.db, self.a.plan_id
         watch = self.a.standing.watch  # the run's own writes: no change to what it keeps
         mark = watch.before_own()
@@ -327,29 +350,34 @@ class AccountRun:
             )
             self.bumped = True
         now = self.a.clock.now()
-        try:
-            if self.renewed is None or now - self.renewed >= self.ttl / 2:
-                with atomic(db) as conn:
-                    locks.renew_in(conn, self.name, self.a.me, now=now, ttl=self.ttl)
-                    journal.intent_in(conn, plan_id, action, attempt=attempt, now=now)
-                self.renewed = now
-            else:
-                me = self.a.me
-                with db.conn:
+        me, pending = self.a.me, self.pending
+        self.pending = None
+        renew = self.renewed is None or now - self.renewed >= self.ttl / 2
+        holder = (me.owner, me.host, me.pid)
+        if pending is None and not renew:  # one statement, committed alone
+            with db.conn:
+                held = journal.intent_if_held(
+                    db.conn, plan_id, action, attempt=attempt, now=now, holder=holder
+                )
+        else:
+            with atomic(db) as conn:
+                if pending is not None:  # the last action's outcome lands whatever follows
+                    done, outcome, tried, at = pending
+                    journal.finish_in(conn, plan_id, done, outcome, attempt=tried, now=at)
+                if renew:
+                    held = locks.extend_in(conn, self.name, me, now=now, ttl=self.ttl)
+                    if held:
+                        journal.intent_in(conn, plan_id, action, attempt=attempt, now=now)
+                else:
                     held = journal.intent_if_held(
-                        db.conn,
-                        plan_id,
-                        action,
-                        attempt=attempt,
-                        now=now,
-                        holder=(me.owner, me.host, me.pid),
+                        conn, plan_id, action, attempt=attempt, now=now, holder=holder
                     )
-                if not held:
-                    raise locks.taken_away(db.conn, self.name)
-        except LockedError as exc:
-            self._not_run(action, exc)
-            return None
+            if held and renew:
+                self.renewed = now
         watch.own(mark)
+        if not held:
+            self._not_run(action, locks.taken_away(db.conn, self.name))
+            return None
         self.a.emit("action_started", action)
         before = dict(platform.last_rate)
         try:
@@ -385,11 +413,11 @@ class AccountRun:
             self._count(failed=True)
 
     def _finish(self, action: Action, outcome: Outcome, attempt: int) -> None:
+        """Count the outcome; it is written with the next intent or by ``_flush``, before
+        anything else touches the state or the platform."""
         now = self.a.clock.now()
-        watch = self.a.standing.watch
-        before = watch.before_own()
-        journal.record_finish(self.a.db, self.a.plan_id, action, outcome, attempt=attempt, now=now)
-        watch.own(before)
+        self._flush()  # one pending outcome at most (a reconciled action after a finished one)
+        self.pending = (action, outcome, attempt, now)
         if outcome.status in journal.FINISHED:
             wrote, counted = outcome.status == "done", self.charged is not None
             self.pacer.record(action.verb.value, now, wrote=wrote, counted=counted)
@@ -464,6 +492,7 @@ class AccountRun:
             return False
         seconds = wait.seconds(now)
         if seconds > 0:
+            self._flush()
             self.a.emit("waiting", action, detail=wait.reason, wait=seconds)
             self.slept = True
             await self.a.clock.sleep(seconds)
@@ -546,6 +575,7 @@ class AccountRun:
 
     # -- results ---------------------------------------------------------------------------
     def _skip(self, action: Action, why: str, *, deliberate: bool) -> None:
+        self._flush()
         watch = self.a.standing.watch
         before = watch.before_own()
         journal.record_outcome(

@@ -281,13 +281,27 @@ def record_finish(
     Written in two steps, a kill between them left a ``done`` follow without its relationship
     row, and the next day's plan proposed (and ran) the same follow again.
     """
-    row = _outcome_row(plan_id, action, outcome, attempt, now)
     if not _changes_relationship(action, outcome):
-        _insert(db, row)  # one statement commits alone
+        _insert(db, _outcome_row(plan_id, action, outcome, attempt, now))  # commits alone
         return
     with atomic(db) as conn:
-        conn.execute(_OUTCOME, list(row.values()))
-        _relationship(conn, action, outcome, now)
+        finish_in(conn, plan_id, action, outcome, attempt=attempt, now=now)
+
+
+def finish_in(
+    conn: StateConnection,
+    plan_id: str,
+    action: Action,
+    outcome: Outcome,
+    *,
+    attempt: int,
+    now: datetime,
+) -> None:
+    """``record_finish`` as statements of the caller's transaction (apply writes a finished
+    action's outcome in the transaction of the next action's intent, when one follows at once)."""
+    row = _outcome_row(plan_id, action, outcome, attempt, now)
+    conn.execute(_OUTCOME, list(row.values()))
+    _relationship(conn, action, outcome, now)
 
 
 _OUTCOME = (  # the columns of _outcome_row, in its order
