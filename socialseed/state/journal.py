@@ -34,16 +34,23 @@ class Entry:
     http_status: int | None = None
 
 
-def _base(plan_id: str, action: Action, attempt: int, now: datetime) -> dict[str, object]:
-    return {
-        "plan_id": plan_id,
-        "action_id": action.id,
-        "account": action.account,
-        "verb": action.verb.value,
-        "target": _target_text(action.target),
-        "attempt": attempt,
-        "at": iso(now),
-    }
+def _base(plan_id: str, action: Action, attempt: int, now: datetime) -> tuple[object, ...]:
+    """plan_id, action_id, account, verb, target, attempt, at: the columns every row has."""
+    target = _target_text(action.target)
+    return (plan_id, action.id, action.account, action.verb.value, target, attempt, _at(now))
+
+
+_last_at: tuple[datetime | None, str] = (None, "")  # an outcome's time is often the next intent's
+
+
+def _at(now: datetime) -> str:
+    global _last_at
+    last, text = _last_at
+    if last is now:
+        return text
+    text = iso(now)
+    _last_at = (now, text)
+    return text
 
 
 _last_target: tuple[Target | None, str] = (None, "")  # the intent's, again for its outcome
@@ -72,8 +79,7 @@ def intent_in(
     conn: StateConnection, plan_id: str, action: Action, *, attempt: int, now: datetime
 ) -> None:
     """The intent row as a statement of the caller's transaction (committed before the call)."""
-    row = _base(plan_id, action, attempt, now)
-    conn.execute(_INTENT, [*row.values(), "intent", "started"])
+    conn.execute(_INTENT, (*_base(plan_id, action, attempt, now), "intent", "started"))
 
 
 _INTENT = (
@@ -95,9 +101,7 @@ def intent_if_held(
     lock: one statement, committed alone before the call. False: the lock was taken away
     and nothing was written."""
     row = _base(plan_id, action, attempt, now)
-    cursor = conn.execute(
-        _INTENT_HELD, [*row.values(), "intent", "started", action.account, *holder]
-    )
+    cursor = conn.execute(_INTENT_HELD, (*row, "intent", "started", action.account, *holder))
     return bool(cursor.rowcount == 1)
 
 
@@ -121,25 +125,25 @@ def record_outcome(
     _insert(db, _outcome_row(plan_id, action, outcome, attempt, now))
 
 
-def _insert(db: StateDB, row: dict[str, object]) -> None:
-    """One row, committed by the time this returns (one statement: it runs around every call)."""
-    names = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
+def _insert(db: StateDB, row: tuple[object, ...]) -> None:
+    """One outcome row, committed by the time this returns (one statement commits alone)."""
     with db.conn:
-        db.conn.execute(f"insert into journal ({names}) values ({marks})", list(row.values()))
+        db.conn.execute(_OUTCOME, row)
 
 
 def _outcome_row(
     plan_id: str, action: Action, outcome: Outcome, attempt: int, now: datetime
-) -> dict[str, object]:
-    return _base(plan_id, action, attempt, now) | {
-        "kind": "outcome",
-        "status": outcome.status,
-        "http_status": outcome.http_status,
-        "request_id": outcome.request_id,
-        "error": outcome.detail or None,
-        "remote_ref": outcome.remote_ref,
-    }
+) -> tuple[object, ...]:
+    """The values of ``_OUTCOME``, in its order."""
+    return (
+        *_base(plan_id, action, attempt, now),
+        "outcome",
+        outcome.status,
+        outcome.http_status,
+        outcome.request_id,
+        outcome.detail or None,
+        outcome.remote_ref,
+    )
 
 
 def _entry(row: dict[str, object]) -> Entry:
@@ -299,8 +303,7 @@ def finish_in(
 ) -> None:
     """``record_finish`` as statements of the caller's transaction (apply writes a finished
     action's outcome in the transaction of the next action's intent, when one follows at once)."""
-    row = _outcome_row(plan_id, action, outcome, attempt, now)
-    conn.execute(_OUTCOME, list(row.values()))
+    conn.execute(_OUTCOME, _outcome_row(plan_id, action, outcome, attempt, now))
     _relationship(conn, action, outcome, now)
 
 
@@ -335,7 +338,7 @@ def _relationship(conn: StateConnection, action: Action, outcome: Outcome, now: 
         return
     key = (action.account, action.target.id)
     if action.verb is Verb.FOLLOW:
-        params = (*key, action.target.handle, iso(now), outcome.remote_ref, outcome.request_id)
+        params = (*key, action.target.handle, _at(now), outcome.remote_ref, outcome.request_id)
         conn.execute(_FOLLOWED, params)
     else:
         conn.execute(

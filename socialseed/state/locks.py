@@ -142,7 +142,9 @@ def renew_in(conn: StateConnection, account: str, me: Me, *, now: datetime, ttl:
         raise taken_away(conn, account)
 
 
-def extend_in(conn: StateConnection, account: str, me: Me, *, now: datetime, ttl: timedelta) -> bool:
+def extend_in(
+    conn: StateConnection, account: str, me: Me, *, now: datetime, ttl: timedelta
+) -> bool:
     """Push the expiry forward in the caller's transaction; False: the lock is not ours."""
     cursor = conn.execute(
         "update locks set expires_at = ? where account = ? and owner = ? and host = ? and pid = ?",
