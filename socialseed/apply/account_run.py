@@ -121,7 +121,7 @@ class AccountRun:
         self.charged: int | None = None  # requests sent and charged to pacing (None: uncounted)
         self.renewed: datetime | None = None  # when the lock's expiry was last pushed forward
         self.elsewhere: set[str] = set()  # actions another plan already tried (read once)
-        self.slept = False  # this turn of an action waited (the kill switch is read again)
+        self.changed = False  # the intent was not written: what was decided on changed
         # a finished action's outcome, not yet written: it goes in the transaction of the next
         # action's intent when that call follows at once, else alone (``_flush``) before
         # anything else: before any wait, read or other write, and when the account stops
@@ -210,21 +210,18 @@ class AccountRun:
             return
         action, outcome, attempt, at = self.pending
         self.pending = None
-        watch = self.a.standing.watch
-        mark = watch.before_own()
         journal.record_finish(self.a.db, self.a.plan_id, action, outcome, attempt=attempt, now=at)
-        watch.own(mark)
 
     def _may_call(self, action: Action, *, renew: bool = True, unpaused: bool = False) -> bool:
         """Just before a call: is the kill switch off and the lock still ours? (Before a
-        write, ``_call`` checks the lock with the intent's own statement: ``renew=False``.)
-        ``unpaused``: this turn's check found no pause and nothing was awaited since."""
+        write, ``_call``'s intent statement checks the lock, and the pause when
+        ``unpaused``, memory knowing of none: ``renew=False``.) Before a read call
+        (``renew``) both are read and the lock renewed."""
         now = self.a.clock.now()
         if renew:
             self._flush()  # a read call follows: the last outcome is written first
-        paused = None
-        if not unpaused and self.a.standing.check(action)[2]:  # a pause is set: in force?
-            paused = active_pause(self.a.db, self.name, now)
+            unpaused = not self.a.standing.confirm(action)[2]
+        paused = None if unpaused else active_pause(self.a.db, self.name, now)
         try:
             if self.a.stopping():
                 raise WorkerStopping(
@@ -234,9 +231,7 @@ class AccountRun:
             if paused is not None:
                 raise paused_error(self.name, paused.reason, paused.until)
             if renew:
-                before = self.a.standing.watch.before_own()
                 locks.renew(self.a.db, self.name, self.a.me, now=now, ttl=self.ttl)
-                self.a.standing.watch.own(before)
                 self.renewed = now
         except (PausedError, LockedError, WorkerStopping) as exc:
             self._not_run(action, exc)
@@ -252,12 +247,15 @@ class AccountRun:
     async def _one(self, platform: Platform, action: Action, entries: list[journal.Entry]) -> None:
         transient = rate = 0
         while True:
-            # the newest decision, and whether a rejection or a pause is set, as of now: from
-            # memory unless the state changed since the run read them (``Standing``)
-            decision, rejected, pause_set = self.a.standing.check(action)
-            self.slept = False
+            # the newest decision, and whether a rejection or a pause is set: as kept in
+            # memory (the intent's statement checks they still hold), read again before
+            # memory's "no" is taken for an answer
+            decision, rejected, pause_set = self.a.standing.known(action)
             now = self.a.clock.now()
             ok, why = approval_of(action, decision, now)
+            if not ok or rejected:
+                decision, rejected, pause_set = self.a.standing.confirm(action)
+                ok, why = approval_of(action, decision, now)
             standing = active_rejection(self.a.db, action.id) if rejected else None
             if ok and standing is not None:
                 ok, why = False, f"{standing.describe()} (a decision about the target)"
@@ -288,9 +286,8 @@ class AccountRun:
                 if not await self._pace(platform, action):
                     return
                 check = self._check_first(action, entries)
-                unpaused = not pause_set and not self.slept
                 # renewed here before a read call
-                if not self._may_call(action, renew=check, unpaused=unpaused):
+                if not self._may_call(action, renew=check, unpaused=not pause_set):
                     return
                 if check:
                     started = self.charged
@@ -304,6 +301,9 @@ class AccountRun:
                 attempt = journal.next_attempt(entries)
                 outcome = await self._call(platform, sent, attempt)
                 if outcome is None:
+                    if self.changed:  # a decision, rejection or pause since: decide again
+                        self.changed = False
+                        continue
                     return
             except UsageCapped as exc:
                 self._capped(action, exc)
@@ -341,9 +341,7 @@ class AccountRun:
         any; once half the lock's time is gone the lock is renewed in it too. ``None``
         (nothing sent, no intent written, the pending outcome written) when the lock was
         taken away."""
-        db, plan_id = self.a.db, self.a.plan_id
-        watch = self.a.standing.watch  # the run's own writes: no change to what it keeps
-        mark = watch.before_own()
+        db, plan_id, standing = self.a.db, self.a.plan_id, self.a.standing
         if not self.bumped:
             bump_serial(
                 db, self.name, plan_id=plan_id, reason=f"apply {plan_id}", now=self.a.clock.now()
@@ -354,29 +352,46 @@ class AccountRun:
         self.pending = None
         renew = self.renewed is None or now - self.renewed >= self.ttl / 2
         holder = (me.owner, me.host, me.pid)
+        decision_id = standing.decision_id(action)
+        assert decision_id is not None  # approved: its decision is kept
+        unpaused = not standing.known(action)[2]  # else active_pause was read just before
         if pending is None and not renew:  # one statement, committed alone
             with db.conn:
-                held = journal.intent_if_held(
-                    db.conn, plan_id, action, attempt=attempt, now=now, holder=holder
+                held = journal.intent_if_standing(
+                    db.conn,
+                    plan_id,
+                    action,
+                    attempt=attempt,
+                    now=now,
+                    holder=holder,
+                    decision_id=decision_id,
+                    unpaused=unpaused,
                 )
         else:
             with atomic(db) as conn:
                 if pending is not None:  # the last action's outcome lands whatever follows
                     done, outcome, tried, at = pending
                     journal.finish_in(conn, plan_id, done, outcome, attempt=tried, now=at)
-                if renew:
-                    held = locks.extend_in(conn, self.name, me, now=now, ttl=self.ttl)
-                    if held:
-                        journal.intent_in(conn, plan_id, action, attempt=attempt, now=now)
-                else:
-                    held = journal.intent_if_held(
-                        conn, plan_id, action, attempt=attempt, now=now, holder=holder
-                    )
-            if held and renew:
+                renewed = not renew or locks.extend_in(conn, self.name, me, now=now, ttl=self.ttl)
+                held = renewed and journal.intent_if_standing(
+                    conn,
+                    plan_id,
+                    action,
+                    attempt=attempt,
+                    now=now,
+                    holder=holder,
+                    decision_id=decision_id,
+                    unpaused=unpaused,
+                )
+            if renewed and renew:
                 self.renewed = now
-        watch.own(mark)
         if not held:
-            self._not_run(action, locks.taken_away(db.conn, self.name))
+            current = locks.holder(db, self.name)
+            if current is None or (current.owner, current.host, current.pid) != holder:
+                self._not_run(action, locks.taken_away(db.conn, self.name))
+            else:
+                standing.confirm(action)
+                self.changed = True
             return None
         self.a.emit("action_started", action)
         before = dict(platform.last_rate)
@@ -384,11 +399,9 @@ class AccountRun:
             return await platform.execute(action)
         except PlatformError as exc:
             failed = Outcome("failed", _failure_text(exc), exc.status, exc.request_id)
-            mark = watch.before_own()
             journal.record_outcome(
                 db, plan_id, action, failed, attempt=attempt, now=self.a.clock.now()
             )
-            watch.own(mark)
             raise
         finally:
             self._learn_buckets(action, before, platform.last_rate)
@@ -494,7 +507,6 @@ class AccountRun:
         if seconds > 0:
             self._flush()
             self.a.emit("waiting", action, detail=wait.reason, wait=seconds)
-            self.slept = True
             await self.a.clock.sleep(seconds)
         return True
 
@@ -576,8 +588,6 @@ class AccountRun:
     # -- results ---------------------------------------------------------------------------
     def _skip(self, action: Action, why: str, *, deliberate: bool) -> None:
         self._flush()
-        watch = self.a.standing.watch
-        before = watch.before_own()
         journal.record_outcome(
             self.a.db,
             self.a.plan_id,
@@ -586,7 +596,6 @@ class AccountRun:
             attempt=0,
             now=self.a.clock.now(),
         )
-        watch.own(before)
         self._result(action, "skipped", why, deliberate=deliberate)
 
     def _result(

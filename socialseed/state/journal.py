@@ -15,6 +15,7 @@ from datetime import datetime
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Action, Outcome, Target, Verb
+from socialseed.state.accounts import ALL
 from socialseed.state.handle import StateConnection, StateDB
 from socialseed.state.tx import atomic
 
@@ -88,7 +89,7 @@ _INTENT = (
 )
 
 
-def intent_if_held(
+def intent_if_standing(
     conn: StateConnection,
     plan_id: str,
     action: Action,
@@ -96,19 +97,33 @@ def intent_if_held(
     attempt: int,
     now: datetime,
     holder: tuple[str, str, int],
+    decision_id: int,
+    unpaused: bool,
 ) -> bool:
-    """The intent row, written only while ``holder`` (owner, host, pid) holds the account's
-    lock: one statement, committed alone before the call. False: the lock was taken away
-    and nothing was written."""
+    """The intent row, written (one statement, before the call) only if what apply decided
+    on still holds: ``holder`` (owner, host, pid) holds the account's lock, row
+    ``decision_id`` is still the action's newest decision, no rejection names it, and, when
+    ``unpaused``, no pause is set on the account or on every account. False: nothing
+    written; the caller finds out which changed."""
     row = _base(plan_id, action, attempt, now)
-    cursor = conn.execute(_INTENT_HELD, (*row, "intent", "started", action.account, *holder))
-    return bool(cursor.rowcount == 1)
+    args: list[object] = [*row, "intent", "started", action.account, *holder]
+    args += [plan_id, action.id, decision_id, action.id]
+    sql = _INTENT_STANDING
+    if unpaused:
+        sql, args = sql + _UNPAUSED, [*args, ALL, action.account]
+    return bool(conn.execute(sql, args).rowcount == 1)
 
 
-_INTENT_HELD = (
+_INTENT_STANDING = (
     "insert into journal (plan_id, action_id, account, verb, target, attempt, at, kind, status) "
     "select ?, ?, ?, ?, ?, ?, ?, ?, ? where exists (select 1 from locks where account = ? "
-    "and owner = ? and host = ? and pid = ?)"
+    "and owner = ? and host = ? and pid = ?) "
+    "and (select max(id) from decisions where plan_id = ? and action_id = ?) = ? "
+    "and not exists (select 1 from rejections where action_id = ? and lifted_at is null)"
+)
+_UNPAUSED = (
+    " and not exists (select 1 from accounts where id in (?, ?) and paused_until is not null "
+    "and paused_until != '')"
 )
 
 
