@@ -453,7 +453,7 @@ async def test_a_rejection_made_while_an_action_waits_for_pacing_stops_it(
 ) -> None:
     h = harness(state_where, per_account=2, accounts=("alpha",), hourly={"follow": 1})
     h.clock = _RevokeWhileWaiting(h)
-    first, second = h.plan.actions
+    first = h.plan.actions[0]
 
     report = await h.run()
 
