@@ -452,13 +452,13 @@ async def test_a_rejection_made_while_an_action_waits_for_pacing_stops_it(
     state_where: str,
 ) -> None:
     h = harness(state_where, per_account=2, accounts=("alpha",), hourly={"follow": 1})
-    h.clock = _RevokeWhileWaiting(h)
+    clock = h.clock = _RevokeWhileWaiting(h)
     first = h.plan.actions[0]
 
     report = await h.run()
 
     # the first follow's outcome was in the journal before the hour's wait began
-    assert h.clock.journal_at_wait == [(first.id, "started"), (first.id, "done")]
+    assert clock.journal_at_wait == [(first.id, "started"), (first.id, "done")]
     assert [r.status for r in report.results] == ["done", "skipped"]
     assert report.results[1].detail == "rejected by boss@example.com: not now"
     assert h.world.calls == [("alpha", "follow", "account:u1:")]  # the second never sent
