@@ -35,7 +35,7 @@ from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
 from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, audit, bump_serial, ensure_account, pause
-from socialseed.state.decisions import POLICY_REVIEWER, latest_decision
+from socialseed.state.decisions import POLICY_REVIEWER
 from socialseed.state.handle import StateDB
 from socialseed.state.rejections import active_rejection
 from socialseed.state.tx import atomic
@@ -119,6 +119,13 @@ class AccountRun:
         self.failed = 0
         self.buckets: dict[str, set[str]] = {}  # verb -> rate buckets its calls update
         self.charged: int | None = None  # requests sent and charged to pacing (None: uncounted)
+        self.renewed: datetime | None = None  # when the lock's expiry was last pushed forward
+        self.elsewhere: set[str] = set()  # actions another plan already tried (read once)
+        self.changed = False  # the intent was not written: what was decided on changed
+        # a finished action's outcome, not yet written: it goes in the transaction of the next
+        # action's intent when that call follows at once, else alone (``_flush``) before
+        # anything else: before any wait, read or other write, and when the account stops
+        self.pending: tuple[Action, Outcome, int, datetime] | None = None
 
     async def run(self, actions: list[Action]) -> None:
         paused = active_pause(self.a.db, self.name, self.a.clock.now())
@@ -130,6 +137,10 @@ class AccountRun:
         except LockedError as exc:
             self._stop_all(actions, exc)
             return
+        # under the lock, no other run writes this account's journal: read once what other
+        # plans already tried (``_check_first``), not once per action
+        ids = [a.id for a in actions]
+        self.elsewhere = journal.tried_elsewhere_among(self.a.db, ids, self.a.plan_id)
         try:
             await self._with_platform(actions)
         finally:
@@ -146,15 +157,12 @@ class AccountRun:
         waiting = self.a.lock_clock
         started = waiting.now()
         while True:
+            now = self.a.clock.now()
             holder = locks.try_acquire(
-                self.a.db,
-                self.name,
-                self.a.me,
-                now=self.a.clock.now(),
-                ttl=self.ttl,
-                alive=self.a.alive,
+                self.a.db, self.name, self.a.me, now=now, ttl=self.ttl, alive=self.a.alive
             )
             if holder is None:
+                self.renewed = now
                 return
             waited = (waiting.now() - started).total_seconds()
             if waited >= self.a.options.lock_timeout:
@@ -182,22 +190,38 @@ class AccountRun:
 
     async def _each(self, platform: Platform, actions: list[Action]) -> None:
         history = journal.history(self.a.db, self.a.plan_id, self.name)
-        for i, action in enumerate(actions):
-            entries = history.get(action.id, [])
-            if journal.is_finished(entries):
-                self._result(action, "done", "done by an earlier run", earlier=True)
-                continue
-            await self._one(platform, action, entries)
-            if self.stop:
-                for rest in actions[i + 1 :]:
-                    self._result(rest, "skipped", self.stop)
-                return
+        try:
+            for i, action in enumerate(actions):
+                entries = history.get(action.id, [])
+                if journal.is_finished(entries):
+                    self._result(action, "done", "done by an earlier run", earlier=True)
+                    continue
+                await self._one(platform, action, entries)
+                if self.stop:
+                    for rest in actions[i + 1 :]:
+                        self._result(rest, "skipped", self.stop)
+                    return
+        finally:
+            self._flush()
 
-    def _may_call(self, action: Action, *, renew: bool = True) -> bool:
+    def _flush(self) -> None:
+        """Write the finished action's outcome now (when no intent follows it at once)."""
+        if self.pending is None:
+            return
+        action, outcome, attempt, at = self.pending
+        self.pending = None
+        journal.record_finish(self.a.db, self.a.plan_id, action, outcome, attempt=attempt, now=at)
+
+    def _may_call(self, action: Action, *, renew: bool = True, unpaused: bool = False) -> bool:
         """Just before a call: is the kill switch off and the lock still ours? (Before a
-        write, ``_call`` renews the lock in the intent's own transaction: ``renew=False``.)"""
+        write, ``_call``'s intent statement checks the lock, and the pause when
+        ``unpaused``, memory knowing of none: ``renew=False``.) Before a read call
+        (``renew``) both are read and the lock renewed."""
         now = self.a.clock.now()
-        paused = active_pause(self.a.db, self.name, now)
+        if renew:
+            self._flush()  # a read call follows: the last outcome is written first
+            unpaused = not self.a.standing.confirm(action)[2]
+        paused = None if unpaused else active_pause(self.a.db, self.name, now)
         try:
             if self.a.stopping():
                 raise WorkerStopping(
@@ -208,6 +232,7 @@ class AccountRun:
                 raise paused_error(self.name, paused.reason, paused.until)
             if renew:
                 locks.renew(self.a.db, self.name, self.a.me, now=now, ttl=self.ttl)
+                self.renewed = now
         except (PausedError, LockedError, WorkerStopping) as exc:
             self._not_run(action, exc)
             return False
@@ -222,12 +247,18 @@ class AccountRun:
     async def _one(self, platform: Platform, action: Action, entries: list[journal.Entry]) -> None:
         transient = rate = 0
         while True:
-            decision = latest_decision(self.a.db, self.a.plan_id, action.id)
-            ok, why = approval_of(action, decision, self.a.clock.now())
-            standing = active_rejection(self.a.db, action.id)
+            # the newest decision, and whether a rejection or a pause is set: as kept in
+            # memory (the intent's statement checks they still hold), read again before
+            # memory's "no" is taken for an answer
+            decision, rejected, pause_set = self.a.standing.known(action)
+            now = self.a.clock.now()
+            ok, why = approval_of(action, decision, now)
+            if not ok or rejected:
+                decision, rejected, pause_set = self.a.standing.confirm(action)
+                ok, why = approval_of(action, decision, now)
+            standing = active_rejection(self.a.db, action.id) if rejected else None
             if ok and standing is not None:
                 ok, why = False, f"{standing.describe()} (a decision about the target)"
-            now = self.a.clock.now()
             refused = team.refusal(
                 self.a.db, self.a.team, self.a.plan_id, action, self.a.plan_author, now
             )
@@ -255,7 +286,8 @@ class AccountRun:
                 if not await self._pace(platform, action):
                     return
                 check = self._check_first(action, entries)
-                if not self._may_call(action, renew=check):  # renewed here before a read call
+                # renewed here before a read call
+                if not self._may_call(action, renew=check, unpaused=not pause_set):
                     return
                 if check:
                     started = self.charged
@@ -269,6 +301,9 @@ class AccountRun:
                 attempt = journal.next_attempt(entries)
                 outcome = await self._call(platform, sent, attempt)
                 if outcome is None:
+                    if self.changed:  # a decision, rejection or pause since: decide again
+                        self.changed = False
+                        continue
                     return
             except UsageCapped as exc:
                 self._capped(action, exc)
@@ -295,26 +330,68 @@ class AccountRun:
         """Why a reply would pass ``max_replies_per_author_per_day`` (replies sent today)."""
         if action.verb is not Verb.REPLY or self.a.reply_cap is None:
             return None
+        self._flush()  # the cap counts replies in the journal: the last one included
         return self.a.reply_cap(action)
 
     async def _call(self, platform: Platform, action: Action, attempt: int) -> Outcome | None:
         """Intent, call, and (on a refusal) the failed outcome; the caller records success.
 
-        The lock is renewed and the intent written in one transaction, committed before the
-        call; ``None`` (nothing written, nothing sent) when the lock was taken away."""
-        db, plan_id = self.a.db, self.a.plan_id
+        The intent is written only while the lock is ours, committed before the call, in one
+        transaction with the outcome of the action finished just before (``pending``), if
+        any; once half the lock's time is gone the lock is renewed in it too. ``None``
+        (nothing sent, no intent written, the pending outcome written) when the lock was
+        taken away."""
+        db, plan_id, standing = self.a.db, self.a.plan_id, self.a.standing
         if not self.bumped:
             bump_serial(
                 db, self.name, plan_id=plan_id, reason=f"apply {plan_id}", now=self.a.clock.now()
             )
             self.bumped = True
         now = self.a.clock.now()
-        try:
+        me, pending = self.a.me, self.pending
+        self.pending = None
+        renew = self.renewed is None or now - self.renewed >= self.ttl / 2
+        holder = (me.owner, me.host, me.pid)
+        decision_id = standing.decision_id(action)
+        assert decision_id is not None  # approved: its decision is kept
+        unpaused = not standing.known(action)[2]  # else active_pause was read just before
+        if pending is None and not renew:  # one statement, committed alone
+            with db.conn:
+                held = journal.intent_if_standing(
+                    db.conn,
+                    plan_id,
+                    action,
+                    attempt=attempt,
+                    now=now,
+                    holder=holder,
+                    decision_id=decision_id,
+                    unpaused=unpaused,
+                )
+        else:
             with atomic(db) as conn:
-                locks.renew_in(conn, self.name, self.a.me, now=now, ttl=self.ttl)
-                journal.intent_in(conn, plan_id, action, attempt=attempt, now=now)
-        except LockedError as exc:
-            self._not_run(action, exc)
+                if pending is not None:  # the last action's outcome lands whatever follows
+                    done, outcome, tried, at = pending
+                    journal.finish_in(conn, plan_id, done, outcome, attempt=tried, now=at)
+                renewed = not renew or locks.extend_in(conn, self.name, me, now=now, ttl=self.ttl)
+                held = renewed and journal.intent_if_standing(
+                    conn,
+                    plan_id,
+                    action,
+                    attempt=attempt,
+                    now=now,
+                    holder=holder,
+                    decision_id=decision_id,
+                    unpaused=unpaused,
+                )
+            if renewed and renew:
+                self.renewed = now
+        if not held:
+            current = locks.holder(db, self.name)
+            if current is None or (current.owner, current.host, current.pid) != holder:
+                self._not_run(action, locks.taken_away(db.conn, self.name))
+            else:
+                standing.confirm(action)
+                self.changed = True
             return None
         self.a.emit("action_started", action)
         before = dict(platform.last_rate)
@@ -349,8 +426,11 @@ class AccountRun:
             self._count(failed=True)
 
     def _finish(self, action: Action, outcome: Outcome, attempt: int) -> None:
+        """Count the outcome; it is written with the next intent or by ``_flush``, before
+        anything else touches the state or the platform."""
         now = self.a.clock.now()
-        journal.record_finish(self.a.db, self.a.plan_id, action, outcome, attempt=attempt, now=now)
+        self._flush()  # one pending outcome at most (a reconciled action after a finished one)
+        self.pending = (action, outcome, attempt, now)
         if outcome.status in journal.FINISHED:
             wrote, counted = outcome.status == "done", self.charged is not None
             self.pacer.record(action.verb.value, now, wrote=wrote, counted=counted)
@@ -364,7 +444,7 @@ class AccountRun:
             return True  # one reply per message: look in the thread before every reply
         if journal.needs_verify(entries):
             return True
-        return not entries and journal.tried_elsewhere(self.a.db, action, self.a.plan_id)
+        return not entries and action.id in self.elsewhere
 
     async def _reconcile(
         self, platform: Platform, action: Action, entries: list[journal.Entry]
@@ -425,6 +505,7 @@ class AccountRun:
             return False
         seconds = wait.seconds(now)
         if seconds > 0:
+            self._flush()
             self.a.emit("waiting", action, detail=wait.reason, wait=seconds)
             await self.a.clock.sleep(seconds)
         return True
@@ -506,6 +587,7 @@ class AccountRun:
 
     # -- results ---------------------------------------------------------------------------
     def _skip(self, action: Action, why: str, *, deliberate: bool) -> None:
+        self._flush()
         journal.record_outcome(
             self.a.db,
             self.a.plan_id,

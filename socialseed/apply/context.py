@@ -13,6 +13,7 @@ from socialseed.clock import iso
 
 if TYPE_CHECKING:
     from socialseed.apply.pacing import Pacer
+    from socialseed.apply.standing import Standing
     from socialseed.auth.approvals import Team
     from socialseed.clock import Clock
     from socialseed.config.schema import Account, Config
@@ -80,6 +81,7 @@ class RunContext(Protocol):
     options: Options
     me: locks.Me
     plan_id: str
+    standing: Standing  # decisions, rejections and pauses, kept up to date
     deadline: datetime
     alive: locks.PidAlive
     platform_for: PlatformFactory

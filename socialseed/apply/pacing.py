@@ -73,18 +73,24 @@ def history_since(now: datetime, caps: Caps) -> datetime:
     return min(start_of_day(now), now - timedelta(seconds=caps.longest_window))
 
 
+_HOUR = timedelta(seconds=HOUR)
+
+
 def _rolling(times: Sequence[datetime], cap: int, window: float, now: datetime) -> datetime | None:
     """When a rolling window of ``window`` seconds will hold fewer than ``cap`` entries.
 
     ``times`` is sorted: the window's entries are found by a binary search, not a scan.
     """
-    first = bisect.bisect_right(times, now - timedelta(seconds=window))
+    if len(times) < cap:
+        return None  # fewer entries than the cap in all: none can be in the way
+    span = _HOUR if window == HOUR else timedelta(seconds=window)
+    first = bisect.bisect_right(times, now - span)
     inside = len(times) - first
     if inside < cap:
         return None
     if cap <= 0:
-        return now + timedelta(seconds=window)
-    return times[len(times) - cap] + timedelta(seconds=window)
+        return now + span
+    return times[len(times) - cap] + span
 
 
 class Spending:
@@ -94,6 +100,7 @@ class Spending:
         self.budget = budget
         self.times: list[datetime] = []
         self.totals: list[int] = [0]  # totals[k]: cost of the first k entries
+        self.window = timedelta(seconds=budget.window_seconds)
         self._costs_by_verb: dict[str, int] = {}
 
     def cost(self, verb: str) -> int:
@@ -118,8 +125,11 @@ class Spending:
 
     def spent(self, now: datetime) -> int:
         """Cost spent in the rolling window that ends at ``now``."""
-        start = bisect.bisect_right(self.times, now - timedelta(seconds=self.budget.window_seconds))
-        return self.totals[-1] - self.totals[start]
+        total = self.totals[-1]
+        if not total:
+            return 0  # nothing spent at all
+        start = bisect.bisect_right(self.times, now - self.window)
+        return total - self.totals[start]
 
     def room_at(self, cost: int, now: datetime) -> datetime | None:
         """When ``cost`` more fits in the window (``None``: now)."""
@@ -191,13 +201,12 @@ class Pacer:
         requests this action has sent so far (its reads), charged by ``sent``; the budgets
         of every request then need room only for the rest of its expected cost (at least
         the write itself)."""
-        waits = [w for w in (self._daily(verb, now), self._hourly(verb, now)) if w]
-        waits += [  # a budget the verb costs nothing of never makes it wait
-            w
-            for spending in self._drawn_by(verb)
-            if (w := self._budget(spending, verb, now, already))
-        ]
-        return max(waits, key=lambda w: w.until, default=None)
+        found = later(self._daily(verb, now), self._hourly(verb, now))
+        for spending in self._drawn_by(verb):  # a budget the verb costs nothing of: no wait
+            wait = self._budget(spending, verb, now, already)
+            if wait is not None and (found is None or wait.until > found.until):
+                found = wait
+        return found
 
     def tightest(self, verb: str, now: datetime) -> tuple[Budget, int] | None:
         """The budget ``verb`` draws from with the fewest actions of it left, and that number."""
@@ -215,8 +224,10 @@ class Pacer:
         if cap == 0:
             where = f"phase {self.caps.phase}" if self.caps.phase else "the daily caps"
             return Wait(now + timedelta(days=NEVER_DAYS), f"{where} allows no {verb}")
-        day = start_of_day(now)
         times = self.done.get(verb, [])
+        if len(times) < cap:
+            return None  # fewer done in all than the day allows
+        day = start_of_day(now)
         if len(times) - bisect.bisect_left(times, day) < cap:
             return None
         return Wait(day + timedelta(days=1), f"daily {verb} cap ({cap}) reached")
@@ -285,8 +296,12 @@ def backoff(retry: int, rng: random.Random, *, base: float = 2.0, cap: float = 3
 
 
 def later(*waits: Wait | None) -> Wait | None:
-    """The longest of some waits."""
-    return max((w for w in waits if w), key=lambda w: w.until, default=None)
+    """The longest of some waits (the first of equals)."""
+    found = None
+    for wait in waits:
+        if wait is not None and (found is None or wait.until > found.until):
+            found = wait
+    return found
 
 
 @dataclass(frozen=True)

@@ -58,10 +58,26 @@ def _from_row(row: dict[str, object]) -> Decision:
 
 def latest_decisions(db: StateDB, plan_id: str) -> dict[str, Decision]:
     """The newest decision per action of a plan (expired ones included)."""
-    out: dict[str, Decision] = {}
+    return {action_id: d for action_id, (_, d) in newest_decisions(db, plan_id).items()}
+
+
+def newest_decisions(db: StateDB, plan_id: str) -> dict[str, tuple[int, Decision]]:
+    """``latest_decisions`` with each decision's row id, read in the same statement (a later
+    decision has a higher id: apply compares ids to know that what it read still stands)."""
+    out: dict[str, tuple[int, Decision]] = {}
     for row in db.table("decisions").rows_where("plan_id = ?", [plan_id], order_by="id"):
-        out[str(row["action_id"])] = _from_row(row)
+        out[str(row["action_id"])] = (int(row["id"]), _from_row(row))
     return out
+
+
+def decisions_after(db: StateDB, after_id: int) -> list[tuple[int, Decision]]:
+    """Every decision recorded after row ``after_id`` (any plan), oldest first, with its id."""
+    cursor = db.conn.execute(  # the row id's range: only the new rows are looked at
+        "select * from decisions where id > ? order by id", [after_id]
+    )
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor]
+    return [(int(row["id"]), _from_row(row)) for row in rows]
 
 
 def latest_decision(db: StateDB, plan_id: str, action_id: str) -> Decision | None:

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from socialseed.clock import iso, parse_instant
 from socialseed.model import Action, Outcome, Target, Verb
+from socialseed.state.accounts import ALL
 from socialseed.state.handle import StateConnection, StateDB
 from socialseed.state.tx import atomic
 
@@ -34,16 +35,23 @@ class Entry:
     http_status: int | None = None
 
 
-def _base(plan_id: str, action: Action, attempt: int, now: datetime) -> dict[str, object]:
-    return {
-        "plan_id": plan_id,
-        "action_id": action.id,
-        "account": action.account,
-        "verb": action.verb.value,
-        "target": _target_text(action.target),
-        "attempt": attempt,
-        "at": iso(now),
-    }
+def _base(plan_id: str, action: Action, attempt: int, now: datetime) -> tuple[object, ...]:
+    """plan_id, action_id, account, verb, target, attempt, at: the columns every row has."""
+    target = _target_text(action.target)
+    return (plan_id, action.id, action.account, action.verb.value, target, attempt, _at(now))
+
+
+_last_at: tuple[datetime | None, str] = (None, "")  # an outcome's time is often the next intent's
+
+
+def _at(now: datetime) -> str:
+    global _last_at
+    last, text = _last_at
+    if last is now:
+        return text
+    text = iso(now)
+    _last_at = (now, text)
+    return text
 
 
 _last_target: tuple[Target | None, str] = (None, "")  # the intent's, again for its outcome
@@ -72,13 +80,50 @@ def intent_in(
     conn: StateConnection, plan_id: str, action: Action, *, attempt: int, now: datetime
 ) -> None:
     """The intent row as a statement of the caller's transaction (committed before the call)."""
-    row = _base(plan_id, action, attempt, now)
-    conn.execute(_INTENT, [*row.values(), "intent", "started"])
+    conn.execute(_INTENT, (*_base(plan_id, action, attempt, now), "intent", "started"))
 
 
 _INTENT = (
     "insert into journal (plan_id, action_id, account, verb, target, attempt, at, kind, status) "
     "values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def intent_if_standing(
+    conn: StateConnection,
+    plan_id: str,
+    action: Action,
+    *,
+    attempt: int,
+    now: datetime,
+    holder: tuple[str, str, int],
+    decision_id: int,
+    unpaused: bool,
+) -> bool:
+    """The intent row, written (one statement, before the call) only if what apply decided
+    on still holds: ``holder`` (owner, host, pid) holds the account's lock, row
+    ``decision_id`` is still the action's newest decision, no rejection names it, and, when
+    ``unpaused``, no pause is set on the account or on every account. False: nothing
+    written; the caller finds out which changed."""
+    row = _base(plan_id, action, attempt, now)
+    args: list[object] = [*row, "intent", "started", action.account, *holder]
+    args += [plan_id, action.id, decision_id, action.id]
+    sql = _INTENT_STANDING
+    if unpaused:
+        sql, args = sql + _UNPAUSED, [*args, ALL, action.account]
+    return bool(conn.execute(sql, args).rowcount == 1)
+
+
+_INTENT_STANDING = (
+    "insert into journal (plan_id, action_id, account, verb, target, attempt, at, kind, status) "
+    "select ?, ?, ?, ?, ?, ?, ?, ?, ? where exists (select 1 from locks where account = ? "
+    "and owner = ? and host = ? and pid = ?) "
+    "and (select max(id) from decisions where plan_id = ? and action_id = ?) = ? "
+    "and not exists (select 1 from rejections where action_id = ? and lifted_at is null)"
+)
+_UNPAUSED = (
+    " and not exists (select 1 from accounts where id in (?, ?) and paused_until is not null "
+    "and paused_until != '')"
 )
 
 
@@ -95,25 +140,25 @@ def record_outcome(
     _insert(db, _outcome_row(plan_id, action, outcome, attempt, now))
 
 
-def _insert(db: StateDB, row: dict[str, object]) -> None:
-    """One row, committed by the time this returns (one statement: it runs around every call)."""
-    names = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
+def _insert(db: StateDB, row: tuple[object, ...]) -> None:
+    """One outcome row, committed by the time this returns (one statement commits alone)."""
     with db.conn:
-        db.conn.execute(f"insert into journal ({names}) values ({marks})", list(row.values()))
+        db.conn.execute(_OUTCOME, row)
 
 
 def _outcome_row(
     plan_id: str, action: Action, outcome: Outcome, attempt: int, now: datetime
-) -> dict[str, object]:
-    return _base(plan_id, action, attempt, now) | {
-        "kind": "outcome",
-        "status": outcome.status,
-        "http_status": outcome.http_status,
-        "request_id": outcome.request_id,
-        "error": outcome.detail or None,
-        "remote_ref": outcome.remote_ref,
-    }
+) -> tuple[object, ...]:
+    """The values of ``_OUTCOME``, in its order."""
+    return (
+        *_base(plan_id, action, attempt, now),
+        "outcome",
+        outcome.status,
+        outcome.http_status,
+        outcome.request_id,
+        outcome.detail or None,
+        outcome.remote_ref,
+    )
 
 
 def _entry(row: dict[str, object]) -> Entry:
@@ -162,6 +207,21 @@ def tried_elsewhere(db: StateDB, action: Action, plan_id: str) -> bool:
         [action.id, plan_id],
     ).fetchone()
     return row is not None
+
+
+def tried_elsewhere_among(db: StateDB, action_ids: list[str], plan_id: str) -> set[str]:
+    """``tried_elsewhere`` for many actions at once (read once, under the account's lock)."""
+    found: set[str] = set()
+    for start in range(0, len(action_ids), 500):
+        chunk = action_ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = db.conn.execute(
+            f"select distinct action_id from journal where action_id in ({marks}) and "
+            "kind = 'intent' and plan_id != ?",
+            [*chunk, plan_id],
+        )
+        found |= {str(row[0]) for row in rows}
+    return found
 
 
 def finished_elsewhere(db: StateDB, action_ids: list[str], plan_id: str) -> set[str]:
@@ -240,13 +300,26 @@ def record_finish(
     Written in two steps, a kill between them left a ``done`` follow without its relationship
     row, and the next day's plan proposed (and ran) the same follow again.
     """
-    row = _outcome_row(plan_id, action, outcome, attempt, now)
     if not _changes_relationship(action, outcome):
-        _insert(db, row)  # one statement commits alone
+        _insert(db, _outcome_row(plan_id, action, outcome, attempt, now))  # commits alone
         return
     with atomic(db) as conn:
-        conn.execute(_OUTCOME, list(row.values()))
-        _relationship(conn, action, outcome, now)
+        finish_in(conn, plan_id, action, outcome, attempt=attempt, now=now)
+
+
+def finish_in(
+    conn: StateConnection,
+    plan_id: str,
+    action: Action,
+    outcome: Outcome,
+    *,
+    attempt: int,
+    now: datetime,
+) -> None:
+    """``record_finish`` as statements of the caller's transaction (apply writes a finished
+    action's outcome in the transaction of the next action's intent, when one follows at once)."""
+    conn.execute(_OUTCOME, _outcome_row(plan_id, action, outcome, attempt, now))
+    _relationship(conn, action, outcome, now)
 
 
 _OUTCOME = (  # the columns of _outcome_row, in its order
@@ -280,7 +353,7 @@ def _relationship(conn: StateConnection, action: Action, outcome: Outcome, now: 
         return
     key = (action.account, action.target.id)
     if action.verb is Verb.FOLLOW:
-        params = (*key, action.target.handle, iso(now), outcome.remote_ref, outcome.request_id)
+        params = (*key, action.target.handle, _at(now), outcome.remote_ref, outcome.request_id)
         conn.execute(_FOLLOWED, params)
     else:
         conn.execute(

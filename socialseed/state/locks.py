@@ -138,18 +138,30 @@ def renew(db: StateDB, account: str, me: Me, *, now: datetime, ttl: timedelta) -
 
 def renew_in(conn: StateConnection, account: str, me: Me, *, now: datetime, ttl: timedelta) -> None:
     """``renew`` as a statement of the caller's transaction (apply's, with the intent row)."""
+    if not extend_in(conn, account, me, now=now, ttl=ttl):
+        raise taken_away(conn, account)
+
+
+def extend_in(
+    conn: StateConnection, account: str, me: Me, *, now: datetime, ttl: timedelta
+) -> bool:
+    """Push the expiry forward in the caller's transaction; False: the lock is not ours."""
     cursor = conn.execute(
         "update locks set expires_at = ? where account = ? and owner = ? and host = ? and pid = ?",
         [iso(now + ttl), account, me.owner, me.host, me.pid],
     )
-    if cursor.rowcount != 1:
-        current = holder(_On(conn), account)
-        who = current.describe() if current else "nobody"
-        raise LockedError(
-            f"{account}: the apply lock was taken away during the run (now held by {who})",
-            hint="someone ran 'socialseed force-unlock'; check 'socialseed status' and run "
-            "apply again when the other run is finished",
-        )
+    return bool(cursor.rowcount == 1)
+
+
+def taken_away(conn: StateConnection, account: str) -> LockedError:
+    """The error of a run whose lock another run (or ``force-unlock``) took."""
+    current = holder(_On(conn), account)
+    who = current.describe() if current else "nobody"
+    return LockedError(
+        f"{account}: the apply lock was taken away during the run (now held by {who})",
+        hint="someone ran 'socialseed force-unlock'; check 'socialseed status' and run "
+        "apply again when the other run is finished",
+    )
 
 
 @dataclass(frozen=True)

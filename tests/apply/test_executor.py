@@ -422,3 +422,45 @@ async def test_a_rejection_during_the_run_is_honoured(state_where: str) -> None:
     assert [r.status for r in report.results] == ["done", "skipped"]
     assert report.results[1].detail == "rejected by boss@example.com: not this one"
     assert len(h.world.calls) == 1
+
+
+class _RevokeWhileWaiting(FakeClock):
+    """Simulated time; on the first wait, a reviewer rejects the second follow, and what the
+    journal held when the wait began is kept."""
+
+    def __init__(self, h: Harness) -> None:
+        super().__init__(NOW)
+        self.h = h
+        self.journal_at_wait: list[tuple[str, str]] = []
+
+    async def sleep(self, seconds: float) -> None:
+        from socialseed.model import Decision
+        from socialseed.state.decisions import record_decision
+
+        if seconds > 0 and not self.journal_at_wait:
+            rows = self.h.db.execute("select action_id, status from journal order by id")
+            self.journal_at_wait = [(str(a), str(s)) for a, s in rows.fetchall()]
+            second = self.h.plan.actions[1]
+            decision = Decision(
+                self.h.plan.id, second.id, "reject", "boss@example.com", NOW, reason="not now"
+            )
+            record_decision(self.h.db, decision)
+        await super().sleep(seconds)
+
+
+async def test_a_rejection_made_while_an_action_waits_for_pacing_stops_it(
+    state_where: str,
+) -> None:
+    h = harness(state_where, per_account=2, accounts=("alpha",), hourly={"follow": 1})
+    clock = h.clock = _RevokeWhileWaiting(h)
+    first = h.plan.actions[0]
+
+    report = await h.run()
+
+    # the first follow's outcome was in the journal before the hour's wait began
+    assert clock.journal_at_wait == [(first.id, "started"), (first.id, "done")]
+    assert [r.status for r in report.results] == ["done", "skipped"]
+    assert report.results[1].detail == "rejected by boss@example.com: not now"
+    assert h.world.calls == [("alpha", "follow", "account:u1:")]  # the second never sent
+    intents = h.db.execute("select action_id from journal where kind = 'intent'").fetchall()
+    assert [row[0] for row in intents] == [first.id]
