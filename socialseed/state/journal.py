@@ -211,28 +211,24 @@ def tried_elsewhere(db: StateDB, action: Action, plan_id: str) -> bool:
 
 def tried_elsewhere_among(db: StateDB, action_ids: list[str], plan_id: str) -> set[str]:
     """``tried_elsewhere`` for many actions at once (read once, under the account's lock)."""
-    found: set[str] = set()
-    for start in range(0, len(action_ids), 500):
-        chunk = action_ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        rows = db.conn.execute(
-            f"select distinct action_id from journal where action_id in ({marks}) and "
-            "kind = 'intent' and plan_id != ?",
-            [*chunk, plan_id],
-        )
-        found |= {str(row[0]) for row in rows}
-    return found
+    return _elsewhere(db, action_ids, plan_id, "kind = 'intent'")
 
 
 def finished_elsewhere(db: StateDB, action_ids: list[str], plan_id: str) -> set[str]:
     """Which of these actions another plan already carried out (done or already in effect)."""
+    return _elsewhere(db, action_ids, plan_id, "kind = 'outcome' and status in ('done', 'already')")
+
+
+def _elsewhere(db: StateDB, action_ids: list[str], plan_id: str, entry: str) -> set[str]:
+    """The actions among ``action_ids`` with a journal ``entry`` of another plan, read in
+    chunks of 500 ids (under SQLite's variable limit)."""
     found: set[str] = set()
     for start in range(0, len(action_ids), 500):
         chunk = action_ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         rows = db.conn.execute(
             f"select distinct action_id from journal where action_id in ({marks}) and "
-            "kind = 'outcome' and status in ('done', 'already') and plan_id != ?",
+            f"{entry} and plan_id != ?",
             [*chunk, plan_id],
         )
         found |= {str(row[0]) for row in rows}
