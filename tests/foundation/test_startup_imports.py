@@ -6,26 +6,14 @@ lists the modules it loaded; the speed these absences buy is measured by benchma
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.foundation.probe import socialseed
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = str(ROOT / "configs" / "demo")
-
-# Run the console script's function, then print the loaded modules as JSON on stderr's last line.
-PROBE = """
-import json, sys
-sys.argv = ["socialseed", *sys.argv[1:]]
-from socialseed.cli.main import run
-try:
-    run()
-finally:
-    print(json.dumps(sorted(sys.modules)), file=sys.stderr)
-"""
 
 HEAVY = (
     "httpx",
@@ -43,20 +31,8 @@ HEAVY = (
 
 
 def _loaded(args: list[str], tmp_path: Path) -> tuple[int, set[str]]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(tmp_path),
-            "SOCIALSEED_NO_INPUT": "1",
-            "SOCIALSEED_STATE": str(tmp_path / "state.sqlite"),
-        },
-        timeout=60,
-    )
-    return done.returncode, set(json.loads(done.stderr.strip().splitlines()[-1]))
+    run = socialseed(tmp_path, *args)
+    return run.code, run.modules
 
 
 @pytest.mark.parametrize(
