@@ -116,9 +116,12 @@ _TYPED = (
     "language_lower",
 )
 _COLUMNS = ("account", "source", "profile_id", "targeting", "digest", "data", "fetched_at")
+# what a scorer reads of the JSON, kept typed (m130): the creation time in microseconds and the
+# recent posts' times and texts as one compact JSON list of [microseconds or null, text]
+_FACTS = ("created_us", "post_facts")
 _INSERT = (
-    f"insert or replace into candidates ({', '.join(_COLUMNS + _TYPED)}) "
-    f"values ({', '.join('?' * len(_COLUMNS + _TYPED))})"
+    f"insert or replace into candidates ({', '.join(_COLUMNS + _TYPED + _FACTS)}) "
+    f"values ({', '.join('?' * len(_COLUMNS + _TYPED + _FACTS))})"
 )
 
 
@@ -134,6 +137,7 @@ def _row(account: str, source: str, candidate: Candidate, stamp: str) -> tuple[o
         text,
         stamp,
         *typed_row(profile),  # in the order of _TYPED
+        *fact_row(profile),  # in the order of _FACTS
     )
 
 
@@ -235,6 +239,38 @@ def typed_row(profile: Profile) -> tuple[object, ...]:
         bio.lower(),
         None if language is None else language.lower(),
     )
+
+
+_FACTS_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def fact_row(profile: Profile) -> tuple[int | None, str | None]:
+    """The ``_FACTS`` columns of a profile: what its stored JSON says of its creation time and
+    recent posts (times as that JSON holds them: UTC, whole seconds), read by a scorer of
+    numbers without decoding the JSON. ``post_facts`` is null when there are no posts."""
+    posts = profile.recent_posts
+    facts = _FACTS_JSON([[_stored_us(p.created_at), p.text] for p in posts]) if posts else None
+    return _stored_us(profile.created_at), facts
+
+
+def fact_row_of_data(data: Mapping[str, Any]) -> tuple[int | None, str | None]:
+    """``fact_row`` of a profile's stored JSON (decoded): for rows written before m130."""
+    posts = data.get("recent_posts") or []
+    facts = (
+        _FACTS_JSON([[_micros_of(p.get("created_at")), p.get("text")] for p in posts])
+        if posts
+        else None
+    )
+    return _micros_of(data.get("created_at")), facts
+
+
+def _stored_us(when: datetime | None) -> int | None:
+    """``when`` as the stored JSON holds it (``clock.iso``: UTC, seconds), in microseconds."""
+    if when is None:
+        return None
+    if when.tzinfo is UTC:
+        return micros(when) - when.microsecond
+    return _micros_of(iso(when))
 
 
 def _newest_us(stamps: Sequence[datetime]) -> int | None:
@@ -567,70 +603,48 @@ def score_facts(db: StateDB, rowids: Sequence[int]) -> list[ScoreFacts]:
     return out
 
 
-POST_PATHS = 8  # up to this many recent posts are read by JSON path (more: the whole list)
-
-
 def score_fact_columns(db: StateDB, rowids: Sequence[int]) -> tuple[list[int], list[Any]]:
     """``score_facts`` as columns (in rowid order): the rowids, and the facts' columns in the
     order of ``scoring.heuristic.FactColumns`` (texts and posts as lists, the numbers as float
-    arrays, NaN for null). The recent posts' times and texts come by JSON path (no JSON is
-    decoded in Python) when no profile holds more than ``POST_PATHS`` of them."""
+    arrays, NaN for null). Read from the typed columns alone (``_FACTS``: no JSON path); a row
+    without them (written elsewhere than here) has them read from its JSON."""
     import numpy as np
 
     ids = sorted(set(rowids))
-    most = 0
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        found = db.conn.execute(
-            f"select max(post_count) from candidates where rowid in ({marks})", chunk
-        ).fetchone()[0]
-        most = max(most, int(found or 0))
-    by_path = most <= POST_PATHS
-    posts_sql = (
-        "".join(
-            f", json_extract(data, '$.recent_posts[{k}].created_at'), "
-            f"json_extract(data, '$.recent_posts[{k}].text')"
-            for k in range(most)
-        )
-        if by_path
-        else ", case when post_count > 0 then json_extract(data, '$.recent_posts') end"
-    )
     rows: list[tuple[Any, ...]] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         rows += db.conn.execute(
             "select rowid, handle, display_name, bio, followers, following, posts, has_avatar, "
-            f"json_extract(data, '$.created_at'), last_seen_us, post_count{posts_sql} "
+            "created_us, last_seen_us, post_count, post_facts, "
+            "case when created_us is null then json_extract(data, '$.created_at') end, "
+            "case when post_facts is null and post_count > 0 "
+            "then json_extract(data, '$.recent_posts') end "
             f"from candidates where rowid in ({marks}) order by rowid",
             chunk,
         ).fetchall()
     if not rows:
         empty = np.zeros(0)
         return [], [[], [], [], empty, empty, empty, empty, empty, empty, [], []]
-    stamps: dict[str | None, int | None] = {None: None}  # the same instant parsed once
-
-    def us(value: str | None) -> int | None:
-        found = stamps.get(value, -1)
-        if found == -1:
-            found = stamps[value] = _micros_of(value)
-        return found
-
     post_us: list[tuple[int | None, ...]] = []
     post_texts: list[tuple[str, ...]] = []
+    created: list[int | None] = []
+    # every row's post facts decoded by one call (a call per row was most of the time)
+    typed = iter(json.loads("[" + ",".join([r[11] for r in rows if r[11] is not None]) + "]"))
     for row in rows:
-        count = row[10] or 0
-        if not count:
+        created.append(row[8] if row[12] is None else _micros_of(row[12]))
+        if row[11] is not None:
+            stamps, texts = zip(*next(typed), strict=True)  # never empty: null when no posts
+            post_us.append(stamps)
+            post_texts.append(texts)
+        elif row[13] is not None:
+            items = json.loads(row[13])
+            post_us.append(tuple([_micros_of(p["created_at"]) for p in items]))
+            post_texts.append(tuple([p["text"] for p in items]))
+        else:
             post_us.append(())
             post_texts.append(())
-        elif by_path:
-            post_us.append(tuple([us(row[11 + 2 * k]) for k in range(count)]))
-            post_texts.append(tuple([row[12 + 2 * k] for k in range(count)]))
-        else:
-            items = json.loads(row[11])
-            post_us.append(tuple([us(p["created_at"]) for p in items]))
-            post_texts.append(tuple([p["text"] for p in items]))
     columns = list(zip(*rows, strict=True))
     return list(columns[0]), [
         list(columns[1]),
@@ -640,7 +654,7 @@ def score_fact_columns(db: StateDB, rowids: Sequence[int]) -> tuple[list[int], l
         _float_column(columns[5]),
         _float_column(columns[6]),
         _float_column(columns[7]),
-        _float_column([us(c) for c in columns[8]]),
+        _float_column(created),
         _float_column(columns[9]),
         post_us,
         post_texts,

@@ -466,3 +466,24 @@ def m103_score_numbers_alone(db: StateDB) -> None:
     pool in bulk and its reasons are made again, for the few candidates a plan shows, from the
     profile and the instant it was scored at (``scored_us``, microseconds since the epoch)."""
     db.table("scores").add_column("scored_us", int)
+
+
+@migration
+def m130_candidate_fact_columns(db: StateDB) -> None:
+    """What a scorer of numbers reads of a cached profile's JSON, kept typed when the profile is
+    written: its creation time (``created_us``, microseconds) and its recent posts' times and
+    texts (``post_facts``, a compact JSON list of [microseconds, text]); a cold plan then reads
+    no JSON path. Existing rows are filled in."""
+    import json
+
+    from socialseed.state.candidates import fact_row_of_data
+
+    db.table("candidates").add_column("created_us", int)
+    db.table("candidates").add_column("post_facts", str)
+    rows = db.conn.execute("select rowid, data from candidates").fetchall()
+    for rowid, data in rows:
+        created, facts = fact_row_of_data(json.loads(data))
+        db.conn.execute(
+            "update candidates set created_us = ?, post_facts = ? where rowid = ?",
+            [created, facts, rowid],
+        )

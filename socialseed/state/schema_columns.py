@@ -21,6 +21,7 @@ MIGRATED = (
     "m091_source_yield",
     "m092_runway_days",
     "m103_score_numbers_alone",
+    "m130_candidate_fact_columns",
 )
 COLUMNS: dict[str, tuple[str, ...]] = {
     "accounts": (
@@ -90,6 +91,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "account",
         "bio",
         "bio_lower",
+        "created_us",
         "data",
         "digest",
         "display_name",
@@ -104,6 +106,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "last_seen_us",
         "opt_text",
         "post_count",
+        "post_facts",
         "posts",
         "profile_id",
         "source",

@@ -113,9 +113,10 @@ def test_one_writer_at_a_time_so_a_lock_is_taken_once(state_where: str) -> None:
 
 def test_an_old_state_with_rows_is_upgraded_and_its_rows_filled_in(empty_where: str) -> None:
     """From the first migration only, with a cached candidate and score, to the newest: the
-    migrations that fill new columns from existing rows (m074) run on both backends."""
+    migrations that fill new columns from existing rows (m074, m130) run on both backends."""
     import json
 
+    from socialseed.state.candidates import fact_row, micros
     from socialseed.state.upgrade import migrate
     from tests.plan.fakes import profile
 
@@ -158,6 +159,13 @@ def test_an_old_state_with_rows_is_upgraded_and_its_rows_filled_in(empty_where: 
         someone.followers,
         someone.handle.lstrip("@").lower(),
     )
+    # m130: the creation time and the recent posts' times and texts, typed, as written now
+    assert (row["created_us"], row["post_facts"]) == fact_row(someone)
+    assert json.loads(row["post_facts"]) == [
+        [micros(p.created_at.replace(microsecond=0)), p.text]
+        for p in someone.recent_posts
+        if p.created_at is not None
+    ]
     score = next(old.table("scores").rows_where())
     assert (score["authenticity"], score["relevance"], score["recommendation"]) == (
         0.75,
