@@ -55,6 +55,11 @@ _STOP_TEXT = (
 )
 STOPWORDS = frozenset(_STOP_TEXT.split(" "))
 _WORD = re.compile(r"[#@]?[\w']+")
+# a word as ``_words`` keeps it: ``_WORD``'s matches less a leading # or @ are the maximal runs of
+# word characters and apostrophes (the runs hold no # or @), found without the strip
+_RUN = re.compile(r"[\w']+")
+# does a (lowered) text hold a spam phrase: ``any(p in text for p in SPAM_PHRASES)`` in one search
+_SPAM = re.compile("|".join(re.escape(p) for p in SPAM_PHRASES))
 _LONG_NUMBER = re.compile(r"\d{4,}$")
 
 Factor = tuple[float, str] | None  # (value 0..1, reason) or None when unknown
@@ -239,7 +244,7 @@ def topic_terms(topic: Topic) -> TopicTerms:
 
 
 def _words(text: str) -> set[str]:
-    return {w.lstrip("#@") for w in _WORD.findall(text.lower())}
+    return set(_RUN.findall(text.lower()))
 
 
 def keyword_hits(profile: Profile, terms: TopicTerms) -> tuple[set[str], list[str]]:
@@ -338,7 +343,7 @@ def _bio_value(text: str) -> float:
     bio = text.strip().lower()
     if not bio:
         return 0.2
-    if any(p in bio for p in SPAM_PHRASES):
+    if _SPAM.search(bio):
         return 0.1
     return 0.5 if len(bio) < 20 else 1.0
 
@@ -507,7 +512,7 @@ def _relevance_column(facts: FactColumns, terms: TopicTerms) -> Any:
     if terms.empty:
         return np.full(len(facts.handle), 0.5)
     findall, keywords, phrases, described = (
-        _WORD.findall,
+        _RUN.findall,
         terms.keywords,
         terms.phrases,
         terms.description,
@@ -515,7 +520,7 @@ def _relevance_column(facts: FactColumns, terms: TopicTerms) -> Any:
     out = []
     for name, bio, texts in zip(facts.display_name, facts.bio, facts.post_texts, strict=True):
         lowered = " ".join([name, bio, *texts]).lower()
-        words = {w.lstrip("#@") for w in findall(lowered)}
+        words = set(findall(lowered))
         hits = len(keywords & words) + sum(1 for p in phrases if p in lowered)
         total = hits + DESCRIPTION_WEIGHT * len(described & words)
         out.append(min(1.0, total / RELEVANCE_FULL_AT))
