@@ -237,7 +237,7 @@ class AccountPlanner:
             taken += self._take(item, risk, reasons)
         taken += self._unfollows()
         taken, self.unsummoned = policy.summoned_replies(taken, self.account, self.caps)
-        numbered = [a.with_seq(i + 1) for i, a in enumerate(taken)]
+        numbered = [_numbered(a, i + 1) for i, a in enumerate(taken)]
         self._proposed = numbered
         return numbered, self._summary(numbered)
 
@@ -342,10 +342,11 @@ class AccountPlanner:
             reason += f"; expected follow-back {item.expected:.0%}"
             if item.arm == "control":
                 reason += " (control group: a random pick from the filtered pool)"
-        action = self._make(verb, target, reason, risk, risk_reasons, item, made)
         if verb is Verb.FOLLOW and item.expected is not None:
-            action = replace(action, expected_followback=item.expected, arm=item.arm)
-        return action
+            return self._make(
+                verb, target, reason, risk, risk_reasons, item, made, item.expected, item.arm
+            )
+        return self._make(verb, target, reason, risk, risk_reasons, item, made)
 
     def _make(
         self,
@@ -356,6 +357,8 @@ class AccountPlanner:
         risk_reasons: tuple[str, ...],
         item: Scored | None,
         made: str | None = None,
+        expected: float | None = None,
+        arm: str = "",
     ) -> Action:
         return Action(
             id=made or action_id(self.account.id, verb.value, target),
@@ -372,6 +375,8 @@ class AccountPlanner:
             score=item.score if item else None,
             cost_usd=self.caps.cost_usd.get(verb),
             profile=item.candidate.profile if item else None,
+            expected_followback=expected,
+            arm=arm,
         )
 
     # -- unfollows -----------------------------------------------------------------------------
@@ -523,6 +528,15 @@ class AccountPlanner:
         if self._unfollow_days() is not None and self.state.follower_ids is None:
             notes.append("no unfollows: the followers list could not be read")
         return notes
+
+
+def _numbered(action: Action, seq: int) -> Action:
+    """``action.with_seq(seq)``: a copy of the action with its place in the plan (its fields
+    copied at once: ``replace`` passes each through ``__init__``, a tenth of a long walk)."""
+    copy = object.__new__(Action)
+    copy.__dict__.update(action.__dict__)
+    object.__setattr__(copy, "seq", seq)
+    return copy
 
 
 def newest(posts: Sequence[Post]) -> list[Post]:
