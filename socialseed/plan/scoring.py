@@ -5,6 +5,7 @@ scores in state (a provider's answers are cached by the scoring router itself).
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -131,12 +132,18 @@ class ScoreBook:
         wanted = [r for r in rowids if r not in self.fresh]
         cached = cached_score_data(db, wanted, self.join) if wanted and self.join else {}
         out: list[Score] = []
+        remade: list[tuple[str, str]] = []  # (data, key): kept, for the next plan to read
         for rowid in rowids:
             if rowid in self.fresh:
                 out.append(self.fresh[rowid])
                 continue
-            score, scored_us = cached[rowid]
-            out.append(score or self._remake(profiles[rowid], scored_us or 0, rowid))
+            score, scored_us, key = cached[rowid]
+            if score is None:
+                score = self._remake(profiles[rowid], scored_us or 0, rowid)
+                remade.append((json.dumps(score.to_data(), sort_keys=True), key))
+            out.append(score)
+        if remade:
+            score_store.keep_score_data(db, remade)
         return out
 
     def _remake(self, profile: Profile, scored_us: int, rowid: int) -> Score:

@@ -547,22 +547,23 @@ def store_posts(
 
 def cached_score_data(
     db: StateDB, rowids: Sequence[int], join: ScoreJoin
-) -> dict[int, tuple[Score | None, int | None]]:
-    """The full cached scores (with reasons) of some cached candidates, by rowid; a score kept
-    as numbers alone comes as (None, the instant it was scored at, in microseconds)."""
-    found: dict[int, tuple[Score | None, int | None]] = {}
+) -> dict[int, tuple[Score | None, int | None, str]]:
+    """The full cached scores (with reasons) of some cached candidates, by rowid, each with its
+    key in the score cache; a score kept as numbers alone comes as (None, the instant it was
+    scored at, in microseconds, its key)."""
+    found: dict[int, tuple[Score | None, int | None, str]] = {}
     ids = list(dict.fromkeys(rowids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         rows = db.conn.execute(
-            "select c.rowid, s.data, s.scored_us from candidates c join scores s "
+            "select c.rowid, s.data, s.scored_us, s.key from candidates c join scores s "
             f"on s.key = (? || c.digest || ?) where c.rowid in ({marks})",
             [join.prefix, join.suffix, *chunk],
         )
-        for rowid, data, scored_us in rows:
+        for rowid, data, scored_us, key in rows:
             score = None if data is None else Score.from_data(json.loads(data))
-            found[int(rowid)] = (score, scored_us)
+            found[int(rowid)] = (score, scored_us, str(key))
     return found
 
 

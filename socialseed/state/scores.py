@@ -137,6 +137,14 @@ def insert_numbers(
     )
 
 
+def keep_score_data(db: StateDB, rows: Sequence[tuple[str, str]]) -> None:
+    """Keep the full score (``data``: its JSON, with reasons) of scores cached as numbers
+    alone: (data, key) pairs, made again for the few candidates a plan shows (the next plan
+    reads them instead of making them again)."""
+    with atomic(db) as conn:  # one transaction: the connection commits each statement alone
+        conn.executemany("update scores set data = ? where key = ? and data is null", rows)
+
+
 def _typed(score: Score) -> tuple[str, str, str, float, float, str]:
     data = score.to_data()  # the typed numbers are rounded as the JSON is
     return (
