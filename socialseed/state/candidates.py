@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from json.encoder import encode_basestring
 from typing import Any
 
 from socialseed.clock import iso, parse_instant
@@ -144,6 +145,7 @@ def _row(account: str, source: str, candidate: Candidate, stamp: str) -> tuple[o
 # -- typed columns: what the filters and the ranking read, without decoding ``data`` -------------
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
+_SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -249,8 +251,19 @@ def fact_row(profile: Profile) -> tuple[int | None, str | None]:
     recent posts (times as that JSON holds them: UTC, whole seconds), read by a scorer of
     numbers without decoding the JSON. ``post_facts`` is null when there are no posts."""
     posts = profile.recent_posts
-    facts = _FACTS_JSON([[_stored_us(p.created_at), p.text] for p in posts]) if posts else None
-    return _stored_us(profile.created_at), facts
+    if not posts:
+        return _stored_us(profile.created_at), None
+    # ``_FACTS_JSON`` of [[us, text], ...], made by hand: a third of the encoder's time
+    items = [f"[{_json_int(_stored_us(p.created_at))},{_json_text(p.text)}]" for p in posts]
+    return _stored_us(profile.created_at), f"[{','.join(items)}]"
+
+
+def _json_int(value: int | None) -> str:
+    return "null" if value is None else str(value)
+
+
+def _json_text(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
 
 
 def fact_row_of_data(data: Mapping[str, Any]) -> tuple[int | None, str | None]:
@@ -268,8 +281,8 @@ def _stored_us(when: datetime | None) -> int | None:
     """``when`` as the stored JSON holds it (``clock.iso``: UTC, seconds), in microseconds."""
     if when is None:
         return None
-    if when.tzinfo is UTC:
-        return micros(when) - when.microsecond
+    if when.tzinfo is UTC:  # whole seconds since the epoch, floored (as ``iso`` drops them)
+        return (when - _EPOCH) // _SECOND * 1_000_000
     return _micros_of(iso(when))
 
 
