@@ -468,6 +468,9 @@ def m103_score_numbers_alone(db: StateDB) -> None:
     db.table("scores").add_column("scored_us", int)
 
 
+M130_CHUNK = 5000  # rows filled in at a time by m130
+
+
 @migration
 def m130_candidate_fact_columns(db: StateDB) -> None:
     """What a scorer of numbers reads of a cached profile's JSON, kept typed when the profile is
@@ -480,10 +483,16 @@ def m130_candidate_fact_columns(db: StateDB) -> None:
 
     db.table("candidates").add_column("created_us", int)
     db.table("candidates").add_column("post_facts", str)
-    rows = db.conn.execute("select rowid, data from candidates").fetchall()
-    for rowid, data in rows:
-        created, facts = fact_row_of_data(json.loads(data))
-        db.conn.execute(
+    last = -1
+    while True:  # a few thousand rows at a time: a large cache is not held in memory at once
+        rows = db.conn.execute(
+            "select rowid, data from candidates where rowid > ? order by rowid limit ?",
+            [last, M130_CHUNK],
+        ).fetchall()
+        if not rows:
+            return
+        db.conn.executemany(
             "update candidates set created_us = ?, post_facts = ? where rowid = ?",
-            [created, facts, rowid],
+            [(*fact_row_of_data(json.loads(data)), rowid) for rowid, data in rows],
         )
+        last = rows[-1][0]

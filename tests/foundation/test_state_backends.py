@@ -111,11 +111,14 @@ def test_one_writer_at_a_time_so_a_lock_is_taken_once(state_where: str) -> None:
     first.conn.close()
 
 
-def test_an_old_state_with_rows_is_upgraded_and_its_rows_filled_in(empty_where: str) -> None:
+def test_an_old_state_with_rows_is_upgraded_and_its_rows_filled_in(
+    empty_where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """From the first migration only, with a cached candidate and score, to the newest: the
     migrations that fill new columns from existing rows (m074, m130) run on both backends."""
     import json
 
+    from socialseed.state import migrations
     from socialseed.state.candidates import fact_row, micros
     from socialseed.state.upgrade import migrate
     from tests.plan.fakes import profile
@@ -127,18 +130,19 @@ def test_an_old_state_with_rows_is_upgraded_and_its_rows_filled_in(empty_where: 
     first_name, first = MIGRATIONS[0]
     first(old)
     old.table("_migrations").insert({"name": first_name, "applied_at": ""})
-    someone = profile("p1")
-    old.table("candidates").insert(
-        {
-            "account": "studio",
-            "source": "hashtag:film",
-            "profile_id": "p1",
-            "targeting": "film",
-            "digest": "d1",
-            "data": json.dumps(someone.to_data()),
-            "fetched_at": "2026-11-25T09:00:00Z",
-        }
-    )
+    someone, quiet = profile("p1"), profile("p2", recent_posts=())
+    for one in (someone, quiet):
+        old.table("candidates").insert(
+            {
+                "account": "studio",
+                "source": "hashtag:film",
+                "profile_id": one.id,
+                "targeting": "film",
+                "digest": "d1",
+                "data": json.dumps(one.to_data()),
+                "fetched_at": "2026-11-25T09:00:00Z",
+            }
+        )
     old.table("scores").insert(
         {
             "key": "k1",
@@ -151,9 +155,10 @@ def test_an_old_state_with_rows_is_upgraded_and_its_rows_filled_in(empty_where: 
             ),
         }
     )
+    monkeypatch.setattr(migrations, "M130_CHUNK", 1)  # m130 fills the rows in two turns
     ran = migrate(old)
     assert ran == [name for name, _ in MIGRATIONS][1:]
-    row = next(old.table("candidates").rows_where())
+    row, other = old.table("candidates").rows_where(order_by="profile_id")
     assert (row["handle"], row["followers"], row["handle_key"]) == (
         someone.handle,
         someone.followers,
@@ -166,6 +171,8 @@ def test_an_old_state_with_rows_is_upgraded_and_its_rows_filled_in(empty_where: 
         for p in someone.recent_posts
         if p.created_at is not None
     ]
+    assert (other["created_us"], other["post_facts"]) == fact_row(quiet)  # the second turn
+    assert other["created_us"] is not None and other["post_facts"] is None  # no posts: null
     score = next(old.table("scores").rows_where())
     assert (score["authenticity"], score["relevance"], score["recommendation"]) == (
         0.75,
