@@ -9,6 +9,7 @@ import math
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -266,7 +267,12 @@ async def test_a_page_read_again_is_the_same_profiles_in_a_list_of_its_own(
 
     splits: list[bytes] = []
     real = client._split_page
-    monkeypatch.setattr(client, "_split_page", lambda body: splits.append(body) or real(body))
+
+    def counted(body: bytes) -> tuple[list[tuple[Any, str]], str | None] | None:
+        splits.append(body)
+        return real(body)
+
+    monkeypatch.setattr(client, "_split_page", counted)
     first, second = connect("demo.studio"), connect("writer.studio")
     source = Source(SourceKind.FOLLOWERS_OF, "lens.collective")
     one = await first.discover(source)
