@@ -199,10 +199,17 @@ class Plan:
         made = self._action_data
         if not include_profiles:
             return made
-        return [
-            made[i] if a.profile is None else {**made[i], "profile": a.profile.to_data()}
-            for i, a in enumerate(self.actions)
-        ]
+        profiles: dict[int, dict[str, Any]] = {}  # a profile's data once (follow and like)
+        out = []
+        for data, action in zip(made, self.actions, strict=True):
+            profile = action.profile
+            if profile is not None:
+                key = id(profile)
+                if key not in profiles:
+                    profiles[key] = profile.to_data()
+                data = {**data, "profile": profiles[key]}
+            out.append(data)
+        return out
 
     @cached_property
     def _action_data(self) -> list[dict[str, Any]]:

@@ -109,14 +109,14 @@ def times(seed: int, user: User, now_ts: int) -> Iterator[tuple[int, int, int]]:
     # account's life, so ``count_on``'s first test never holds here.
     whole = int(user.rate)
     share = user.rate - whole  # a draw is never below 0: no share, no extra post, no draw
-    most = min(12, whole + 1)
+    least, most = min(12, whole), min(12, whole + 1)
     n_key, t_key = f"{seed}\x1fn\x1f{user.id}\x1f", f"{seed}\x1ft\x1f{user.id}\x1f"
     for day in range(high, low - 1, -1):
         if share > 0:
             drawn = _blake2b(f"{n_key}{day}".encode(), digest_size=8).digest()
-            count = most if _from_bytes(drawn, "big") / _SCALE < share else min(12, whole)
+            count = most if _from_bytes(drawn, "big") / _SCALE < share else least
         else:
-            count = min(12, whole)
+            count = least
         if not count:
             continue
         start, prefix = day * DAY, f"{t_key}{day}\x1f"
