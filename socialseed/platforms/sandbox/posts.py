@@ -151,8 +151,12 @@ def last_active(seed: int, user: User, now_ts: int) -> datetime | None:
 
 def tagged(seed: int, user: User, day: int, index: int, tag: str) -> bool:
     """Whether the post (``day``, ``index``) of ``user`` carries ``#tag`` (its text's words)."""
-    post_id = f"p.{user.id}.{day}.{index}"
-    return any(t == tag for t in _chosen_tags(seed, user.tag_list, post_id))
+    prefix = f"{seed}\x1ftag\x1fp.{user.id}.{day}.{index}\x1f"  # as ``_chosen_tags``
+    return any(  # only the draws of ``tag``'s places (it is chosen if one of them is)
+        unit_of(f"{prefix}{i}") < (0.8 if i else 0.9)
+        for i, t in enumerate(user.tag_list)
+        if t == tag
+    )
 
 
 def find(seed: int, user: User, post_id: str, now_ts: int) -> Post | None:
