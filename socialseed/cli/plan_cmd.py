@@ -261,10 +261,15 @@ def _render(
 
         typer.echo(render_markdown(made, include_profiles=include_profiles), nl=False)
     else:
-        from socialseed.report.plan_render import render_text
+        from socialseed.report.plan_render import plain_output, render_text
 
         lines = render_text(made, verbose=verbose, decisions=decisions)
-        app_ctx.out.print(*lines, sep="\n")  # one call, the same text: half the time of one a line
+        text = plain_output(app_ctx.out, lines)
+        if text is not None:  # no terminal: the same text, written at once
+            app_ctx.out.file.write(text)
+            app_ctx.out.file.flush()
+        else:  # one call, the same text: half the time of one a line
+            app_ctx.out.print(*lines, sep="\n")
 
 
 def _next_steps(app_ctx: AppContext, made: Plan, output: Path | None, approved: int) -> None:

@@ -184,13 +184,36 @@ class Plan:
             "accounts": [a.to_data() for a in self.accounts],
             "notes": self.notes,
             "summary": self.summary,
-            "actions": [a.to_data(include_profile=include_profiles) for a in self.actions],
+            "actions": self.action_data(include_profiles=include_profiles),
         }
         if self.ai is not None:  # absent without AI scoring: older plans keep their checksum
             data["ai"] = self.ai.to_data()
         if self.author:  # absent when unknown: older plans keep their checksum
             data["author"] = self.author
         return data
+
+    def action_data(self, *, include_profiles: bool = False) -> list[dict[str, Any]]:
+        """Each action's data (``Action.to_data``), in plan order: made once per plan, as the
+        checksum, the state's copy and the plan file each need it (the dicts are shared:
+        read them, do not change them)."""
+        made = self._action_data
+        if not include_profiles:
+            return made
+        profiles: dict[int, dict[str, Any]] = {}  # a profile's data once (follow and like)
+        out = []
+        for data, action in zip(made, self.actions, strict=True):
+            profile = action.profile
+            if profile is not None:
+                key = id(profile)
+                if key not in profiles:
+                    profiles[key] = profile.to_data()
+                data = {**data, "profile": profiles[key]}
+            out.append(data)
+        return out
+
+    @cached_property
+    def _action_data(self) -> list[dict[str, Any]]:
+        return [a.to_data() for a in self.actions]
 
     @cached_property
     def checksum(self) -> str:

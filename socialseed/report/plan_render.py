@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+from rich.control import strip_control_codes
+from rich.text import Span, Text
 
 from socialseed.clock import iso
 from socialseed.model import Action, Risk, Verb
 from socialseed.model.plan import AccountPlan, AICost, Plan
 from socialseed.report import conversation_text
 from socialseed.report.terminal import clean, json_text, one_line
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 SYMBOLS: dict[Verb, str] = {
     Verb.FOLLOW: "+",
@@ -131,22 +136,55 @@ def budget_text(part: AccountPlan, proposed: Counter[str]) -> str:
 
 
 def action_line(action: Action) -> Text:
-    line = Text("  ")
-    line.append(
-        f"{SYMBOLS.get(action.verb, '?')} {action.verb.value:<8}", VERB_STYLES.get(action.verb, "")
-    )
-    line.append(f" @{one_line(action.target.handle)}")
+    parts = [
+        ("  ", ""),
+        (
+            f"{SYMBOLS.get(action.verb, '?')} {action.verb.value:<8}",
+            VERB_STYLES.get(action.verb, ""),
+        ),
+        (f" @{one_line(action.target.handle)}", ""),
+    ]
     if action.target.post_id:
-        line.append(f" post {one_line(action.target.post_id)}", "dim")
-    line.append("  ")
-    line.append(f"[{action.risk.value}]", RISK_STYLES[action.risk])
+        parts.append((f" post {one_line(action.target.post_id)}", "dim"))
+    parts += [("  ", ""), (f"[{action.risk.value}]", RISK_STYLES[action.risk])]
     if action.score is not None:
-        line.append(f"  auth {action.score.authenticity:.2f} rel {action.score.relevance:.2f}")
-    line.append("  auto" if action.auto_approved else "  review", "dim")
+        score = action.score
+        parts.append((f"  auth {score.authenticity:.2f} rel {score.relevance:.2f}", ""))
+    parts.append(("  auto" if action.auto_approved else "  review", "dim"))
     if action.cost_usd:
-        line.append(f"  ${action.cost_usd:.3f}", "dim")
-    line.append(f"  {action.id}", "dim")
-    return line
+        parts.append((f"  ${action.cost_usd:.3f}", "dim"))
+    parts.append((f"  {action.id}", "dim"))
+    return assembled(parts)
+
+
+def assembled(parts: Sequence[tuple[str, str]]) -> Text:
+    """``Text`` of (text, style) parts, as ``Text.append`` makes it part by part (the same text
+    and spans), in one go: a plan draws a line per action."""
+    texts: list[str] = []
+    spans: list[Span] = []
+    at = 0
+    for part, style in parts:
+        text = strip_control_codes(part)
+        if text:
+            if style:
+                spans.append(Span(at, at + len(text), style))
+            at += len(text)
+            texts.append(text)
+    return Text("".join(texts), spans=spans)
+
+
+def plain_output(console: Console, lines: Sequence[Text]) -> str | None:
+    """What ``console.print(*lines, sep="\n")`` writes, made without rich's renderer when that
+    is the lines' plain text (no terminal, no colours, no tabs to expand; soft wrap, so no
+    line is cut): a plan draws a line per action. ``None`` when rich must draw them."""
+    if console.is_terminal or console.color_system is not None or console.record:
+        return None
+    if not console.soft_wrap or console.quiet:
+        return None
+    texts = [line.plain for line in lines]
+    if any("\t" in text for text in texts):
+        return None
+    return "\n".join(texts) + "\n"
 
 
 def conversation_lines(action: Action) -> list[Text]:

@@ -26,16 +26,8 @@ def record_plan(db: StateDB, plan: Plan, *, path: str | None = None) -> str:
         plan.to_json(include_profiles=True, compact=True),  # read, not shown
     )
     actions = [
-        (
-            plan_id,
-            a.id,
-            a.seq,
-            a.account,
-            a.verb.value,
-            a.risk.value,
-            _ACTION_JSON(a.to_data()),
-        )
-        for a in plan.actions
+        (plan_id, a.id, a.seq, a.account, a.verb.value, a.risk.value, _ACTION_JSON(data))
+        for a, data in zip(plan.actions, plan.action_data(), strict=True)
     ]
     with atomic(db) as conn:
         conn.execute(_UPSERT_PLAN, row)

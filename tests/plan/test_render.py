@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
 from datetime import timedelta
 
 from rich.console import Console
@@ -9,7 +11,7 @@ from rich.console import Console
 from socialseed.model import Action, Profile, Risk, Score, Target, Verb, action_id
 from socialseed.model.plan import AccountPlan, Plan
 from socialseed.report.plan_markdown import LIMIT, render_markdown
-from socialseed.report.plan_render import render_text
+from socialseed.report.plan_render import plain_output, render_text
 from tests.plan.fakes import NOW
 
 
@@ -120,3 +122,31 @@ def test_markdown_small_limit_still_closes_tags() -> None:
     md = render_markdown(make_plan([action(i) for i in range(50)]), limit=2000)
     assert len(md) <= 2000
     assert md.count("<details>") == md.count("</details>")
+
+
+def _piped(console_file: io.StringIO, **kwargs: bool) -> Console:
+    return Console(file=console_file, highlight=False, soft_wrap=True, **kwargs)
+
+
+def test_a_plan_written_to_a_pipe_is_rich_s_text_made_without_its_renderer() -> None:
+    hostile = replace(
+        action(4, Verb.LIKE), target=Target("post", "u4", "we\u202eird\x1b[31m", "p.4")
+    )
+    plan = make_plan([action(1), hostile, action(2, Verb.UNFOLLOW, Risk.RED), action(3)])
+    plan.notes.append("two\nlines, a bell \x07 and ünïcödé →")
+    for verbose in (False, True):
+        lines = render_text(plan, verbose=verbose)
+        expected = io.StringIO()
+        _piped(expected).print(*lines, sep="\n")
+        made = plain_output(_piped(io.StringIO()), lines)
+        assert made == expected.getvalue()
+        assert "we\\u202eird\\x1b[31m" in made and "\x07" not in made and "ünïcödé →" in made
+
+
+def test_a_terminal_colours_or_tabs_leave_the_plan_to_rich() -> None:
+    plan = make_plan([action(1)])
+    lines = render_text(plan)
+    assert plain_output(_piped(io.StringIO(), force_terminal=True), lines) is None
+    assert plain_output(Console(file=io.StringIO(), soft_wrap=False), lines) is None
+    plan.notes.append("a\ttab")
+    assert plain_output(_piped(io.StringIO()), render_text(plan)) is None

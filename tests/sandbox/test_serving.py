@@ -9,6 +9,7 @@ import math
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -255,3 +256,28 @@ async def test_accounts_reading_the_same_source_share_its_profiles(connect: Conn
     assert three.profiles[0] is not one.profiles[0]
     assert three.profiles[0].followers == (one.profiles[0].followers or 0) + 1
     assert all(a is b for a, b in zip(one.profiles[1:], three.profiles[1:], strict=True))
+
+
+async def test_a_page_read_again_is_the_same_profiles_in_a_list_of_its_own(
+    connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same page bytes are decoded once in a process (pages that differ are decoded for
+    themselves: the test above), and each read still gets a list of its own."""
+    from socialseed.platforms.sandbox import client
+
+    splits: list[bytes] = []
+    real = client._split_page
+
+    def counted(body: bytes) -> tuple[list[tuple[Any, str]], str | None] | None:
+        splits.append(body)
+        return real(body)
+
+    monkeypatch.setattr(client, "_split_page", counted)
+    first, second = connect("demo.studio"), connect("writer.studio")
+    source = Source(SourceKind.FOLLOWERS_OF, "lens.collective")
+    one = await first.discover(source)
+    kept = list(one.profiles)
+    one.profiles.clear()
+    two = await second.discover(source)
+    assert two.profiles == kept and len(kept) > 10
+    assert len(splits) <= 1  # none when an earlier test of this process read the same bytes

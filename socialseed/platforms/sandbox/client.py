@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from typing import Any, TypeVar
@@ -105,13 +106,12 @@ class SandboxPlatform(Platform):
             params["cursor"] = cursor
         url = f"/v1/discover/{source.kind.value}"
         response = await self._answer("GET", url, params=params)
-        split = _split_page(response.content)
-        if split is None:  # not the server's own page form: the general way
+        read = _read_page(response.content)
+        if read is None:  # not the server's own page form: the general way
             data = parse_json(response, platform=NAME)
             profiles = [_profile(p) for p in data["profiles"]]
             return Page(profiles=profiles, cursor=data.get("next_cursor"))
-        found, next_cursor = split
-        return Page(profiles=[_known(p, text) for p, text in found], cursor=next_cursor)
+        return Page(profiles=list(read[0]), cursor=read[1])
 
     async def recent_posts(self, user_id: str, limit: int = 5) -> list[Post]:
         data = await self._call("GET", f"/v1/users/{user_id}/posts", params={"limit": limit})
@@ -204,6 +204,7 @@ class SandboxPlatform(Platform):
 
 
 _SCAN = json.JSONDecoder().raw_decode
+_blake2b = hashlib.blake2b
 _PAGE_HEAD = '{"profiles":['
 _PAGE_CURSOR = ',"next_cursor":'
 
@@ -239,6 +240,28 @@ def _split_page(body: bytes) -> tuple[list[tuple[Any, str]], str | None] | None:
     if text[end:] != "}" or not (cursor is None or isinstance(cursor, str)):
         return None
     return found, cursor
+
+
+MAX_PAGES = 2_000  # pages kept by their body's digest (a list of shared profiles each)
+_PAGES: dict[bytes, tuple[tuple[Profile, ...], str | None]] = {}
+
+
+def _read_page(body: bytes) -> tuple[tuple[Profile, ...], str | None] | None:
+    """A discovery page in the server's own form (``_split_page``): its profiles and cursor,
+    decoded once per process and body. Several accounts reading the same sources at the same
+    instant get byte-identical pages; a page is a value of its bytes, so the same bytes give
+    the same profiles (``None``: another form)."""
+    key = _blake2b(body, digest_size=20).digest()
+    found = _PAGES.get(key)
+    if found is None:
+        split = _split_page(body)
+        if split is None:
+            return None
+        found = (tuple(_known(p, text) for p, text in split[0]), split[1])
+        if len(_PAGES) >= MAX_PAGES:
+            _PAGES.clear()
+        _PAGES[key] = found
+    return found
 
 
 MAX_KNOWN = 20_000  # profiles kept by their text (about 3 KB each with the text)

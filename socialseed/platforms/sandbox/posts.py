@@ -7,6 +7,7 @@ realistic as simulated time moves.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections.abc import Iterator
@@ -20,6 +21,9 @@ from socialseed.platforms.sandbox.rand import pick, unit, unit_of
 from socialseed.platforms.sandbox.users import BOT, User
 
 DAY = 86400
+_blake2b = hashlib.blake2b
+_from_bytes = int.from_bytes
+_SCALE = float(1 << 64)  # as rand.unit_of
 LOOKBACK_DAYS = 120
 _TOPICS = {t.name: t for t in words.TOPICS}
 
@@ -93,9 +97,41 @@ def times(seed: int, user: User, now_ts: int) -> Iterator[tuple[int, int, int]]:
     today = now_ts // DAY
     low = max(today - LOOKBACK_DAYS + 1, user.created_ts // DAY)
     high = today if user.quiet_ts is None else min(today, -(-user.quiet_ts // DAY) - 1)
+    if user.kind == BOT:
+        for day in range(high, low - 1, -1):
+            found = day_times(seed, user, day)
+            for index in range(len(found) - 1, -1, -1):
+                if found[index] <= now_ts:
+                    yield day, index, found[index]
+        return
+    # ``count_on`` and ``day_times`` inlined (the same draws, keys and order): the hot loop of
+    # serving profiles and hashtags. Every day from ``low`` to ``high`` lies within the
+    # account's life, so ``count_on``'s first test never holds here.
+    whole = int(user.rate)
+    share = user.rate - whole  # a draw is never below 0: no share, no extra post, no draw
+    least, most = min(12, whole), min(12, whole + 1)
+    n_key, t_key = f"{seed}\x1fn\x1f{user.id}\x1f", f"{seed}\x1ft\x1f{user.id}\x1f"
     for day in range(high, low - 1, -1):
-        found = day_times(seed, user, day)
-        for index in range(len(found) - 1, -1, -1):
+        if share > 0:
+            drawn = _blake2b(f"{n_key}{day}".encode(), digest_size=8).digest()
+            count = most if _from_bytes(drawn, "big") / _SCALE < share else least
+        else:
+            count = least
+        if not count:
+            continue
+        start, prefix = day * DAY, f"{t_key}{day}\x1f"
+        found = sorted(
+            [
+                start
+                + int(
+                    _from_bytes(_blake2b(f"{prefix}{k}".encode(), digest_size=8).digest(), "big")
+                    / _SCALE
+                    * DAY
+                )
+                for k in range(count)
+            ]
+        )
+        for index in range(count - 1, -1, -1):
             if found[index] <= now_ts:
                 yield day, index, found[index]
 
@@ -115,8 +151,12 @@ def last_active(seed: int, user: User, now_ts: int) -> datetime | None:
 
 def tagged(seed: int, user: User, day: int, index: int, tag: str) -> bool:
     """Whether the post (``day``, ``index``) of ``user`` carries ``#tag`` (its text's words)."""
-    post_id = f"p.{user.id}.{day}.{index}"
-    return any(t == tag for t in _chosen_tags(seed, user.tag_list, post_id))
+    prefix = f"{seed}\x1ftag\x1fp.{user.id}.{day}.{index}\x1f"  # as ``_chosen_tags``
+    return any(  # only the draws of ``tag``'s places (it is chosen if one of them is)
+        unit_of(f"{prefix}{i}") < (0.8 if i else 0.9)
+        for i, t in enumerate(user.tag_list)
+        if t == tag
+    )
 
 
 def find(seed: int, user: User, post_id: str, now_ts: int) -> Post | None:
