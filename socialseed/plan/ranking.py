@@ -27,7 +27,7 @@ from socialseed.model import Profile, Score
 from socialseed.state.candidates import micros, typed_fields
 
 MIN_OUTCOMES = 20  # fewer labelled follows than this: the prior alone
-PRIOR_WEIGHT = 40.0  # the observed rate counts as this many follows when blended with the model
+RATE_WEIGHT = 40.0  # the observed rate counts as this many follows when blended with the model
 C = 0.1  # the logistic regression's inverse regularisation (C=0.5 over-fitted ~450 outcomes)
 NUMERIC = (
     "log_followers",
@@ -173,7 +173,7 @@ class Outcome:
 
 class Ranker:
     """Expected follow-back per candidate: the prior, or the fitted model blended with the
-    account's observed follow-back rate (which counts as ``PRIOR_WEIGHT`` follows)."""
+    account's observed follow-back rate (which counts as ``RATE_WEIGHT`` follows)."""
 
     def __init__(self, outcomes: Sequence[Outcome] = ()) -> None:
         self.outcomes = len(outcomes)
@@ -203,7 +203,7 @@ class Ranker:
     def _blend(self, learned: Any) -> Any:
         """The model's numbers shrunk towards the observed rate by the evidence."""
         n, rate = float(self.outcomes), float(self.rate or 0.0)
-        return (n * learned + PRIOR_WEIGHT * rate) / (n + PRIOR_WEIGHT)
+        return (n * learned + RATE_WEIGHT * rate) / (n + RATE_WEIGHT)
 
     def expected_columns(self, known: KnownColumns, now_us: int) -> Any:
         """``expected`` for many candidates at once, from their typed columns: the features
