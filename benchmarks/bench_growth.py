@@ -8,9 +8,10 @@ In each, eight managed accounts run 30 simulated days side by side,
 four rank with the learned model, four with the heuristic prior alone. Follow-backs are read
 by a daily sync (people who unfollow again later still count: the follow-back happened) and
 judged three days after the last follow. Printed: chosen vs control follow-back with the rate
-ratio's 95% interval, for the standard world and the ``variant`` world (other follow-back
-drivers). Targets: standard learned >= 1.5x control; variant learned >= 1.3x while the prior
-alone is not.
+ratio's 95% interval and the ranker's mean prediction (calibration), for two fresh standard
+worlds (seeds 42 and 43: each, and pooled) and the ``variant`` world (other follow-back
+drivers). Targets: standard learned >= 1.5x control on the pooled figure; variant learned
+>= 1.3x while the prior alone is not.
 
 Then tune: four accounts run the month with a weak extra source (hashtag:art); their judged
 follows go into a state file and ``socialseed tune --write`` runs on it (its reasons and diff
@@ -38,6 +39,9 @@ from socialseed.plan.tune import Judged
 
 SIZE = 40_000
 ACCOUNTS = 4  # per ranking, per world
+# the worlds' seeds, fixed before any was measured: two standard worlds (the target reads
+# their pooled figure, 8 learned accounts' control groups), one variant world
+SEEDS = {"standard": (42, 43), "variant": (42,)}
 CANDIDATES = 100_000
 CONFIG = """\
 accounts:
@@ -68,29 +72,47 @@ def _line(label: str, result: growth_sim.Result, target: str) -> str:
     return (
         f"   {label}: chosen {c.rate:.1%} ({c.backs}/{c.follows}) vs control {k.rate:.1%} "
         f"({k.backs}/{k.follows}) = {result.lift:.2f}x [95% {low:.2f}-{high:.2f}]; "
-        f"predicted {result.expected_chosen:.1%}  {target}"
-    )
+        f"predicted {result.expected_chosen:.1%} (control {result.expected_control:.1%})"
+        f"  {target}"
+    ).rstrip()
 
 
-def _lift(folder: Path, model: str) -> None:
+def _world(folder: Path, model: str, seed: int) -> tuple[growth_sim.Result, growth_sim.Result]:
+    """One fresh world's month: the learned accounts' and the prior-only accounts' follows."""
     setups = [growth_sim.Setup(f"learned{i}.studio") for i in range(ACCOUNTS)]
     setups += [growth_sim.Setup(f"prior{i}.studio", learn=False) for i in range(ACCOUNTS)]
-    world = growth_sim.make_world(folder / f"{model}.sqlite", size=SIZE, model=model)
+    path = folder / f"{model}-{seed}.sqlite"
+    world = growth_sim.make_world(path, size=SIZE, model=model, seed=seed)
     try:
         results = growth_sim.simulate(world, setups)
     finally:
         world.close()
-    learned = growth_sim.Result.combine(results[:ACCOUNTS])
-    prior = growth_sim.Result.combine(results[ACCOUNTS:])
+    return growth_sim.Result.combine(results[:ACCOUNTS]), growth_sim.Result.combine(
+        results[ACCOUNTS:]
+    )
+
+
+def _lift(folder: Path, model: str) -> None:
+    """Each world of ``model`` (its seeds fixed in ``SEEDS``), then all of them pooled: the
+    target reads the pooled figure."""
+    seeds = SEEDS[model]
+    worlds = [_world(folder, model, seed) for seed in seeds]
     want = "(target >= 1.50x)" if model == "standard" else "(target >= 1.30x)"
-    print(_line(f"{model:8} learned", learned, want), flush=True)
     alone = "(the prior alone: expected < 1.30x)" if model == "variant" else ""
-    print(_line(f"{model:8} prior  ", prior, alone), flush=True)
+    if len(seeds) > 1:
+        for seed, (learned, prior) in zip(seeds, worlds, strict=True):
+            print(_line(f"{model:8} seed {seed} learned", learned, ""), flush=True)
+            print(_line(f"{model:8} seed {seed} prior  ", prior, ""), flush=True)
+    label = f"{model:8} pooled" if len(seeds) > 1 else f"{model:8}"
+    learned = growth_sim.Result.combine([w[0] for w in worlds])
+    prior = growth_sim.Result.combine([w[1] for w in worlds])
+    print(_line(f"{label} learned", learned, want), flush=True)
+    print(_line(f"{label} prior  ", prior, alone), flush=True)
     a, b = learned.chosen, prior.chosen
     found = rate_ratio(a.backs, a.follows, b.backs, b.follows)
     if found:
         print(
-            f"   {model:8} learned vs prior (chosen follows, same world and days): "
+            f"   {label} learned vs prior (chosen follows, same worlds and days): "
             f"{found[0]:.2f}x [95% {found[1]:.2f}-{found[2]:.2f}]",
             flush=True,
         )
@@ -254,7 +276,9 @@ NOW_US = 1_796_000_000 * 1_000_000
 
 def main() -> None:
     print(
-        f"   {SIZE:,}-account worlds; {ACCOUNTS} learned + {ACCOUNTS} prior-only accounts each, "
+        f"   {SIZE:,}-account worlds (standard seeds {', '.join(map(str, SEEDS['standard']))}, "
+        f"variant seed {', '.join(map(str, SEEDS['variant']))}); {ACCOUNTS} learned + "
+        f"{ACCOUNTS} prior-only accounts each, "
         "30 days x 15 follows, control 20%, judged 3 days after"
     )
     with tempfile.TemporaryDirectory() as tmp:

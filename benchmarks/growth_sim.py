@@ -95,6 +95,7 @@ class Result:
     control: ArmRate
     expected_chosen: float  # mean predicted follow-back of the chosen follows
     judged: tuple[Judged, ...] = ()
+    expected_control: float = 0.0  # mean predicted follow-back of the control follows
 
     @property
     def overall(self) -> ArmRate:
@@ -113,15 +114,17 @@ class Result:
     @staticmethod
     def combine(results: Sequence[Result]) -> Result:
         chosen, control = ArmRate(0, 0), ArmRate(0, 0)
-        weighted = 0.0
+        weighted = weighted_control = 0.0
         for r in results:
             chosen, control = chosen + r.chosen, control + r.control
             weighted += r.expected_chosen * r.chosen.follows
+            weighted_control += r.expected_control * r.control.follows
         return Result(
             chosen,
             control,
             weighted / chosen.follows if chosen.follows else 0.0,
             tuple(j for r in results for j in r.judged),
+            weighted_control / control.follows if control.follows else 0.0,
         )
 
 
@@ -162,6 +165,7 @@ class Account:
             for arm in ("chosen", "control")
         }
         chosen = [f.expected for f in self.follows if f.arm == "chosen"]
+        control = [f.expected for f in self.follows if f.arm == "control"]
         return Result(
             arms["chosen"],
             arms["control"],
@@ -169,6 +173,7 @@ class Account:
             tuple(
                 Judged(TARGETING, f.source, self.followed_back(f), f.features) for f in self.follows
             ),
+            sum(control) / len(control) if control else 0.0,
         )
 
 

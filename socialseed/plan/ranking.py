@@ -4,9 +4,12 @@ Features come only from what a platform's API returns about a candidate (counts,
 last seen, avatar, the source that found it), read from the discovery cache's typed columns,
 and the scorer's two numbers; labels only from the account's
 recorded follows (a follow-back is a follow that started after ours). The model is
-scikit-learn's ``LogisticRegression`` on standardised features, fitted in the plan step
-(deterministic: lbfgs, no random state), and shrunk towards the heuristic prior by how much
-evidence there is. With too few outcomes (or only one kind) the prior alone ranks.
+scikit-learn's ``LogisticRegression`` on standardised features (the few that carry the signal:
+``MODEL_FEATURES`` and the source), strongly regularised, fitted in the plan step
+(deterministic: lbfgs, no random state), and shrunk towards the account's observed
+follow-back rate by how much evidence there is (not towards the heuristic prior, which can
+rank below random: 0.78x in the standard sandbox world). With too few outcomes (or only one
+kind) the prior alone ranks.
 
 Pure: no state, no network, no clock (``now`` is handed in).
 """
@@ -24,7 +27,8 @@ from socialseed.model import Profile, Score
 from socialseed.state.candidates import micros, typed_fields
 
 MIN_OUTCOMES = 20  # fewer labelled follows than this: the prior alone
-PRIOR_WEIGHT = 40.0  # the prior counts as this many follows when blended with the model
+RATE_WEIGHT = 40.0  # the observed rate counts as this many follows when blended with the model
+C = 0.1  # the logistic regression's inverse regularisation (C=0.5 over-fitted ~450 outcomes)
 NUMERIC = (
     "log_followers",
     "log_following",
@@ -34,6 +38,16 @@ NUMERIC = (
     "avatar",
     "relevance",
     "authenticity",
+    "unknown_counts",
+)
+# what the model learns from (the other features are kept with each outcome, for tune and
+# the report): fewer columns, less over-fitting of a month's few hundred outcomes
+MODEL_FEATURES = (
+    "log_followers",
+    "log_following",
+    "log_ratio",
+    "days_quiet",
+    "relevance",
     "unknown_counts",
 )
 DAY_US = 86_400_000_000
@@ -158,7 +172,8 @@ class Outcome:
 
 
 class Ranker:
-    """Expected follow-back per candidate: the prior, or the fitted model blended with it."""
+    """Expected follow-back per candidate: the prior, or the fitted model blended with the
+    account's observed follow-back rate (which counts as ``RATE_WEIGHT`` follows)."""
 
     def __init__(self, outcomes: Sequence[Outcome] = ()) -> None:
         self.outcomes = len(outcomes)
@@ -180,17 +195,15 @@ class Ranker:
         and the blend computed on its columns (numpy), not row by row."""
         if self._model is None or not rows:
             return [prior(r) for r in rows]
-        import numpy as np
 
         names, pipeline = self._model
-        matrix = _matrix(rows, names)
-        learned = pipeline.predict_proba(matrix)[:, 1]
-        priors = _priors(matrix, names) if set(PRIOR_INPUTS) <= set(names) else None
-        if priors is None:
-            priors = np.array([prior(r) for r in rows], dtype=float)
-        n = float(self.outcomes)
-        blended = (n * learned + PRIOR_WEIGHT * priors) / (n + PRIOR_WEIGHT)
-        return cast("list[float]", blended.tolist())
+        learned = pipeline.predict_proba(_matrix(rows, names))[:, 1]
+        return cast("list[float]", self._blend(learned).tolist())
+
+    def _blend(self, learned: Any) -> Any:
+        """The model's numbers shrunk towards the observed rate by the evidence."""
+        n, rate = float(self.outcomes), float(self.rate or 0.0)
+        return (n * learned + RATE_WEIGHT * rate) / (n + RATE_WEIGHT)
 
     def expected_columns(self, known: KnownColumns, now_us: int) -> Any:
         """``expected`` for many candidates at once, from their typed columns: the features
@@ -212,20 +225,7 @@ class Ranker:
             for name in names
         ]
         learned = pipeline.predict_proba(np.column_stack(columns))[:, 1]
-        n = float(self.outcomes)
-        return (n * learned + PRIOR_WEIGHT * priors) / (n + PRIOR_WEIGHT)
-
-
-PRIOR_INPUTS = ("relevance", "authenticity", "days_quiet")
-
-
-def _priors(matrix: Any, names: Sequence[str]) -> Any:
-    """``prior`` on the matrix's columns (the same arithmetic, in the same order)."""
-    import numpy as np
-
-    rel, auth, quiet = (matrix[:, names.index(name)] for name in PRIOR_INPUTS)
-    active = np.where(quiet <= 14, 1.0, 0.5)
-    return 0.03 + 0.17 * rel * auth * active
+        return self._blend(learned)
 
 
 def _matrix(rows: Sequence[Mapping[str, float]], names: Sequence[str]) -> Any:
@@ -246,10 +246,14 @@ def _fit(outcomes: Sequence[Outcome]) -> tuple[list[str], Any] | None:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    names = sorted({name for o in outcomes for name in o.features})
-    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=1000))
+    names = sorted({name for o in outcomes for name in o.features if _modelled(name)})
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=1000))
     pipeline.fit(_matrix([o.features for o in outcomes], names), labels)
     return names, pipeline
+
+
+def _modelled(name: str) -> bool:
+    return name in MODEL_FEATURES or name.startswith("source=")
 
 
 @dataclass(frozen=True, slots=True)

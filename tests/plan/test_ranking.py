@@ -98,6 +98,39 @@ def test_the_model_learns_what_the_outcomes_say_and_is_calibrated() -> None:
     assert abs(sum(predicted) / len(predicted) - observed) < 0.03
 
 
+def test_a_learned_ranking_is_shrunk_towards_the_observed_rate_not_the_prior() -> None:
+    """Outcomes where relevance says nothing (a quarter followed back either way): once the
+    model learns, a relevant and an irrelevant candidate both expect about the observed rate;
+    the heuristic prior (20% against 3%) no longer pulls them apart, nor above it."""
+    rows = [
+        ranking.Outcome({"relevance": float(i % 2), "log_ratio": 0.0}, i % 4 < 1 or i % 4 == 3)
+        for i in range(40)
+    ]  # relevance 1: 10 of 20 followed back; relevance 0: 10 of 20 (i % 4 in {0, 3})
+    ranker = ranking.Ranker(rows)
+    assert ranker.learned and ranker.rate == 0.5
+    relevant, irrelevant = ranker.expected(
+        [{"relevance": 1.0, "log_ratio": 0.0}, {"relevance": 0.0, "log_ratio": 0.0}]
+    )
+    assert abs(relevant - 0.5) < 0.01 and abs(irrelevant - 0.5) < 0.01
+
+
+def test_the_model_learns_only_from_its_features_and_the_source() -> None:
+    """A feature outside ``MODEL_FEATURES`` (here the avatar) that splits a small sample
+    perfectly does not move the ranking; the ratio, a model feature that mostly agrees, does."""
+    rows = [
+        ranking.Outcome(
+            {"avatar": float(i % 2), "log_ratio": float(i % 2 if i % 5 else 1 - i % 2)},
+            i % 2 == 1,
+        )
+        for i in range(60)
+    ]
+    ranker = ranking.Ranker(rows)
+    with_avatar, without = ranker.expected([{"avatar": 1.0}, {"avatar": 0.0}])
+    assert with_avatar == without
+    giver, taker = ranker.expected([{"log_ratio": 1.0}, {"log_ratio": 0.0}])
+    assert giver > 0.55 > 0.45 > taker
+
+
 def test_ties_are_broken_by_a_seeded_shuffle_not_by_id() -> None:
     expected = [0.2] * 50
     first = [p.index for p in ranking.order(expected, control_pct=0, seed="a:day1")]
