@@ -16,13 +16,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from socialseed.clock import Clock, FakeClock, SystemClock, parse_instant
 from socialseed.errors import ConfigError, StateError, StateUnusable
 from socialseed.state.location import StateLocation, parse_location
 
 if TYPE_CHECKING:
+    import typer
     from rich.console import Console
 
     from socialseed.config.schema import Config
