@@ -7,11 +7,17 @@ Both the typer command and the quick path of the console script (``cli.quick``, 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from socialseed.cli.context import AppContext
 from socialseed.errors import EXIT_UNSAFE
+
+if TYPE_CHECKING:
+    from socialseed.model.status import StatusRow
 
 
 def show_status(
@@ -25,7 +31,7 @@ def show_status(
     rows = status_rows(app_ctx.reads, view, now=now)
     if as_json:
         echo(dumps([row.to_data() for row in rows]))
-    else:
+    elif not _print_plain(rows, now):
         from socialseed.report.status_text import render_status
 
         render_status(app_ctx.out, rows, now)
@@ -41,6 +47,21 @@ def show_status(
         )
         return EXIT_UNSAFE
     return 0
+
+
+def _print_plain(rows: list[StatusRow], now: datetime) -> bool:
+    """The table as rich would print it where it writes no terminal codes, without rich
+    (``report.status_plain``); ``False``: rich must draw it."""
+    from socialseed.report.status_plain import plain_status, plain_width
+
+    stdout = getattr(sys.stdout, "rich_proxied_file", sys.stdout)
+    width = plain_width(os.environ, stdout)
+    text = None if width is None else plain_status(rows, now, width)
+    if text is None:
+        return False
+    stdout.write(text)
+    stdout.flush()  # as rich does after each print (a closed pipe: BrokenPipeError)
+    return True
 
 
 def dumps(data: object) -> str:
