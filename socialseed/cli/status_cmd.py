@@ -7,7 +7,6 @@ Both the typer command and the quick path of the console script (``cli.quick``, 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +30,7 @@ def show_status(
     rows = status_rows(app_ctx.reads, view, now=now)
     if as_json:
         echo(dumps([row.to_data() for row in rows]))
-    elif not _print_plain(rows, now):
+    elif not _print_plain(app_ctx, rows, now):
         from socialseed.report.status_text import render_status
 
         render_status(app_ctx.out, rows, now)
@@ -49,13 +48,13 @@ def show_status(
     return 0
 
 
-def _print_plain(rows: list[StatusRow], now: datetime) -> bool:
+def _print_plain(app_ctx: AppContext, rows: list[StatusRow], now: datetime) -> bool:
     """The table as rich would print it where it writes no terminal codes, without rich
     (``report.status_plain``); ``False``: rich must draw it."""
     from socialseed.report.status_plain import plain_status, plain_width
 
     stdout = getattr(sys.stdout, "rich_proxied_file", sys.stdout)
-    width = plain_width(os.environ, stdout)
+    width = plain_width(app_ctx.env, stdout)
     text = None if width is None else plain_status(rows, now, width)
     if text is None:
         return False
