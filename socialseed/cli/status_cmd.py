@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from socialseed.cli.context import AppContext
 from socialseed.errors import EXIT_UNSAFE
-
-if TYPE_CHECKING:
-    from socialseed.model.status import StatusRow
 
 
 def show_status(
@@ -30,7 +25,7 @@ def show_status(
     rows = status_rows(app_ctx.reads, view, now=now)
     if as_json:
         echo(dumps([row.to_data() for row in rows]))
-    elif not _print_plain(app_ctx, rows, now):
+    else:
         from socialseed.report.status_text import render_status
 
         render_status(app_ctx.out, rows, now)
@@ -46,21 +41,6 @@ def show_status(
         )
         return EXIT_UNSAFE
     return 0
-
-
-def _print_plain(app_ctx: AppContext, rows: list[StatusRow], now: datetime) -> bool:
-    """The table as rich would print it where it writes no terminal codes, without rich
-    (``report.status_plain``); ``False``: rich must draw it."""
-    from socialseed.report.status_plain import plain_status, plain_width
-
-    stdout = getattr(sys.stdout, "rich_proxied_file", sys.stdout)
-    width = plain_width(app_ctx.env, stdout)
-    text = None if width is None else plain_status(rows, now, width)
-    if text is None:
-        return False
-    stdout.write(text)
-    stdout.flush()  # as rich does after each print (a closed pipe: BrokenPipeError)
-    return True
 
 
 def dumps(data: object) -> str:

@@ -15,7 +15,6 @@ from rich.table import Table
 
 from socialseed.clock import iso
 from socialseed.model.status import StatusRow
-from socialseed.report.status_plain import notes
 from socialseed.report.terminal import clean, one_line
 
 LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "bold red"}
@@ -43,7 +42,15 @@ def render_status(console: Console, rows: Sequence[StatusRow], now: datetime) ->
         )
     console.print(table)
     for row in rows:
-        for note in notes(row, now):
+        notes = [row.day_text(now.date())]
+        notes += [f"{row.health.light.value}: " + "; ".join(row.health.reasons)]
+        notes += [t for t in (row.pause, row.lock) if t]
+        notes += [use.text() for use in row.shared]
+        if row.unanswered:
+            notes.append(f"{row.unanswered} unanswered message(s): see 'socialseed inbox'")
+        if row.runway and row.runway.note not in row.health.reasons:
+            notes.append(row.runway.note)
+        for note in notes:
             console.print(f"  {clean(row.account)}: {clean(note)}", markup=False, highlight=False)
 
 

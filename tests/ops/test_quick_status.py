@@ -166,20 +166,3 @@ def test_errors_are_worded_and_exit_the_same_either_way(
     assert fast == typer_way
     assert fast[0] != 0 and fast[2].startswith("Error: ")
     assert "Traceback" not in fast[2]
-
-
-@pytest.mark.parametrize("columns", ["80", "100", "200"])
-def test_the_table_without_rich_is_what_rich_prints(
-    columns: str,
-    red: Seeded,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("COLUMNS", columns)
-    args = ["status", "-c", DEMO]
-    plain, _ = _both(args, capsys, monkeypatch)
-    monkeypatch.setenv("FORCE_COLOR", "")  # rich draws (no terminal: no colours either)
-    drawn_by_rich, _ = _both(args, capsys, monkeypatch)
-
-    assert plain == drawn_by_rich
-    assert "┡━" in plain[1] and "demo-studio: red:" in plain[1]
