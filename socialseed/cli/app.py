@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from socialseed.cli import context, params
 from socialseed.cli.commands import TABLE
+from socialseed.cli.failure import database_error, error_text, state_damage
 from socialseed.cli.lazy import LazyCommands
 from socialseed.cli.stdout import flush_stdout, silence_stdout
 from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
@@ -27,21 +28,9 @@ def print_error(exc: BaseException, *, debug: bool = False, json_log: bool = Fal
         from socialseed.cli.jsonlog import emit
 
         code = exc.exit_code if isinstance(exc, SocialSeedError) else EXIT_ERROR
-        emit({"event": "error", "message": _error_text(exc), "exit_code": code})
+        emit({"event": "error", "message": error_text(exc), "exit_code": code})
         return
-    typer.echo(clean(scrub(_error_text(exc))), err=True)
-
-
-def _error_text(exc: BaseException) -> str:
-    if isinstance(exc, SocialSeedError):
-        text = f"Error: {exc}"
-    else:
-        text = (
-            f"Error: internal error ({type(exc).__name__}: {exc}).\n"
-            "  hint: rerun with SOCIALSEED_DEBUG=1 for details and report it; "
-            "nothing already recorded was lost"
-        )
-    return text
+    typer.echo(clean(scrub(error_text(exc))), err=True)
 
 
 # typer vendors its own click: find its exception bases through the public names
@@ -109,31 +98,14 @@ class SafeGroup(TyperGroup):
         except Exception as exc:
             if debug:
                 raise
-            damage = _state_damage(ctx) if _database_error(exc) else None
+            damage = state_damage(ctx.find_root().obj) if database_error(exc) else None
             print_error(damage or exc, json_log=_json_log(ctx))
             raise typer.Exit(damage.exit_code if damage else EXIT_ERROR) from None
-
-
-def _database_error(exc: BaseException) -> bool:
-    """A SQLite error (sqlite3 is loaded by whatever raised it: --help never loads it)."""
-    sqlite3 = sys.modules.get("sqlite3")
-    return sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError)
 
 
 def _json_log(ctx: Any) -> bool:
     app_ctx = ctx.find_root().obj
     return isinstance(app_ctx, context.AppContext) and app_ctx.json_log
-
-
-def _state_damage(ctx: Any) -> SocialSeedError | None:
-    """A database error met mid-command: the state file's damage, if that is the cause."""
-    app_ctx = ctx.find_root().obj
-    if not isinstance(app_ctx, context.AppContext):
-        return None
-    try:
-        return app_ctx.state_damage()
-    except SocialSeedError as exc:
-        return exc
 
 
 app = typer.Typer(

@@ -7,7 +7,6 @@ Commands get an ``AppContext`` from ``get(ctx)``; everything it builds is lazy, 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,13 +15,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from socialseed.clock import Clock, FakeClock, SystemClock, parse_instant
 from socialseed.errors import ConfigError, StateError, StateUnusable
 from socialseed.state.location import StateLocation, parse_location
 
 if TYPE_CHECKING:
+    import typer
     from rich.console import Console
 
     from socialseed.config.schema import Config
@@ -389,6 +387,8 @@ class AppContext:
             return given
         if self.env.get("SOCIALSEED_REVIEWER"):
             return self.env["SOCIALSEED_REVIEWER"]
+        import subprocess  # here: only a review without a reviewer named runs git
+
         try:
             email = subprocess.run(
                 ["git", "config", "user.email"], capture_output=True, text=True, timeout=5

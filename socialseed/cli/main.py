@@ -1,4 +1,5 @@
-"""The console script's entry point: ``socialseed --help`` from the cache, the rest through typer.
+"""The console script's entry point: ``socialseed --help`` from the cache, a plain ``status``
+without typer (``cli.quick``), the rest through typer.
 
 The app itself (commands, error handling, exit codes) is in ``cli.app``; this module stays
 light so that it can answer ``socialseed --help`` without importing typer, which costs more
@@ -57,6 +58,12 @@ def run() -> None:
     help_file = _help_file() if sys.argv[1:] == ["--help"] else None
     if help_file is not None and _print_cached(help_file):
         return
+    if "status" in sys.argv[1:]:
+        from socialseed.cli import quick
+
+        found = quick.parse(sys.argv[1:], os.environ)
+        if found is not None:
+            sys.exit(quick.run_status(found))
     from socialseed.cli.app import run as run_app
 
     if help_file is None:

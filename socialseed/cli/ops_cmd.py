@@ -6,7 +6,6 @@ Thin: parse, call the core (socialseed.observe.sync, report.*, state.*), render,
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -44,9 +43,9 @@ def register(app: typer.Typer) -> None:
 # -- helpers -----------------------------------------------------------------------------------
 def _dumps(data: object) -> str:
     """JSON for stdout or a file: the data unchanged, unsafe characters as ``\\u`` escapes."""
-    from socialseed.report.terminal import json_text
+    from socialseed.cli.status_cmd import dumps
 
-    return json_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+    return dumps(data)
 
 
 def _select(cfg: Config, account: str | None) -> list[Account]:
@@ -119,29 +118,11 @@ def status(
     ] = False,
 ) -> None:
     """Accounts at a glance: phase, today's budget, health light, pause and lock, last apply."""
-    from socialseed.observe.status import status_rows
+    from socialseed.cli.status_cmd import show_status
 
-    app_ctx = context.get(ctx)
-    view = app_ctx.config_view(config)  # unchanged config: from the cache, no pydantic
-    now = app_ctx.clock.now()
-    rows = status_rows(app_ctx.reads, view, now=now)
-    if as_json:
-        typer.echo(_dumps([row.to_data() for row in rows]))
-    else:
-        from socialseed.report.status_text import render_status
-
-        render_status(app_ctx.out, rows, now)
-    if view.notify:  # notifying reads the whole config
-        from socialseed.cli.notify_cmd import after_command
-
-        after_command(app_ctx, app_ctx.load_config(config), rows)
-    red = [row.account for row in rows if row.health.light.value == "red"]
-    if fail_on_red and red:
-        app_ctx.err.print(
-            f"red: {', '.join(red)} (see the reasons above); exit 3 because of --fail-on-red",
-            markup=False,
-        )
-        raise typer.Exit(EXIT_UNSAFE)
+    code = show_status(context.get(ctx), config, as_json=as_json, fail_on_red=fail_on_red)
+    if code:
+        raise typer.Exit(code)
 
 
 # -- sync --------------------------------------------------------------------------------------

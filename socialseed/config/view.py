@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from socialseed.config.schema import Account, Config
-    from socialseed.model.platform import Budget, HardCap
+    from socialseed.model.caps import Budget, HardCap
 
     # What the platform says of one account: its hard caps and shared budgets
     PlatformLimits = Callable[[Account], tuple[Sequence[HardCap], Sequence[Budget]]]
@@ -170,7 +170,7 @@ def _account_data(account: AccountView) -> dict[str, Any]:
 
 
 def _account(data: Mapping[str, Any]) -> AccountView:
-    from socialseed.model.platform import Budget, HardCap
+    from socialseed.model.caps import Budget, HardCap
     from socialseed.model.verbs import Verb
 
     start = data["start_date"]

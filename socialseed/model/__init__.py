@@ -2,6 +2,7 @@
 
 - ``values``: verbs, risk, sources, profiles, posts, candidates, scores, targets, actions,
   decisions and outcomes.
+- ``caps``: a platform's hard caps and shared budgets (``platform`` re-exports them).
 - ``platform``: what a platform offers, as data: capabilities, policy packs, hard caps,
   shared budgets (several verbs drawing from one named limit),
   rate-limit info, discovery sources and pages.
@@ -21,11 +22,10 @@ from importlib import import_module  # bound here: a test may replace importlib'
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from socialseed.model.caps import Budget, HardCap
     from socialseed.model.platform import (
-        Budget,
         Capabilities,
         ForbiddenPattern,
-        HardCap,
         Page,
         PolicyPack,
         RateInfo,
@@ -51,10 +51,10 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
-    "Budget": "platform",
+    "Budget": "caps",
     "Capabilities": "platform",
     "ForbiddenPattern": "platform",
-    "HardCap": "platform",
+    "HardCap": "caps",
     "Page": "platform",
     "PolicyPack": "platform",
     "RateInfo": "platform",

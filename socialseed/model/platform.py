@@ -8,9 +8,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from socialseed.model.caps import Budget, HardCap
+
 if TYPE_CHECKING:  # annotations only: the hard caps and budgets load no value types
     from socialseed.model.values import Profile, SourceKind
     from socialseed.model.verbs import Verb
+
+__all__ = [
+    "Budget",
+    "Capabilities",
+    "ForbiddenPattern",
+    "HardCap",
+    "Page",
+    "PolicyPack",
+    "RateInfo",
+    "Source",
+]
 
 
 @dataclass(frozen=True)
@@ -20,56 +33,6 @@ class ForbiddenPattern:
     name: str  # e.g. "follow_unfollow_churn", "hashtag_auto_like"
     rule: str  # what the platform says
     source: str  # where it says it
-
-
-@dataclass(frozen=True)
-class HardCap:
-    """A platform-wide limit that no config can raise."""
-
-    verb: Verb
-    limit: int
-    window_seconds: int
-    source: str = ""
-
-    def as_budget(self) -> Budget:
-        """This cap as a budget that only its verb draws from, one unit per action."""
-        window = f"{self.window_seconds} s" if self.window_seconds else "in total"
-        return Budget(
-            f"{self.verb.value} per {window}",
-            self.limit,
-            self.window_seconds,
-            {self.verb: 1},
-            self.source,
-        )
-
-
-@dataclass(frozen=True, eq=False)
-class Budget:
-    """A named platform budget that several verbs may draw from, each at its own cost.
-
-    Bluesky's repo writes are one budget of points per account (create 3, delete 1; 5,000 an
-    hour); Mastodon's replies and boosts share the "statuses" family. ``window_seconds == 0``
-    is a standing total (e.g. 7,500 accounts followed), not a rate.
-
-    ``per_request``: the budget counts every request the account sends, reads included
-    (Mastodon's 300 requests per 5 minutes per token); a verb's cost is then the requests one
-    action is expected to send (a reply: the thread read and the post), and apply charges the
-    requests actually sent once they are known.
-    """
-
-    name: str
-    limit: int
-    window_seconds: int
-    costs: Mapping[Verb, int]
-    source: str = ""
-    per_request: bool = False
-
-    def cost(self, verb: Verb | str) -> int:
-        """What one ``verb`` spends of this budget (0: the verb does not draw from it)."""
-        return next((c for v, c in self.costs.items() if v == verb), 0)
-
-    def verbs(self) -> list[str]:
-        return sorted(v.value for v in self.costs)
 
 
 @dataclass(frozen=True)

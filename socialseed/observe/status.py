@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from socialseed.clock import iso, parse_instant
 from socialseed.config.view import AccountView, ConfigView, view_of
 from socialseed.limits.phases import budget
-from socialseed.model import Budget, HardCap
+from socialseed.model.caps import Budget, HardCap
 from socialseed.model.health import Counts, Health, Thresholds
 from socialseed.model.status import SharedUse, StatusRow, VerbBudget
 from socialseed.observe.health import assess

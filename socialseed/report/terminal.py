@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.text import Text
 
 _UNSAFE_CLASS = (
     r"\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but tab, newline), DEL, C1 (incl. 0x9b CSI, 0x9d OSC)
@@ -56,6 +58,8 @@ def clean(value: str) -> str:
 
 def plain(value: str) -> Text:
     """A table cell or line that rich prints literally (no markup, no control codes)."""
+    from rich.text import Text  # here: `status` and `validate` use the rest without rich
+
     return Text(clean(value))
 
 

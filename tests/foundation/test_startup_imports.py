@@ -81,3 +81,13 @@ def test_help_loads_no_command_implementation(tmp_path: Path) -> None:
     loaded = {m for m in modules if m.split(".")[0] in heavy}
     assert sorted(loaded) == []
     assert sorted(m for m in modules if m.startswith("socialseed.config")) == []
+
+
+def test_status_runs_without_typer(tmp_path: Path) -> None:
+    """A plain ``status`` is answered by ``cli.quick``: typer's app is never built."""
+    first = socialseed(tmp_path, "status", "-c", DEMO)
+    run = socialseed(tmp_path, "status", "-c", DEMO)
+
+    assert first.code == run.code == 0
+    assert "demo-studio" in run.stdout
+    assert run.loaded("typer", "click") == []
