@@ -30,19 +30,21 @@ from socialseed.errors import (
     UsageCapped,
     WorkerStopping,
 )
-from socialseed.model import Action, Decision, Outcome, RateInfo, Verb
+from socialseed.model import Action, Decision, Outcome, RateInfo, Risk, Verb
 from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
 from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, audit, bump_serial, ensure_account, pause
 from socialseed.state.decisions import POLICY_REVIEWER
-from socialseed.state.handle import StateConnection, StateDB
+from socialseed.state.handle import StateDB
 from socialseed.state.rejections import active_rejection
 from socialseed.state.tx import atomic
 
 if TYPE_CHECKING:
     from socialseed.apply.context import RunContext
 
+_RED, _REPLY = Risk.RED, Verb.REPLY  # module constants: an enum's class attribute is slow
+_EVENT_OF = {"done": "action_done", "already": "action_done", "failed": "action_failed"}
 MAX_RATE_RETRIES = 5  # 429s in a row on one action before it counts as failed
 MIN_ATTEMPTS_FOR_RATIO = 5  # attempts before policy.max_failure_ratio can stop an account
 LOCK_POLL_SECONDS = 1.0
@@ -91,7 +93,7 @@ def approval_of(action: Action, decision: Decision | None, now: datetime) -> tup
         )
     if action.requires_human and decision.reviewer == POLICY_REVIEWER:
         return False, f"{action.verb.value} needs a person's approval, not the policy's"
-    if action.risk.value == "red" and not decision.override:
+    if action.risk is _RED and not decision.override:
         return False, "red risk needs an explicit override in review"
     return True, ""
 
@@ -113,6 +115,7 @@ class AccountRun:
         self.report = report
         self.account = applier.config.account(name)
         self.ttl = timedelta(seconds=parse_duration(applier.config.policy.lock_ttl))
+        self.max_failure_ratio = applier.config.policy.max_failure_ratio
         self.bumped = False
         self.stop: str = ""  # why the remaining actions are not run
         self.attempted = 0
@@ -193,7 +196,7 @@ class AccountRun:
         try:
             for i, action in enumerate(actions):
                 entries = history.get(action.id, [])
-                if journal.is_finished(entries):
+                if entries and journal.is_finished(entries):
                     self._result(action, "done", "done by an earlier run", earlier=True)
                     continue
                 await self._one(platform, action, entries)
@@ -217,6 +220,8 @@ class AccountRun:
         write, ``_call``'s intent statement checks the lock, and the pause when
         ``unpaused``, memory knowing of none: ``renew=False``.) Before a read call
         (``renew``) both are read and the lock renewed."""
+        if not renew and unpaused and not self.a.stopping():
+            return True  # nothing to read or renew here: the intent's statement checks
         now = self.a.clock.now()
         if renew:
             self._flush()  # a read call follows: the last outcome is written first
@@ -259,8 +264,12 @@ class AccountRun:
             standing = active_rejection(self.a.db, action.id) if rejected else None
             if ok and standing is not None:
                 ok, why = False, f"{standing.describe()} (a decision about the target)"
-            refused = team.refusal(
-                self.a.db, self.a.team, self.a.plan_id, action, self.a.plan_author, now
+            refused = (
+                None
+                if self.a.team is None  # no policy.reviewers: nothing to count again
+                else team.refusal(
+                    self.a.db, self.a.team, self.a.plan_id, action, self.a.plan_author, now
+                )
             )
             if ok and refused is not None:  # checked again: the rows may have changed
                 team.record(
@@ -272,15 +281,17 @@ class AccountRun:
                 self._skip(action, why, deliberate=True)
                 return
             assert decision is not None  # approval_of refuses a missing decision
-            tampered = replies.problem(action, decision, self.a.reply_guard)
-            if tampered is not None:
-                self._skip(action, f"not sent: {tampered}", deliberate=False)
-                return
-            capped = self._over_author_cap(action)
-            if capped is not None:
-                self._skip(action, f"not sent: {capped}", deliberate=True)
-                return
-            sent = replies.with_text(action, decision)
+            sent = action
+            if action.verb is _REPLY:
+                tampered = replies.problem(action, decision, self.a.reply_guard)
+                if tampered is not None:
+                    self._skip(action, f"not sent: {tampered}", deliberate=False)
+                    return
+                capped = self._over_author_cap(action)
+                if capped is not None:
+                    self._skip(action, f"not sent: {capped}", deliberate=True)
+                    return
+                sent = replies.with_text(action, decision)
             try:
                 # paced before any request: the reads that check first are calls too
                 if not await self._pace(platform, action):
@@ -298,7 +309,7 @@ class AccountRun:
                         return
                     if not self._may_call(action, renew=False):
                         return
-                attempt = journal.next_attempt(entries)
+                attempt = journal.next_attempt(entries) if entries else 1
                 outcome = await self._call(platform, sent, attempt)
                 if outcome is None:
                     if self.changed:  # a decision, rejection or pause since: decide again
@@ -355,29 +366,36 @@ class AccountRun:
         decision_id = standing.decision_id(action)
         assert decision_id is not None  # approved: its decision is kept
         unpaused = not standing.known(action)[2]  # else active_pause was read just before
-
-        def intent(conn: StateConnection) -> bool:
-            return journal.intent_if_standing(
-                conn,
-                plan_id,
-                action,
-                attempt=attempt,
-                now=now,
-                holder=holder,
-                decision_id=decision_id,
-                unpaused=unpaused,
-            )
+        intent = journal.intent_if_standing
 
         if pending is None and not renew:  # one statement, committed alone
             with db.conn:
-                held = intent(db.conn)
+                held = intent(
+                    db.conn,
+                    plan_id,
+                    action,
+                    attempt=attempt,
+                    now=now,
+                    holder=holder,
+                    decision_id=decision_id,
+                    unpaused=unpaused,
+                )
         else:
             with atomic(db) as conn:
                 if pending is not None:  # the last action's outcome lands whatever follows
                     done, outcome, tried, at = pending
                     journal.finish_in(conn, plan_id, done, outcome, attempt=tried, now=at)
                 renewed = not renew or locks.extend_in(conn, self.name, me, now=now, ttl=self.ttl)
-                held = renewed and intent(conn)
+                held = renewed and intent(
+                    conn,
+                    plan_id,
+                    action,
+                    attempt=attempt,
+                    now=now,
+                    holder=holder,
+                    decision_id=decision_id,
+                    unpaused=unpaused,
+                )
             if renewed and renew:
                 self.renewed = now
         if not held:
@@ -388,7 +406,8 @@ class AccountRun:
                 standing.confirm(action)
                 self.changed = True
             return None
-        self.a.emit("action_started", action)
+        if self.a.on_event is not None:
+            self.a.emit("action_started", action)
         before = dict(platform.last_rate)
         try:
             return await platform.execute(action)
@@ -407,7 +426,7 @@ class AccountRun:
         """Remember which rate buckets this verb's calls report on."""
         touched = {name for name, info in after.items() if before.get(name) is not info}
         if touched:
-            self.buckets[action.verb.value] = touched
+            self.buckets[action.verb._value_] = touched
 
     def _refused(self, action: Action, exc: PlatformError) -> None:
         """A definite refusal: fail the action; blocks and expired auth stop the account."""
@@ -424,18 +443,19 @@ class AccountRun:
         """Count the outcome; it is written with the next intent or by ``_flush``, before
         anything else touches the state or the platform."""
         now = self.a.clock.now()
-        self._flush()  # one pending outcome at most (a reconciled action after a finished one)
+        if self.pending is not None:
+            self._flush()  # one pending outcome at most (a reconciled action after a finished one)
         self.pending = (action, outcome, attempt, now)
         if outcome.status in journal.FINISHED:
             wrote, counted = outcome.status == "done", self.charged is not None
-            self.pacer.record(action.verb.value, now, wrote=wrote, counted=counted)
+            self.pacer.record(action.verb._value_, now, wrote=wrote, counted=counted)
         self._result(action, outcome.status, outcome.detail)
         self._count(failed=outcome.status == "failed")
 
     def _check_first(self, action: Action, entries: list[journal.Entry]) -> bool:
         """Ask the platform before writing? After an interrupted attempt of this plan, or
         when another plan already tried the same action (check before create)."""
-        if action.verb is Verb.REPLY:
+        if action.verb is _REPLY:
             return True  # one reply per message: look in the thread before every reply
         if journal.needs_verify(entries):
             return True
@@ -479,11 +499,12 @@ class AccountRun:
     async def _pace(self, platform: Platform, action: Action, already: int = 0) -> bool:
         """Wait for room for ``action`` (``already``: requests it has sent, its reads)."""
         now = self.a.clock.now()
+        verb = action.verb._value_  # ``.value`` is a descriptor call
         wait = pacing.later(
-            self.pacer.wait_for(action.verb.value, now, already=already),
-            pacing.rate_wait(platform.last_rate, now, only=self.buckets.get(action.verb.value)),
+            self.pacer.wait_for(verb, now, already=already),
+            pacing.rate_wait(platform.last_rate, now, only=self.buckets.get(verb)),
         )
-        return await self._wait(action, wait)
+        return True if wait is None else await self._wait(action, wait)
 
     async def _wait(self, action: Action, wait: pacing.Wait | None) -> bool:
         """Sleep through ``wait``; False (and the action skipped) if it ends past the deadline."""
@@ -569,7 +590,7 @@ class AccountRun:
     def _count(self, *, failed: bool) -> None:
         self.attempted += 1
         self.failed += int(failed)
-        ratio = self.a.config.policy.max_failure_ratio
+        ratio = self.max_failure_ratio
         if self.attempted >= MIN_ATTEMPTS_FOR_RATIO and self.failed / self.attempted >= ratio:
             self.stop = (
                 f"not run: {self.failed} of {self.attempted} attempts failed "
@@ -603,9 +624,8 @@ class AccountRun:
         earlier: bool = False,
     ) -> None:
         self.report.results.append(Result(action, status, detail, deliberate, earlier))
-        kind = {"done": "action_done", "already": "action_done", "failed": "action_failed"}
-        if not earlier:
-            self.a.emit(kind.get(status, "skipped"), action, status=status, detail=detail)
+        if not earlier and self.a.on_event is not None:
+            self.a.emit(_EVENT_OF.get(status, "skipped"), action, status=status, detail=detail)
 
 
 def _failure_text(exc: PlatformError) -> str:

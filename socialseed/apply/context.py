@@ -90,6 +90,7 @@ class RunContext(Protocol):
     team: Team | None  # policy.reviewers (None: any name decides, unverified)
     plan_author: str | None
     stopping: Callable[[], bool]  # a queue worker is shutting down: no new call starts
+    on_event: EventSink | None  # None: nobody listens (``emit`` makes no event)
 
     def pacer_for(self, account: Account, capabilities: Capabilities | None) -> Pacer: ...
 

@@ -13,7 +13,10 @@ is charged the requests apply really sent (``sent``), reads before a write inclu
 verb's cost is only what the next action is expected to send.
 
 Budget spending is kept incrementally (times and running cost sums per budget), so each
-``wait_for`` is a couple of binary searches, not a scan of the day's history.
+``wait_for`` is a couple of binary searches, not a scan of the day's history. When a verb may
+go, how many more of it fit is kept too (time only takes entries out of a window; a record of
+the verb takes one of them): until they are used up, or a record of another verb or a charged
+request intervenes, the next ``wait_for`` answers without looking.
 
 Retries of transient failures back off exponentially with jitter from an injected
 ``random.Random``. Nothing here reads the clock or sleeps; callers pass ``now``.
@@ -164,6 +167,8 @@ class Pacer:
         self.written: dict[str, list[datetime]] = {v: sorted(t) for v, t in (source or {}).items()}
         self.spending = [Spending(b) for b in caps.all_budgets()]
         self._drawn: dict[str, list[Spending]] = {}  # verb -> the budgets it costs something
+        # verb -> (how many more of it fit, as counted at that instant): see ``_room``
+        self._free: dict[str, tuple[int, datetime]] = {}
         history = sorted((t, v) for v, times in self.written.items() for t in times)
         for at, verb in history:
             self._spend(verb, at)
@@ -175,11 +180,17 @@ class Pacer:
         if wrote:
             bisect.insort(self.written.setdefault(verb, []), at)
             self._spend(verb, at, requests=not counted)
+        free = self._free.get(verb)
+        if self._free:
+            self._free.clear()  # another verb may share a budget with this one: counted again
+        if free is not None and free[0] > 1:
+            self._free[verb] = (free[0] - 1, free[1])  # one entry more in every window
 
     def sent(self, requests: int, at: datetime) -> None:
         """``requests`` sent by ``at`` (reads included): charged to the budgets of every request."""
         if requests <= 0:
             return
+        self._free.clear()
         for spending in self.spending:
             if spending.budget.per_request:
                 spending.add(at, requests)
@@ -201,12 +212,37 @@ class Pacer:
         requests this action has sent so far (its reads), charged by ``sent``; the budgets
         of every request then need room only for the rest of its expected cost (at least
         the write itself)."""
+        if not already:
+            free = self._free.get(verb)
+            if free is not None and now >= free[1]:
+                return None  # more of it fit when last counted, and time only made room
         found = later(self._daily(verb, now), self._hourly(verb, now))
         for spending in self._drawn_by(verb):  # a budget the verb costs nothing of: no wait
             wait = self._budget(spending, verb, now, already)
             if wait is not None and (found is None or wait.until > found.until):
                 found = wait
+        if found is None and not already:
+            self._free[verb] = (self._room(verb, now), now)
         return found
+
+    def _room(self, verb: str, now: datetime) -> int:
+        """How many ``verb`` fit from ``now`` on (at least one: it was just allowed). Later,
+        entries only leave the windows (the day's, the hour's, a budget's), so as long as
+        only this verb is recorded, that many minus those recorded still fit."""
+        room = NEVER_DAYS  # far more than a run makes: "no limit" counted as plenty
+        cap = self.caps.daily.get(verb)
+        if cap is not None:
+            times = self.done.get(verb, [])
+            room = min(room, cap - (len(times) - bisect.bisect_left(times, start_of_day(now))))
+        cap = self.caps.hourly.get(verb)
+        if cap is not None:
+            times = self.done.get(verb, [])
+            room = min(room, cap - (len(times) - bisect.bisect_right(times, now - _HOUR)))
+        for spending in self._drawn_by(verb):
+            if spending.budget.window_seconds > 0:
+                left = spending.budget.limit - spending.spent(now)
+                room = min(room, left // spending.cost(verb))
+        return max(room, 1)
 
     def tightest(self, verb: str, now: datetime) -> tuple[Budget, int] | None:
         """The budget ``verb`` draws from with the fewest actions of it left, and that number."""

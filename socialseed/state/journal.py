@@ -38,7 +38,8 @@ class Entry:
 def _base(plan_id: str, action: Action, attempt: int, now: datetime) -> tuple[object, ...]:
     """plan_id, action_id, account, verb, target, attempt, at: the columns every row has."""
     target = _target_text(action.target)
-    return (plan_id, action.id, action.account, action.verb.value, target, attempt, _at(now))
+    verb = action.verb._value_  # ``.value`` is a descriptor call: a row is written per call
+    return (plan_id, action.id, action.account, verb, target, attempt, _at(now))
 
 
 _last_at: tuple[datetime | None, str] = (None, "")  # an outcome's time is often the next intent's
@@ -63,9 +64,13 @@ def _target_text(target: Target) -> str:
     last, text = _last_target  # one read: another thread may replace it meanwhile
     if last is target:
         return text
-    text = json.dumps(target.to_data(), sort_keys=True)
+    text = _TARGET_JSON.encode(target.to_data())
     _last_target = (target, text)
     return text
+
+
+# ``json.dumps(data, sort_keys=True)`` without building an encoder for every row
+_TARGET_JSON = json.JSONEncoder(sort_keys=True)
 
 
 def record_intent(
@@ -106,11 +111,12 @@ def intent_if_standing(
     ``unpaused``, no pause is set on the account or on every account. False: nothing
     written; the caller finds out which changed."""
     row = _base(plan_id, action, attempt, now)
-    args: list[object] = [*row, "intent", "started", action.account, *holder]
-    args += [plan_id, action.id, decision_id, action.id]
-    sql = _INTENT_STANDING
+    account, action_id = action.account, action.id
+    args: tuple[object, ...] = (*row, "intent", "started", account, *holder, plan_id, action_id)
     if unpaused:
-        sql, args = sql + _UNPAUSED, [*args, ALL, action.account]
+        sql, args = _INTENT_STANDING_UNPAUSED, (*args, decision_id, action_id, ALL, account)
+    else:
+        sql, args = _INTENT_STANDING, (*args, decision_id, action_id)
     return bool(conn.execute(sql, args).rowcount == 1)
 
 
@@ -125,6 +131,7 @@ _UNPAUSED = (
     " and not exists (select 1 from accounts where id in (?, ?) and paused_until is not null "
     "and paused_until != '')"
 )
+_INTENT_STANDING_UNPAUSED = _INTENT_STANDING + _UNPAUSED
 
 
 def record_outcome(
@@ -340,12 +347,15 @@ _FOLLOWED = (
 )
 
 
+_RELATING = frozenset({Verb.FOLLOW, Verb.UNFOLLOW})
+
+
 def _changes_relationship(action: Action, outcome: Outcome) -> bool:
-    return outcome.status in FINISHED and action.verb in (Verb.FOLLOW, Verb.UNFOLLOW)
+    return outcome.status in FINISHED and action.verb in _RELATING
 
 
 def _relationship(conn: StateConnection, action: Action, outcome: Outcome, now: datetime) -> None:
-    if not _changes_relationship(action, outcome):
+    if outcome.status not in FINISHED or action.verb not in _RELATING:
         return
     key = (action.account, action.target.id)
     if action.verb is Verb.FOLLOW:

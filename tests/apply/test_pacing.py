@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from socialseed.apply import pacing
-from socialseed.model import HardCap, RateInfo, Verb
+from socialseed.model import Budget, HardCap, RateInfo, Verb
 
 from .fakes import NOW
 
@@ -77,3 +80,38 @@ def test_schedule_spaces_actions_and_skips_past_the_deadline() -> None:
     assert [s.at for s in slots] == [NOW, NOW, NOW + timedelta(hours=1), None]
     assert slots[3].reason.startswith("would wait past 2026-11-25T10:30:00Z")
     assert pacer.done == {}  # the caller's pacer is untouched
+
+
+_CAPS = pacing.Caps(
+    daily={"follow": 6, "unfollow": 9, "like": 20},
+    hourly={"follow": 4},
+    hard=(HardCap(Verb.FOLLOW, limit=3, window_seconds=900),),
+    budgets=(Budget("points", 10, 3600, {Verb.FOLLOW: 3, Verb.UNFOLLOW: 1}),),
+)
+_STEP = st.one_of(
+    st.tuples(st.just("advance"), st.integers(min_value=-3600, max_value=4 * 3600), st.just(True)),
+    st.tuples(st.just("record"), st.sampled_from(["follow", "unfollow", "like"]), st.booleans()),
+    st.tuples(st.just("ask"), st.sampled_from(["follow", "unfollow", "like"]), st.just(True)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps=st.lists(_STEP, max_size=60))
+def test_a_pacer_that_kept_count_answers_as_one_counting_afresh(
+    steps: list[tuple[str, object, object]],
+) -> None:
+    """The room a pacer keeps between calls (``Pacer._free``) never lets through what a pacer
+    built from the same history would hold back, across shared budgets, other verbs' records,
+    day boundaries and a clock that steps back."""
+    pacer = pacing.Pacer(_CAPS)
+    now = NOW
+    for kind, what, flag in steps:
+        if kind == "advance":
+            now += timedelta(seconds=int(str(what)))
+            continue
+        verb = str(what)
+        if kind == "record":
+            pacer.record(verb, now, wrote=bool(flag))
+            continue
+        fresh = pacing.Pacer(_CAPS, pacer.done, pacer.written)
+        assert pacer.wait_for(verb, now) == fresh.wait_for(verb, now)
