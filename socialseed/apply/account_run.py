@@ -36,7 +36,7 @@ from socialseed.redact import scrub
 from socialseed.state import journal, locks
 from socialseed.state.accounts import active_pause, audit, bump_serial, ensure_account, pause
 from socialseed.state.decisions import POLICY_REVIEWER
-from socialseed.state.handle import StateDB
+from socialseed.state.handle import StateConnection, StateDB
 from socialseed.state.rejections import active_rejection
 from socialseed.state.tx import atomic
 
@@ -366,36 +366,29 @@ class AccountRun:
         decision_id = standing.decision_id(action)
         assert decision_id is not None  # approved: its decision is kept
         unpaused = not standing.known(action)[2]  # else active_pause was read just before
-        intent = journal.intent_if_standing
+
+        def intent(conn: StateConnection) -> bool:
+            return journal.intent_if_standing(
+                conn,
+                plan_id,
+                action,
+                attempt=attempt,
+                now=now,
+                holder=holder,
+                decision_id=decision_id,
+                unpaused=unpaused,
+            )
 
         if pending is None and not renew:  # one statement, committed alone
             with db.conn:
-                held = intent(
-                    db.conn,
-                    plan_id,
-                    action,
-                    attempt=attempt,
-                    now=now,
-                    holder=holder,
-                    decision_id=decision_id,
-                    unpaused=unpaused,
-                )
+                held = intent(db.conn)
         else:
             with atomic(db) as conn:
                 if pending is not None:  # the last action's outcome lands whatever follows
                     done, outcome, tried, at = pending
                     journal.finish_in(conn, plan_id, done, outcome, attempt=tried, now=at)
                 renewed = not renew or locks.extend_in(conn, self.name, me, now=now, ttl=self.ttl)
-                held = renewed and intent(
-                    conn,
-                    plan_id,
-                    action,
-                    attempt=attempt,
-                    now=now,
-                    holder=holder,
-                    decision_id=decision_id,
-                    unpaused=unpaused,
-                )
+                held = renewed and intent(conn)
             if renewed and renew:
                 self.renewed = now
         if not held:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from socialseed.clock import iso
 from socialseed.model import Action, Decision, Outcome, Risk, Target, Verb, action_id
 from socialseed.model.plan import AccountPlan, Plan
 from socialseed.state import journal
@@ -114,3 +115,17 @@ def seeded(state_path: Path) -> Seeded:
     db = open_state(state_path)
     plans = seed_month(db)
     return Seeded(db=db, path=state_path, plans=plans)
+
+
+def lock_held_by_ci(db: Database, account: str, *, now: datetime = NOW) -> None:
+    """An apply lock on ``account`` held by another machine ("ci" on host h), for two hours."""
+    db["locks"].insert(
+        {
+            "account": account,
+            "owner": "ci",
+            "host": "h",
+            "pid": 7,
+            "started_at": iso(now),
+            "expires_at": iso(now + timedelta(hours=2)),
+        }
+    )

@@ -18,7 +18,7 @@ from socialseed.clock import iso
 from socialseed.state.accounts import active_pause
 from socialseed.state.db import open_state
 from tests.conftest import DEMO_CONFIG
-from tests.ops.conftest import NOW, Seeded, seed_month
+from tests.ops.conftest import NOW, Seeded, lock_held_by_ci, seed_month
 from tests.ops.fakes import FakePlatform
 
 ENV = {"SOCIALSEED_NOW": iso(NOW)}
@@ -78,16 +78,7 @@ def test_status_table_and_fail_on_red(seeded: Seeded) -> None:
 
 def test_status_shows_a_pause_and_a_lock(seeded: Seeded) -> None:
     assert run("pause", "demo-studio", "--reason", "warning email").exit_code == 0
-    seeded.db["locks"].insert(
-        {
-            "account": "demo-studio",
-            "owner": "ci",
-            "host": "h",
-            "pid": 7,
-            "started_at": iso(NOW),
-            "expires_at": iso(NOW + timedelta(hours=2)),
-        }
-    )
+    lock_held_by_ci(seeded.db, "demo-studio")
     rows = {
         r["account"]: r for r in json.loads(run("status", "-c", str(DEMO_CONFIG), "--json").stdout)
     }

@@ -21,7 +21,7 @@ from socialseed.cli import main, quick
 from socialseed.clock import iso
 from socialseed.state.accounts import pause
 from tests.conftest import DEMO_CONFIG
-from tests.ops.conftest import NOW, Seeded
+from tests.ops.conftest import NOW, Seeded, lock_held_by_ci
 
 DEMO = str(DEMO_CONFIG)
 
@@ -63,16 +63,7 @@ def red(seeded: Seeded, monkeypatch: pytest.MonkeyPatch) -> Seeded:
     monkeypatch.setenv("SOCIALSEED_NOW", iso(NOW))
     monkeypatch.setenv("COLUMNS", "100")
     pause(seeded.db, "demo-studio", reason="warning [bold]email[/]", now=NOW, until=None)
-    seeded.db["locks"].insert(
-        {
-            "account": "demo-studio",
-            "owner": "ci",
-            "host": "h",
-            "pid": 7,
-            "started_at": iso(NOW),
-            "expires_at": iso(NOW + timedelta(hours=2)),
-        }
-    )
+    lock_held_by_ci(seeded.db, "demo-studio")
     seeded.db["audit"].insert(
         {
             "at": iso(NOW - timedelta(hours=1)),
