@@ -129,3 +129,16 @@ def lock_held_by_ci(db: Database, account: str, *, now: datetime = NOW) -> None:
             "expires_at": iso(now + timedelta(hours=2)),
         }
     )
+
+
+def turned_red(db: Database, account: str, *, now: datetime = NOW) -> None:
+    """An audit row saying apply turned ``account`` red an hour before ``now``."""
+    db["audit"].insert(
+        {
+            "at": iso(now - timedelta(hours=1)),
+            "account": account,
+            "kind": "health_red",
+            "actor": "socialseed apply",
+            "detail": "{}",
+        }
+    )

@@ -18,7 +18,7 @@ from socialseed.clock import iso
 from socialseed.state.accounts import active_pause
 from socialseed.state.db import open_state
 from tests.conftest import DEMO_CONFIG
-from tests.ops.conftest import NOW, Seeded, lock_held_by_ci, seed_month
+from tests.ops.conftest import NOW, Seeded, lock_held_by_ci, seed_month, turned_red
 from tests.ops.fakes import FakePlatform
 
 ENV = {"SOCIALSEED_NOW": iso(NOW)}
@@ -62,15 +62,7 @@ def test_status_table_and_fail_on_red(seeded: Seeded) -> None:
     assert "demo-studio" in ok.stdout and "day 7/60" in ok.stdout
     assert "follow 2/60" in ok.stdout
     assert "demo-studio: green: 1 failed of 15 attempts" in ok.stdout
-    seeded.db["audit"].insert(
-        {
-            "at": iso(NOW - timedelta(hours=1)),
-            "account": "demo-studio",
-            "kind": "health_red",
-            "actor": "socialseed apply",
-            "detail": "{}",
-        }
-    )
+    turned_red(seeded.db, "demo-studio")
     red = run("status", "-c", str(DEMO_CONFIG), "--fail-on-red")
     assert red.exit_code == 3
     assert "red: demo-studio" in red.stderr and "--fail-on-red" in red.stderr

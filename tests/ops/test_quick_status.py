@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from socialseed.cli import main, quick
 from socialseed.clock import iso
 from socialseed.state.accounts import pause
 from tests.conftest import DEMO_CONFIG
-from tests.ops.conftest import NOW, Seeded, lock_held_by_ci
+from tests.ops.conftest import NOW, Seeded, lock_held_by_ci, turned_red
 
 DEMO = str(DEMO_CONFIG)
 
@@ -64,15 +63,7 @@ def red(seeded: Seeded, monkeypatch: pytest.MonkeyPatch) -> Seeded:
     monkeypatch.setenv("COLUMNS", "100")
     pause(seeded.db, "demo-studio", reason="warning [bold]email[/]", now=NOW, until=None)
     lock_held_by_ci(seeded.db, "demo-studio")
-    seeded.db["audit"].insert(
-        {
-            "at": iso(NOW - timedelta(hours=1)),
-            "account": "demo-studio",
-            "kind": "health_red",
-            "actor": "socialseed apply",
-            "detail": "{}",
-        }
-    )
+    turned_red(seeded.db, "demo-studio")
     return seeded
 
 
