@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 
 from socialseed.cli import context, params
 from socialseed.cli.commands import TABLE
-from socialseed.cli.failure import database_error, error_text, state_damage
+from socialseed.cli.failure import error_text, failure_of
 from socialseed.cli.lazy import LazyCommands
 from socialseed.cli.stdout import flush_stdout, silence_stdout
 from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
@@ -84,23 +84,17 @@ class SafeGroup(TyperGroup):
         except _CLICK_CONTROL as exc:
             _usage_error_exits_1(exc)
             raise
-        except SocialSeedError as exc:
-            if debug:
+        except (Exception, KeyboardInterrupt) as exc:
+            if debug and not isinstance(exc, KeyboardInterrupt | BrokenPipeError):
                 raise
-            print_error(exc, json_log=_json_log(ctx))
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            typer.echo("Interrupted; what was recorded is kept.", err=True)
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        except BrokenPipeError:  # the reader stopped (`socialseed show | head`): not an error
-            silence_stdout()
-            raise typer.Exit(0) from None
-        except Exception as exc:
-            if debug:
-                raise
-            damage = state_damage(ctx.find_root().obj) if database_error(exc) else None
-            print_error(damage or exc, json_log=_json_log(ctx))
-            raise typer.Exit(damage.exit_code if damage else EXIT_ERROR) from None
+            shown, code = failure_of(exc, ctx.find_root().obj)
+            if shown is None:  # the reader stopped (`socialseed show | head`): not an error
+                silence_stdout()
+            elif isinstance(shown, str):
+                typer.echo(shown, err=True)
+            else:
+                print_error(shown, json_log=_json_log(ctx))
+            raise typer.Exit(code) from None
 
 
 def _json_log(ctx: Any) -> bool:

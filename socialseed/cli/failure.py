@@ -8,7 +8,23 @@ from __future__ import annotations
 
 import sys
 
-from socialseed.errors import SocialSeedError
+from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
+
+INTERRUPTED = "Interrupted; what was recorded is kept."
+
+
+def failure_of(exc: BaseException, app_ctx: object) -> tuple[BaseException | str | None, int]:
+    """What an exception that ended a command becomes: what stderr says (an error to word
+    with ``error_text``, a plain line, or nothing) and the exit code. A closed pipe (``status
+    | head``) is no error: the caller silences stdout and exits 0."""
+    if isinstance(exc, SocialSeedError):
+        return exc, exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        return INTERRUPTED, EXIT_INTERRUPTED
+    if isinstance(exc, BrokenPipeError):
+        return None, 0
+    damage = state_damage(app_ctx) if database_error(exc) else None
+    return (damage, damage.exit_code) if damage else (exc, EXIT_ERROR)
 
 
 def error_text(exc: BaseException) -> str:

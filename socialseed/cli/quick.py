@@ -119,10 +119,9 @@ def _path(value: str) -> Path | None:
 def run_status(args: StatusArgs) -> int:
     """Run ``status`` as the typer app does; the exit code."""
     from socialseed.cli.context import AppContext
-    from socialseed.cli.failure import database_error, state_damage
+    from socialseed.cli.failure import failure_of
     from socialseed.cli.status_cmd import show_status
     from socialseed.cli.stdout import flush_stdout, silence_stdout
-    from socialseed.errors import EXIT_ERROR, EXIT_INTERRUPTED, SocialSeedError
 
     app_ctx = AppContext()
     app_ctx.state_path = args.state
@@ -130,19 +129,14 @@ def run_status(args: StatusArgs) -> int:
     app_ctx.no_cache = args.no_cache
     try:
         code = show_status(app_ctx, args.config, as_json=args.as_json, fail_on_red=args.fail_on_red)
-    except SocialSeedError as exc:
-        _print_error(exc)
-        code = exc.exit_code
-    except KeyboardInterrupt:
-        _stderr("Interrupted; what was recorded is kept.")
-        code = EXIT_INTERRUPTED
-    except BrokenPipeError:  # the reader stopped (`socialseed status | head`): not an error
-        silence_stdout()
-        code = 0
-    except Exception as exc:
-        damage = state_damage(app_ctx) if database_error(exc) else None
-        _print_error(damage or exc)
-        code = damage.exit_code if damage else EXIT_ERROR
+    except (Exception, KeyboardInterrupt) as exc:  # worded and mapped as cli.app.SafeGroup does
+        shown, code = failure_of(exc, app_ctx)
+        if shown is None:
+            silence_stdout()
+        elif isinstance(shown, str):
+            _stderr(shown)
+        else:
+            _print_error(shown)
     finally:
         app_ctx.close()
         flush_stdout()
