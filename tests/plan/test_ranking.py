@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,6 +98,31 @@ def test_the_model_learns_what_the_outcomes_say_and_is_calibrated() -> None:
     predicted = ranker.expected([dict(o.features) for o in rows])
     observed = sum(o.followed_back for o in rows) / len(rows)
     assert abs(sum(predicted) / len(predicted) - observed) < 0.03
+
+
+def test_the_model_fits_and_predicts_on_one_blas_thread_with_the_same_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While the model works, BLAS and OpenMP run on one thread (no threads spinning beside
+    it), and the libraries' own thread counts come back after; the numbers are those a fit on
+    the libraries' own thread counts gives."""
+    from threadpoolctl import threadpool_info
+
+    rng = random.Random(5)
+    rows = [
+        ranking.Outcome(
+            {"log_ratio": rng.uniform(-3, 3), "relevance": rng.random()}, rng.random() < 0.3
+        )
+        for _ in range(300)
+    ]
+    pool = [{"log_ratio": rng.uniform(-3, 3), "relevance": rng.random()} for _ in range(50)]
+    before = [lib["num_threads"] for lib in threadpool_info()]
+    with ranking._one_thread():
+        assert {lib["num_threads"] for lib in threadpool_info()} == {1}
+    assert [lib["num_threads"] for lib in threadpool_info()] == before
+    ours = ranking.Ranker(rows).expected(pool)
+    monkeypatch.setattr(ranking, "_one_thread", contextlib.nullcontext)
+    assert ranking.Ranker(rows).expected(pool) == ours
 
 
 def test_a_learned_ranking_is_shrunk_towards_the_observed_rate_not_the_prior() -> None:
