@@ -213,9 +213,9 @@ class Ranker:
         import numpy as np
 
         feats = feature_columns(known, now_us)
-        priors = prior_columns(feats)
-        if self._model is None or not len(priors):
-            return priors
+        count = len(known.source)
+        if self._model is None or not count:
+            return prior_columns(feats)
         names, pipeline = self._model
         sources = np.asarray(known.source, dtype=object)
         columns = [
@@ -223,7 +223,7 @@ class Ranker:
             if name in feats
             else np.where(sources == name[7:], 1.0, 0.0)
             if name.startswith("source=")
-            else np.zeros(len(priors))
+            else np.zeros(count)
             for name in names
         ]
         with _one_thread():
