@@ -122,14 +122,17 @@ class ScoreBook:
     join: ScoreJoin | None
     topic: Topic | None = None  # the heuristic's topic (for scores kept as numbers alone)
     fresh: dict[int, Score] = field(default_factory=dict)  # scored in this run, by rowid
-    scored_now: set[int] = field(default_factory=set)  # rowids the heuristic scored now
+    # rowids the heuristic scored now (at ``now_us``), with their keys in the score cache
+    scored_now: dict[int, str] = field(default_factory=dict)
+    now_us: int = 0
     _terms: TopicTerms | None = None  # the topic's terms, made once
 
     def full(
         self, db: StateDB, rowids: Sequence[int], profiles: Mapping[int, Profile]
     ) -> list[Score]:
         """The full scores of candidates (by rowid, in that order; ``profiles`` by rowid)."""
-        wanted = [r for r in rowids if r not in self.fresh]
+        now = self.scored_now  # made in this run: no look-up (as numbers alone, at now_us)
+        wanted = [r for r in rowids if r not in self.fresh and r not in now]
         cached = cached_score_data(db, wanted, self.join) if wanted and self.join else {}
         out: list[Score] = []
         remade: list[tuple[str, str]] = []  # (data, key): kept, for the next plan to read
@@ -137,7 +140,9 @@ class ScoreBook:
             if rowid in self.fresh:
                 out.append(self.fresh[rowid])
                 continue
-            score, scored_us, key = cached[rowid]
+            score, scored_us, key = (
+                (None, self.now_us, now[rowid]) if rowid in now else cached[rowid]
+            )
             if score is None:
                 score = self._remake(profiles[rowid], scored_us or 0, rowid)
                 remade.append((json.dumps(score.to_data(), sort_keys=True), key))
@@ -172,7 +177,7 @@ async def score_pool(
     the typed columns, and cached in bulk. A provider scores every candidate, built by
     ``candidates``, in one call (it keeps its own cache). Returns the book of full scores.
     """
-    book = ScoreBook(join, topic)
+    book = ScoreBook(join, topic, now_us=candidate_store.micros(now))
     if join is None:
         scores = await scorer.score([c for c, _ in candidates(indices)], topic)
         book.fresh.update((pool.rowid[i], s) for i, s in zip(indices, scores, strict=True))
@@ -229,7 +234,7 @@ def _score_numbers(
     count = len(keys)
     name, version = [HEURISTIC_NAME] * count, [HEURISTIC_VERSION] * count
     copies += zip(rowids, keys, auth, rel, rec, name, version, strict=True)
-    book.scored_now.update(rowids)
+    book.scored_now.update(zip(rowids, keys, strict=True))
 
 
 def _cache_hits(pool: Pool, indices: Sequence[int], join: ScoreJoin) -> list[ScoreCopy]:
