@@ -217,6 +217,7 @@ class AccountPlanner:
         self.rejected = 0  # actions left out because a person rejected them before
         self.unsummoned: list[str] = []  # replies left out: the author did not summon us
         self._proposed: Sequence[Action] = ()
+        self._auto: dict[tuple[Risk, Verb], bool] = {}  # policy.auto_approvable, made once
 
     def targeting(self, name: str) -> Targeting:
         return self.config.targeting[name]
@@ -227,7 +228,8 @@ class AccountPlanner:
         taken = self._conversation()  # answering people comes before finding new ones
         self.low_relevance = pool.low_relevance
         wanted = self._wanted_verbs()
-        walk = pool.best_first()
+        per = self._per_candidate()
+        walk = pool.best_first(lambda: self._need(per))
         for index in range(len(pool)):
             if not any(self.left.get(verb, 0) for verb in wanted):
                 self.left_out = len(pool) - index  # the budget is used: stop here
@@ -273,6 +275,24 @@ class AccountPlanner:
             wanted |= {v.value for v in policy.requested_verbs(self.targeting(name))}
         return wanted - {Verb.UNFOLLOW.value, Verb.HIDE_COMMENT.value}
 
+    def _per_candidate(self) -> dict[str, int]:
+        """The most actions of each outbound verb one candidate can get (its targetings')."""
+        most: Counter[str] = Counter()
+        for name in self.account.targeting:
+            acts = self.targeting(name).actions
+            for verb, count in (
+                (Verb.FOLLOW, int(acts.follow)),
+                (Verb.LIKE, acts.like_recent),
+                (Verb.REPOST, acts.repost_recent),
+            ):
+                most[verb.value] = max(most[verb.value], count)
+        return {verb: count for verb, count in most.items() if count}
+
+    def _need(self, per: Mapping[str, int]) -> int:
+        """How many more candidates the walk uses at the least: the most any verb needs to
+        use what is left of its budget (each candidate gives ``per`` of it at the most)."""
+        return max((-(-self.left.get(verb, 0) // n) for verb, n in per.items()), default=1)
+
     def _spend(self, verb: Verb, wanted: int) -> int:
         """Take up to ``wanted`` from today's budget for ``verb``; count the rest as left out."""
         left = self.left.get(verb.value, 0)
@@ -289,10 +309,11 @@ class AccountPlanner:
         profile = item.candidate.profile
         out: list[Action] = []
         target = Target(kind="account", id=profile.id, handle=profile.handle)
+        facts = _Facts(item, risk, reasons)
         if acts.follow:
             made = action_id(self.account.id, Verb.FOLLOW.value, target)
             if self._allowed_id(made) and self._spend(Verb.FOLLOW, 1):
-                out.append(self._action(Verb.FOLLOW, target, item, risk, reasons, "", made))
+                out.append(self._action(Verb.FOLLOW, target, facts, "", made))
         if not (acts.like_recent or acts.repost_recent):
             return out
         posts = newest(profile.recent_posts)
@@ -308,8 +329,7 @@ class AccountPlanner:
                 and self._allowed_id(made)
             ]
             for post, target, made in fresh[: self._spend(verb, min(count, len(fresh)))]:
-                words = _post_words(post)
-                out.append(self._action(verb, target, item, risk, reasons, words, made))
+                out.append(self._action(verb, target, facts, _post_words(post), made))
         return out
 
     def _allowed(self, verb: Verb, target: Target) -> bool:
@@ -323,30 +343,26 @@ class AccountPlanner:
             return False
         return True
 
-    def _action(
-        self,
-        verb: Verb,
-        target: Target,
-        item: Scored,
-        risk: Risk,
-        risk_reasons: tuple[str, ...],
-        what: str,
-        made: str | None = None,
-    ) -> Action:
-        score = item.score
-        found = f"found via {item.candidate.source} ({item.candidate.targeting})"
-        reason = (
-            f"{what}{found}; authenticity {score.authenticity:.2f}, relevance {score.relevance:.2f}"
-        )
+    def _action(self, verb: Verb, target: Target, facts: _Facts, what: str, made: str) -> Action:
+        """An action on a walked candidate (``facts``: what its actions share)."""
+        item = facts.item
+        reason = f"{what}{facts.reason}"
         if verb is Verb.FOLLOW and item.expected is not None:
             reason += f"; expected follow-back {item.expected:.0%}"
             if item.arm == "control":
                 reason += " (control group: a random pick from the filtered pool)"
-        if verb is Verb.FOLLOW and item.expected is not None:
             return self._make(
-                verb, target, reason, risk, risk_reasons, item, made, item.expected, item.arm
+                verb,
+                target,
+                reason,
+                facts.risk,
+                facts.reasons,
+                facts,
+                made,
+                item.expected,
+                item.arm,
             )
-        return self._make(verb, target, reason, risk, risk_reasons, item, made)
+        return self._make(verb, target, reason, facts.risk, facts.reasons, facts, made)
 
     def _make(
         self,
@@ -355,11 +371,15 @@ class AccountPlanner:
         reason: str,
         risk: Risk,
         risk_reasons: tuple[str, ...],
-        item: Scored | None,
+        facts: _Facts | None,
         made: str | None = None,
         expected: float | None = None,
         arm: str = "",
     ) -> Action:
+        auto = self._auto.get((risk, verb))
+        if auto is None:
+            auto = policy.auto_approvable(risk, verb, self.caps, self.config.policy)
+            self._auto[(risk, verb)] = auto
         return Action(
             id=made or action_id(self.account.id, verb.value, target),
             account=self.account.id,
@@ -370,11 +390,11 @@ class AccountPlanner:
             risk=risk,
             risk_reasons=risk_reasons,
             requires_human=verb in self.caps.pack.requires_human,
-            auto_approved=policy.auto_approvable(risk, verb, self.caps, self.config.policy),
-            filters_matched=item.filters.matched if item else (),
-            score=item.score if item else None,
+            auto_approved=auto,
+            filters_matched=facts.matched if facts else (),
+            score=facts.item.score if facts else None,
             cost_usd=self.caps.cost_usd.get(verb),
-            profile=item.candidate.profile if item else None,
+            profile=facts.item.candidate.profile if facts else None,
             expected_followback=expected,
             arm=arm,
         )
@@ -528,6 +548,23 @@ class AccountPlanner:
         if self._unfollow_days() is not None and self.state.follower_ids is None:
             notes.append("no unfollows: the followers list could not be read")
         return notes
+
+
+class _Facts:
+    """What every action on one walked candidate shares, made once for them all."""
+
+    __slots__ = ("item", "matched", "reason", "reasons", "risk")
+
+    def __init__(self, item: Scored, risk: Risk, reasons: tuple[str, ...]) -> None:
+        score = item.score
+        self.item = item
+        self.risk = risk
+        self.reasons = reasons
+        self.matched = item.filters.matched
+        self.reason = (
+            f"found via {item.candidate.source} ({item.candidate.targeting}); "
+            f"authenticity {score.authenticity:.2f}, relevance {score.relevance:.2f}"
+        )
 
 
 def _numbered(action: Action, seq: int) -> Action:
