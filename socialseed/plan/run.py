@@ -45,6 +45,7 @@ from socialseed.plan.scoring import (
 )
 from socialseed.plan.topk import RankColumns, Shortlist, best_indices
 from socialseed.platforms.base import Platform
+from socialseed.platforms.lazy import LazyPlatform
 from socialseed.redact import scrub
 from socialseed.scoring.base import Scorer, ScoringReport
 from socialseed.scoring.budget import SpendMeter
@@ -201,7 +202,7 @@ class AccountRun:
         account_store.ensure_account(
             self.db, self.account.id, self.account.platform, self.account.handle
         )
-        platform = self.rt.platform_for(self.account)
+        platform = LazyPlatform(self.account, self.caps, self.rt.platform_for)  # built on use
         try:
             return await self._gather(platform)
         finally:

@@ -432,3 +432,24 @@ def test_posts_already_liked_are_not_proposed_again() -> None:
     again, _ = run_plan(make_config(), seeded(count=2), db)
     liked = {a.target.post_id for a in likes}
     assert not [a for a in again.actions if a.verb is Verb.LIKE and a.target.post_id in liked]
+
+
+def test_a_plan_served_from_the_cache_connects_no_platform() -> None:
+    """The account's platform is built when a read needs it: the first plan reads its source,
+    the second (within cache_ttl) is served from the state file and builds none, and proposes
+    the same actions."""
+    network, db, built = seeded(), open_state(None), []
+
+    def build(account: Any) -> FakePlatform:
+        built.append(account.id)
+        return FakePlatform(account.id, account.handle, network)
+
+    runtime = Runtime(
+        db=db, clock=FakeClock(NOW), platform_for=build, capabilities_for=lambda a: network.caps
+    )
+    first = asyncio.run(make_plan(make_config(), runtime, PlanOptions())).plan
+    assert built == ["studio"]
+    second = asyncio.run(make_plan(make_config(), runtime, PlanOptions())).plan
+    assert built == ["studio"]
+    assert [a.to_data() for a in second.actions] == [a.to_data() for a in first.actions]
+    assert len(first.actions) > 0
