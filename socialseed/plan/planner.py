@@ -380,7 +380,8 @@ class AccountPlanner:
         if auto is None:
             auto = policy.auto_approvable(risk, verb, self.caps, self.config.policy)
             self._auto[(risk, verb)] = auto
-        return Action(
+        action = object.__new__(Action)  # ``Action(...)`` without a frozen setattr per field
+        action.__dict__.update(
             id=made or action_id(self.account.id, verb.value, target),
             account=self.account.id,
             platform=self.account.platform,
@@ -395,9 +396,12 @@ class AccountPlanner:
             score=facts.item.score if facts else None,
             cost_usd=self.caps.cost_usd.get(verb),
             profile=facts.item.candidate.profile if facts else None,
+            seq=0,
+            conversation=None,
             expected_followback=expected,
             arm=arm,
         )
+        return action
 
     # -- unfollows -----------------------------------------------------------------------------
     def _unfollow_days(self) -> int | None:
