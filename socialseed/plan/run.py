@@ -460,7 +460,7 @@ class AccountRun:
         }
         kept: dict[str, growth_store.Proposal] = {}
         pool, ranks = self._pool, self._ranks
-        for i in (i for i, pid in enumerate(pool.profile_id) if pid in follows):
+        for i in [i for i, pid in enumerate(pool.profile_id) if pid in follows]:
             pid = pool.profile_id[i]
             action, rank = follows[pid], ranks.of(i)
             if pid in kept or (rank.expected, rank.arm) != (action.expected_followback, action.arm):
