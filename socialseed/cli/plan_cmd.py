@@ -195,8 +195,9 @@ def make_and_record(
 
 
 def _conversations(app_ctx: AppContext, cfg: Config) -> ConversationsFor:
-    """The inbox's actions for each account (read, sorted, drafted, guarded)."""
-    from socialseed.conversations.propose import propose
+    """The inbox's actions for each account (read, sorted, drafted, guarded); an account
+    without a rule set has none (and the conversation modules are not loaded for it)."""
+    from socialseed.conversations import has_rule_set
 
     async def for_account(
         account: Account,
@@ -205,6 +206,10 @@ def _conversations(app_ctx: AppContext, cfg: Config) -> ConversationsFor:
         now: datetime,
         meter: SpendMeter | None,
     ) -> tuple[list[Action], list[str], ScoringReport | None]:
+        if not has_rule_set(cfg, account):
+            return [], [], None
+        from socialseed.conversations.propose import propose
+
         drafter = _drafter(app_ctx, cfg, account, meter)
         found = await propose(app_ctx.db, cfg, account, caps, platform, now, drafter)
         return found.actions, found.notes, found.ai

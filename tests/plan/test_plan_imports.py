@@ -1,5 +1,6 @@
 """A plan served from the cache connects no platform: it loads no HTTP client and no platform
-client (what ``socialseed plan`` pays for them is measured by benchmarks/bench_sandbox.py)."""
+client; an account without a conversations rule set loads no conversation module (what
+``socialseed plan`` pays for them is measured by benchmarks/bench_sandbox.py)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ targeting:
 sandbox: {size: 300}
 """
 
+INBOX = "socialseed.conversations."
 CLIENTS = ("httpx", "socialseed.platforms.http", "socialseed.platforms.sandbox.client")
 
 
@@ -41,3 +43,4 @@ def test_a_second_plan_within_the_cache_ttl_loads_no_http_client(tmp_path: Path)
     assert "1 source(s) served from the cache" in second.stderr
     assert sorted(m for m in second.modules if m.split(".")[0] == "httpx" or m in CLIENTS) == []
     assert second.stdout == first.stdout
+    assert [m for m in (first.modules | second.modules) if m.startswith(INBOX)] == []
