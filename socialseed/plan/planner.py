@@ -167,6 +167,7 @@ def build_plan(
     return assemble_plan(config, parts, now, force=force)
 
 
+FOLLOW = Verb.FOLLOW.value
 RUNWAY_LOW_DAYS = 3
 # filters a user may loosen to widen the pool (not: already followed, opted out, blocklisted)
 LOOSENABLE = frozenset(
@@ -295,12 +296,13 @@ class AccountPlanner:
 
     def _spend(self, verb: Verb, wanted: int) -> int:
         """Take up to ``wanted`` from today's budget for ``verb``; count the rest as left out."""
-        left = self.left.get(verb.value, 0)
+        key = verb._value_  # ``verb.value`` without the enum's descriptor (a walk asks often)
+        left = self.left.get(key, 0)
         granted = min(left, wanted)
         if granted:
-            self.left[verb.value] = left - granted
+            self.left[key] = left - granted
         if wanted > granted:
-            self.over[verb.value] += wanted - granted
+            self.over[key] += wanted - granted
         return granted
 
     def _take(self, item: Scored, risk: Risk, reasons: tuple[str, ...]) -> list[Action]:
@@ -308,10 +310,10 @@ class AccountPlanner:
         acts = self.targeting(item.candidate.targeting).actions
         profile = item.candidate.profile
         out: list[Action] = []
-        target = Target(kind="account", id=profile.id, handle=profile.handle)
+        target = _target("account", profile.id, profile.handle)
         facts = _Facts(item, risk, reasons)
         if acts.follow:
-            made = action_id(self.account.id, Verb.FOLLOW.value, target)
+            made = action_id(self.account.id, FOLLOW, target)
             if self._allowed_id(made) and self._spend(Verb.FOLLOW, 1):
                 out.append(self._action(Verb.FOLLOW, target, facts, "", made))
         if not (acts.like_recent or acts.repost_recent):
@@ -321,11 +323,12 @@ class AccountPlanner:
         for verb, count in ((Verb.LIKE, acts.like_recent), (Verb.REPOST, acts.repost_recent)):
             if not count and not self.state.rejected_ids:
                 continue  # none wanted, and no rejection of one to count
+            key = verb._value_
             fresh = [
                 (post, target, made)
                 for post in posts
                 if (target := _post_target(profile.id, profile.handle, post))
-                and (made := action_id(self.account.id, verb.value, target)) not in done
+                and (made := action_id(self.account.id, key, target)) not in done
                 and self._allowed_id(made)
             ]
             for post, target, made in fresh[: self._spend(verb, min(count, len(fresh)))]:
@@ -450,7 +453,7 @@ class AccountPlanner:
 
     # -- the account's summary -----------------------------------------------------------------
     def _summary(self, actions: Sequence[Action]) -> AccountPlan:
-        proposed = Counter(a.verb.value for a in actions)
+        proposed = Counter(a.verb._value_ for a in actions)
         remaining = {
             verb: max(self.budget.remaining(verb) - proposed[verb], 0)
             for verb in self.budget.caps
@@ -596,14 +599,29 @@ POST_TEXT_CHARS = 500  # of a liked or reposted post, kept in the plan for the r
 def _post_target(author_id: str, handle: str, post: Post) -> Target:
     """The post to like or repost, with its text so that a reviewer sees what is liked."""
     text = post.text[:POST_TEXT_CHARS] if post.text else None
-    return Target(
-        kind="post",
-        id=author_id,
+    return _target("post", author_id, handle, post.id, dict(post.ref), text)
+
+
+def _target(
+    kind: str,
+    id_: str,
+    handle: str,
+    post_id: str | None = None,
+    ref: dict[str, str] | None = None,
+    post_text: str | None = None,
+) -> Target:
+    """``Target(...)`` without the frozen dataclass's setattr per field (every field set)."""
+    target = object.__new__(Target)
+    target.__dict__.update(
+        kind=kind,
+        id=id_,
         handle=handle,
-        post_id=post.id,
-        ref=dict(post.ref),
-        post_text=text,
+        post_id=post_id,
+        ref={} if ref is None else ref,
+        text=None,
+        post_text=post_text,
     )
+    return target
 
 
 def _post_words(post: Post) -> str:

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from socialseed.clock import FakeClock, iso
 from socialseed.config.schema import Config
 from socialseed.errors import PolicyError, UnsafePlanError
-from socialseed.model import Action, ForbiddenPattern, Risk, Verb
+from socialseed.model import Action, ForbiddenPattern, Risk, Target, Verb
 from socialseed.model.plan import Plan
 from socialseed.plan.run import PlanOptions, Runtime, make_plan, record
 from socialseed.state.db import open_state
@@ -457,11 +457,15 @@ def test_a_plan_served_from_the_cache_connects_no_platform() -> None:
 
 
 def test_every_planned_action_holds_every_field_of_an_action() -> None:
-    """The planner makes its actions without the dataclass's ``__init__`` (a setattr per field
-    is a tenth of a long walk): each holds every field, equal to one made by ``__init__``."""
+    """The planner makes its actions and targets without the dataclass's ``__init__`` (a setattr
+    per field is a tenth of a long walk): each holds every field, equal to one made by
+    ``__init__``."""
     plan, _ = run_plan(make_config(), seeded())
     names = {f.name for f in fields(Action)}
+    target_names = {f.name for f in fields(Target)}
     assert {a.verb for a in plan.actions} == {Verb.FOLLOW, Verb.LIKE}
     for action in plan.actions:
         assert set(vars(action)) == names
         assert action == replace(action)
+        assert set(vars(action.target)) == target_names
+        assert action.target == replace(action.target)
