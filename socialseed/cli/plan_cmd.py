@@ -179,13 +179,15 @@ def make_and_record(
     from socialseed.plan.run import Runtime, make_plan, record
     from socialseed.report.terminal import clean
 
+    builder = PlatformBuilder(app_ctx, cfg)
     runtime = Runtime(
         db=app_ctx.db,
         clock=app_ctx.clock,
-        platform_for=PlatformBuilder(app_ctx, cfg),
+        platform_for=builder,
         capabilities_for=capabilities,
         env=app_ctx.env,
         conversations_for=_conversations(app_ctx, cfg),
+        prepare_platform=builder.prepare,
     )
     run = asyncio.run(make_plan(cfg, runtime, options))
     approved = record(app_ctx.db, run.plan, cfg, now=app_ctx.clock.now(), path=path)

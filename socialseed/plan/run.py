@@ -91,6 +91,9 @@ class Runtime:
     capabilities_for: Callable[[Account], Capabilities]
     env: Mapping[str, str] = field(default_factory=dict)
     conversations_for: ConversationsFor | None = None
+    # the checks building an account's platform makes (a sandbox's world file), run when the
+    # account is planned; the platform itself is built on its first read (``LazyPlatform``)
+    prepare_platform: Callable[[Account], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,8 @@ class AccountRun:
         account_store.ensure_account(
             self.db, self.account.id, self.account.platform, self.account.handle
         )
+        if self.rt.prepare_platform is not None:
+            self.rt.prepare_platform(self.account)
         platform = LazyPlatform(self.account, self.caps, self.rt.platform_for)  # built on use
         try:
             return await self._gather(platform)
