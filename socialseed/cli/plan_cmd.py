@@ -179,13 +179,15 @@ def make_and_record(
     from socialseed.plan.run import Runtime, make_plan, record
     from socialseed.report.terminal import clean
 
+    builder = PlatformBuilder(app_ctx, cfg)
     runtime = Runtime(
         db=app_ctx.db,
         clock=app_ctx.clock,
-        platform_for=PlatformBuilder(app_ctx, cfg),
+        platform_for=builder,
         capabilities_for=capabilities,
         env=app_ctx.env,
         conversations_for=_conversations(app_ctx, cfg),
+        prepare_platform=builder.prepare,
     )
     run = asyncio.run(make_plan(cfg, runtime, options))
     approved = record(app_ctx.db, run.plan, cfg, now=app_ctx.clock.now(), path=path)
@@ -195,8 +197,9 @@ def make_and_record(
 
 
 def _conversations(app_ctx: AppContext, cfg: Config) -> ConversationsFor:
-    """The inbox's actions for each account (read, sorted, drafted, guarded)."""
-    from socialseed.conversations.propose import propose
+    """The inbox's actions for each account (read, sorted, drafted, guarded); an account
+    without a rule set has none (and the conversation modules are not loaded for it)."""
+    from socialseed.conversations import has_rule_set
 
     async def for_account(
         account: Account,
@@ -205,6 +208,10 @@ def _conversations(app_ctx: AppContext, cfg: Config) -> ConversationsFor:
         now: datetime,
         meter: SpendMeter | None,
     ) -> tuple[list[Action], list[str], ScoringReport | None]:
+        if not has_rule_set(cfg, account):
+            return [], [], None
+        from socialseed.conversations.propose import propose
+
         drafter = _drafter(app_ctx, cfg, account, meter)
         found = await propose(app_ctx.db, cfg, account, caps, platform, now, drafter)
         return found.actions, found.notes, found.ai

@@ -80,6 +80,15 @@ class PlatformBuilder:
             self._deps = platform_deps(self.app_ctx, self.config)
         return self._deps
 
+    def prepare(self, account: Account) -> None:
+        """The checks building the account's platform makes, without connecting it."""
+        from socialseed.platforms import registry
+
+        try:
+            registry.prepare(account, self.deps)
+        except ModuleNotFoundError as exc:
+            raise _unavailable(account.platform, exc) from exc
+
     def __call__(self, account: Account) -> Platform:
         from socialseed.platforms import registry
 

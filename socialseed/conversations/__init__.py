@@ -11,3 +11,23 @@
 
 Remote text is data: it is matched and quoted, never obeyed.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from socialseed.config.schema import Account, Config
+
+
+def has_rule_set(config: Config, account: Account) -> bool:
+    """Whether the account's inbox is read at all: it names a rule set, or one of its
+    targetings asks to hide spam comments (``inbox.rule_set_for`` then gives the rule set).
+    Asked without loading the conversation modules (a plan of accounts without one loads none)."""
+    if account.conversations:
+        return True
+    return any(
+        config.targeting[name].actions.hide_spam_comments
+        for name in account.targeting
+        if name in config.targeting
+    )

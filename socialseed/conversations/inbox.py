@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from socialseed.config.conversations import Match, Rule, RuleSet, Then
 from socialseed.config.schema import Account, Config
+from socialseed.conversations import has_rule_set
 from socialseed.conversations.triage import AiTexts, triage
 from socialseed.model.conversations import InboxEntry, InboxView, MessageSource, Triage
 from socialseed.platforms.base import Platform
@@ -49,12 +50,7 @@ def rule_set_for(config: Config, account: Account) -> RuleSet | None:
     """The account's rule set; the spam-only one when a targeting asks to hide spam comments."""
     if account.conversations:
         return config.conversations[account.conversations]
-    hides = any(
-        config.targeting[name].actions.hide_spam_comments
-        for name in account.targeting
-        if name in config.targeting
-    )
-    return SPAM_ONLY if hides else None
+    return SPAM_ONLY if has_rule_set(config, account) else None
 
 
 async def read(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from socialseed.config.conversations import RuleSet
 from socialseed.config.schema import Account, Config
@@ -22,9 +23,11 @@ from socialseed.model import Action, Capabilities, Risk, Target, Verb, action_id
 from socialseed.model.conversations import Conversation
 from socialseed.platforms.base import Platform
 from socialseed.scoring.base import ScoringReport
-from socialseed.scoring.drafter import Drafter
 from socialseed.scoring.drafts import DraftRequest
 from socialseed.state.handle import StateDB
+
+if TYPE_CHECKING:
+    from socialseed.scoring.drafter import Drafter  # httpx: loaded only where one drafts
 
 X_DEFAULT_TIER = "pay_per_use"
 REPLY_RISK = "a reply is sent in the account's name: a person reads and decides each one"
@@ -54,7 +57,7 @@ async def propose(
     out = Proposals()
     if rule_set is None:
         return out
-    if type(platform).inbox is Platform.inbox:  # this adapter reads no inbox yet: say so
+    if not platform.reads_inbox():  # this adapter reads no inbox yet: say so
         out.notes.append(
             f"inbox: not read: SocialSeed reads no {account.platform} inbox yet, so no reply "
             "or hide is planned (conversations run on sandbox, bluesky, mastodon and x)"

@@ -167,6 +167,7 @@ def build_plan(
     return assemble_plan(config, parts, now, force=force)
 
 
+FOLLOW = Verb.FOLLOW.value
 RUNWAY_LOW_DAYS = 3
 # filters a user may loosen to widen the pool (not: already followed, opted out, blocklisted)
 LOOSENABLE = frozenset(
@@ -217,6 +218,7 @@ class AccountPlanner:
         self.rejected = 0  # actions left out because a person rejected them before
         self.unsummoned: list[str] = []  # replies left out: the author did not summon us
         self._proposed: Sequence[Action] = ()
+        self._auto: dict[tuple[Risk, Verb], bool] = {}  # policy.auto_approvable, made once
 
     def targeting(self, name: str) -> Targeting:
         return self.config.targeting[name]
@@ -227,7 +229,8 @@ class AccountPlanner:
         taken = self._conversation()  # answering people comes before finding new ones
         self.low_relevance = pool.low_relevance
         wanted = self._wanted_verbs()
-        walk = pool.best_first()
+        per = self._per_candidate()
+        walk = pool.best_first(lambda: self._need(per))
         for index in range(len(pool)):
             if not any(self.left.get(verb, 0) for verb in wanted):
                 self.left_out = len(pool) - index  # the budget is used: stop here
@@ -273,14 +276,33 @@ class AccountPlanner:
             wanted |= {v.value for v in policy.requested_verbs(self.targeting(name))}
         return wanted - {Verb.UNFOLLOW.value, Verb.HIDE_COMMENT.value}
 
+    def _per_candidate(self) -> dict[str, int]:
+        """The most actions of each outbound verb one candidate can get (its targetings')."""
+        most: Counter[str] = Counter()
+        for name in self.account.targeting:
+            acts = self.targeting(name).actions
+            for verb, count in (
+                (Verb.FOLLOW, int(acts.follow)),
+                (Verb.LIKE, acts.like_recent),
+                (Verb.REPOST, acts.repost_recent),
+            ):
+                most[verb.value] = max(most[verb.value], count)
+        return {verb: count for verb, count in most.items() if count}
+
+    def _need(self, per: Mapping[str, int]) -> int:
+        """How many more candidates the walk uses at the least: the most any verb needs to
+        use what is left of its budget (each candidate gives ``per`` of it at the most)."""
+        return max((-(-self.left.get(verb, 0) // n) for verb, n in per.items()), default=1)
+
     def _spend(self, verb: Verb, wanted: int) -> int:
         """Take up to ``wanted`` from today's budget for ``verb``; count the rest as left out."""
-        left = self.left.get(verb.value, 0)
+        key = verb._value_  # ``verb.value`` without the enum's descriptor (a walk asks often)
+        left = self.left.get(key, 0)
         granted = min(left, wanted)
         if granted:
-            self.left[verb.value] = left - granted
+            self.left[key] = left - granted
         if wanted > granted:
-            self.over[verb.value] += wanted - granted
+            self.over[key] += wanted - granted
         return granted
 
     def _take(self, item: Scored, risk: Risk, reasons: tuple[str, ...]) -> list[Action]:
@@ -288,11 +310,12 @@ class AccountPlanner:
         acts = self.targeting(item.candidate.targeting).actions
         profile = item.candidate.profile
         out: list[Action] = []
-        target = Target(kind="account", id=profile.id, handle=profile.handle)
+        target = _target("account", profile.id, profile.handle)
+        facts = _Facts(item, risk, reasons)
         if acts.follow:
-            made = action_id(self.account.id, Verb.FOLLOW.value, target)
+            made = action_id(self.account.id, FOLLOW, target)
             if self._allowed_id(made) and self._spend(Verb.FOLLOW, 1):
-                out.append(self._action(Verb.FOLLOW, target, item, risk, reasons, "", made))
+                out.append(self._action(Verb.FOLLOW, target, facts, "", made))
         if not (acts.like_recent or acts.repost_recent):
             return out
         posts = newest(profile.recent_posts)
@@ -300,16 +323,16 @@ class AccountPlanner:
         for verb, count in ((Verb.LIKE, acts.like_recent), (Verb.REPOST, acts.repost_recent)):
             if not count and not self.state.rejected_ids:
                 continue  # none wanted, and no rejection of one to count
+            key = verb._value_
             fresh = [
                 (post, target, made)
                 for post in posts
                 if (target := _post_target(profile.id, profile.handle, post))
-                and (made := action_id(self.account.id, verb.value, target)) not in done
+                and (made := action_id(self.account.id, key, target)) not in done
                 and self._allowed_id(made)
             ]
             for post, target, made in fresh[: self._spend(verb, min(count, len(fresh)))]:
-                words = _post_words(post)
-                out.append(self._action(verb, target, item, risk, reasons, words, made))
+                out.append(self._action(verb, target, facts, _post_words(post), made))
         return out
 
     def _allowed(self, verb: Verb, target: Target) -> bool:
@@ -323,30 +346,26 @@ class AccountPlanner:
             return False
         return True
 
-    def _action(
-        self,
-        verb: Verb,
-        target: Target,
-        item: Scored,
-        risk: Risk,
-        risk_reasons: tuple[str, ...],
-        what: str,
-        made: str | None = None,
-    ) -> Action:
-        score = item.score
-        found = f"found via {item.candidate.source} ({item.candidate.targeting})"
-        reason = (
-            f"{what}{found}; authenticity {score.authenticity:.2f}, relevance {score.relevance:.2f}"
-        )
+    def _action(self, verb: Verb, target: Target, facts: _Facts, what: str, made: str) -> Action:
+        """An action on a walked candidate (``facts``: what its actions share)."""
+        item = facts.item
+        reason = f"{what}{facts.reason}"
         if verb is Verb.FOLLOW and item.expected is not None:
             reason += f"; expected follow-back {item.expected:.0%}"
             if item.arm == "control":
                 reason += " (control group: a random pick from the filtered pool)"
-        if verb is Verb.FOLLOW and item.expected is not None:
             return self._make(
-                verb, target, reason, risk, risk_reasons, item, made, item.expected, item.arm
+                verb,
+                target,
+                reason,
+                facts.risk,
+                facts.reasons,
+                facts,
+                made,
+                item.expected,
+                item.arm,
             )
-        return self._make(verb, target, reason, risk, risk_reasons, item, made)
+        return self._make(verb, target, reason, facts.risk, facts.reasons, facts, made)
 
     def _make(
         self,
@@ -355,12 +374,17 @@ class AccountPlanner:
         reason: str,
         risk: Risk,
         risk_reasons: tuple[str, ...],
-        item: Scored | None,
+        facts: _Facts | None,
         made: str | None = None,
         expected: float | None = None,
         arm: str = "",
     ) -> Action:
-        return Action(
+        auto = self._auto.get((risk, verb))
+        if auto is None:
+            auto = policy.auto_approvable(risk, verb, self.caps, self.config.policy)
+            self._auto[(risk, verb)] = auto
+        action = object.__new__(Action)  # ``Action(...)`` without a frozen setattr per field
+        action.__dict__.update(
             id=made or action_id(self.account.id, verb.value, target),
             account=self.account.id,
             platform=self.account.platform,
@@ -370,14 +394,17 @@ class AccountPlanner:
             risk=risk,
             risk_reasons=risk_reasons,
             requires_human=verb in self.caps.pack.requires_human,
-            auto_approved=policy.auto_approvable(risk, verb, self.caps, self.config.policy),
-            filters_matched=item.filters.matched if item else (),
-            score=item.score if item else None,
+            auto_approved=auto,
+            filters_matched=facts.matched if facts else (),
+            score=facts.item.score if facts else None,
             cost_usd=self.caps.cost_usd.get(verb),
-            profile=item.candidate.profile if item else None,
+            profile=facts.item.candidate.profile if facts else None,
+            seq=0,
+            conversation=None,
             expected_followback=expected,
             arm=arm,
         )
+        return action
 
     # -- unfollows -----------------------------------------------------------------------------
     def _unfollow_days(self) -> int | None:
@@ -426,7 +453,7 @@ class AccountPlanner:
 
     # -- the account's summary -----------------------------------------------------------------
     def _summary(self, actions: Sequence[Action]) -> AccountPlan:
-        proposed = Counter(a.verb.value for a in actions)
+        proposed = Counter(a.verb._value_ for a in actions)
         remaining = {
             verb: max(self.budget.remaining(verb) - proposed[verb], 0)
             for verb in self.budget.caps
@@ -530,6 +557,23 @@ class AccountPlanner:
         return notes
 
 
+class _Facts:
+    """What every action on one walked candidate shares, made once for them all."""
+
+    __slots__ = ("item", "matched", "reason", "reasons", "risk")
+
+    def __init__(self, item: Scored, risk: Risk, reasons: tuple[str, ...]) -> None:
+        score = item.score
+        self.item = item
+        self.risk = risk
+        self.reasons = reasons
+        self.matched = item.filters.matched
+        self.reason = (
+            f"found via {item.candidate.source} ({item.candidate.targeting}); "
+            f"authenticity {score.authenticity:.2f}, relevance {score.relevance:.2f}"
+        )
+
+
 def _numbered(action: Action, seq: int) -> Action:
     """``action.with_seq(seq)``: a copy of the action with its place in the plan (its fields
     copied at once: ``replace`` passes each through ``__init__``, a tenth of a long walk)."""
@@ -555,14 +599,29 @@ POST_TEXT_CHARS = 500  # of a liked or reposted post, kept in the plan for the r
 def _post_target(author_id: str, handle: str, post: Post) -> Target:
     """The post to like or repost, with its text so that a reviewer sees what is liked."""
     text = post.text[:POST_TEXT_CHARS] if post.text else None
-    return Target(
-        kind="post",
-        id=author_id,
+    return _target("post", author_id, handle, post.id, dict(post.ref), text)
+
+
+def _target(
+    kind: str,
+    id_: str,
+    handle: str,
+    post_id: str | None = None,
+    ref: dict[str, str] | None = None,
+    post_text: str | None = None,
+) -> Target:
+    """``Target(...)`` without the frozen dataclass's setattr per field (every field set)."""
+    target = object.__new__(Target)
+    target.__dict__.update(
+        kind=kind,
+        id=id_,
         handle=handle,
-        post_id=post.id,
-        ref=dict(post.ref),
-        post_text=text,
+        post_id=post_id,
+        ref={} if ref is None else ref,
+        text=None,
+        post_text=post_text,
     )
+    return target
 
 
 def _post_words(post: Post) -> str:

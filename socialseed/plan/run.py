@@ -45,6 +45,7 @@ from socialseed.plan.scoring import (
 )
 from socialseed.plan.topk import RankColumns, Shortlist, best_indices
 from socialseed.platforms.base import Platform
+from socialseed.platforms.lazy import LazyPlatform
 from socialseed.redact import scrub
 from socialseed.scoring.base import Scorer, ScoringReport
 from socialseed.scoring.budget import SpendMeter
@@ -90,6 +91,9 @@ class Runtime:
     capabilities_for: Callable[[Account], Capabilities]
     env: Mapping[str, str] = field(default_factory=dict)
     conversations_for: ConversationsFor | None = None
+    # the checks building an account's platform makes (a sandbox's world file), run when the
+    # account is planned; the platform itself is built on its first read (``LazyPlatform``)
+    prepare_platform: Callable[[Account], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,9 @@ class AccountRun:
         account_store.ensure_account(
             self.db, self.account.id, self.account.platform, self.account.handle
         )
-        platform = self.rt.platform_for(self.account)
+        if self.rt.prepare_platform is not None:
+            self.rt.prepare_platform(self.account)
+        platform = LazyPlatform(self.account, self.caps, self.rt.platform_for)  # built on use
         try:
             return await self._gather(platform)
         finally:
@@ -459,7 +465,7 @@ class AccountRun:
         }
         kept: dict[str, growth_store.Proposal] = {}
         pool, ranks = self._pool, self._ranks
-        for i in (i for i, pid in enumerate(pool.profile_id) if pid in follows):
+        for i in [i for i, pid in enumerate(pool.profile_id) if pid in follows]:
             pid = pool.profile_id[i]
             action, rank = follows[pid], ranks.of(i)
             if pid in kept or (rank.expected, rank.arm) != (action.expected_followback, action.arm):

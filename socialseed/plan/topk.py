@@ -186,11 +186,19 @@ class Shortlist(Generic[T]):
     def __len__(self) -> int:
         return self._size
 
-    def best_first(self) -> Iterator[T]:
-        """The candidates in rank order (once: the walk is used up as it goes)."""
+    def best_first(self, need: Callable[[], int] | None = None) -> Iterator[T]:
+        """The candidates in rank order (once: the walk is used up as it goes).
+
+        ``need``, when given, says how many more candidates the walk uses at the least (asked
+        each time a batch is built): the first batch is that many, so a walk that uses every
+        candidate it reaches builds none past where it stops; later batches are at least
+        ``FIRST_BATCH`` and double, as without it."""
         batch = FIRST_BATCH
+        if need is not None and len(self._walk):
+            yield from self._build(self._walk.take(max(need(), 1)))
         while len(self._walk):
-            yield from self._build(self._walk.take(batch))
+            size = batch if need is None else max(need(), batch)
+            yield from self._build(self._walk.take(size))
             batch = min(batch * 2, LAST_BATCH)
 
 

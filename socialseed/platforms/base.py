@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from socialseed.clock import Clock
 from socialseed.errors import PolicyError
 from socialseed.model import (
@@ -35,6 +33,8 @@ from socialseed.model.conversations import CONTEXT_READS, QUESTION_MARKS, InboxI
 from socialseed.platforms.tokens import TokenSource
 
 if TYPE_CHECKING:
+    import httpx
+
     from socialseed.config.schema import Sandbox as SandboxSettings
 
 
@@ -121,6 +121,10 @@ class Platform(ABC):
             hint="conversations run on sandbox, bluesky, mastodon, x, instagram and tiktok",
         )
 
+    def reads_inbox(self) -> bool:
+        """Whether this adapter reads mentions and replies (overrides ``inbox``)."""
+        return type(self).inbox is not Platform.inbox
+
     async def following_ids(self) -> set[str] | None:
         """Ids the managed account follows (``None`` where the API offers no such read)."""
         return None
@@ -162,7 +166,10 @@ class PlatformDeps:
     timeout: float = 30.0
 
     def client(self, base_url: str, headers: Mapping[str, str] | None = None) -> httpx.AsyncClient:
-        """The one way to build an HTTP client for a platform."""
+        """The one way to build an HTTP client for a platform (httpx is imported here: a plan
+        served from the cache builds no client and does not load it)."""
+        import httpx
+
         from socialseed.platforms.http import USER_AGENT
 
         all_headers = {"user-agent": USER_AGENT, **(headers or {})}

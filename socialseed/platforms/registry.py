@@ -42,6 +42,14 @@ def capabilities(platform: str, account: Account | None = None) -> Capabilities:
     return module(platform).capabilities(account)
 
 
+def prepare(account: Account, deps: Any) -> None:
+    """The checks ``build`` makes before it connects, where the platform has any (its module's
+    ``prepare``): what a plan runs at once, connecting only when it reads."""
+    check = getattr(module(account.platform), "prepare", None)
+    if check is not None:
+        check(account, deps)
+
+
 def build(account: Account, deps: Any) -> Platform:
     """A connected Platform for ``account``; ``deps`` carries clients, clock and secrets."""
     return module(account.platform).build(account, deps)

@@ -44,6 +44,10 @@ def note_followers(db: StateDB, account: str, followers: Iterable[str], *, now: 
         conn.executemany(sql, [(account, f, iso(now)) for f in followers])
 
 
+# ``json.dumps(features, sort_keys=True)``: one encoder made once (dumps makes one per call)
+_FEATURES_JSON = json.JSONEncoder(sort_keys=True).encode
+
+
 @dataclass(frozen=True)
 class Proposal:
     target_id: str
@@ -68,6 +72,7 @@ def record_proposals(
         "where r.account = excluded.account and r.target_id = excluded.target_id "
         "and r.since is not null)"
     )
+    at = iso(now)
     rows = [
         (
             account,
@@ -76,8 +81,8 @@ def record_proposals(
             p.source,
             p.arm,
             float(p.expected),
-            json.dumps(dict(p.features), sort_keys=True),
-            iso(now),
+            _FEATURES_JSON(dict(p.features)),
+            at,
         )
         for p in proposals
     ]

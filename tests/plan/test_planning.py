@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections import Counter
+from dataclasses import fields, replace
 from datetime import timedelta
 from typing import Any
 
@@ -13,9 +15,12 @@ from sqlite_utils import Database
 from socialseed.clock import FakeClock, iso
 from socialseed.config.schema import Config
 from socialseed.errors import PolicyError, UnsafePlanError
-from socialseed.model import ForbiddenPattern, Risk, Verb
+from socialseed.model import Action, Candidate, ForbiddenPattern, Risk, Score, Target, Verb
 from socialseed.model.plan import Plan
+from socialseed.plan.filters import FilterResult
+from socialseed.plan.planner import Existing, Scored, plan_account, rank_input
 from socialseed.plan.run import PlanOptions, Runtime, make_plan, record
+from socialseed.plan.topk import Shortlist
 from socialseed.state.db import open_state
 from socialseed.state.decisions import latest_decisions
 from tests.plan.conftest import BASE_CONFIG
@@ -432,3 +437,65 @@ def test_posts_already_liked_are_not_proposed_again() -> None:
     again, _ = run_plan(make_config(), seeded(count=2), db)
     liked = {a.target.post_id for a in likes}
     assert not [a for a in again.actions if a.verb is Verb.LIKE and a.target.post_id in liked]
+
+
+def test_a_plan_served_from_the_cache_connects_no_platform() -> None:
+    """The account's platform is built when a read needs it: the first plan reads its source,
+    the second (within cache_ttl) is served from the state file and builds none, and proposes
+    the same actions."""
+    network, db, built = seeded(), open_state(None), []
+
+    def build(account: Any) -> FakePlatform:
+        built.append(account.id)
+        return FakePlatform(account.id, account.handle, network)
+
+    runtime = Runtime(
+        db=db, clock=FakeClock(NOW), platform_for=build, capabilities_for=lambda a: network.caps
+    )
+    first = asyncio.run(make_plan(make_config(), runtime, PlanOptions())).plan
+    assert built == ["studio"]
+    second = asyncio.run(make_plan(make_config(), runtime, PlanOptions())).plan
+    assert built == ["studio"]
+    assert [a.to_data() for a in second.actions] == [a.to_data() for a in first.actions]
+    assert len(first.actions) > 0
+
+
+def test_every_planned_action_holds_every_field_of_an_action() -> None:
+    """The planner makes its actions and targets without the dataclass's ``__init__`` (a setattr
+    per field is a tenth of a long walk): each holds every field, equal to one made by
+    ``__init__``."""
+    plan, _ = run_plan(make_config(), seeded())
+    names = {f.name for f in fields(Action)}
+    target_names = {f.name for f in fields(Target)}
+    assert {a.verb for a in plan.actions} == {Verb.FOLLOW, Verb.LIKE}
+    for action in plan.actions:
+        assert set(vars(action)) == names
+        assert action == replace(action)
+        assert set(vars(action.target)) == target_names
+        assert action.target == replace(action.target)
+
+
+def test_the_walk_builds_no_candidate_past_where_today_s_budgets_are_used() -> None:
+    """Candidates are built as the walk reaches them, as many at once as today's budgets can
+    use at the least: with 5 follows and 6 likes left (one like a candidate), 6 of 40."""
+    config = make_config()
+    items = [
+        Scored(
+            Candidate(profile(f"u{i:02d}"), "hashtag:filmphotography", "film"),
+            FilterResult(()),
+            Score(0.9, 0.9 - i / 100, "engage", (), "heuristic", "1.1"),
+        )
+        for i in range(40)
+    ]
+    built: list[int] = []
+
+    def build(indices: list[int]) -> list[Scored]:
+        built.extend(indices)
+        return [items[i] for i in indices]
+
+    pool = Shortlist([rank_input(s) for s in items], lambda _: config.targeting["film"].scoring,
+                     build, Counter())  # fmt: skip
+    part = plan_account(config, config.accounts[0], capabilities(), pool, Existing(), NOW)
+
+    assert Counter(a.verb for a in part.actions) == {Verb.FOLLOW: 5, Verb.LIKE: 6}
+    assert built == list(range(6))

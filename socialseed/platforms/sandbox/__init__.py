@@ -89,21 +89,33 @@ def wall_latency(env: Mapping[str, str]) -> float:
     return int(text) / 1000
 
 
+def prepare(account: Account, deps: PlatformDeps) -> Path | None:
+    """What ``build`` checks before it connects (a world file to use, generated if missing; the
+    latency setting), without loading the client: a plan connects on its first read, and one
+    that reads nothing still fails on an unusable world. The world's path (None: a transport
+    was given)."""
+    if deps.transport is not None:
+        return None
+    if deps.sandbox_path is None:
+        raise StateError(
+            "sandbox: no world file was given",
+            hint="set SOCIALSEED_SANDBOX or --state so the world can live next to it",
+        )
+    ensure_world(deps.sandbox_path, deps.sandbox, deps.clock)
+    wall_latency(deps.env)
+    return deps.sandbox_path
+
+
 def build(account: Account, deps: PlatformDeps) -> SandboxPlatform:
     """A connected sandbox account; uses ``deps.transport`` if given, else the world file."""
     from socialseed.platforms.sandbox.client import SandboxPlatform
     from socialseed.platforms.sandbox.server import ACTOR_HEADER, BASE_URL, SandboxTransport
 
     transport = deps.transport
-    if transport is None:
-        if deps.sandbox_path is None:
-            raise StateError(
-                "sandbox: no world file was given",
-                hint="set SOCIALSEED_SANDBOX or --state so the world can live next to it",
-            )
-        ensure_world(deps.sandbox_path, deps.sandbox, deps.clock)
+    world = prepare(account, deps)
+    if transport is None and world is not None:
         wall = wall_latency(deps.env)
-        transport = SandboxTransport(deps.sandbox_path, deps.clock, deps.sandbox, wall_latency=wall)
+        transport = SandboxTransport(world, deps.clock, deps.sandbox, wall_latency=wall)
     client = dataclasses.replace(deps, transport=transport).client(
         BASE_URL, headers={ACTOR_HEADER: account.handle}
     )
@@ -118,5 +130,6 @@ __all__ = [
     "build",
     "capabilities",
     "ensure_world",
+    "prepare",
     "wall_latency",
 ]
