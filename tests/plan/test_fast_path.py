@@ -188,7 +188,7 @@ def _filters_agree(data: st.DataObject, db: Any) -> None:
     for source in SOURCES:
         dropped.update(store.drop_counts(db, "studio", source, earlier, query))
         for row in store.passing_rows(db, "studio", source, earlier, query, None):
-            passing[row[0]] = bool(row[4])
+            passing[row[0]] = store.row_flags(row[-1])[0]
         earlier.append(source)
 
     expected_dropped: Counter[str] = Counter()
