@@ -3,7 +3,7 @@
 A plan ranks tens of thousands of candidates and shows a few hundred, so what passed is held as
 columns (numpy arrays of the typed numbers, lists of ids) rather than an object per candidate:
 scoring fills the score columns, the ranker reads them whole, the shortlist sorts them once.
-Rows come from ``state.candidates.passing_rows``; a source's rows in the order they come (by
+Rows come from ``state.candidates.filter_source``; a source's rows in the order they come (by
 profile id), sources in the order they were read, targetings in the config's order. Nothing
 depends on the order within a targeting: the ranking orders a targeting's candidates itself.
 """

@@ -186,8 +186,9 @@ def _filters_agree(data: st.DataObject, db: Any) -> None:
     passing: dict[str, bool] = {}
     earlier: list[str] = []
     for source in SOURCES:
-        dropped.update(store.drop_counts(db, "studio", source, earlier, query))
-        for row in store.passing_rows(db, "studio", source, earlier, query, None):
+        counts, rows = store.filter_source(db, "studio", source, earlier, query, None)
+        dropped.update(counts)
+        for row in rows:
             passing[row[0]] = store.row_flags(row[-1])[0]
         earlier.append(source)
 
