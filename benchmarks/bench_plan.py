@@ -10,7 +10,9 @@ stored). Targets: 100k warm <= 1.5x lean, cold <= 3x lean; 1M < 10 s CPU and < 3
 growth linear (per-100k figures side by side, and the 100k and 1M ones on one line).
 
 ``python -m benchmarks.bench_plan series STATE RUNS`` measures a state file prepared before
-(``setup STATE PER_ACCOUNT``), e.g. to profile or to repeat the 1M figures alone.
+(``setup STATE PER_ACCOUNT``), e.g. to profile or to repeat the 1M figures alone;
+``python -m benchmarks.bench_plan breakdown STATE`` plans once on it and prints the CPU time of
+the plan's steps (``STEPS``) beside the totals (it plans on STATE: the first run is cold).
 """
 
 from __future__ import annotations
@@ -157,6 +159,57 @@ def measure(path: Path) -> dict[str, float]:
     return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak_mb(), "actions": len(run.plan)}
 
 
+# what ``breakdown`` times inside one plan: (module, attribute), each a plain function or method
+# (not a coroutine: the accounts' coroutines interleave on one event loop)
+STEPS = (
+    ("socialseed.state.candidates", "filter_source"),
+    ("socialseed.plan.run", "AccountRun._filter"),
+    ("socialseed.plan.pool", "Pool.of"),
+    ("socialseed.plan.scoring", "cached_score_data"),
+    ("socialseed.plan.run", "AccountRun._rank"),
+    ("socialseed.plan.run", "CandidateMaker.build"),
+    ("socialseed.state.candidates", "load_profiles"),
+    ("socialseed.plan.run", "plan_account"),
+    ("socialseed.plan.run", "AccountRun._keep_proposals"),
+    ("socialseed.plan.run", "assemble_plan"),
+)
+
+
+def breakdown(path: Path) -> dict[str, float]:
+    """``measure``, with the CPU time spent in each of ``STEPS`` (process time around every
+    call, summed; a step inside another counts in both). The plan is the product's: each step
+    is wrapped, not changed."""
+    import importlib
+    from collections import defaultdict
+    from functools import wraps
+
+    spent: dict[str, float] = defaultdict(float)
+
+    def timed(label: str, fn: Any) -> Any:
+        @wraps(fn)
+        def step(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[label] += time.process_time() - started
+
+        return step
+
+    for module_name, name in STEPS:
+        owner: Any = importlib.import_module(module_name)
+        *outer, attr = name.split(".")
+        for part in outer:
+            owner = getattr(owner, part)
+        found = owner.__dict__[attr]
+        if isinstance(found, classmethod):
+            setattr(owner, attr, classmethod(timed(name, found.__func__)))
+        else:
+            setattr(owner, attr, timed(name, found))
+    result = measure(path)
+    return {**result, **{f"step {label}": spent[label] for _, label in STEPS}}
+
+
 def lean(path: Path, cold: bool) -> dict[str, float]:
     """The reference: per account one SQL query over typed columns with the filters, a simple
     score (stored when cold, read back when warm), the top k by a heap."""
@@ -293,6 +346,9 @@ if __name__ == "__main__":
         setup(Path(sys.argv[2]), int(sys.argv[3]))
     elif len(sys.argv) > 1 and sys.argv[1] == "measure":
         print(json.dumps(measure(Path(sys.argv[2]))))
+    elif len(sys.argv) > 1 and sys.argv[1] == "breakdown":
+        for key, value in breakdown(Path(sys.argv[2])).items():
+            print(f"{key:40} {value:10.3f}")
     elif len(sys.argv) > 1 and sys.argv[1] == "series":
         prepared = Path(sys.argv[2])
         total = sum(1 for _ in sqlite3.connect(prepared).execute("select 1 from candidates"))

@@ -3,7 +3,7 @@
 A plan ranks tens of thousands of candidates and shows a few hundred, so what passed is held as
 columns (numpy arrays of the typed numbers, lists of ids) rather than an object per candidate:
 scoring fills the score columns, the ranker reads them whole, the shortlist sorts them once.
-Rows come from ``state.candidates.passing_rows``; a source's rows in the order they come (by
+Rows come from ``state.candidates.filter_source``; a source's rows in the order they come (by
 profile id), sources in the order they were read, targetings in the config's order. Nothing
 depends on the order within a targeting: the ranking orders a targeting's candidates itself.
 """
@@ -71,26 +71,28 @@ class Pool:
             targeting += [part.targeting] * len(part.rows)
             source += [part.source] * len(part.rows)
             scorer += ["" if row[1] is None else part.label for row in part.rows]
-        columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * 14
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * 11
         number = _floats
+        flags = np.array(columns[10], dtype=np.int64)  # see ``state.candidates.row_flags``
+        avatar = (flags >> 2) & 3
         return cls(
             profile_id=list(columns[0]),
             targeting=targeting,
             source=source,
-            rowid=list(columns[5]),
-            digest=list(columns[7]),
-            unknown=np.array(columns[4], dtype=bool),
-            post_count=np.array(columns[6], dtype=np.int64),
+            rowid=list(columns[4]),
+            digest=list(columns[5]),
+            unknown=(flags & 1).astype(bool),
+            post_count=flags >> 4,
             authenticity=number(columns[1]),
             relevance=number(columns[2]),
             recommendation=list(columns[3]),
             scorer=scorer,
-            followers=number(columns[8]),
-            following=number(columns[9]),
-            posts=number(columns[10]),
-            last_seen_us=number(columns[11]),
-            has_avatar=number(columns[12]),
-            cached=list(columns[13]),
+            followers=number(columns[6]),
+            following=number(columns[7]),
+            posts=number(columns[8]),
+            last_seen_us=number(columns[9]),
+            has_avatar=np.where(avatar == 0, np.nan, avatar - 1.0),
+            cached=((flags >> 1) & 1).tolist(),
         )
 
     def of_targeting(self, name: str) -> list[int]:

@@ -332,11 +332,11 @@ class AccountRun:
         for read in served:
             name, key = read.targeting, read.key
             query = queries[name]
-            args = (self.db, self.account.id, key, earlier, query)
-            counts = candidate_store.drop_counts(*args)
-            dropped.update(counts)
             join = score_join(self.targetings[name])
-            rows = candidate_store.passing_rows(*args, join)
+            counts, rows = candidate_store.filter_source(
+                self.db, self.account.id, key, earlier, query, join
+            )
+            dropped.update(counts)
             parts[name].append(Part(name, key, rows, HEURISTIC_LABEL if join else ""))
             stage = self._stages[name]
             stage.scored += len(rows)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from json.encoder import encode_basestring
+from operator import itemgetter
 from typing import Any
 
 from socialseed.clock import iso, parse_instant
@@ -168,28 +169,38 @@ class ScoreJoin:
     suffix: str
 
 
-# profile_id, authenticity, relevance, recommendation, unknown, rowid, post_count, digest (null
-# when the row holds a copy of its score),
-# followers, following, posts, last_seen_us, has_avatar, cached: what ranking and scoring read
-# of a candidate that passed the filters (the score's fields come from the row's copy of a score
-# of the join's key, else from the score cache, else null; ``cached`` is 1 when a row without a
-# copy has its score in the cache; ``plan.pool`` turns a source's rows into columns)
+# profile_id, authenticity, relevance, recommendation, rowid, digest (null when the row holds a
+# copy of its score), followers, following, posts, last_seen_us, flags: what ranking and scoring
+# read of a candidate that passed the filters (the score's fields come from the row's copy of a
+# score of the join's key, else from the score cache, else null; ``plan.pool`` turns a source's
+# rows into columns). ``flags`` packs four small numbers into one (each value a row brings back
+# costs the driver about a thousand instructions): see ``row_flags``.
 PassingRow = tuple[
     str,
     float | None,
     float | None,
     str | None,
     int,
-    int,
-    int,
     str | None,
-    int | None,
     int | None,
     int | None,
     int | None,
     int | None,
     int,
 ]
+# flags = unknown + 2 * cached + 4 * (has_avatar + 1, or 0 when null) + 16 * post_count
+_FLAGS = (
+    "((case when {unknown} then 1 else 0 end) + 2 * {cached} "
+    "+ 4 * coalesce(c.has_avatar + 1, 0) + 16 * c.post_count)"
+)
+
+
+def row_flags(flags: int) -> tuple[bool, int, int | None, int]:
+    """A passing row's ``flags`` unpacked: whether some filter could not tell (unknown), 1 when
+    a row without a copy of its score has it in the score cache (cached), has_avatar (None when
+    the platform did not say) and post_count."""
+    avatar = (flags >> 2) & 3
+    return bool(flags & 1), (flags >> 1) & 1, None if avatar == 0 else avatar - 1, flags >> 4
 
 
 def micros(value: datetime) -> int:
@@ -327,32 +338,22 @@ def _functions(db: StateDB, query: RowQuery) -> None:
         db.conn.create_function(name, 1, fn, deterministic=True)
 
 
-def drop_counts(
-    db: StateDB, account: str, source: str, earlier: Sequence[str], query: RowQuery
-) -> dict[str, int]:
-    """How many of a source's candidates each filter drops (profiles of ``earlier`` sources
-    are not counted again)."""
-    _functions(db, query)
-    rows = db.conn.execute(
-        f"select failed, count(*) from (select {query.failed} as failed "
-        f"{_from(len(earlier))}) as f where failed != '' group by failed",
-        _params(query, account, source, earlier),
-    )
-    return {str(name): int(n) for name, n in rows}
-
-
-def passing_rows(
+def filter_source(
     db: StateDB,
     account: str,
     source: str,
     earlier: Sequence[str],
     query: RowQuery,
     scores: ScoreJoin | None,
-) -> list[PassingRow]:
-    """The candidates of one source that pass ``query``, by profile id (the order of the
-    table's key on SQLite: no sort; the ranking takes a targeting's candidates by profile id,
-    and sorts them fast when they come in sorted runs), each with its cached score numbers
-    when ``scores`` says where (else nulls)."""
+) -> tuple[dict[str, int], list[PassingRow]]:
+    """One source's candidates through ``query`` (profiles of ``earlier`` sources are left
+    out): how many each filter drops, and those that pass, by profile id, each with its cached
+    score numbers when ``scores`` says where (else nulls).
+
+    One statement: each row's verdict is worked out once, into a narrow table of the statement
+    (rowid, verdict); the passing rows are read from there with their columns and the drops
+    counted from there (two scans of the candidates, each working out every verdict, cost a
+    tenth more instructions). The drop counts come as rows whose rowid is null."""
     _functions(db, query)
     params = _params(query, account, source, earlier)
     if scores is None:
@@ -376,13 +377,25 @@ def passing_rows(
         )
         cached = "(case when s.key is null then 0 else 1 end)"
         params.update({"_prefix": scores.prefix, "_suffix": scores.suffix})
+    flags = _FLAGS.format(unknown=query.unknown, cached=cached)
+    nulls = ", ".join(["null"] * 9)
     sql = (
-        f"select c.profile_id, {numbers}, {query.unknown}, c.rowid, c.post_count, {digest}, "
-        f"c.followers, c.following, c.posts, c.last_seen_us, c.has_avatar, {cached} "
-        f"{_from(len(earlier), join)} and ({query.failed}) = '' order by c.profile_id"
+        f"with f as materialized (select c.rowid as cid, {query.failed} as failed "
+        f"{_from(len(earlier))}) "
+        f"select c.profile_id, {numbers}, c.rowid, {digest}, "
+        f"c.followers, c.following, c.posts, c.last_seen_us, {flags} "
+        f"from f join candidates c on c.rowid = f.cid {join}where f.failed = '' "
+        f"union all select f.failed, count(*), {nulls} from f where f.failed != '' "
+        "group by f.failed"
     )
-    rows: list[PassingRow] = db.conn.execute(sql, params).fetchall()
-    return rows
+    rows = db.conn.execute(sql, params).fetchall()
+    dropped = {str(r[0]): int(r[1]) for r in rows if r[4] is None}
+    passing: list[PassingRow] = [r for r in rows if r[4] is not None]
+    # by profile id (they come so from SQLite, in the order of the table's key: then this
+    # only checks; PostgreSQL gives no order); the ranking takes a targeting's candidates by
+    # profile id, and sorts them fast when they come in sorted runs
+    passing.sort(key=itemgetter(0))
+    return dropped, passing
 
 
 def keep_scores(db: StateDB, copies: Sequence[tuple[str, ScoreNumbers, int]]) -> None:

@@ -35,6 +35,7 @@ from socialseed.plan.filters import (
     apply_filters,
 )
 from socialseed.plan.planner import Existing, Scored, assemble_plan, plan_account, rank_input
+from socialseed.plan.pool import Part, Pool
 from socialseed.plan.run import PlanOptions, Runtime, make_plan
 from socialseed.plan.scoring import topic_of
 from socialseed.plan.topk import RankColumns, Shortlist
@@ -180,16 +181,35 @@ def _filters_agree(data: st.DataObject, db: Any) -> None:
         allow_manual=allow_manual,
     )
     _store(db, found)
+    by_id = {p.id: p for p in found}
     store.set_relationship_verdicts(db, "studio", relationship_verdicts(rels, allow_manual))
     query = filter_query(filters, ctx, ["studio.example"])
     dropped: Counter[str] = Counter()
     passing: dict[str, bool] = {}
     earlier: list[str] = []
     for source in SOURCES:
-        dropped.update(store.drop_counts(db, "studio", source, earlier, query))
-        for row in store.passing_rows(db, "studio", source, earlier, query, None):
-            passing[row[0]] = bool(row[4])
+        counts, rows = store.filter_source(db, "studio", source, earlier, query, None)
+        dropped.update(counts)
+        for row in rows:
+            passing[row[0]] = store.row_flags(row[-1])[0]
         earlier.append(source)
+        # the pool holds each passing profile's typed numbers (some packed in one value)
+        pool = Pool.of([Part("film", source, rows)])
+        for i, pid in enumerate(pool.profile_id):
+            profile = by_id[pid]
+            avatar = None if profile.has_avatar is None else int(profile.has_avatar)
+            typed = store.typed_fields(profile)
+            assert pool.known_of(i)[:6] == (
+                profile.followers,
+                profile.following,
+                profile.posts,
+                typed["last_seen_us"],
+                avatar,
+                source,
+            )
+            assert int(pool.post_count[i]) == len(profile.recent_posts)
+            assert bool(pool.unknown[i]) == passing[pid]
+            assert pool.rowid[i] == rows[i][4] and pool.cached[i] == 0
 
     expected_dropped: Counter[str] = Counter()
     expected_passing: dict[str, bool] = {}
