@@ -64,12 +64,26 @@ def run() -> None:
         found = quick.parse(sys.argv[1:], os.environ)
         if found is not None:
             sys.exit(quick.run_status(found))
+    import atexit
+
     from socialseed.cli.app import run as run_app
 
+    atexit.register(_before_shutdown)
     if help_file is None:
         run_app()
         return
     _run_keeping_help(run_app, help_file)
+
+
+def _before_shutdown() -> None:
+    """The process ends with the command: its garbage cycles are collected once (what they
+    hold, such as the state's connection, is closed as before), and what is left is frozen,
+    so that the interpreter's shutdown does not walk the whole heap again in each of its
+    collections (a few tenths of a second after a plan that read a sandbox world)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _help_file() -> Path | None:

@@ -129,18 +129,26 @@ _INSERT = (
 
 def _row(account: str, source: str, candidate: Candidate, stamp: str) -> tuple[object, ...]:
     profile = candidate.profile
-    text = profile.canonical()  # kept by the profile (an adapter may have received it so)
-    return (
-        account,
-        source,
-        profile.id,
-        candidate.targeting,
-        profile.digest,  # the sha256 of that text (made once per profile)
-        text,
-        stamp,
-        *typed_row(profile),  # in the order of _TYPED
-        *fact_row(profile),  # in the order of _FACTS
-    )
+    digest, text, typed = _profile_columns(profile)
+    return (account, source, profile.id, candidate.targeting, digest, text, stamp, *typed)
+
+
+_COLUMNS_KEY = "_candidate_columns"  # kept on a profile, outside its fields (as its text)
+
+
+def _profile_columns(profile: Profile) -> tuple[str, str, tuple[object, ...]]:
+    """A row's digest, data and typed columns (``_TYPED`` then ``_FACTS``): the profile's
+    alone, made once per profile and kept on it, outside its fields, as ``Profile.canonical``
+    keeps its text (equality, hashing and ``replace`` do not see it; a profile is frozen), so
+    that the accounts and sources that share a profile object make them once."""
+    kept: tuple[str, str, tuple[object, ...]] | None = profile.__dict__.get(_COLUMNS_KEY)
+    if kept is None:
+        text = profile.canonical()  # kept by the profile (an adapter may have received it so)
+        # the sha256 of that text (made once per profile); typed columns in the order of
+        # _TYPED, then _FACTS
+        kept = (profile.digest, text, (*typed_row(profile), *fact_row(profile)))
+        object.__setattr__(profile, _COLUMNS_KEY, kept)
+    return kept
 
 
 # -- typed columns: what the filters and the ranking read, without decoding ``data`` -------------

@@ -52,6 +52,36 @@ def test_stored_rows_hold_each_profile_and_its_typed_columns(state_db: Any) -> N
         assert (row["targeting"], row["digest"]) == ("film", candidate.profile.digest)
 
 
+def test_a_profile_shared_by_accounts_and_sources_is_stored_whole_in_each_row(
+    state_db: Any,
+) -> None:
+    """One profile object found by two accounts' sources at two instants (a row's columns of
+    the profile are made once per profile object): each row as if written alone."""
+    db = state_db
+    shared = [profile(f"p{i}") for i in range(3)]
+    for account, source, when in (
+        ("studio", "hashtag:film", NOW),
+        ("cafe", "search:film", NOW + timedelta(hours=2)),
+        ("studio", "search:film", NOW + timedelta(hours=3)),
+    ):
+        found = [Candidate(p, source, account) for p in shared]
+        store.add_candidates(db, account, source, found, now=when)
+    rows = list(db.query("select * from candidates order by account, source, profile_id"))
+    fresh = {p.id: profile(p.id) for p in shared}  # new objects: nothing kept on them
+    assert [(r["account"], r["source"], r["fetched_at"][:13]) for r in rows[::3]] == [
+        ("cafe", "search:film", "2026-11-25T11"),
+        ("studio", "hashtag:film", "2026-11-25T09"),
+        ("studio", "search:film", "2026-11-25T12"),
+    ]
+    for row in rows:
+        again = fresh[row["profile_id"]]
+        typed = store.typed_fields(again)
+        assert {name: row[name] for name in typed} == typed
+        assert (row["created_us"], row["post_facts"]) == store.fact_row(again)
+        assert (row["data"], row["digest"]) == (again.canonical(), again.digest)
+        assert row["targeting"] == row["account"]
+
+
 def test_posts_cache_honours_its_ttl(state_db: Any) -> None:
     db = state_db
     posts = profile("p1").recent_posts

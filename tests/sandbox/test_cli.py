@@ -140,3 +140,32 @@ def test_faults_refuse_a_rate_above_one(world: Path) -> None:
     run("sandbox", "reset", "--size", "100")
     code, _, err = run("sandbox", "faults", "--timeout-rate", "1.5")
     assert code != 0 and "--timeout-rate" in err and "less than or equal to 1" in err
+
+
+def test_a_plan_process_leaves_its_state_and_world_files_closed(
+    world: Path, tmp_path: Path
+) -> None:
+    """``socialseed plan`` as its own process (the console script's way out): the state and
+    the world are closed when it ends, their write-ahead logs folded into the files."""
+    import os
+    import subprocess
+    import sys
+
+    config = tmp_path / "cfg.yaml"
+    text = (DEMO_CONFIG / "socialseed.yaml").read_text()
+    config.write_text(text.replace("size: 5000", "size: 400"))
+    state = tmp_path / "state.sqlite"
+    command = [sys.executable, "-m", "socialseed", "--state", str(state), "--no-input"]
+    done = subprocess.run(
+        [*command, "plan", "-c", str(config), "-o", str(tmp_path / "plan.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SOCIALSEED_NO_CACHE": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "saved plan p_" in done.stderr
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm")))
+    assert left == []
+    with sqlite3.connect(state) as conn:
+        assert conn.execute("select count(*) from plans").fetchone() == (1,)

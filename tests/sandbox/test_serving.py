@@ -281,3 +281,55 @@ async def test_a_page_read_again_is_the_same_profiles_in_a_list_of_its_own(
     two = await second.discover(source)
     assert two.profiles == kept and len(kept) > 10
     assert len(splits) <= 1  # none when an earlier test of this process read the same bytes
+
+
+async def test_a_page_served_to_several_accounts_shows_each_follow_and_unfollow(
+    connect: Connect, world_path: Path, clock: FakeClock
+) -> None:
+    """A discovery page several accounts read at one instant is made once (shared by the
+    world's transports): a managed account's follow and unfollow of a profile on it still show
+    in the next read of every account, and each read is what the model says then."""
+    from socialseed.platforms.sandbox.client import _split_page
+
+    reader, other, writer = connect("demo.studio"), connect("other.studio"), connect("w.studio")
+    now_ts = int(clock.now().timestamp())
+
+    async def texts(platform: SandboxPlatform) -> list[str]:
+        response = await platform._answer(
+            "GET", "/v1/discover/search", params={"q": "film", "limit": "100"}
+        )
+        split = _split_page(response.content)
+        assert split is not None
+        return [text for _, text in split[0]]
+
+    def model(ids: list[str]) -> list[str]:
+        fresh = World(world_path)  # a connection of its own: nothing kept from the reads
+        try:
+            users = [fresh.user(i) for i in ids]
+            return [canonical_json(profile(fresh, u, now_ts).to_data()) for u in users if u]
+        finally:
+            fresh.close()
+
+    first = await texts(reader)
+    ids = [Profile.from_data(json_of(t)).id for t in first]
+    assert len(first) > 20 and await texts(other) == first == model(ids)
+    target = next(Profile.from_data(json_of(t)) for t in first[3:] if '"followers":null' not in t)
+    follow = action(Verb.FOLLOW, Target("account", target.id, target.handle), "w-studio")
+    await writer.execute(follow)
+    followed = model(ids)
+    changed = [i for i, (a, b) in enumerate(zip(first, followed, strict=True)) if a != b]
+    assert ids.index(target.id) in changed  # (a new managed account follows some too)
+    assert await texts(reader) == followed == await texts(other)
+    unfollow = dataclasses.replace(follow, verb=Verb.UNFOLLOW, id=follow.id + "-undo")
+    await writer.execute(unfollow)
+    undone = model(ids)
+    at = ids.index(target.id)
+    assert undone[at] == first[at] != followed[at]
+    assert await texts(other) == undone == await texts(reader)
+
+
+def json_of(text: str) -> dict[str, Any]:
+    import json
+
+    data: dict[str, Any] = json.loads(text)
+    return data

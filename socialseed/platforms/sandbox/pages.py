@@ -62,6 +62,34 @@ class PageCache:
             self._followers[key] = self.world.follower_ids(user_id, now_ts)
         return self._followers[key]
 
+    def page(self, ids: Sequence[str], now_ts: int) -> bytes:
+        """The profiles of the accounts ``ids`` (those that exist) at ``now_ts``, joined by
+        commas: a discovery page's list. A page of generated accounts only is kept, shared
+        by the world's transports, for as long as no managed account follows any of those
+        whose count of followers it shows (the one part of it that writes change): several
+        accounts reading the same sources at one instant are served the same page."""
+        key = tuple(ids)
+        kept = self.world.static.pages_for(now_ts)
+        found = kept.get(key)
+        if found is not None and self._managed_counts().keys().isdisjoint(found[1]):
+            return found[0]
+        users = [u for u in (self.world.user(i) for i in key) if u]
+        body = b",".join(self.profiles(users, now_ts))
+        counted = frozenset(u.id for u in users if not u.hide_followers)
+        generated = len(users) == len(key) and all(u.kind != MANAGED for u in users)
+        if generated and self._managed_counts().keys().isdisjoint(counted):
+            static = self.world.static
+            static.pages[key] = (body, counted)
+            static.page_bytes += len(body)
+        return body
+
+    def _managed_counts(self) -> dict[str, int]:
+        """How many managed accounts follow each account, read once per world version."""
+        self._check()
+        if self._managed is None:
+            self._managed = self.world.managed_follow_counts()
+        return self._managed
+
     def profiles(self, users: Sequence[User], now_ts: int) -> list[bytes]:
         """Each of ``users`` as the API's JSON profile at ``now_ts``."""
         kept = self.world.static.profiles_for(now_ts)
@@ -73,10 +101,7 @@ class PageCache:
                     found = _split(canonical(profile_data(self.world, user, now_ts)), user)
                     kept[user.id] = found
                 parts[user.id] = found
-        self._check()
-        if self._managed is None:  # read once per world version, not once per page
-            self._managed = self.world.managed_follow_counts()
-        managed = self._managed
+        managed = self._managed_counts()  # read once per world version, not once per page
         out: list[bytes] = []
         for user in users:
             if user.kind == MANAGED:

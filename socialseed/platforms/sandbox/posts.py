@@ -216,14 +216,17 @@ def _reply_text(seed: int, post: Post) -> str:
 
 
 def _text(seed: int, user: User, post_id: str) -> str:
-    tags = user.tag_list
     if user.kind == BOT:
-        phrase = pick(words.BOT_POSTS, seed, "px", post_id)
+        phrases = words.BOT_POSTS
     elif user.topic in _TOPICS:
-        phrase = pick(_TOPICS[user.topic].post_phrases, seed, "px", post_id)
+        phrases = _TOPICS[user.topic].post_phrases
     else:
-        phrase = pick(words.GENERAL_POSTS, seed, "px", post_id)
-    return " ".join([phrase, *(f"#{t}" for t in _chosen_tags(seed, tags, post_id))])
+        phrases = words.GENERAL_POSTS
+    # ``pick(phrases, seed, "px", post_id)``, its key made at once (as ``rand.unit`` joins it)
+    phrase = phrases[int(unit_of(f"{seed}\x1fpx\x1f{post_id}") * len(phrases))]
+    if not user.tags:
+        return phrase
+    return " ".join([phrase, *[f"#{t}" for t in _chosen_tags(seed, user.tag_list, post_id)]])
 
 
 def _chosen_tags(seed: int, tags: tuple[str, ...], post_id: str) -> list[str]:

@@ -206,15 +206,16 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         else:
             raise ApiError(400, "unknown_source", f"unknown discovery source {kind!r}")
         size = max(1, min(100, _int(request.url.params.get("limit", str(PAGE)))))
-        users = [u for u in (self.world.user(i) for i in ids[start : start + size]) if u]
+        chunk = ids[start : start + size]
         after = start + size
         next_cursor = f"{after}@{snap}" if after < len(ids) else None
         if extra:
+            users = [u for u in (self.world.user(i) for i in chunk) if u]
             found = [profile(self.world, u, now_ts, extra=extra.get(u.id, ())) for u in users]
-            texts = [canonical(p.to_data()) for p in found]
+            listed = b",".join(canonical(p.to_data()) for p in found)
         else:
-            texts = self.pages.profiles(users, now_ts)
-        body = b'{"profiles":[%s],"next_cursor":%s}' % (b",".join(texts), encode(next_cursor))
+            listed = self.pages.page(chunk, now_ts)
+        body = b'{"profiles":[%s],"next_cursor":%s}' % (listed, encode(next_cursor))
         return httpx.Response(200, content=body, headers={"content-type": "application/json"})
 
     def _likers(self, post_id: str, now_ts: int) -> list[str]:

@@ -18,6 +18,7 @@ from socialseed.platforms.sandbox.users import MANAGED, SELECT_USERS, User
 MAX_WORLDS = 4  # worlds kept per process (tests make many small ones)
 MAX_ANSWERS = 256  # hashtag and search answers kept per world
 MAX_PROFILES = 200_000  # encoded profiles kept per world (about 1 KB each)
+MAX_PAGE_BYTES = 64_000_000  # discovery pages kept per world (about 90 KB a page of 100)
 
 WorldKey = tuple[str, int, int, int, str]  # path, seed, size, anchor day, follow-back model
 
@@ -33,7 +34,12 @@ class Static:
     haystacks: dict[str, str] | None = None  # search text per account, made on first search
     answers: dict[tuple[object, ...], list[str]] = field(default_factory=dict)
     profiles: dict[str, tuple[bytes, bytes | None]] = field(default_factory=dict)
-    profiles_at: int | None = None  # the instant the kept profiles describe
+    profiles_at: int | None = None  # the instant the kept profiles (and pages) describe
+    # discovery pages of generated accounts at ``profiles_at``, by their accounts' ids: the
+    # profiles joined as written when no managed account follows any of them, and the ids
+    # whose count of followers is shown (``pages.PageCache.page``)
+    pages: dict[tuple[str, ...], tuple[bytes, frozenset[str]]] = field(default_factory=dict)
+    page_bytes: int = 0
 
     def answer(self, key: tuple[object, ...], make: Callable[[], list[str]]) -> list[str]:
         """The list ``make()`` gives for ``key``, made once."""
@@ -47,8 +53,19 @@ class Static:
         """Encoded profiles at ``now_ts`` (kept for one instant at a time)."""
         if now_ts != self.profiles_at or len(self.profiles) >= MAX_PROFILES:
             self.profiles.clear()
+            self.pages.clear()
+            self.page_bytes = 0
             self.profiles_at = now_ts
         return self.profiles
+
+    def pages_for(self, now_ts: int) -> dict[tuple[str, ...], tuple[bytes, frozenset[str]]]:
+        """Discovery pages at ``now_ts`` (kept for one instant at a time, like profiles, and
+        up to ``MAX_PAGE_BYTES``)."""
+        self.profiles_for(now_ts)
+        if self.page_bytes >= MAX_PAGE_BYTES:
+            self.pages.clear()
+            self.page_bytes = 0
+        return self.pages
 
 
 _SHARED: dict[WorldKey, Static] = {}
