@@ -34,7 +34,14 @@ from socialseed.model import Action, Decision, Outcome, RateInfo, Risk, Verb
 from socialseed.platforms.base import Platform
 from socialseed.redact import scrub
 from socialseed.state import journal, locks
-from socialseed.state.accounts import active_pause, audit, bump_serial, ensure_account, pause
+from socialseed.state.accounts import (
+    active_pause,
+    audit,
+    bump_serial_in,
+    ensure_account,
+    note_applied,
+    pause,
+)
 from socialseed.state.decisions import POLICY_REVIEWER
 from socialseed.state.handle import StateConnection, StateDB
 from socialseed.state.rejections import active_rejection
@@ -187,9 +194,7 @@ class AccountRun:
         finally:
             await platform.aclose()
         if self.bumped:
-            ensure_account(self.a.db, self.name)
-            stamp = iso(self.a.clock.now())
-            self.a.db.table("accounts").update(self.name, {"last_apply_at": stamp})
+            note_applied(self.a.db, self.name, self.a.clock.now())
 
     async def _each(self, platform: Platform, actions: list[Action]) -> None:
         history = journal.history(self.a.db, self.a.plan_id, self.name)
@@ -349,16 +354,13 @@ class AccountRun:
 
         The intent is written only while the lock is ours, committed before the call, in one
         transaction with the outcome of the action finished just before (``pending``), if
-        any; once half the lock's time is gone the lock is renewed in it too. ``None``
+        any; once half the lock's time is gone the lock is renewed in it too, and the run's
+        first call moves the account's state serial in it (``bump_serial_in``). ``None``
         (nothing sent, no intent written, the pending outcome written) when the lock was
         taken away."""
         db, plan_id, standing = self.a.db, self.a.plan_id, self.a.standing
-        if not self.bumped:
-            bump_serial(
-                db, self.name, plan_id=plan_id, reason=f"apply {plan_id}", now=self.a.clock.now()
-            )
-            self.bumped = True
         now = self.a.clock.now()
+        bump = not self.bumped  # the first call of the run moves the account's state serial
         me, pending = self.a.me, self.pending
         self.pending = None
         renew = self.renewed is None or now - self.renewed >= self.ttl / 2
@@ -379,11 +381,14 @@ class AccountRun:
                 unpaused=unpaused,
             )
 
-        if pending is None and not renew:  # one statement, committed alone
+        if pending is None and not renew and not bump:  # one statement, committed alone
             with db.conn:
                 held = intent(db.conn)
         else:
             with atomic(db) as conn:
+                if bump:
+                    reason = f"apply {plan_id}"
+                    bump_serial_in(conn, self.name, plan_id=plan_id, reason=reason, now=now)
                 if pending is not None:  # the last action's outcome lands whatever follows
                     done, outcome, tried, at = pending
                     journal.finish_in(conn, plan_id, done, outcome, attempt=tried, now=at)
@@ -391,6 +396,7 @@ class AccountRun:
                 held = renewed and intent(conn)
             if renewed and renew:
                 self.renewed = now
+            self.bumped = True
         if not held:
             current = locks.holder(db, self.name)
             if current is None or (current.owner, current.host, current.pid) != holder:

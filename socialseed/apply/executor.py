@@ -396,14 +396,12 @@ def _nothing_approved(plan: Plan, chosen: int, excluded: dict[str, list[Result]]
 
 
 def _phase_override(db: StateDB, account: str) -> tuple[str, Any] | None:
-    rows = list(
-        db.table("accounts").rows_where(
-            "id = ?", [account], select="phase_override, phase_override_at"
-        )
-    )
-    if not rows or not rows[0]["phase_override"] or not rows[0]["phase_override_at"]:
+    row = db.conn.execute(
+        "select phase_override, phase_override_at from accounts where id = ?", [account]
+    ).fetchone()
+    if row is None or not row[0] or not row[1]:
         return None
-    return str(rows[0]["phase_override"]), parse_instant(str(rows[0]["phase_override_at"])).date()
+    return str(row[0]), parse_instant(str(row[1])).date()
 
 
 __all__ = [

@@ -301,19 +301,17 @@ def rate_wait(
     ``only`` names the buckets that apply to the next call (those its verb's last call
     updated); when unknown, every bucket counts: the careful choice.
     """
-    waits = [
-        Wait(
-            info.reset_at + timedelta(seconds=RESET_MARGIN if info.margin is None else info.margin),
-            f"platform rate limit{_bucket(info)} used up until {iso(info.reset_at)}",
-        )
-        for name, info in rates.items()
-        if (only is None or name in only)
-        and info.remaining is not None
-        and info.remaining <= 0
-        and info.reset_at is not None
-        and info.reset_at > now
-    ]
-    return max(waits, key=lambda w: w.until, default=None)
+    found: Wait | None = None
+    for name, info in rates.items():  # a loop, not a list of waits: asked before every call
+        remaining, reset_at = info.remaining, info.reset_at
+        if remaining is None or remaining > 0 or reset_at is None or reset_at <= now:
+            continue  # budget left (the usual case), or the window already reset
+        if only is not None and name not in only:
+            continue
+        until = reset_at + timedelta(seconds=RESET_MARGIN if info.margin is None else info.margin)
+        if found is None or until > found.until:
+            found = Wait(until, f"platform rate limit{_bucket(info)} used up until {iso(reset_at)}")
+    return found
 
 
 def _bucket(info: RateInfo) -> str:

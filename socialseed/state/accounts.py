@@ -13,7 +13,7 @@ from socialseed.state.tx import atomic
 if TYPE_CHECKING:
     from socialseed.config.schema import Account
     from socialseed.config.view import AccountView
-    from socialseed.state.handle import StateDB, StateReads
+    from socialseed.state.handle import StateConnection, StateDB, StateReads
 
 
 @dataclass(frozen=True)
@@ -78,13 +78,44 @@ def bump_serial(db: StateDB, account: str, *, plan_id: str, reason: str, now: da
     return serial
 
 
+_ENSURE = (
+    "insert or ignore into accounts (id, platform, handle, state_serial) values (?, '', '', 0)"
+)
+
+
+def bump_serial_in(
+    conn: StateConnection, account: str, *, plan_id: str, reason: str, now: datetime
+) -> None:
+    """``bump_serial`` as statements of the caller's transaction (apply: with its first intent)."""
+    conn.execute(_ENSURE, [account])
+    conn.execute(
+        "update accounts set state_serial = coalesce(state_serial, 0) + 1 where id = ?", [account]
+    )
+    conn.execute(
+        "insert into serial_log (account, serial, plan_id, reason, at) "
+        "select id, state_serial, ?, ?, ? from accounts where id = ?",
+        [plan_id, reason, iso(now), account],
+    )
+
+
+def note_applied(db: StateDB, account: str, now: datetime) -> None:
+    """Stamp the account's ``last_apply_at`` (its row made if missing), in one transaction."""
+    with atomic(db) as conn:
+        conn.execute(_ENSURE, [account])
+        conn.execute("update accounts set last_apply_at = ? where id = ?", [iso(now), account])
+
+
 def serial_moves_since(db: StateDB, account: str, serial: int) -> list[dict[str, object]]:
     """The serial bumps after ``serial``, oldest first (plan id and reason of each)."""
-    return list(
-        db.table("serial_log").rows_where(
-            "account = ? and serial > ?", [account, serial], order_by="serial"
-        )
+    rows = db.conn.execute(  # plain SQL: sqlite-utils lists the tables on every call
+        f"select {', '.join(_SERIAL_LOG)} from serial_log where account = ? and serial > ? "
+        "order by serial",
+        [account, serial],
     )
+    return [dict(zip(_SERIAL_LOG, row, strict=True)) for row in rows]
+
+
+_SERIAL_LOG = ("id", "account", "serial", "plan_id", "reason", "at")
 
 
 def pause(

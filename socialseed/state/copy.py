@@ -69,14 +69,35 @@ def _keeps_rowid(db: StateDB, table: str) -> bool:
 
     if not isinstance(db, Database):
         return True
+    if _key_order(db, table):
+        return False  # WITHOUT ROWID: none to take
     info = db.execute(f'pragma table_info("{table}")').fetchall()
     keys = [row for row in info if row[5]]
     return not (len(keys) == 1 and str(keys[0][2]).upper() == "INTEGER")
 
 
+def _key_order(db: StateDB, table: str) -> str:
+    """A SQLite table kept in its key's order (``WITHOUT ROWID``) has no rowid: its key's
+    columns, as SQL (else "")."""
+    from sqlite_utils import Database
+
+    if not isinstance(db, Database):
+        return ""
+    found = db.execute(
+        "select sql from sqlite_master where type = 'table' and name = ?", [table]
+    ).fetchone()
+    if found is None or "without rowid" not in str(found[0]).lower():
+        return ""
+    info = db.execute(f'pragma table_info("{table}")').fetchall()
+    return ", ".join(f'"{row[1]}"' for row in sorted((r for r in info if r[5]), key=lambda r: r[5]))
+
+
 def _batches(db: StateDB, table: str, columns: list[str]) -> Iterator[list[tuple[Any, ...]]]:
     names = ", ".join(f'"{c}"' for c in columns)
     sql = f'select rowid, {names} from "{table}" order by rowid'
+    key = _key_order(db, table)
+    if key:  # numbered in key order: a destination with rowids gets 1, 2, 3...
+        sql = f'select row_number() over (order by {key}), {names} from "{table}" order by {key}'
     raw = getattr(db.conn, "raw", None)
     if raw is not None:  # PostgreSQL: a server-side cursor streams the rows, batch by batch
         with raw.transaction(), raw.cursor(name=f"copy_{table}") as server_side:

@@ -168,27 +168,34 @@ def _outcome_row(
     )
 
 
-def _entry(row: dict[str, object]) -> Entry:
-    return Entry(
-        action_id=str(row["action_id"]),
-        kind=str(row["kind"]),
-        attempt=int(str(row["attempt"] or 0)),
-        status=str(row["status"]),
-        at=parse_instant(str(row["at"])),
-        error=str(row.get("error") or ""),
-        http_status=int(str(row["http_status"])) if row.get("http_status") is not None else None,
-    )
-
-
 def history(db: StateDB, plan_id: str, account: str | None = None) -> dict[str, list[Entry]]:
     """Every row of a plan's journal, per action, oldest first."""
-    where, args = "plan_id = ?", [plan_id]
+    sql, args = _HISTORY, [plan_id]
     if account is not None:
-        where, args = where + " and account = ?", [*args, account]
+        sql, args = _HISTORY_OF_ACCOUNT, [plan_id, account]
     out: dict[str, list[Entry]] = defaultdict(list)
-    for row in db.table("journal").rows_where(where, args, order_by="id"):
-        out[str(row["action_id"])].append(_entry(row))
+    for action_id, kind, attempt, status, at, error, http_status in db.conn.execute(sql, args):
+        out[str(action_id)].append(
+            Entry(
+                action_id=str(action_id),
+                kind=str(kind),
+                attempt=int(str(attempt or 0)),
+                status=str(status),
+                at=parse_instant(str(at)),
+                error=str(error or ""),
+                http_status=int(str(http_status)) if http_status is not None else None,
+            )
+        )
     return dict(out)
+
+
+# plain SQL, not sqlite-utils' ``rows_where`` (which lists the tables on every call): apply
+# reads these once per account and run
+_ENTRY_COLUMNS = "action_id, kind, attempt, status, at, error, http_status"
+_HISTORY = f"select {_ENTRY_COLUMNS} from journal where plan_id = ? order by id"
+_HISTORY_OF_ACCOUNT = (
+    f"select {_ENTRY_COLUMNS} from journal where plan_id = ? and account = ? order by id"
+)
 
 
 def is_finished(entries: list[Entry]) -> bool:
@@ -256,14 +263,13 @@ def done_times(
     """
     out: dict[str, list[datetime]] = defaultdict(list)
     marks = ", ".join("?" for _ in statuses)
-    rows = db.table("journal").rows_where(
-        f"account = ? and kind = 'outcome' and status in ({marks}) and at >= ?",
+    rows = db.conn.execute(
+        f"select verb, at from journal where account = ? and kind = 'outcome' "
+        f"and status in ({marks}) and at >= ? order by at",
         [account, *statuses, iso(since)],
-        order_by="at",
-        select="verb, at",
     )
-    for row in rows:
-        out[str(row["verb"])].append(parse_instant(str(row["at"])))
+    for verb, at in rows:
+        out[str(verb)].append(parse_instant(str(at)))
     return dict(out)
 
 

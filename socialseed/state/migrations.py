@@ -496,3 +496,31 @@ def m130_candidate_fact_columns(db: StateDB) -> None:
             [(*fact_row_of_data(json.loads(data)), rowid) for rowid, data in rows],
         )
         last = rows[-1][0]
+
+
+@migration
+def m150_relationships_without_rowid(db: StateDB) -> None:
+    """On SQLite, relationships kept in their key's order (``WITHOUT ROWID``): one b-tree, not
+    a table and its key's index, so apply's transaction per action (its outcome, its
+    relationship row, the next intent) writes one page less. The same columns, key and rows;
+    PostgreSQL keeps a table and its key's index whatever is declared, and is left as it is."""
+    import sqlite3
+
+    if not isinstance(db.conn, sqlite3.Connection):
+        return
+    (sql,) = db.conn.execute(
+        "select sql from sqlite_master where type = 'table' and name = 'relationships'"
+    ).fetchone()
+    if "without rowid" in sql.lower():
+        return
+    _, rest = sql.split("(", 1)  # CREATE TABLE "relationships" (columns..., PRIMARY KEY (...))
+    db.conn.execute(f'CREATE TABLE "relationships_m150" ({rest} WITHOUT ROWID')
+    columns = ", ".join(
+        f'"{row[1]}"' for row in db.conn.execute("pragma table_info(relationships)")
+    )
+    db.conn.execute(  # a row without a whole key (never written so) could not be kept
+        f'insert into "relationships_m150" ({columns}) select {columns} from relationships '
+        "where account is not null and target_id is not null"
+    )
+    db.conn.execute("drop table relationships")
+    db.conn.execute('alter table "relationships_m150" rename to relationships')

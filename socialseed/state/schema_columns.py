@@ -22,6 +22,7 @@ MIGRATED = (
     "m092_runway_days",
     "m103_score_numbers_alone",
     "m130_candidate_fact_columns",
+    "m150_relationships_without_rowid",
 )
 COLUMNS: dict[str, tuple[str, ...]] = {
     "accounts": (

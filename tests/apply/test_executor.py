@@ -69,6 +69,13 @@ async def test_runs_every_approved_action_once_with_intent_and_outcome(state_whe
     log = list(h.db["serial_log"].rows_where(order_by="id"))
     assert sorted(r["account"] for r in log) == ["alpha", "beta"]
     assert {r["plan_id"] for r in log} == {h.plan.id}
+    assert sorted((r["account"], r["serial"], r["reason"]) for r in log) == [
+        ("alpha", 1, f"apply {h.plan.id}"),
+        ("beta", 1, f"apply {h.plan.id}"),
+    ]
+    assert (state_serial(h.db, "alpha"), state_serial(h.db, "beta")) == (1, 1)
+    stamped = h.db.conn.execute("select id, last_apply_at from accounts order by id").fetchall()
+    assert [(name, at is not None) for name, at in stamped] == [("alpha", True), ("beta", True)]
     rel = list(h.db["relationships"].rows_where("account = 'alpha'", order_by="target_id"))
     assert [(r["target_id"], r["origin"], r["since"]) for r in rel] == [
         ("u1", "socialseed", "2026-11-25T09:00:00Z"),

@@ -190,3 +190,46 @@ def test_sums_and_averages_come_back_as_sqlite_gives_them(state_db: Any) -> None
     ).fetchone()
     assert tuple(row) == (7, 7 / 3, 1.75, 3)
     assert [type(v) for v in row] == [int, float, float, int]
+
+
+def test_relationships_keep_their_rows_when_kept_in_key_order(empty_where: str) -> None:
+    """m150: on SQLite the relationships table becomes ``WITHOUT ROWID`` (one b-tree), with
+    the same columns and every row; on PostgreSQL nothing changes."""
+    from socialseed.state.relationships import active_ids, record_follow, relationships
+    from socialseed.state.upgrade import migrate
+
+    old = open_state(empty_where)
+    for table in reversed(old.table_names()):  # back to nothing, then all but m150
+        old.conn.execute(f'drop table "{table}"')
+    old.table("_migrations").create({"name": str, "applied_at": str}, pk="name")
+    before = [(name, fn) for name, fn in MIGRATIONS if name != "m150_relationships_without_rowid"]
+    for name, fn in before:
+        fn(old)
+        old.table("_migrations").insert({"name": name, "applied_at": ""})
+    record_follow(old, "studio", "u1", origin="socialseed", at=NOW, handle="@one")
+    record_follow(old, "studio", "u2", origin="manual", at=NOW + timedelta(hours=1))
+    old.conn.execute(
+        "update relationships set unfollowed_at = ?, request_id = 'r9' where target_id = 'u2'",
+        ["2026-11-26T09:00:00Z"],
+    )
+    was = relationships(old)
+    assert migrate(old) == ["m150_relationships_without_rowid"]
+    assert relationships(old) == was and len(was) == 2
+    assert active_ids(old, "studio") == {"u1"}
+    assert (
+        old.conn.execute("select request_id from relationships where target_id = 'u2'").fetchone()[
+            0
+        ]
+        == "r9"
+    )
+    if isinstance(old.conn, sqlite3.Connection):
+        (sql,) = old.conn.execute(
+            "select sql from sqlite_master where name = 'relationships'"
+        ).fetchone()
+        assert sql.rstrip().endswith("WITHOUT ROWID")
+        assert old.conn.execute(
+            "select count(*) from sqlite_master where tbl_name = 'relationships' and type = 'index'"
+        ).fetchone() == (0,)  # the key is the table: no index beside it
+    record_follow(old, "studio", "u2", origin="socialseed", at=NOW + timedelta(days=2))
+    assert active_ids(old, "studio") == {"u1", "u2"}  # the key still upserts
+    old.conn.close()

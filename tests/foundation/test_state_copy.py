@@ -22,12 +22,15 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def _sqlite_tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     conn = sqlite3.connect(path)
-    names = [
-        str(r[0])
-        for r in conn.execute("select name from sqlite_master where type = 'table' order by name")
-    ]
-    tables = {
-        n: conn.execute(f'select rowid, * from "{n}" order by rowid').fetchall() for n in names
+    found = conn.execute("select name, sql from sqlite_master where type = 'table' order by name")
+    keyed = {str(name): "WITHOUT ROWID" in str(sql).upper() for name, sql in found}
+    tables = {  # a table kept in key order (WITHOUT ROWID) has no rowid: its rows in key order
+        n: conn.execute(
+            f'select * from "{n}" order by 1, 2'
+            if by_key
+            else f'select rowid, * from "{n}" order by rowid'
+        ).fetchall()
+        for n, by_key in keyed.items()
     }
     conn.close()
     return tables
