@@ -12,6 +12,7 @@ patterns (block and allow lists) go through ``filters``' own matcher as SQL func
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import count
 
@@ -20,10 +21,6 @@ from socialseed.plan.filters import FilterContext, Relationship, _match, posix_r
 from socialseed.state.candidates import RowQuery, micros
 
 _DAY_US = "86400000000.0"
-_RATIO = (
-    "(case when c.followers = 0 then (case when c.following = 0 then 0.0 else 9e999 end) "
-    "else c.following * 1.0 / c.followers end)"
-)
 _names = count()
 
 
@@ -38,6 +35,17 @@ class _Params:
         name = f"{self.prefix}{len(self.values)}"
         self.values[name] = value
         return f":{name}"
+
+
+def _ratio(p: _Params) -> str:
+    """Following per follower, as ``filters`` works it out: 0 when both are 0, infinite when
+    only followers are 0 (a bound parameter: PostgreSQL reads a literal like 9e999 as out of
+    range, SQLite as infinity)."""
+    return (
+        "(case when c.followers = 0 then "
+        f"(case when c.following = 0 then 0.0 else {p.add(math.inf)} end) "
+        "else c.following * 1.0 / c.followers end)"
+    )
 
 
 def filter_query(
@@ -137,7 +145,7 @@ def _profile_cases(filters: Filters, ctx: FilterContext, p: _Params) -> list[tup
     for name, column, known in (
         ("followers", "c.followers", "c.followers is not null"),
         ("following", "c.following", "c.following is not null"),
-        ("ratio", _RATIO, "c.followers is not null and c.following is not null"),
+        ("ratio", _ratio(p), "c.followers is not null and c.following is not null"),
     ):
         outside = _bounds(column, getattr(filters, name), p)
         if outside:

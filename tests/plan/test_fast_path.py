@@ -11,7 +11,7 @@ import copy
 import random
 from collections import Counter
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -64,9 +64,15 @@ PROFILE_SETTINGS = settings(
 )
 
 counts = st.none() | st.integers(min_value=0, max_value=40_000)
-stamps = st.none() | st.integers(min_value=0, max_value=200).map(
-    lambda h: NOW - timedelta(hours=h * 7, microseconds=h)
-)
+
+
+def _stamp(h: int) -> datetime:
+    return NOW - timedelta(hours=h * 7, microseconds=h)
+
+
+# named functions, not lambdas, in strategies: hypothesis reads a lambda's source to describe
+# it, and that parse once failed inside the interpreter (SystemError) in a full run
+stamps = st.none() | st.integers(min_value=0, max_value=200).map(_stamp)
 texts = st.lists(st.sampled_from(WORDS), max_size=4).map(" ".join)
 
 
@@ -96,11 +102,15 @@ def profiles(draw: st.DrawFn, pid: str) -> Profile:
 def bounds() -> st.SearchStrategy[dict[str, float]]:
     low = st.none() | st.sampled_from([0.0, 20.0, 0.5, 300.0])
     high = st.none() | st.sampled_from([1.0, 3.0, 20_000.0])
-    return st.builds(
-        lambda lo, hi: {k: v for k, v in (("min", lo), ("max", hi)) if v is not None},
-        low,
-        high,
-    ).filter(lambda b: b.get("min", 0) <= b.get("max", 1e9))
+    return st.builds(_bound, low, high).filter(_ordered)
+
+
+def _bound(lo: float | None, hi: float | None) -> dict[str, float]:
+    return {k: v for k, v in (("min", lo), ("max", hi)) if v is not None}
+
+
+def _ordered(bound: dict[str, float]) -> bool:
+    return bound.get("min", 0) <= bound.get("max", 1e9)
 
 
 filter_sets = st.fixed_dictionaries(
@@ -224,6 +234,35 @@ def _filters_agree(data: st.DataObject, db: Any) -> None:
             expected_passing[profile.id] = bool(result.unknown)
     assert dropped == expected_dropped
     assert passing == expected_passing
+
+
+def test_the_ratio_filter_of_a_profile_without_followers_on_each_backend(state_db: Any) -> None:
+    """Following per follower is infinite with no followers (0 when both are 0): a ``ratio.max``
+    drops such a profile, a ``ratio.min`` keeps it, on SQLite and on PostgreSQL alike (where an
+    out-of-range literal once failed the statement)."""
+    found = [
+        replace(_plain(f"u{i}"), followers=followers, following=following)
+        for i, (followers, following) in enumerate([(0, 1), (0, 0), (10, 5), (4, 40)])
+    ]
+    _store(state_db, found)
+    store.set_relationship_verdicts(state_db, "studio", {})
+    ctx = FilterContext(now=NOW, blocklist=(), allowlist=(), relationships={}, allow_manual=False)
+    verdicts = {}
+    for bound in ({"max": 1.0}, {"min": 0.5}):
+        query = filter_query(Filters.model_validate({"ratio": bound}), ctx, ["studio.example"])
+        counts, rows = store.filter_source(state_db, "studio", SOURCES[0], [], query, None)
+        passing = [row[0] for row in rows]
+        more, others = store.filter_source(
+            state_db, "studio", SOURCES[1], [SOURCES[0]], query, None
+        )
+        dropped = Counter(counts) + Counter(more)
+        verdicts[next(iter(bound))] = (dropped, sorted(passing + [r[0] for r in others]))
+    assert verdicts["max"] == (Counter(ratio=2), ["u1", "u2"])
+    assert verdicts["min"] == (Counter(ratio=1), ["u0", "u2", "u3"])
+
+
+def _plain(pid: str) -> Profile:
+    return Profile(platform="sandbox", id=pid, handle=f"ann{pid}.example", bio="film")
 
 
 # -- the heuristic's numbers -------------------------------------------------------------------
