@@ -15,6 +15,7 @@ from socialseed.config.digest import config_digest
 from socialseed.config.schema import Account, Config, Targeting, parse_duration
 from socialseed.limits import phases as phase_rules
 from socialseed.model import Action, Candidate, Post, Risk, Score, Target, Verb, action_id
+from socialseed.model.frozen import without_init
 from socialseed.model.plan import AccountPlan, AICost, Plan
 from socialseed.plan import policy
 from socialseed.plan.filters import FilterResult, Relationship
@@ -383,28 +384,29 @@ class AccountPlanner:
         if auto is None:
             auto = policy.auto_approvable(risk, verb, self.caps, self.config.policy)
             self._auto[(risk, verb)] = auto
-        action = object.__new__(Action)  # ``Action(...)`` without a frozen setattr per field
-        action.__dict__.update(
-            id=made or action_id(self.account.id, verb.value, target),
-            account=self.account.id,
-            platform=self.account.platform,
-            verb=verb,
-            target=target,
-            reason=reason,
-            risk=risk,
-            risk_reasons=risk_reasons,
-            requires_human=verb in self.caps.pack.requires_human,
-            auto_approved=auto,
-            filters_matched=facts.matched if facts else (),
-            score=facts.item.score if facts else None,
-            cost_usd=self.caps.cost_usd.get(verb),
-            profile=facts.item.candidate.profile if facts else None,
-            seq=0,
-            conversation=None,
-            expected_followback=expected,
-            arm=arm,
+        return without_init(  # ``Action(...)`` without a frozen setattr per field
+            Action,
+            {
+                "id": made or action_id(self.account.id, verb.value, target),
+                "account": self.account.id,
+                "platform": self.account.platform,
+                "verb": verb,
+                "target": target,
+                "reason": reason,
+                "risk": risk,
+                "risk_reasons": risk_reasons,
+                "requires_human": verb in self.caps.pack.requires_human,
+                "auto_approved": auto,
+                "filters_matched": facts.matched if facts else (),
+                "score": facts.item.score if facts else None,
+                "cost_usd": self.caps.cost_usd.get(verb),
+                "profile": facts.item.candidate.profile if facts else None,
+                "seq": 0,
+                "conversation": None,
+                "expected_followback": expected,
+                "arm": arm,
+            },
         )
-        return action
 
     # -- unfollows -----------------------------------------------------------------------------
     def _unfollow_days(self) -> int | None:
@@ -577,10 +579,7 @@ class _Facts:
 def _numbered(action: Action, seq: int) -> Action:
     """``action.with_seq(seq)``: a copy of the action with its place in the plan (its fields
     copied at once: ``replace`` passes each through ``__init__``, a tenth of a long walk)."""
-    copy = object.__new__(Action)
-    copy.__dict__.update(action.__dict__)
-    object.__setattr__(copy, "seq", seq)
-    return copy
+    return without_init(Action, {**action.__dict__, "seq": seq})
 
 
 def newest(posts: Sequence[Post]) -> list[Post]:
@@ -611,17 +610,18 @@ def _target(
     post_text: str | None = None,
 ) -> Target:
     """``Target(...)`` without the frozen dataclass's setattr per field (every field set)."""
-    target = object.__new__(Target)
-    target.__dict__.update(
-        kind=kind,
-        id=id_,
-        handle=handle,
-        post_id=post_id,
-        ref={} if ref is None else ref,
-        text=None,
-        post_text=post_text,
+    return without_init(
+        Target,
+        {
+            "kind": kind,
+            "id": id_,
+            "handle": handle,
+            "post_id": post_id,
+            "ref": {} if ref is None else ref,
+            "text": None,
+            "post_text": post_text,
+        },
     )
-    return target
 
 
 def _post_words(post: Post) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -30,6 +30,7 @@ from socialseed.model import (
     Verb,
 )
 from socialseed.model.conversations import CONTEXT_READS, InboxItem, InboxPage
+from socialseed.model.frozen import without_init
 from socialseed.model.values import known_canonical
 from socialseed.platforms.base import CONFIRMED, Platform
 from socialseed.platforms.http import epoch_reset, parse_json, raise_for_response, send
@@ -289,7 +290,7 @@ def _profile(data: dict[str, Any], text: str | None = None) -> Profile:
     made fast for discovery pages; anything else goes the general way. ``text``: the
     profile's canonical text as the server wrote it (kept, so it is not made again)."""
     try:
-        made = _frozen(
+        made = without_init(
             Profile,
             {
                 "platform": data["platform"],
@@ -318,23 +319,12 @@ def _profile(data: dict[str, Any], text: str | None = None) -> Profile:
 
 _PROFILE_KEYS = frozenset(Profile("", "", "").to_data())
 _POST_KEYS = frozenset(Post("", "").to_data())
-_T = TypeVar("_T")
-_new = object.__new__
-
-
-def _frozen(cls: type[_T], fields: dict[str, Any]) -> _T:
-    """The frozen dataclass ``cls`` holding ``fields`` (every one of its fields), made
-    without ``__init__``, whose ``object.__setattr__`` per field costs three times as much
-    (the tests hold what is made equal to ``from_data``'s)."""
-    made = _new(cls)
-    made.__dict__.update(fields)
-    return made
 
 
 def _post(data: dict[str, Any]) -> Post:
     if data["ref"]:
         raise ValueError("a post with references")  # the general way copies them
-    return _frozen(
+    return without_init(
         Post,
         {
             "id": data["id"],

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from socialseed.model.frozen import without_init
 from socialseed.platforms.sandbox.schema import USER_COLUMNS
 
 PERSON = "person"
@@ -71,12 +72,7 @@ class User:
         (the tests hold them equal)."""
         if len(row) != len(USER_COLUMNS):
             return cls(*row)  # the error ``__init__`` gives
-        made = _new(cls)
-        made.__dict__.update(zip(USER_COLUMNS, row, strict=True))
-        return made
-
-
-_new = object.__new__
+        return without_init(cls, zip(USER_COLUMNS, row, strict=True))
 
 
 SELECT_USERS = f"SELECT {', '.join(USER_COLUMNS)} FROM users"
